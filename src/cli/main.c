@@ -1,0 +1,73 @@
+/* main.c — carilab-cli: the headless front end of the CariLab engine. */
+#include "cli.h"
+
+#include <cari.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+
+static const CliCommand commands[] = {
+  { "info", N_("Show the engine version and the linear-algebra backend"), cmd_info },
+};
+
+gboolean
+cli_parse_options (GOptionContext *context, int *argc, char ***argv)
+{
+  g_autoptr (GError) error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      g_printerr ("carilab-cli: %s\n", error->message);
+      g_printerr (_("Try “%s --help”.\n"), (*argv)[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out, "%s\n\n", _("Usage: carilab-cli COMMAND [OPTIONS…]"));
+  fprintf (out, "%s\n", _("Commands:"));
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-12s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Run “carilab-cli COMMAND --help” for the options of a command."));
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  cari_init ();
+
+  if (argc < 2)
+    {
+      print_usage (stderr);
+      return CLI_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0
+      || strcmp (argv[1], "help") == 0)
+    {
+      print_usage (stdout);
+      return CLI_EXIT_OK;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("carilab-cli %s\n", cari_version ());
+      return CLI_EXIT_OK;
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      {
+        /* The command sees itself as argv[0], "carilab-cli info". */
+        g_autofree char *prog = g_strdup_printf ("carilab-cli %s", commands[i].name);
+        argv[1] = prog;
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  g_printerr (_("carilab-cli: unknown command “%s”\n"), argv[1]);
+  print_usage (stderr);
+  return CLI_EXIT_USAGE;
+}

@@ -1,0 +1,29 @@
+/* cari.h — the public header of libcari, CariLab's engine.
+ *
+ * C11 + GLib (no GObject, no GTK). Tensors are NCHW float32; kernels are free functions with
+ * explicit shapes; backward functions accumulate into gradients (+=) that callers zero explicitly.
+ */
+#pragma once
+
+#include "core/error.h"
+#include "core/gemm.h"
+#include "core/rng.h"
+#include "core/tensor.h"
+#include "nn/activation.h"
+#include "nn/batchnorm.h"
+#include "nn/combine.h"
+#include "nn/conv.h"
+#include "nn/dense.h"
+#include "nn/dropout.h"
+#include "nn/optimizer.h"
+#include "nn/pool.h"
+#include "nn/softmax.h"
+
+G_BEGIN_DECLS
+
+/* The engine's version, e.g. "0.1.0". */
+const char *cari_version (void);
+/* Bind the engine's message catalogue; hosts call this once before using the engine. */
+void        cari_init (void);
+
+G_END_DECLS

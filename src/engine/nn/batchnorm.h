@@ -1,0 +1,30 @@
+/* batchnorm.h — batch normalisation over N, H, W for each channel of an NCHW tensor.
+ *
+ * Training normalises with the batch's mean and biased variance and folds them into running
+ * statistics: running = decay · running + (1 − decay) · batch, with the unbiased variance (as
+ * TensorFlow's fused kernel and PyTorch do). Inference uses the running statistics. gamma may be
+ * NULL (a BN without scale, as the authors' slim network has) and then counts as 1.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* save_mean[C], save_invstd[C] keep what backward needs; running_* are updated in place
+ * (skipped when NULL). */
+void cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
+                                   float *running_mean, float *running_var, const float *inp,
+                                   const float *gamma, const float *beta, int N, int C, int HW,
+                                   float decay, float eps);
+
+void cari_batchnorm_forward_infer (float *out, const float *inp, const float *gamma,
+                                   const float *beta, const float *running_mean,
+                                   const float *running_var, int N, int C, int HW, float eps);
+
+/* Accumulates dinp, dgamma (skipped when NULL), dbeta (skipped when NULL). */
+void cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *dout,
+                              const float *inp, const float *gamma, const float *save_mean,
+                              const float *save_invstd, int N, int C, int HW);
+
+G_END_DECLS

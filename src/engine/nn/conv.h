@@ -1,0 +1,57 @@
+/* conv.h — 2-D convolution by im2col + cari_sgemm, forward and backward.
+ *
+ * Layouts: input [N, C, H, W], weight [OC, C, KH, KW] (read as a matrix OC × K, K = C·KH·KW),
+ * bias [OC] or NULL, output [N, OC, OH, OW]. Padding follows TensorFlow: VALID uses none; SAME
+ * gives OH = ceil(H / SH) and splits the padding as floor on the top/left, the rest on the
+ * bottom/right, so stride-2 SAME on an even size pads only bottom/right.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CARI_PADDING_VALID,
+  CARI_PADDING_SAME,
+} CariPadding;
+
+typedef struct
+{
+  int in_c, in_h, in_w;
+  int out_c, out_h, out_w;
+  int kh, kw;
+  int sh, sw;
+  int pad_top, pad_left;
+} CariConv2dShape;
+
+/* Derive output size and padding; fails naming the parameter when the layer cannot exist. */
+gboolean cari_conv2d_shape_init (CariConv2dShape *shape, int in_c, int in_h, int in_w, int out_c,
+                                 int kh, int kw, int sh, int sw, CariPadding padding,
+                                 GError **error);
+
+/* Multiply-adds of the forward pass for one image (backward costs twice that). */
+double cari_conv2d_flops (const CariConv2dShape *s);
+
+/* Floats of workspace needed to process `group` images per gemm. The kernels choose the largest
+ * group that fits the workspace they are given; one image's worth is the minimum. */
+size_t cari_conv2d_workspace_floats (const CariConv2dShape *s, int group);
+
+/* out = conv(inp, weight) + bias. */
+void cari_conv2d_forward (float *out, const float *inp, const float *weight, const float *bias,
+                          int N, const CariConv2dShape *s, float *workspace,
+                          size_t workspace_floats);
+
+/* Accumulates: dinp += ∂L/∂inp (skipped when dinp is NULL), dweight += ∂L/∂weight,
+ * dbias += ∂L/∂bias (skipped when NULL). */
+void cari_conv2d_backward (float *dinp, float *dweight, float *dbias, const float *dout,
+                           const float *inp, const float *weight, int N,
+                           const CariConv2dShape *s, float *workspace, size_t workspace_floats);
+
+/* Exposed for tests: unfold `group` images into col [K, group·OH·OW], and fold back (adding). */
+void cari_im2col (float *col, const float *inp, int group, const CariConv2dShape *s);
+void cari_col2im_add (float *dinp, const float *col, int group, const CariConv2dShape *s);
+
+G_END_DECLS
