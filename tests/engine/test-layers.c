@@ -40,6 +40,7 @@ typedef struct
   Probe p;
   int N, C, HW;
   float *x, *gamma, *beta, *mean, *invstd;
+  gboolean relu;
 } BnCase;
 
 static void
@@ -47,15 +48,17 @@ bn_forward (gpointer self)
 {
   BnCase *b = self;
   cari_batchnorm_forward_train (b->p.out, b->mean, b->invstd, NULL, NULL, b->x, b->gamma, b->beta,
-                                b->N, b->C, b->HW, 0.9f, 1e-3f);
+                                b->N, b->C, b->HW, 0.9f, 1e-3f, b->relu);
 }
 
 static void
 test_batchnorm_backward (void)
 {
-  for (int with_gamma = 0; with_gamma < 2; with_gamma++)
+  for (int variant = 0; variant < 3; variant++)
     {
-      BnCase b = { .N = 3, .C = 4, .HW = 5 };
+      /* 0: no gamma; 1: gamma; 2: gamma, fused ReLU with the in-place backward. */
+      int with_gamma = variant > 0;
+      BnCase b = { .N = 3, .C = 4, .HW = 5, .relu = variant == 2 };
       size_t n = (size_t) b.N * b.C * b.HW;
       b.x = g_new (float, n);
       b.gamma = with_gamma ? g_new (float, b.C) : NULL;
@@ -68,13 +71,45 @@ test_batchnorm_backward (void)
         fill_uniform (b.gamma, b.C, 0.5, 1.5, 2);
       fill_uniform (b.beta, b.C, -1, 1, 3);
       fill_uniform (b.p.r, n, -1, 1, 4);
+      if (b.relu)
+        {
+          /* Each channel holds a shuffle of 0..14 (step 1/σ = 0.23 after normalisation) and β puts
+           * the ReLU's kink halfway between two steps, ≥ 0.058 from any output. */
+          GRand *rand = g_rand_new_with_seed (21);
+          for (int c = 0; c < b.C; c++)
+            {
+              int order[15];
+              for (int i = 0; i < 15; i++)
+                order[i] = i;
+              for (int i = 14; i > 0; i--)
+                {
+                  int j = g_rand_int_range (rand, 0, i + 1), t = order[i];
+                  order[i] = order[j];
+                  order[j] = t;
+                }
+              for (int k = 0; k < 15; k++)
+                b.x[((size_t) (k / b.HW) * b.C + c) * b.HW + k % b.HW] = (float) order[k];
+              b.beta[c] = b.gamma[c] * 0.5f / sqrtf (224.0f / 12.0f);
+            }
+          g_rand_free (rand);
+        }
 
       g_autofree float *dx = g_new0 (float, n);
       g_autofree float *dg = g_new0 (float, b.C);
       g_autofree float *dbeta = g_new0 (float, b.C);
       bn_forward (&b);
-      cari_batchnorm_backward (dx, b.gamma ? dg : NULL, dbeta, b.p.r, b.x, b.gamma, b.mean,
-                               b.invstd, b.N, b.C, b.HW);
+      if (b.relu)
+        {
+          /* Keep BN outputs away from the ReLU kink: check it, else the fixture must change. */
+          for (size_t i = 0; i < n; i++)
+            g_assert_true (b.p.out[i] == 0.0f || b.p.out[i] > 4 * H);
+          memcpy (dx, b.p.r, n * sizeof (float));
+          cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.p.out, b.x, b.gamma, b.mean,
+                                                b.invstd, b.N, b.C, b.HW);
+        }
+      else
+        cari_batchnorm_backward (dx, b.gamma ? dg : NULL, dbeta, b.p.r, b.x, b.gamma, b.mean,
+                                 b.invstd, b.N, b.C, b.HW);
       assert_gradcheck (gradcheck (probe_loss, &b.p, b.x, dx, n, H, COORDS), TOL, "bn input");
       assert_gradcheck (gradcheck (probe_loss, &b.p, b.beta, dbeta, b.C, H, COORDS), TOL,
                         "bn beta");
@@ -98,7 +133,7 @@ test_batchnorm_statistics (void)
   float x[4] = { 1, 2, 3, 4 }, y[4], mean, invstd;
   float rm = 0.0f, rv = 1.0f, beta = 0.5f, gamma = 2.0f;
   cari_batchnorm_forward_train (y, &mean, &invstd, &rm, &rv, x, &gamma, &beta, 2, 1, 2, 0.9f,
-                                1e-3f);
+                                1e-3f, FALSE);
   g_assert_cmpfloat_with_epsilon (mean, 2.5f, 1e-6);
   g_assert_cmpfloat_with_epsilon (invstd, 1.0f / sqrtf (1.25f + 1e-3f), 1e-6);
   g_assert_cmpfloat_with_epsilon (y[0], 2.0f * (1 - 2.5f) / sqrtf (1.251f) + 0.5f, 1e-5);
@@ -106,7 +141,12 @@ test_batchnorm_statistics (void)
   g_assert_cmpfloat_with_epsilon (rv, 0.9f + 0.1f * (5.0f / 3.0f), 1e-6);
 
   /* Inference uses the running statistics. */
-  cari_batchnorm_forward_infer (y, x, &gamma, &beta, &rm, &rv, 2, 1, 2, 1e-3f);
+  cari_batchnorm_forward_infer (y, x, &gamma, &beta, &rm, &rv, 2, 1, 2, 1e-3f, FALSE);
+  g_assert_cmpfloat_with_epsilon (y[3], 2.0f * (4 - rm) / sqrtf (rv + 1e-3f) + 0.5f, 1e-5);
+  /* The fused ReLU clips what plain BN gives negative: 2·(−3 − 0.25)/1.033 + 0.5 < 0. */
+  x[0] = -3.0f;
+  cari_batchnorm_forward_infer (y, x, &gamma, &beta, &rm, &rv, 2, 1, 2, 1e-3f, TRUE);
+  g_assert_cmpfloat (y[0], ==, 0.0f);
   g_assert_cmpfloat_with_epsilon (y[3], 2.0f * (4 - rm) / sqrtf (rv + 1e-3f) + 0.5f, 1e-5);
 }
 

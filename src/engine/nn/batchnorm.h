@@ -12,19 +12,27 @@
 G_BEGIN_DECLS
 
 /* save_mean[C], save_invstd[C] keep what backward needs; running_* are updated in place
- * (skipped when NULL). */
+ * (skipped when NULL). With relu, out = max(BN(inp), 0) in the same pass. */
 void cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
                                    float *running_mean, float *running_var, const float *inp,
                                    const float *gamma, const float *beta, int N, int C, int HW,
-                                   float decay, float eps);
+                                   float decay, float eps, gboolean relu);
 
 void cari_batchnorm_forward_infer (float *out, const float *inp, const float *gamma,
                                    const float *beta, const float *running_mean,
-                                   const float *running_var, int N, int C, int HW, float eps);
+                                   const float *running_var, int N, int C, int HW, float eps,
+                                   gboolean relu);
 
 /* Accumulates dinp, dgamma (skipped when NULL), dbeta (skipped when NULL). */
 void cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *dout,
                               const float *inp, const float *gamma, const float *save_mean,
                               const float *save_invstd, int N, int C, int HW);
+
+/* Backward of out = max(BN(inp), 0) in place: d holds ∂L/∂out on entry and ∂L/∂inp on exit
+ * (not accumulated). out is the forward's output; dgamma, dbeta accumulate (NULL skips). */
+void cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, const float *out,
+                                           const float *inp, const float *gamma,
+                                           const float *save_mean, const float *save_invstd,
+                                           int N, int C, int HW);
 
 G_END_DECLS
