@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "core/arena.h"
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/rng.h"
@@ -15,6 +16,7 @@
 #include "nn/conv.h"
 #include "nn/dense.h"
 #include "nn/dropout.h"
+#include "nn/net.h"
 #include "nn/optimizer.h"
 #include "nn/pool.h"
 #include "nn/softmax.h"

@@ -19,6 +19,22 @@ typedef struct
 GradcheckResult gradcheck (GradcheckLossFn loss, gpointer user_data, float *x,
                            const float *analytic, size_t n, float h, size_t max_coords);
 
+/* Directional check: compares ∇·v with (L(x + h·v) − L(x − h·v)) / 2h for a fixed random
+ * direction v of ±1 entries. Summing over the whole tensor lifts the signal far above float32
+ * rounding even where single coordinates have tiny gradients. rel_error is
+ * |analytic − numeric| / max(|analytic|, |numeric|); max_abs is |analytic − numeric|. */
+GradcheckResult gradcheck_direction (GradcheckLossFn loss, gpointer user_data, float *x,
+                                     const float *analytic, size_t n, float h, guint32 seed,
+                                     double *analytic_out, double *numeric_out);
+
+/* For networks with many ReLU and max-pool kinks: checks the k coordinates with the largest
+ * analytic gradient and k random ones, skipping a coordinate when its one-sided differences
+ * disagree (a kink lies within ±h). `floor` is the numeric derivative's float32
+ * rounding noise: it is allowed as slack in both the kink test and the error.  *skipped receives how many were skipped. */
+GradcheckResult gradcheck_smooth (GradcheckLossFn loss, gpointer user_data, float *x,
+                                  const float *analytic, size_t n, float h, size_t k,
+                                  double floor, size_t *skipped);
+
 /* Fills with uniform values in [lo, hi) from a fixed seed. */
 void fill_uniform (float *x, size_t n, float lo, float hi, guint32 seed);
 

@@ -1,0 +1,403 @@
+/* block.c — conv units and Inception blocks: planning, forward, backward. */
+#include "nn/block.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+#include "nn/batchnorm.h"
+#include "nn/combine.h"
+#include "nn/conv.h"
+#include "nn/net.h"
+#include "nn/pool.h"
+
+#include <math.h>
+#include <string.h>
+
+int
+cari_scale_channels (int channels, float width)
+{
+  return MAX (1, (int) lrintf ((float) channels * width));
+}
+
+float *
+cari_build_param (CariBuild *build, const char *name, size_t size, float **grad, int fan_in,
+                  int fan_out, gboolean module)
+{
+  CariArena *pa = module ? &build->module_params : &build->params;
+  CariArena *ga = module ? &build->module_grads : &build->grads;
+  float *p = cari_arena_floats (pa, size);
+  float *g = cari_arena_floats (ga, size);
+
+  if (grad != NULL)
+    *grad = g;
+  if (!build->real)
+    return NULL;
+
+  if (fan_in > 0 && fan_out > 0)
+    {
+      /* Xavier/Glorot uniform, as the authors' pretraining. */
+      float limit = sqrtf (6.0f / (float) (fan_in + fan_out));
+      for (size_t i = 0; i < size; i++)
+        p[i] = (2.0f * cari_rng_uniform (&build->init_rng) - 1.0f) * limit;
+    }
+
+  char *full = g_strdup_printf ("%s/%s", build->scope, name);
+  CariParamInfo info = { full, p, g, size, module };
+  g_ptr_array_add (build->names, full);
+  g_array_append_val (build->infos, info);
+  return p;
+}
+
+float *
+cari_build_buffer (CariBuild *build, size_t size, float value)
+{
+  float *b = cari_arena_floats (&build->buffers, size);
+  if (b != NULL)
+    for (size_t i = 0; i < size; i++)
+      b[i] = value;
+  return b;
+}
+
+static size_t
+unit_out_floats (const CariConvUnit *u, int n)
+{
+  return (size_t) n * u->shape.out_c * u->shape.out_h * u->shape.out_w;
+}
+
+static void
+note_workspace (CariBuild *build, const CariConv2dShape *s, int max_n)
+{
+  /* Enough for one image, and for the whole batch where that stays under 4 Mi floats: the
+   * small late layers then run as one wide gemm. */
+  const size_t cap = (size_t) 4 << 20;
+  size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
+                     MIN (cari_conv2d_workspace_floats (s, max_n), cap));
+  build->workspace_floats = MAX (build->workspace_floats, want);
+}
+
+gboolean
+cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, int in_h,
+                int in_w, const CariUnitSpec *spec, int max_n, CariBuild *build, GError **error)
+{
+  char pname[64];
+  int oc = spec->out_c;
+  g_autoptr (GError) local = NULL;
+
+  memset (u, 0, sizeof *u);
+  u->kind = kind;
+  u->max_n = max_n;
+  if (!cari_conv2d_shape_init (&u->shape, in_c, in_h, in_w, oc, spec->kh, spec->kw, spec->stride,
+                               spec->stride, spec->pad, &local))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Layer %s/%s cannot be built: %s"), build->scope, name, local->message);
+      return FALSE;
+    }
+
+  int k = spec->kh * spec->kw;
+  g_snprintf (pname, sizeof pname, "%s/weight", name);
+  u->weight = cari_build_param (build, pname, (size_t) oc * in_c * k, &u->dweight, in_c * k,
+                                oc * k, FALSE);
+  if (kind == CARI_UNIT_LINEAR)
+    {
+      g_snprintf (pname, sizeof pname, "%s/bias", name);
+      u->bias = cari_build_param (build, pname, oc, &u->dbias, 0, 0, FALSE);
+    }
+  else
+    {
+      g_snprintf (pname, sizeof pname, "%s/beta", name);
+      u->beta = cari_build_param (build, pname, oc, &u->dbeta, 0, 0, FALSE);
+      u->running_mean = cari_build_buffer (build, oc, 0.0f);
+      u->running_var = cari_build_buffer (build, oc, 1.0f);
+      u->save_mean = cari_arena_floats (&build->acts, oc);
+      u->save_invstd = cari_arena_floats (&build->acts, oc);
+      u->z = cari_arena_floats (&build->acts, unit_out_floats (u, max_n));
+    }
+  u->y = cari_arena_floats (&build->acts, unit_out_floats (u, max_n));
+  note_workspace (build, &u->shape, max_n);
+  return TRUE;
+}
+
+void
+cari_unit_forward (CariConvUnit *u, const float *input, int n, const CariPass *pass)
+{
+  const CariConv2dShape *s = &u->shape;
+  const int HW = s->out_h * s->out_w;
+
+  u->input = input;
+  if (u->kind == CARI_UNIT_LINEAR)
+    {
+      cari_conv2d_forward (u->y, input, u->weight, u->bias, n, s, pass->workspace,
+                           pass->workspace_floats);
+      return;
+    }
+  cari_conv2d_forward (u->z, input, u->weight, NULL, n, s, pass->workspace,
+                       pass->workspace_floats);
+  if (pass->training)
+    cari_batchnorm_forward_train (u->y, u->save_mean, u->save_invstd, u->running_mean,
+                                  u->running_var, u->z, NULL, u->beta, n, s->out_c, HW,
+                                  pass->bn_decay, pass->bn_eps, TRUE);
+  else
+    cari_batchnorm_forward_infer (u->y, u->z, NULL, u->beta, u->running_mean, u->running_var, n,
+                                  s->out_c, HW, pass->bn_eps, TRUE);
+}
+
+void
+cari_unit_backward (CariConvUnit *u, float *dy, float *dx, int n, const CariPass *pass)
+{
+  const CariConv2dShape *s = &u->shape;
+
+  if (u->kind == CARI_UNIT_LINEAR)
+    {
+      cari_conv2d_backward (dx, u->dweight, u->dbias, dy, u->input, u->weight, n, s,
+                            pass->workspace, pass->workspace_floats);
+      return;
+    }
+  /* dy becomes ∂L/∂z in place, then the convolution's backward. */
+  cari_batchnorm_relu_backward_inplace (dy, NULL, u->dbeta, u->y, u->z, NULL, u->save_mean,
+                                        u->save_invstd, n, s->out_c, s->out_h * s->out_w);
+  cari_conv2d_backward (dx, u->dweight, NULL, dy, u->input, u->weight, n, s, pass->workspace,
+                        pass->workspace_floats);
+}
+
+/* ------------------------------------------------------------------------------ blocks */
+
+gboolean
+cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c, int in_h,
+                 int in_w, int max_n, CariBuild *build, GError **error)
+{
+  char saved_scope[sizeof build->scope];
+  size_t scratch = 0;
+
+  memset (b, 0, sizeof *b);
+  g_strlcpy (b->name, spec->name, sizeof b->name);
+  b->n_branches = spec->n_branches;
+  b->in_c = in_c;
+  b->in_h = in_h;
+  b->in_w = in_w;
+  b->max_n = max_n;
+  g_strlcpy (saved_scope, build->scope, sizeof saved_scope);
+  g_strlcat (build->scope, "/", sizeof build->scope);
+  g_strlcat (build->scope, spec->name, sizeof build->scope);
+
+  b->out_c = 0;
+  for (int i = 0; i < spec->n_branches; i++)
+    {
+      const CariBranchSpec *bs = &spec->branches[i];
+      CariBranch *br = &b->branches[i];
+      int c = in_c, h = in_h, w = in_w;
+
+      if (bs->n_units == 0)
+        {
+          br->is_pool = TRUE;
+          if (!cari_pool2d_shape_init (&br->pool, c, h, w, 3, 3, 2, 2, CARI_PADDING_VALID,
+                                       error))
+            goto fail;
+          size_t n_out = (size_t) max_n * c * br->pool.out_h * br->pool.out_w;
+          br->pool_out = cari_arena_floats (&build->acts, n_out);
+          br->argmax = cari_arena_ints (&build->ints, n_out);
+          br->out_c = c;
+          h = br->pool.out_h;
+          w = br->pool.out_w;
+          if (spec->n_branches > 1)
+            scratch += n_out; /* ∂L/∂(pool output) */
+        }
+      else
+        {
+          br->n_units = bs->n_units;
+          for (int k = 0; k < bs->n_units; k++)
+            {
+              char uname[32];
+              CariUnitSpec us = bs->units[k];
+              us.out_c = cari_scale_channels (us.out_c, width);
+              if (spec->n_branches == 1)
+                g_strlcpy (uname, "conv", sizeof uname);
+              else
+                g_snprintf (uname, sizeof uname, "b%d_%d", i, k);
+              if (!cari_unit_plan (&br->units[k], CARI_UNIT_BN_RELU, uname, c, h, w, &us, max_n,
+                                   build, error))
+                goto fail;
+              c = us.out_c;
+              h = br->units[k].shape.out_h;
+              w = br->units[k].shape.out_w;
+              scratch += unit_out_floats (&br->units[k], max_n);
+            }
+          br->out_c = c;
+        }
+      if (i == 0)
+        {
+          b->out_h = h;
+          b->out_w = w;
+        }
+      else if (h != b->out_h || w != b->out_w)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("Block %s: branch %d gives %d×%d where branch 0 gives %d×%d"),
+                       build->scope, i, h, w, b->out_h, b->out_w);
+          goto fail;
+        }
+      b->out_c += br->out_c;
+    }
+
+  size_t out_floats = (size_t) max_n * b->out_c * b->out_h * b->out_w;
+  if (b->n_branches > 1)
+    {
+      b->concat = cari_arena_floats (&build->acts, out_floats);
+      scratch += out_floats; /* ∂L/∂concat */
+    }
+
+  if (spec->residual_scale > 0.0f)
+    {
+      CariUnitSpec up = { in_c, 1, 1, 1, CARI_PADDING_SAME };
+      b->residual = TRUE;
+      b->scale = spec->residual_scale;
+      if (b->n_branches == 1)
+        scratch += out_floats; /* ∂L/∂(branch output) */
+      if (!cari_unit_plan (&b->up, CARI_UNIT_LINEAR, "up", b->out_c, b->out_h, b->out_w, &up,
+                           max_n, build, error))
+        goto fail;
+      b->out_c = in_c;
+      b->out = cari_arena_floats (&build->acts, (size_t) max_n * in_c * in_h * in_w);
+    }
+  else if (b->n_branches > 1)
+    b->out = b->concat;
+  else
+    b->out = b->branches[0].is_pool ? b->branches[0].pool_out
+                                    : b->branches[0].units[b->branches[0].n_units - 1].y;
+
+  build->scratch_floats = MAX (build->scratch_floats, scratch);
+  build->boundary_floats = MAX (build->boundary_floats, (size_t) max_n * in_c * in_h * in_w);
+  build->boundary_floats
+    = MAX (build->boundary_floats, (size_t) max_n * b->out_c * b->out_h * b->out_w);
+  g_strlcpy (build->scope, saved_scope, sizeof build->scope);
+  return TRUE;
+
+fail:
+  g_strlcpy (build->scope, saved_scope, sizeof build->scope);
+  return FALSE;
+}
+
+static const float *
+branch_output (const CariBranch *br)
+{
+  return br->is_pool ? br->pool_out : br->units[br->n_units - 1].y;
+}
+
+void
+cari_block_forward (CariBlock *b, const float *input, int n, const CariPass *pass)
+{
+  const float *outs[4];
+  int channels[4];
+  const int HW = b->out_h * b->out_w;
+
+  b->input = input;
+  for (int i = 0; i < b->n_branches; i++)
+    {
+      CariBranch *br = &b->branches[i];
+      if (br->is_pool)
+        cari_maxpool_forward (br->pool_out, br->argmax, input, n, &br->pool);
+      else
+        {
+          const float *x = input;
+          for (int k = 0; k < br->n_units; k++)
+            {
+              cari_unit_forward (&br->units[k], x, n, pass);
+              x = br->units[k].y;
+            }
+        }
+      outs[i] = branch_output (br);
+      channels[i] = br->out_c;
+    }
+  if (b->n_branches > 1)
+    cari_concat_forward (b->concat, outs, channels, b->n_branches, n, HW);
+
+  if (b->residual)
+    {
+      const float *mixed = b->n_branches > 1 ? b->concat : outs[0];
+      size_t count = (size_t) n * b->in_c * b->in_h * b->in_w;
+      cari_unit_forward (&b->up, mixed, n, pass);
+      cari_residual_forward (b->out, input, b->up.y, b->scale, count);
+      for (size_t i = 0; i < count; i++)
+        b->out[i] = MAX (b->out[i], 0.0f);
+    }
+}
+
+void
+cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const CariPass *pass)
+{
+  const int HW = b->out_h * b->out_w;
+  float *dmixed = dout; /* ∂L/∂(concat of the branches) */
+  float *dbranch[4] = { NULL };
+  int channels[4];
+
+  cari_arena_rewind (pass->scratch);
+
+  if (b->residual)
+    {
+      size_t count = (size_t) n * b->in_c * b->in_h * b->in_w;
+      /* out = relu(x + s·up): mask, pass to x, then scale for the projection. */
+      for (size_t i = 0; i < count; i++)
+        {
+          float g = b->out[i] > 0.0f ? dout[i] : 0.0f;
+          if (dinput != NULL)
+            dinput[i] += g;
+          dout[i] = g * b->scale;
+        }
+      size_t mixed_floats = (size_t) n * b->up.shape.in_c * HW;
+      dmixed = cari_arena_floats (pass->scratch, mixed_floats);
+      memset (dmixed, 0, mixed_floats * sizeof (float));
+      cari_unit_backward (&b->up, dout, dmixed, n, pass);
+    }
+
+  for (int i = 0; i < b->n_branches; i++)
+    {
+      CariBranch *br = &b->branches[i];
+      channels[i] = br->out_c;
+      if (b->n_branches == 1)
+        dbranch[i] = dmixed;
+      else
+        {
+          size_t count = (size_t) n * br->out_c * HW;
+          dbranch[i] = cari_arena_floats (pass->scratch, count);
+          memset (dbranch[i], 0, count * sizeof (float));
+        }
+    }
+  if (b->n_branches > 1)
+    cari_concat_backward (dbranch, dmixed, channels, b->n_branches, n, HW);
+
+  for (int i = 0; i < b->n_branches; i++)
+    {
+      CariBranch *br = &b->branches[i];
+      if (br->is_pool)
+        {
+          if (dinput != NULL)
+            cari_maxpool_backward (dinput, dbranch[i], br->argmax, n, &br->pool);
+          continue;
+        }
+      float *dy = dbranch[i];
+      for (int k = br->n_units - 1; k >= 0; k--)
+        {
+          CariConvUnit *u = &br->units[k];
+          float *dx = dinput;
+          if (k > 0)
+            {
+              size_t count = unit_out_floats (&br->units[k - 1], n);
+              dx = cari_arena_floats (pass->scratch, count);
+              memset (dx, 0, count * sizeof (float));
+            }
+          cari_unit_backward (u, dy, dx, n, pass);
+          dy = dx;
+        }
+    }
+}
+
+double
+cari_block_macs (const CariBlock *b)
+{
+  double macs = 0.0;
+  for (int i = 0; i < b->n_branches; i++)
+    for (int k = 0; k < b->branches[i].n_units; k++)
+      macs += cari_conv2d_flops (&b->branches[i].units[k].shape);
+  if (b->residual)
+    macs += cari_conv2d_flops (&b->up.shape);
+  return macs;
+}
