@@ -26,5 +26,6 @@ typedef struct
 gboolean cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 
 int cmd_info (int argc, char **argv);
+int cmd_bench (int argc, char **argv);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 
 static const CliCommand commands[] = {
   { "info", N_("Show the engine version and the linear-algebra backend"), cmd_info },
+  { "bench", N_("Time training steps of the network and report throughput and memory"),
+    cmd_bench },
 };
 
 gboolean

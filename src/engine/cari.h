@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/error.h"
 #include "core/gemm.h"
+#include "core/parallel.h"
 #include "core/rng.h"
 #include "core/tensor.h"
 #include "nn/activation.h"

@@ -57,6 +57,50 @@ test_gemm_matches_reference (void)
 }
 
 static void
+test_gemm_split_across_threads (void)
+{
+  /* Large enough that cari_sgemm splits the columns (N ≥ M) or the rows (M > N) over threads. */
+  cari_blas_set_threads (2);
+  for (int ta = 0; ta < 2; ta++)
+    for (int tb = 0; tb < 2; tb++)
+      {
+        check_case (ta, tb, 40, 700, 96, 1.0f, 0.0f, 0);
+        check_case (ta, tb, 700, 40, 96, 1.0f, 0.5f, 2);
+      }
+}
+
+typedef struct
+{
+  gint *hits;
+} CoverArgs;
+
+static void
+cover_range (gpointer data, size_t begin, size_t end)
+{
+  CoverArgs *a = data;
+  for (size_t i = begin; i < end; i++)
+    g_atomic_int_inc (&a->hits[i]);
+}
+
+static void
+test_parallel_for_covers_once (void)
+{
+  const size_t sizes[] = { 0, 1, 7, 1000, 100003 };
+  cari_parallel_set_threads (3);
+  for (size_t k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      g_autofree gint *hits = g_new0 (gint, sizes[k] + 1);
+      CoverArgs a = { hits };
+      cari_parallel_for (sizes[k], 1, cover_range, &a);
+      for (size_t i = 0; i < sizes[k]; i++)
+        g_assert_cmpint (hits[i], ==, 1);
+      g_assert_cmpint (hits[sizes[k]], ==, 0);
+    }
+  cari_parallel_set_threads (2);
+  g_assert_cmpint (cari_parallel_get_threads (), ==, 2);
+}
+
+static void
 test_gemm_zero_k_scales_c (void)
 {
   float C[4] = { 1, 2, 3, 4 };
@@ -91,5 +135,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gemm/reference-known-values", test_reference_known_values);
   g_test_add_func ("/gemm/matches-reference", test_gemm_matches_reference);
   g_test_add_func ("/gemm/zero-k-scales-c", test_gemm_zero_k_scales_c);
+  g_test_add_func ("/gemm/split-across-threads", test_gemm_split_across_threads);
+  g_test_add_func ("/parallel/covers-once", test_parallel_for_covers_once);
   return g_test_run ();
 }

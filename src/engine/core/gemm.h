@@ -18,7 +18,8 @@ void cari_sgemm_reference (gboolean trans_a, gboolean trans_b, int M, int N, int
                            const float *A, int lda, const float *B, int ldb, float beta, float *C,
                            int ldc);
 
-/* BLAS threads (0 = leave as configured); returns the count in use. */
+/* BLAS threads (0 = leave as configured), and as many for the engine's own data-parallel
+ * kernels; returns the count in use. */
 int         cari_blas_set_threads (int n_threads);
 /* A newly allocated description of the BLAS in use, e.g. for `carilab-cli info`. */
 char       *cari_blas_describe (void);

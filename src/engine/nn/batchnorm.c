@@ -1,48 +1,137 @@
-/* batchnorm.c — per-channel batch normalisation. Sums run in double: a channel of a 60-image
- * batch at 79×79 is 370k values. */
+/* batchnorm.c — per-channel batch normalisation, parallel over channels. Sums run in double:
+ * a channel of a 60-image batch at 79×79 is 370k values. */
 #include "nn/batchnorm.h"
+
+#include "core/parallel.h"
 
 #include <math.h>
 
-void
-cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
-                              float *running_mean, float *running_var, const float *inp,
-                              const float *gamma, const float *beta, int N, int C, int HW,
-                              float decay, float eps, gboolean relu)
+/* Channels per part: enough values that a part outweighs handing it to a thread. */
+static size_t
+channel_grain (int N, int HW)
 {
+  return MAX ((size_t) 1, (size_t) 32768 / MAX ((size_t) N * HW, 1));
+}
+
+/* Sums of (x − k) and (x − k)² over n values. Eight independent lanes: a single accumulator is
+ * a serial chain the compiler may not reorder (IEEE addition is not associative), while lanes
+ * vectorise. */
+#define LANES 8
+
+static inline void
+shifted_moments (const float *x, int n, float k, float *sum, float *sumsq)
+{
+  float s[LANES] = { 0 }, q[LANES] = { 0 };
+  int i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int j = 0; j < LANES; j++)
+      {
+        float d = x[i + j] - k;
+        s[j] += d;
+        q[j] += d * d;
+      }
+  for (; i < n; i++)
+    {
+      float d = x[i] - k;
+      s[0] += d;
+      q[0] += d * d;
+    }
+  float ts = 0.0f, tq = 0.0f;
+  for (int j = 0; j < LANES; j++)
+    {
+      ts += s[j];
+      tq += q[j];
+    }
+  *sum = ts;
+  *sumsq = tq;
+}
+
+/* Σ g and Σ g·(x − mean) over n values, where g = dy, masked by y > 0 when y is given (and then
+ * written back to dy). */
+static inline void
+grad_moments (float *dy, const float *y, const float *x, int n, float mean, float *sum,
+              float *sumx)
+{
+  float s[LANES] = { 0 }, q[LANES] = { 0 };
+  int i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int j = 0; j < LANES; j++)
+      {
+        float g = dy[i + j];
+        if (y != NULL)
+          {
+            g = y[i + j] > 0.0f ? g : 0.0f;
+            dy[i + j] = g;
+          }
+        s[j] += g;
+        q[j] += g * (x[i + j] - mean);
+      }
+  for (; i < n; i++)
+    {
+      float g = dy[i];
+      if (y != NULL)
+        {
+          g = y[i] > 0.0f ? g : 0.0f;
+          dy[i] = g;
+        }
+      s[0] += g;
+      q[0] += g * (x[i] - mean);
+    }
+  float ts = 0.0f, tq = 0.0f;
+  for (int j = 0; j < LANES; j++)
+    {
+      ts += s[j];
+      tq += q[j];
+    }
+  *sum = ts;
+  *sumx = tq;
+}
+
+typedef struct
+{
+  float *out, *save_mean, *save_invstd, *running_mean, *running_var;
+  const float *inp, *gamma, *beta, *running_mean_c, *running_var_c;
+  float *d, *dgamma, *dbeta;
+  const float *dout;
+  int N, C, HW;
+  float decay, eps;
+  gboolean relu;
+} BnArgs;
+
+static void
+forward_train_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const int N = a->N, C = a->C, HW = a->HW;
   const size_t M = (size_t) N * HW;
 
-  for (int c = 0; c < C; c++)
+  for (size_t c = c0; c < c1; c++)
     {
+      /* One pass for both moments, shifted by the first value so that the difference of
+       * squares does not cancel when the mean is large against the spread. */
+      const float k = a->inp[c * HW];
       double sum = 0.0, sumsq = 0.0;
       for (int n = 0; n < N; n++)
         {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          for (int i = 0; i < HW; i++)
-            sum += x[i];
+          float s, ss;
+          shifted_moments (a->inp + ((size_t) n * C + c) * HW, HW, k, &s, &ss);
+          sum += s;
+          sumsq += ss;
         }
-      double mean = sum / (double) M;
-      for (int n = 0; n < N; n++)
-        {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          for (int i = 0; i < HW; i++)
-            {
-              double d = x[i] - mean;
-              sumsq += d * d;
-            }
-        }
-      double var = sumsq / (double) M;
-      float invstd = (float) (1.0 / sqrt (var + eps));
-      float g = gamma != NULL ? gamma[c] : 1.0f;
-      float b = beta != NULL ? beta[c] : 0.0f;
+      double mean_shifted = sum / (double) M;
+      double mean = mean_shifted + k;
+      double var = MAX (sumsq / (double) M - mean_shifted * mean_shifted, 0.0);
+      float invstd = (float) (1.0 / sqrt (var + a->eps));
+      float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
+      float b = a->beta != NULL ? a->beta[c] : 0.0f;
       float scale = g * invstd;
       float shift = b - (float) mean * scale;
 
       for (int n = 0; n < N; n++)
         {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          float *y = out + ((size_t) n * C + c) * HW;
-          if (relu)
+          const float *x = a->inp + ((size_t) n * C + c) * HW;
+          float *y = a->out + ((size_t) n * C + c) * HW;
+          if (a->relu)
             for (int i = 0; i < HW; i++)
               y[i] = MAX (x[i] * scale + shift, 0.0f);
           else
@@ -50,14 +139,52 @@ cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
               y[i] = x[i] * scale + shift;
         }
 
-      save_mean[c] = (float) mean;
-      save_invstd[c] = invstd;
-      if (running_mean != NULL)
-        running_mean[c] = decay * running_mean[c] + (1.0f - decay) * (float) mean;
-      if (running_var != NULL)
+      a->save_mean[c] = (float) mean;
+      a->save_invstd[c] = invstd;
+      if (a->running_mean != NULL)
+        a->running_mean[c] = a->decay * a->running_mean[c] + (1.0f - a->decay) * (float) mean;
+      if (a->running_var != NULL)
         {
-          double unbiased = M > 1 ? sumsq / (double) (M - 1) : var;
-          running_var[c] = decay * running_var[c] + (1.0f - decay) * (float) unbiased;
+          double unbiased = M > 1 ? var * (double) M / (double) (M - 1) : var;
+          a->running_var[c] = a->decay * a->running_var[c] + (1.0f - a->decay) * (float) unbiased;
+        }
+    }
+}
+
+void
+cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
+                              float *running_mean, float *running_var, const float *inp,
+                              const float *gamma, const float *beta, int N, int C, int HW,
+                              float decay, float eps, gboolean relu)
+{
+  BnArgs a = { .out = out, .save_mean = save_mean, .save_invstd = save_invstd,
+               .running_mean = running_mean, .running_var = running_var, .inp = inp,
+               .gamma = gamma, .beta = beta, .N = N, .C = C, .HW = HW, .decay = decay,
+               .eps = eps, .relu = relu };
+  cari_parallel_for (C, channel_grain (N, HW), forward_train_range, &a);
+}
+
+static void
+forward_infer_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const int N = a->N, C = a->C, HW = a->HW;
+  for (size_t c = c0; c < c1; c++)
+    {
+      float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
+      float b = a->beta != NULL ? a->beta[c] : 0.0f;
+      float scale = g / sqrtf (a->running_var_c[c] + a->eps);
+      float shift = b - a->running_mean_c[c] * scale;
+      for (int n = 0; n < N; n++)
+        {
+          const float *x = a->inp + ((size_t) n * C + c) * HW;
+          float *y = a->out + ((size_t) n * C + c) * HW;
+          if (a->relu)
+            for (int i = 0; i < HW; i++)
+              y[i] = MAX (x[i] * scale + shift, 0.0f);
+          else
+            for (int i = 0; i < HW; i++)
+              y[i] = x[i] * scale + shift;
         }
     }
 }
@@ -67,22 +194,64 @@ cari_batchnorm_forward_infer (float *out, const float *inp, const float *gamma, 
                               const float *running_mean, const float *running_var, int N, int C,
                               int HW, float eps, gboolean relu)
 {
-  for (int c = 0; c < C; c++)
+  BnArgs a = { .out = out, .inp = inp, .gamma = gamma, .beta = beta,
+               .running_mean_c = running_mean, .running_var_c = running_var, .N = N, .C = C,
+               .HW = HW, .eps = eps, .relu = relu };
+  cari_parallel_for (C, channel_grain (N, HW), forward_infer_range, &a);
+}
+
+/* The backward of one channel. With `inplace`, d holds ∂L/∂out (masked by out > 0 when relu)
+ * and receives ∂L/∂inp; otherwise d accumulates from dout. */
+static void
+backward_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const int N = a->N, C = a->C, HW = a->HW;
+  const double M = (double) N * HW;
+  const gboolean inplace = a->dout == NULL;
+
+  for (size_t c = c0; c < c1; c++)
     {
-      float g = gamma != NULL ? gamma[c] : 1.0f;
-      float b = beta != NULL ? beta[c] : 0.0f;
-      float scale = g / sqrtf (running_var[c] + eps);
-      float shift = b - running_mean[c] * scale;
+      const float mean = a->save_mean[c];
+      const float invstd = a->save_invstd[c];
+      double sum_dy = 0.0, sum_dy_xhat = 0.0;
+
       for (int n = 0; n < N; n++)
         {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          float *y = out + ((size_t) n * C + c) * HW;
-          if (relu)
+          const size_t off = ((size_t) n * C + c) * HW;
+          float s, sx;
+          if (inplace)
+            grad_moments (a->d + off, a->relu ? a->out + off : NULL, a->inp + off, HW, mean, &s,
+                          &sx);
+          else
+            grad_moments ((float *) a->dout + off, NULL, a->inp + off, HW, mean, &s, &sx);
+          sum_dy += s;
+          sum_dy_xhat += (double) sx * invstd;
+        }
+      if (a->dbeta != NULL)
+        a->dbeta[c] += (float) sum_dy;
+      if (a->dgamma != NULL)
+        a->dgamma[c] += (float) sum_dy_xhat;
+      if (a->d == NULL)
+        continue;
+
+      /* dx = γ·invstd · (dy − mean(dy) − x̂ · mean(dy·x̂)) */
+      const float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
+      const float k = g * invstd;
+      const float mean_dy = (float) (sum_dy / M);
+      const float coef = (float) (sum_dy_xhat / M) * invstd;
+      for (int n = 0; n < N; n++)
+        {
+          const size_t off = ((size_t) n * C + c) * HW;
+          const float *x = a->inp + off;
+          float *dx = a->d + off;
+          const float *dy = inplace ? dx : a->dout + off;
+          if (inplace)
             for (int i = 0; i < HW; i++)
-              y[i] = MAX (x[i] * scale + shift, 0.0f);
+              dx[i] = k * (dy[i] - mean_dy - (x[i] - mean) * coef);
           else
             for (int i = 0; i < HW; i++)
-              y[i] = x[i] * scale + shift;
+              dx[i] += k * (dy[i] - mean_dy - (x[i] - mean) * coef);
         }
     }
 }
@@ -92,48 +261,10 @@ cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *
                          const float *inp, const float *gamma, const float *save_mean,
                          const float *save_invstd, int N, int C, int HW)
 {
-  const double M = (double) N * HW;
-
-  for (int c = 0; c < C; c++)
-    {
-      const float mean = save_mean[c];
-      const float invstd = save_invstd[c];
-      double sum_dy = 0.0, sum_dy_xhat = 0.0;
-
-      for (int n = 0; n < N; n++)
-        {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          const float *dy = dout + ((size_t) n * C + c) * HW;
-          for (int i = 0; i < HW; i++)
-            {
-              sum_dy += dy[i];
-              sum_dy_xhat += (double) dy[i] * (double) ((x[i] - mean) * invstd);
-            }
-        }
-      if (dbeta != NULL)
-        dbeta[c] += (float) sum_dy;
-      if (dgamma != NULL)
-        dgamma[c] += (float) sum_dy_xhat;
-      if (dinp == NULL)
-        continue;
-
-      /* dx = γ·invstd · (dy − mean(dy) − x̂ · mean(dy·x̂)) */
-      const float g = gamma != NULL ? gamma[c] : 1.0f;
-      const float k = g * invstd;
-      const float mean_dy = (float) (sum_dy / M);
-      const float mean_dy_xhat = (float) (sum_dy_xhat / M);
-      for (int n = 0; n < N; n++)
-        {
-          const float *x = inp + ((size_t) n * C + c) * HW;
-          const float *dy = dout + ((size_t) n * C + c) * HW;
-          float *dx = dinp + ((size_t) n * C + c) * HW;
-          for (int i = 0; i < HW; i++)
-            {
-              float xhat = (x[i] - mean) * invstd;
-              dx[i] += k * (dy[i] - mean_dy - xhat * mean_dy_xhat);
-            }
-        }
-    }
+  BnArgs a = { .d = dinp, .dgamma = dgamma, .dbeta = dbeta, .dout = dout, .inp = inp,
+               .gamma = gamma, .save_mean = (float *) save_mean,
+               .save_invstd = (float *) save_invstd, .N = N, .C = C, .HW = HW };
+  cari_parallel_for (C, channel_grain (N, HW), backward_range, &a);
 }
 
 void
@@ -142,47 +273,8 @@ cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, con
                                       const float *save_mean, const float *save_invstd, int N,
                                       int C, int HW)
 {
-  const double M = (double) N * HW;
-
-  for (int c = 0; c < C; c++)
-    {
-      const float mean = save_mean[c];
-      const float invstd = save_invstd[c];
-      double sum_dy = 0.0, sum_dy_xhat = 0.0;
-
-      /* First pass: apply the ReLU mask in place and gather the two sums. */
-      for (int n = 0; n < N; n++)
-        {
-          const size_t off = ((size_t) n * C + c) * HW;
-          const float *x = inp + off, *y = out + off;
-          float *dy = d + off;
-          for (int i = 0; i < HW; i++)
-            {
-              float g = y[i] > 0.0f ? dy[i] : 0.0f;
-              dy[i] = g;
-              sum_dy += g;
-              sum_dy_xhat += (double) g * (double) ((x[i] - mean) * invstd);
-            }
-        }
-      if (dbeta != NULL)
-        dbeta[c] += (float) sum_dy;
-      if (dgamma != NULL)
-        dgamma[c] += (float) sum_dy_xhat;
-
-      const float g = gamma != NULL ? gamma[c] : 1.0f;
-      const float k = g * invstd;
-      const float mean_dy = (float) (sum_dy / M);
-      const float mean_dy_xhat = (float) (sum_dy_xhat / M);
-      for (int n = 0; n < N; n++)
-        {
-          const size_t off = ((size_t) n * C + c) * HW;
-          const float *x = inp + off;
-          float *dy = d + off;
-          for (int i = 0; i < HW; i++)
-            {
-              float xhat = (x[i] - mean) * invstd;
-              dy[i] = k * (dy[i] - mean_dy - xhat * mean_dy_xhat);
-            }
-        }
-    }
+  BnArgs a = { .d = d, .dgamma = dgamma, .dbeta = dbeta, .out = (float *) out, .inp = inp,
+               .gamma = gamma, .save_mean = (float *) save_mean,
+               .save_invstd = (float *) save_invstd, .N = N, .C = C, .HW = HW, .relu = TRUE };
+  cari_parallel_for (C, channel_grain (N, HW), backward_range, &a);
 }

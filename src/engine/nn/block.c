@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/i18n.h"
+#include "core/parallel.h"
 #include "nn/batchnorm.h"
 #include "nn/combine.h"
 #include "nn/conv.h"
@@ -276,6 +277,36 @@ fail:
   return FALSE;
 }
 
+typedef struct
+{
+  float *out, *dout, *dinput;
+  const float *x, *up;
+  float scale;
+} ResidualArgs;
+
+/* out = relu(x + s·up) */
+static void
+residual_relu_range (gpointer data, size_t i0, size_t i1)
+{
+  const ResidualArgs *a = data;
+  for (size_t i = i0; i < i1; i++)
+    a->out[i] = MAX (a->x[i] + a->scale * a->up[i], 0.0f);
+}
+
+/* g = dout·[out > 0]; dinput += g; dout = s·g (for the projection) */
+static void
+residual_relu_backward_range (gpointer data, size_t i0, size_t i1)
+{
+  const ResidualArgs *a = data;
+  for (size_t i = i0; i < i1; i++)
+    {
+      float g = a->out[i] > 0.0f ? a->dout[i] : 0.0f;
+      if (a->dinput != NULL)
+        a->dinput[i] += g;
+      a->dout[i] = g * a->scale;
+    }
+}
+
 static const float *
 branch_output (const CariBranch *br)
 {
@@ -315,9 +346,8 @@ cari_block_forward (CariBlock *b, const float *input, int n, const CariPass *pas
       const float *mixed = b->n_branches > 1 ? b->concat : outs[0];
       size_t count = (size_t) n * b->in_c * b->in_h * b->in_w;
       cari_unit_forward (&b->up, mixed, n, pass);
-      cari_residual_forward (b->out, input, b->up.y, b->scale, count);
-      for (size_t i = 0; i < count; i++)
-        b->out[i] = MAX (b->out[i], 0.0f);
+      ResidualArgs a = { .out = b->out, .x = input, .up = b->up.y, .scale = b->scale };
+      cari_parallel_for (count, 65536, residual_relu_range, &a);
     }
 }
 
@@ -335,13 +365,8 @@ cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const Cari
     {
       size_t count = (size_t) n * b->in_c * b->in_h * b->in_w;
       /* out = relu(x + s·up): mask, pass to x, then scale for the projection. */
-      for (size_t i = 0; i < count; i++)
-        {
-          float g = b->out[i] > 0.0f ? dout[i] : 0.0f;
-          if (dinput != NULL)
-            dinput[i] += g;
-          dout[i] = g * b->scale;
-        }
+      ResidualArgs a = { .out = b->out, .dout = dout, .dinput = dinput, .scale = b->scale };
+      cari_parallel_for (count, 65536, residual_relu_backward_range, &a);
       size_t mixed_floats = (size_t) n * b->up.shape.in_c * HW;
       dmixed = cari_arena_floats (pass->scratch, mixed_floats);
       memset (dmixed, 0, mixed_floats * sizeof (float));

@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/i18n.h"
+#include "core/parallel.h"
 
 #include <string.h>
 
@@ -106,22 +107,32 @@ pick_group (const CariConv2dShape *s, int N, size_t workspace_floats)
   return (int) MIN (g, (size_t) N);
 }
 
-void
-cari_im2col (float *col, const float *inp, int group, const CariConv2dShape *s)
+typedef struct
 {
+  float *col, *dinp, *out, *tmp;
+  const float *inp, *ccol, *bias, *dout;
+  int group, N;
+  const CariConv2dShape *s;
+} ConvArgs;
+
+static void
+im2col_range (gpointer data, size_t c0, size_t c1)
+{
+  const ConvArgs *a = data;
+  const CariConv2dShape *s = a->s;
   const size_t P = out_plane (s);
-  const size_t ld = P * (size_t) group;
+  const size_t ld = P * (size_t) a->group;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
 
-  for (int c = 0; c < s->in_c; c++)
+  for (size_t c = c0; c < c1; c++)
     for (int ky = 0; ky < s->kh; ky++)
       for (int kx = 0; kx < s->kw; kx++)
         {
-          size_t row = ((size_t) c * s->kh + ky) * s->kw + kx;
-          for (int g = 0; g < group; g++)
+          size_t row = (c * s->kh + ky) * s->kw + kx;
+          for (int g = 0; g < a->group; g++)
             {
-              const float *plane = inp + ((size_t) g * s->in_c + c) * in_plane;
-              float *dst = col + row * ld + (size_t) g * P;
+              const float *plane = a->inp + ((size_t) g * s->in_c + c) * in_plane;
+              float *dst = a->col + row * ld + (size_t) g * P;
               for (int oy = 0; oy < s->out_h; oy++)
                 {
                   int iy = oy * s->sh + ky - s->pad_top;
@@ -158,22 +169,41 @@ cari_im2col (float *col, const float *inp, int group, const CariConv2dShape *s)
         }
 }
 
-void
-cari_col2im_add (float *dinp, const float *col, int group, const CariConv2dShape *s)
+/* Channels per part: about 64k floats of columns each. */
+static size_t
+channel_grain (const CariConv2dShape *s, int group)
 {
+  size_t per_channel = (size_t) s->kh * s->kw * out_plane (s) * (size_t) group;
+  return MAX ((size_t) 1, (size_t) 65536 / MAX (per_channel, 1));
+}
+
+void
+cari_im2col (float *col, const float *inp, int group, const CariConv2dShape *s)
+{
+  ConvArgs a = { .col = col, .inp = inp, .group = group, .s = s };
+  cari_parallel_for (s->in_c, channel_grain (s, group), im2col_range, &a);
+}
+
+/* Each input channel only receives from its own rows of the columns: parallel over channels
+ * without races. */
+static void
+col2im_range (gpointer data, size_t c0, size_t c1)
+{
+  const ConvArgs *a = data;
+  const CariConv2dShape *s = a->s;
   const size_t P = out_plane (s);
-  const size_t ld = P * (size_t) group;
+  const size_t ld = P * (size_t) a->group;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
 
-  for (int c = 0; c < s->in_c; c++)
+  for (size_t c = c0; c < c1; c++)
     for (int ky = 0; ky < s->kh; ky++)
       for (int kx = 0; kx < s->kw; kx++)
         {
-          size_t row = ((size_t) c * s->kh + ky) * s->kw + kx;
-          for (int g = 0; g < group; g++)
+          size_t row = (c * s->kh + ky) * s->kw + kx;
+          for (int g = 0; g < a->group; g++)
             {
-              float *plane = dinp + ((size_t) g * s->in_c + c) * in_plane;
-              const float *srcrow = col + row * ld + (size_t) g * P;
+              float *plane = a->dinp + ((size_t) g * s->in_c + c) * in_plane;
+              const float *srcrow = a->ccol + row * ld + (size_t) g * P;
               for (int oy = 0; oy < s->out_h; oy++)
                 {
                   int iy = oy * s->sh + ky - s->pad_top;
@@ -181,15 +211,67 @@ cari_col2im_add (float *dinp, const float *col, int group, const CariConv2dShape
                     continue;
                   float *d = plane + (size_t) iy * s->in_w;
                   const float *src = srcrow + (size_t) oy * s->out_w;
-                  for (int ox = 0; ox < s->out_w; ox++)
+                  if (s->sw == 1)
                     {
-                      int ix = ox * s->sw + kx - s->pad_left;
-                      if (ix >= 0 && ix < s->in_w)
-                        d[ix] += src[ox];
+                      int x0 = kx - s->pad_left;
+                      int lo = MAX (0, -x0), hi = MIN (s->out_w, s->in_w - x0);
+                      for (int ox = lo; ox < hi; ox++)
+                        d[ox + x0] += src[ox];
                     }
+                  else
+                    for (int ox = 0; ox < s->out_w; ox++)
+                      {
+                        int ix = ox * s->sw + kx - s->pad_left;
+                        if (ix >= 0 && ix < s->in_w)
+                          d[ix] += src[ox];
+                      }
                 }
             }
         }
+}
+
+void
+cari_col2im_add (float *dinp, const float *col, int group, const CariConv2dShape *s)
+{
+  ConvArgs a = { .dinp = dinp, .ccol = col, .group = group, .s = s };
+  cari_parallel_for (s->in_c, channel_grain (s, group), col2im_range, &a);
+}
+
+/* Grouped gemm output [OC, g·P] → NCHW images, adding the bias; parallel over channels. */
+static void
+scatter_range (gpointer data, size_t o0, size_t o1)
+{
+  const ConvArgs *a = data;
+  const CariConv2dShape *s = a->s;
+  const size_t P = out_plane (s), out_img = (size_t) s->out_c * P;
+  for (size_t oc = o0; oc < o1; oc++)
+    for (int i = 0; i < a->group; i++)
+      {
+        float *d = a->out + (size_t) i * out_img + oc * P;
+        const float *t = a->tmp + oc * P * a->group + (size_t) i * P;
+        float b = a->bias != NULL ? a->bias[oc] : 0.0f;
+        for (size_t p = 0; p < P; p++)
+          d[p] = t[p] + b;
+      }
+}
+
+/* NCHW gradient images → [OC, g·P] for the grouped gemm; parallel over channels. */
+static void
+gather_range (gpointer data, size_t o0, size_t o1)
+{
+  const ConvArgs *a = data;
+  const CariConv2dShape *s = a->s;
+  const size_t P = out_plane (s), out_img = (size_t) s->out_c * P;
+  for (size_t oc = o0; oc < o1; oc++)
+    for (int i = 0; i < a->group; i++)
+      memcpy (a->tmp + oc * P * a->group + (size_t) i * P, a->dout + (size_t) i * out_img + oc * P,
+              sizeof (float) * P);
+}
+
+static size_t
+out_channel_grain (const CariConv2dShape *s, int group)
+{
+  return MAX ((size_t) 1, (size_t) 65536 / MAX (out_plane (s) * (size_t) group, 1));
 }
 
 static gboolean
@@ -232,22 +314,18 @@ cari_conv2d_forward (float *out, const float *inp, const float *weight, const fl
           cari_im2col (col, src, g, s);
           cari_sgemm (FALSE, FALSE, s->out_c, P * g, K, 1.0f, weight, K, col, P * g, 0.0f, tmp,
                       P * g);
-          for (int i = 0; i < g; i++)
-            for (int oc = 0; oc < s->out_c; oc++)
-              memcpy (dst + (size_t) i * out_img + (size_t) oc * P,
-                      tmp + (size_t) oc * P * g + (size_t) i * P, sizeof (float) * (size_t) P);
+          ConvArgs a = { .out = dst, .tmp = tmp, .bias = bias, .group = g, .s = s };
+          cari_parallel_for (s->out_c, out_channel_grain (s, g), scatter_range, &a);
+          continue;
         }
+      if (bias != NULL)
+        for (int oc = 0; oc < s->out_c; oc++)
+          {
+            float *d = dst + (size_t) oc * P;
+            for (int p = 0; p < P; p++)
+              d[p] += bias[oc];
+          }
     }
-
-  if (bias != NULL)
-    for (int n = 0; n < N; n++)
-      for (int oc = 0; oc < s->out_c; oc++)
-        {
-          float *d = out + (size_t) n * out_img + (size_t) oc * P;
-          float b = bias[oc];
-          for (int p = 0; p < P; p++)
-            d[p] += b;
-        }
 }
 
 void
@@ -284,10 +362,8 @@ cari_conv2d_backward (float *dinp, float *dweight, float *dbias, const float *do
       if (g > 1)
         {
           float *tmp = workspace + (size_t) K * P * g;
-          for (int i = 0; i < g; i++)
-            for (int oc = 0; oc < s->out_c; oc++)
-              memcpy (tmp + (size_t) oc * P * g + (size_t) i * P,
-                      dsrc + (size_t) i * out_img + (size_t) oc * P, sizeof (float) * (size_t) P);
+          ConvArgs a = { .tmp = tmp, .dout = dsrc, .group = g, .s = s };
+          cari_parallel_for (s->out_c, out_channel_grain (s, g), gather_range, &a);
           dmat = tmp;
         }
       if (g > 1 || !is_pointwise (s))

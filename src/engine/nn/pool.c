@@ -1,6 +1,8 @@
 /* pool.c — pooling kernels. */
 #include "nn/pool.h"
 
+#include "core/parallel.h"
+
 #include <float.h>
 
 gboolean
@@ -11,14 +13,33 @@ cari_pool2d_shape_init (CariConv2dShape *s, int channels, int in_h, int in_w, in
                                  error);
 }
 
-void
-cari_maxpool_forward (float *out, int32_t *argmax, const float *inp, int N,
-                      const CariConv2dShape *s)
+typedef struct
 {
+  float *out, *dinp;
+  int32_t *argmax;
+  const float *inp, *dout;
+  const int32_t *cargmax;
+  const CariConv2dShape *s;
+} PoolArgs;
+
+static size_t
+plane_grain (const CariConv2dShape *s)
+{
+  return MAX ((size_t) 1, (size_t) 32768 / MAX ((size_t) s->in_h * s->in_w, 1));
+}
+
+static void
+maxpool_forward_range (gpointer data, size_t p0, size_t p1)
+{
+  const PoolArgs *a = data;
+  const CariConv2dShape *s = a->s;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
   const size_t out_plane = (size_t) s->out_h * s->out_w;
+  const float *inp = a->inp;
+  float *out = a->out;
+  int32_t *argmax = a->argmax;
 
-  for (size_t plane = 0; plane < (size_t) N * s->in_c; plane++)
+  for (size_t plane = p0; plane < p1; plane++)
     {
       const float *x = inp + plane * in_plane;
       float *y = out + plane * out_plane;
@@ -53,13 +74,25 @@ cari_maxpool_forward (float *out, int32_t *argmax, const float *inp, int N,
 }
 
 void
-cari_maxpool_backward (float *dinp, const float *dout, const int32_t *argmax, int N,
-                       const CariConv2dShape *s)
+cari_maxpool_forward (float *out, int32_t *argmax, const float *inp, int N,
+                      const CariConv2dShape *s)
 {
+  PoolArgs a = { .out = out, .argmax = argmax, .inp = inp, .s = s };
+  cari_parallel_for ((size_t) N * s->in_c, plane_grain (s), maxpool_forward_range, &a);
+}
+
+static void
+maxpool_backward_range (gpointer data, size_t p0, size_t p1)
+{
+  const PoolArgs *a = data;
+  const CariConv2dShape *s = a->s;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
   const size_t out_plane = (size_t) s->out_h * s->out_w;
+  float *dinp = a->dinp;
+  const float *dout = a->dout;
+  const int32_t *argmax = a->cargmax;
 
-  for (size_t plane = 0; plane < (size_t) N * s->in_c; plane++)
+  for (size_t plane = p0; plane < p1; plane++)
     {
       float *dx = dinp + plane * in_plane;
       const float *dy = dout + plane * out_plane;
@@ -68,6 +101,14 @@ cari_maxpool_backward (float *dinp, const float *dout, const int32_t *argmax, in
         if (am[o] >= 0)
           dx[am[o]] += dy[o];
     }
+}
+
+void
+cari_maxpool_backward (float *dinp, const float *dout, const int32_t *argmax, int N,
+                       const CariConv2dShape *s)
+{
+  PoolArgs a = { .dinp = dinp, .dout = dout, .cargmax = argmax, .s = s };
+  cari_parallel_for ((size_t) N * s->in_c, plane_grain (s), maxpool_backward_range, &a);
 }
 
 /* Number of window positions inside the input (padding excluded, as TensorFlow counts). */

@@ -1,0 +1,222 @@
+/* cmd-bench.c — `carilab-cli bench`: time training steps of the paper's network.
+ *
+ * One step is what training does: forward of the trunk on all images, `verif` on all rows, `cari`
+ * on the caricature rows, `visual` on the photo rows and the weight module; cross-entropy losses
+ * weighted by the module's (detached) weights; backward; RMSProp on Θ and on Ψ (the module,
+ * trained by L4 = Σ w_i / (L_i + ε)). Images and labels are random: the cost does not depend on
+ * them.
+ */
+#include "cli.h"
+
+#include <cari.h>
+#include <glib/gi18n.h>
+#include <math.h>
+#include <sys/resource.h>
+
+typedef struct
+{
+  CariNet *net;
+  CariOptimizer *opt, *opt_module;
+  float *images;
+  int *labels[CARI_N_TASKS];
+  int n_cari, n_photo;
+  float lr;
+} BenchState;
+
+static void
+bench_step (BenchState *s)
+{
+  const CariNetConfig *cfg = cari_net_get_config (s->net);
+  const int K = cfg->n_identities;
+  float losses[CARI_N_TASKS] = { 0 };
+  int T = 0;
+  size_t n;
+
+  cari_net_forward (s->net, s->images, s->n_cari, s->n_photo, TRUE);
+  cari_net_zero_grad (s->net);
+  const float *w = cari_net_task_weights (s->net, &T);
+  int slot = 0;
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHeadOutput out;
+      if (!cari_net_head_output (s->net, (CariTask) t, &out) || out.rows == 0)
+        continue;
+      g_autofree float *probs = g_new (float, (size_t) out.rows * K);
+      losses[slot] = (float) cari_softmax_cross_entropy_forward (probs, out.logits, s->labels[t],
+                                                                 out.rows, K, NULL);
+      float weight = w != NULL ? w[slot] : 1.0f;
+      cari_softmax_cross_entropy_backward (cari_net_head_dlogits (s->net, (CariTask) t), probs,
+                                           s->labels[t], out.rows, K, weight);
+      slot++;
+    }
+  float *dw = cari_net_task_dweights (s->net);
+  for (int i = 0; i < T; i++)
+    dw[i] = 1.0f / (losses[i] + 0.01f); /* ∂L4/∂w_i */
+  cari_net_backward (s->net, FALSE);
+
+  float *params = cari_net_params (s->net, &n);
+  cari_optimizer_step (s->opt, params, cari_net_grads (s->net, &n), s->lr);
+  if (s->opt_module != NULL)
+    {
+      float *mp = cari_net_module_params (s->net, &n);
+      cari_optimizer_step (s->opt_module, mp, cari_net_module_grads (s->net, &n), s->lr);
+    }
+}
+
+static int
+compare_double (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+int
+cmd_bench (int argc, char **argv)
+{
+  g_autofree char *preset = NULL;
+  int n_cari = -1, n_photo = -1, input_size = 0, steps = 10, warmup = 2, threads = 0;
+  int identities = 200;
+  double width = 0.0;
+  gboolean profile = FALSE;
+  GOptionEntry entries[] = {
+    { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Model preset: paper or demo (default: paper)"), N_("NAME") },
+    { "caricatures", 'c', 0, G_OPTION_ARG_INT, &n_cari, N_("Caricatures per batch (default: the preset's)"), N_("N") },
+    { "photos", 'v', 0, G_OPTION_ARG_INT, &n_photo, N_("Photos per batch (default: the preset's)"), N_("N") },
+    { "input-size", 's', 0, G_OPTION_ARG_INT, &input_size, N_("Input side in pixels (default: the preset's)"), N_("PIXELS") },
+    { "width", 'w', 0, G_OPTION_ARG_DOUBLE, &width, N_("Channel width multiplier (default: the preset's)"), N_("FACTOR") },
+    { "identities", 'k', 0, G_OPTION_ARG_INT, &identities, N_("Identities of each classifier (default: 200)"), N_("N") },
+    { "steps", 'n', 0, G_OPTION_ARG_INT, &steps, N_("Timed training steps (default: 10)"), N_("N") },
+    { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, N_("Untimed steps first (default: 2)"), N_("N") },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads (default: as configured)"), N_("N") },
+    { "profile", 0, 0, G_OPTION_ARG_NONE, &profile, N_("Print the time spent in each stage of the network"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  CariNetConfig cfg;
+
+  g_option_context_set_summary (context,
+                                _("Time training steps (forward, backward, RMSProp) of the "
+                                  "network on random images and print parameters, FLOPs per "
+                                  "step, images/s, GFLOP/s and peak memory."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!cli_parse_options (context, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc > 1)
+    {
+      g_printerr (_("%s: unexpected argument “%s”\n"), argv[0], argv[1]);
+      return CLI_EXIT_USAGE;
+    }
+  if (steps < 1 || warmup < 0 || threads < 0)
+    {
+      g_printerr (_("%s: --steps must be positive and --warmup, --threads not negative\n"),
+                  argv[0]);
+      return CLI_EXIT_USAGE;
+    }
+  if (!cari_net_config_init_preset (&cfg, preset != NULL ? preset : "paper", &error))
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_USAGE;
+    }
+  if (n_cari >= 0)
+    cfg.max_caricatures = n_cari;
+  if (n_photo >= 0)
+    cfg.max_photos = n_photo;
+  if (input_size > 0)
+    cfg.input_size = input_size;
+  if (width > 0.0)
+    cfg.width = (float) width;
+  cfg.n_identities = identities;
+
+  cari_blas_set_threads (threads);
+  g_autoptr (CariNet) net = cari_net_new (&cfg, 1, &error);
+  if (net == NULL)
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_USAGE;
+    }
+
+  BenchState s = { net, NULL, NULL, NULL, { NULL }, cfg.max_caricatures, cfg.max_photos, 1e-3f };
+  CariOptimizerConfig ocfg;
+  cari_optimizer_config_init (&ocfg, CARI_OPTIMIZER_RMSPROP);
+  size_t n_theta, n_psi;
+  cari_net_params (net, &n_theta);
+  cari_net_module_params (net, &n_psi);
+  s.opt = cari_optimizer_new (&ocfg, n_theta, &error);
+  if (s.opt != NULL && cfg.weight_module)
+    s.opt_module = cari_optimizer_new (&ocfg, n_psi, &error);
+  if (s.opt == NULL || (cfg.weight_module && s.opt_module == NULL))
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+
+  const int n = s.n_cari + s.n_photo;
+  const size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;
+  CariRng rng;
+  cari_rng_seed (&rng, 42);
+  s.images = g_new (float, img * n);
+  for (size_t i = 0; i < img * n; i++)
+    s.images[i] = cari_rng_normal (&rng);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      s.labels[t] = g_new (int, n);
+      for (int i = 0; i < n; i++)
+        s.labels[t][i] = (int) cari_rng_below (&rng, (uint32_t) identities);
+    }
+
+  for (int i = 0; i < warmup; i++)
+    bench_step (&s);
+  cari_net_set_profiling (net, profile);
+  g_autofree double *times = g_new (double, steps);
+  for (int i = 0; i < steps; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      bench_step (&s);
+      times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
+    }
+  qsort (times, steps, sizeof (double), compare_double);
+  double median = steps % 2 ? times[steps / 2] : 0.5 * (times[steps / 2 - 1] + times[steps / 2]);
+  double flops = cari_net_train_flops (net, s.n_cari, s.n_photo, FALSE);
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  g_autofree char *blas = cari_blas_describe ();
+
+  printf (_("preset:            %s (input %d, width %g, %d caricatures + %d photos, %d identities)\n"),
+          preset != NULL ? preset : "paper", cfg.input_size, cfg.width, s.n_cari, s.n_photo,
+          identities);
+  printf (_("parameters:        %zu (network %zu + weight module %zu)\n"),
+          cari_net_param_count (net, FALSE) + cari_net_param_count (net, TRUE),
+          cari_net_param_count (net, FALSE), cari_net_param_count (net, TRUE));
+  printf (_("FLOPs per step:    %.4e\n"), flops);
+  printf (_("step time:         %.4f s median of %d (min %.4f, max %.4f)\n"), median, steps,
+          times[0], times[steps - 1]);
+  printf (_("images/s:          %.2f\n"), n / median);
+  printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
+  printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
+  printf (_("BLAS:              %s\n"), blas);
+
+  if (profile)
+    {
+      size_t n_stages;
+      const CariStageTime *st = cari_net_stage_times (net, &n_stages);
+      double total = 0.0;
+      for (size_t i = 0; i < n_stages; i++)
+        total += st[i].forward_s + st[i].backward_s;
+      printf ("\n%-16s %12s %12s %8s\n", _("stage"), _("forward ms"), _("backward ms"), "%");
+      for (size_t i = 0; i < n_stages; i++)
+        printf ("%-16s %12.1f %12.1f %7.1f%%\n", st[i].name, st[i].forward_s * 1e3 / steps,
+                st[i].backward_s * 1e3 / steps,
+                100.0 * (st[i].forward_s + st[i].backward_s) / MAX (total, 1e-12));
+      printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (losses, "
+                "optimiser)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
+    }
+
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    g_free (s.labels[t]);
+  g_free (s.images);
+  cari_optimizer_free (s.opt);
+  cari_optimizer_free (s.opt_module);
+  return CLI_EXIT_OK;
+}

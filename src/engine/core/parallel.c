@@ -1,0 +1,127 @@
+/* parallel.c — a fork-join loop over a GThreadPool of persistent workers. */
+#include "core/parallel.h"
+
+#include <stdlib.h>
+
+#define MAX_PARTS 64
+
+typedef struct
+{
+  CariRangeFn fn;
+  gpointer data;
+  size_t n;
+  int parts;
+  int remaining; /* parts still running; guarded by mutex */
+  GMutex mutex;
+  GCond cond;
+} Job;
+
+typedef struct
+{
+  Job *job;
+  int part;
+} Part;
+
+static GMutex pool_mutex;
+static GThreadPool *pool;
+static int n_threads = 0; /* 0: not decided yet */
+
+static void
+run_part (Job *job, int part)
+{
+  size_t begin = job->n * (size_t) part / (size_t) job->parts;
+  size_t end = job->n * (size_t) (part + 1) / (size_t) job->parts;
+  if (end > begin)
+    job->fn (job->data, begin, end);
+}
+
+static void
+worker (gpointer item, gpointer unused)
+{
+  Part *p = item;
+  Job *job = p->job;
+  run_part (job, p->part);
+  /* Decrement under the mutex: the waiter can only see zero (and free the job on its stack)
+   * after this thread has released it. */
+  g_mutex_lock (&job->mutex);
+  if (--job->remaining == 0)
+    g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->mutex);
+}
+
+static int
+default_threads (void)
+{
+  const char *env = g_getenv ("OPENBLAS_NUM_THREADS");
+  int n = env != NULL ? atoi (env) : 0;
+  if (n <= 0)
+    n = (int) g_get_num_processors ();
+  return CLAMP (n, 1, MAX_PARTS);
+}
+
+void
+cari_parallel_set_threads (int threads)
+{
+  g_mutex_lock (&pool_mutex);
+  n_threads = CLAMP (threads > 0 ? threads : default_threads (), 1, MAX_PARTS);
+  if (pool != NULL && n_threads > 1)
+    g_thread_pool_set_max_threads (pool, n_threads - 1, NULL);
+  g_mutex_unlock (&pool_mutex);
+}
+
+int
+cari_parallel_get_threads (void)
+{
+  int n;
+  g_mutex_lock (&pool_mutex);
+  if (n_threads == 0)
+    n_threads = default_threads ();
+  n = n_threads;
+  g_mutex_unlock (&pool_mutex);
+  return n;
+}
+
+static GThreadPool *
+get_pool (int threads)
+{
+  GThreadPool *p;
+  g_mutex_lock (&pool_mutex);
+  if (pool == NULL)
+    pool = g_thread_pool_new (worker, NULL, MAX (threads - 1, 1), TRUE, NULL);
+  p = pool;
+  g_mutex_unlock (&pool_mutex);
+  return p;
+}
+
+void
+cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data)
+{
+  int threads = cari_parallel_get_threads ();
+  size_t max_parts = n / MAX (grain, 1);
+  int parts = (int) MIN ((size_t) threads, max_parts);
+
+  if (parts <= 1)
+    {
+      if (n > 0)
+        fn (data, 0, n);
+      return;
+    }
+
+  GThreadPool *p = get_pool (threads);
+  Job job = { fn, data, n, parts, parts - 1 };
+  Part items[MAX_PARTS];
+  g_mutex_init (&job.mutex);
+  g_cond_init (&job.cond);
+  for (int i = 1; i < parts; i++)
+    {
+      items[i] = (Part) { &job, i };
+      g_thread_pool_push (p, &items[i], NULL);
+    }
+  run_part (&job, 0);
+  g_mutex_lock (&job.mutex);
+  while (job.remaining > 0)
+    g_cond_wait (&job.cond, &job.mutex);
+  g_mutex_unlock (&job.mutex);
+  g_mutex_clear (&job.mutex);
+  g_cond_clear (&job.cond);
+}

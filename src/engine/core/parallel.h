@@ -1,0 +1,21 @@
+/* parallel.h — data-parallel loops for the kernels outside BLAS (batch norm, im2col, pooling).
+ *
+ * A GThreadPool sized like OpenBLAS's (cari_blas_set_threads sets both) runs the parts of a
+ * range; the caller runs one part itself and returns when all are done. Calls must not nest.
+ */
+#pragma once
+
+#include <glib.h>
+#include <stddef.h>
+
+G_BEGIN_DECLS
+
+/* Processes [begin, end) of the range. */
+typedef void (*CariRangeFn) (gpointer data, size_t begin, size_t end);
+
+/* Split [0, n) into at most one part per thread, each of at least `grain` items. */
+void cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data);
+void cari_parallel_set_threads (int n_threads);
+int  cari_parallel_get_threads (void);
+
+G_END_DECLS
