@@ -13,6 +13,7 @@
 #include "core/tensor.h"
 #include "nn/activation.h"
 #include "nn/batchnorm.h"
+#include "nn/checkpoint.h"
 #include "nn/combine.h"
 #include "nn/conv.h"
 #include "nn/dense.h"

@@ -1,0 +1,602 @@
+/* checkpoint.c — tagged-section checkpoints: format, atomic writing, validated reading, and the
+ * network's and optimisers' sections. All integers little-endian. */
+#include "nn/checkpoint.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define MAGIC "CARICKPT"
+#define HEADER_SIZE 32
+#define SECTION_HEADER_SIZE 24
+
+G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN); /* floats are stored as the host has them */
+
+typedef struct
+{
+  char tag[5];
+  GBytes *data;
+} Section;
+
+struct _CariCheckpoint
+{
+  GPtrArray *sections; /* Section *, owned */
+  char *path;
+};
+
+static void
+section_free (gpointer p)
+{
+  Section *s = p;
+  g_bytes_unref (s->data);
+  g_free (s);
+}
+
+CariCheckpoint *
+cari_checkpoint_new (void)
+{
+  CariCheckpoint *ck = g_new0 (CariCheckpoint, 1);
+  ck->sections = g_ptr_array_new_with_free_func (section_free);
+  return ck;
+}
+
+void
+cari_checkpoint_free (CariCheckpoint *ck)
+{
+  if (ck == NULL)
+    return;
+  g_ptr_array_unref (ck->sections);
+  g_free (ck->path);
+  g_free (ck);
+}
+
+const char *
+cari_checkpoint_get_path (const CariCheckpoint *ck)
+{
+  return ck->path;
+}
+
+guint
+cari_checkpoint_n_sections (const CariCheckpoint *ck)
+{
+  return ck->sections->len;
+}
+
+static Section *
+find (const CariCheckpoint *ck, const char *tag)
+{
+  for (guint i = 0; i < ck->sections->len; i++)
+    {
+      Section *s = g_ptr_array_index (ck->sections, i);
+      if (memcmp (s->tag, tag, 4) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+static void
+add_bytes (CariCheckpoint *ck, const char *tag, GBytes *bytes)
+{
+  Section *s;
+  g_assert (strlen (tag) == 4);
+  s = find (ck, tag);
+  if (s != NULL)
+    {
+      g_bytes_unref (s->data);
+      s->data = bytes;
+      return;
+    }
+  s = g_new0 (Section, 1);
+  memcpy (s->tag, tag, 4);
+  s->data = bytes;
+  g_ptr_array_add (ck->sections, s);
+}
+
+void
+cari_checkpoint_add (CariCheckpoint *ck, const char *tag, const void *data, size_t len)
+{
+  add_bytes (ck, tag, g_bytes_new (data, len));
+}
+
+const void *
+cari_checkpoint_get (const CariCheckpoint *ck, const char *tag, size_t *len)
+{
+  Section *s = find (ck, tag);
+  if (s == NULL)
+    return NULL;
+  return g_bytes_get_data (s->data, len);
+}
+
+/* ---------------------------------------------------------------------------- writing */
+
+static void
+put_u32 (guint8 *p, guint32 v)
+{
+  v = GUINT32_TO_LE (v);
+  memcpy (p, &v, 4);
+}
+
+static void
+put_u64 (guint8 *p, guint64 v)
+{
+  v = GUINT64_TO_LE (v);
+  memcpy (p, &v, 8);
+}
+
+static guint32
+get_u32 (const guint8 *p)
+{
+  guint32 v;
+  memcpy (&v, p, 4);
+  return GUINT32_FROM_LE (v);
+}
+
+static guint64
+get_u64 (const guint8 *p)
+{
+  guint64 v;
+  memcpy (&v, p, 8);
+  return GUINT64_FROM_LE (v);
+}
+
+static guint32
+crc (const void *data, size_t len)
+{
+  uLong c = crc32 (0L, Z_NULL, 0);
+  const Bytef *p = data;
+  while (len > 0)
+    {
+      uInt chunk = (uInt) MIN (len, (size_t) 1 << 30);
+      c = crc32 (c, p, chunk);
+      p += chunk;
+      len -= chunk;
+    }
+  return (guint32) c;
+}
+
+static size_t
+padded (size_t len)
+{
+  return (len + 7) & ~(size_t) 7;
+}
+
+static gboolean
+write_all (int fd, const void *data, size_t len, const char *path, GError **error)
+{
+  const guint8 *p = data;
+  while (len > 0)
+    {
+      ssize_t w = write (fd, p, MIN (len, (size_t) 1 << 30));
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        {
+          int saved = errno;
+          g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write checkpoint “%s”: %s"),
+                       path, g_strerror (saved));
+          return FALSE;
+        }
+      p += w;
+      len -= (size_t) w;
+    }
+  return TRUE;
+}
+
+gboolean
+cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **error)
+{
+  guint8 header[HEADER_SIZE] = { 0 };
+  guint64 total = HEADER_SIZE;
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  static const guint8 zeros[8] = { 0 };
+  int fd, saved;
+
+  for (guint i = 0; i < ck->sections->len; i++)
+    {
+      Section *s = g_ptr_array_index (ck->sections, i);
+      total += SECTION_HEADER_SIZE + padded (g_bytes_get_size (s->data));
+    }
+  memcpy (header, MAGIC, 8);
+  put_u32 (header + 8, CARI_CHECKPOINT_VERSION);
+  put_u32 (header + 12, ck->sections->len);
+  put_u64 (header + 16, total);
+  put_u32 (header + 24, crc (header, 24));
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write checkpoint “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  if (!write_all (fd, header, sizeof header, path, error))
+    goto fail;
+  for (guint i = 0; i < ck->sections->len; i++)
+    {
+      Section *s = g_ptr_array_index (ck->sections, i);
+      size_t len;
+      const void *data = g_bytes_get_data (s->data, &len);
+      guint8 sh[SECTION_HEADER_SIZE] = { 0 };
+      memcpy (sh, s->tag, 4);
+      put_u32 (sh + 4, 0);
+      put_u64 (sh + 8, len);
+      put_u32 (sh + 16, crc (data, len));
+      if (!write_all (fd, sh, sizeof sh, path, error) || !write_all (fd, data, len, path, error)
+          || !write_all (fd, zeros, padded (len) - len, path, error))
+        goto fail;
+    }
+  if (fsync (fd) != 0)
+    {
+      saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write checkpoint “%s”: %s"), path,
+                   g_strerror (saved));
+      goto fail;
+    }
+  close (fd);
+  fd = -1;
+  if (rename (tmp, path) != 0)
+    {
+      saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write checkpoint “%s”: %s"), path,
+                   g_strerror (saved));
+      goto fail;
+    }
+  /* The rename itself must reach the disk. */
+  int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0)
+    {
+      fsync (dfd);
+      close (dfd);
+    }
+  return TRUE;
+
+fail:
+  if (fd >= 0)
+    close (fd);
+  unlink (tmp);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------------- reading */
+
+static gboolean
+corrupt (GError **error, const char *path, const char *what)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT, _("Checkpoint “%s” is damaged: %s"), path,
+               what);
+  return FALSE;
+}
+
+static gboolean
+printable_tag (const guint8 *t)
+{
+  for (int i = 0; i < 4; i++)
+    if (t[i] < 0x20 || t[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+CariCheckpoint *
+cari_checkpoint_read (const char *path, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, &local);
+  g_autoptr (CariCheckpoint) ck = NULL;
+  g_autoptr (GBytes) all = NULL;
+  g_autofree char *what = NULL;
+
+  if (map == NULL)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot read checkpoint “%s”: %s"), path,
+                   local->message);
+      return NULL;
+    }
+  const guint8 *p = (const guint8 *) g_mapped_file_get_contents (map);
+  size_t size = g_mapped_file_get_length (map);
+
+  if (size < HEADER_SIZE || memcmp (p, MAGIC, 8) != 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("“%s” is not a CariLab checkpoint"), path);
+      return NULL;
+    }
+  if (get_u32 (p + 24) != crc (p, 24))
+    {
+      corrupt (error, path, _("its header fails its checksum"));
+      return NULL;
+    }
+  guint32 version = get_u32 (p + 8);
+  if (version == 0 || version > CARI_CHECKPOINT_VERSION)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_VERSION,
+                   _("Checkpoint “%s” has format version %u; this version of CariLab reads "
+                     "versions 1 to %u"),
+                   path, version, CARI_CHECKPOINT_VERSION);
+      return NULL;
+    }
+  guint32 n_sections = get_u32 (p + 12);
+  guint64 total = get_u64 (p + 16);
+  if (total != size)
+    {
+      what = g_strdup_printf (_("it is %zu bytes long where its header says %llu (truncated or "
+                                "appended to)"),
+                              size, (unsigned long long) total);
+      corrupt (error, path, what);
+      return NULL;
+    }
+
+  ck = cari_checkpoint_new ();
+  ck->path = g_strdup (path);
+  all = g_mapped_file_get_bytes (map);
+  size_t off = HEADER_SIZE;
+  for (guint32 i = 0; i < n_sections; i++)
+    {
+      if (size - off < SECTION_HEADER_SIZE)
+        {
+          what = g_strdup_printf (_("section %u of %u is cut off"), i + 1, n_sections);
+          corrupt (error, path, what);
+          return NULL;
+        }
+      const guint8 *sh = p + off;
+      guint64 len = get_u64 (sh + 8);
+      char tag[5] = { 0 };
+      memcpy (tag, sh, 4);
+      if (!printable_tag (sh) || len > size - off - SECTION_HEADER_SIZE
+          || padded (len) > size - off - SECTION_HEADER_SIZE)
+        {
+          what = g_strdup_printf (_("section %u of %u has a bad tag or length"), i + 1,
+                                  n_sections);
+          corrupt (error, path, what);
+          return NULL;
+        }
+      const guint8 *payload = sh + SECTION_HEADER_SIZE;
+      if (get_u32 (sh + 16) != crc (payload, len))
+        {
+          what = g_strdup_printf (_("section “%s” fails its checksum"), tag);
+          corrupt (error, path, what);
+          return NULL;
+        }
+      if (find (ck, tag) != NULL)
+        {
+          what = g_strdup_printf (_("section “%s” appears twice"), tag);
+          corrupt (error, path, what);
+          return NULL;
+        }
+      add_bytes (ck, tag, g_bytes_new_from_bytes (all, off + SECTION_HEADER_SIZE, len));
+      off += SECTION_HEADER_SIZE + padded (len);
+    }
+  if (off != size)
+    {
+      corrupt (error, path, _("there are bytes after its last section"));
+      return NULL;
+    }
+  return g_steal_pointer (&ck);
+}
+
+/* ---------------------------------------------------------------------------- typed sections */
+
+static const void *
+require (const CariCheckpoint *ck, const char *tag, size_t *len, GError **error)
+{
+  const void *data = cari_checkpoint_get (ck, tag, len);
+  if (data == NULL)
+    g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                 _("Checkpoint “%s” has no “%s” section"),
+                 ck->path != NULL ? ck->path : "", tag);
+  return data;
+}
+
+static gboolean
+wrong_size (const CariCheckpoint *ck, const char *tag, size_t got, size_t want, GError **error)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+               _("Checkpoint “%s”: section “%s” holds %zu bytes where %zu are needed"),
+               ck->path != NULL ? ck->path : "", tag, got, want);
+  return FALSE;
+}
+
+void
+cari_checkpoint_add_u64 (CariCheckpoint *ck, const char *tag, uint64_t value)
+{
+  guint8 b[8];
+  put_u64 (b, value);
+  cari_checkpoint_add (ck, tag, b, 8);
+}
+
+gboolean
+cari_checkpoint_get_u64 (const CariCheckpoint *ck, const char *tag, uint64_t *value,
+                         GError **error)
+{
+  size_t len;
+  const guint8 *b = require (ck, tag, &len, error);
+  if (b == NULL)
+    return FALSE;
+  if (len != 8)
+    return wrong_size (ck, tag, len, 8, error);
+  *value = get_u64 (b);
+  return TRUE;
+}
+
+void
+cari_checkpoint_add_string (CariCheckpoint *ck, const char *tag, const char *text)
+{
+  cari_checkpoint_add (ck, tag, text, strlen (text));
+}
+
+char *
+cari_checkpoint_get_string (const CariCheckpoint *ck, const char *tag, GError **error)
+{
+  size_t len;
+  const char *b = require (ck, tag, &len, error);
+  if (b == NULL)
+    return NULL;
+  if (!g_utf8_validate_len (b, len, NULL))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("Checkpoint “%s”: section “%s” is not valid UTF-8 text"),
+                   ck->path != NULL ? ck->path : "", tag);
+      return NULL;
+    }
+  return g_strndup (b, len);
+}
+
+void
+cari_checkpoint_add_rng (CariCheckpoint *ck, const char *tag, const CariRng *rng)
+{
+  guint8 b[32];
+  for (int i = 0; i < 4; i++)
+    put_u64 (b + 8 * i, rng->s[i]);
+  cari_checkpoint_add (ck, tag, b, sizeof b);
+}
+
+gboolean
+cari_checkpoint_get_rng (const CariCheckpoint *ck, const char *tag, CariRng *rng, GError **error)
+{
+  size_t len;
+  const guint8 *b = require (ck, tag, &len, error);
+  if (b == NULL)
+    return FALSE;
+  if (len != 32)
+    return wrong_size (ck, tag, len, 32, error);
+  for (int i = 0; i < 4; i++)
+    rng->s[i] = get_u64 (b + 8 * i);
+  return TRUE;
+}
+
+void
+cari_checkpoint_add_net (CariCheckpoint *ck, CariNet *net)
+{
+  size_t n;
+  g_autofree char *arch = cari_net_config_architecture (cari_net_get_config (net));
+  cari_checkpoint_add_string (ck, "ARCH", arch);
+  float *p = cari_net_params (net, &n);
+  cari_checkpoint_add (ck, "PARM", p, n * sizeof (float));
+  p = cari_net_module_params (net, &n);
+  cari_checkpoint_add (ck, "MPAR", p, n * sizeof (float));
+  p = cari_net_buffers (net, &n);
+  cari_checkpoint_add (ck, "BUFS", p, n * sizeof (float));
+  cari_checkpoint_add_rng (ck, "RNGN", cari_net_rng (net));
+}
+
+/* The first key=value of `want` that `got` does not have, as a message. */
+static char *
+describe_arch_difference (const char *got, const char *want)
+{
+  g_auto (GStrv) g = g_strsplit (got, ";", -1);
+  g_auto (GStrv) w = g_strsplit (want, ";", -1);
+  for (int i = 0; w[i] != NULL; i++)
+    {
+      const char *eq = strchr (w[i], '=');
+      size_t klen = eq != NULL ? (size_t) (eq - w[i]) : strlen (w[i]);
+      const char *other = NULL;
+      for (int j = 0; g[j] != NULL; j++)
+        if (strncmp (g[j], w[i], klen) == 0 && g[j][klen] == '=')
+          other = g[j] + klen + 1;
+      if (other == NULL || g_strcmp0 (other, eq != NULL ? eq + 1 : "") != 0)
+        return g_strdup_printf (_("it was saved with %.*s=%s, this network has %s"), (int) klen,
+                                w[i], other != NULL ? other : "?", w[i] + MIN (klen + 1, strlen (w[i])));
+    }
+  return g_strdup (_("its architecture description differs"));
+}
+
+gboolean
+cari_checkpoint_restore_net (const CariCheckpoint *ck, CariNet *net, GError **error)
+{
+  const char *path = ck->path != NULL ? ck->path : "";
+  g_autofree char *arch = cari_net_config_architecture (cari_net_get_config (net));
+  g_autofree char *saved = cari_checkpoint_get_string (ck, "ARCH", error);
+  size_t n_p, n_m, n_b, len_p, len_m, len_b;
+  CariRng rng;
+
+  if (saved == NULL)
+    return FALSE;
+  if (strcmp (saved, arch) != 0)
+    {
+      g_autofree char *why = describe_arch_difference (saved, arch);
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Checkpoint “%s” does not fit this network: %s"), path, why);
+      return FALSE;
+    }
+  float *p = cari_net_params (net, &n_p);
+  float *m = cari_net_module_params (net, &n_m);
+  float *b = cari_net_buffers (net, &n_b);
+  const void *sp = require (ck, "PARM", &len_p, error);
+  const void *sm = sp ? require (ck, "MPAR", &len_m, error) : NULL;
+  const void *sb = sm ? require (ck, "BUFS", &len_b, error) : NULL;
+  if (sb == NULL)
+    return FALSE;
+  if (len_p != n_p * sizeof (float))
+    return wrong_size (ck, "PARM", len_p, n_p * sizeof (float), error);
+  if (len_m != n_m * sizeof (float))
+    return wrong_size (ck, "MPAR", len_m, n_m * sizeof (float), error);
+  if (len_b != n_b * sizeof (float))
+    return wrong_size (ck, "BUFS", len_b, n_b * sizeof (float), error);
+  if (!cari_checkpoint_get_rng (ck, "RNGN", &rng, error))
+    return FALSE;
+
+  /* Everything fits: now change the network. */
+  memcpy (p, sp, len_p);
+  memcpy (m, sm, len_m);
+  memcpy (b, sb, len_b);
+  *cari_net_rng (net) = rng;
+  return TRUE;
+}
+
+/* Optimiser section: kind u32, 4 settings f32, step count u64, n_params u64, state floats. */
+#define OPT_HEADER 36
+
+void
+cari_checkpoint_add_optimizer (CariCheckpoint *ck, const char *tag, CariOptimizer *opt)
+{
+  size_t n_state;
+  const float *state = cari_optimizer_get_state (opt, &n_state);
+  const CariOptimizerConfig *cfg = cari_optimizer_get_config (opt);
+  size_t len = OPT_HEADER + n_state * sizeof (float);
+  g_autofree guint8 *b = g_malloc (len);
+  float settings[4] = { cfg->momentum, cfg->decay, cfg->epsilon, cfg->initial_mean_square };
+
+  put_u32 (b, (guint32) cfg->kind);
+  memcpy (b + 4, settings, sizeof settings);
+  put_u64 (b + 20, cari_optimizer_get_step_count (opt));
+  put_u64 (b + 28, cari_optimizer_get_n_params (opt));
+  memcpy (b + OPT_HEADER, state, n_state * sizeof (float));
+  cari_checkpoint_add (ck, tag, b, len);
+}
+
+gboolean
+cari_checkpoint_restore_optimizer (const CariCheckpoint *ck, const char *tag, CariOptimizer *opt,
+                                   GError **error)
+{
+  size_t len, n_state;
+  const guint8 *b = require (ck, tag, &len, error);
+  float *state = cari_optimizer_get_state (opt, &n_state);
+  const CariOptimizerConfig *cfg = cari_optimizer_get_config (opt);
+
+  if (b == NULL)
+    return FALSE;
+  if (len < OPT_HEADER)
+    return wrong_size (ck, tag, len, OPT_HEADER + n_state * sizeof (float), error);
+  if (get_u32 (b) != (guint32) cfg->kind)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Checkpoint “%s”: section “%s” holds %s state, the run uses %s"),
+                   ck->path != NULL ? ck->path : "", tag,
+                   cari_optimizer_kind_to_string ((CariOptimizerKind) get_u32 (b)),
+                   cari_optimizer_kind_to_string (cfg->kind));
+      return FALSE;
+    }
+  if (get_u64 (b + 28) != cari_optimizer_get_n_params (opt)
+      || len != OPT_HEADER + n_state * sizeof (float))
+    return wrong_size (ck, tag, len, OPT_HEADER + n_state * sizeof (float), error);
+  memcpy (state, b + OPT_HEADER, n_state * sizeof (float));
+  cari_optimizer_set_step_count (opt, get_u64 (b + 20));
+  return TRUE;
+}
