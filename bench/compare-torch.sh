@@ -17,7 +17,7 @@ export LC_ALL=C OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-field () { sed -n "s/^$2: *//p" "$1" | head -1 | cut -d' ' -f1; }
+field () { sed -n "s|^$2: *||p" "$1" | head -1 | cut -d' ' -f1; }
 median () { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 run_config () {

@@ -16,6 +16,10 @@ cari_error_code_to_string (CariErrorCode code)
     case CARI_ERROR_MISMATCH: return "mismatch";
     case CARI_ERROR_CANCELLED: return "cancelled";
     case CARI_ERROR_DIVERGED: return "diverged";
+    case CARI_ERROR_LOCKED: return "locked";
+    case CARI_ERROR_READ_ONLY: return "read-only";
+    case CARI_ERROR_FULL: return "full";
+    case CARI_ERROR_NOT_FOUND: return "not-found";
     default: return "unknown";
     }
 }

@@ -22,6 +22,10 @@ typedef enum
   CARI_ERROR_MISMATCH,         /* a file that does not fit what it is loaded into */
   CARI_ERROR_CANCELLED,        /* the host asked to stop */
   CARI_ERROR_DIVERGED,         /* a loss or weight became NaN or infinite */
+  CARI_ERROR_LOCKED,           /* a database stayed locked by another connection */
+  CARI_ERROR_READ_ONLY,        /* a database or file can only be read */
+  CARI_ERROR_FULL,             /* a database or disk is full */
+  CARI_ERROR_NOT_FOUND,        /* a run, dataset or key that does not exist */
 } CariErrorCode;
 
 GQuark       cari_error_quark (void);
