@@ -74,6 +74,55 @@ test_sgd_momentum (void)
 }
 
 static void
+test_adam (void)
+{
+  /* β1 0.9, β2 0.999, ε 1e-8, lr 0.1, θ₀ = 1 (by hand, bias-corrected):
+   * g = 0.5:  m = 0.05, v = 0.00025, step 0.1·√0.001/0.1 → θ = 0.9000000632
+   * g = −0.2: m = 0.025, v = 0.00028975, → θ = 0.8654394988 */
+  CariOptimizerConfig cfg;
+  cari_optimizer_config_init (&cfg, CARI_OPTIMIZER_ADAM);
+  g_autoptr (CariOptimizer) opt = cari_optimizer_new (&cfg, 1, NULL);
+  float theta = 1.0f, g = 0.5f;
+  cari_optimizer_step (opt, &theta, &g, 0.1f);
+  g_assert_cmpfloat_with_epsilon (theta, 0.9000000632f, 1e-6);
+  g = -0.2f;
+  cari_optimizer_step (opt, &theta, &g, 0.1f);
+  g_assert_cmpfloat_with_epsilon (theta, 0.8654394988f, 1e-6);
+}
+
+static void
+test_weight_decay (void)
+{
+  /* SGD, momentum 0.9, weight decay 0.1, lr 0.1, θ₀ = 1:
+   * g = 0.5:  v = 0.5 + 0.1·1 = 0.6, θ = 0.94; g = −0.2: v = 0.54 − 0.2 + 0.094 = 0.434, θ = 0.8966 */
+  CariOptimizerConfig cfg;
+  cari_optimizer_config_init (&cfg, CARI_OPTIMIZER_SGD);
+  cfg.weight_decay = 0.1f;
+  g_autoptr (CariOptimizer) opt = cari_optimizer_new (&cfg, 1, NULL);
+  float theta = 1.0f, g = 0.5f;
+  cari_optimizer_step (opt, &theta, &g, 0.1f);
+  g_assert_cmpfloat_with_epsilon (theta, 0.94f, 1e-6);
+  g = -0.2f;
+  cari_optimizer_step (opt, &theta, &g, 0.1f);
+  g_assert_cmpfloat_with_epsilon (theta, 0.8966f, 1e-6);
+}
+
+static void
+test_clip_global_norm (void)
+{
+  /* Blocks (3, 0) and (4): norm 5; clipped to 2.5 everything halves. */
+  float a[2] = { 3, 0 }, b[1] = { 4 };
+  float *blocks[] = { a, b };
+  size_t sizes[] = { 2, 1 };
+  g_assert_cmpfloat_with_epsilon (cari_clip_global_norm (blocks, sizes, 2, 10.0), 5.0, 1e-9);
+  g_assert_cmpfloat (a[0], ==, 3.0f); /* under the limit: untouched */
+  g_assert_cmpfloat_with_epsilon (cari_clip_global_norm (blocks, sizes, 2, 2.5), 5.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (a[0], 1.5f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (b[0], 2.0f, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cari_clip_global_norm (blocks, sizes, 2, 0.0), 2.5, 1e-6);
+}
+
+static void
 test_invalid_configs (void)
 {
   CariOptimizerConfig cfg;
@@ -112,6 +161,9 @@ main (int argc, char **argv)
   g_test_add_func ("/optimizer/rmsprop-authors-defaults", test_rmsprop_authors_defaults);
   g_test_add_func ("/optimizer/rmsprop-no-momentum", test_rmsprop_no_momentum);
   g_test_add_func ("/optimizer/sgd-momentum", test_sgd_momentum);
+  g_test_add_func ("/optimizer/adam", test_adam);
+  g_test_add_func ("/optimizer/weight-decay", test_weight_decay);
+  g_test_add_func ("/optimizer/clip-global-norm", test_clip_global_norm);
   g_test_add_func ("/optimizer/invalid-configs", test_invalid_configs);
   return g_test_run ();
 }

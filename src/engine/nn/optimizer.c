@@ -35,10 +35,10 @@ static void
 sgd_step (CariOptimizer *opt, float *params, const float *grads, float lr)
 {
   float *v = opt->state;
-  const float mu = opt->cfg.momentum;
+  const float mu = opt->cfg.momentum, wd = opt->cfg.weight_decay;
   for (size_t i = 0; i < opt->n_params; i++)
     {
-      v[i] = mu * v[i] + grads[i];
+      v[i] = mu * v[i] + grads[i] + wd * params[i];
       params[i] -= lr * v[i];
     }
 }
@@ -61,17 +61,43 @@ rmsprop_step (CariOptimizer *opt, float *params, const float *grads, float lr)
   float *ms = opt->state;
   float *mom = opt->state + opt->n_params;
   const float rho = opt->cfg.decay, mu = opt->cfg.momentum, eps = opt->cfg.epsilon;
+  const float wd = opt->cfg.weight_decay;
   for (size_t i = 0; i < opt->n_params; i++)
     {
-      float g = grads[i];
+      float g = grads[i] + wd * params[i];
       ms[i] = rho * ms[i] + (1.0f - rho) * g * g;
       mom[i] = mu * mom[i] + lr * g / sqrtf (ms[i] + eps);
       params[i] -= mom[i];
     }
 }
 
+static void
+adam_reset (CariOptimizer *opt)
+{
+  memset (opt->state, 0, 2 * opt->n_params * sizeof (float));
+}
+
+static void
+adam_step (CariOptimizer *opt, float *params, const float *grads, float lr)
+{
+  float *m = opt->state;
+  float *v = opt->state + opt->n_params;
+  const float b1 = opt->cfg.beta1, b2 = opt->cfg.beta2, eps = opt->cfg.epsilon;
+  const float wd = opt->cfg.weight_decay;
+  const double t = (double) opt->steps + 1.0;
+  const float step = (float) (lr * sqrt (1.0 - pow (b2, t)) / (1.0 - pow (b1, t)));
+  for (size_t i = 0; i < opt->n_params; i++)
+    {
+      float g = grads[i] + wd * params[i];
+      m[i] = b1 * m[i] + (1.0f - b1) * g;
+      v[i] = b2 * v[i] + (1.0f - b2) * g * g;
+      params[i] -= step * m[i] / (sqrtf (v[i]) + eps);
+    }
+}
+
 static const CariOptimizerOps sgd_ops = { "sgd", 1, sgd_reset, sgd_step };
 static const CariOptimizerOps rmsprop_ops = { "rmsprop", 2, rmsprop_reset, rmsprop_step };
+static const CariOptimizerOps adam_ops = { "adam", 2, adam_reset, adam_step };
 
 static const CariOptimizerOps *
 ops_for (CariOptimizerKind kind)
@@ -80,6 +106,7 @@ ops_for (CariOptimizerKind kind)
     {
     case CARI_OPTIMIZER_SGD: return &sgd_ops;
     case CARI_OPTIMIZER_RMSPROP: return &rmsprop_ops;
+    case CARI_OPTIMIZER_ADAM: return &adam_ops;
     default: return NULL;
     }
 }
@@ -91,8 +118,11 @@ cari_optimizer_config_init (CariOptimizerConfig *cfg, CariOptimizerKind kind)
   cfg->kind = kind;
   cfg->momentum = 0.9f;
   cfg->decay = 0.9f;
-  cfg->epsilon = 1.0f;
+  cfg->epsilon = kind == CARI_OPTIMIZER_ADAM ? 1e-8f : 1.0f;
   cfg->initial_mean_square = 1.0f;
+  cfg->beta1 = 0.9f;
+  cfg->beta2 = 0.999f;
+  cfg->weight_decay = 0.0f;
 }
 
 const char *
@@ -105,7 +135,8 @@ cari_optimizer_kind_to_string (CariOptimizerKind kind)
 gboolean
 cari_optimizer_kind_from_string (const char *name, CariOptimizerKind *kind, GError **error)
 {
-  const CariOptimizerKind kinds[] = { CARI_OPTIMIZER_SGD, CARI_OPTIMIZER_RMSPROP };
+  const CariOptimizerKind kinds[] = { CARI_OPTIMIZER_SGD, CARI_OPTIMIZER_RMSPROP,
+                                      CARI_OPTIMIZER_ADAM };
   for (size_t i = 0; i < G_N_ELEMENTS (kinds); i++)
     if (g_ascii_strcasecmp (name, ops_for (kinds[i])->name) == 0)
       {
@@ -113,7 +144,7 @@ cari_optimizer_kind_from_string (const char *name, CariOptimizerKind *kind, GErr
         return TRUE;
       }
   g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-               _("Unknown optimiser “%s” (expected sgd or rmsprop)"), name);
+               _("Unknown optimiser “%s” (expected sgd, rmsprop or adam)"), name);
   return FALSE;
 }
 
@@ -143,6 +174,24 @@ cari_optimizer_new (const CariOptimizerConfig *cfg, size_t n_params, GError **er
     }
   if (!check_unit_interval ("momentum", cfg->momentum, error))
     return NULL;
+  if (!(cfg->weight_decay >= 0.0f))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Optimiser parameter “%s” must be positive (got %g)"), "weight_decay",
+                   cfg->weight_decay);
+      return NULL;
+    }
+  if (cfg->kind == CARI_OPTIMIZER_ADAM
+      && (!check_unit_interval ("beta1", cfg->beta1, error)
+          || !check_unit_interval ("beta2", cfg->beta2, error)))
+    return NULL;
+  if (cfg->kind == CARI_OPTIMIZER_ADAM && !(cfg->epsilon > 0.0f))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Optimiser parameter “%s” must be positive (got %g)"), "epsilon",
+                   cfg->epsilon);
+      return NULL;
+    }
   if (cfg->kind == CARI_OPTIMIZER_RMSPROP)
     {
       if (!check_unit_interval ("decay", cfg->decay, error))
@@ -225,4 +274,22 @@ cari_optimizer_get_state (CariOptimizer *opt, size_t *n_floats)
 {
   *n_floats = (size_t) opt->ops->n_slots * opt->n_params;
   return opt->state;
+}
+
+double
+cari_clip_global_norm (float *const *grads, const size_t *sizes, int n_blocks, double max_norm)
+{
+  double ss = 0.0;
+  for (int b = 0; b < n_blocks; b++)
+    for (size_t i = 0; i < sizes[b]; i++)
+      ss += (double) grads[b][i] * grads[b][i];
+  double norm = sqrt (ss);
+  if (max_norm > 0.0 && norm > max_norm)
+    {
+      float scale = (float) (max_norm / norm);
+      for (int b = 0; b < n_blocks; b++)
+        for (size_t i = 0; i < sizes[b]; i++)
+          grads[b][i] *= scale;
+    }
+  return norm;
 }
