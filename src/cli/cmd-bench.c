@@ -52,7 +52,7 @@ bench_step (BenchState *s)
   float *dw = cari_net_task_dweights (s->net);
   for (int i = 0; i < T; i++)
     dw[i] = 1.0f / (losses[i] + 0.01f); /* ∂L4/∂w_i */
-  cari_net_backward (s->net, FALSE);
+  cari_net_backward (s->net, NULL);
 
   float *params = cari_net_params (s->net, &n);
   cari_optimizer_step (s->opt, params, cari_net_grads (s->net, &n), s->lr);

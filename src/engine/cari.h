@@ -22,6 +22,14 @@
 #include "nn/optimizer.h"
 #include "nn/pool.h"
 #include "nn/softmax.h"
+#include "store/store.h"
+#include "data/source.h"
+#include "train/config.h"
+#include "train/losses.h"
+#include "train/sampler.h"
+#include "train/schedule.h"
+#include "train/run.h"
+#include "train/trainer.h"
 
 G_BEGIN_DECLS
 

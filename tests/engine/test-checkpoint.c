@@ -72,7 +72,7 @@ trained_net (Fixture *f, CariOptimizer **opt, CariOptimizer **opt_m, const char 
       cari_net_zero_grad (net);
       cari_net_head_dlogits (net, CARI_TASK_CARI)[1] = 1.0f;
       cari_net_task_dweights (net)[0] = 1.0f;
-      cari_net_backward (net, FALSE);
+      cari_net_backward (net, NULL);
       cari_optimizer_step (*opt, p, cari_net_grads (net, &n), 1e-2f);
       cari_optimizer_step (*opt_m, pm, cari_net_module_grads (net, &nm), 1e-2f);
     }

@@ -42,19 +42,24 @@ cari_build_param (CariBuild *build, const char *name, size_t size, float **grad,
     }
 
   char *full = g_strdup_printf ("%s/%s", build->scope, name);
-  CariParamInfo info = { full, p, g, size, module };
+  CariParamInfo info = { full, p, g, size, module, FALSE };
   g_ptr_array_add (build->names, full);
   g_array_append_val (build->infos, info);
   return p;
 }
 
 float *
-cari_build_buffer (CariBuild *build, size_t size, float value)
+cari_build_buffer (CariBuild *build, const char *name, size_t size, float value)
 {
   float *b = cari_arena_floats (&build->buffers, size);
-  if (b != NULL)
-    for (size_t i = 0; i < size; i++)
-      b[i] = value;
+  if (b == NULL)
+    return NULL;
+  for (size_t i = 0; i < size; i++)
+    b[i] = value;
+  char *full = g_strdup_printf ("%s/%s", build->scope, name);
+  CariParamInfo info = { full, b, NULL, size, FALSE, TRUE };
+  g_ptr_array_add (build->names, full);
+  g_array_append_val (build->infos, info);
   return b;
 }
 
@@ -107,8 +112,10 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
     {
       g_snprintf (pname, sizeof pname, "%s/beta", name);
       u->beta = cari_build_param (build, pname, oc, &u->dbeta, 0, 0, FALSE);
-      u->running_mean = cari_build_buffer (build, oc, 0.0f);
-      u->running_var = cari_build_buffer (build, oc, 1.0f);
+      g_snprintf (pname, sizeof pname, "%s/running_mean", name);
+      u->running_mean = cari_build_buffer (build, pname, oc, 0.0f);
+      g_snprintf (pname, sizeof pname, "%s/running_var", name);
+      u->running_var = cari_build_buffer (build, pname, oc, 1.0f);
       u->save_mean = cari_arena_floats (&build->acts, oc);
       u->save_invstd = cari_arena_floats (&build->acts, oc);
       u->z = cari_arena_floats (&build->acts, unit_out_floats (u, max_n));

@@ -135,7 +135,7 @@ void cari_unit_backward (CariConvUnit *unit, float *dy, float *dx, int n, const 
  * gradient. fan_in/fan_out > 0 select Xavier-uniform initialisation, else zeros. */
 float *cari_build_param (CariBuild *build, const char *name, size_t size, float **grad,
                          int fan_in, int fan_out, gboolean module);
-/* A running-statistics buffer filled with `value`. */
-float *cari_build_buffer (CariBuild *build, size_t size, float value);
+/* A named running-statistics buffer filled with `value`. */
+float *cari_build_buffer (CariBuild *build, const char *name, size_t size, float value);
 
 G_END_DECLS

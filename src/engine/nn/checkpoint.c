@@ -484,6 +484,20 @@ cari_checkpoint_add_net (CariCheckpoint *ck, CariNet *net)
   p = cari_net_buffers (net, &n);
   cari_checkpoint_add (ck, "BUFS", p, n * sizeof (float));
   cari_checkpoint_add_rng (ck, "RNGN", cari_net_rng (net));
+
+  /* Where each named tensor lies, so another architecture can start from the matching ones. */
+  size_t n_infos, np;
+  const CariParamInfo *infos = cari_net_param_infos (net, &n_infos);
+  const float *parm = cari_net_params (net, &np);
+  const float *bufs = cari_net_buffers (net, &np);
+  GString *names = g_string_new (NULL);
+  for (size_t i = 0; i < n_infos; i++)
+    if (!infos[i].module)
+      g_string_append_printf (names, "%s %zu %zu %d\n", infos[i].name,
+                              (size_t) (infos[i].param - (infos[i].buffer ? bufs : parm)),
+                              infos[i].size, infos[i].buffer ? 1 : 0);
+  cari_checkpoint_add_string (ck, "TNSR", names->str);
+  g_string_free (names, TRUE);
 }
 
 /* The first key=value of `want` that `got` does not have, as a message. */

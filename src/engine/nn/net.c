@@ -8,6 +8,7 @@
 #include "nn/net.h"
 
 #include "core/error.h"
+#include "core/gemm.h"
 #include "core/i18n.h"
 #include "core/tensor.h"
 #include "nn/batchnorm.h"
@@ -327,8 +328,8 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
   h->emb_w = cari_build_param (b, "embedding/weight", (size_t) E * h->hc, &h->demb_w, h->hc, E,
                                FALSE);
   h->emb_beta = cari_build_param (b, "embedding/beta", E, &h->demb_beta, 0, 0, FALSE);
-  h->emb_rm = cari_build_buffer (b, E, 0.0f);
-  h->emb_rv = cari_build_buffer (b, E, 1.0f);
+  h->emb_rm = cari_build_buffer (b, "embedding/running_mean", E, 0.0f);
+  h->emb_rv = cari_build_buffer (b, "embedding/running_var", E, 1.0f);
   h->emb_mean = cari_arena_floats (&b->acts, E);
   h->emb_invstd = cari_arena_floats (&b->acts, E);
   h->emb_pre = cari_arena_floats (&b->acts, rows * E);
@@ -782,12 +783,14 @@ head_backward (CariNet *net, CariHead *h, float *dz_rows, const CariPass *pass)
     h->backward_s += now () - t0;
 }
 
+/* ∂L/∂(module logits) [n, T] for a gradient dw [T] of the batch-mean weights, into out
+ * (scratch). */
 static void
-module_backward (CariNet *net, gboolean to_trunk)
+module_dlogits (CariNet *net, const float *dw, float *out)
 {
   CariWeightModule *m = &net->module;
   const int T = m->T, n = m->n;
-  double t0 = net->profiling ? now () : 0.0;
+  const float r = net->cfg.weight_r;
 
   /* w_t = mean_i p_it: ∂p_it = ∂w_t / n; softmax: ∂s = p ⊙ (∂p − ⟨p, ∂p⟩). */
   for (int i = 0; i < n; i++)
@@ -796,35 +799,50 @@ module_backward (CariNet *net, gboolean to_trunk)
       float *d = m->dprobs + (size_t) i * T;
       double dot = 0.0;
       for (int t = 0; t < T; t++)
-        dot += (double) p[t] * m->dweights[t] / n;
+        dot += (double) p[t] * dw[t] / n;
       for (int t = 0; t < T; t++)
-        d[t] = p[t] * (m->dweights[t] / n - (float) dot);
+        d[t] = p[t] * (dw[t] / n - (float) dot);
     }
-  /* d now holds ∂L/∂normed; back through r·l2norm into ∂L/∂logits (reusing m->normed's
-   * neighbour buffer m->logits is still needed by nothing after this point). */
-  float *dlogits = m->dprobs;
-  if (net->cfg.weight_r > 0.0f)
+  if (r > 0.0f)
     {
-      float *tmp = cari_arena_floats (&net->scratch, (size_t) n * T);
-      memset (tmp, 0, (size_t) n * T * sizeof (float));
+      /* normed = r · l2norm(logits): back through the scale, then the normalisation, which needs
+       * its unit-norm output normed / r. */
+      g_autofree float *unit = g_new (float, (size_t) n * T);
       for (size_t i = 0; i < (size_t) n * T; i++)
-        m->dprobs[i] *= net->cfg.weight_r;
-      /* l2norm backward needs the unit-norm output: normed / r. */
-      for (size_t i = 0; i < (size_t) n * T; i++)
-        m->normed[i] /= net->cfg.weight_r;
-      cari_l2norm_backward (tmp, m->dprobs, m->normed, m->norms, n, T, 1e-12f);
-      for (size_t i = 0; i < (size_t) n * T; i++)
-        m->normed[i] *= net->cfg.weight_r;
-      dlogits = tmp;
+        {
+          m->dprobs[i] *= r;
+          unit[i] = m->normed[i] / r;
+        }
+      memset (out, 0, (size_t) n * T * sizeof (float));
+      cari_l2norm_backward (out, m->dprobs, unit, m->norms, n, T, 1e-12f);
     }
-  cari_dense_backward (to_trunk ? net->dz : NULL, m->dw, m->db, dlogits, net->z, m->w, n, m->D,
-                       T);
+  else
+    memcpy (out, m->dprobs, (size_t) n * T * sizeof (float));
+}
+
+static void
+module_backward (CariNet *net, const float *dweights_trunk)
+{
+  CariWeightModule *m = &net->module;
+  const int T = m->T, n = m->n;
+  double t0 = net->profiling ? now () : 0.0;
+  float *dlogits = cari_arena_floats (&net->scratch, (size_t) n * T);
+
+  /* Ψ from ∂L/∂w as the host set it. */
+  module_dlogits (net, m->dweights, dlogits);
+  cari_dense_backward (NULL, m->dw, m->db, dlogits, net->z, m->w, n, m->D, T);
+  /* Z from the trunk's own ∂L/∂w, when the module is not detached. */
+  if (dweights_trunk != NULL)
+    {
+      module_dlogits (net, dweights_trunk, dlogits);
+      cari_sgemm (FALSE, FALSE, n, m->D, T, 1.0f, dlogits, T, m->w, m->D, 1.0f, net->dz, m->D);
+    }
   if (net->profiling)
     m->backward_s += now () - t0;
 }
 
 void
-cari_net_backward (CariNet *net, gboolean module_to_trunk)
+cari_net_backward (CariNet *net, const float *dweights_trunk)
 {
   const int n = net->n_cari + net->n_photo;
   CariPass pass = make_pass (net, TRUE);
@@ -834,7 +852,7 @@ cari_net_backward (CariNet *net, gboolean module_to_trunk)
   if (net->module.present)
     {
       cari_arena_rewind (&net->scratch);
-      module_backward (net, module_to_trunk);
+      module_backward (net, dweights_trunk);
     }
   for (int t = 0; t < CARI_N_TASKS; t++)
     {
@@ -920,7 +938,7 @@ cari_net_param_count (CariNet *net, gboolean module)
   size_t n, total = 0;
   const CariParamInfo *infos = cari_net_param_infos (net, &n);
   for (size_t i = 0; i < n; i++)
-    if (infos[i].module == module)
+    if (infos[i].module == module && !infos[i].buffer)
       total += infos[i].size;
   return total;
 }
@@ -938,7 +956,8 @@ head_ranges (CariNet *net, CariTask task, float **params, size_t *n_params)
   *params = NULL;
   *n_params = 0;
   for (size_t i = 0; i < n; i++)
-    if (strncmp (infos[i].name, prefix, len) == 0 && infos[i].name[len] == '/')
+    if (!infos[i].buffer && strncmp (infos[i].name, prefix, len) == 0
+        && infos[i].name[len] == '/')
       {
         if (*params == NULL)
           *params = infos[i].param;

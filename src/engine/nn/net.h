@@ -105,9 +105,11 @@ float *cari_net_task_dweights (CariNet *net);
 
 /* Zero every gradient (network, module, and the host-filled output gradients). */
 void   cari_net_zero_grad (CariNet *net);
-/* Backward pass. module_to_trunk: the module's gradient also flows into the trunk (naive
- * weighting and the authors' variant); otherwise the module is a leaf on a detached Z. */
-void   cari_net_backward (CariNet *net, gboolean module_to_trunk);
+/* Backward pass. The module's parameters Ψ receive the gradient of ∂L/∂w as set through
+ * cari_net_task_dweights. dweights_trunk [T]: a loss gradient with respect to w that also flows
+ * through the module into the trunk (naive weighting and the authors' variant pass ∂L_total/∂w);
+ * NULL keeps the module a leaf on a detached Z (the paper). */
+void   cari_net_backward (CariNet *net, const float *dweights_trunk);
 
 /* --- parameters ---------------------------------------------------------------------------- */
 
@@ -127,13 +129,14 @@ typedef struct
   float      *grad;
   size_t      size;
   gboolean    module;
+  gboolean    buffer; /* a batch-norm running statistic (no gradient) */
 } CariParamInfo;
 
 /* Number of trainable values of Θ (module FALSE) or Ψ (module TRUE), alignment padding of the
  * blocks above excluded. */
 size_t cari_net_param_count (CariNet *net, gboolean module);
 
-/* Every parameter tensor, in layout order. */
+/* Every parameter tensor, then every buffer, in layout order. */
 const CariParamInfo *cari_net_param_infos (CariNet *net, size_t *n);
 
 /* Copy the `visual` branch's parameters and statistics into `verif` and `cari` (§5.2). */
@@ -152,7 +155,8 @@ gboolean cari_net_infer (CariNet *net, CariTask task, const float *images, int n
 /* Floating-point operations (2 per multiply-add) of one training step: forward, backward of
  * every convolution and dense layer (no input gradient for the first conv and for the module on
  * a detached Z). */
-double cari_net_train_flops (const CariNet *net, int n_cari, int n_photo, gboolean module_to_trunk);
+double cari_net_train_flops (const CariNet *net, int n_cari, int n_photo,
+                             gboolean module_to_trunk);
 /* Bytes of parameters, gradients, buffers, activations and workspaces. */
 size_t cari_net_memory_bytes (const CariNet *net);
 

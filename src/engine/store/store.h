@@ -1,0 +1,166 @@
+/* store.h — the run store: one SQLite database (WAL mode) that holds datasets, protocols, runs,
+ * their metrics, checkpoints and evaluations, so that every figure can be redrawn from it alone.
+ *
+ * Only src/engine/store/ speaks SQL; everything else calls these typed functions. A CariStore is
+ * one connection: use it from one thread at a time, and open one per thread or process (the
+ * trainer has its own, the GUI reads with another; WAL lets readers go on while one writes).
+ * Every error names the database file. See docs/store.md for the schema and the rules.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The schema version this build creates and reads (PRAGMA user_version). */
+#define CARI_STORE_SCHEMA_VERSION 1
+
+typedef struct _CariStore CariStore;
+
+typedef enum
+{
+  CARI_RUN_QUEUED,
+  CARI_RUN_RUNNING,
+  CARI_RUN_PAUSED,
+  CARI_RUN_FINISHED,
+  CARI_RUN_FAILED,
+  CARI_RUN_DIVERGED,
+  CARI_RUN_CANCELLED,
+  CARI_RUN_INTERRUPTED,
+} CariRunStatus;
+
+/* "queued", "running", "paused", "finished", "failed", "diverged", "cancelled", "interrupted". */
+const char *cari_run_status_to_string (CariRunStatus s);
+gboolean    cari_run_status_from_string (const char *s, CariRunStatus *out);
+/* Finished, failed, diverged, cancelled and interrupted runs are over (finished_at is set). */
+gboolean    cari_run_status_is_terminal (CariRunStatus s);
+
+typedef enum
+{
+  CARI_STORE_READ_WRITE = 0,
+  CARI_STORE_READ_ONLY = 1,
+} CariStoreFlags;
+
+/* Opens (creating the file, its parent folders and the schema when missing and read-write), WAL
+ * mode, foreign keys on, busy timeout (default 5000 ms), PRAGMA user_version migrations up to
+ * CARI_STORE_SCHEMA_VERSION. A newer version than this build knows gives CARI_ERROR_VERSION; a
+ * file that is not a SQLite database or fails `PRAGMA quick_check` gives CARI_ERROR_CORRUPT; an
+ * older schema opened read-only gives CARI_ERROR_READ_ONLY. `path` may also be a
+ * "file:...?mode=ro" URI (opened with SQLITE_OPEN_URI). */
+CariStore  *cari_store_open (const char *path, CariStoreFlags flags, GError **error);
+/* NULL-safe. */
+void        cari_store_close (CariStore *store);
+/* The database file (for a URI, its file part). */
+const char *cari_store_get_path (CariStore *store);
+/* How long a statement waits for another connection's lock before CARI_ERROR_LOCKED. */
+void        cari_store_set_busy_timeout (CariStore *store, int ms);
+/* $XDG_DATA_HOME/carilab/carilab.db. Newly allocated. */
+char       *cari_store_default_path (void);
+/* Limits the database to `pages` pages (PRAGMA max_page_count on this connection only; never
+ * below the current size), so that a write that would grow it fails with CARI_ERROR_FULL. For
+ * tests of full disks, and for hosts that cap the store's size. */
+gboolean    cari_store_set_max_pages (CariStore *store, gint64 pages, GError **error);
+
+/* --- datasets ------------------------------------------------------------------------------- */
+
+/* A unique, non-numeric name (INVALID_ARGUMENT otherwise). Returns the id (> 0), 0 on error. */
+gint64   cari_store_add_dataset (CariStore *s, const char *name, const char *kind, const char *root,
+                                 const char *fingerprint, GError **error);
+/* A numeric id or a name; NOT_FOUND when there is none. */
+gboolean cari_store_find_dataset (CariStore *s, const char *name_or_id, gint64 *id,
+                                  GError **error);
+
+/* --- runs ----------------------------------------------------------------------------------- */
+
+/* Status queued, created_at now. `name` must be unique and not a number (INVALID_ARGUMENT naming
+ * it); NULL names the run "run-<id>". dataset_id and parent_run: 0 for none. Returns the id, 0 on
+ * error. */
+gint64   cari_store_create_run (CariStore *s, const char *name, gint64 dataset_id,
+                                const char *config_text, guint64 seed, gint64 parent_run,
+                                GError **error);
+/* Sets the status and the message (NULL clears it). Running sets started_at when unset, refreshes
+ * the heartbeat and clears finished_at; terminal states set finished_at. NOT_FOUND for no run. */
+gboolean cari_store_set_run_status (CariStore *s, gint64 run, CariRunStatus status,
+                                    const char *message, GError **error);
+gboolean cari_store_heartbeat (CariStore *s, gint64 run, GError **error);
+gboolean cari_store_rename_run (CariStore *s, gint64 run, const char *name, GError **error);
+/* Deletes the run and, with it, its metrics, checkpoint rows and evaluations (not the checkpoint
+ * files: list them first with cari_store_list_checkpoint_paths). */
+gboolean cari_store_delete_run (CariStore *s, gint64 run, GError **error);
+/* A numeric id or a unique name; NOT_FOUND when there is none. */
+gboolean cari_store_find_run (CariStore *s, const char *name_or_id, gint64 *run, GError **error);
+
+typedef struct
+{
+  gint64 id;
+  char *name;
+  gint64 dataset_id; /* 0 when none */
+  char *config;
+  guint64 seed;
+  CariRunStatus status; /* effective: a stale running run reads as interrupted */
+  double heartbeat, created_at, started_at, finished_at; /* unix seconds, 0 when NULL */
+  gint64 parent_run;                                     /* 0 when none */
+  char *message;                                         /* NULL when none */
+  gint64 last_step;                                      /* max step in metrics, -1 when none */
+} CariRunInfo;
+
+void         cari_run_info_free (CariRunInfo *info);
+/* A run whose status is running but whose heartbeat is older than the stale delay (see
+ * cari_store_set_stale_after, default 60 s) reads as CARI_RUN_INTERRUPTED. */
+CariRunInfo *cari_store_get_run (CariStore *s, gint64 run, GError **error);
+/* Of CariRunInfo *, with a free function, ordered by id. */
+GPtrArray   *cari_store_list_runs (CariStore *s, GError **error);
+void         cari_store_set_stale_after (CariStore *s, double seconds);
+
+/* --- metrics -------------------------------------------------------------------------------- */
+
+/* The closed list of keys (docs/store.md): loss/verif, loss/cari, loss/visual, loss/l4,
+ * loss/total, weight/verif, weight/cari, weight/visual, lr, images_per_s, and "val/<name>". */
+gboolean cari_store_metric_key_is_valid (const char *key);
+
+typedef struct
+{
+  gint64 step;
+  double wall_time; /* unix seconds */
+  const char *key;
+  double value;     /* NaN is kept (stored as NULL) */
+} CariMetric;
+
+/* Writes all n rows and refreshes the run's heartbeat in one transaction: on any error nothing is
+ * written. An unknown key gives INVALID_ARGUMENT before anything is written. */
+gboolean cari_store_append_metrics (CariStore *s, gint64 run, const CariMetric *metrics, gsize n,
+                                    GError **error);
+/* Deletes the metric rows of `run` with a step > `step` (when resuming from a checkpoint). */
+gboolean cari_store_delete_metrics_after (CariStore *s, gint64 run, gint64 step, GError **error);
+
+typedef struct
+{
+  gint64 rowid; /* increases with every row ever written, never reused */
+  gint64 step;
+  double wall_time;
+  char *key;
+  double value;
+} CariMetricRow;
+
+/* The rows with rowid > last_rowid, ordered by rowid (0 for all); free with g_array_unref. */
+GArray     *cari_store_metrics_since (CariStore *s, gint64 run, gint64 last_rowid,
+                                      GError **error);
+/* The latest value of every key of a run: key (char *) -> double *; newly allocated. */
+GHashTable *cari_store_latest_metrics (CariStore *s, gint64 run, GError **error);
+
+/* --- checkpoints ---------------------------------------------------------------------------- */
+
+/* Records a checkpoint file; a second one at the same step replaces the first. */
+gboolean   cari_store_add_checkpoint (CariStore *s, gint64 run, gint64 step, const char *path,
+                                      const char *checksum, GError **error);
+/* The checkpoint with the largest step (<= max_step, or any when max_step < 0); NOT_FOUND when
+ * none. `step` and `path` (newly allocated) may be NULL. */
+gboolean   cari_store_latest_checkpoint (CariStore *s, gint64 run, gint64 max_step, gint64 *step,
+                                         char **path, GError **error);
+/* Of char *, ordered by step: the files to delete with the run. */
+GPtrArray *cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
+
+G_END_DECLS

@@ -1,0 +1,590 @@
+/* config.c — run configuration: a table of keys drives parsing, validation and the canonical
+ * text, so the three cannot disagree. */
+#include "train/config.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+typedef enum
+{
+  K_INT,
+  K_U64,
+  K_DOUBLE,
+  K_FLOAT,
+  K_BOOL,
+  K_STRING,
+  K_SPECIAL, /* parsed by hand: lists and names */
+} KeyType;
+
+typedef struct
+{
+  const char *group;
+  const char *key;
+  KeyType type;
+  size_t offset;   /* into CariRunConfig */
+  const char *def; /* NULL: the model preset's value */
+  double min, max;
+} KeySpec;
+
+#define O(field) offsetof (CariRunConfig, field)
+
+static const KeySpec keys[] = {
+  { "run", "name", K_STRING, O (name), "", 0, 0 },
+  { "run", "seed", K_U64, O (seed), "1", 0, 1.8e19 },
+  { "model", "preset", K_SPECIAL, 0, "demo", 0, 0 },
+  { "model", "input_size", K_INT, O (net.input_size), NULL, 75, 224 },
+  { "model", "width", K_FLOAT, O (net.width), NULL, 1e-3, 4 },
+  { "model", "repeats_a", K_INT, O (net.repeats_a), NULL, 0, 20 },
+  { "model", "repeats_b", K_INT, O (net.repeats_b), NULL, 0, 20 },
+  { "model", "repeats_c", K_INT, O (net.repeats_c), NULL, 0, 20 },
+  { "model", "head_channels", K_INT, O (net.head_channels), NULL, 1, 4096 },
+  { "model", "embedding_size", K_INT, O (net.embedding_size), NULL, 1, 4096 },
+  { "model", "dropout_keep", K_FLOAT, O (net.dropout_keep), NULL, 1e-3, 1 },
+  { "model", "bn_decay", K_FLOAT, O (net.bn_decay), NULL, 0, 0.99999 },
+  { "tasks", "tasks", K_SPECIAL, 0, "verif;cari;visual", 0, 0 },
+  { "strategy", "name", K_SPECIAL, 0, "proposed", 0, 0 },
+  { "strategy", "r", K_SPECIAL, 0, "auto", 0, 0 },
+  { "strategy", "epsilon", K_DOUBLE, O (epsilon), "0.01", 1e-9, 1e3 },
+  { "strategy", "weights", K_SPECIAL, 0, "", 0, 0 },
+  { "strategy", "task", K_SPECIAL, 0, "", 0, 0 },
+  { "strategy", "detach", K_BOOL, O (detach), "true", 0, 0 },
+  { "loss", "center_weight", K_DOUBLE, O (center_weight), "0.01", 0, 1e3 },
+  { "loss", "center_rate", K_DOUBLE, O (center_rate), "0.5", 0, 1 },
+  { "optim", "name", K_SPECIAL, 0, "rmsprop", 0, 0 },
+  { "optim", "lr", K_DOUBLE, O (lr), "0.01", 0, 10 },
+  { "optim", "module_lr", K_DOUBLE, O (module_lr), "-1", -1, 10 },
+  { "optim", "momentum", K_FLOAT, O (optim.momentum), "0.9", 0, 0.9999 },
+  { "optim", "decay", K_FLOAT, O (optim.decay), "0.9", 0, 0.9999 },
+  { "optim", "epsilon", K_FLOAT, O (optim.epsilon), "1.0", 1e-12, 10 },
+  { "optim", "beta1", K_FLOAT, O (optim.beta1), "0.9", 0, 0.9999 },
+  { "optim", "beta2", K_FLOAT, O (optim.beta2), "0.999", 0, 0.99999 },
+  { "optim", "weight_decay", K_FLOAT, O (optim.weight_decay), "5e-5", 0, 1 },
+  { "optim", "clip_norm", K_DOUBLE, O (clip_norm), "5.0", 0, 1e6 },
+  { "optim", "lr_steps", K_SPECIAL, 0, "", 0, 0 },
+  { "optim", "lr_factor", K_DOUBLE, O (lr_factor), "0.1", 0, 1 },
+  { "optim", "lr_schedule_file", K_STRING, O (lr_schedule_file), "", 0, 0 },
+  { "batch", "caricatures", K_INT, O (caricatures), "16", 0, 4096 },
+  { "batch", "photos", K_INT, O (photos), "16", 0, 4096 },
+  { "batch", "balanced", K_BOOL, O (balanced), "false", 0, 0 },
+  { "data", "dataset", K_STRING, O (dataset), "", 0, 0 },
+  { "data", "protocol", K_STRING, O (protocol), "webcari.restricted", 0, 0 },
+  { "data", "fold", K_INT, O (fold), "1", 0, 10 },
+  { "data", "validation_fraction", K_DOUBLE, O (validation_fraction), "0.1", 0, 0.9 },
+  { "schedule", "steps", K_INT, O (steps), "1000", 1, 1e9 },
+  { "schedule", "eval_every", K_INT, O (eval_every), "0", 0, 1e9 },
+  { "schedule", "checkpoint_every", K_INT, O (checkpoint_every), "200", 0, 1e9 },
+  { "schedule", "flush_every", K_INT, O (flush_every), "20", 1, 1e6 },
+  { "schedule", "flush_seconds", K_DOUBLE, O (flush_seconds), "1.0", 0, 3600 },
+  { "init", "from", K_STRING, O (init_from), "", 0, 0 },
+  { "init", "branches_from_visual", K_BOOL, O (branches_from_visual), "false", 0, 0 },
+};
+
+static const char *const strategy_names[] = { "proposed", "naive", "static", "single",
+                                              "uniform" };
+
+const char *
+cari_strategy_to_string (CariStrategyKind kind)
+{
+  return (unsigned) kind < G_N_ELEMENTS (strategy_names) ? strategy_names[kind] : "unknown";
+}
+
+static gboolean
+bad_value (GError **error, const KeySpec *k, const char *value, const char *why)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+               _("Configuration key “%s.%s”: “%s” %s"), k->group, k->key, value, why);
+  return FALSE;
+}
+
+static const KeySpec *
+find_key (const char *group, const char *key)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (keys[i].group, group) == 0 && strcmp (keys[i].key, key) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+static gboolean
+parse_number (const KeySpec *k, const char *value, double *out, GError **error)
+{
+  char *end = NULL;
+  g_autofree char *why = NULL;
+  double v = g_ascii_strtod (value, &end);
+  while (end != NULL && g_ascii_isspace (*end))
+    end++;
+  if (end == value || end == NULL || *end != '\0' || !isfinite (v))
+    return bad_value (error, k, value, _("is not a number"));
+  if ((k->type == K_INT || k->type == K_U64) && v != floor (v))
+    return bad_value (error, k, value, _("is not a whole number"));
+  if (v < k->min || v > k->max)
+    {
+      why = g_strdup_printf (_("is out of range [%g, %g]"), k->min, k->max);
+      return bad_value (error, k, value, why);
+    }
+  *out = v;
+  return TRUE;
+}
+
+static gboolean
+parse_bool (const KeySpec *k, const char *value, gboolean *out, GError **error)
+{
+  if (g_ascii_strcasecmp (value, "true") == 0 || strcmp (value, "1") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (value, "false") == 0 || strcmp (value, "0") == 0)
+    *out = FALSE;
+  else
+    return bad_value (error, k, value, _("is not true or false"));
+  return TRUE;
+}
+
+static gboolean
+parse_tasks (const KeySpec *k, const char *value, guint *tasks, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
+  *tasks = 0;
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      CariTask t;
+      if (parts[i][0] == '\0')
+        continue;
+      if (!cari_task_from_string (parts[i], &t, NULL))
+        return bad_value (error, k, value, _("names an unknown task (verif, cari, visual)"));
+      *tasks |= CARI_TASK_BIT (t);
+    }
+  if (*tasks == 0)
+    return bad_value (error, k, value, _("names no task"));
+  return TRUE;
+}
+
+static gboolean
+parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto,
+               GError **error)
+{
+  if (strcmp (k->key, "preset") == 0)
+    {
+      g_autoptr (GError) local = NULL;
+      if (!cari_net_config_init_preset (&cfg->net, value, &local))
+        return bad_value (error, k, value, _("is not a preset (paper, demo)"));
+      g_free (cfg->preset);
+      cfg->preset = g_strdup (value);
+      return TRUE;
+    }
+  if (strcmp (k->key, "tasks") == 0)
+    return parse_tasks (k, value, &cfg->tasks, error);
+  if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
+    {
+      for (size_t i = 0; i < G_N_ELEMENTS (strategy_names); i++)
+        if (strcmp (value, strategy_names[i]) == 0)
+          {
+            cfg->strategy = (CariStrategyKind) i;
+            return TRUE;
+          }
+      return bad_value (error, k, value,
+                        _("is not a strategy (proposed, naive, static, single, uniform)"));
+    }
+  if (strcmp (k->key, "r") == 0)
+    {
+      *r_auto = strcmp (value, "auto") == 0;
+      if (*r_auto)
+        return TRUE;
+      KeySpec num = *k;
+      num.type = K_DOUBLE;
+      num.min = 0;
+      num.max = 1e3;
+      return parse_number (&num, value, &cfg->r, error);
+    }
+  if (strcmp (k->key, "weights") == 0)
+    {
+      g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
+      int n = 0;
+      KeySpec num = *k;
+      num.type = K_DOUBLE;
+      num.min = 0;
+      num.max = 1e3;
+      for (int i = 0; parts[i] != NULL; i++)
+        {
+          if (parts[i][0] == '\0')
+            continue;
+          if (n == CARI_N_TASKS)
+            return bad_value (error, k, value, _("has more than three weights"));
+          if (!parse_number (&num, parts[i], &cfg->weights[n++], error))
+            return FALSE;
+        }
+      return TRUE;
+    }
+  if (strcmp (k->key, "task") == 0)
+    {
+      if (value[0] != '\0' && !cari_task_from_string (value, &cfg->single_task, NULL))
+        return bad_value (error, k, value, _("is not a task (verif, cari, visual)"));
+      return TRUE;
+    }
+  if (strcmp (k->group, "optim") == 0 && strcmp (k->key, "name") == 0)
+    {
+      if (!cari_optimizer_kind_from_string (value, &cfg->optim.kind, NULL))
+        return bad_value (error, k, value, _("is not an optimiser (sgd, rmsprop, adam)"));
+      return TRUE;
+    }
+  if (strcmp (k->key, "lr_steps") == 0)
+    {
+      g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
+      KeySpec num = *k;
+      num.type = K_INT;
+      num.min = 1;
+      num.max = 1e9;
+      cfg->n_lr_steps = 0;
+      for (int i = 0; parts[i] != NULL; i++)
+        {
+          double v;
+          if (parts[i][0] == '\0')
+            continue;
+          if (cfg->n_lr_steps == CARI_MAX_LR_STEPS)
+            return bad_value (error, k, value, _("lists more than 16 steps"));
+          if (!parse_number (&num, parts[i], &v, error))
+            return FALSE;
+          if (cfg->n_lr_steps > 0 && v <= cfg->lr_steps[cfg->n_lr_steps - 1])
+            return bad_value (error, k, value, _("must list increasing steps"));
+          cfg->lr_steps[cfg->n_lr_steps++] = (int) v;
+        }
+      return TRUE;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+apply (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto, GError **error)
+{
+  char *base = (char *) cfg;
+  double v;
+
+  switch (k->type)
+    {
+    case K_INT:
+      if (!parse_number (k, value, &v, error))
+        return FALSE;
+      *(int *) (base + k->offset) = (int) v;
+      return TRUE;
+    case K_U64:
+      {
+        char *end = NULL;
+        guint64 u = g_ascii_strtoull (value, &end, 10);
+        if (end == value || *end != '\0')
+          return bad_value (error, k, value, _("is not a whole number"));
+        *(guint64 *) (base + k->offset) = u;
+        return TRUE;
+      }
+    case K_DOUBLE:
+      if (!parse_number (k, value, &v, error))
+        return FALSE;
+      *(double *) (base + k->offset) = v;
+      return TRUE;
+    case K_FLOAT:
+      if (!parse_number (k, value, &v, error))
+        return FALSE;
+      *(float *) (base + k->offset) = (float) v;
+      return TRUE;
+    case K_BOOL:
+      return parse_bool (k, value, (gboolean *) (base + k->offset), error);
+    case K_STRING:
+      g_free (*(char **) (base + k->offset));
+      *(char **) (base + k->offset) = g_strdup (value);
+      return TRUE;
+    case K_SPECIAL:
+      return parse_special (cfg, k, value, r_auto, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+validate (CariRunConfig *cfg, GError **error)
+{
+  int n_tasks = __builtin_popcount (cfg->tasks);
+
+  if (cfg->strategy == CARI_STRATEGY_STATIC)
+    {
+      if (cfg->weights[0] + cfg->weights[1] + cfg->weights[2] <= 0.0)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("Configuration key “strategy.weights”: the static strategy needs one "
+                         "weight per task (%d), not all zero"),
+                       n_tasks);
+          return FALSE;
+        }
+    }
+  if (cfg->strategy == CARI_STRATEGY_SINGLE
+      && (cfg->tasks & CARI_TASK_BIT (cfg->single_task)) == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “strategy.task”: “%s” is not among tasks.tasks"),
+                   cari_task_to_string (cfg->single_task));
+      return FALSE;
+    }
+  if (cari_run_config_uses_module (cfg) && n_tasks < 2)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “strategy.name”: %s weighting needs at least two tasks "
+                     "in tasks.tasks"),
+                   cari_strategy_to_string (cfg->strategy));
+      return FALSE;
+    }
+  if ((cfg->tasks & CARI_TASK_BIT (CARI_TASK_CARI)) && cfg->caricatures < 1)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “batch.caricatures”: the cari task needs caricatures in "
+                     "each batch"));
+      return FALSE;
+    }
+  if ((cfg->tasks & CARI_TASK_BIT (CARI_TASK_VISUAL)) && cfg->photos < 1)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “batch.photos”: the visual task needs photos in each "
+                     "batch"));
+      return FALSE;
+    }
+  if (cfg->caricatures + cfg->photos < 2)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “batch.photos”: a batch needs at least two images"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_into (CariRunConfig *cfg, GKeyFile *kf, GError **error)
+{
+  gboolean r_auto = TRUE;
+  g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+  /* Unknown groups and keys are errors. */
+  for (int g = 0; groups[g] != NULL; g++)
+    {
+      g_auto (GStrv) names = g_key_file_get_keys (kf, groups[g], NULL, NULL);
+      for (int i = 0; names != NULL && names[i] != NULL; i++)
+        if (find_key (groups[g], names[i]) == NULL)
+          {
+            g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                         _("Unknown configuration key “%s.%s” (see docs/config.md)"), groups[g],
+                         names[i]);
+            return FALSE;
+          }
+    }
+
+  /* Defaults, then the preset, then every key given. */
+  memset (cfg, 0, sizeof *cfg);
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const KeySpec *k = &keys[i];
+      g_autofree char *given = g_key_file_get_value (kf, k->group, k->key, NULL);
+      const char *value = given != NULL ? g_strstrip (given) : k->def;
+      if (value == NULL)
+        continue; /* the preset's */
+      if (!apply (cfg, k, value, &r_auto, error))
+        return FALSE;
+    }
+  if (r_auto)
+    cfg->r = cfg->strategy == CARI_STRATEGY_NAIVE ? 0.5 : 2.0;
+  if (cfg->module_lr < 0.0)
+    cfg->module_lr = cfg->lr;
+  return validate (cfg, error);
+}
+
+static void
+clear (CariRunConfig *cfg)
+{
+  g_free (cfg->name);
+  g_free (cfg->preset);
+  g_free (cfg->lr_schedule_file);
+  g_free (cfg->dataset);
+  g_free (cfg->protocol);
+  g_free (cfg->init_from);
+}
+
+CariRunConfig *
+cari_run_config_new (const char *text, GError **error)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) local = NULL;
+  CariRunConfig *cfg = g_new0 (CariRunConfig, 1);
+
+  if (text != NULL && text[0] != '\0'
+      && !g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, &local))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("The run configuration is not a valid key file: %s"), local->message);
+      g_free (cfg);
+      return NULL;
+    }
+  if (!parse_into (cfg, kf, error))
+    {
+      clear (cfg);
+      g_free (cfg);
+      return NULL;
+    }
+  return cfg;
+}
+
+void
+cari_run_config_free (CariRunConfig *cfg)
+{
+  if (cfg == NULL)
+    return;
+  clear (cfg);
+  g_free (cfg);
+}
+
+static char *
+format_value (const CariRunConfig *cfg, const KeySpec *k)
+{
+  const char *base = (const char *) cfg;
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  switch (k->type)
+    {
+    case K_INT:
+      return g_strdup_printf ("%d", *(const int *) (base + k->offset));
+    case K_U64:
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, *(const guint64 *) (base + k->offset));
+    case K_DOUBLE:
+      return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.9g",
+                                        *(const double *) (base + k->offset)));
+    case K_FLOAT:
+      return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.7g",
+                                        *(const float *) (base + k->offset)));
+    case K_BOOL:
+      return g_strdup (*(const gboolean *) (base + k->offset) ? "true" : "false");
+    case K_STRING:
+      {
+        const char *s = *(char *const *) (base + k->offset);
+        return g_strdup (s != NULL ? s : "");
+      }
+    case K_SPECIAL:
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+
+  if (strcmp (k->key, "preset") == 0)
+    return g_strdup (cfg->preset);
+  if (strcmp (k->key, "tasks") == 0)
+    {
+      GString *s = g_string_new (NULL);
+      for (int t = 0; t < CARI_N_TASKS; t++)
+        if (cfg->tasks & CARI_TASK_BIT (t))
+          g_string_append_printf (s, "%s%s", s->len ? ";" : "", cari_task_to_string (t));
+      return g_string_free (s, FALSE);
+    }
+  if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
+    return g_strdup (cari_strategy_to_string (cfg->strategy));
+  if (strcmp (k->key, "r") == 0)
+    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->r));
+  if (strcmp (k->key, "weights") == 0)
+    {
+      GString *s = g_string_new (NULL);
+      if (cfg->strategy == CARI_STRATEGY_STATIC)
+        for (int t = 0; t < __builtin_popcount (cfg->tasks); t++)
+          g_string_append_printf (s, "%s%s", s->len ? ";" : "",
+                                  g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->weights[t]));
+      return g_string_free (s, FALSE);
+    }
+  if (strcmp (k->key, "task") == 0)
+    return g_strdup (cfg->strategy == CARI_STRATEGY_SINGLE
+                       ? cari_task_to_string (cfg->single_task)
+                       : "");
+  if (strcmp (k->group, "optim") == 0 && strcmp (k->key, "name") == 0)
+    return g_strdup (cari_optimizer_kind_to_string (cfg->optim.kind));
+  if (strcmp (k->key, "lr_steps") == 0)
+    {
+      GString *s = g_string_new (NULL);
+      for (int i = 0; i < cfg->n_lr_steps; i++)
+        g_string_append_printf (s, "%s%d", i ? ";" : "", cfg->lr_steps[i]);
+      return g_string_free (s, FALSE);
+    }
+  g_assert_not_reached ();
+}
+
+char *
+cari_run_config_to_text (const CariRunConfig *cfg)
+{
+  GString *out = g_string_new (NULL);
+  const char *group = NULL;
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const KeySpec *k = &keys[i];
+      g_autofree char *v = format_value (cfg, k);
+      if (group == NULL || strcmp (group, k->group) != 0)
+        {
+          g_string_append_printf (out, "%s[%s]\n", group != NULL ? "\n" : "", k->group);
+          group = k->group;
+        }
+      g_string_append_printf (out, "%s=%s\n", k->key, v);
+    }
+  return g_string_free (out, FALSE);
+}
+
+CariRunConfig *
+cari_run_config_copy (const CariRunConfig *cfg)
+{
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  return cari_run_config_new (text, NULL);
+}
+
+gboolean
+cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
+{
+  const char *eq = strchr (assignment, '=');
+  const char *dot = eq != NULL ? memchr (assignment, '.', (size_t) (eq - assignment)) : NULL;
+  if (eq == NULL || dot == NULL)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("“%s” is not of the form group.key=value"), assignment);
+      return FALSE;
+    }
+  g_autofree char *group = g_strndup (assignment, (size_t) (dot - assignment));
+  g_autofree char *key = g_strndup (dot + 1, (size_t) (eq - dot - 1));
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_assert (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
+  if (find_key (group, key) == NULL)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Unknown configuration key “%s.%s” (see docs/config.md)"), group, key);
+      return FALSE;
+    }
+  /* A strategy change re-derives r unless r is set too: drop the derived value. */
+  if (strcmp (group, "strategy") == 0 && strcmp (key, "name") == 0)
+    g_key_file_set_value (kf, "strategy", "r", "auto");
+  g_key_file_set_value (kf, group, key, eq + 1);
+  CariRunConfig fresh;
+  if (!parse_into (&fresh, kf, error))
+    {
+      clear (&fresh);
+      return FALSE;
+    }
+  clear (cfg);
+  *cfg = fresh;
+  return TRUE;
+}
+
+gboolean
+cari_run_config_uses_module (const CariRunConfig *cfg)
+{
+  return cfg->strategy == CARI_STRATEGY_PROPOSED || cfg->strategy == CARI_STRATEGY_NAIVE;
+}
+
+void
+cari_run_config_net (const CariRunConfig *cfg, int n_identities, CariNetConfig *net)
+{
+  *net = cfg->net;
+  net->n_identities = n_identities;
+  net->tasks = cfg->tasks;
+  net->weight_module = cari_run_config_uses_module (cfg);
+  net->weight_r = (float) cfg->r;
+  net->max_caricatures = cfg->caricatures;
+  net->max_photos = cfg->photos;
+}

@@ -1,0 +1,94 @@
+/* config.h — a run's configuration: one GKeyFile text describes a run completely.
+ *
+ * The CLI (`--config FILE`, `--set group.key=value`), the GUI's New-run page and the store's
+ * runs.config all use this text; every key and default is documented in docs/config.md. Unknown
+ * groups or keys are errors (a typo must not silently train something else).
+ */
+#pragma once
+
+#include "nn/net.h"
+#include "nn/optimizer.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CARI_STRATEGY_PROPOSED, /* the paper: module trained by L4, w detached for Θ */
+  CARI_STRATEGY_NAIVE,    /* Yin & Liu: module trained by Σ w_i·L_i with the network */
+  CARI_STRATEGY_STATIC,   /* user-given weights */
+  CARI_STRATEGY_SINGLE,   /* one task only */
+  CARI_STRATEGY_UNIFORM,  /* 1/T each */
+} CariStrategyKind;
+
+const char *cari_strategy_to_string (CariStrategyKind kind);
+
+#define CARI_MAX_LR_STEPS 16
+
+typedef struct
+{
+  /* [run] */
+  char    *name;
+  guint64  seed;
+  /* [model] (n_identities, batch capacity and the module come from elsewhere) */
+  char    *preset;
+  CariNetConfig net;
+  /* [tasks] */
+  guint    tasks;
+  /* [strategy] */
+  CariStrategyKind strategy;
+  double   r;              /* logit normalisation scale of the module; 0 = off */
+  double   epsilon;        /* ε of L4 */
+  double   weights[CARI_N_TASKS]; /* static */
+  CariTask single_task;
+  gboolean detach;         /* proposed: w is a constant for Θ (paper); false = authors' code */
+  /* [loss] */
+  double   center_weight;  /* λ of the verif center loss; 0 = off */
+  double   center_rate;    /* α_c of the center update */
+  /* [optim] */
+  CariOptimizerConfig optim;
+  double   lr;
+  double   module_lr;
+  double   clip_norm;      /* 0 = off */
+  int      lr_steps[CARI_MAX_LR_STEPS];
+  int      n_lr_steps;
+  double   lr_factor;
+  char    *lr_schedule_file;
+  /* [batch] */
+  int      caricatures;
+  int      photos;
+  gboolean balanced;
+  /* [data] */
+  char    *dataset;
+  char    *protocol;
+  int      fold;
+  double   validation_fraction;
+  /* [schedule] */
+  int      steps;
+  int      eval_every;
+  int      checkpoint_every;
+  int      flush_every;
+  double   flush_seconds;
+  /* [init] */
+  char    *init_from;            /* a checkpoint file to start from */
+  gboolean branches_from_visual; /* then copy `visual` into `verif` and `cari` (§5.2) */
+} CariRunConfig;
+
+/* Parse a configuration text (empty or NULL: every default). Errors name the group.key. */
+CariRunConfig *cari_run_config_new (const char *text, GError **error);
+/* Apply "group.key=value" and validate again; on error the configuration is unchanged. */
+gboolean       cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error);
+/* The canonical text: every key, with its value. Parsing it gives the same configuration. */
+char          *cari_run_config_to_text (const CariRunConfig *cfg);
+CariRunConfig *cari_run_config_copy (const CariRunConfig *cfg);
+void           cari_run_config_free (CariRunConfig *cfg);
+
+/* The network configuration for a dataset of n_identities classes. */
+void cari_run_config_net (const CariRunConfig *cfg, int n_identities, CariNetConfig *net);
+/* Whether the strategy needs the dynamic-weight module. */
+gboolean cari_run_config_uses_module (const CariRunConfig *cfg);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunConfig, cari_run_config_free)
+
+G_END_DECLS

@@ -1,0 +1,55 @@
+/* run.h — a training run recorded in the store: the loop the CLI and the GUI share.
+ *
+ * Steps the trainer until the configured number of steps, cancellation, divergence or an error;
+ * buffers each step's metrics and flushes them in one transaction every `schedule.flush_every`
+ * steps or `schedule.flush_seconds`, whichever comes first (which also refreshes the heartbeat);
+ * evaluates on the validation role every `schedule.eval_every` steps; writes a checkpoint every
+ * `schedule.checkpoint_every` steps and at the end. The run's status follows: running, then
+ * finished, cancelled (after a checkpoint), diverged or failed (with the message). When the
+ * store itself fails (locked, read-only, full, corrupt) the loop stops at once; the checkpoints
+ * already written stay intact.
+ */
+#pragma once
+
+#include "store/store.h"
+#include "train/trainer.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  /* After every step, on the trainer's thread (keep it cheap). */
+  void (*progress) (const CariStepStats *stats, guint64 total_steps, gpointer user_data);
+  /* After every evaluation, with its "val/…" results. */
+  void (*evaluated) (guint64 step, GHashTable *results, gpointer user_data);
+  gpointer user_data;
+} CariRunCallbacks;
+
+typedef struct
+{
+  guint64 steps_done;     /* steps of this call */
+  double  train_seconds;  /* in cari_trainer_step */
+  double  store_seconds;  /* in the store (metrics, heartbeat, status) */
+  double  checkpoint_seconds;
+  CariRunStatus status;   /* how it ended */
+} CariRunReport;
+
+/* The folder of a run's checkpoints: $XDG_DATA_HOME/carilab/runs/<run>/ (beside the store when
+ * the store is not at its default place: <store>.runs/<run>/). Newly allocated. */
+char    *cari_run_checkpoint_dir (CariStore *store, gint64 run);
+
+/* Execute `run` (already created in the store) with `trainer` from its current step. Returns
+ * FALSE with the error that ended the run (diverged, store or I/O failure); a cancellation is
+ * not an error. */
+gboolean cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
+                           const CariRunCallbacks *callbacks, CariRunReport *report,
+                           GError **error);
+
+/* Prepare a run for resuming: its latest checkpoint (path, step), with every metric row after
+ * that step deleted so the resumed run writes them again. */
+gboolean cari_run_prepare_resume (CariStore *store, gint64 run, char **checkpoint_path,
+                                  gint64 *step, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,549 @@
+/* trainer.c — the training step, the weighting strategies, checkpoints of the whole state. */
+#include "train/trainer.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+#include "nn/optimizer.h"
+#include "nn/softmax.h"
+#include "train/losses.h"
+#include "train/sampler.h"
+#include "train/schedule.h"
+
+#include <math.h>
+#include <string.h>
+
+struct _CariTrainer
+{
+  CariRunConfig *cfg;      /* owned */
+  CariDataSource *source;  /* borrowed */
+  CariNet *net;
+  CariOptimizer *opt, *opt_module;
+  CariSchedule *schedule;
+  CariSampler *sampler;
+  float *centers;          /* verif center table [K, E], owned; NULL without center loss */
+  int *indices;            /* [n] */
+  float *images;           /* [n, 3, S, S] */
+  int *labels[CARI_N_TASKS];
+  float *probs[CARI_N_TASKS];
+  int n_tasks;
+  CariTask order[CARI_N_TASKS]; /* present tasks in order: slot → task */
+  guint64 step;
+  /* controls */
+  GMutex mutex;
+  GCond cond;
+  gboolean paused;
+  gint cancelled;
+};
+
+CariTrainer *
+cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **error)
+{
+  g_autoptr (CariTrainer) t = g_new0 (CariTrainer, 1);
+  CariNetConfig ncfg;
+  size_t n_theta, n_psi;
+
+  g_mutex_init (&t->mutex);
+  g_cond_init (&t->cond);
+  t->cfg = cari_run_config_copy (cfg);
+  t->source = source;
+  if (source->image_size != cfg->net.input_size)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Data set “%s” has %d×%d images but model.input_size is %d"), source->name,
+                   source->image_size, source->image_size, cfg->net.input_size);
+      return NULL;
+    }
+  cari_run_config_net (cfg, source->n_identities, &ncfg);
+  t->net = cari_net_new (&ncfg, cfg->seed, error);
+  if (t->net == NULL)
+    return NULL;
+
+  CariOptimizerConfig ocfg = cfg->optim;
+  cari_net_params (t->net, &n_theta);
+  t->opt = cari_optimizer_new (&ocfg, n_theta, error);
+  if (t->opt == NULL)
+    return NULL;
+  if (ncfg.weight_module)
+    {
+      /* Ψ has no weight decay: its scale is what r bounds. */
+      ocfg.weight_decay = 0.0f;
+      cari_net_module_params (t->net, &n_psi);
+      t->opt_module = cari_optimizer_new (&ocfg, n_psi, error);
+      if (t->opt_module == NULL)
+        return NULL;
+    }
+  if (cfg->lr_schedule_file != NULL && cfg->lr_schedule_file[0] != '\0')
+    t->schedule = cari_schedule_new_from_file (cfg->lr_schedule_file, error);
+  else
+    t->schedule = cari_schedule_new_steps (cfg->lr, cfg->lr_steps, cfg->n_lr_steps,
+                                           cfg->lr_factor);
+  if (t->schedule == NULL)
+    return NULL;
+  t->sampler = cari_sampler_new (source, cfg->caricatures, cfg->photos, cfg->balanced,
+                                 cfg->seed ^ 0xba7c4e5ULL, error);
+  if (t->sampler == NULL)
+    return NULL;
+
+  const int n = cfg->caricatures + cfg->photos, K = source->n_identities;
+  const size_t img = (size_t) 3 * cfg->net.input_size * cfg->net.input_size;
+  t->indices = g_new (int, n);
+  t->images = g_new (float, img * n);
+  for (int task = 0; task < CARI_N_TASKS; task++)
+    if (cfg->tasks & CARI_TASK_BIT (task))
+      {
+        t->order[t->n_tasks++] = (CariTask) task;
+        t->labels[task] = g_new (int, n);
+        t->probs[task] = g_new (float, (size_t) n * K);
+      }
+  if ((cfg->tasks & CARI_TASK_BIT (CARI_TASK_VERIF)) && cfg->center_weight > 0.0)
+    t->centers = g_new0 (float, (size_t) K * cfg->net.embedding_size);
+  return g_steal_pointer (&t);
+}
+
+void
+cari_trainer_free (CariTrainer *t)
+{
+  if (t == NULL)
+    return;
+  cari_net_free (t->net);
+  cari_optimizer_free (t->opt);
+  cari_optimizer_free (t->opt_module);
+  cari_schedule_free (t->schedule);
+  cari_sampler_free (t->sampler);
+  cari_run_config_free (t->cfg);
+  g_free (t->centers);
+  g_free (t->indices);
+  g_free (t->images);
+  for (int task = 0; task < CARI_N_TASKS; task++)
+    {
+      g_free (t->labels[task]);
+      g_free (t->probs[task]);
+    }
+  g_mutex_clear (&t->mutex);
+  g_cond_clear (&t->cond);
+  g_free (t);
+}
+
+guint64
+cari_trainer_get_step (const CariTrainer *t)
+{
+  return t->step;
+}
+
+CariNet *
+cari_trainer_get_net (CariTrainer *t)
+{
+  return t->net;
+}
+
+const CariRunConfig *
+cari_trainer_get_config (const CariTrainer *t)
+{
+  return t->cfg;
+}
+
+/* ---------------------------------------------------------------------------- the step */
+
+/* Weights the step uses (w) and the gradients of the module's loss with respect to w: for Ψ
+ * (dw_module) and, when the module is not detached from the trunk, for Θ (dw_trunk). */
+static gboolean
+apply_strategy (CariTrainer *t, const float *losses, float *w, float *dw_module,
+                float *dw_trunk)
+{
+  const CariRunConfig *cfg = t->cfg;
+  const int T = t->n_tasks;
+  int n_module;
+  const float *module_w = cari_net_task_weights (t->net, &n_module);
+  gboolean to_trunk = FALSE;
+
+  switch (cfg->strategy)
+    {
+    case CARI_STRATEGY_PROPOSED:
+      /* Eq. 12–13: Θ minimises Σ w_i·L_i with w constant; Ψ minimises L4 with L_i constant. */
+      memcpy (w, module_w, sizeof (float) * T);
+      cari_l4_backward (dw_module, losses, T, cfg->epsilon);
+      if (!cfg->detach)
+        {
+          /* The authors' code: Σ w_i·L_i also reaches the trunk through w(Z). */
+          memcpy (dw_trunk, losses, sizeof (float) * T);
+          to_trunk = TRUE;
+        }
+      break;
+    case CARI_STRATEGY_NAIVE:
+      /* Yin & Liu: one loss Σ w_i·L_i for everything, module included. */
+      memcpy (w, module_w, sizeof (float) * T);
+      memcpy (dw_module, losses, sizeof (float) * T);
+      memcpy (dw_trunk, losses, sizeof (float) * T);
+      to_trunk = TRUE;
+      break;
+    case CARI_STRATEGY_STATIC:
+      for (int s = 0; s < T; s++)
+        w[s] = (float) cfg->weights[s];
+      break;
+    case CARI_STRATEGY_SINGLE:
+      for (int s = 0; s < T; s++)
+        w[s] = t->order[s] == cfg->single_task ? 1.0f : 0.0f;
+      break;
+    case CARI_STRATEGY_UNIFORM:
+      for (int s = 0; s < T; s++)
+        w[s] = 1.0f / (float) T;
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+  return to_trunk;
+}
+
+static gboolean
+diverged (GError **error, const char *what, CariTask task, guint64 step, float value)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_DIVERGED,
+               _("Training diverged at step %" G_GUINT64_FORMAT ": the %s of task %s is %g"),
+               step, what, cari_task_to_string (task), value);
+  return FALSE;
+}
+
+gboolean
+cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
+{
+  const CariRunConfig *cfg = t->cfg;
+  const int nc = cfg->caricatures, np = cfg->photos, n = nc + np;
+  const int K = t->source->n_identities, E = cfg->net.embedding_size;
+  const int T = t->n_tasks;
+  const gint64 t0 = g_get_monotonic_time ();
+  float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
+  float dw_module[CARI_N_TASKS] = { 0 }, dw_trunk[CARI_N_TASKS] = { 0 };
+  double center = 0.0;
+  size_t n_theta, n_psi;
+
+  if (cari_trainer_is_cancelled (t))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
+      return FALSE;
+    }
+
+  /* The batch and its labels per branch (−1 masks a row out). */
+  cari_sampler_next (t->sampler, t->indices);
+  if (!cari_data_source_load (t->source, t->indices, n, t->images, error))
+    return FALSE;
+  for (int s = 0; s < T; s++)
+    {
+      CariTask task = t->order[s];
+      int *lab = t->labels[task];
+      for (int i = 0; i < n; i++)
+        {
+          int id = t->source->identity[t->indices[i]];
+          if (task == CARI_TASK_VERIF)
+            lab[i] = id;
+          else if (task == CARI_TASK_CARI && i < nc)
+            lab[i] = id;
+          else if (task == CARI_TASK_VISUAL && i >= nc)
+            lab[i - nc] = id;
+        }
+    }
+
+  cari_net_forward (t->net, t->images, nc, np, TRUE);
+  cari_net_zero_grad (t->net);
+
+  for (int s = 0; s < T; s++)
+    {
+      CariTask task = t->order[s];
+      CariHeadOutput out;
+      cari_net_head_output (t->net, task, &out);
+      losses[s] = (float) cari_softmax_cross_entropy_forward (t->probs[task], out.logits,
+                                                              t->labels[task], out.rows, K, NULL);
+      if (task == CARI_TASK_VERIF && t->centers != NULL)
+        {
+          center = cari_center_loss_forward (out.embedding, t->labels[task], t->centers,
+                                             out.rows, E);
+          losses[s] += (float) (cfg->center_weight * center);
+        }
+      if (!isfinite (losses[s]))
+        return diverged (error, _("loss"), task, t->step + 1, losses[s]);
+    }
+
+  gboolean to_trunk = apply_strategy (t, losses, w, dw_module, dw_trunk);
+  for (int s = 0; s < T; s++)
+    if (!isfinite (w[s]))
+      return diverged (error, _("weight"), t->order[s], t->step + 1, w[s]);
+
+  /* ∂(Σ w_i·L_i): each branch's output gradients scaled by its weight. */
+  for (int s = 0; s < T; s++)
+    {
+      CariTask task = t->order[s];
+      CariHeadOutput out;
+      cari_net_head_output (t->net, task, &out);
+      cari_softmax_cross_entropy_backward (cari_net_head_dlogits (t->net, task), t->probs[task],
+                                           t->labels[task], out.rows, K, w[s]);
+      if (task == CARI_TASK_VERIF && t->centers != NULL)
+        cari_center_loss_backward (cari_net_head_dembedding (t->net, task), out.embedding,
+                                   t->labels[task], t->centers, out.rows, E,
+                                   w[s] * (float) cfg->center_weight);
+    }
+  if (t->opt_module != NULL)
+    memcpy (cari_net_task_dweights (t->net), dw_module, sizeof (float) * T);
+  cari_net_backward (t->net, to_trunk ? dw_trunk : NULL);
+
+  /* Clip, then update Θ and Ψ with the scheduled rates. */
+  float *theta = cari_net_params (t->net, &n_theta);
+  float *dtheta = cari_net_grads (t->net, &n_theta);
+  double norm = cari_clip_global_norm (&dtheta, &n_theta, 1, cfg->clip_norm);
+  if (!isfinite (norm))
+    return diverged (error, _("gradient norm"), t->order[0], t->step + 1, (float) norm);
+  double lr = cari_schedule_rate (t->schedule, (long) t->step);
+  cari_optimizer_step (t->opt, theta, dtheta, (float) lr);
+  if (t->opt_module != NULL)
+    {
+      float *psi = cari_net_module_params (t->net, &n_psi);
+      float *dpsi = cari_net_module_grads (t->net, &n_psi);
+      cari_clip_global_norm (&dpsi, &n_psi, 1, cfg->clip_norm);
+      double module_lr = cfg->lr > 0.0 ? cfg->module_lr * lr / cfg->lr : cfg->module_lr;
+      cari_optimizer_step (t->opt_module, psi, dpsi, (float) module_lr);
+    }
+  if (t->centers != NULL)
+    {
+      CariHeadOutput out;
+      cari_net_head_output (t->net, CARI_TASK_VERIF, &out);
+      cari_center_update (t->centers, out.embedding, t->labels[CARI_TASK_VERIF], out.rows, E, K,
+                          (float) cfg->center_rate);
+    }
+  t->step++;
+
+  if (st != NULL)
+    {
+      memset (st, 0, sizeof *st);
+      st->step = t->step;
+      st->lr = (float) lr;
+      st->grad_norm = (float) norm;
+      for (int s = 0; s < T; s++)
+        {
+          CariTask task = t->order[s];
+          st->present[task] = TRUE;
+          st->loss[task] = losses[s];
+          st->weight[task] = w[s];
+          st->total += w[s] * losses[s];
+        }
+      if (t->opt_module != NULL)
+        st->l4 = (float) cari_l4_forward (w, losses, T, cfg->epsilon);
+      st->seconds = (double) (g_get_monotonic_time () - t0) * 1e-6;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------- checkpoints */
+
+CariCheckpoint *
+cari_trainer_checkpoint (CariTrainer *t)
+{
+  CariCheckpoint *ck = cari_checkpoint_new ();
+  g_autofree char *text = cari_run_config_to_text (t->cfg);
+  g_autoptr (GBytes) sampler = cari_sampler_save (t->sampler);
+  size_t len;
+  const void *data = g_bytes_get_data (sampler, &len);
+
+  cari_checkpoint_add_net (ck, t->net);
+  cari_checkpoint_add_optimizer (ck, "OPTN", t->opt);
+  if (t->opt_module != NULL)
+    cari_checkpoint_add_optimizer (ck, "OPTW", t->opt_module);
+  cari_checkpoint_add_u64 (ck, "STEP", t->step);
+  cari_checkpoint_add_string (ck, "CONF", text);
+  cari_checkpoint_add (ck, "SMPL", data, len);
+  if (t->centers != NULL)
+    cari_checkpoint_add (ck, "CNTV", t->centers,
+                         sizeof (float) * (size_t) t->source->n_identities
+                           * t->cfg->net.embedding_size);
+  return ck;
+}
+
+gboolean
+cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
+{
+  guint64 step;
+  size_t len, n_centers = 0;
+  const void *smpl = cari_checkpoint_get (ck, "SMPL", &len);
+  const void *centers = t->centers != NULL ? cari_checkpoint_get (ck, "CNTV", &n_centers) : NULL;
+  const char *path = cari_checkpoint_get_path (ck);
+
+  /* Check what can be checked before changing anything. */
+  if (!cari_checkpoint_get_u64 (ck, "STEP", &step, error))
+    return FALSE;
+  if (smpl == NULL || (t->centers != NULL
+                       && (centers == NULL
+                           || n_centers != sizeof (float) * (size_t) t->source->n_identities
+                                             * t->cfg->net.embedding_size)))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Checkpoint “%s” lacks the sampler position or the center table of this "
+                     "run"),
+                   path != NULL ? path : "");
+      return FALSE;
+    }
+  /* The sampler and optimisers check themselves; the network last, as it validates fully
+   * before writing. A failure part-way leaves a trainer that must not be used: callers drop
+   * it. */
+  g_autoptr (GBytes) bytes = g_bytes_new (smpl, len);
+  if (!cari_sampler_restore (t->sampler, bytes, error)
+      || !cari_checkpoint_restore_optimizer (ck, "OPTN", t->opt, error)
+      || (t->opt_module != NULL
+          && !cari_checkpoint_restore_optimizer (ck, "OPTW", t->opt_module, error))
+      || !cari_checkpoint_restore_net (ck, t->net, error))
+    return FALSE;
+  if (t->centers != NULL)
+    memcpy (t->centers, centers, n_centers);
+  t->step = step;
+  return TRUE;
+}
+
+/* Tensors of the checkpoint by name: TNSR lists "name offset size buffer" lines over PARM/BUFS.
+ * Written by cari_checkpoint_add_net's caller below for cross-architecture initialisation. */
+gboolean
+cari_trainer_init_from (CariTrainer *t, const CariCheckpoint *ck, gboolean branches_from_visual,
+                        GError **error)
+{
+  g_autofree char *names = cari_checkpoint_get_string (ck, "TNSR", error);
+  size_t len_p, len_b, n_infos;
+  const float *parm, *bufs;
+  const char *path = cari_checkpoint_get_path (ck);
+  int copied = 0;
+
+  if (names == NULL)
+    return FALSE;
+  parm = cari_checkpoint_get (ck, "PARM", &len_p);
+  bufs = cari_checkpoint_get (ck, "BUFS", &len_b);
+  if (parm == NULL || bufs == NULL)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("Checkpoint “%s” has no parameters to start from"), path ? path : "");
+      return FALSE;
+    }
+  const CariParamInfo *infos = cari_net_param_infos (t->net, &n_infos);
+  g_auto (GStrv) lines = g_strsplit (names, "\n", -1);
+  for (int i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], " ", -1);
+      if (g_strv_length (f) != 4)
+        continue;
+      guint64 offset = g_ascii_strtoull (f[1], NULL, 10), size = g_ascii_strtoull (f[2], NULL, 10);
+      gboolean buffer = f[3][0] == '1';
+      const float *base = buffer ? bufs : parm;
+      size_t limit = (buffer ? len_b : len_p) / sizeof (float);
+      if (offset > limit || size > limit - offset)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                       _("Checkpoint “%s”: tensor “%s” lies outside its section"),
+                       path ? path : "", f[0]);
+          return FALSE;
+        }
+      for (size_t k = 0; k < n_infos; k++)
+        if (infos[k].buffer == buffer && infos[k].size == size && !infos[k].module
+            && strcmp (infos[k].name, f[0]) == 0)
+          {
+            memcpy (infos[k].param, base + offset, size * sizeof (float));
+            copied++;
+          }
+    }
+  if (copied == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Checkpoint “%s” shares no tensor with this network"), path ? path : "");
+      return FALSE;
+    }
+  g_debug ("initialised %d tensors from %s", copied, path ? path : "a checkpoint");
+  if (branches_from_visual)
+    return cari_net_init_branches_from_visual (t->net, error);
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------- validation */
+
+GHashTable *
+cari_trainer_validate (CariTrainer *t, GError **error)
+{
+  const int K = t->source->n_identities;
+  const size_t img = (size_t) 3 * t->cfg->net.input_size * t->cfg->net.input_size;
+  g_autoptr (GHashTable) results = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                          g_free);
+  const struct
+  {
+    CariTask task;
+    int modality;
+    const char *key;
+  } checks[] = {
+    { CARI_TASK_CARI, CARI_MODALITY_CARICATURE, "val/cari_acc" },
+    { CARI_TASK_VISUAL, CARI_MODALITY_PHOTO, "val/visual_acc" },
+    { CARI_TASK_VERIF, -1, "val/verif_acc" },
+  };
+
+  for (size_t c = 0; c < G_N_ELEMENTS (checks); c++)
+    {
+      int n;
+      if (!cari_net_has_task (t->net, checks[c].task))
+        continue;
+      g_autofree int *idx = cari_data_source_select (t->source, CARI_ROLE_VALIDATION,
+                                                     checks[c].modality, &n);
+      if (n == 0)
+        continue;
+      g_autofree float *images = g_new (float, img * n);
+      g_autofree float *probs = g_new (float, (size_t) n * K);
+      if (!cari_data_source_load (t->source, idx, n, images, error)
+          || !cari_net_infer (t->net, checks[c].task, images, n, NULL, probs, error))
+        return NULL;
+      int right = 0;
+      for (int i = 0; i < n; i++)
+        {
+          int best = 0;
+          for (int k = 1; k < K; k++)
+            if (probs[(size_t) i * K + k] > probs[(size_t) i * K + best])
+              best = k;
+          right += best == t->source->identity[idx[i]];
+        }
+      double *v = g_new (double, 1);
+      *v = (double) right / n;
+      g_hash_table_insert (results, g_strdup (checks[c].key), v);
+    }
+  return g_steal_pointer (&results);
+}
+
+/* ---------------------------------------------------------------------------- controls */
+
+void
+cari_trainer_pause (CariTrainer *t)
+{
+  g_mutex_lock (&t->mutex);
+  t->paused = TRUE;
+  g_mutex_unlock (&t->mutex);
+}
+
+void
+cari_trainer_resume (CariTrainer *t)
+{
+  g_mutex_lock (&t->mutex);
+  t->paused = FALSE;
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->mutex);
+}
+
+void
+cari_trainer_cancel (CariTrainer *t)
+{
+  g_atomic_int_set (&t->cancelled, 1);
+  g_mutex_lock (&t->mutex);
+  g_cond_broadcast (&t->cond);
+  g_mutex_unlock (&t->mutex);
+}
+
+gboolean
+cari_trainer_is_cancelled (CariTrainer *t)
+{
+  return g_atomic_int_get (&t->cancelled) != 0;
+}
+
+gboolean
+cari_trainer_wait_if_paused (CariTrainer *t)
+{
+  g_mutex_lock (&t->mutex);
+  while (t->paused && !cari_trainer_is_cancelled (t))
+    g_cond_wait (&t->cond, &t->mutex);
+  g_mutex_unlock (&t->mutex);
+  return !cari_trainer_is_cancelled (t);
+}

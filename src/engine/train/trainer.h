@@ -1,0 +1,72 @@
+/* trainer.h — dynamic multi-task training, built for a host thread.
+ *
+ * A trainer owns a network, its optimisers, the sampler and the center tables, and advances one
+ * step at a time: sample a batch (caricatures, then photos), forward, the task losses (softmax
+ * cross-entropy per branch, plus the center loss on `verif`), the weighting strategy, backward,
+ * clipping, the optimisers, the center update. Pause, resume and cancel are safe from any thread;
+ * cancel is honoured within one step. The whole state saves to and restores from a checkpoint,
+ * and a restored trainer continues bitwise identically (same seed and thread count).
+ */
+#pragma once
+
+#include "data/source.h"
+#include "nn/checkpoint.h"
+#include "nn/net.h"
+#include "train/config.h"
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CariTrainer CariTrainer;
+
+/* What one step measured. Arrays are in task order; present[t] says which tasks exist. */
+typedef struct
+{
+  guint64  step;           /* steps done, this one included */
+  gboolean present[CARI_N_TASKS];
+  float    loss[CARI_N_TASKS];   /* L_i (verif: cross-entropy + λ·center loss) */
+  float    weight[CARI_N_TASKS]; /* w_i the step used */
+  float    l4;             /* Σ w_i / (L_i + ε) (0 without the module) */
+  float    total;          /* Σ w_i · L_i */
+  float    lr;
+  float    grad_norm;      /* of Θ before clipping */
+  double   seconds;        /* wall time of the step */
+} CariStepStats;
+
+CariTrainer *cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source,
+                               GError **error);
+void         cari_trainer_free (CariTrainer *trainer);
+
+/* One training step. FALSE with CARI_ERROR_DIVERGED (naming the task and the step) when a loss
+ * or weight is not finite, with CARI_ERROR_CANCELLED when cancelled before it began. */
+gboolean     cari_trainer_step (CariTrainer *trainer, CariStepStats *stats, GError **error);
+
+guint64      cari_trainer_get_step (const CariTrainer *trainer);
+CariNet     *cari_trainer_get_net (CariTrainer *trainer);
+const CariRunConfig *cari_trainer_get_config (const CariTrainer *trainer);
+
+/* Checkpoint of everything a step depends on; and back (changes nothing on error). */
+CariCheckpoint *cari_trainer_checkpoint (CariTrainer *trainer);
+gboolean     cari_trainer_restore (CariTrainer *trainer, const CariCheckpoint *ck,
+                                   GError **error);
+/* Start from another run's checkpoint (e.g. pretraining, §5.2): copy every tensor whose name and
+ * size match, then, when asked, initialise `verif` and `cari` from `visual`. */
+gboolean     cari_trainer_init_from (CariTrainer *trainer, const CariCheckpoint *ck,
+                                     gboolean branches_from_visual, GError **error);
+
+/* Closed-set accuracy on the validation role: `cari` on caricatures, `visual` on photos, `verif`
+ * on both. Keys "val/cari_acc", "val/visual_acc", "val/verif_acc" → value in [0, 1]. */
+GHashTable  *cari_trainer_validate (CariTrainer *trainer, GError **error);
+
+/* Thread-safe controls. */
+void         cari_trainer_pause (CariTrainer *trainer);
+void         cari_trainer_resume (CariTrainer *trainer);
+void         cari_trainer_cancel (CariTrainer *trainer);
+gboolean     cari_trainer_is_cancelled (CariTrainer *trainer);
+/* Blocks while paused; returns FALSE when cancelled. */
+gboolean     cari_trainer_wait_if_paused (CariTrainer *trainer);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariTrainer, cari_trainer_free)
+
+G_END_DECLS

@@ -1,0 +1,942 @@
+/* test-store.c — the run store: schema and migrations, runs, metrics, checkpoints, two
+ * connections at once, and a clear CARI_ERROR naming the file for every way a database can fail
+ * (locked, read-only, full, damaged, too new) — with nothing half-written after a failure. */
+#include <cari.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+typedef struct
+{
+  char *dir;
+  char *path; /* dir/sub/carilab.db: the store creates the folder */
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_remove (path);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("carilab-store-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->path = g_build_filename (f->dir, "sub", "carilab.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->path);
+}
+
+static CariStore *
+open_store (Fixture *f)
+{
+  GError *error = NULL;
+  CariStore *store = cari_store_open (f->path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  return store;
+}
+
+static gint64
+new_run (CariStore *store, const char *name)
+{
+  GError *error = NULL;
+  gint64 id = cari_store_create_run (store, name, 0, "[model]\npreset=demo\n", 7, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  return id;
+}
+
+/* A raw connection beside the store's, for what the API must not offer. */
+static sqlite3 *
+raw_open (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  return db;
+}
+
+static void
+raw_exec (sqlite3 *db, const char *sql)
+{
+  char *msg = NULL;
+  int rc = sqlite3_exec (db, sql, NULL, NULL, &msg);
+  if (rc != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+}
+
+static gint64
+raw_int (sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  gint64 v;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &st, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  v = sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return v;
+}
+
+/* One value of one SQL query on the file, through its own connection. */
+static gint64
+query_int (const char *path, const char *sql)
+{
+  sqlite3 *db = raw_open (path);
+  gint64 v = raw_int (db, sql);
+  sqlite3_close (db);
+  return v;
+}
+
+static void
+assert_error_names_file (GError *error, CariErrorCode code, const char *path)
+{
+  g_assert_error (error, CARI_ERROR, (int) code);
+  if (strstr (error->message, path) == NULL)
+    g_error ("“%s” does not name %s", error->message, path);
+}
+
+/* A batch of the 12 metrics of one step (what a trainer flushes per step). */
+static void
+fill_step (CariMetric m[12], gint64 step)
+{
+  static const char *const keys[12] = {
+    "loss/verif",    "loss/cari", "loss/visual",  "loss/l4",      "loss/total",   "weight/verif",
+    "weight/cari", "weight/visual", "lr", "images_per_s", "val/verif_acc", "val/cari_acc",
+  };
+  for (int i = 0; i < 12; i++)
+    m[i] = (CariMetric){ .step = step, .wall_time = 1e9 + (double) step, .key = keys[i],
+                         .value = (double) step + i / 100.0 };
+}
+
+static void
+append_steps (CariStore *store, gint64 run, gint64 first, gint64 n)
+{
+  GError *error = NULL;
+  for (gint64 step = first; step < first + n; step++)
+    {
+      CariMetric m[12];
+      fill_step (m, step);
+      g_assert_true (cari_store_append_metrics (store, run, m, 12, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static gint64
+count_metrics (CariStore *store, gint64 run)
+{
+  GError *error = NULL;
+  GArray *rows = cari_store_metrics_since (store, run, 0, &error);
+  gint64 n;
+  g_assert_no_error (error);
+  n = rows->len;
+  g_array_unref (rows);
+  return n;
+}
+
+/* ------------------------------------------------------------------------------ tests */
+
+static void
+test_schema (Fixture *f, gconstpointer data)
+{
+  static const char *const tables[] = {
+    "datasets",    "images",  "protocol_pairs", "protocol_images", "protocol_subjects", "runs",
+    "metrics", "checkpoints", "evaluations",    "eval_metrics",    "eval_scores",       "layouts",
+  };
+  CariStore *store = open_store (f);
+  sqlite3 *db;
+
+  g_assert_cmpstr (cari_store_get_path (store), ==, f->path);
+  g_assert_true (g_file_test (f->path, G_FILE_TEST_IS_REGULAR));
+  cari_store_close (store);
+  /* A second open finds the schema and migrates nothing. */
+  store = open_store (f);
+  cari_store_close (store);
+  cari_store_close (NULL);
+
+  db = raw_open (f->path);
+  g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'", tables[i]);
+      if (raw_int (db, sql) != 1)
+        g_error ("table %s missing", tables[i]);
+    }
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                "AND name NOT LIKE 'sqlite_%'"),
+                   ==, G_N_ELEMENTS (tables));
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
+                                "AND tbl_name = 'metrics' AND sql LIKE '%(run_id, step)%'"),
+                   ==, 1);
+  /* WAL is persistent in the file. */
+  {
+    sqlite3_stmt *st = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA journal_mode", -1, &st, NULL), ==,
+                     SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+    g_assert_cmpstr ((const char *) sqlite3_column_text (st, 0), ==, "wal");
+    sqlite3_finalize (st);
+  }
+  sqlite3_close (db);
+}
+
+static void
+test_default_path (void)
+{
+  g_autofree char *path = cari_store_default_path ();
+  g_autofree char *expected = g_build_filename (g_get_user_data_dir (), "carilab", "carilab.db",
+                                                NULL);
+  g_assert_cmpstr (path, ==, expected);
+}
+
+static void
+test_status_strings (void)
+{
+  static const char *const names[] = { "queued",   "running",  "paused",    "finished",
+                                       "failed",   "diverged", "cancelled", "interrupted" };
+  for (int i = CARI_RUN_QUEUED; i <= CARI_RUN_INTERRUPTED; i++)
+    {
+      CariRunStatus back = CARI_RUN_QUEUED;
+      g_assert_cmpstr (cari_run_status_to_string ((CariRunStatus) i), ==, names[i]);
+      g_assert_true (cari_run_status_from_string (names[i], &back));
+      g_assert_cmpint (back, ==, i);
+    }
+  g_assert_false (cari_run_status_from_string ("Running", NULL));
+  g_assert_false (cari_run_status_from_string ("", NULL));
+  g_assert_false (cari_run_status_from_string (NULL, NULL));
+  g_assert_false (cari_run_status_is_terminal (CARI_RUN_PAUSED));
+  g_assert_true (cari_run_status_is_terminal (CARI_RUN_DIVERGED));
+}
+
+static void
+test_datasets (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 id, found = 0;
+
+  id = cari_store_add_dataset (store, "syncari", "syncari", "/data/syncari", "abc123", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (cari_store_find_dataset (store, "syncari", &found, &error));
+  g_assert_cmpint (found, ==, id);
+  found = 0;
+  g_assert_true (cari_store_find_dataset (store, "1", &found, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (found, ==, id);
+
+  g_assert_cmpint (cari_store_add_dataset (store, "syncari", "folder", "/x", NULL, &error), ==,
+                   0);
+  assert_error_names_file (error, CARI_ERROR_INVALID_ARGUMENT, f->path);
+  g_assert_nonnull (strstr (error->message, "syncari"));
+  g_clear_error (&error);
+  g_assert_cmpint (cari_store_add_dataset (store, "42", "folder", "/x", NULL, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_false (cari_store_find_dataset (store, "cavi", &found, &error));
+  assert_error_names_file (error, CARI_ERROR_NOT_FOUND, f->path);
+  g_assert_nonnull (strstr (error->message, "cavi"));
+  g_clear_error (&error);
+  g_assert_false (cari_store_find_dataset (store, "99", &found, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_run_lifecycle (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 ds, a, b, c, found = 0;
+  double before = (double) g_get_real_time () / 1e6, started;
+  CariRunInfo *info;
+  GPtrArray *runs;
+
+  ds = cari_store_add_dataset (store, "syncari", "syncari", "/data", NULL, &error);
+  g_assert_no_error (error);
+  a = cari_store_create_run (store, "first", ds, "[strategy]\nname=proposed\n", G_MAXUINT64, 0,
+                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (a, >, 0);
+
+  info = cari_store_get_run (store, a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->id, ==, a);
+  g_assert_cmpstr (info->name, ==, "first");
+  g_assert_cmpint (info->dataset_id, ==, ds);
+  g_assert_cmpstr (info->config, ==, "[strategy]\nname=proposed\n");
+  g_assert_cmpuint (info->seed, ==, G_MAXUINT64);
+  g_assert_cmpint (info->status, ==, CARI_RUN_QUEUED);
+  g_assert_cmpfloat (info->created_at, >=, before - 1);
+  g_assert_cmpfloat (info->created_at, <=, before + 60);
+  g_assert_cmpfloat (info->started_at, ==, 0);
+  g_assert_cmpfloat (info->finished_at, ==, 0);
+  g_assert_cmpfloat (info->heartbeat, ==, 0);
+  g_assert_cmpint (info->parent_run, ==, 0);
+  g_assert_null (info->message);
+  g_assert_cmpint (info->last_step, ==, -1);
+  cari_run_info_free (info);
+
+  /* running: started and heartbeat set */
+  g_assert_true (cari_store_set_run_status (store, a, CARI_RUN_RUNNING, NULL, &error));
+  g_assert_no_error (error);
+  info = cari_store_get_run (store, a, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_RUNNING);
+  g_assert_cmpfloat (info->started_at, >=, info->created_at);
+  g_assert_cmpfloat (info->heartbeat, >=, info->started_at);
+  g_assert_cmpfloat (info->finished_at, ==, 0);
+  started = info->started_at;
+  cari_run_info_free (info);
+
+  /* paused then running again: started_at is the first start; the heartbeat moves */
+  g_usleep (20000);
+  g_assert_true (cari_store_set_run_status (store, a, CARI_RUN_PAUSED, "paused by user", &error));
+  info = cari_store_get_run (store, a, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_PAUSED);
+  g_assert_cmpstr (info->message, ==, "paused by user");
+  cari_run_info_free (info);
+  g_assert_true (cari_store_set_run_status (store, a, CARI_RUN_RUNNING, NULL, &error));
+  info = cari_store_get_run (store, a, &error);
+  g_assert_cmpfloat (info->started_at, ==, started);
+  g_assert_cmpfloat (info->heartbeat, >, started);
+  g_assert_null (info->message);
+  cari_run_info_free (info);
+  g_usleep (20000);
+  {
+    double hb;
+    info = cari_store_get_run (store, a, &error);
+    hb = info->heartbeat;
+    cari_run_info_free (info);
+    g_assert_true (cari_store_heartbeat (store, a, &error));
+    g_assert_no_error (error);
+    info = cari_store_get_run (store, a, &error);
+    g_assert_cmpfloat (info->heartbeat, >, hb);
+    cari_run_info_free (info);
+  }
+
+  /* a terminal state sets finished_at */
+  g_assert_true (cari_store_set_run_status (store, a, CARI_RUN_DIVERGED, "loss/cari is NaN",
+                                            &error));
+  info = cari_store_get_run (store, a, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_DIVERGED);
+  g_assert_cmpfloat (info->finished_at, >=, info->started_at);
+  g_assert_cmpstr (info->message, ==, "loss/cari is NaN");
+  cari_run_info_free (info);
+
+  /* names: unique, renamable, found by name and by id; NULL names the run run-<id> */
+  g_assert_cmpint (cari_store_create_run (store, "first", 0, "", 1, 0, &error), ==, 0);
+  assert_error_names_file (error, CARI_ERROR_INVALID_ARGUMENT, f->path);
+  g_assert_nonnull (strstr (error->message, "“first”"));
+  g_clear_error (&error);
+  g_assert_cmpint (cari_store_create_run (store, "12", 0, "", 1, 0, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (cari_store_create_run (store, "orphan", 999, "", 1, 0, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  b = cari_store_create_run (store, NULL, 0, "", 2, a, &error);
+  g_assert_no_error (error);
+  info = cari_store_get_run (store, b, &error);
+  g_assert_cmpint (info->parent_run, ==, a);
+  g_assert_cmpint (info->dataset_id, ==, 0);
+  {
+    g_autofree char *expected = g_strdup_printf ("run-%lld", (long long) b);
+    g_assert_cmpstr (info->name, ==, expected);
+  }
+  cari_run_info_free (info);
+  c = new_run (store, "third");
+
+  g_assert_true (cari_store_rename_run (store, b, "second", &error));
+  g_assert_no_error (error);
+  g_assert_false (cari_store_rename_run (store, c, "second", &error));
+  assert_error_names_file (error, CARI_ERROR_INVALID_ARGUMENT, f->path);
+  g_assert_nonnull (strstr (error->message, "second"));
+  g_clear_error (&error);
+  g_assert_false (cari_store_rename_run (store, 999, "ninth", &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (cari_store_find_run (store, "second", &found, &error));
+  g_assert_cmpint (found, ==, b);
+  {
+    g_autofree char *id_text = g_strdup_printf ("%lld", (long long) c);
+    g_assert_true (cari_store_find_run (store, id_text, &found, &error));
+    g_assert_cmpint (found, ==, c);
+  }
+  g_assert_false (cari_store_find_run (store, "nope", &found, &error));
+  assert_error_names_file (error, CARI_ERROR_NOT_FOUND, f->path);
+  g_clear_error (&error);
+  g_assert_false (cari_store_find_run (store, "999", &found, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cari_store_set_run_status (store, 999, CARI_RUN_RUNNING, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cari_store_heartbeat (store, 999, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  runs = cari_store_list_runs (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (runs->len, ==, 3);
+  g_assert_cmpint (((CariRunInfo *) runs->pdata[0])->id, ==, a);
+  g_assert_cmpint (((CariRunInfo *) runs->pdata[1])->id, ==, b);
+  g_assert_cmpstr (((CariRunInfo *) runs->pdata[1])->name, ==, "second");
+  g_assert_cmpint (((CariRunInfo *) runs->pdata[2])->id, ==, c);
+  g_ptr_array_unref (runs);
+
+  /* delete cascades to the run's metrics and checkpoints, and unlinks its children */
+  append_steps (store, a, 1, 3);
+  append_steps (store, c, 1, 2);
+  g_assert_true (cari_store_add_checkpoint (store, a, 3, "/runs/1/3.ckpt", "crc", &error));
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics"), ==, 5 * 12);
+  g_assert_true (cari_store_delete_run (store, a, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics"), ==, 2 * 12);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM checkpoints"), ==, 0);
+  g_assert_cmpint (count_metrics (store, c), ==, 2 * 12);
+  info = cari_store_get_run (store, b, &error);
+  g_assert_cmpint (info->parent_run, ==, 0);
+  cari_run_info_free (info);
+  g_assert_null (cari_store_get_run (store, a, &error));
+  assert_error_names_file (error, CARI_ERROR_NOT_FOUND, f->path);
+  g_clear_error (&error);
+  g_assert_false (cari_store_delete_run (store, a, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+static void
+test_metrics (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "m"), other = new_run (store, "other");
+  gint64 last = 0, max_before_delete;
+  GArray *rows;
+  GHashTable *latest;
+  CariRunInfo *info;
+
+  g_assert_true (cari_store_append_metrics (store, run, NULL, 0, &error));
+  append_steps (store, run, 1, 2);
+  append_steps (store, other, 1, 1);
+
+  rows = cari_store_metrics_since (store, run, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 24);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CariMetricRow *r = &g_array_index (rows, CariMetricRow, i);
+      g_assert_cmpint (r->step, ==, 1 + i / 12);
+      g_assert_cmpfloat (r->wall_time, ==, 1e9 + r->step);
+      g_assert_cmpfloat_with_epsilon (r->value, r->step + (i % 12) / 100.0, 1e-12);
+      if (i > 0)
+        g_assert_cmpint (r->rowid, >, g_array_index (rows, CariMetricRow, i - 1).rowid);
+    }
+  g_assert_cmpstr (g_array_index (rows, CariMetricRow, 0).key, ==, "loss/verif");
+  last = g_array_index (rows, CariMetricRow, rows->len - 1).rowid;
+  g_array_unref (rows);
+
+  /* polling: only what is new since the last row seen, and only this run's */
+  rows = cari_store_metrics_since (store, run, last, &error);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_array_unref (rows);
+  append_steps (store, other, 2, 1);
+  append_steps (store, run, 3, 1);
+  rows = cari_store_metrics_since (store, run, last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 12);
+  for (guint i = 0; i < rows->len; i++)
+    g_assert_cmpint (g_array_index (rows, CariMetricRow, i).step, ==, 3);
+  g_array_unref (rows);
+
+  /* latest value of every key */
+  latest = cari_store_latest_metrics (store, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (latest), ==, 12);
+  g_assert_cmpfloat (*(double *) g_hash_table_lookup (latest, "loss/verif"), ==, 3.0);
+  g_assert_cmpfloat_with_epsilon (*(double *) g_hash_table_lookup (latest, "val/cari_acc"),
+                                  3.11, 1e-12);
+  g_hash_table_unref (latest);
+  info = cari_store_get_run (store, run, &error);
+  g_assert_cmpint (info->last_step, ==, 3);
+  cari_run_info_free (info);
+
+  /* resuming from step 1: later rows go, and rowids are never reused */
+  max_before_delete = query_int (f->path, "SELECT max(id) FROM metrics");
+  g_assert_true (cari_store_delete_metrics_after (store, run, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_metrics (store, run), ==, 12);
+  g_assert_cmpint (count_metrics (store, other), ==, 24);
+  info = cari_store_get_run (store, run, &error);
+  g_assert_cmpint (info->last_step, ==, 1);
+  cari_run_info_free (info);
+  {
+    CariMetric m = { .step = 2, .wall_time = 5.0, .key = "loss/total", .value = NAN };
+    g_assert_true (cari_store_append_metrics (store, run, &m, 1, &error));
+    g_assert_no_error (error);
+  }
+  rows = cari_store_metrics_since (store, run, max_before_delete, &error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_cmpstr (g_array_index (rows, CariMetricRow, 0).key, ==, "loss/total");
+  g_assert_true (isnan (g_array_index (rows, CariMetricRow, 0).value));
+  g_array_unref (rows);
+  latest = cari_store_latest_metrics (store, run, &error);
+  g_assert_true (isnan (*(double *) g_hash_table_lookup (latest, "loss/total")));
+  g_assert_cmpfloat (*(double *) g_hash_table_lookup (latest, "loss/verif"), ==, 1.0);
+  g_hash_table_unref (latest);
+
+  /* a batch for a run that does not exist writes nothing */
+  {
+    CariMetric m[12];
+    fill_step (m, 9);
+    g_assert_false (cari_store_append_metrics (store, 999, m, 12, &error));
+    assert_error_names_file (error, CARI_ERROR_NOT_FOUND, f->path);
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics"), ==, 12 + 1 + 24);
+}
+
+static void
+test_metric_keys (Fixture *f, gconstpointer data)
+{
+  static const char *const bad[] = { "loss", "loss/foo", "val/", "weights/cari", "LR", "" };
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "k");
+
+  g_assert_true (cari_store_metric_key_is_valid ("val/c2p_rank1"));
+  g_assert_true (cari_store_metric_key_is_valid ("images_per_s"));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      /* valid rows before the bad one are not written either */
+      CariMetric m[3] = {
+        { .step = 1, .key = "loss/cari", .value = 1 },
+        { .step = 1, .key = "lr", .value = 0.1 },
+        { .step = 1, .key = bad[i], .value = 2 },
+      };
+      g_assert_false (cari_store_metric_key_is_valid (bad[i]));
+      g_assert_false (cari_store_append_metrics (store, run, m, 3, &error));
+      g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+      if (bad[i][0] != '\0')
+        g_assert_nonnull (strstr (error->message, bad[i]));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (count_metrics (store, run), ==, 0);
+}
+
+static void
+test_stale_heartbeat (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  g_autoptr (CariStore) reader = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "killed"), paused = new_run (store, "paused");
+  CariRunInfo *info;
+  GPtrArray *runs;
+
+  g_assert_true (cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &error));
+  g_assert_true (cari_store_set_run_status (store, paused, CARI_RUN_PAUSED, NULL, &error));
+  info = cari_store_get_run (reader, run, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_RUNNING); /* default: 60 s */
+  cari_run_info_free (info);
+
+  cari_store_set_stale_after (reader, 0.01);
+  g_usleep (50000);
+  info = cari_store_get_run (reader, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_INTERRUPTED);
+  cari_run_info_free (info);
+  runs = cari_store_list_runs (reader, &error);
+  g_assert_cmpint (((CariRunInfo *) runs->pdata[0])->status, ==, CARI_RUN_INTERRUPTED);
+  g_assert_cmpint (((CariRunInfo *) runs->pdata[1])->status, ==, CARI_RUN_PAUSED);
+  g_ptr_array_unref (runs);
+
+  /* a heartbeat (here through a metrics flush) brings it back */
+  cari_store_set_stale_after (reader, 5);
+  append_steps (store, run, 1, 1);
+  info = cari_store_get_run (reader, run, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_RUNNING);
+  cari_run_info_free (info);
+}
+
+static void
+test_checkpoints (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "ck"), step = -1;
+  char *path = NULL;
+  GPtrArray *paths;
+
+  g_assert_false (cari_store_latest_checkpoint (store, run, -1, &step, &path, &error));
+  assert_error_names_file (error, CARI_ERROR_NOT_FOUND, f->path);
+  g_clear_error (&error);
+
+  g_assert_true (cari_store_add_checkpoint (store, run, 200, "/r/200.ckpt", "c2", &error));
+  g_assert_true (cari_store_add_checkpoint (store, run, 100, "/r/100.ckpt", "c1", &error));
+  g_assert_true (cari_store_add_checkpoint (store, run, 300, "/r/300.ckpt", NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (cari_store_latest_checkpoint (store, run, -1, &step, &path, &error));
+  g_assert_cmpint (step, ==, 300);
+  g_assert_cmpstr (path, ==, "/r/300.ckpt");
+  g_clear_pointer (&path, g_free);
+  g_assert_true (cari_store_latest_checkpoint (store, run, 250, &step, &path, &error));
+  g_assert_cmpint (step, ==, 200);
+  g_assert_cmpstr (path, ==, "/r/200.ckpt");
+  g_clear_pointer (&path, g_free);
+  g_assert_true (cari_store_latest_checkpoint (store, run, 100, &step, NULL, &error));
+  g_assert_cmpint (step, ==, 100);
+  g_assert_false (cari_store_latest_checkpoint (store, run, 99, &step, &path, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_assert_null (path);
+  g_clear_error (&error);
+
+  /* the same step again replaces the row */
+  g_assert_true (cari_store_add_checkpoint (store, run, 200, "/r/200b.ckpt", "c2b", &error));
+  paths = cari_store_list_checkpoint_paths (store, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (paths->len, ==, 3);
+  g_assert_cmpstr (paths->pdata[0], ==, "/r/100.ckpt");
+  g_assert_cmpstr (paths->pdata[1], ==, "/r/200b.ckpt");
+  g_assert_cmpstr (paths->pdata[2], ==, "/r/300.ckpt");
+  g_ptr_array_unref (paths);
+
+  g_assert_false (cari_store_add_checkpoint (store, 999, 1, "/x", NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+}
+
+/* WAL: a reader goes on, and sees what is committed, while another connection holds the write
+ * lock with rows not yet committed. */
+static void
+test_concurrent_reader (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) writer = open_store (f);
+  g_autoptr (CariStore) reader = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (writer, "live"), found = 0;
+  sqlite3 *raw;
+  GArray *rows;
+
+  append_steps (writer, run, 1, 2);
+  rows = cari_store_metrics_since (reader, run, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 24);
+  g_array_unref (rows);
+
+  raw = raw_open (f->path);
+  raw_exec (raw, "BEGIN EXCLUSIVE");
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO metrics (run_id, step, wall_time, key, "
+                                            "value) VALUES (%lld, 3, 0, 'lr', 1)",
+                                            (long long) run);
+    raw_exec (raw, sql);
+  }
+  cari_store_set_busy_timeout (reader, 50);
+  rows = cari_store_metrics_since (reader, run, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 24);
+  g_array_unref (rows);
+  g_assert_true (cari_store_find_run (reader, "live", &found, &error));
+  g_assert_no_error (error);
+  raw_exec (raw, "COMMIT");
+  sqlite3_close (raw);
+
+  rows = cari_store_metrics_since (reader, run, 0, &error);
+  g_assert_cmpuint (rows->len, ==, 25);
+  g_array_unref (rows);
+}
+
+static void
+test_locked (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "locked");
+  CariMetric m[12];
+  sqlite3 *raw;
+  gint64 t0;
+
+  append_steps (store, run, 1, 1);
+  raw = raw_open (f->path);
+  raw_exec (raw, "BEGIN EXCLUSIVE");
+
+  cari_store_set_busy_timeout (store, 50);
+  fill_step (m, 2);
+  t0 = g_get_monotonic_time ();
+  g_assert_false (cari_store_append_metrics (store, run, m, 12, &error));
+  g_assert_cmpint (g_get_monotonic_time () - t0, >=, 40000); /* it waited for the lock */
+  assert_error_names_file (error, CARI_ERROR_LOCKED, f->path);
+  g_clear_error (&error);
+  g_assert_false (cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_cmpint (count_metrics (store, run), ==, 12); /* reading still works */
+
+  raw_exec (raw, "ROLLBACK");
+  sqlite3_close (raw);
+  g_assert_true (cari_store_append_metrics (store, run, m, 12, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_metrics (store, run), ==, 24);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics WHERE step = 2"), ==, 12);
+}
+
+static void
+check_read_only (Fixture *f, CariStore *ro, gint64 run)
+{
+  GError *error = NULL;
+  CariMetric m[12];
+  CariRunInfo *info;
+
+  info = cari_store_get_run (ro, run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->name, ==, "ro");
+  cari_run_info_free (info);
+  g_assert_cmpint (count_metrics (ro, run), ==, 12);
+
+  fill_step (m, 2);
+  g_assert_false (cari_store_append_metrics (ro, run, m, 12, &error));
+  assert_error_names_file (error, CARI_ERROR_READ_ONLY, f->path);
+  g_clear_error (&error);
+  g_assert_cmpint (cari_store_create_run (ro, "new", 0, "", 1, 0, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_false (cari_store_rename_run (ro, run, "renamed", &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_READ_ONLY);
+  g_clear_error (&error);
+  g_assert_cmpint (count_metrics (ro, run), ==, 12);
+}
+
+static void
+test_read_only (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  gint64 run;
+  CariStore *ro;
+  g_autofree char *uri = NULL;
+  g_autofree char *missing = NULL;
+
+  {
+    g_autoptr (CariStore) store = open_store (f);
+    run = new_run (store, "ro");
+    append_steps (store, run, 1, 1);
+
+    /* while a writer has the file open, through a URI */
+    uri = g_strdup_printf ("file:%s?mode=ro", f->path);
+    ro = cari_store_open (uri, CARI_STORE_READ_WRITE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (cari_store_get_path (ro), ==, f->path);
+    check_read_only (f, ro, run);
+    cari_store_close (ro);
+  }
+
+  /* and alone, through the flag */
+  ro = cari_store_open (f->path, CARI_STORE_READ_ONLY, &error);
+  g_assert_no_error (error);
+  check_read_only (f, ro, run);
+  cari_store_close (ro);
+
+  /* reading a file that is not there does not create it */
+  missing = g_build_filename (f->dir, "missing", "none.db", NULL);
+  g_assert_null (cari_store_open (missing, CARI_STORE_READ_ONLY, &error));
+  assert_error_names_file (error, CARI_ERROR_IO, missing);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  /* an empty file has schema version 0, which cannot be upgraded when only reading */
+  {
+    g_autofree char *empty = g_build_filename (f->dir, "empty.db", NULL);
+    g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+    g_assert_null (cari_store_open (empty, CARI_STORE_READ_ONLY, &error));
+    assert_error_names_file (error, CARI_ERROR_READ_ONLY, empty);
+    g_clear_error (&error);
+  }
+}
+
+static void
+test_full (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "full"), pages, step = 2;
+  CariMetric m[12];
+  gboolean ok = TRUE;
+
+  append_steps (store, run, 1, 1);
+  g_assert_false (cari_store_set_max_pages (store, 0, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  pages = query_int (f->path, "PRAGMA page_count");
+  g_assert_true (cari_store_set_max_pages (store, pages + 60, &error));
+  g_assert_no_error (error);
+
+  /* big batches, so that the one that fails has rows that fit and rows that do not */
+  for (; ok && step < 1000; step++)
+    {
+      CariMetric batch[600];
+      for (int i = 0; i < 50; i++)
+        fill_step (batch + 12 * i, step);
+      ok = cari_store_append_metrics (store, run, batch, G_N_ELEMENTS (batch), &error);
+    }
+  g_assert_false (ok);
+  g_test_message ("full after %lld committed batches of 600 rows", (long long) (step - 3));
+  g_assert_cmpint (step, >, 3); /* some batches fitted before the one that did not */
+  assert_error_names_file (error, CARI_ERROR_FULL, f->path);
+  g_clear_error (&error);
+  /* every committed batch is whole, the failed one is not there at all */
+  g_assert_cmpint (count_metrics (store, run), ==, 12 + 600 * (step - 3));
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics WHERE step = "
+                                       "(SELECT max(step) FROM metrics)"),
+                   ==, step == 3 ? 12 : 600);
+
+  /* with room again the store works on, and nothing of the failed batch turns up */
+  g_assert_true (cari_store_set_max_pages (store, 1 << 30, &error));
+  fill_step (m, 5000);
+  g_assert_true (cari_store_append_metrics (store, run, m, 12, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_metrics (store, run), ==, 12 + 600 * (step - 3) + 12);
+}
+
+static void
+test_corrupt (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  g_autofree char *garbage = g_build_filename (f->dir, "garbage.db", NULL);
+  g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
+  g_autofree char *damaged = g_build_filename (f->dir, "damaged.db", NULL);
+  char bytes[8192];
+  GRand *rand = g_rand_new_with_seed (5);
+  sqlite3 *raw;
+
+  for (guint i = 0; i < sizeof bytes; i++)
+    bytes[i] = (char) g_rand_int_range (rand, 0, 256);
+  g_rand_free (rand);
+  g_assert_true (g_file_set_contents (garbage, bytes, sizeof bytes, NULL));
+  g_assert_null (cari_store_open (garbage, CARI_STORE_READ_WRITE, &error));
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, garbage);
+  g_clear_error (&error);
+  g_assert_null (cari_store_open (garbage, CARI_STORE_READ_ONLY, &error));
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, garbage);
+  g_clear_error (&error);
+
+  /* a database from a newer CariLab */
+  g_assert_cmpint (sqlite3_open (newer, &raw), ==, SQLITE_OK);
+  raw_exec (raw, "CREATE TABLE runs (id INTEGER PRIMARY KEY); PRAGMA user_version = 99");
+  sqlite3_close (raw);
+  g_assert_null (cari_store_open (newer, CARI_STORE_READ_WRITE, &error));
+  assert_error_names_file (error, CARI_ERROR_VERSION, newer);
+  g_assert_nonnull (strstr (error->message, "99"));
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (newer, "PRAGMA user_version"), ==, 99);
+
+  /* a valid header over a damaged page: caught by the check on opening */
+  {
+    g_autoptr (CariStore) store = NULL;
+    g_autofree char *contents = NULL;
+    gsize len;
+    gint64 page_size, root;
+
+    store = cari_store_open (damaged, CARI_STORE_READ_WRITE, &error);
+    g_assert_no_error (error);
+    append_steps (store, new_run (store, "d"), 1, 50);
+    g_clear_pointer (&store, cari_store_close); /* the last close checkpoints the WAL */
+    page_size = query_int (damaged, "PRAGMA page_size");
+    root = query_int (damaged, "SELECT rootpage FROM sqlite_master WHERE name = 'metrics_by_key'");
+    g_assert_true (g_file_get_contents (damaged, &contents, &len, NULL));
+    g_assert_cmpint ((gint64) len, >=, root * page_size);
+    memset (contents + (root - 1) * page_size, 0x5a, (gsize) page_size);
+    g_assert_true (g_file_set_contents (damaged, contents, (gssize) len, NULL));
+    g_assert_null (cari_store_open (damaged, CARI_STORE_READ_WRITE, &error));
+    assert_error_names_file (error, CARI_ERROR_CORRUPT, damaged);
+    g_clear_error (&error);
+  }
+}
+
+/* What a trainer pays per step: one transaction of the 12 metrics of a step. The median is
+ * reported; with -m perf it must stay under 2% of a 70 ms demo step. */
+static void
+test_append_timing (Fixture *f, gconstpointer data)
+{
+  enum { CALLS = 200 };
+  g_autoptr (CariStore) store = open_store (f);
+  GError *error = NULL;
+  gint64 run = new_run (store, "timing");
+  double us[CALLS], median;
+
+  g_assert_true (cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &error));
+  append_steps (store, run, 0, 20); /* warm the statement cache and the file */
+  for (int i = 0; i < CALLS; i++)
+    {
+      CariMetric m[12];
+      gint64 t0;
+      fill_step (m, 100 + i);
+      t0 = g_get_monotonic_time ();
+      g_assert_true (cari_store_append_metrics (store, run, m, 12, &error));
+      us[i] = (double) (g_get_monotonic_time () - t0);
+    }
+  g_assert_no_error (error);
+  g_assert_cmpint (count_metrics (store, run), ==, 12 * (20 + CALLS));
+  for (int i = 1; i < CALLS; i++) /* insertion sort: 200 values */
+    for (int j = i; j > 0 && us[j - 1] > us[j]; j--)
+      {
+        double t = us[j];
+        us[j] = us[j - 1];
+        us[j - 1] = t;
+      }
+  median = (us[CALLS / 2 - 1] + us[CALLS / 2]) / 2;
+  g_test_message ("append_metrics, 12 rows in one transaction: median %.1f us, p90 %.1f us, "
+                  "max %.1f us over %d calls",
+                  median, us[CALLS * 9 / 10], us[CALLS - 1], CALLS);
+  if (g_test_perf ())
+    g_assert_cmpfloat (median, <, 0.02 * 70000);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  cari_init ();
+#define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("schema", test_schema);
+  g_test_add_func ("/store/default-path", test_default_path);
+  g_test_add_func ("/store/status-strings", test_status_strings);
+  ADD ("datasets", test_datasets);
+  ADD ("run-lifecycle", test_run_lifecycle);
+  ADD ("metrics", test_metrics);
+  ADD ("metric-keys", test_metric_keys);
+  ADD ("stale-heartbeat", test_stale_heartbeat);
+  ADD ("checkpoints", test_checkpoints);
+  ADD ("concurrent-reader", test_concurrent_reader);
+  ADD ("locked", test_locked);
+  ADD ("read-only", test_read_only);
+  ADD ("full", test_full);
+  ADD ("corrupt", test_corrupt);
+  ADD ("append-timing", test_append_timing);
+#undef ADD
+  return g_test_run ();
+}

@@ -1,0 +1,465 @@
+/* test-train.c — configuration, schedules, center loss, sampler, and the trainer: the paper's
+ * central claim on a controlled problem, bitwise resume, divergence, cancel, pretraining. */
+#include <cari.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "gradcheck.h"
+
+#ifndef STEPS
+#define STEPS 200
+#define LAST 100
+#endif
+
+/* ------------------------------------------------------------------ configuration */
+
+static void
+test_config_defaults_and_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_PROPOSED);
+  g_assert_cmpfloat (cfg->r, ==, 2.0);          /* derived for proposed */
+  g_assert_cmpfloat (cfg->epsilon, ==, 0.01);
+  g_assert_cmpuint (cfg->tasks, ==, CARI_ALL_TASKS);
+  g_assert_cmpint (cfg->net.input_size, ==, 96); /* the demo preset */
+  g_assert_cmpfloat (cfg->module_lr, ==, cfg->lr);
+
+  g_assert_true (cari_run_config_set (cfg, "strategy.name=naive", &error));
+  g_assert_cmpfloat (cfg->r, ==, 0.5); /* re-derived */
+  g_assert_true (cari_run_config_set (cfg, "tasks.tasks=cari;visual", &error));
+  g_assert_true (cari_run_config_set (cfg, "model.width=0.5", &error));
+  g_assert_true (cari_run_config_set (cfg, "optim.lr_steps=100;200", &error));
+  g_assert_no_error (error);
+
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_autoptr (CariRunConfig) back = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  g_autofree char *again = cari_run_config_to_text (back);
+  g_assert_cmpstr (text, ==, again);
+  g_assert_cmpuint (back->tasks, ==, CARI_TASK_BIT (CARI_TASK_CARI) | CARI_TASK_BIT (CARI_TASK_VISUAL));
+  g_assert_cmpint (back->n_lr_steps, ==, 2);
+  g_assert_cmpfloat (back->net.width, ==, 0.5f);
+}
+
+static void
+expect_config_error (const char *text, const char *set, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
+  if (cfg != NULL && set != NULL)
+    {
+      g_autofree char *before = cari_run_config_to_text (cfg);
+      g_assert_false (cari_run_config_set (cfg, set, &error));
+      g_autofree char *after = cari_run_config_to_text (cfg);
+      g_assert_cmpstr (before, ==, after); /* unchanged on error */
+    }
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("“%s” should mention “%s”", error->message, fragment);
+}
+
+static void
+test_config_errors (void)
+{
+  expect_config_error ("[optim]\nlr=fast\n", NULL, "optim.lr");
+  expect_config_error ("[optim]\nlr=-1\n", NULL, "optim.lr");
+  expect_config_error ("[optmi]\nlr=0.1\n", NULL, "optmi.lr");
+  expect_config_error ("[strategy]\nname=clever\n", NULL, "strategy.name");
+  expect_config_error ("[tasks]\ntasks=cari;bogus\n", NULL, "tasks.tasks");
+  expect_config_error ("[batch]\ncaricatures=2.5\n", NULL, "batch.caricatures");
+  expect_config_error ("not a key file", NULL, "key file");
+  expect_config_error ("[tasks]\ntasks=visual\n", NULL, "strategy.name");
+  expect_config_error ("[strategy]\nname=single\ntask=cari\n[tasks]\ntasks=visual\n", NULL,
+                       "strategy.task");
+  expect_config_error (NULL, "model.input_size=60", "model.input_size");
+  expect_config_error (NULL, "strategy", "group.key=value");
+  expect_config_error (NULL, "batch.caricatures=0", "batch.caricatures");
+}
+
+/* ------------------------------------------------------------------ schedules */
+
+static void
+test_schedule (void)
+{
+  const int steps[] = { 60000, 80000 };
+  g_autoptr (CariSchedule) s = cari_schedule_new_steps (0.1, steps, 2, 0.1);
+  g_assert_cmpfloat (cari_schedule_rate (s, 0), ==, 0.1);
+  g_assert_cmpfloat (cari_schedule_rate (s, 59999), ==, 0.1);
+  g_assert_cmpfloat_with_epsilon (cari_schedule_rate (s, 60000), 0.01, 1e-12);
+  g_assert_cmpfloat_with_epsilon (cari_schedule_rate (s, 90000), 0.001, 1e-12);
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariSchedule) f
+    = cari_schedule_new_from_text ("# authors' format\n0: 0.1\n50:0.01  # later\n\n", "lr.txt",
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (cari_schedule_rate (f, 49), ==, 0.1);
+  g_assert_cmpfloat (cari_schedule_rate (f, 50), ==, 0.01);
+
+  g_assert_null (cari_schedule_new_from_text ("0: 0.1\n40: fast\n", "lr.txt", &error));
+  g_assert_nonnull (strstr (error->message, "lr.txt, line 2"));
+  g_clear_error (&error);
+  g_assert_null (cari_schedule_new_from_text ("0: 0.1\n40: 0.01\n30: 0.001\n", "lr.txt", &error));
+  g_assert_nonnull (strstr (error->message, "line 3"));
+  g_clear_error (&error);
+  g_assert_null (cari_schedule_new_from_text ("10: 0.1\n", "lr.txt", &error));
+  g_assert_nonnull (strstr (error->message, "step 0"));
+}
+
+/* ------------------------------------------------------------------ losses */
+
+typedef struct
+{
+  float *emb, *centers;
+  const int *labels;
+  int N, E;
+} CenterCase;
+
+static double
+center_loss (gpointer data)
+{
+  CenterCase *c = data;
+  return cari_center_loss_forward (c->emb, c->labels, c->centers, c->N, c->E);
+}
+
+static void
+test_center_loss (void)
+{
+  /* Hand values: e = (1, 2), c = (0, 0) → ½·5; a masked row does not count. */
+  float emb[6] = { 1, 2, 9, 9, 3, 0 }, centers[4] = { 0, 0, 1, 1 };
+  int labels[3] = { 0, -1, 1 };
+  /* rows 0 (½·5) and 2: (3−1, 0−1) → ½·5: mean 2.5 */
+  g_assert_cmpfloat_with_epsilon (cari_center_loss_forward (emb, labels, centers, 3, 2), 2.5,
+                                  1e-9);
+  CenterCase c = { emb, centers, labels, 3, 2 };
+  float demb[6] = { 0 };
+  cari_center_loss_backward (demb, emb, labels, centers, 3, 2, 1.0f);
+  g_assert_cmpfloat (demb[2], ==, 0.0f);
+  assert_gradcheck (gradcheck (center_loss, &c, emb, demb, 6, 1e-2f, 6), 1e-3, "center loss");
+
+  /* Update with α = 0.5: c0 ← c0 − 0.5·(c0 − e0)/2 = (0.25, 0.5); c1 from row 2. */
+  cari_center_update (centers, emb, labels, 3, 2, 2, 0.5f);
+  g_assert_cmpfloat_with_epsilon (centers[0], 0.25f, 1e-7);
+  g_assert_cmpfloat_with_epsilon (centers[1], 0.5f, 1e-7);
+  g_assert_cmpfloat_with_epsilon (centers[2], 1.0f + 0.25f * 2.0f, 1e-7);
+  g_assert_cmpfloat_with_epsilon (centers[3], 1.0f - 0.25f, 1e-7);
+
+  /* L4 = Σ w/(L+ε) and its gradient 1/(L+ε): the larger loss gets the smaller derivative. */
+  float w[2] = { 0.25f, 0.75f }, L[2] = { 3.0f, 1.0f }, dw[2];
+  g_assert_cmpfloat_with_epsilon (cari_l4_forward (w, L, 2, 0.01), 0.25 / 3.01 + 0.75 / 1.01,
+                                  1e-7);
+  cari_l4_backward (dw, L, 2, 0.01);
+  g_assert_cmpfloat (dw[0], <, dw[1]);
+}
+
+/* ------------------------------------------------------------------ data and sampler */
+
+static CariDataSource *
+toy_source (int identities, double label_noise)
+{
+  CariToyConfig tc;
+  cari_toy_config_init (&tc);
+  tc.identities = identities;
+  tc.photos_per_identity = 8;
+  tc.caricatures_per_identity = 8;
+  tc.caricature_label_noise = label_noise;
+  CariDataSource *src = cari_toy_source_new (&tc, NULL);
+  g_assert_nonnull (src);
+  return src;
+}
+
+static void
+test_sampler (void)
+{
+  g_autoptr (CariDataSource) src = toy_source (6, 0.0);
+  for (int balanced = 0; balanced < 2; balanced++)
+    {
+      g_autoptr (CariSampler) a = cari_sampler_new (src, 3, 5, balanced, 7, NULL);
+      g_autoptr (CariSampler) b = cari_sampler_new (src, 3, 5, balanced, 7, NULL);
+      int ia[8], ib[8];
+      g_autoptr (GBytes) saved = NULL;
+      for (int step = 0; step < 40; step++)
+        {
+          if (step == 17)
+            saved = cari_sampler_save (a);
+          cari_sampler_next (a, ia);
+          cari_sampler_next (b, ib);
+          g_assert_cmpmem (ia, sizeof ia, ib, sizeof ib); /* deterministic */
+          for (int i = 0; i < 8; i++)
+            {
+              g_assert_cmpint (src->role[ia[i]], ==, CARI_ROLE_TRAIN);
+              g_assert_cmpint (src->modality[ia[i]], ==,
+                               i < 3 ? CARI_MODALITY_CARICATURE : CARI_MODALITY_PHOTO);
+            }
+        }
+      /* Restoring the position of step 17 replays steps 17… exactly. */
+      g_autoptr (CariSampler) c = cari_sampler_new (src, 3, 5, balanced, 99, NULL);
+      g_autoptr (CariSampler) d = cari_sampler_new (src, 3, 5, balanced, 7, NULL);
+      g_assert_true (cari_sampler_restore (c, saved, NULL));
+      for (int step = 0; step < 17; step++)
+        cari_sampler_next (d, ib);
+      for (int step = 17; step < 40; step++)
+        {
+          cari_sampler_next (c, ia);
+          cari_sampler_next (d, ib);
+          g_assert_cmpmem (ia, sizeof ia, ib, sizeof ib);
+        }
+    }
+  /* A plain pass sees every training caricature once before repeating. */
+  g_autoptr (CariSampler) s = cari_sampler_new (src, 4, 1, FALSE, 3, NULL);
+  int n_train;
+  g_autofree int *train = cari_data_source_select (src, CARI_ROLE_TRAIN, CARI_MODALITY_CARICATURE,
+                                                   &n_train);
+  g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
+  int idx[5];
+  for (int k = 0; k < n_train / 4; k++)
+    {
+      cari_sampler_next (s, idx);
+      for (int i = 0; i < 4; i++)
+        g_assert_true (g_hash_table_add (seen, GINT_TO_POINTER (idx[i] + 1)));
+    }
+  /* A position from another batch composition is refused. */
+  g_autoptr (GBytes) other = cari_sampler_save (s);
+  g_autoptr (CariSampler) wrong = cari_sampler_new (src, 4, 1, TRUE, 3, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cari_sampler_restore (wrong, other, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_MISMATCH);
+}
+
+/* ------------------------------------------------------------------ the trainer */
+
+static CariRunConfig *
+tiny_run (const char *strategy, const char *tasks)
+{
+  g_autofree char *text = g_strdup_printf ("[model]\ninput_size=75\nwidth=0.0625\n"
+                                           "embedding_size=16\n"
+                                           "[tasks]\ntasks=%s\n[strategy]\nname=%s\n"
+                                           "[batch]\ncaricatures=8\nphotos=8\n"
+                                           "[optim]\nlr=0.01\n",
+                                           tasks, strategy);
+  g_autoptr (GError) error = NULL;
+  CariRunConfig *cfg = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  return cfg;
+}
+
+/* Mean weight of `task` over the last `last` of `steps` steps. */
+static double
+train_and_average (const char *strategy, int steps, int last, double *hard, double *easy,
+                   double *loss_hard, double *loss_easy)
+{
+  g_autoptr (CariDataSource) src = toy_source (8, 0.5);
+  g_autoptr (CariRunConfig) cfg = tiny_run (strategy, "cari;visual");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  g_assert_no_error (error);
+  *hard = *easy = *loss_hard = *loss_easy = 0.0;
+  for (int i = 0; i < steps; i++)
+    {
+      CariStepStats st;
+      g_assert_true (cari_trainer_step (t, &st, &error));
+      g_assert_no_error (error);
+      if (i >= steps - last)
+        {
+          *hard += st.weight[CARI_TASK_CARI] / last;
+          *easy += st.weight[CARI_TASK_VISUAL] / last;
+          *loss_hard += st.loss[CARI_TASK_CARI] / last;
+          *loss_easy += st.loss[CARI_TASK_VISUAL] / last;
+        }
+    }
+  return *hard;
+}
+
+static void
+test_central_claim (void)
+{
+  /* Two tasks (§5.3): caricature identification is harder by construction (heavier noise,
+   * exaggeration, half the training caricatures mislabelled). The paper's claim: the proposed
+   * weighting gives the hard task the larger weight; the naive one gives it to the easy task. */
+  const int steps = STEPS, last = LAST;
+  double hard, easy, lh, le;
+
+  /* The set-up: with equal weights, caricature identification really is the harder task. */
+  train_and_average ("uniform", steps, last, &hard, &easy, &lh, &le);
+  g_test_message ("uniform:  L_cari %.3f, L_visual %.3f", lh, le);
+  g_assert_cmpfloat (lh, >, le);
+
+  train_and_average ("proposed", steps, last, &hard, &easy, &lh, &le);
+  g_test_message ("proposed: w_cari %.3f, w_visual %.3f (L_cari %.3f, L_visual %.3f)", hard,
+                  easy, lh, le);
+  g_assert_cmpfloat (hard, >, easy);
+
+  train_and_average ("naive", steps, last, &hard, &easy, &lh, &le);
+  g_test_message ("naive:    w_cari %.3f, w_visual %.3f (L_cari %.3f, L_visual %.3f)", hard,
+                  easy, lh, le);
+  g_assert_cmpfloat (hard, <, easy);
+}
+
+static void
+test_resume_is_bitwise (void)
+{
+  g_autoptr (CariDataSource) src = toy_source (6, 0.3);
+  g_autoptr (CariRunConfig) cfg = tiny_run ("proposed", "verif;cari;visual");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariTrainer) a = cari_trainer_new (cfg, src, &error);
+  g_autoptr (CariCheckpoint) ck = NULL;
+  CariStepStats sa, sb;
+
+  for (int i = 0; i < 12; i++)
+    {
+      if (i == 5)
+        ck = cari_trainer_checkpoint (a);
+      g_assert_true (cari_trainer_step (a, &sa, NULL));
+    }
+
+  /* Through a file, as a resumed process would. */
+  g_autofree char *dir = g_dir_make_tmp ("carilab-train-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "s5.ckpt", NULL);
+  g_assert_true (cari_checkpoint_write (ck, path, &error));
+  g_autoptr (CariCheckpoint) back = cari_checkpoint_read (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (CariTrainer) b = cari_trainer_new (cfg, src, &error);
+  g_assert_true (cari_trainer_restore (b, back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (cari_trainer_get_step (b), ==, 5);
+  for (int i = 5; i < 12; i++)
+    g_assert_true (cari_trainer_step (b, &sb, NULL));
+
+  for (int task = 0; task < CARI_N_TASKS; task++)
+    {
+      g_assert_cmpmem (&sa.loss[task], sizeof (float), &sb.loss[task], sizeof (float));
+      g_assert_cmpmem (&sa.weight[task], sizeof (float), &sb.weight[task], sizeof (float));
+    }
+  size_t n;
+  float *pa = cari_net_params (cari_trainer_get_net (a), &n);
+  float *pb = cari_net_params (cari_trainer_get_net (b), &n);
+  g_assert_cmpint (memcmp (pa, pb, n * sizeof (float)), ==, 0);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+/* A source whose images are NaN: the first loss is not finite. */
+static gboolean
+nan_load (CariDataSource *src, const int *indices, int n, float *dst, GError **error)
+{
+  size_t count = (size_t) n * 3 * src->image_size * src->image_size;
+  for (size_t i = 0; i < count; i++)
+    dst[i] = NAN;
+  return TRUE;
+}
+
+static void
+test_divergence (void)
+{
+  static const CariDataSourceOps nan_ops = { nan_load, NULL };
+  g_autoptr (CariDataSource) src = toy_source (4, 0.0);
+  const CariDataSourceOps *saved = src->ops;
+  g_autoptr (CariRunConfig) cfg = tiny_run ("proposed", "verif;cari;visual");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  g_assert_true (cari_trainer_step (t, NULL, &error));
+  src->ops = &nan_ops;
+  g_assert_false (cari_trainer_step (t, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_DIVERGED);
+  g_assert_nonnull (strstr (error->message, "step 2"));
+  g_assert_nonnull (strstr (error->message, "verif"));
+  src->ops = saved; /* the toy's finalize frees its pixels */
+}
+
+static gpointer
+run_until_cancelled (gpointer data)
+{
+  CariTrainer *t = data;
+  g_autoptr (GError) error = NULL;
+  while (cari_trainer_wait_if_paused (t) && cari_trainer_step (t, NULL, &error))
+    ;
+  return GINT_TO_POINTER (error != NULL && g_error_matches (error, CARI_ERROR,
+                                                            CARI_ERROR_CANCELLED)
+                          ? 1 : cari_trainer_is_cancelled (t) ? 2 : 0);
+}
+
+static void
+test_pause_and_cancel (void)
+{
+  g_autoptr (CariDataSource) src = toy_source (4, 0.0);
+  g_autoptr (CariRunConfig) cfg = tiny_run ("uniform", "cari;visual");
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, NULL);
+  GThread *thread = g_thread_new ("trainer", run_until_cancelled, t);
+  while (cari_trainer_get_step (t) < 2)
+    g_usleep (1000);
+  cari_trainer_pause (t);
+  g_usleep (100000);
+  guint64 at = cari_trainer_get_step (t);
+  g_usleep (200000);
+  /* Paused: at most the step under way finished. */
+  g_assert_cmpuint (cari_trainer_get_step (t), <=, at + 1);
+  cari_trainer_resume (t);
+  while (cari_trainer_get_step (t) < at + 3)
+    g_usleep (1000);
+  gint64 t0 = g_get_monotonic_time ();
+  cari_trainer_cancel (t);
+  int how = GPOINTER_TO_INT (g_thread_join (thread));
+  g_assert_cmpint (how, >, 0);
+  /* Within one step (a tiny step takes milliseconds; allow a generous second). */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, G_USEC_PER_SEC);
+}
+
+static void
+test_pretraining_then_branches_from_visual (void)
+{
+  /* §5.2: trunk + visual on photos only, then a three-task run starting from it. */
+  g_autoptr (CariDataSource) src = toy_source (6, 0.0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) pre = cari_run_config_new (
+    "[model]\ninput_size=75\nwidth=0.0625\nembedding_size=16\n[tasks]\ntasks=visual\n"
+    "[strategy]\nname=single\ntask=visual\n[batch]\ncaricatures=0\nphotos=8\n", &error);
+  g_assert_no_error (error);
+  g_autoptr (CariTrainer) p = cari_trainer_new (pre, src, &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 3; i++)
+    g_assert_true (cari_trainer_step (p, NULL, &error));
+  g_autoptr (CariCheckpoint) ck = cari_trainer_checkpoint (p);
+
+  g_autoptr (CariRunConfig) cfg = tiny_run ("proposed", "verif;cari;visual");
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  g_assert_true (cari_trainer_init_from (t, ck, TRUE, &error));
+  g_assert_no_error (error);
+
+  /* The trunk and all three branches now compute what the pretrained visual branch does. */
+  const int n = 3, E = 16;
+  size_t img = (size_t) 3 * 75 * 75;
+  g_autofree float *images = g_new (float, img * n);
+  int idx[3] = { 0, 1, 2 };
+  g_assert_true (cari_data_source_load (src, idx, n, images, NULL));
+  g_autofree float *want = g_new (float, n * E);
+  g_autofree float *got = g_new (float, n * E);
+  g_assert_true (cari_net_infer (cari_trainer_get_net (p), CARI_TASK_VISUAL, images, n, want,
+                                 NULL, NULL));
+  for (int task = 0; task < CARI_N_TASKS; task++)
+    {
+      g_assert_true (cari_net_infer (cari_trainer_get_net (t), (CariTask) task, images, n, got,
+                                     NULL, NULL));
+      for (int i = 0; i < n * E; i++)
+        g_assert_cmpfloat_with_epsilon (got[i], want[i], 1e-6);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/config/defaults-and-round-trip", test_config_defaults_and_round_trip);
+  g_test_add_func ("/config/errors", test_config_errors);
+  g_test_add_func ("/schedule/steps-and-files", test_schedule);
+  g_test_add_func ("/losses/center-and-l4", test_center_loss);
+  g_test_add_func ("/sampler/composition-determinism-resume", test_sampler);
+  g_test_add_func ("/trainer/central-claim", test_central_claim);
+  g_test_add_func ("/trainer/resume-is-bitwise", test_resume_is_bitwise);
+  g_test_add_func ("/trainer/divergence", test_divergence);
+  g_test_add_func ("/trainer/pause-and-cancel", test_pause_and_cancel);
+  g_test_add_func ("/trainer/pretraining", test_pretraining_then_branches_from_visual);
+  return g_test_run ();
+}
