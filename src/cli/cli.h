@@ -1,6 +1,7 @@
 /* cli.h — what the subcommands of carilab-cli share. */
 #pragma once
 
+#include <cari.h>
 #include <glib.h>
 #include <stdio.h>
 
@@ -27,5 +28,20 @@ gboolean cli_parse_options (GOptionContext *context, int *argc, char ***argv);
 
 int cmd_info (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
+int cmd_train (int argc, char **argv);
+int cmd_resume (int argc, char **argv);
+int cmd_runs (int argc, char **argv);
+int cmd_show (int argc, char **argv);
+
+/* cli-run.c */
+typedef struct _CariStore CariStore;
+typedef struct _CariDataSource CariDataSource;
+typedef struct _CariTrainer CariTrainer;
+CariStore      *cli_open_store (const char *db, gboolean read_only, GError **error);
+typedef struct _CariRunConfigFwd CariRunConfigFwd;
+int             cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run,
+                                 const char *prog);
+void            cli_catch_interrupts (void);
+CariDataSource *cli_open_dataset (const CariRunConfig *cfg, GError **error);
 
 G_END_DECLS

@@ -8,6 +8,10 @@
 
 static const CliCommand commands[] = {
   { "info", N_("Show the engine version and the linear-algebra backend"), cmd_info },
+  { "train", N_("Train a network and record the run"), cmd_train },
+  { "resume", N_("Continue a run from its latest checkpoint"), cmd_resume },
+  { "runs", N_("List the recorded runs"), cmd_runs },
+  { "show", N_("Print a run's configuration and latest metrics"), cmd_show },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };

@@ -198,8 +198,8 @@ static gboolean
 diverged (GError **error, const char *what, CariTask task, guint64 step, float value)
 {
   g_set_error (error, CARI_ERROR, CARI_ERROR_DIVERGED,
-               _("Training diverged at step %" G_GUINT64_FORMAT ": the %s of task %s is %g"),
-               step, what, cari_task_to_string (task), value);
+               _("Training diverged at step %llu: the %s of task %s is %g"),
+               (unsigned long long) step, what, cari_task_to_string (task), value);
   return FALSE;
 }
 

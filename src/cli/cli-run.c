@@ -1,0 +1,176 @@
+/* cli-run.c — what train and resume share: the store, the data set, progress, Ctrl-C. */
+#include "cli.h"
+
+#include <cari.h>
+#include <glib/gi18n.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+CariStore *
+cli_open_store (const char *db, gboolean read_only, GError **error)
+{
+  g_autofree char *def = NULL;
+  if (db == NULL)
+    db = def = cari_store_default_path ();
+  return cari_store_open (db, read_only ? CARI_STORE_READ_ONLY : CARI_STORE_READ_WRITE, error);
+}
+
+CariDataSource *
+cli_open_dataset (const CariRunConfig *cfg, GError **error)
+{
+  const char *name = cfg->dataset != NULL && cfg->dataset[0] != '\0' ? cfg->dataset : "toy";
+  if (strcmp (name, "toy") == 0)
+    {
+      CariToyConfig tc;
+      cari_toy_config_init (&tc);
+      tc.size = cfg->net.input_size;
+      tc.seed = cfg->seed;
+      return cari_toy_source_new (&tc, error);
+    }
+  g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+               _("Unknown data set “%s” (this version provides “toy”, a synthetic set)"), name);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------ Ctrl-C */
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  interrupted = 1;
+}
+
+void
+cli_catch_interrupts (void)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+}
+
+/* ------------------------------------------------------------------------------ progress */
+
+typedef struct
+{
+  CariTrainer *trainer;
+  gboolean tty;
+  gint64 start_us;
+  guint64 first_step;
+  gint64 last_line_us;
+  double images_per_step;
+} Progress;
+
+static void
+format_duration (char *buf, size_t size, double seconds)
+{
+  if (seconds < 0 || seconds > 1e7)
+    g_strlcpy (buf, "--:--", size);
+  else if (seconds >= 3600)
+    g_snprintf (buf, size, "%d:%02d:%02d", (int) seconds / 3600, (int) seconds / 60 % 60,
+                (int) seconds % 60);
+  else
+    g_snprintf (buf, size, "%02d:%02d", (int) seconds / 60, (int) seconds % 60);
+}
+
+static void
+on_progress (const CariStepStats *st, guint64 total, gpointer data)
+{
+  Progress *p = data;
+  gint64 now = g_get_monotonic_time ();
+  double elapsed = (double) (now - p->start_us) * 1e-6;
+  guint64 done = st->step - p->first_step;
+  double per_step = done > 0 ? elapsed / done : 0.0;
+  char eta[32];
+
+  if (interrupted)
+    cari_trainer_cancel (p->trainer);
+  format_duration (eta, sizeof eta, per_step * (double) (total - st->step));
+  GString *weights = g_string_new (NULL);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    if (st->present[t])
+      g_string_append_printf (weights, " %s %.3f/%.2f", cari_task_to_string (t), st->loss[t],
+                              st->weight[t]);
+  double ips = per_step > 0 ? p->images_per_step / per_step : 0.0;
+
+  if (p->tty)
+    {
+      int width = 24, filled = (int) (width * (double) st->step / MAX (total, 1));
+      char bar[32];
+      for (int i = 0; i < width; i++)
+        bar[i] = i < filled ? '#' : '.';
+      bar[width] = '\0';
+      /* One line redrawn in place. */
+      fprintf (stderr, "\r[%s] %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "%s  %.0f img/s  "
+               "ETA %s\033[K", bar, st->step, total, weights->str, ips, eta);
+      if (st->step == total)
+        fputc ('\n', stderr);
+    }
+  else if (now - p->last_line_us >= 5 * G_USEC_PER_SEC || st->step == total || done == 1)
+    {
+      fprintf (stderr, _("step %llu/%llu (loss/weight)%s, %.0f images/s, ETA %s\n"),
+               (unsigned long long) st->step, (unsigned long long) total, weights->str, ips, eta);
+      p->last_line_us = now;
+    }
+  g_string_free (weights, TRUE);
+}
+
+static void
+on_evaluated (guint64 step, GHashTable *results, gpointer data)
+{
+  Progress *p = data;
+  GHashTableIter it;
+  gpointer k, v;
+  GString *s = g_string_new (NULL);
+  g_hash_table_iter_init (&it, results);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    g_string_append_printf (s, " %s %.3f", (const char *) k, *(double *) v);
+  fprintf (stderr, "%s", p->tty ? "\r\033[K" : "");
+  fprintf (stderr, _("step %llu: validation%s\n"), (unsigned long long) step, s->str);
+  g_string_free (s, TRUE);
+}
+
+int
+cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run, const char *prog)
+{
+  const CariRunConfig *cfg = cari_trainer_get_config (trainer);
+  Progress p = { trainer, isatty (STDERR_FILENO), g_get_monotonic_time (),
+                 cari_trainer_get_step (trainer), 0, cfg->caricatures + cfg->photos };
+  CariRunCallbacks cb = { on_progress, on_evaluated, &p };
+  CariRunReport report;
+  g_autoptr (GError) error = NULL;
+
+  cli_catch_interrupts ();
+  gboolean ok = cari_run_execute (trainer, store, run, &cb, &report, &error);
+  if (p.tty)
+    fputc ('\n', stderr);
+  double share = report.train_seconds > 0
+                   ? 100.0 * report.store_seconds / (report.train_seconds + report.store_seconds)
+                   : 0.0;
+  fprintf (stderr,
+           _("%llu steps in %.1f s; the store took %.3f s (%.2f %% of the time), checkpoints "
+             "%.2f s\n"),
+           (unsigned long long) report.steps_done, report.train_seconds, report.store_seconds,
+           share, report.checkpoint_seconds);
+  if (!ok)
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  if (report.status == CARI_RUN_CANCELLED)
+    {
+      printf (_("Run %lld interrupted at step %llu and checkpointed; continue it with "
+                "“carilab-cli resume --run %lld”.\n"),
+              (long long) run, (unsigned long long) cari_trainer_get_step (trainer),
+              (long long) run);
+      return CLI_EXIT_FAILURE;
+    }
+  printf (_("Run %lld finished at step %llu.\n"), (long long) run,
+          (unsigned long long) cari_trainer_get_step (trainer));
+  return CLI_EXIT_OK;
+}

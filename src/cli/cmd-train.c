@@ -1,0 +1,178 @@
+/* cmd-train.c — `carilab-cli train` and `carilab-cli resume`. */
+#include "cli.h"
+
+#include <cari.h>
+#include <glib/gi18n.h>
+
+/* A configuration from --config FILE and --set overrides; NULL after printing why. */
+static CariRunConfig *
+load_config (const char *prog, const char *file, char **sets, const char *dataset)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  if (file != NULL && !g_file_get_contents (file, &text, NULL, &error))
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return NULL;
+    }
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
+  if (cfg == NULL)
+    {
+      g_printerr ("%s: %s%s%s\n", prog, file ? file : "", file ? ": " : "", error->message);
+      return NULL;
+    }
+  for (int i = 0; sets != NULL && sets[i] != NULL; i++)
+    if (!cari_run_config_set (cfg, sets[i], &error))
+      {
+        g_printerr ("%s: --set %s: %s\n", prog, sets[i], error->message);
+        return NULL;
+      }
+  if (dataset != NULL)
+    {
+      g_autofree char *assign = g_strdup_printf ("data.dataset=%s", dataset);
+      if (!cari_run_config_set (cfg, assign, &error))
+        {
+          g_printerr ("%s: --dataset: %s\n", prog, error->message);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&cfg);
+}
+
+int
+cmd_train (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *config = NULL, *dataset = NULL, *name = NULL;
+  g_auto (GStrv) sets = NULL;
+  gboolean print_config = FALSE;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Data set to train on (default: toy)"), N_("NAME") },
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Run configuration file (.ini, see docs/config.md)"), N_("FILE") },
+    { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Override one key, e.g. --set strategy.name=naive (repeatable)"), N_("GROUP.KEY=VALUE") },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("Name of the run (default: strategy and number)"), N_("NAME") },
+    { "print-config", 0, 0, G_OPTION_ARG_NONE, &print_config, N_("Print the complete configuration and exit"), NULL },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_option_context_set_summary (context, _("Train a network and record the run in the run "
+                                           "database. Ctrl-C checkpoints and stops; "
+                                           "“carilab-cli resume” continues."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!cli_parse_options (context, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (argc > 1)
+    {
+      g_printerr (_("%s: unexpected argument “%s”\n"), argv[0], argv[1]);
+      return CLI_EXIT_USAGE;
+    }
+  g_autoptr (CariRunConfig) cfg = load_config (argv[0], config, sets, dataset);
+  if (cfg == NULL)
+    return CLI_EXIT_USAGE;
+  if (name != NULL)
+    {
+      g_free (cfg->name);
+      cfg->name = g_strdup (name);
+    }
+  if (print_config)
+    {
+      g_autofree char *text = cari_run_config_to_text (cfg);
+      fputs (text, stdout);
+      return CLI_EXIT_OK;
+    }
+
+  g_autoptr (CariDataSource) source = cli_open_dataset (cfg, &error);
+  g_autoptr (CariStore) store = source ? cli_open_store (db, FALSE, &error) : NULL;
+  g_autoptr (CariTrainer) trainer = store ? cari_trainer_new (cfg, source, &error) : NULL;
+  if (trainer == NULL)
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  if (cfg->init_from != NULL && cfg->init_from[0] != '\0')
+    {
+      g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (cfg->init_from, &error);
+      if (ck == NULL || !cari_trainer_init_from (trainer, ck, cfg->branches_from_visual, &error))
+        {
+          g_printerr ("%s: init.from: %s\n", argv[0], error->message);
+          return CLI_EXIT_FAILURE;
+        }
+    }
+
+  gint64 dataset_id = 0;
+  if (!cari_store_find_dataset (store, source->name, &dataset_id, NULL))
+    dataset_id = cari_store_add_dataset (store, source->name, "synthetic", "", "", &error);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_autofree char *run_name = NULL;
+  if (cfg->name != NULL && cfg->name[0] != '\0')
+    run_name = g_strdup (cfg->name);
+  else
+    run_name = g_strdup_printf ("%s-%lld", cari_strategy_to_string (cfg->strategy),
+                                (long long) (g_get_real_time () / 1000));
+  gint64 run = dataset_id > 0 ? cari_store_create_run (store, run_name, dataset_id, text,
+                                                       cfg->seed, 0, &error)
+                              : 0;
+  if (run <= 0)
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  fprintf (stderr, _("Run %lld “%s” on %s: %s weighting, %d steps, database %s\n"),
+           (long long) run, run_name, source->name, cari_strategy_to_string (cfg->strategy),
+           cfg->steps, cari_store_get_path (store));
+  return cli_execute_run (trainer, store, run, argv[0]);
+}
+
+int
+cmd_resume (int argc, char **argv)
+{
+  g_autofree char *db = NULL, *run_arg = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run to continue (id or name)"), N_("RUN") },
+    { NULL },
+  };
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_autoptr (GError) error = NULL;
+  gint64 run, step;
+  g_autofree char *ckpt = NULL;
+
+  g_option_context_set_summary (context, _("Continue a run from its latest checkpoint; metrics "
+                                           "recorded after that checkpoint are replaced."));
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!cli_parse_options (context, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if (run_arg == NULL || argc > 1)
+    {
+      g_printerr (_("%s: give the run with --run\n"), argv[0]);
+      return CLI_EXIT_USAGE;
+    }
+  g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
+  if (store == NULL || !cari_store_find_run (store, run_arg, &run, &error))
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
+  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
+  g_autoptr (CariDataSource) source = cfg ? cli_open_dataset (cfg, &error) : NULL;
+  g_autoptr (CariTrainer) trainer = source ? cari_trainer_new (cfg, source, &error) : NULL;
+  if (trainer == NULL || !cari_run_prepare_resume (store, run, &ckpt, &step, &error))
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (ckpt, &error);
+  if (ck == NULL || !cari_trainer_restore (trainer, ck, &error))
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  fprintf (stderr, _("Resuming run %lld “%s” at step %lld from %s\n"), (long long) run,
+           info->name, (long long) step, ckpt);
+  return cli_execute_run (trainer, store, run, argv[0]);
+}
