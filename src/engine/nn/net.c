@@ -192,8 +192,8 @@ cari_net_config_init_preset (CariNetConfig *cfg, const char *preset, GError **er
     return TRUE;
   if (g_strcmp0 (preset, "demo") == 0)
     {
-      /* A quarter of the channels at 96×96 (Z is 1×1×448): about 1/40 of the paper preset's
-       * FLOPs, so a SynCari demo run trains in minutes on two cores. */
+      /* A quarter of the channels at 96×96 (Z is 1×1×448): about 1/55 of the paper preset's
+       * training FLOPs per image, so a SynCari demo run trains in minutes on two cores. */
       cfg->input_size = 96;
       cfg->width = 0.25f;
       cfg->embedding_size = 64;
