@@ -25,6 +25,10 @@ typedef struct
 /* Parse a command's options; on bad usage prints the error and a hint on stderr and returns
  * FALSE. */
 gboolean cli_parse_options (GOptionContext *context, int *argc, char ***argv);
+/* Parse a command's options (a summary, its entries, no positional argument); FALSE after
+ * printing why on bad usage. */
+gboolean cli_parse_command (int *argc, char ***argv, const char *summary,
+                            const GOptionEntry *entries);
 
 int cmd_info (int argc, char **argv);
 int cmd_bench (int argc, char **argv);

@@ -91,23 +91,13 @@ cmd_bench (int argc, char **argv)
     { "profile", 0, 0, G_OPTION_ARG_NONE, &profile, N_("Print the time spent in each stage of the network"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   CariNetConfig cfg;
 
-  g_option_context_set_summary (context,
-                                _("Time training steps (forward, backward, RMSProp) of the "
+  if (!cli_parse_command (&argc, &argv, _("Time training steps (forward, backward, RMSProp) of the "
                                   "network on random images and print parameters, FLOPs per "
-                                  "step, images/s, GFLOP/s and peak memory."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, &argc, &argv))
+                                  "step, images/s, GFLOP/s and peak memory."), entries))
     return CLI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      g_printerr (_("%s: unexpected argument “%s”\n"), argv[0], argv[1]);
-      return CLI_EXIT_USAGE;
-    }
   if (steps < 1 || warmup < 0 || threads < 0)
     {
       g_printerr (_("%s: --steps must be positive and --warmup, --threads not negative\n"),

@@ -32,19 +32,10 @@ cmd_runs (int argc, char **argv)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
 
-  g_option_context_set_summary (context, _("List the runs of the run database."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, &argc, &argv))
+  if (!cli_parse_command (&argc, &argv, _("List the runs of the run database."), entries))
     return CLI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      g_printerr (_("%s: unexpected argument “%s”\n"), argv[0], argv[1]);
-      return CLI_EXIT_USAGE;
-    }
   g_autoptr (CariStore) store = cli_open_store (db, TRUE, &error);
   g_autoptr (GPtrArray) runs = store ? cari_store_list_runs (store, &error) : NULL;
   if (runs == NULL)
@@ -81,17 +72,13 @@ cmd_show (int argc, char **argv)
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run (id or name)"), N_("RUN") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   gint64 run;
 
-  g_option_context_set_summary (context, _("Print a run's status, configuration and latest "
-                                           "metrics."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, &argc, &argv))
+  if (!cli_parse_command (&argc, &argv, _("Print a run's status, configuration and latest "
+                                           "metrics."), entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL || argc > 1)
+  if (run_arg == NULL)
     {
       g_printerr (_("%s: give the run with --run\n"), argv[0]);
       return CLI_EXIT_USAGE;

@@ -54,21 +54,13 @@ cmd_train (int argc, char **argv)
     { "print-config", 0, 0, G_OPTION_ARG_NONE, &print_config, N_("Print the complete configuration and exit"), NULL },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
 
-  g_option_context_set_summary (context, _("Train a network and record the run in the run "
-                                           "database. Ctrl-C checkpoints and stops; "
-                                           "“carilab-cli resume” continues."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, &argc, &argv))
+  if (!cli_parse_command (&argc, &argv,
+                          _("Train a network and record the run in the run database. Ctrl-C "
+                            "checkpoints and stops; “carilab-cli resume” continues."),
+                          entries))
     return CLI_EXIT_USAGE;
-  if (argc > 1)
-    {
-      g_printerr (_("%s: unexpected argument “%s”\n"), argv[0], argv[1]);
-      return CLI_EXIT_USAGE;
-    }
   g_autoptr (CariRunConfig) cfg = load_config (argv[0], config, sets, dataset);
   if (cfg == NULL)
     return CLI_EXIT_USAGE;
@@ -135,18 +127,16 @@ cmd_resume (int argc, char **argv)
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run to continue (id or name)"), N_("RUN") },
     { NULL },
   };
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
   gint64 run, step;
   g_autofree char *ckpt = NULL;
 
-  g_option_context_set_summary (context, _("Continue a run from its latest checkpoint; metrics "
-                                           "recorded after that checkpoint are replaced."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  if (!cli_parse_options (context, &argc, &argv))
+  if (!cli_parse_command (&argc, &argv,
+                          _("Continue a run from its latest checkpoint; metrics recorded after "
+                            "that checkpoint are replaced."),
+                          entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL || argc > 1)
+  if (run_arg == NULL)
     {
       g_printerr (_("%s: give the run with --run\n"), argv[0]);
       return CLI_EXIT_USAGE;

@@ -29,6 +29,23 @@ cli_parse_options (GOptionContext *context, int *argc, char ***argv)
   return TRUE;
 }
 
+gboolean
+cli_parse_command (int *argc, char ***argv, const char *summary, const GOptionEntry *entries)
+{
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (!cli_parse_options (context, argc, argv))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_printerr (_("%s: unexpected argument “%s”\n"), (*argv)[0], (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 print_usage (FILE *out)
 {

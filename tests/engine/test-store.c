@@ -882,8 +882,9 @@ test_corrupt (Fixture *f, gconstpointer data)
   }
 }
 
-/* What a trainer pays per step: one transaction of the 12 metrics of a step. The median is
- * reported; with -m perf it must stay under 2% of a 70 ms demo step. */
+/* What a trainer pays per flush: one transaction of the 12 metrics of a step. The median is
+ * reported (docs/store.md quotes it against a 70 ms demo step), never asserted: speed is
+ * measured, not tested. */
 static void
 test_append_timing (Fixture *f, gconstpointer data)
 {
@@ -917,8 +918,6 @@ test_append_timing (Fixture *f, gconstpointer data)
   g_test_message ("append_metrics, 12 rows in one transaction: median %.1f us, p90 %.1f us, "
                   "max %.1f us over %d calls",
                   median, us[CALLS * 9 / 10], us[CALLS - 1], CALLS);
-  if (g_test_perf ())
-    g_assert_cmpfloat (median, <, 0.02 * 70000);
 }
 
 int
@@ -927,7 +926,7 @@ main (int argc, char **argv)
   /* Debian's SQLite reads "file:" names as URIs by default; turn that off, so that the
    * read-only test shows that the store asks for URIs itself. */
   g_assert_cmpint (sqlite3_config (SQLITE_CONFIG_URI, 0), ==, SQLITE_OK);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
   cari_init ();
 #define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("schema", test_schema);
