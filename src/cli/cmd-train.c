@@ -21,12 +21,11 @@ load_config (const char *prog, const char *file, char **sets, const char *datase
       g_printerr ("%s: %s%s%s\n", prog, file ? file : "", file ? ": " : "", error->message);
       return NULL;
     }
-  for (int i = 0; sets != NULL && sets[i] != NULL; i++)
-    if (!cari_run_config_set (cfg, sets[i], &error))
-      {
-        g_printerr ("%s: --set %s: %s\n", prog, sets[i], error->message);
-        return NULL;
-      }
+  if (sets != NULL && !cari_run_config_set_all (cfg, (const char *const *) sets, &error))
+    {
+      g_printerr ("%s: --set: %s\n", prog, error->message);
+      return NULL;
+    }
   if (dataset != NULL)
     {
       g_autofree char *assign = g_strdup_printf ("data.dataset=%s", dataset);
@@ -84,9 +83,25 @@ cmd_train (int argc, char **argv)
       g_printerr ("%s: %s\n", argv[0], error->message);
       return CLI_EXIT_FAILURE;
     }
+  /* init.from: a checkpoint file, or a run of the store (its latest checkpoint; it becomes the
+   * new run's parent, as a pretraining run is for the runs started from it). */
+  gint64 parent = 0;
   if (cfg->init_from != NULL && cfg->init_from[0] != '\0')
     {
-      g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (cfg->init_from, &error);
+      g_autofree char *from = g_strdup (cfg->init_from);
+      if (!g_file_test (from, G_FILE_TEST_EXISTS)
+          && cari_store_find_run (store, cfg->init_from, &parent, NULL))
+        {
+          gint64 step;
+          g_free (from);
+          from = NULL;
+          if (!cari_store_latest_checkpoint (store, parent, -1, &step, &from, &error))
+            {
+              g_printerr ("%s: init.from: %s\n", argv[0], error->message);
+              return CLI_EXIT_FAILURE;
+            }
+        }
+      g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (from, &error);
       if (ck == NULL || !cari_trainer_init_from (trainer, ck, cfg->branches_from_visual, &error))
         {
           g_printerr ("%s: init.from: %s\n", argv[0], error->message);
@@ -105,7 +120,7 @@ cmd_train (int argc, char **argv)
     run_name = g_strdup_printf ("%s-%lld", cari_strategy_to_string (cfg->strategy),
                                 (long long) (g_get_real_time () / 1000));
   gint64 run = dataset_id > 0 ? cari_store_create_run (store, run_name, dataset_id, text,
-                                                       cfg->seed, 0, &error)
+                                                       cfg->seed, parent, &error)
                               : 0;
   if (run <= 0)
     {

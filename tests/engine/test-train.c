@@ -3,6 +3,7 @@
 #include <cari.h>
 #include <glib/gstdio.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "gradcheck.h"
@@ -77,6 +78,15 @@ test_config_errors (void)
   expect_config_error (NULL, "model.input_size=60", "model.input_size");
   expect_config_error (NULL, "strategy", "group.key=value");
   expect_config_error (NULL, "batch.caricatures=0", "batch.caricatures");
+
+  /* Several changes are validated together: tasks and strategy at once, in either order. */
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
+  const char *sets[] = { "tasks.tasks=visual", "strategy.name=single", "strategy.task=visual",
+                         "batch.caricatures=0", NULL };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cari_run_config_set_all (cfg, sets, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_SINGLE);
 }
 
 /* ------------------------------------------------------------------ schedules */
@@ -447,6 +457,120 @@ test_pretraining_then_branches_from_visual (void)
     }
 }
 
+/* ------------------------------------------------------------------ runs over the store */
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+typedef struct
+{
+  const char *db_path;
+  sqlite3 *locker;
+} LockOnStep;
+
+static void
+lock_on_step_7 (const CariStepStats *st, guint64 total, gpointer data)
+{
+  LockOnStep *l = data;
+  if (st->step == 7 && l->locker == NULL)
+    {
+      /* Another program takes the database (no chmod: CI runs as root). */
+      g_assert_cmpint (sqlite3_open (l->db_path, &l->locker), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (l->locker, "BEGIN EXCLUSIVE;", NULL, NULL, NULL), ==,
+                       SQLITE_OK);
+    }
+}
+
+/* The latest checkpoint file of the run's folder, which must load into a fresh trainer. */
+static void
+assert_last_checkpoint_intact (CariStore *store, gint64 run, const CariRunConfig *cfg,
+                               CariDataSource *src, guint64 want_step)
+{
+  g_autofree char *dir = cari_run_checkpoint_dir (store, run);
+  g_autofree char *name = g_strdup_printf ("step-%08llu.ckpt", (unsigned long long) want_step);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  g_assert_true (cari_trainer_restore (t, ck, &error));
+  g_assert_cmpuint (cari_trainer_get_step (t), ==, want_step);
+}
+
+static void
+test_store_failures_stop_the_run_cleanly (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-run-XXXXXX", NULL);
+  g_autoptr (CariDataSource) src = toy_source (4, 0.0);
+  g_autoptr (GError) error = NULL;
+
+  for (int kind = 0; kind < 3; kind++)
+    {
+      /* 0: the database fills up; 1: another program locks it; 2: it opens read-only. */
+      g_autofree char *name = g_strdup_printf ("runs-%d.db", kind);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr (CariRunConfig) cfg = tiny_run ("uniform", "cari;visual");
+      const char *sets[] = { "schedule.steps=40", "schedule.checkpoint_every=5",
+                             "schedule.flush_every=1", NULL };
+      g_assert_true (cari_run_config_set_all (cfg, sets, NULL));
+      g_autoptr (CariStore) setup = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+      g_autofree char *text = cari_run_config_to_text (cfg);
+      gint64 run = cari_store_create_run (setup, "r", 0, text, 1, 0, &error);
+      g_assert_no_error (error);
+      g_clear_pointer (&setup, cari_store_close);
+
+      g_autoptr (CariStore) store = cari_store_open (path, kind == 2 ? CARI_STORE_READ_ONLY
+                                                                     : CARI_STORE_READ_WRITE,
+                                                     &error);
+      g_assert_no_error (error);
+      g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+      LockOnStep lock = { path, NULL };
+      CariRunCallbacks cb = { kind == 1 ? lock_on_step_7 : NULL, NULL, &lock };
+      CariRunReport report;
+      if (kind == 0)
+        {
+          /* No room to grow: a few steps fit in the free pages, then the database is full. */
+          g_assert_true (cari_store_set_max_pages (store, 1, &error));
+        }
+      if (kind == 1)
+        cari_store_set_busy_timeout (store, 50);
+
+      gboolean ok = cari_run_execute (t, store, run, &cb, &report, &error);
+      g_test_message ("case %d: %s after %llu steps", kind, error ? error->message : "no error",
+                      (unsigned long long) report.steps_done);
+      g_assert_false (ok);
+      const int want[] = { CARI_ERROR_FULL, CARI_ERROR_LOCKED, CARI_ERROR_READ_ONLY };
+      g_assert_error (error, CARI_ERROR, want[kind]);
+      g_assert_nonnull (strstr (error->message, path));
+      g_clear_error (&error);
+      /* It stopped at once, and the last checkpoint it wrote is intact. */
+      g_assert_cmpuint (report.steps_done, <, 40);
+      if (kind == 2)
+        g_assert_cmpuint (report.steps_done, ==, 0);
+      else
+        assert_last_checkpoint_intact (store, run, cfg, src, report.steps_done / 5 * 5);
+      if (lock.locker != NULL)
+        {
+          sqlite3_exec (lock.locker, "ROLLBACK;", NULL, NULL, NULL);
+          sqlite3_close (lock.locker);
+        }
+    }
+  remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -461,5 +585,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/divergence", test_divergence);
   g_test_add_func ("/trainer/pause-and-cancel", test_pause_and_cancel);
   g_test_add_func ("/trainer/pretraining", test_pretraining_then_branches_from_visual);
+  g_test_add_func ("/run/store-failures-stop-cleanly", test_store_failures_stop_the_run_cleanly);
   return g_test_run ();
 }

@@ -535,31 +535,41 @@ cari_run_config_copy (const CariRunConfig *cfg)
 }
 
 gboolean
-cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
+cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, GError **error)
 {
-  const char *eq = strchr (assignment, '=');
-  const char *dot = eq != NULL ? memchr (assignment, '.', (size_t) (eq - assignment)) : NULL;
-  if (eq == NULL || dot == NULL)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                   _("“%s” is not of the form group.key=value"), assignment);
-      return FALSE;
-    }
-  g_autofree char *group = g_strndup (assignment, (size_t) (dot - assignment));
-  g_autofree char *key = g_strndup (dot + 1, (size_t) (eq - dot - 1));
   g_autofree char *text = cari_run_config_to_text (cfg);
   g_autoptr (GKeyFile) kf = g_key_file_new ();
+  gboolean r_given = FALSE, strategy_given = FALSE;
+
   g_assert (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
-  if (find_key (group, key) == NULL)
+  for (int i = 0; assignments[i] != NULL; i++)
     {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                   _("Unknown configuration key “%s.%s” (see docs/config.md)"), group, key);
-      return FALSE;
+      const char *assignment = assignments[i];
+      const char *eq = strchr (assignment, '=');
+      const char *dot = eq != NULL ? memchr (assignment, '.', (size_t) (eq - assignment)) : NULL;
+      if (eq == NULL || dot == NULL)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not of the form group.key=value"), assignment);
+          return FALSE;
+        }
+      g_autofree char *group = g_strndup (assignment, (size_t) (dot - assignment));
+      g_autofree char *key = g_strndup (dot + 1, (size_t) (eq - dot - 1));
+      if (find_key (group, key) == NULL)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("Unknown configuration key “%s.%s” (see docs/config.md)"), group, key);
+          return FALSE;
+        }
+      strategy_given |= strcmp (group, "strategy") == 0 && strcmp (key, "name") == 0;
+      r_given |= strcmp (group, "strategy") == 0 && strcmp (key, "r") == 0;
+      g_key_file_set_value (kf, group, key, eq + 1);
     }
-  /* A strategy change re-derives r unless r is set too: drop the derived value. */
-  if (strcmp (group, "strategy") == 0 && strcmp (key, "name") == 0)
+  /* A strategy change re-derives r unless r is given too. */
+  if (strategy_given && !r_given)
     g_key_file_set_value (kf, "strategy", "r", "auto");
-  g_key_file_set_value (kf, group, key, eq + 1);
+
+  /* All changes are validated together, so their order does not matter. */
   CariRunConfig fresh;
   if (!parse_into (&fresh, kf, error))
     {
@@ -569,6 +579,13 @@ cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
   clear (cfg);
   *cfg = fresh;
   return TRUE;
+}
+
+gboolean
+cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
+{
+  const char *one[] = { assignment, NULL };
+  return cari_run_config_set_all (cfg, one, error);
 }
 
 gboolean

@@ -79,6 +79,10 @@ typedef struct
 CariRunConfig *cari_run_config_new (const char *text, GError **error);
 /* Apply "group.key=value" and validate again; on error the configuration is unchanged. */
 gboolean       cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error);
+/* Apply several assignments (NULL-terminated) and validate them together, so that e.g. tasks and
+ * strategy can change at once in any order. */
+gboolean       cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments,
+                                        GError **error);
 /* The canonical text: every key, with its value. Parsing it gives the same configuration. */
 char          *cari_run_config_to_text (const CariRunConfig *cfg);
 CariRunConfig *cari_run_config_copy (const CariRunConfig *cfg);
