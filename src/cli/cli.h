@@ -36,6 +36,7 @@ int cmd_train (int argc, char **argv);
 int cmd_resume (int argc, char **argv);
 int cmd_runs (int argc, char **argv);
 int cmd_show (int argc, char **argv);
+int cmd_generate (int argc, char **argv);
 
 /* cli-run.c */
 typedef struct _CariStore CariStore;

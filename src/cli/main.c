@@ -12,6 +12,7 @@ static const CliCommand commands[] = {
   { "resume", N_("Continue a run from its latest checkpoint"), cmd_resume },
   { "runs", N_("List the recorded runs"), cmd_runs },
   { "show", N_("Print a run's configuration and latest metrics"), cmd_show },
+  { "generate", N_("Generate SynCari, the embedded data set"), cmd_generate },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };

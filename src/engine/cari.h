@@ -24,6 +24,7 @@
 #include "nn/softmax.h"
 #include "store/store.h"
 #include "data/source.h"
+#include "data/syncari.h"
 #include "train/config.h"
 #include "train/losses.h"
 #include "train/sampler.h"

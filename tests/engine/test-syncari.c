@@ -1,0 +1,196 @@
+/* test-syncari.c — the SynCari generator: WebCaricature's layout, 17 landmarks inside the image,
+ * protocol files in the data set's formats, determinism, and bad settings. */
+#include <cari.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
+}
+
+static char *
+read_file (const char *root, const char *rel)
+{
+  g_autofree char *path = g_build_filename (root, rel, NULL);
+  char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    g_error ("missing %s", path);
+  return text;
+}
+
+static int
+count_lines (const char *text)
+{
+  int n = 0;
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+static gboolean
+count_progress (double fraction, gpointer data)
+{
+  double *last = data;
+  g_assert_cmpfloat (fraction, >=, *last);
+  *last = fraction;
+  return TRUE;
+}
+
+static void
+test_layout (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-syncari-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "set", NULL);
+  g_autofree char *pre = g_build_filename (dir, "pretrain", NULL);
+  CariSynCariConfig cfg;
+  g_autoptr (GError) error = NULL;
+  double last = 0.0;
+
+  cari_syncari_config_init_tiny (&cfg);
+  g_assert_true (cari_syncari_generate (&cfg, root, pre, count_progress, &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpfloat (last, ==, 1.0);
+
+  /* Images and landmark files of every identity, file lists naming them. */
+  for (int i = 0; i < cfg.identities; i++)
+    {
+      g_autofree char *name = cari_syncari_identity_name (i);
+      g_autofree char *list_rel = g_build_filename ("Filenames", name, "file_c.txt", NULL);
+      g_autofree char *list = read_file (root, list_rel);
+      g_assert_cmpint (count_lines (list), ==, cfg.caricatures_per_identity);
+      for (int j = 1; j <= cfg.photos_per_identity; j++)
+        {
+          g_autofree char *img = g_strdup_printf ("%s/OriginalImages/%s/P%05d.jpg", root, name, j);
+          g_assert_true (g_file_test (img, G_FILE_TEST_IS_REGULAR));
+        }
+      g_autofree char *pts_rel = g_strdup_printf ("FacialPoints/%s/C00001.txt", name);
+      g_autofree char *pts = read_file (root, pts_rel);
+      g_auto (GStrv) lines = g_strsplit (g_strstrip (pts), "\n", -1);
+      g_assert_cmpint (g_strv_length (lines), ==, 17);
+      for (int p = 0; p < 17; p++)
+        {
+          double x, y;
+          g_assert_cmpint (sscanf (lines[p], "%lf %lf", &x, &y), ==, 2);
+          g_assert_cmpfloat (x, >, -0.1 * cfg.size);
+          g_assert_cmpfloat (x, <, 1.1 * cfg.size);
+          g_assert_cmpfloat (y, >, -0.1 * cfg.size);
+          g_assert_cmpfloat (y, <, 1.1 * cfg.size);
+        }
+      /* WebCaricature's order: the forehead (1) above the nose tip (13) above the chin (3). */
+      double yf, yn, yc, x;
+      sscanf (lines[0], "%lf %lf", &x, &yf);
+      sscanf (lines[12], "%lf %lf", &x, &yn);
+      sscanf (lines[2], "%lf %lf", &x, &yc);
+      g_assert_cmpfloat (yf, <, yn);
+      g_assert_cmpfloat (yn, <, yc);
+    }
+
+  /* The restricted View2: ten folds, each a count line then N matched and N mismatched. */
+  g_autofree char *view2 = read_file (root,
+    "EvaluationProtocols/FaceVerification/Restricted/RestrictedView2.txt");
+  g_auto (GStrv) v = g_strsplit (view2, "\n", -1);
+  int line = 0;
+  for (int f = 0; f < 10; f++)
+    {
+      int n = atoi (v[line++]);
+      g_assert_cmpint (n, ==, cfg.pairs_per_fold);
+      for (int i = 0; i < n; i++)
+        {
+          g_auto (GStrv) cols = g_strsplit (v[line++], "\t", -1);
+          g_assert_cmpint (g_strv_length (cols), ==, 3);
+        }
+      for (int i = 0; i < n; i++)
+        {
+          g_auto (GStrv) cols = g_strsplit (v[line++], "\t", -1);
+          g_assert_cmpint (g_strv_length (cols), ==, 4);
+          g_assert_cmpstr (cols[0], !=, cols[2]); /* mismatched: two people */
+          g_assert_true (cols[1][0] == 'C' && cols[3][0] == 'P');
+        }
+    }
+  /* Unrestricted View2 lists every identity once over the ten folds. */
+  g_autofree char *u = read_file (root,
+    "EvaluationProtocols/FaceVerification/UnRestricted/UnRestrictedView2.txt");
+  g_assert_cmpint (count_lines (u), ==, cfg.identities + 10);
+  /* Identification: gallery and probes of fold 3. */
+  g_autofree char *gal = read_file (root,
+    "EvaluationProtocols/FaceIdentification/C2P/FR_Gallery_C2P3.txt");
+  g_autofree char *prb = read_file (root,
+    "EvaluationProtocols/FaceIdentification/C2P/FR_Probe_C2P3.txt");
+  g_assert_cmpint (count_lines (gal), ==, 1 + cfg.identities / 10);
+  g_assert_cmpint (count_lines (prb), ==, 1 + cfg.identities / 10 * cfg.caricatures_per_identity);
+  /* The pretraining set: photos only. */
+  g_autofree char *pre_img = g_build_filename (pre, "Pretrain 0001", "photo", "00001.jpg", NULL);
+  g_assert_true (g_file_test (pre_img, G_FILE_TEST_IS_REGULAR));
+  remove_tree (dir);
+}
+
+static void
+test_deterministic (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-syncari-XXXXXX", NULL);
+  CariSynCariConfig cfg;
+  cari_syncari_config_init_tiny (&cfg);
+  cfg.pretrain_identities = 0;
+  char *contents[3] = { NULL };
+  gsize lens[3] = { 0 };
+  for (int run = 0; run < 3; run++)
+    {
+      g_autofree char *root = g_strdup_printf ("%s/set%d", dir, run);
+      cfg.seed = run < 2 ? 5 : 6;
+      g_assert_true (cari_syncari_generate (&cfg, root, NULL, NULL, NULL, NULL));
+      g_autofree char *img = g_build_filename (root, "OriginalImages", "Person 007", "C00002.jpg",
+                                               NULL);
+      g_assert_true (g_file_get_contents (img, &contents[run], &lens[run], NULL));
+    }
+  g_assert_cmpmem (contents[0], lens[0], contents[1], lens[1]);
+  g_assert_true (lens[0] != lens[2] || memcmp (contents[0], contents[2], lens[0]) != 0);
+  for (int run = 0; run < 3; run++)
+    g_free (contents[run]);
+  remove_tree (dir);
+}
+
+static void
+test_bad_settings (void)
+{
+  g_autoptr (GError) error = NULL;
+  CariSynCariConfig cfg;
+  cari_syncari_config_init_tiny (&cfg);
+  cfg.identities = 5;
+  g_assert_false (cari_syncari_generate (&cfg, "/nonexistent/never", NULL, NULL, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  /* A root under a regular file cannot be created (ENOTDIR, whatever the user's rights). */
+  g_autofree char *dir = g_dir_make_tmp ("carilab-syncari-XXXXXX", NULL);
+  g_autofree char *file = g_build_filename (dir, "file", NULL);
+  g_autofree char *root = g_build_filename (file, "set", NULL);
+  g_assert_true (g_file_set_contents (file, "x", -1, NULL));
+  cari_syncari_config_init_tiny (&cfg);
+  g_assert_false (cari_syncari_generate (&cfg, root, NULL, NULL, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, root));
+  remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/syncari/layout", test_layout);
+  g_test_add_func ("/syncari/deterministic", test_deterministic);
+  g_test_add_func ("/syncari/bad-settings", test_bad_settings);
+  return g_test_run ();
+}
