@@ -18,8 +18,9 @@ on_progress (double fraction, gpointer data)
   int percent = (int) (fraction * 100.0);
   if (percent != p->last_percent && (p->tty || percent % 10 == 0))
     {
-      fprintf (stderr, p->tty ? _("\rgenerating SynCari: %d %%") : _("generating SynCari: %d %%\n"),
-               percent);
+      fputs (p->tty ? "\r" : "", stderr);
+      fprintf (stderr, _("generating SynCari: %d %%"), percent);
+      fputs (p->tty ? "" : "\n", stderr);
       p->last_percent = percent;
     }
   return TRUE;
