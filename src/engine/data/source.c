@@ -16,6 +16,13 @@ cari_data_source_load (CariDataSource *src, const int *indices, int n, float *ds
 }
 
 void
+cari_data_source_prefetch (CariDataSource *src, const int *indices, int n)
+{
+  if (src->ops->prefetch != NULL)
+    src->ops->prefetch (src, indices, n);
+}
+
+void
 cari_data_source_free (CariDataSource *src)
 {
   if (src == NULL)
@@ -74,7 +81,7 @@ toy_finalize (CariDataSource *src)
   g_free (((ToySource *) src)->pixels);
 }
 
-static const CariDataSourceOps toy_ops = { toy_load, toy_finalize };
+static const CariDataSourceOps toy_ops = { toy_load, toy_finalize, NULL };
 
 void
 cari_toy_config_init (CariToyConfig *cfg)

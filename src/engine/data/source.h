@@ -31,6 +31,8 @@ typedef struct
   /* Write images `indices[0..n)` into dst [n, 3, size, size]. */
   gboolean (*load) (CariDataSource *src, const int *indices, int n, float *dst, GError **error);
   void (*finalize) (CariDataSource *src);
+  /* Optional: images that will be loaded soon (a hint; loading them is still load's job). */
+  void (*prefetch) (CariDataSource *src, const int *indices, int n);
 } CariDataSourceOps;
 
 struct _CariDataSource
@@ -48,6 +50,7 @@ struct _CariDataSource
 gboolean cari_data_source_load (CariDataSource *src, const int *indices, int n, float *dst,
                                 GError **error);
 void     cari_data_source_free (CariDataSource *src);
+void     cari_data_source_prefetch (CariDataSource *src, const int *indices, int n);
 /* Images of a role and modality (-1: any modality); newly allocated, *n receives the count. */
 int     *cari_data_source_select (const CariDataSource *src, CariRole role, int modality, int *n);
 

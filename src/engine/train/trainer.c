@@ -21,7 +21,9 @@ struct _CariTrainer
   CariSchedule *schedule;
   CariSampler *sampler;
   float *centers;          /* verif center table [K, E], owned; NULL without center loss */
-  int *indices;            /* [n] */
+  int *indices;            /* [n], the batch of this step */
+  int *next;               /* [n], the next step's batch, drawn one step ahead for prefetching */
+  gboolean have_next;
   float *images;           /* [n, 3, S, S] */
   int *labels[CARI_N_TASKS];
   float *probs[CARI_N_TASKS];
@@ -87,6 +89,7 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
   const int n = cfg->caricatures + cfg->photos, K = source->n_identities;
   const size_t img = (size_t) 3 * cfg->net.input_size * cfg->net.input_size;
   t->indices = g_new (int, n);
+  t->next = g_new (int, n);
   t->images = g_new (float, img * n);
   for (int task = 0; task < CARI_N_TASKS; task++)
     if (cfg->tasks & CARI_TASK_BIT (task))
@@ -113,6 +116,7 @@ cari_trainer_free (CariTrainer *t)
   cari_run_config_free (t->cfg);
   g_free (t->centers);
   g_free (t->indices);
+  g_free (t->next);
   g_free (t->images);
   for (int task = 0; task < CARI_N_TASKS; task++)
     {
@@ -222,10 +226,20 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       return FALSE;
     }
 
-  /* The batch and its labels per branch (−1 masks a row out). */
-  cari_sampler_next (t->sampler, t->indices);
+  /* The batch (drawn a step ahead), the next one handed to the loader to prefetch while this
+   * one trains, and the labels per branch (−1 masks a row out). */
+  if (!t->have_next)
+    cari_sampler_next (t->sampler, t->next);
+  memcpy (t->indices, t->next, sizeof (int) * n);
+  cari_sampler_next (t->sampler, t->next);
+  t->have_next = TRUE;
+  cari_data_source_prefetch (t->source, t->next, n);
   if (!cari_data_source_load (t->source, t->indices, n, t->images, error))
-    return FALSE;
+    {
+      /* Draw this batch again on a retry. */
+      memcpy (t->next, t->indices, sizeof (int) * n);
+      return FALSE;
+    }
   for (int s = 0; s < T; s++)
     {
       CariTask task = t->order[s];
@@ -348,6 +362,9 @@ cari_trainer_checkpoint (CariTrainer *t)
   cari_checkpoint_add_u64 (ck, "STEP", t->step);
   cari_checkpoint_add_string (ck, "CONF", text);
   cari_checkpoint_add (ck, "SMPL", data, len);
+  if (t->have_next)
+    cari_checkpoint_add (ck, "NEXT", t->next,
+                         sizeof (int) * (size_t) (t->cfg->caricatures + t->cfg->photos));
   if (t->centers != NULL)
     cari_checkpoint_add (ck, "CNTV", t->centers,
                          sizeof (float) * (size_t) t->source->n_identities
@@ -390,6 +407,12 @@ cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
     return FALSE;
   if (t->centers != NULL)
     memcpy (t->centers, centers, n_centers);
+  size_t n_next;
+  const void *next = cari_checkpoint_get (ck, "NEXT", &n_next);
+  t->have_next = next != NULL
+                 && n_next == sizeof (int) * (size_t) (t->cfg->caricatures + t->cfg->photos);
+  if (t->have_next)
+    memcpy (t->next, next, n_next);
   t->step = step;
   return TRUE;
 }
