@@ -23,6 +23,7 @@
 #include "nn/pool.h"
 #include "nn/softmax.h"
 #include "store/store.h"
+#include "data/image.h"
 #include "data/source.h"
 #include "data/syncari.h"
 #include "train/config.h"
