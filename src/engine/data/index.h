@@ -134,9 +134,10 @@ char *cari_index_clean_path (const char *path);
  * .tiff, .webp, any case). */
 gboolean cari_index_is_image_name (const char *name);
 
-/* Parses "x y" lines of landmarks (floats, scientific notation allowed, spaces or tabs between them, blank
- * lines ignored). FALSE, with the offending line in *bad_line (0: wrong count), when a line is
- * not two finite numbers or there are not `expected` points (expected ≤ 0: any number > 0). */
+/* Parses "x y" lines of landmarks (floats, scientific notation allowed, spaces or tabs between
+ * them, blank lines ignored). FALSE, with the offending line in *bad_line (0: wrong count), when a
+ * line is not two finite numbers or there are not `expected` points (expected ≤ 0: any number
+ * > 0). */
 gboolean cari_index_parse_landmarks (GPtrArray *lines, int expected, float **points, int *n,
                                      int *bad_line);
 

@@ -596,7 +596,8 @@ subject_name (const char *line)
     }
   words = g_strsplit (line, " ", -1);
   n = g_strv_length (words);
-  while (n > 0 && (words[n - 1][0] == '\0' || (numbers < 2 && parse_count (words[n - 1], &ignored))))
+  while (n > 0
+         && (words[n - 1][0] == '\0' || (numbers < 2 && parse_count (words[n - 1], &ignored))))
     {
       if (words[n - 1][0] != '\0')
         numbers++;

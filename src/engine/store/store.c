@@ -1311,8 +1311,8 @@ check_index (CariStore *s, const CariDatasetIndex *index, GError **error)
   if (what == NULL)
     return TRUE;
   g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-               _("Cannot store the dataset “%s” in the run database “%s”: row %u of its %s "
-                 "points outside the index"),
+               _("Cannot store the dataset “%s” in the run database “%s”: row %u of the list "
+                 "“%s” points outside the index"),
                index->name, s->path, row, what);
   return FALSE;
 }
