@@ -43,6 +43,17 @@ typedef enum
   STMT_ADD_CHECKPOINT,
   STMT_LATEST_CHECKPOINT,
   STMT_CHECKPOINT_PATHS,
+  STMT_BEGIN_READ,
+  STMT_DATASET_FINGERPRINT,
+  STMT_INSERT_IMAGE,
+  STMT_INSERT_PAIR,
+  STMT_INSERT_PROTOCOL_IMAGE,
+  STMT_INSERT_SUBJECT,
+  STMT_LOAD_DATASET,
+  STMT_LOAD_IMAGES,
+  STMT_LOAD_PAIRS,
+  STMT_LOAD_PROTOCOL_IMAGES,
+  STMT_LOAD_SUBJECTS,
   N_STMTS
 } StmtId;
 
@@ -93,6 +104,25 @@ static const char *const stmt_sql[N_STMTS] = {
   [STMT_LATEST_CHECKPOINT] = "SELECT step, path FROM checkpoints WHERE run_id = ?1 "
                              "AND (?2 < 0 OR step <= ?2) ORDER BY step DESC LIMIT 1",
   [STMT_CHECKPOINT_PATHS] = "SELECT path FROM checkpoints WHERE run_id = ?1 ORDER BY step",
+  [STMT_BEGIN_READ] = "BEGIN",
+  [STMT_DATASET_FINGERPRINT] = "SELECT id, fingerprint FROM datasets WHERE name = ?1",
+  [STMT_INSERT_IMAGE] = "INSERT INTO images (dataset_id, identity, modality, path, landmarks) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_INSERT_PAIR] = "INSERT INTO protocol_pairs (dataset_id, protocol, fold, role, a_image, "
+                       "b_image, same) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  [STMT_INSERT_PROTOCOL_IMAGE] = "INSERT OR IGNORE INTO protocol_images (dataset_id, protocol, "
+                                 "fold, role, image_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_INSERT_SUBJECT] = "INSERT OR IGNORE INTO protocol_subjects (dataset_id, protocol, fold, "
+                          "role, identity) VALUES (?1, ?2, ?3, ?4, ?5)",
+  [STMT_LOAD_DATASET] = "SELECT name, kind, root, fingerprint FROM datasets WHERE id = ?1",
+  [STMT_LOAD_IMAGES] = "SELECT id, identity, modality, path, landmarks FROM images "
+                       "WHERE dataset_id = ?1 ORDER BY id",
+  [STMT_LOAD_PAIRS] = "SELECT protocol, fold, role, a_image, b_image, same FROM protocol_pairs "
+                      "WHERE dataset_id = ?1 ORDER BY rowid",
+  [STMT_LOAD_PROTOCOL_IMAGES] = "SELECT protocol, fold, role, image_id FROM protocol_images "
+                                "WHERE dataset_id = ?1 ORDER BY protocol, fold, role, image_id",
+  [STMT_LOAD_SUBJECTS] = "SELECT protocol, fold, role, identity FROM protocol_subjects "
+                         "WHERE dataset_id = ?1 ORDER BY protocol, fold, role, identity",
 };
 
 struct _CariStore
@@ -1214,4 +1244,433 @@ cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error)
     }
   release (st);
   return g_steal_pointer (&paths);
+}
+
+/* ----------------------------------------------------------------------- dataset import */
+
+static const char *const role_names[] = { "train", "validation", "test" };
+static const char *const modality_names[] = { "caricature", "photo" }; /* CariModality */
+
+/* The role column of a protocol image: its set for galleries and probes, else its role. */
+static const char *
+protocol_image_role (const CariIndexProtocolImage *pi)
+{
+  if (pi->role == 2 && pi->set != NULL
+      && (strcmp (pi->set, "gallery") == 0 || strcmp (pi->set, "probe") == 0))
+    return pi->set;
+  return role_names[pi->role];
+}
+
+static gboolean
+role_from_name (const char *name, guint8 *role)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (role_names); i++)
+    if (strcmp (name, role_names[i]) == 0)
+      {
+        *role = (guint8) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/* Every row of the index points inside its arrays; checked before anything is written. */
+static gboolean
+check_index (CariStore *s, const CariDatasetIndex *index, GError **error)
+{
+  const char *what = NULL;
+  guint row = 0;
+  int n_images = (int) index->images->len, n_ids = (int) index->identities->len;
+
+  for (guint i = 0; what == NULL && i < index->images->len; i++)
+    {
+      const CariIndexImage *im = &g_array_index (index->images, CariIndexImage, i);
+      if (im->identity < 0 || im->identity >= n_ids || im->modality > 1 || im->path == NULL
+          || im->n_landmarks < 0 || (im->n_landmarks > 0 && im->landmarks == NULL))
+        what = "images", row = i;
+    }
+  for (guint i = 0; what == NULL && i < index->pairs->len; i++)
+    {
+      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
+      if (p->protocol == NULL || p->role > 2 || p->a < 0 || p->a >= n_images || p->b < 0
+          || p->b >= n_images)
+        what = "pairs", row = i;
+    }
+  for (guint i = 0; what == NULL && i < index->protocol_images->len; i++)
+    {
+      const CariIndexProtocolImage *p
+        = &g_array_index (index->protocol_images, CariIndexProtocolImage, i);
+      if (p->protocol == NULL || p->role > 2 || p->image < 0 || p->image >= n_images)
+        what = "protocol_images", row = i;
+    }
+  for (guint i = 0; what == NULL && i < index->subjects->len; i++)
+    {
+      const CariIndexSubject *p = &g_array_index (index->subjects, CariIndexSubject, i);
+      if (p->protocol == NULL || p->role > 2 || p->identity < 0 || p->identity >= n_ids)
+        what = "subjects", row = i;
+    }
+  if (what == NULL)
+    return TRUE;
+  g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+               _("Cannot store the dataset “%s” in the run database “%s”: row %u of the list "
+                 "“%s” points outside the index"),
+               index->name, s->path, row, what);
+  return FALSE;
+}
+
+/* Landmarks as little-endian float32; newly allocated. */
+static guint32 *
+landmarks_to_le (const CariIndexImage *im)
+{
+  guint32 *le = g_new (guint32, 2 * (gsize) im->n_landmarks);
+  for (int k = 0; k < 2 * im->n_landmarks; k++)
+    {
+      guint32 bits;
+      memcpy (&bits, &im->landmarks[k], sizeof bits);
+      le[k] = GUINT32_TO_LE (bits);
+    }
+  return le;
+}
+
+gint64
+cari_store_import_dataset (CariStore *s, const CariDatasetIndex *index, GError **error)
+{
+  g_autofree gint64 *ids = NULL;
+  sqlite3_stmt *st;
+  GError *local = NULL;
+  gint64 dataset = 0;
+  int rc;
+
+  g_return_val_if_fail (index != NULL && index->name != NULL, 0);
+  if (!check_name (index->name, FALSE, error) || !check_index (s, index, error))
+    return 0;
+  if (!begin (s, error))
+    return 0;
+
+  /* the same name: the same files give the same dataset, other files are refused */
+  if ((st = prepare (s, STMT_DATASET_FINGERPRINT, error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (st, 1, index->name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      const char *fp = (const char *) sqlite3_column_text (st, 1);
+      gboolean same = fp != NULL && index->fingerprint != NULL
+                      && strcmp (fp, index->fingerprint) == 0;
+      dataset = sqlite3_column_int64 (st, 0);
+      release (st);
+      if (same)
+        {
+          rollback (s);
+          return dataset;
+        }
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("A dataset named “%s” already exists in the run database “%s”, imported "
+                     "from other files; import this one under another name"),
+                   index->name, s->path);
+      goto fail;
+    }
+  release (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      goto fail;
+    }
+
+  if ((st = prepare (s, STMT_ADD_DATASET, error)) == NULL)
+    goto fail;
+  sqlite3_bind_text (st, 1, index->name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 2, index->kind != NULL ? index->kind : "folder", -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, index->root != NULL ? index->root : "", -1, SQLITE_STATIC);
+  bind_text_or_null (st, 4, index->fingerprint);
+  sqlite3_bind_double (st, 5, now_s ());
+  if (exec_stmt (s, st, error) != SQLITE_DONE)
+    goto fail;
+  dataset = sqlite3_last_insert_rowid (s->db);
+
+  ids = g_new (gint64, MAX (index->images->len, 1));
+  if ((st = prepare (s, STMT_INSERT_IMAGE, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < index->images->len; i++)
+    {
+      const CariIndexImage *im = &g_array_index (index->images, CariIndexImage, i);
+      g_autofree guint32 *le = NULL;
+      sqlite3_bind_int64 (st, 1, dataset);
+      sqlite3_bind_text (st, 2, g_ptr_array_index (index->identities, im->identity), -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_text (st, 3, modality_names[im->modality], -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 4, im->path, -1, SQLITE_STATIC);
+      if (im->n_landmarks > 0)
+        {
+          le = landmarks_to_le (im);
+          sqlite3_bind_blob (st, 5, le, (int) (sizeof (guint32) * 2 * im->n_landmarks),
+                             SQLITE_STATIC);
+        }
+      else
+        sqlite3_bind_null (st, 5);
+      rc = exec_stmt (s, st, &local);
+      if (rc == SQLITE_CONSTRAINT_UNIQUE)
+        {
+          g_clear_error (&local);
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("Cannot store the dataset “%s” in the run database “%s”: the image "
+                         "“%s” is listed twice"),
+                       index->name, s->path, im->path);
+          goto fail;
+        }
+      if (rc != SQLITE_DONE)
+        {
+          g_propagate_error (error, local);
+          goto fail;
+        }
+      ids[i] = sqlite3_last_insert_rowid (s->db);
+    }
+
+  if ((st = prepare (s, STMT_INSERT_PAIR, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < index->pairs->len; i++)
+    {
+      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
+      sqlite3_bind_int64 (st, 1, dataset);
+      sqlite3_bind_text (st, 2, p->protocol, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 3, p->fold);
+      sqlite3_bind_text (st, 4, role_names[p->role], -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 5, ids[p->a]);
+      sqlite3_bind_int64 (st, 6, ids[p->b]);
+      sqlite3_bind_int (st, 7, p->same ? 1 : 0);
+      if (exec_stmt (s, st, error) != SQLITE_DONE)
+        goto fail;
+    }
+
+  if ((st = prepare (s, STMT_INSERT_PROTOCOL_IMAGE, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < index->protocol_images->len; i++)
+    {
+      const CariIndexProtocolImage *p
+        = &g_array_index (index->protocol_images, CariIndexProtocolImage, i);
+      sqlite3_bind_int64 (st, 1, dataset);
+      sqlite3_bind_text (st, 2, p->protocol, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 3, p->fold);
+      sqlite3_bind_text (st, 4, protocol_image_role (p), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 5, ids[p->image]);
+      if (exec_stmt (s, st, error) != SQLITE_DONE)
+        goto fail;
+    }
+
+  if ((st = prepare (s, STMT_INSERT_SUBJECT, error)) == NULL)
+    goto fail;
+  for (guint i = 0; i < index->subjects->len; i++)
+    {
+      const CariIndexSubject *p = &g_array_index (index->subjects, CariIndexSubject, i);
+      sqlite3_bind_int64 (st, 1, dataset);
+      sqlite3_bind_text (st, 2, p->protocol, -1, SQLITE_STATIC);
+      sqlite3_bind_int (st, 3, p->fold);
+      sqlite3_bind_text (st, 4, role_names[p->role], -1, SQLITE_STATIC);
+      sqlite3_bind_text (st, 5, g_ptr_array_index (index->identities, p->identity), -1,
+                         SQLITE_STATIC);
+      if (exec_stmt (s, st, error) != SQLITE_DONE)
+        goto fail;
+    }
+
+  if (!commit (s, error))
+    return 0;
+  return dataset;
+
+fail:
+  rollback (s);
+  return 0;
+}
+
+static void
+set_dataset_damaged (CariStore *s, gint64 dataset_id, const char *what, GError **error)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+               _("Dataset %lld in the run database “%s” is damaged: %s"), (long long) dataset_id,
+               s->path, what);
+}
+
+/* The index of an image id read from a protocol table, -1 when it is not one of the dataset's. */
+static int
+image_index (GHashTable *by_id, gint64 id)
+{
+  gpointer v = g_hash_table_lookup (by_id, &id);
+  return v != NULL ? GPOINTER_TO_INT (v) - 1 : -1;
+}
+
+static gboolean
+load_rows (CariStore *s, gint64 dataset_id, CariDatasetIndex *index, GHashTable *by_id,
+           GError **error)
+{
+  sqlite3_stmt *st;
+  int rc;
+
+  /* images, and the identities in the order of their first image */
+  if ((st = prepare (s, STMT_LOAD_IMAGES, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 *id = g_new (gint64, 1);
+      const char *modality = (const char *) sqlite3_column_text (st, 2);
+      const void *blob = sqlite3_column_blob (st, 4);
+      int bytes = sqlite3_column_bytes (st, 4), n = 0, image;
+      g_autofree float *points = NULL;
+
+      *id = sqlite3_column_int64 (st, 0);
+      if (bytes % (2 * sizeof (float)) != 0)
+        {
+          g_free (id);
+          release (st);
+          set_dataset_damaged (s, dataset_id, _("an image’s landmarks are cut short"), error);
+          return FALSE;
+        }
+      if (blob != NULL && bytes > 0)
+        {
+          n = bytes / (int) (2 * sizeof (float));
+          points = g_new (float, 2 * n);
+          for (int k = 0; k < 2 * n; k++)
+            {
+              guint32 bits;
+              memcpy (&bits, (const char *) blob + 4 * k, sizeof bits);
+              bits = GUINT32_FROM_LE (bits);
+              memcpy (&points[k], &bits, sizeof bits);
+            }
+        }
+      image = cari_dataset_index_add_image (
+        index,
+        cari_dataset_index_add_identity (index, (const char *) sqlite3_column_text (st, 1)),
+        modality != NULL && strcmp (modality, "photo") == 0 ? 1 : 0,
+        (const char *) sqlite3_column_text (st, 3), points, n);
+      g_hash_table_insert (by_id, id, GINT_TO_POINTER (image + 1));
+    }
+  release (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      return FALSE;
+    }
+
+  if ((st = prepare (s, STMT_LOAD_PAIRS, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      int a = image_index (by_id, sqlite3_column_int64 (st, 3));
+      int b = image_index (by_id, sqlite3_column_int64 (st, 4));
+      guint8 role;
+      if (a < 0 || b < 0 || !role_from_name ((const char *) sqlite3_column_text (st, 2), &role))
+        {
+          release (st);
+          set_dataset_damaged (s, dataset_id, _("a pair names an image or role it does not have"),
+                               error);
+          return FALSE;
+        }
+      cari_dataset_index_add_pair (index, (const char *) sqlite3_column_text (st, 0),
+                                   sqlite3_column_int (st, 1), role, a, b,
+                                   sqlite3_column_int (st, 5) != 0);
+    }
+  release (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      return FALSE;
+    }
+
+  if ((st = prepare (s, STMT_LOAD_PROTOCOL_IMAGES, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (st, 2);
+      int image = image_index (by_id, sqlite3_column_int64 (st, 3));
+      guint8 role = 2;
+      gboolean listed = text != NULL
+                        && (strcmp (text, "gallery") == 0 || strcmp (text, "probe") == 0);
+      if (image < 0 || (!listed && !role_from_name (text, &role)))
+        {
+          release (st);
+          set_dataset_damaged (s, dataset_id,
+                               _("a protocol list names an image or role it does not have"),
+                               error);
+          return FALSE;
+        }
+      cari_dataset_index_add_protocol_image (index, (const char *) sqlite3_column_text (st, 0),
+                                             sqlite3_column_int (st, 1), role, text, image);
+    }
+  release (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      return FALSE;
+    }
+
+  if ((st = prepare (s, STMT_LOAD_SUBJECTS, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      guint8 role;
+      if (!role_from_name ((const char *) sqlite3_column_text (st, 2), &role))
+        {
+          release (st);
+          set_dataset_damaged (s, dataset_id, _("a subject list has an unknown role"), error);
+          return FALSE;
+        }
+      cari_dataset_index_add_subject (
+        index, (const char *) sqlite3_column_text (st, 0), sqlite3_column_int (st, 1), role,
+        cari_dataset_index_add_identity (index, (const char *) sqlite3_column_text (st, 3)));
+    }
+  release (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+CariDatasetIndex *
+cari_store_load_dataset (CariStore *s, gint64 dataset_id, GError **error)
+{
+  g_autoptr (CariDatasetIndex) index = NULL;
+  g_autoptr (GHashTable) by_id = NULL;
+  sqlite3_stmt *st;
+  int rc;
+
+  /* one read transaction: the rows of one committed state */
+  if (!exec_id (s, STMT_BEGIN_READ, error))
+    return NULL;
+  if ((st = prepare (s, STMT_LOAD_DATASET, error)) == NULL)
+    goto fail;
+  sqlite3_bind_int64 (st, 1, dataset_id);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      const char *fp = (const char *) sqlite3_column_text (st, 3);
+      index = cari_dataset_index_new ((const char *) sqlite3_column_text (st, 0),
+                                      (const char *) sqlite3_column_text (st, 1),
+                                      (const char *) sqlite3_column_text (st, 2));
+      index->fingerprint = g_strdup (fp);
+    }
+  release (st);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("No dataset %lld in the run database “%s”"), (long long) dataset_id,
+                   s->path);
+      goto fail;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_error (s, rc, error);
+      goto fail;
+    }
+  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  if (!load_rows (s, dataset_id, index, by_id, error))
+    goto fail;
+  rollback (s); /* nothing was written: ending the read transaction */
+  return g_steal_pointer (&index);
+
+fail:
+  rollback (s);
+  return NULL;
 }

@@ -10,6 +10,8 @@
 
 #include <glib.h>
 
+#include "data/index.h"
+
 G_BEGIN_DECLS
 
 /* The schema version this build creates and reads (PRAGMA user_version). */
@@ -69,6 +71,28 @@ gint64   cari_store_add_dataset (CariStore *s, const char *name, const char *kin
 /* A numeric id or a name; NOT_FOUND when there is none. */
 gboolean cari_store_find_dataset (CariStore *s, const char *name_or_id, gint64 *id,
                                   GError **error);
+
+/* Writes a whole dataset index (data/index.h) in ONE transaction: the datasets row (name, kind,
+ * root, fingerprint), its images (identity name, modality, path, landmarks as little-endian
+ * float32 x y pairs) and its protocol rows; an import that fails or is interrupted leaves
+ * nothing. Returns the new dataset's id (> 0), 0 on error.
+ *
+ * A dataset of the same name and the same (non-NULL) fingerprint already present: returns its
+ * id without writing anything, so re-opening an unchanged dataset is instant. The same name
+ * with another fingerprint is INVALID_ARGUMENT (the old rows stay, since runs and evaluations
+ * refer to its images). An index whose rows point outside its arrays is INVALID_ARGUMENT before
+ * anything is written.
+ *
+ * Roles are stored as text: pairs and subjects "train", "validation" or "test"; protocol images
+ * their `set` when it is "gallery" or "probe", their role otherwise. Identities without images
+ * and subjects are not stored. */
+gint64            cari_store_import_dataset (CariStore *s, const CariDatasetIndex *index,
+                                             GError **error);
+/* Reads a dataset back: identities in the order of their first image, images in the order they
+ * were imported (with landmarks), pairs in the order they were imported, protocol images and
+ * subjects ordered by protocol, fold, role and image (identity). `warnings` is empty. NOT_FOUND
+ * when there is no such dataset. */
+CariDatasetIndex *cari_store_load_dataset (CariStore *s, gint64 dataset_id, GError **error);
 
 /* --- runs ----------------------------------------------------------------------------------- */
 

@@ -1,0 +1,146 @@
+/* index.h — a dataset's index in memory: its identities, images (with landmarks) and protocols,
+ * as an importer (data/webcari.h, data/cavi.h, data/folder.h) builds it from a folder and the run
+ * store keeps it (cari_store_import_dataset, cari_store_load_dataset).
+ *
+ * Protocols use the canonical names of docs/ARCHITECTURE.md: "webcari.restricted",
+ * "webcari.unrestricted", "webcari.c2p", "webcari.p2c" and "cavi.pairs". Folds are 1..10 for the
+ * ten-fold views and 0 for the development view (WebCaricature's View1, DevTrain/DevTest).
+ *
+ * Problems an importer can work around (a zero-byte image, a protocol line naming an unknown
+ * image, a landmark file with a bad number) are skipped and recorded in `warnings`, each with its
+ * file and line; problems it cannot work around are a GError.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* One image. */
+typedef struct
+{
+  int identity;     /* index into CariDatasetIndex.identities */
+  guint8 modality;  /* CariModality (data/source.h) */
+  char *path;       /* relative to the index's root, '/' separators */
+  int n_landmarks;  /* 0 when none */
+  float *landmarks; /* [n_landmarks, 2]: x y in the original image's pixels, or NULL */
+} CariIndexImage;
+
+/* One verification pair of a protocol fold. */
+typedef struct
+{
+  char *protocol;
+  int fold;
+  guint8 role; /* CariRole: 0 train, 1 validation, 2 test */
+  int a, b;    /* image indices (the caricature first where the protocol says so) */
+  gboolean same;
+} CariIndexPair;
+
+/* One image of a protocol fold's image list. Galleries and probes have role test (2) and `set`
+ * "gallery" or "probe"; other lists have `set` "train" (role train), "validation" or "test". */
+typedef struct
+{
+  char *protocol;
+  int fold;
+  guint8 role;
+  char *set;
+  int image;
+} CariIndexProtocolImage;
+
+/* One subject of a protocol fold's subject list (WebCaricature's unrestricted view, FR_Train). */
+typedef struct
+{
+  char *protocol;
+  int fold;
+  guint8 role;
+  int identity;
+} CariIndexSubject;
+
+/* Something the importer skipped or found odd. `line` is 0 when it concerns a whole file. */
+typedef struct
+{
+  char *file;
+  int line;
+  char *message;
+} CariIndexWarning;
+
+typedef struct
+{
+  char *name;
+  char *kind; /* "webcari", "cavi" or "folder" */
+  char *root; /* the folder image paths are relative to */
+  char *fingerprint; /* SHA-256 hex of the files (see CariFingerprint); NULL when unknown */
+  GPtrArray *identities;     /* of char *: names as the dataset spells them */
+  GArray *images;            /* of CariIndexImage */
+  GArray *pairs;             /* of CariIndexPair */
+  GArray *protocol_images;   /* of CariIndexProtocolImage */
+  GArray *subjects;          /* of CariIndexSubject */
+  GArray *warnings;          /* of CariIndexWarning */
+} CariDatasetIndex;
+
+CariDatasetIndex *cari_dataset_index_new (const char *name, const char *kind, const char *root);
+/* NULL-safe. */
+void cari_dataset_index_free (CariDatasetIndex *index);
+/* The index of the identity `name`, added at the end when new. */
+int  cari_dataset_index_add_identity (CariDatasetIndex *index, const char *name);
+/* Records a warning about `file` (line 0: the whole file). */
+void cari_dataset_index_warn (CariDatasetIndex *index, const char *file, int line,
+                              const char *format, ...) G_GNUC_PRINTF (4, 5);
+
+/* Appending rows; strings are copied, `landmarks` ([n, 2] floats) too. Return the new row's
+ * index. */
+int  cari_dataset_index_add_image (CariDatasetIndex *index, int identity, guint8 modality,
+                                   const char *path, const float *landmarks, int n_landmarks);
+void cari_dataset_index_add_pair (CariDatasetIndex *index, const char *protocol, int fold,
+                                  guint8 role, int a, int b, gboolean same);
+void cari_dataset_index_add_protocol_image (CariDatasetIndex *index, const char *protocol,
+                                            int fold, guint8 role, const char *set, int image);
+void cari_dataset_index_add_subject (CariDatasetIndex *index, const char *protocol, int fold,
+                                     guint8 role, int identity);
+
+/* --- helpers shared by the importers ---------------------------------------------------------- */
+
+/* A dataset's fingerprint: a SHA-256 over the sorted relative paths of its files with their sizes,
+ * and over the contents of the text files the importer read (protocols, landmarks, lists). Cheap:
+ * no image is read. The same files give the same digest whatever order they were added in. */
+typedef struct _CariFingerprint CariFingerprint;
+
+CariFingerprint *cari_fingerprint_new (void);
+void  cari_fingerprint_add_file (CariFingerprint *fp, const char *relpath, gint64 size);
+void  cari_fingerprint_add_contents (CariFingerprint *fp, const char *relpath, const char *data,
+                                     gsize length);
+/* The hex digest; frees `fp`. */
+char *cari_fingerprint_finish (CariFingerprint *fp);
+
+/* The entries of `dir` as a table from their case-folded name to their name on disk (an entry
+ * whose folded name is taken by another keeps the first in byte order). NULL, with `error` set,
+ * when `dir` cannot be read. */
+GHashTable *cari_index_list_dir (const char *dir, GError **error);
+/* The entry of `dir` whose name equals `name` ignoring case (the exact name first); newly
+ * allocated, NULL when there is none. */
+char *cari_index_find_entry (const char *dir, const char *name);
+
+/* Reads a text file into lines: CR LF and CR end lines too, a byte-order mark is dropped, and
+ * text that is not UTF-8 is read as Latin-1. `contents` and `length` (may be NULL) receive the
+ * raw bytes (for the fingerprint). */
+GPtrArray *cari_index_read_lines (const char *path, char **contents, gsize *length,
+                                  GError **error);
+
+/* A path from a protocol file, with '\' read as '/', "./" and doubled separators removed; NULL
+ * when it is absolute (/x, \x, C:\x) or has a ".." component, i.e. could leave the root. */
+char *cari_index_clean_path (const char *path);
+
+/* TRUE for the file names importers take as images (.jpg, .jpeg, .png, .bmp, .ppm, .pgm, .tif,
+ * .tiff, .webp, any case). */
+gboolean cari_index_is_image_name (const char *name);
+
+/* Parses "x y" lines of landmarks (floats, scientific notation allowed, spaces or tabs between
+ * them, blank lines ignored). FALSE, with the offending line in *bad_line (0: wrong count), when a
+ * line is not two finite numbers or there are not `expected` points (expected ≤ 0: any number
+ * > 0). */
+gboolean cari_index_parse_landmarks (GPtrArray *lines, int expected, float **points, int *n,
+                                     int *bad_line);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariDatasetIndex, cari_dataset_index_free)
+
+G_END_DECLS
