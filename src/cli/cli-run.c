@@ -16,23 +16,6 @@ cli_open_store (const char *db, gboolean read_only, GError **error)
   return cari_store_open (db, read_only ? CARI_STORE_READ_ONLY : CARI_STORE_READ_WRITE, error);
 }
 
-CariDataSource *
-cli_open_dataset (const CariRunConfig *cfg, GError **error)
-{
-  const char *name = cfg->dataset != NULL && cfg->dataset[0] != '\0' ? cfg->dataset : "toy";
-  if (strcmp (name, "toy") == 0)
-    {
-      CariToyConfig tc;
-      cari_toy_config_init (&tc);
-      tc.size = cfg->net.input_size;
-      tc.seed = cfg->seed;
-      return cari_toy_source_new (&tc, error);
-    }
-  g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-               _("Unknown data set “%s” (this version provides “toy”, a synthetic set)"), name);
-  return NULL;
-}
-
 /* ------------------------------------------------------------------------------ Ctrl-C */
 
 static volatile sig_atomic_t interrupted;

@@ -37,6 +37,8 @@ int cmd_resume (int argc, char **argv);
 int cmd_runs (int argc, char **argv);
 int cmd_show (int argc, char **argv);
 int cmd_generate (int argc, char **argv);
+int cmd_import (int argc, char **argv);
+int cmd_dataset (int argc, char **argv);
 
 /* cli-run.c */
 typedef struct _CariStore CariStore;
@@ -47,6 +49,9 @@ typedef struct _CariRunConfigFwd CariRunConfigFwd;
 int             cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run,
                                  const char *prog);
 void            cli_catch_interrupts (void);
-CariDataSource *cli_open_dataset (const CariRunConfig *cfg, GError **error);
+/* cli-data.c */
+CariDataSource   *cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error);
+CariDatasetIndex *cli_dataset_index (CariStore *store, const char *name, GError **error);
+char             *cli_syncari_root (gboolean pretrain);
 
 G_END_DECLS

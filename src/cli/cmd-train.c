@@ -75,9 +75,9 @@ cmd_train (int argc, char **argv)
       return CLI_EXIT_OK;
     }
 
-  g_autoptr (CariDataSource) source = cli_open_dataset (cfg, &error);
-  g_autoptr (CariStore) store = source ? cli_open_store (db, FALSE, &error) : NULL;
-  g_autoptr (CariTrainer) trainer = store ? cari_trainer_new (cfg, source, &error) : NULL;
+  g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
+  g_autoptr (CariDataSource) source = store ? cli_open_dataset (cfg, store, &error) : NULL;
+  g_autoptr (CariTrainer) trainer = source ? cari_trainer_new (cfg, source, &error) : NULL;
   if (trainer == NULL)
     {
       g_printerr ("%s: %s\n", argv[0], error->message);
@@ -112,6 +112,11 @@ cmd_train (int argc, char **argv)
   gint64 dataset_id = 0;
   if (!cari_store_find_dataset (store, source->name, &dataset_id, NULL))
     dataset_id = cari_store_add_dataset (store, source->name, "synthetic", "", "", &error);
+  if (dataset_id <= 0)
+    {
+      g_printerr ("%s: %s\n", argv[0], error->message);
+      return CLI_EXIT_FAILURE;
+    }
   g_autofree char *text = cari_run_config_to_text (cfg);
   g_autofree char *run_name = NULL;
   if (cfg->name != NULL && cfg->name[0] != '\0')
@@ -164,7 +169,7 @@ cmd_resume (int argc, char **argv)
     }
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
   g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
-  g_autoptr (CariDataSource) source = cfg ? cli_open_dataset (cfg, &error) : NULL;
+  g_autoptr (CariDataSource) source = cfg ? cli_open_dataset (cfg, store, &error) : NULL;
   g_autoptr (CariTrainer) trainer = source ? cari_trainer_new (cfg, source, &error) : NULL;
   if (trainer == NULL || !cari_run_prepare_resume (store, run, &ckpt, &step, &error))
     {

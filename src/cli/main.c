@@ -13,6 +13,8 @@ static const CliCommand commands[] = {
   { "runs", N_("List the recorded runs"), cmd_runs },
   { "show", N_("Print a run's configuration and latest metrics"), cmd_show },
   { "generate", N_("Generate SynCari, the embedded data set"), cmd_generate },
+  { "import", N_("Import a CaVI, WebCaricature or folder data set"), cmd_import },
+  { "dataset", N_("Describe an imported data set (dataset info)"), cmd_dataset },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };

@@ -27,6 +27,7 @@
 #include "data/folder.h"
 #include "data/image.h"
 #include "data/index.h"
+#include "data/loader.h"
 #include "data/source.h"
 #include "data/syncari.h"
 #include "data/webcari.h"

@@ -13,7 +13,7 @@ fail=0
 ok () { n=$((n + 1)); echo "ok $n - $1"; }
 bad () { n=$((n + 1)); echo "not ok $n - $1"; fail=1; }
 
-set -- --db "$db" --set model.input_size=75 --set model.width=0.0625 \
+set -- --db "$db" --dataset toy --set model.input_size=75 --set model.width=0.0625 \
   --set model.embedding_size=16 --set batch.caricatures=8 --set batch.photos=8 \
   --set schedule.steps=300 --set schedule.checkpoint_every=40 --set schedule.flush_every=5
 cli_args="$*"
