@@ -11,6 +11,7 @@
 #include <cari.h>
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 #include <sys/resource.h>
 
 typedef struct
@@ -70,6 +71,58 @@ compare_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* Loader throughput from a cold cache: batches in sampler order, each prefetched while the
+ * previous one is copied out, as the trainer does. */
+static int
+bench_loader (const char *prog, const char *db, const char *dataset, const char *preset,
+              int input_size, int batches)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
+  g_autofree char *set_preset = g_strdup_printf ("model.preset=%s", preset);
+  g_autofree char *set_data = g_strdup_printf ("data.dataset=%s", dataset);
+  const char *sets[] = { set_preset, set_data, NULL };
+  if (!cari_run_config_set_all (cfg, sets, &error))
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return CLI_EXIT_USAGE;
+    }
+  if (input_size > 0)
+    cfg->net.input_size = input_size;
+  g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
+  g_autoptr (CariDataSource) src = store ? cli_open_dataset (cfg, store, &error) : NULL;
+  g_autoptr (CariSampler) sampler = src ? cari_sampler_new (src, cfg->caricatures, cfg->photos,
+                                                            FALSE, 1, &error)
+                                        : NULL;
+  if (sampler == NULL)
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return CLI_EXIT_FAILURE;
+    }
+  const int n = cfg->caricatures + cfg->photos;
+  g_autofree int *cur = g_new (int, n);
+  g_autofree int *next = g_new (int, n);
+  g_autofree float *dst = g_new (float, (size_t) n * 3 * cfg->net.input_size * cfg->net.input_size);
+  cari_sampler_next (sampler, next);
+  gint64 t0 = g_get_monotonic_time ();
+  for (int b = 0; b < batches; b++)
+    {
+      memcpy (cur, next, sizeof (int) * n);
+      cari_sampler_next (sampler, next);
+      cari_data_source_prefetch (src, next, n);
+      if (!cari_data_source_load (src, cur, n, dst, &error))
+        {
+          g_printerr ("%s: %s\n", prog, error->message);
+          return CLI_EXIT_FAILURE;
+        }
+    }
+  double seconds = (double) (g_get_monotonic_time () - t0) * 1e-6;
+  printf (_("loader:            %s at %d px, %d batches of %d from a cold cache\n"), dataset,
+          cfg->net.input_size, batches, n);
+  printf (_("images/s:          %.1f\n"), batches * n / seconds);
+  return CLI_EXIT_OK;
+}
+
 int
 cmd_bench (int argc, char **argv)
 {
@@ -78,7 +131,10 @@ cmd_bench (int argc, char **argv)
   int identities = 200;
   double width = 0.0;
   gboolean profile = FALSE;
+  g_autofree char *dataset = NULL, *db = NULL;
   GOptionEntry entries[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Time the data loader on this data set instead of the network"), N_("NAME") },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Model preset: paper or demo (default: paper)"), N_("NAME") },
     { "caricatures", 'c', 0, G_OPTION_ARG_INT, &n_cari, N_("Caricatures per batch (default: the preset's)"), N_("N") },
     { "photos", 'v', 0, G_OPTION_ARG_INT, &n_photo, N_("Photos per batch (default: the preset's)"), N_("N") },
@@ -104,6 +160,9 @@ cmd_bench (int argc, char **argv)
                   argv[0]);
       return CLI_EXIT_USAGE;
     }
+  if (dataset != NULL)
+    return bench_loader (argv[0], db, dataset, preset != NULL ? preset : "demo", input_size,
+                         steps);
   if (!cari_net_config_init_preset (&cfg, preset != NULL ? preset : "paper", &error))
     {
       g_printerr ("%s: %s\n", argv[0], error->message);

@@ -23,7 +23,8 @@ typedef struct
   GQueue queue;        /* of image indices (GINT_TO_POINTER (i + 1)) to prefetch */
   gboolean stopping;
   CariLoaderStats stats;
-  GThread *thread;
+  GThread *threads[8];
+  int n_threads;
 } Loader;
 
 typedef struct
@@ -210,7 +211,8 @@ loader_finalize (CariDataSource *src)
   l->stopping = TRUE;
   g_cond_broadcast (&l->cond);
   g_mutex_unlock (&l->mutex);
-  g_thread_join (l->thread);
+  for (int i = 0; i < l->n_threads; i++)
+    g_thread_join (l->threads[i]);
   g_queue_clear (&l->queue);
   g_queue_clear (&l->lru);
   g_hash_table_unref (l->cache);
@@ -228,6 +230,7 @@ cari_loader_config_init (CariLoaderConfig *cfg, int size)
   cfg->size = size;
   cfg->validation_fraction = 0.1;
   cfg->seed = 1;
+  cfg->threads = 2;
 }
 
 static void
@@ -369,7 +372,9 @@ cari_loader_new (const CariDatasetIndex *index, const char *protocol, int fold,
   g_mutex_init (&l->mutex);
   g_cond_init (&l->cond);
   l->cache = g_hash_table_new_full (NULL, NULL, NULL, entry_free);
-  l->thread = g_thread_new ("carilab-loader", prefetch_thread, l);
+  l->n_threads = CLAMP (cfg->threads, 1, (int) G_N_ELEMENTS (l->threads));
+  for (int i = 0; i < l->n_threads; i++)
+    l->threads[i] = g_thread_new ("carilab-loader", prefetch_thread, l);
   return src;
 }
 

@@ -12,7 +12,7 @@
  * A data set without any protocol (a plain folder) has no test role.
  *
  * The trainer tells the loader its next batch while it computes the current one
- * (cari_data_source_prefetch); the prefetch thread decodes it meanwhile, so a batch is usually
+ * (cari_data_source_prefetch); the prefetch threads decode it meanwhile, so a batch is usually
  * ready when asked for. Decoded images stay in a cache bounded in bytes (least recently used
  * out).
  */
@@ -32,6 +32,7 @@ typedef struct
   double  validation_fraction; /* of each training identity's images per modality */
   gsize   cache_bytes;         /* 0: 512 MiB */
   guint64 seed;                /* for the validation split */
+  int     threads;             /* prefetch threads (default 2): decoding overlaps training */
 } CariLoaderConfig;
 
 void            cari_loader_config_init (CariLoaderConfig *cfg, int size);
