@@ -492,8 +492,10 @@ cari_trainer_validate (CariTrainer *t, GError **error)
     int modality;
     const char *key;
   } checks[] = {
-    { CARI_TASK_CARI, CARI_MODALITY_CARICATURE, "val/cari_acc" },
-    { CARI_TASK_VISUAL, CARI_MODALITY_PHOTO, "val/visual_acc" },
+    { CARI_TASK_CARI, CARI_MODALITY_CARICATURE, "val/cari_acc" },     /* C2C */
+    { CARI_TASK_VISUAL, CARI_MODALITY_PHOTO, "val/visual_acc" },      /* V2V */
+    { CARI_TASK_VISUAL, CARI_MODALITY_CARICATURE, "val/v2c_acc" },    /* Fig. 2's V2C */
+    { CARI_TASK_CARI, CARI_MODALITY_PHOTO, "val/c2v_acc" },           /* and C2V */
     { CARI_TASK_VERIF, -1, "val/verif_acc" },
   };
 
