@@ -1,6 +1,7 @@
 /* gradcheck.c — finite-difference gradient checks. */
 #include "gradcheck.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -163,4 +164,20 @@ gradcheck_smooth (GradcheckLossFn loss, gpointer user_data, float *x, const floa
   g_rand_free (rand);
   g_free (order);
   return res;
+}
+
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        test_remove_tree (child);
+      else
+        g_remove (child);
+    }
+  g_rmdir (path);
 }

@@ -4,27 +4,13 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gradcheck.h"
+
 typedef struct
 {
   char *dir, *root;
   CariDatasetIndex *index;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
 
 static void
 setup (Fixture *f, gconstpointer data)
@@ -45,7 +31,7 @@ static void
 teardown (Fixture *f, gconstpointer data)
 {
   cari_dataset_index_free (f->index);
-  remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->root);
   g_free (f->dir);
 }

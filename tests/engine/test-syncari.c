@@ -6,21 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
+#include "gradcheck.h"
 
 static char *
 read_file (const char *root, const char *rel)
@@ -135,7 +121,7 @@ test_layout (void)
   /* The pretraining set: photos only. */
   g_autofree char *pre_img = g_build_filename (pre, "Pretrain 0001", "photo", "00001.jpg", NULL);
   g_assert_true (g_file_test (pre_img, G_FILE_TEST_IS_REGULAR));
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -160,7 +146,7 @@ test_deterministic (void)
   g_assert_true (lens[0] != lens[2] || memcmp (contents[0], contents[2], lens[0]) != 0);
   for (int run = 0; run < 3; run++)
     g_free (contents[run]);
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 static void
@@ -182,7 +168,7 @@ test_bad_settings (void)
   g_assert_false (cari_syncari_generate (&cfg, root, NULL, NULL, NULL, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_IO);
   g_assert_nonnull (strstr (error->message, root));
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 int

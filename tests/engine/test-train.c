@@ -459,22 +459,6 @@ test_pretraining_then_branches_from_visual (void)
 
 /* ------------------------------------------------------------------ runs over the store */
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 typedef struct
 {
   const char *db_path;
@@ -568,7 +552,7 @@ test_store_failures_stop_the_run_cleanly (void)
           sqlite3_close (lock.locker);
         }
     }
-  remove_tree (dir);
+  test_remove_tree (dir);
 }
 
 int
