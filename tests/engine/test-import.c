@@ -837,10 +837,11 @@ test_garbage (Fixture *f, gconstpointer data)
       guint8 junk[300];
       GError *error = NULL;
       g_autoptr (CariDatasetIndex) index = NULL;
+      static const char alphabet[] = " \t\r\n01C9P\\./eE-";
       for (guint i = 0; i < sizeof junk; i++)
-        junk[i] = (guint8) (round % 2 == 0 ? g_rand_int_range (rand, 0, 256)
-                                           : " \t\r\n01C9P\\./eE-"[g_rand_int_range (rand, 0,
-                                                                                       16)]);
+        junk[i] = (guint8) (round % 2 == 0
+                              ? g_rand_int_range (rand, 0, 256)
+                              : alphabet[g_rand_int_range (rand, 0, sizeof alphabet - 1)]);
       put (f->dir, files[round % G_N_ELEMENTS (files)], (const char *) junk, sizeof junk);
       index = cari_webcari_import (f->dir, &error);
       g_assert_true ((index == NULL) != (error == NULL));
@@ -852,8 +853,9 @@ test_garbage (Fixture *f, gconstpointer data)
       char junk[200];
       GError *error = NULL;
       g_autoptr (CariDatasetIndex) index = NULL;
+      static const char pieces[] = "0 1 Caricature/Real\\Tom_Cruise.jpg\r\n\t.";
       for (guint i = 0; i < sizeof junk - 1; i++)
-        junk[i] = "0 1 Caricature/Real\\Tom_Cruise.jpg\r\n\t."[g_rand_int_range (rand, 0, 40)];
+        junk[i] = pieces[g_rand_int_range (rand, 0, sizeof pieces - 1)];
       junk[sizeof junk - 1] = '\0';
       o.extra_test_line = junk;
       make_cavi (f->dir, &o);
