@@ -9,6 +9,7 @@ packages="
   libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev sqlite3 libcairo2-dev
   desktop-file-utils appstream-util
   xvfb xauth fonts-cantarell
+  clang libclang-rt-14-dev
 "
 
 missing=""
