@@ -5,13 +5,12 @@
 #include "core/i18n.h"
 #include "core/parallel.h"
 #include "core/rng.h"
+#include "data/image.h"
 
 #include <cairo.h>
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <jpeglib.h>
 #include <math.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -654,68 +653,15 @@ render (const Identity *id, gboolean photo, guint64 seed, int index, int j, int 
 
 /* ---------------------------------------------------------------------------- files */
 
-typedef struct
-{
-  struct jpeg_error_mgr pub;
-  jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-} JpegError;
-
-static void
-jpeg_error_exit (j_common_ptr cinfo)
-{
-  JpegError *e = (JpegError *) cinfo->err;
-  e->pub.format_message (cinfo, e->message);
-  longjmp (e->jump, 1);
-}
-
 static gboolean
 write_jpeg (const char *path, const guint8 *rgb, int S, int quality, GError **error)
 {
-  struct jpeg_compress_struct cinfo;
-  JpegError jerr;
-  FILE *volatile f = fopen (path, "wb");
-  if (f == NULL)
-    {
-      int saved = errno;
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write “%s”: %s"), path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  cinfo.err = jpeg_std_error (&jerr.pub);
-  jerr.pub.error_exit = jpeg_error_exit;
-  if (setjmp (jerr.jump))
-    {
-      jpeg_destroy_compress (&cinfo);
-      fclose (f);
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write “%s”: %s"), path,
-                   jerr.message);
-      return FALSE;
-    }
-  jpeg_create_compress (&cinfo);
-  jpeg_stdio_dest (&cinfo, f);
-  cinfo.image_width = (JDIMENSION) S;
-  cinfo.image_height = (JDIMENSION) S;
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults (&cinfo);
-  jpeg_set_quality (&cinfo, quality, TRUE);
-  jpeg_start_compress (&cinfo, TRUE);
-  while (cinfo.next_scanline < cinfo.image_height)
-    {
-      JSAMPROW row = (JSAMPROW) (rgb + (size_t) cinfo.next_scanline * S * 3);
-      jpeg_write_scanlines (&cinfo, &row, 1);
-    }
-  jpeg_finish_compress (&cinfo);
-  jpeg_destroy_compress (&cinfo);
-  if (fclose (f) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write “%s”: %s"), path,
-                   g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  g_autoptr (CariImage) img = cari_image_new (S, S);
+  const size_t plane = (size_t) S * S;
+  for (size_t i = 0; i < plane; i++)
+    for (int c = 0; c < 3; c++)
+      img->pixels[c * plane + i] = rgb[i * 3 + c] / 255.0f;
+  return cari_image_save_jpeg (img, path, quality, error);
 }
 
 static gboolean
