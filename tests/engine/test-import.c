@@ -527,6 +527,46 @@ test_webcari_malformed_count (Fixture *f, gconstpointer data)
 }
 
 /* bad input: no protocol folder, no OriginalImages folder, no root */
+/* Folders that cannot be read, made without chmod (CI runs as root): a regular file where a
+ * folder should be gives ENOTDIR. */
+static void
+test_webcari_unreadable_folders (Fixture *f, gconstpointer data)
+{
+  g_autofree char *person = g_strdup_printf ("OriginalImages/%s", wname (1));
+  g_autofree char *points = g_strdup_printf ("FacialPoints/%s", wname (2));
+  g_autofree char *person_dir = g_build_filename (f->dir, person, NULL);
+  g_autofree char *points_dir = g_build_filename (f->dir, points, NULL);
+  g_autofree char *images = g_build_filename (f->dir, "OriginalImages", NULL);
+  GError *error = NULL;
+
+  make_webcari (f->dir, &webcari_default);
+  remove_tree (person_dir);
+  put (f->dir, person, "not a folder", -1);
+  remove_tree (points_dir);
+  put (f->dir, points, "not a folder", -1);
+  g_autoptr (CariDatasetIndex) index = cari_webcari_import (f->dir, &error);
+  g_assert_no_error (error);
+  /* The unreadable identity is skipped and said so; the other keeps its images, without
+   * landmarks, and says why. */
+  g_assert_true (has_warning (index, person, 0, "skipped"));
+  g_assert_true (has_warning (index, points, 0, "landmarks"));
+  for (guint i = 0; i < index->images->len; i++)
+    {
+      const CariIndexImage *im = &g_array_index (index->images, CariIndexImage, i);
+      g_assert_false (g_str_has_prefix (im->path, person));
+      if (strstr (im->path, wname (2)) != NULL)
+        g_assert_cmpint (im->n_landmarks, ==, 0);
+    }
+
+  /* OriginalImages itself unreadable: an error naming it. */
+  remove_tree (images);
+  put (f->dir, "OriginalImages", "not a folder", -1);
+  g_assert_null (cari_webcari_import (f->dir, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "OriginalImages"));
+  g_clear_error (&error);
+}
+
 static void
 test_webcari_missing_folders (Fixture *f, gconstpointer data)
 {
@@ -1136,6 +1176,7 @@ main (int argc, char **argv)
   ADD ("webcari/unknown-identity", test_webcari_unknown_identity);
   ADD ("webcari/malformed-count", test_webcari_malformed_count);
   ADD ("webcari/missing-folders", test_webcari_missing_folders);
+  ADD ("webcari/unreadable-folders", test_webcari_unreadable_folders);
   ADD ("webcari/missing-protocol-file", test_webcari_missing_protocol_file);
   ADD ("cavi/backslash-paths", test_cavi_backslash_paths);
   ADD ("cavi/case-mismatch", test_cavi_case_mismatch);

@@ -204,8 +204,13 @@ scan_identity (Import *imp, const char *images_dir, const char *folder, const ch
   if (points_folders != NULL
       && (lm_folder = g_hash_table_lookup (points_folders, folded)) != NULL)
     {
+      g_autoptr (GError) unreadable = NULL;
       lm_dir = g_build_filename (points_dir, lm_folder, NULL);
-      lm_files = cari_index_list_dir (lm_dir, NULL);
+      lm_files = cari_index_list_dir (lm_dir, &unreadable);
+      if (lm_files == NULL)
+        cari_dataset_index_warn (imp->index, lm_dir, 0,
+                                 _("cannot read the landmarks (%s); the images have none"),
+                                 unreadable->message);
     }
 
   names = sorted_keys_values (entries);
