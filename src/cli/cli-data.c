@@ -96,6 +96,7 @@ cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error)
   CariLoaderConfig lc;
   cari_loader_config_init (&lc, cfg->net.input_size);
   lc.validation_fraction = cfg->validation_fraction;
+  lc.landmark_crop = cfg->landmark_crop;
   lc.seed = cfg->seed;
   return cari_loader_new (index, cfg->protocol, cfg->fold, &lc, error);
 }

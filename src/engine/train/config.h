@@ -64,6 +64,7 @@ typedef struct
   char    *protocol;
   int      fold;
   double   validation_fraction;
+  gboolean landmark_crop;  /* the authors' landmark face crop before resizing */
   /* [schedule] */
   int      steps;
   int      eval_every;
