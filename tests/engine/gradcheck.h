@@ -35,7 +35,7 @@ GradcheckResult gradcheck_smooth (GradcheckLossFn loss, gpointer user_data, floa
                                   const float *analytic, size_t n, float h, size_t k,
                                   double floor, size_t *skipped);
 
-/* Delete a folder and everything in it (test scratch space). */
+/* Delete a file, or a folder and everything in it (test scratch space). */
 void test_remove_tree (const char *path);
 
 /* Fills with uniform values in [lo, hi) from a fixed seed. */

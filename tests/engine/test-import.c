@@ -8,25 +8,9 @@
 #include <sqlite3.h>
 #include <string.h>
 
-/* ----------------------------------------------------------------------------- helpers */
+#include "gradcheck.h"
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
+/* ----------------------------------------------------------------------------- helpers */
 
 typedef struct
 {
@@ -43,7 +27,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -540,9 +524,9 @@ test_webcari_unreadable_folders (Fixture *f, gconstpointer data)
   GError *error = NULL;
 
   make_webcari (f->dir, &webcari_default);
-  remove_tree (person_dir);
+  test_remove_tree (person_dir);
   put (f->dir, person, "not a folder", -1);
-  remove_tree (points_dir);
+  test_remove_tree (points_dir);
   put (f->dir, points, "not a folder", -1);
   g_autoptr (CariDatasetIndex) index = cari_webcari_import (f->dir, &error);
   g_assert_no_error (error);
@@ -559,7 +543,7 @@ test_webcari_unreadable_folders (Fixture *f, gconstpointer data)
     }
 
   /* OriginalImages itself unreadable: an error naming it. */
-  remove_tree (images);
+  test_remove_tree (images);
   put (f->dir, "OriginalImages", "not a folder", -1);
   g_assert_null (cari_webcari_import (f->dir, &error));
   g_assert_nonnull (error);
@@ -576,13 +560,13 @@ test_webcari_missing_folders (Fixture *f, gconstpointer data)
   GError *error = NULL;
 
   make_webcari (f->dir, &webcari_default);
-  remove_tree (eval);
+  test_remove_tree (eval);
   g_assert_null (cari_webcari_import (f->dir, &error));
   assert_error_names (error, CARI_ERROR_IO, f->dir, 0);
   g_assert_nonnull (strstr (error->message, "EvaluationProtocols"));
   g_clear_error (&error);
 
-  remove_tree (images);
+  test_remove_tree (images);
   g_assert_null (cari_webcari_import (f->dir, &error));
   assert_error_names (error, CARI_ERROR_IO, f->dir, 0);
   g_assert_nonnull (strstr (error->message, "OriginalImages"));

@@ -7,29 +7,13 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "gradcheck.h"
+
 typedef struct
 {
   char *dir;
   char *path; /* dir/sub/carilab.db: the store creates the folder */
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
@@ -42,7 +26,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
