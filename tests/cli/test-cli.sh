@@ -38,5 +38,9 @@ check "info prints the engine and BLAS" 0 "Linear algebra: .*OpenBLAS" - -- info
 check "info rejects a bad option" 2 - "Unknown option" -- info --bogus
 check "info rejects a stray argument" 2 - "unexpected argument" -- info extra
 check "info rejects negative threads" 2 - "must be positive" -- info --threads -3
+printf '1 0.9 1\n0 0.1 1\n1 0.8 2\n0 0.2 2\n' >"$tmp/scores.txt"
+check "eval-scores on separable pairs" 0 "accuracy *100.00" - -- eval-scores --scores "$tmp/scores.txt"
+printf '1 0.9\nmaybe 0.1\n' >"$tmp/bad.txt"
+check "eval-scores names the bad line" 1 - "bad.txt, line 2" -- eval-scores --scores "$tmp/bad.txt"
 echo "1..$n"
 exit $fail
