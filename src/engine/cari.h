@@ -31,6 +31,7 @@
 #include "data/source.h"
 #include "data/syncari.h"
 #include "data/webcari.h"
+#include "eval/identification.h"
 #include "eval/verification.h"
 #include "train/config.h"
 #include "train/losses.h"

@@ -142,6 +142,34 @@ test_bad_input (void)
   g_assert_false (cari_verification_evaluate (s, y, NULL, 1, 2, 1, &v, &error));
 }
 
+static void
+test_cmc_by_hand (void)
+{
+  /* Gallery: identity 7 at (1, 0), identity 9 at (0, 1) and (0.6, 0.8), identity 4 at (−1, 0).
+   * Probe A (identity 9) at (0.8, 0.6): its own identity scores 0.96 through its second image
+   * (an identity counts with its best image), above 7's 0.8: rank 1. Probe B (identity 4) at (0.6, 0.8): 9 first,
+   * then 7, then 4: rank 3. Probe C (identity 5, not in the gallery): a miss at every rank. */
+  const float gallery[] = { 1, 0, 0, 1, 0.6f, 0.8f, -1, 0 };
+  const int gids[] = { 7, 9, 9, 4 };
+  const float probes[] = { 0.8f, 0.6f, 0.6f, 0.8f, 0, 1 };
+  const int pids[] = { 9, 4, 5 };
+  int K;
+  g_autoptr (GError) error = NULL;
+  g_autofree double *cmc = cari_identification_cmc (gallery, gids, 4, probes, pids, 3, 2, &K,
+                                                    &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (K, ==, 3);
+  g_assert_cmpfloat_with_epsilon (cmc[0], 1.0 / 3.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cmc[1], 1.0 / 3.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (cmc[2], 2.0 / 3.0, 1e-9);
+  g_assert_null (cari_identification_cmc (gallery, gids, 0, probes, pids, 3, 2, &K, &error) );
+
+  /* Argmax accuracy skips unlabelled rows. */
+  const float scores[] = { 0.1f, 0.9f, 0.8f, 0.2f, 0.5f, 0.5f };
+  const int labels[] = { 1, 1, -1 };
+  g_assert_cmpfloat (cari_argmax_accuracy (scores, labels, 3, 2), ==, 0.5);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -152,5 +180,6 @@ main (int argc, char **argv)
   g_test_add_func ("/verification/val-at-far", test_val_at_far);
   g_test_add_func ("/verification/stratified-folds", test_stratified_folds);
   g_test_add_func ("/verification/bad-input", test_bad_input);
+  g_test_add_func ("/identification/cmc-by-hand", test_cmc_by_hand);
   return g_test_run ();
 }
