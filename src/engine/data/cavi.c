@@ -33,19 +33,6 @@ import_clear (Import *imp)
   g_clear_pointer (&imp->folders, g_hash_table_unref);
 }
 
-static gboolean
-is_ignored_name (const char *name)
-{
-  return name[0] == '.' || g_ascii_strcasecmp (name, "Thumbs.db") == 0
-         || g_ascii_strcasecmp (name, "desktop.ini") == 0;
-}
-
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* The values of a table from cari_index_list_dir (names on disk), sorted, without the ignored
  * ones. */
 static GPtrArray *
@@ -56,9 +43,9 @@ sorted_names (GHashTable *table)
   gpointer value;
   g_hash_table_iter_init (&it, table);
   while (g_hash_table_iter_next (&it, NULL, &value))
-    if (!is_ignored_name (value))
+    if (!cari_index_is_ignored_name (value))
       g_ptr_array_add (names, value);
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, cari_index_compare_strings);
   return names;
 }
 
@@ -260,7 +247,7 @@ scan_images (Import *imp, GError **error)
   g_hash_table_iter_init (&it, identities);
   while (g_hash_table_iter_next (&it, &key, NULL))
     g_ptr_array_add (keys, key);
-  g_ptr_array_sort (keys, compare_strings);
+  g_ptr_array_sort (keys, cari_index_compare_strings);
   for (guint i = 0; i < keys->len; i++)
     {
       Identity *id = g_hash_table_lookup (identities, g_ptr_array_index (keys, i));

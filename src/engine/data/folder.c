@@ -8,19 +8,6 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-static gboolean
-is_ignored_name (const char *name)
-{
-  return name[0] == '.' || g_ascii_strcasecmp (name, "Thumbs.db") == 0
-         || g_ascii_strcasecmp (name, "desktop.ini") == 0;
-}
-
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 /* The entries of `dir`, sorted, without the ignored ones; NULL when it cannot be read. */
 static GPtrArray *
 list_sorted (const char *dir, GError **error)
@@ -38,9 +25,9 @@ list_sorted (const char *dir, GError **error)
     }
   names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (d)) != NULL)
-    if (!is_ignored_name (name))
+    if (!cari_index_is_ignored_name (name))
       g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, cari_index_compare_strings);
   return names;
 }
 

@@ -197,18 +197,12 @@ cari_fingerprint_add_contents (CariFingerprint *fp, const char *relpath, const c
                                                  (unsigned long long) length, digest));
 }
 
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
 char *
 cari_fingerprint_finish (CariFingerprint *fp)
 {
   GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
   char *hex;
-  g_ptr_array_sort (fp->entries, compare_strings);
+  g_ptr_array_sort (fp->entries, cari_index_compare_strings);
   for (guint i = 0; i < fp->entries->len; i++)
     {
       const char *e = g_ptr_array_index (fp->entries, i);
@@ -242,7 +236,7 @@ cari_index_list_dir (const char *dir, GError **error)
   names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (d)) != NULL)
     g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, cari_index_compare_strings);
   table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < names->len; i++)
     {
@@ -436,4 +430,17 @@ cari_index_parse_landmarks (GPtrArray *lines, int expected, float **points, int 
   *n = (int) xy->len / 2;
   *points = (float *) g_array_free (g_steal_pointer (&xy), FALSE);
   return TRUE;
+}
+
+gboolean
+cari_index_is_ignored_name (const char *name)
+{
+  return name[0] == '.' || g_ascii_strcasecmp (name, "Thumbs.db") == 0
+         || g_ascii_strcasecmp (name, "desktop.ini") == 0;
+}
+
+int
+cari_index_compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
 }

@@ -133,6 +133,10 @@ char *cari_index_clean_path (const char *path);
 /* TRUE for the file names importers take as images (.jpg, .jpeg, .png, .bmp, .ppm, .pgm, .tif,
  * .tiff, .webp, any case). */
 gboolean cari_index_is_image_name (const char *name);
+/* Hidden files and the litter of file managers (Thumbs.db, desktop.ini). */
+gboolean cari_index_is_ignored_name (const char *name);
+/* Orders an array of strings (for g_ptr_array_sort and qsort). */
+int      cari_index_compare_strings (gconstpointer a, gconstpointer b);
 
 /* Parses "x y" lines of landmarks (floats, scientific notation allowed, spaces or tabs between
  * them, blank lines ignored). FALSE, with the offending line in *bad_line (0: wrong count), when a

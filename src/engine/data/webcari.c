@@ -122,13 +122,6 @@ add_protocol_image (Import *imp, const char *protocol, int fold, const char *set
 
 /* ----------------------------------------------------------------------------- images */
 
-static gboolean
-is_ignored_name (const char *name)
-{
-  return name[0] == '.' || g_ascii_strcasecmp (name, "Thumbs.db") == 0
-         || g_ascii_strcasecmp (name, "desktop.ini") == 0;
-}
-
 static GPtrArray *
 sorted_keys_values (GHashTable *table)
 {
@@ -139,12 +132,6 @@ sorted_keys_values (GHashTable *table)
   while (g_hash_table_iter_next (&it, NULL, &value))
     g_ptr_array_add (names, value);
   return names;
-}
-
-static int
-compare_strings (gconstpointer a, gconstpointer b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
 }
 
 /* The landmarks of one image, or NULL (with a warning when the file is there but bad). */
@@ -214,7 +201,7 @@ scan_identity (Import *imp, const char *images_dir, const char *folder, const ch
     }
 
   names = sorted_keys_values (entries);
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, cari_index_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
@@ -226,7 +213,7 @@ scan_identity (Import *imp, const char *images_dir, const char *folder, const ch
       guint8 modality;
       int n_points = 0, image;
 
-      if (is_ignored_name (name))
+      if (cari_index_is_ignored_name (name))
         continue;
       if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
         {
@@ -310,12 +297,12 @@ scan_images (Import *imp, GError **error)
                              _("no FacialPoints folder: the images have no landmarks"));
 
   names = sorted_keys_values (folders);
-  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_sort (names, cari_index_compare_strings);
   for (guint i = 0; i < names->len; i++)
     {
       const char *folder = g_ptr_array_index (names, i);
       g_autofree char *path = g_build_filename (images_dir, folder, NULL);
-      if (is_ignored_name (folder))
+      if (cari_index_is_ignored_name (folder))
         continue;
       if (!g_file_test (path, G_FILE_TEST_IS_DIR))
         {

@@ -864,22 +864,7 @@ cari_net_backward (CariNet *net, const float *dweights_trunk)
     }
 
   /* The trunk: ∂Z is consumed in place; the first conv needs no input gradient. */
-  float *cur = net->dz;
-  for (int i = net->n_trunk - 1; i >= 0; i--)
-    {
-      CariBlock *b = &net->trunk[i];
-      float *dx = NULL;
-      double t0 = net->profiling ? now () : 0.0;
-      if (i > 0)
-        {
-          dx = cur == net->grad_a ? net->grad_b : net->grad_a;
-          memset (dx, 0, (size_t) n * b->in_c * b->in_h * b->in_w * sizeof (float));
-        }
-      cari_block_backward (b, cur, dx, n, &pass);
-      if (net->profiling)
-        b->backward_s += now () - t0;
-      cur = dx;
-    }
+  blocks_backward (net, net->trunk, net->n_trunk, net->dz, NULL, n, &pass);
 }
 
 /* ---------------------------------------------------------------------------- parameters */
