@@ -93,6 +93,12 @@ cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error)
   g_autoptr (CariDatasetIndex) index = cli_dataset_index (store, name, error);
   if (index == NULL)
     return NULL;
+  return cli_open_loader (cfg, index, error);
+}
+
+CariDataSource *
+cli_open_loader (const CariRunConfig *cfg, const CariDatasetIndex *index, GError **error)
+{
   CariLoaderConfig lc;
   cari_loader_config_init (&lc, cfg->net.input_size);
   lc.validation_fraction = cfg->validation_fraction;

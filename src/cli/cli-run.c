@@ -37,6 +37,12 @@ cli_catch_interrupts (void)
   sigaction (SIGTERM, &sa, NULL);
 }
 
+gboolean
+cli_interrupted (void)
+{
+  return interrupted != 0;
+}
+
 /* ------------------------------------------------------------------------------ progress */
 
 typedef struct

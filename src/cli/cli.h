@@ -39,6 +39,7 @@ int cmd_show (int argc, char **argv);
 int cmd_generate (int argc, char **argv);
 int cmd_import (int argc, char **argv);
 int cmd_dataset (int argc, char **argv);
+int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
 
 /* cli-run.c */
@@ -50,9 +51,14 @@ typedef struct _CariRunConfigFwd CariRunConfigFwd;
 int             cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run,
                                  const char *prog);
 void            cli_catch_interrupts (void);
+/* TRUE once Ctrl-C or SIGTERM arrived (after cli_catch_interrupts). */
+gboolean        cli_interrupted (void);
 /* cli-data.c */
 CariDataSource   *cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error);
 CariDatasetIndex *cli_dataset_index (CariStore *store, const char *name, GError **error);
+/* The run's loader over `index`: its protocol fold's roles, input size and validation split. */
+CariDataSource   *cli_open_loader (const CariRunConfig *cfg, const CariDatasetIndex *index,
+                                   GError **error);
 char             *cli_syncari_root (gboolean pretrain);
 
 G_END_DECLS

@@ -159,7 +159,7 @@ test_schema (Fixture *f, gconstpointer data)
 
   db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 1);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 2);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (

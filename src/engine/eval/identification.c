@@ -41,6 +41,7 @@ cari_identification_cmc (const float *gallery, const int *gallery_ids, int n_gal
               n_gallery);
 
   double *cmc = g_new0 (double, K);
+  g_autofree int *hits = g_new0 (int, K); /* probes found at rank k + 1 or better */
   g_autofree float *best = g_new (float, K);
   for (int p = 0; p < n_probes; p++)
     {
@@ -57,8 +58,10 @@ cari_identification_cmc (const float *gallery, const int *gallery_ids, int n_gal
       for (int k = 0; k < K; k++)
         rank += best[k] > mine;
       for (int r = rank - 1; r < K; r++)
-        cmc[r] += 1.0 / n_probes;
+        hits[r]++;
     }
+  for (int r = 0; r < K; r++)
+    cmc[r] = (double) hits[r] / n_probes;
   *n_ranks = K;
   return cmc;
 }

@@ -127,9 +127,17 @@ static const char schema_v1[] =
   "  PRIMARY KEY (evaluation_id, view, image_id)\n"
   ") WITHOUT ROWID;\n";
 
+/* v2: the threshold-selection fold of every stored pair score (so 10-fold accuracy can be
+ * recomputed from the store alone) and the options an evaluation ran with. */
+static const char schema_v2[] =
+  "ALTER TABLE eval_scores ADD COLUMN fold INTEGER;\n"
+  "ALTER TABLE evaluations ADD COLUMN options TEXT;\n"
+  "CREATE INDEX evaluations_by_protocol ON evaluations (protocol, fold);\n";
+
 /* migrations[i] takes user_version i to i + 1. Append; never edit a released step. */
 static const char *const migrations[] = {
   schema_v1,
+  schema_v2,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARI_STORE_SCHEMA_VERSION);

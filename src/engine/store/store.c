@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/i18n.h"
+#include "store/store-private.h"
 #include "store/store-schema.h"
 
 #include <errno.h>
@@ -407,6 +408,58 @@ exec_sql (CariStore *s, const char *sql, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* ------------------------------------------------------------------ for store-eval.c */
+
+sqlite3 *
+cari_store_priv_db (CariStore *s)
+{
+  return s->db;
+}
+
+void
+cari_store_priv_error (CariStore *s, int rc, GError **error)
+{
+  set_error (s, rc, error);
+}
+
+gboolean
+cari_store_priv_begin (CariStore *s, gboolean write, GError **error)
+{
+  return exec_id (s, write ? STMT_BEGIN : STMT_BEGIN_READ, error);
+}
+
+gboolean
+cari_store_priv_commit (CariStore *s, GError **error)
+{
+  return commit (s, error);
+}
+
+void
+cari_store_priv_rollback (CariStore *s)
+{
+  rollback (s);
+}
+
+sqlite3_stmt *
+cari_store_priv_prepare (CariStore *s, const char *sql, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2 (s->db, sql, -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (s, rc, error);
+      sqlite3_finalize (st);
+      return NULL;
+    }
+  return st;
+}
+
+gboolean
+cari_store_priv_exec (CariStore *s, sqlite3_stmt *st, GError **error)
+{
+  return exec_stmt (s, st, error) == SQLITE_DONE;
 }
 
 static gboolean

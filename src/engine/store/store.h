@@ -11,11 +11,12 @@
 #include <glib.h>
 
 #include "data/index.h"
+#include "eval/evaluate.h"
 
 G_BEGIN_DECLS
 
 /* The schema version this build creates and reads (PRAGMA user_version). */
-#define CARI_STORE_SCHEMA_VERSION 1
+#define CARI_STORE_SCHEMA_VERSION 2
 
 typedef struct _CariStore CariStore;
 
@@ -184,7 +185,46 @@ gboolean   cari_store_latest_checkpoint (CariStore *s, gint64 run, gint64 max_st
 /* Of char *, ordered by step: the files to delete with the run. */
 GPtrArray *cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error);
 
+/* --- evaluations (store-eval.c) --------------------------------------------------------------- */
+
+/* One stored evaluation. run is 0 and step −1 for an external score file; fold is −1 when the
+ * protocol has none. */
+typedef struct
+{
+  gint64 id, run, step;
+  char  *protocol;
+  int    fold;
+  char  *options;   /* "key=value;…": score, folds, seed; may be NULL */
+  double created_at;
+  gint64 dataset;   /* the run's data set, 0 when none */
+} CariEvalInfo;
+
+void cari_eval_info_free (CariEvalInfo *info);
+
+/* Saves a result with its metrics, pair scores and CMC ("cmc/k" metrics) in one transaction;
+ * the id of the new evaluation, or 0 with `error` set. Pair images are the indices of the run's
+ * data set (cari_store_load_dataset's order), or −1. */
+gint64      cari_store_save_evaluation (CariStore *s, gint64 run, gint64 step,
+                                        const CariEvalResult *result, const char *options,
+                                        GError **error);
+/* Of CariEvalInfo *, newest first: a run's evaluations (run > 0), or every one (run 0). */
+GPtrArray  *cari_store_list_evaluations (CariStore *s, gint64 run, GError **error);
+CariEvalInfo *cari_store_get_evaluation (CariStore *s, gint64 evaluation, GError **error);
+/* The stored result: metrics, pairs (images as data-set indices, −1 when the data set is gone),
+ * CMC and threshold. */
+CariEvalResult *cari_store_load_evaluation (CariStore *s, gint64 evaluation, GError **error);
+gboolean    cari_store_delete_evaluation (CariStore *s, gint64 evaluation, GError **error);
+
+/* t-SNE layouts: `n` points (data-set image indices, xy [n, 2]) of one view (V2V, V2C, C2C, C2V)
+ * of an evaluation, replacing what the view had. */
+gboolean    cari_store_save_layout (CariStore *s, gint64 evaluation, const char *view,
+                                    const int *images, const float *xy, int n, GError **error);
+/* NOT_FOUND when the view has no points. *images and *xy newly allocated. */
+gboolean    cari_store_load_layout (CariStore *s, gint64 evaluation, const char *view,
+                                    int **images, float **xy, int *n, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariEvalInfo, cari_eval_info_free)
 
 G_END_DECLS

@@ -1,0 +1,633 @@
+/* test-evaluate.c — evaluating a network on protocol folds (wiring of pairs, folds, galleries,
+ * leakage, embeddings computed once), error pairs, results tables, and evaluations in the store
+ * (round trip, layouts, cascade, the v1 → v2 migration).
+ *
+ * The data source draws every image from its identity alone, so a caricature and a photo of one
+ * person are the same picture: any network gives a genuine pair cosine 1 and ranks the right
+ * gallery identity first, whatever its weights. */
+#include <cari.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "gradcheck.h"
+#include "store/store-schema.h"
+
+#define N_IDS 6
+#define PER 2 /* images of each modality per identity */
+#define SIZE 75
+
+typedef struct
+{
+  CariDataSource parent;
+  int *index_identity; /* owned */
+  int loads;
+} Fake;
+
+static gboolean
+fake_load (CariDataSource *src, const int *indices, int n, float *dst, GError **error)
+{
+  Fake *f = (Fake *) src;
+  const size_t plane = (size_t) SIZE * SIZE;
+  for (int i = 0; i < n; i++)
+    {
+      int id = f->index_identity[indices[i]];
+      float *img = dst + (size_t) i * 3 * plane;
+      for (int c = 0; c < 3; c++)
+        for (int y = 0; y < SIZE; y++)
+          for (int x = 0; x < SIZE; x++)
+            img[c * plane + (size_t) y * SIZE + x]
+              = sinf (0.11f * (id + 1) * x + 0.37f * c * (id + 2)) * cosf (0.07f * (id + 3) * y);
+      f->loads++;
+    }
+  return TRUE;
+}
+
+static void
+fake_finalize (CariDataSource *src)
+{
+  g_free (((Fake *) src)->index_identity);
+}
+
+static const CariDataSourceOps fake_ops = { fake_load, fake_finalize, NULL };
+
+/* Image of identity k, modality m, copy j. */
+static int
+image_of (int k, int m, int j)
+{
+  return (k * 2 + m) * PER + j;
+}
+
+/* Identities 0–2 train (copy 1 of each modality is validation), 3–5 are the test subjects of
+ * webcari.restricted fold 1 and webcari.c2p fold 1; fold 2 of restricted pairs the training
+ * identities. */
+static CariDatasetIndex *
+make_index (void)
+{
+  CariDatasetIndex *index = cari_dataset_index_new ("fake", "webcari", "/nonexistent");
+  for (int k = 0; k < N_IDS; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("person-%d", k);
+      cari_dataset_index_add_identity (index, name);
+      for (int m = 0; m < 2; m++)
+        for (int j = 0; j < PER; j++)
+          {
+            g_autofree char *path = g_strdup_printf ("%s/%c%d.jpg", name, m ? 'P' : 'C', j);
+            cari_dataset_index_add_image (index, k, (guint8) m, path, NULL, 0);
+          }
+    }
+  for (int fold = 1; fold <= 2; fold++)
+    {
+      int lo = fold == 1 ? 3 : 0;
+      for (int k = lo; k < lo + 3; k++)
+        for (int l = lo; l < lo + 3; l++)
+          for (int i = 0; i < PER; i++)
+            for (int j = 0; j < PER; j++)
+              cari_dataset_index_add_pair (index, "webcari.restricted", fold, CARI_ROLE_TEST,
+                                           image_of (k, CARI_MODALITY_CARICATURE, i),
+                                           image_of (l, CARI_MODALITY_PHOTO, j), k == l);
+    }
+  for (int k = 3; k < N_IDS; k++)
+    for (int j = 0; j < PER; j++)
+      {
+        cari_dataset_index_add_protocol_image (index, "webcari.c2p", 1, CARI_ROLE_TEST, "gallery",
+                                               image_of (k, CARI_MODALITY_PHOTO, j));
+        cari_dataset_index_add_protocol_image (index, "webcari.c2p", 1, CARI_ROLE_TEST, "probe",
+                                               image_of (k, CARI_MODALITY_CARICATURE, j));
+      }
+  return index;
+}
+
+static Fake *
+make_source (const CariDatasetIndex *index)
+{
+  Fake *f = g_new0 (Fake, 1);
+  CariDataSource *src = &f->parent;
+  const int n = (int) index->images->len;
+  src->ops = &fake_ops;
+  src->name = g_strdup ("fake");
+  src->n_images = n;
+  src->n_identities = 3;
+  src->image_size = SIZE;
+  src->identity = g_new (int, n);
+  src->modality = g_new (guint8, n);
+  src->role = g_new (guint8, n);
+  f->index_identity = g_new (int, n);
+  for (int i = 0; i < n; i++)
+    {
+      const CariIndexImage *im = &g_array_index (index->images, CariIndexImage, i);
+      f->index_identity[i] = im->identity;
+      src->modality[i] = im->modality;
+      src->identity[i] = im->identity < 3 ? im->identity : -1;
+      src->role[i] = im->identity >= 3 ? CARI_ROLE_TEST
+                     : i % PER == 1    ? CARI_ROLE_VALIDATION
+                                       : CARI_ROLE_TRAIN;
+    }
+  return f;
+}
+
+static CariNet *
+make_net (void)
+{
+  CariNetConfig cfg;
+  g_assert_true (cari_net_config_init_preset (&cfg, "paper", NULL));
+  cfg.input_size = SIZE;
+  cfg.width = 1.0f / 16.0f;
+  cfg.embedding_size = 16;
+  cfg.n_identities = 3;
+  cfg.max_caricatures = 4;
+  cfg.max_photos = 4;
+  g_autoptr (GError) error = NULL;
+  CariNet *net = cari_net_new (&cfg, 7, &error);
+  g_assert_no_error (error);
+  return net;
+}
+
+typedef struct
+{
+  CariDatasetIndex *index;
+  Fake *source;
+  CariNet *net;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->index = make_index ();
+  f->source = make_source (f->index);
+  f->net = make_net ();
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  cari_net_free (f->net);
+  cari_data_source_free (&f->source->parent);
+  cari_dataset_index_free (f->index);
+}
+
+static double
+metric (const CariEvalResult *r, const char *name)
+{
+  const CariEvalMetric *m = cari_eval_result_get (r, name);
+  if (m == NULL)
+    g_error ("no metric %s", name);
+  return m->value;
+}
+
+static void
+test_verification_wiring (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariEvaluator) ev = cari_evaluator_new (f->net, &f->source->parent, f->index, NULL);
+  g_autoptr (CariEvalResult) r = cari_evaluator_run (ev, "webcari.restricted", 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->pairs->len, ==, 9 * PER * PER);
+  g_assert_cmpfloat (metric (r, "genuine_pairs"), ==, 3 * PER * PER);
+  g_assert_cmpfloat (metric (r, "pairs"), ==, 9 * PER * PER);
+  g_assert_cmpint (r->leaked, ==, 0);
+  int per_fold[10] = { 0 };
+  for (guint i = 0; i < r->pairs->len; i++)
+    {
+      const CariPairScore *p = &g_array_index (r->pairs, CariPairScore, i);
+      const CariIndexImage *a = &g_array_index (f->index->images, CariIndexImage, p->a);
+      const CariIndexImage *b = &g_array_index (f->index->images, CariIndexImage, p->b);
+      g_assert_cmpint (a->modality, ==, CARI_MODALITY_CARICATURE);
+      g_assert_cmpint (b->modality, ==, CARI_MODALITY_PHOTO);
+      g_assert_cmpint (p->same, ==, a->identity == b->identity);
+      if (p->same)
+        g_assert_cmpfloat_with_epsilon (p->score, 1.0, 1e-5);
+      else
+        g_assert_cmpfloat (p->score, <, 0.9999);
+      g_assert_cmpint (p->fold, <, 10);
+      per_fold[p->fold]++;
+    }
+  for (int k = 0; k < 10; k++)
+    g_assert_cmpint (per_fold[k], >=, 2);
+  /* Same-person pairs score 1 and others less: a perfect separation. */
+  g_assert_cmpfloat_with_epsilon (metric (r, "auc"), 1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (metric (r, "accuracy"), 1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (metric (r, "eer"), 0.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (metric (r, "val@far=1%"), 1.0, 1e-12);
+  g_assert_true (isfinite (r->threshold));
+  g_assert_cmpfloat (r->threshold, <=, 1.0 + 1e-5);
+  /* Open set: the classifier columns come from the validation images of identities 0–2. */
+  g_assert_cmpfloat (metric (r, "id_on_validation"), ==, 1.0);
+  g_assert_cmpfloat (metric (r, "visual_id_images"), ==, 3);
+  g_assert_cmpfloat (metric (r, "cari_id_images"), ==, 3);
+  double acc = metric (r, "visual_id");
+  g_assert_true (acc >= 0.0 && acc <= 1.0);
+}
+
+static void
+test_squared_euclidean (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  CariEvalOptions o;
+  cari_eval_options_init (&o);
+  g_autoptr (CariEvaluator) cos_ev = cari_evaluator_new (f->net, &f->source->parent, f->index, &o);
+  o.score = CARI_SCORE_NEG_SQUARED_EUCLIDEAN;
+  g_autoptr (CariEvaluator) sq_ev = cari_evaluator_new (f->net, &f->source->parent, f->index, &o);
+  g_autoptr (CariEvalResult) c = cari_evaluator_run (cos_ev, "webcari.restricted", 1, &error);
+  g_autoptr (CariEvalResult) s = cari_evaluator_run (sq_ev, "webcari.restricted", 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->pairs->len, ==, s->pairs->len);
+  /* −‖x − y‖² = 2 cos − 2 for unit vectors; the figures agree. */
+  for (guint i = 0; i < c->pairs->len; i++)
+    g_assert_cmpfloat_with_epsilon (g_array_index (s->pairs, CariPairScore, i).score,
+                                    2.0 * g_array_index (c->pairs, CariPairScore, i).score - 2.0,
+                                    1e-5);
+  g_assert_cmpfloat (metric (c, "auc"), ==, metric (s, "auc"));
+}
+
+static void
+test_identification_and_cache (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariEvaluator) ev = cari_evaluator_new (f->net, &f->source->parent, f->index, NULL);
+  g_autoptr (CariEvalResult) v = cari_evaluator_run (ev, "webcari.restricted", 1, &error);
+  g_assert_no_error (error);
+  int loads = f->source->loads;
+  g_assert_cmpint (loads, >, 0);
+  g_autoptr (CariEvalResult) r = cari_evaluator_run (ev, "webcari.c2p", 1, &error);
+  g_assert_no_error (error);
+  /* The gallery and probes were embedded for the pairs already: nothing is loaded again. */
+  g_assert_cmpint (f->source->loads, ==, loads);
+  g_assert_cmpint (r->kind, ==, CARI_PROTOCOL_IDENTIFICATION);
+  g_assert_cmpuint (r->cmc->len, ==, 3);
+  g_assert_cmpfloat (metric (r, "rank1"), ==, 1.0);
+  g_assert_cmpfloat (g_array_index (r->cmc, double, 2), ==, 1.0);
+  g_assert_cmpfloat (metric (r, "gallery_images"), ==, 3 * PER);
+  g_assert_cmpfloat (metric (r, "probes"), ==, 3 * PER);
+  g_assert_cmpuint (r->pairs->len, ==, 0);
+
+  int dim;
+  int images[2] = { image_of (4, 0, 0), image_of (4, 1, 1) };
+  g_autofree float *e = cari_evaluator_embeddings (ev, CARI_TASK_VERIF, images, 2, &dim, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dim, ==, 16);
+  g_assert_cmpint (f->source->loads, ==, loads);
+  double dot = 0.0;
+  for (int k = 0; k < dim; k++)
+    dot += e[k] * e[dim + k];
+  g_assert_cmpfloat_with_epsilon (dot, 1.0, 1e-5);
+}
+
+static void
+test_leakage_and_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariEvaluator) ev = cari_evaluator_new (f->net, &f->source->parent, f->index, NULL);
+  g_autoptr (GError) error = NULL;
+  /* Fold 2 pairs the training identities: each of its 12 images counts. */
+  g_autoptr (CariEvalResult) r = cari_evaluator_run (ev, "webcari.restricted", 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r->leaked, ==, 3 * 2 * PER);
+  g_assert_cmpfloat (metric (r, "leaked_images"), ==, 3 * 2 * PER);
+
+  CariEvalResult *bad = cari_evaluator_run (ev, "webcari.restricted", 7, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "no fold 7"));
+  g_assert_nonnull (strstr (error->message, "folds: 1, 2"));
+  g_clear_error (&error);
+  bad = cari_evaluator_run (ev, "webcari.p2c", 1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "webcari.p2c"));
+  g_clear_error (&error);
+  bad = cari_evaluator_run (ev, "lfw", 1, &error);
+  g_assert_null (bad);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "“lfw”"));
+}
+
+static void
+test_error_pairs (void)
+{
+  const CariPairScore pairs[] = {
+    { 0, 1, 0.90f, 1, 0 }, /* TP */
+    { 0, 2, 0.70f, 0, 0 }, /* FP, margin 0.2 */
+    { 1, 2, 0.55f, 0, 0 }, /* FP, margin 0.05 */
+    { 2, 3, 0.10f, 1, 0 }, /* FN, margin 0.4 */
+    { 3, 4, 0.45f, 1, 0 }, /* FN, margin 0.05 */
+    { 4, 5, 0.20f, 0, 0 }, /* TN */
+    { 5, 6, 0.50f, 0, 0 }, /* at the threshold: accepted, so FP with margin 0 */
+  };
+  GArray *fp, *fn;
+  cari_error_pairs (pairs, G_N_ELEMENTS (pairs), 0.5, &fp, &fn);
+  g_assert_cmpuint (fp->len, ==, 3);
+  g_assert_cmpint (g_array_index (fp, int, 0), ==, 1);
+  g_assert_cmpint (g_array_index (fp, int, 1), ==, 2);
+  g_assert_cmpint (g_array_index (fp, int, 2), ==, 6);
+  g_assert_cmpuint (fn->len, ==, 2);
+  g_assert_cmpint (g_array_index (fn, int, 0), ==, 3);
+  g_assert_cmpint (g_array_index (fn, int, 1), ==, 4);
+  g_array_unref (fp);
+  g_array_unref (fn);
+}
+
+/* ------------------------------------------------------------------------------ tables */
+
+static CariEvalResult *
+fake_result (const char *protocol, int fold, const char *name, double value, double std)
+{
+  CariEvalResult *r = g_new0 (CariEvalResult, 1);
+  r->protocol = g_strdup (protocol);
+  r->fold = fold;
+  r->metrics = g_array_new (FALSE, FALSE, sizeof (CariEvalMetric));
+  r->pairs = g_array_new (FALSE, FALSE, sizeof (CariPairScore));
+  r->cmc = g_array_new (FALSE, FALSE, sizeof (double));
+  CariEvalMetric m = { "", value, std };
+  g_strlcpy (m.name, name, sizeof m.name);
+  g_array_append_val (r->metrics, m);
+  return r;
+}
+
+static void
+test_table_cells (void)
+{
+  g_autoptr (GPtrArray) results = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                    cari_eval_result_free);
+  g_ptr_array_add (results, fake_result ("webcari.c2p", 1, "rank1", 0.80, -1));
+  g_ptr_array_add (results, fake_result ("webcari.c2p", 2, "rank1", 0.90, -1));
+  g_ptr_array_add (results, fake_result ("webcari.restricted", 1, "auc", 0.95, 0.01));
+  /* Two folds: their mean and (population) standard deviation. */
+  CariCell c = cari_results_cell (results, "webcari.c2p", "rank1");
+  g_assert_true (c.present);
+  g_assert_cmpfloat_with_epsilon (c.value, 0.85, 1e-12);
+  g_assert_cmpfloat_with_epsilon (c.std, 0.05, 1e-12);
+  /* One fold: its own figure and its threshold-fold deviation. */
+  c = cari_results_cell (results, "webcari.restricted", "auc");
+  g_assert_cmpfloat (c.value, ==, 0.95);
+  g_assert_cmpfloat (c.std, ==, 0.01);
+  c = cari_results_cell (results, "webcari.p2c", "rank1");
+  g_assert_false (c.present);
+
+  CariTableRow row = { "proposed", results };
+  g_autoptr (GPtrArray) tables = cari_paper_tables (&row, 1);
+  /* Table 2 and 3 from restricted, Table 4 from c2p; no P2C data, no Table 5. */
+  g_assert_cmpuint (tables->len, ==, 3);
+  g_assert_true (g_str_has_prefix (cari_table_get_title (g_ptr_array_index (tables, 0)),
+                                   "Table 2"));
+  g_assert_true (g_str_has_prefix (cari_table_get_title (g_ptr_array_index (tables, 2)),
+                                   "Table 4"));
+  const CariCell *cell = cari_table_get_cell (g_ptr_array_index (tables, 2), 0, 0);
+  g_assert_cmpfloat_with_epsilon (cell->value, 0.85, 1e-12);
+}
+
+static void
+test_table_formats (void)
+{
+  const CariColumn columns[] = { { "Rank-1 (%)", 100, 2 }, { "AUC", 1, 3 } };
+  g_autoptr (CariTable) t = cari_table_new ("T", columns, 2);
+  const CariCell a[] = { { 0.873, 0.012, TRUE }, { 0.987, 0.002, TRUE } };
+  const CariCell b[] = { { 0.5, -1, TRUE }, { NAN, -1, FALSE } };
+  cari_table_add_row (t, "ours_1 & co", a);
+  cari_table_add_row (t, "naive, \"x\"", b);
+
+  g_autofree char *text = cari_table_format (t, CARI_TABLE_TEXT);
+  g_assert_cmpstr (text, ==,
+                   "T\n"
+                   "Method         Rank-1 (%)            AUC\n"
+                   "ours_1 & co  87.30 ± 1.20  0.987 ± 0.002\n"
+                   "naive, \"x\"          50.00              –\n");
+  g_autofree char *csv = cari_table_format (t, CARI_TABLE_CSV);
+  g_assert_cmpstr (csv, ==,
+                   "Method,Rank-1 (%),Rank-1 (%) std,AUC,AUC std\r\n"
+                   "ours_1 & co,87.3000,1.2000,0.98700,0.00200\r\n"
+                   "\"naive, \"\"x\"\"\",50.0000,,,\r\n");
+  g_autofree char *tex = cari_table_format (t, CARI_TABLE_LATEX);
+  g_assert_cmpstr (tex, ==,
+                   "% T\n\\begin{tabular}{lcc}\n\\hline\n"
+                   "Method & Rank-1 (\\%) & AUC \\\\\n\\hline\n"
+                   "ours\\_1 \\& co & $87.30 \\pm 1.20$ & $0.987 \\pm 0.002$ \\\\\n"
+                   "naive, \"x\" & $50.00$ & -- \\\\\n"
+                   "\\hline\n\\end{tabular}\n");
+  CariTableFormat fmt;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cari_table_format_from_string ("html", &fmt, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+}
+
+/* ------------------------------------------------------------------------------ store */
+
+typedef struct
+{
+  char *dir, *path;
+  CariStore *store;
+  gint64 run;
+  CariDatasetIndex *index;
+} StoreFixture;
+
+static void
+store_setup (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("carilab-evaluate-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->path = g_build_filename (f->dir, "runs.db", NULL);
+  f->store = cari_store_open (f->path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  f->index = make_index ();
+  g_free (f->index->fingerprint);
+  f->index->fingerprint = g_strdup ("f00d");
+  gint64 dataset = cari_store_import_dataset (f->store, f->index, &error);
+  g_assert_no_error (error);
+  f->run = cari_store_create_run (f->store, "r", dataset, "", 1, 0, &error);
+  g_assert_no_error (error);
+}
+
+static void
+store_teardown (StoreFixture *f, gconstpointer data)
+{
+  cari_store_close (f->store);
+  cari_dataset_index_free (f->index);
+  test_remove_tree (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static CariEvalResult *
+sample_result (void)
+{
+  CariEvalResult *r = fake_result ("webcari.restricted", 1, "auc", 0.9, 0.05);
+  CariEvalMetric m = { "threshold", 0.25, -1 };
+  g_array_append_val (r->metrics, m);
+  const CariPairScore p[] = {
+    { image_of (3, 0, 0), image_of (3, 1, 0), 0.8f, 1, 4 },
+    { image_of (3, 0, 1), image_of (5, 1, 1), -0.1f, 0, 9 },
+    { -1, image_of (4, 1, 0), 0.3f, 0, 0 },
+  };
+  g_array_append_vals (r->pairs, p, G_N_ELEMENTS (p));
+  const double cmc[] = { 0.5, 0.75, 1.0 };
+  g_array_append_vals (r->cmc, cmc, 3);
+  r->threshold = 0.25;
+  return r;
+}
+
+static void
+test_store_round_trip (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariEvalResult) r = sample_result ();
+  gint64 id = cari_store_save_evaluation (f->store, f->run, 400, r, "score=cosine", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+
+  g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->run, ==, f->run);
+  g_assert_cmpint (info->step, ==, 400);
+  g_assert_cmpint (info->fold, ==, 1);
+  g_assert_cmpstr (info->protocol, ==, "webcari.restricted");
+  g_assert_cmpstr (info->options, ==, "score=cosine");
+
+  g_autoptr (CariEvalResult) back = cari_store_load_evaluation (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat (metric (back, "auc"), ==, 0.9);
+  g_assert_cmpfloat (cari_eval_result_get (back, "auc")->std, ==, 0.05);
+  g_assert_cmpfloat (cari_eval_result_get (back, "threshold")->std, <, 0.0);
+  g_assert_cmpfloat (back->threshold, ==, 0.25);
+  g_assert_cmpuint (back->cmc->len, ==, 3);
+  g_assert_cmpfloat (g_array_index (back->cmc, double, 1), ==, 0.75);
+  g_assert_cmpuint (back->pairs->len, ==, r->pairs->len);
+  for (guint i = 0; i < r->pairs->len; i++)
+    {
+      const CariPairScore *x = &g_array_index (r->pairs, CariPairScore, i);
+      const CariPairScore *y = &g_array_index (back->pairs, CariPairScore, i);
+      g_assert_cmpint (x->a, ==, y->a);
+      g_assert_cmpint (x->b, ==, y->b);
+      g_assert_cmpfloat (x->score, ==, y->score);
+      g_assert_cmpint (x->same, ==, y->same);
+      g_assert_cmpint (x->fold, ==, y->fold);
+    }
+
+  /* An external score file: no run, no step, no images. */
+  g_autoptr (CariEvalResult) ext = fake_result ("scores", -1, "auc", 0.7, -1);
+  const CariPairScore p = { -1, -1, 0.5f, 1, 0 };
+  g_array_append_val (ext->pairs, p);
+  gint64 ext_id = cari_store_save_evaluation (f->store, 0, -1, ext, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) all = cari_store_list_evaluations (f->store, 0, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+  g_assert_cmpint (((CariEvalInfo *) g_ptr_array_index (all, 0))->id, ==, ext_id);
+  g_autoptr (GPtrArray) mine = cari_store_list_evaluations (f->store, f->run, &error);
+  g_assert_cmpuint (mine->len, ==, 1);
+
+  /* A non-finite score is refused, and nothing of that evaluation stays. */
+  g_array_index (r->pairs, CariPairScore, 1).score = NAN;
+  g_assert_cmpint (cari_store_save_evaluation (f->store, f->run, 500, r, NULL, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_autoptr (GPtrArray) after = cari_store_list_evaluations (f->store, f->run, &error);
+  g_assert_cmpuint (after->len, ==, 1);
+
+  /* Deleting the run deletes its evaluations. */
+  g_assert_true (cari_store_delete_run (f->store, f->run, &error));
+  g_autoptr (GPtrArray) left = cari_store_list_evaluations (f->store, 0, &error);
+  g_assert_cmpuint (left->len, ==, 1);
+  g_assert_null (cari_store_load_evaluation (f->store, id, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+}
+
+static void
+test_store_layouts (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariEvalResult) r = sample_result ();
+  gint64 id = cari_store_save_evaluation (f->store, f->run, 1, r, NULL, &error);
+  g_assert_no_error (error);
+  const int images[] = { image_of (5, 1, 1), image_of (0, 0, 0), image_of (2, 1, 0) };
+  const float xy[] = { 1.5f, -2.0f, 0.0f, 3.25f, -7.0f, 8.0f };
+  g_assert_true (cari_store_save_layout (f->store, id, "V2C", images, xy, 3, &error));
+  g_assert_no_error (error);
+  int *im, n;
+  float *pos;
+  g_assert_true (cari_store_load_layout (f->store, id, "V2C", &im, &pos, &n, &error));
+  g_assert_cmpint (n, ==, 3);
+  /* In image order. */
+  g_assert_cmpint (im[0], ==, images[1]);
+  g_assert_cmpfloat (pos[1], ==, 3.25f);
+  g_assert_cmpint (im[2], ==, images[0]);
+  g_assert_cmpfloat (pos[4], ==, 1.5f);
+  g_free (im);
+  g_free (pos);
+  /* Saving again replaces the view. */
+  g_assert_true (cari_store_save_layout (f->store, id, "V2C", images, xy, 1, &error));
+  g_assert_true (cari_store_load_layout (f->store, id, "V2C", &im, &pos, &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_free (im);
+  g_free (pos);
+  g_assert_false (cari_store_load_layout (f->store, id, "C2C", &im, &pos, &n, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (cari_store_save_layout (f->store, id, "X2Y", images, xy, 1, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  const int outside[] = { 999 };
+  g_assert_false (cari_store_save_layout (f->store, id, "C2C", outside, xy, 1, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+}
+
+/* A version-1 database with a stored score gains the fold and options columns, keeping it. */
+static void
+test_store_migration (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-migrate-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "v1.db", NULL);
+  sqlite3 *db;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, cari_store_schema_migration (0), NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "PRAGMA user_version = 1;"
+                                 "INSERT INTO evaluations (id, protocol, created_at) "
+                                 "VALUES (5, 'scores', 0);"
+                                 "INSERT INTO eval_scores (evaluation_id, score, same) "
+                                 "VALUES (5, 0.5, 1);",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  CariStore *store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_autoptr (CariEvalResult) r = cari_store_load_evaluation (store, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->pairs->len, ==, 1);
+  g_assert_cmpfloat (g_array_index (r->pairs, CariPairScore, 0).score, ==, 0.5f);
+  g_assert_cmpint (g_array_index (r->pairs, CariPairScore, 0).a, ==, -1);
+  cari_store_close (store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st;
+  sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &st, NULL);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, CARI_STORE_SCHEMA_VERSION);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+  test_remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/evaluate/verification-wiring", Fixture, NULL, fixture_setup,
+              test_verification_wiring, fixture_teardown);
+  g_test_add ("/evaluate/squared-euclidean", Fixture, NULL, fixture_setup, test_squared_euclidean,
+              fixture_teardown);
+  g_test_add ("/evaluate/identification-and-cache", Fixture, NULL, fixture_setup,
+              test_identification_and_cache, fixture_teardown);
+  g_test_add ("/evaluate/leakage-and-errors", Fixture, NULL, fixture_setup,
+              test_leakage_and_errors, fixture_teardown);
+  g_test_add_func ("/evaluate/error-pairs", test_error_pairs);
+  g_test_add_func ("/table/cells", test_table_cells);
+  g_test_add_func ("/table/formats", test_table_formats);
+  g_test_add ("/store-eval/round-trip", StoreFixture, NULL, store_setup, test_store_round_trip,
+              store_teardown);
+  g_test_add ("/store-eval/layouts", StoreFixture, NULL, store_setup, test_store_layouts,
+              store_teardown);
+  g_test_add_func ("/store-eval/migration", test_store_migration);
+  return g_test_run ();
+}
