@@ -77,61 +77,17 @@ cmd_train (int argc, char **argv)
 
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
   g_autoptr (CariDataSource) source = store ? cli_open_dataset (cfg, store, &error) : NULL;
-  g_autoptr (CariTrainer) trainer = source ? cari_trainer_new (cfg, source, &error) : NULL;
+  gint64 run = 0;
+  g_autoptr (CariTrainer) trainer = source ? cari_launch_new_run (store, cfg, source, &run,
+                                                                  &error)
+                                           : NULL;
   if (trainer == NULL)
     {
       g_printerr ("%s: %s\n", argv[0], error->message);
       return CLI_EXIT_FAILURE;
     }
-  /* init.from: a checkpoint file, or a run of the store (its latest checkpoint; it becomes the
-   * new run's parent, as a pretraining run is for the runs started from it). */
-  gint64 parent = 0;
-  if (cfg->init_from != NULL && cfg->init_from[0] != '\0')
-    {
-      g_autofree char *from = g_strdup (cfg->init_from);
-      if (!g_file_test (from, G_FILE_TEST_EXISTS)
-          && cari_store_find_run (store, cfg->init_from, &parent, NULL))
-        {
-          gint64 step;
-          g_free (from);
-          from = NULL;
-          if (!cari_store_latest_checkpoint (store, parent, -1, &step, &from, &error))
-            {
-              g_printerr ("%s: init.from: %s\n", argv[0], error->message);
-              return CLI_EXIT_FAILURE;
-            }
-        }
-      g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (from, &error);
-      if (ck == NULL || !cari_trainer_init_from (trainer, ck, cfg->branches_from_visual, &error))
-        {
-          g_printerr ("%s: init.from: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
-    }
-
-  gint64 dataset_id = 0;
-  if (!cari_store_find_dataset (store, source->name, &dataset_id, NULL))
-    dataset_id = cari_store_add_dataset (store, source->name, "synthetic", "", "", &error);
-  if (dataset_id <= 0)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
-  g_autofree char *text = cari_run_config_to_text (cfg);
-  g_autofree char *run_name = NULL;
-  if (cfg->name != NULL && cfg->name[0] != '\0')
-    run_name = g_strdup (cfg->name);
-  else
-    run_name = g_strdup_printf ("%s-%lld", cari_strategy_to_string (cfg->strategy),
-                                (long long) (g_get_real_time () / 1000));
-  gint64 run = dataset_id > 0 ? cari_store_create_run (store, run_name, dataset_id, text,
-                                                       cfg->seed, parent, &error)
-                              : 0;
-  if (run <= 0)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
+  const char *run_name = info ? info->name : "";
   fprintf (stderr, _("Run %lld “%s” on %s: %s weighting, %d steps, database %s\n"),
            (long long) run, run_name, source->name, cari_strategy_to_string (cfg->strategy),
            cfg->steps, cari_store_get_path (store));
@@ -149,7 +105,6 @@ cmd_resume (int argc, char **argv)
   };
   g_autoptr (GError) error = NULL;
   gint64 run, step;
-  g_autofree char *ckpt = NULL;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Continue a run from its latest checkpoint; metrics recorded after "
@@ -170,19 +125,14 @@ cmd_resume (int argc, char **argv)
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
   g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
   g_autoptr (CariDataSource) source = cfg ? cli_open_dataset (cfg, store, &error) : NULL;
-  g_autoptr (CariTrainer) trainer = source ? cari_trainer_new (cfg, source, &error) : NULL;
-  if (trainer == NULL || !cari_run_prepare_resume (store, run, &ckpt, &step, &error))
+  g_autoptr (CariTrainer) trainer = source ? cari_launch_run (store, run, source, &step, &error)
+                                           : NULL;
+  if (trainer == NULL)
     {
       g_printerr ("%s: %s\n", argv[0], error->message);
       return CLI_EXIT_FAILURE;
     }
-  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (ckpt, &error);
-  if (ck == NULL || !cari_trainer_restore (trainer, ck, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
-  fprintf (stderr, _("Resuming run %lld “%s” at step %lld from %s\n"), (long long) run,
-           info->name, (long long) step, ckpt);
+  fprintf (stderr, _("Resuming run %lld “%s” at step %lld\n"), (long long) run, info->name,
+           (long long) step);
   return cli_execute_run (trainer, store, run, argv[0]);
 }

@@ -36,6 +36,7 @@
 #include "eval/table.h"
 #include "eval/verification.h"
 #include "train/config.h"
+#include "train/launch.h"
 #include "train/losses.h"
 #include "train/sampler.h"
 #include "train/schedule.h"
