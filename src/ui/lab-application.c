@@ -15,6 +15,9 @@
 struct _LabApplication
 {
   AdwApplication parent_instance;
+
+  /* owned: --db, or $CARILAB_DB; NULL for the default database */
+  char *db_path;
 };
 
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
@@ -38,7 +41,7 @@ lab_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app)));
+    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app), LAB_APPLICATION (app)->db_path));
 
   gtk_window_present (window);
 }
@@ -64,10 +67,36 @@ lab_application_startup (GApplication *app)
                                            shortcuts[i].accels);
 }
 
+static int
+lab_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  LabApplication *self = LAB_APPLICATION (app);
+  g_autofree char *db = NULL;
+
+  if (g_variant_dict_lookup (options, "db", "^ay", &db))
+    {
+      g_free (self->db_path);
+      self->db_path = g_canonicalize_filename (db, NULL);
+    }
+  else if (g_getenv ("CARILAB_DB") != NULL)
+    self->db_path = g_strdup (g_getenv ("CARILAB_DB"));
+  return -1;
+}
+
+static void
+lab_application_finalize (GObject *object)
+{
+  g_free (LAB_APPLICATION (object)->db_path);
+  G_OBJECT_CLASS (lab_application_parent_class)->finalize (object);
+}
+
 static void
 lab_application_class_init (LabApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = lab_application_finalize;
+  app_class->handle_local_options = lab_application_handle_local_options;
 
   app_class->activate = lab_application_activate;
   app_class->startup = lab_application_startup;
@@ -161,5 +190,13 @@ lab_application_init (LabApplication *self)
     { .name = "about", .activate = lab_application_about_action },
   };
 
+  static const GOptionEntry options[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Run database (default: ~/.local/share/carilab/carilab.db, or $CARILAB_DB)"),
+      N_("FILE") },
+    { NULL },
+  };
+
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
 }

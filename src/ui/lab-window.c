@@ -1,4 +1,5 @@
-/* lab-window.c — the CariLab main window
+/* lab-window.c — the CariLab main window: the Runs, Compare and Data Sets pages, the live page of
+ * one run, the runner's activity bar, and the demo.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,41 +10,287 @@
 
 #include "cari.h"
 
-#include "lab-window.h"
-
-struct _LabWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  /* owned */
-  GSettings *settings;
-
-  /* template */
-  AdwHeaderBar *header_bar;
-  GtkMenuButton *primary_menu_button;
-  AdwStatusPage *welcome_page;
-  AdwPreferencesGroup *build_group;
-  AdwActionRow *engine_row;
-  AdwActionRow *blas_row;
-};
+#include "lab-demo.h"
+#include "lab-run-list.h"
+#include "lab-runner.h"
+#include "lab-window-private.h"
 
 G_DEFINE_FINAL_TYPE (LabWindow, lab_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_DB_PATH,
+  N_PROPS
+};
+
+static GParamSpec *props[N_PROPS];
 
 /**
  * lab_window_new:
  * @application: (nullable): the application the window belongs to, or %NULL (tests)
+ * @db_path: (nullable): the run database, or %NULL for the default one
  *
  * Returns: (transfer none): a new window, owned by GTK's list of toplevels until destroyed.
  */
 LabWindow *
-lab_window_new (GtkApplication *application)
+lab_window_new (GtkApplication *application, const char *db_path)
 {
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
 
   return g_object_new (LAB_TYPE_WINDOW,
                        "application", application,
+                       "db-path", db_path,
                        NULL);
 }
+
+const char *
+lab_window_get_db_path (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  return self->db_path;
+}
+
+LabRunner *
+lab_window_get_runner (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  return self->runner;
+}
+
+LabRunList *
+lab_window_get_run_list (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  return self->runs;
+}
+
+void
+lab_window_toast (LabWindow *self, const char *message)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  AdwToast *toast = adw_toast_new (message);
+  adw_toast_set_timeout (toast, 6);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* ------------------------------------------------------------------------------ navigation */
+
+static void
+update_header (LabWindow *self)
+{
+  gboolean on_run = g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "run") == 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), on_run);
+  gtk_widget_set_visible (GTK_WIDGET (self->switcher_title), !on_run);
+  if (on_run)
+    {
+      LabRunItem *item = lab_run_list_find (self->runs, self->shown_run);
+      g_autofree char *title = item ? g_strdup (lab_run_item_get_name (item))
+                                    : g_strdup_printf (_("Run %lld"), (long long) self->shown_run);
+      adw_header_bar_set_title_widget (self->header_bar, adw_window_title_new (title, NULL));
+    }
+  else
+    adw_header_bar_set_title_widget (self->header_bar, GTK_WIDGET (self->switcher_title));
+}
+
+/**
+ * lab_window_open_run:
+ *
+ * Shows the live page of @run (it follows the run while it trains, here or in another process).
+ */
+void
+lab_window_open_run (LabWindow *self, gint64 run)
+{
+  g_return_if_fail (LAB_IS_WINDOW (self));
+  self->shown_run = run;
+  /* The live page (LabRunPage) is created per run; until it exists the bin says which run. */
+  g_autofree char *text = g_strdup_printf (_("Run %lld"), (long long) run);
+  GtkWidget *page = lab_window_create_run_page (self, run);
+  adw_bin_set_child (self->run_bin, page != NULL ? page : gtk_label_new (text));
+  gtk_stack_set_visible_child_name (self->main_stack, "run");
+  update_header (self);
+}
+
+static void
+go_back (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  self->follow_active = FALSE;
+  gtk_stack_set_visible_child_name (self->main_stack, "home");
+  update_header (self);
+  lab_run_list_refresh (self->runs);
+}
+
+static void
+show_active_run (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  gint64 run = lab_runner_get_active_run (self->runner);
+  if (run > 0)
+    lab_window_open_run (self, run);
+}
+
+static void
+open_run_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  lab_window_open_run (LAB_WINDOW (widget), g_variant_get_int64 (param));
+}
+
+/* ------------------------------------------------------------------------------ runner */
+
+static char *
+format_eta (double seconds)
+{
+  int s = (int) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}
+
+static void
+on_runner_progress (LabRunner *runner, LabWindow *self)
+{
+  LabRunnerProgress p;
+  LabRunnerState state = lab_runner_get_state (runner);
+  gint64 run = lab_runner_get_active_run (runner);
+  guint queued = lab_runner_get_n_queued (runner);
+
+  lab_runner_get_progress (runner, &p);
+  gtk_revealer_set_reveal_child (self->activity_revealer, state != LAB_RUNNER_IDLE);
+  if (state == LAB_RUNNER_IDLE)
+    {
+      lab_runner_progress_clear (&p);
+      return;
+    }
+  LabRunItem *item = run > 0 ? lab_run_list_find (self->runs, run) : NULL;
+  g_autofree char *name = item ? g_strdup (lab_run_item_get_name (item))
+                               : g_strdup_printf (_("Run %lld"), (long long) run);
+  g_autofree char *text = NULL;
+  g_autofree char *more = queued > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                                     " (%u more queued)",
+                                                                     " (%u more queued)", queued),
+                                                        queued)
+                                     : g_strdup ("");
+  if (state == LAB_RUNNER_PREPARING)
+    text = g_strdup_printf ("%s%s", p.what != NULL ? p.what : _("Preparing…"), more);
+  else
+    {
+      g_autofree char *eta = p.eta_s >= 0 ? format_eta (p.eta_s) : g_strdup ("–");
+      text = g_strdup_printf (_("%s: step %llu of %llu, %.0f images/s, %s left%s%s"), name,
+                              (unsigned long long) p.stats.step,
+                              (unsigned long long) p.total_steps, p.images_per_s, eta,
+                              state == LAB_RUNNER_PAUSED ? _(" — paused") : "", more);
+    }
+  gtk_label_set_text (self->activity_label, text);
+  gtk_progress_bar_set_fraction (self->activity_bar, CLAMP (p.fraction, 0.0, 1.0));
+  gtk_toggle_button_set_active (self->activity_pause_button, state == LAB_RUNNER_PAUSED);
+  lab_runner_progress_clear (&p);
+}
+
+static void
+on_run_started (LabRunner *runner, gint64 run, LabWindow *self)
+{
+  lab_run_list_refresh (self->runs);
+  if (self->follow_active && g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
+                                        "run") == 0)
+    lab_window_open_run (self, run);
+}
+
+static void
+on_run_finished (LabRunner *runner, gint64 run, int status, const char *message,
+                 LabWindow *self)
+{
+  lab_run_list_refresh (self->runs);
+  LabRunItem *item = lab_run_list_find (self->runs, run);
+  g_autofree char *name = item ? g_strdup (lab_run_item_get_name (item))
+                               : g_strdup_printf (_("Run %lld"), (long long) run);
+  g_autofree char *text = NULL;
+  switch (status)
+    {
+    case CARI_RUN_FINISHED:
+      text = g_strdup_printf (_("“%s” finished"), name);
+      break;
+    case CARI_RUN_CANCELLED:
+      text = g_strdup_printf (_("“%s” stopped; resume it from the Runs page"), name);
+      break;
+    case CARI_RUN_DIVERGED:
+      text = g_strdup_printf (_("“%s” diverged: %s"), name, message ? message : "");
+      break;
+    default:
+      text = g_strdup_printf (_("“%s” failed: %s"), name, message ? message : "");
+      break;
+    }
+  lab_window_toast (self, text);
+  if (run == self->demo_runs[LAB_DEMO_PROPOSED] && status == CARI_RUN_FINISHED)
+    {
+      self->follow_active = FALSE;
+      lab_window_toast (self, _("The demo is done: compare the two runs on the Compare page"));
+      lab_window_show_comparison (self, self->demo_runs + LAB_DEMO_NAIVE, 2);
+    }
+}
+
+static void
+on_dataset_ready (LabRunner *runner, const char *name_or_message, int ok, LabWindow *self)
+{
+  if (!ok)
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not prepare the data set: %s"),
+                                               name_or_message);
+      lab_window_toast (self, text);
+    }
+}
+
+static void
+pause_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  if (lab_runner_get_state (self->runner) == LAB_RUNNER_PAUSED)
+    lab_runner_resume (self->runner);
+  else
+    lab_runner_pause (self->runner);
+}
+
+static void
+stop_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  self->follow_active = FALSE;
+  lab_runner_stop_all (self->runner);
+}
+
+/* ------------------------------------------------------------------------------ demo */
+
+static void
+start_demo (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
+  if (store == NULL || !lab_demo_queue (store, self->demo_runs, &error))
+    {
+      lab_window_toast (self, error->message);
+      return;
+    }
+  for (int i = 0; i < LAB_DEMO_N_RUNS; i++)
+    lab_runner_enqueue (self->runner, self->demo_runs[i]);
+  self->follow_active = TRUE;
+  lab_run_list_refresh (self->runs);
+  lab_window_open_run (self, self->demo_runs[LAB_DEMO_PRETRAIN]);
+}
+
+/* ------------------------------------------------------------------------------ runs */
+
+static void
+on_runs_refreshed (LabRunList *runs, LabWindow *self)
+{
+  const char *error = lab_run_list_get_error (runs);
+  gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (runs)) == 0;
+  gtk_stack_set_visible_child_name (self->runs_stack, empty ? "welcome" : "list");
+  if (error != NULL)
+    g_debug ("runs: %s", error);
+}
+
+/* ------------------------------------------------------------------------------ state */
 
 static void
 lab_window_save_state (LabWindow *self)
@@ -62,36 +309,35 @@ lab_window_save_state (LabWindow *self)
     }
   g_settings_set_boolean (self->settings, "window-maximized",
                           gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_string (self->settings, "page",
+                         adw_view_stack_get_visible_child_name (self->view_stack));
   g_settings_apply (self->settings);
 }
 
 static void
 lab_window_restore_state (LabWindow *self)
 {
+  g_autofree char *page = g_settings_get_string (self->settings, "page");
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
 
   if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
-}
-
-static void
-lab_window_show_build_info (LabWindow *self)
-{
-  g_autofree char *blas = cari_blas_describe ();
-
-  adw_action_row_set_subtitle (self->engine_row, cari_version ());
-  adw_action_row_set_subtitle (self->blas_row,
-                               blas != NULL && *blas != '\0' ? blas : _("Unknown"));
+  if (adw_view_stack_get_child_by_name (self->view_stack, page) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, page);
 }
 
 static gboolean
 lab_window_close_request (GtkWindow *window)
 {
   GtkWindowClass *parent_class = GTK_WINDOW_CLASS (lab_window_parent_class);
+  LabWindow *self = LAB_WINDOW (window);
 
-  lab_window_save_state (LAB_WINDOW (window));
+  lab_window_save_state (self);
+  /* The active run checkpoints and reads "cancelled"; resume it later from the Runs page. */
+  if (self->runner != NULL)
+    lab_runner_shutdown (self->runner);
 
   if (parent_class->close_request != NULL)
     return parent_class->close_request (window);
@@ -100,14 +346,93 @@ lab_window_close_request (GtkWindow *window)
 }
 
 static void
+lab_window_constructed (GObject *object)
+{
+  LabWindow *self = LAB_WINDOW (object);
+  g_autoptr (GError) error = NULL;
+
+  G_OBJECT_CLASS (lab_window_parent_class)->constructed (object);
+
+  if (self->db_path == NULL)
+    self->db_path = cari_store_default_path ();
+  /* Create or migrate the database once, here, so readers find the schema. */
+  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
+  if (store == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Cannot open the run database: %s"),
+                                               error->message);
+      adw_status_page_set_title (self->welcome_page, _("No Run Database"));
+      adw_status_page_set_description (self->welcome_page, text);
+      gtk_widget_set_visible (GTK_WIDGET (self->demo_button), FALSE);
+    }
+  g_clear_pointer (&store, cari_store_close);
+
+  self->runner = lab_runner_new (self->db_path);
+  g_signal_connect_object (self->runner, "progress", G_CALLBACK (on_runner_progress), self, 0);
+  g_signal_connect_object (self->runner, "run-started", G_CALLBACK (on_run_started), self, 0);
+  g_signal_connect_object (self->runner, "run-finished", G_CALLBACK (on_run_finished), self, 0);
+  g_signal_connect_object (self->runner, "dataset-ready", G_CALLBACK (on_dataset_ready), self,
+                           0);
+  self->runs = lab_run_list_new (self->db_path);
+  g_signal_connect_object (self->runs, "refreshed", G_CALLBACK (on_runs_refreshed), self, 0);
+  lab_run_list_refresh (self->runs);
+  lab_run_list_set_auto_refresh (self->runs, 1000);
+
+  lab_window_create_pages (self);
+}
+
+static void
+lab_window_set_property (GObject *object, guint id, const GValue *value, GParamSpec *pspec)
+{
+  LabWindow *self = LAB_WINDOW (object);
+  switch (id)
+    {
+    case PROP_DB_PATH:
+      g_free (self->db_path);
+      self->db_path = g_value_dup_string (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
+lab_window_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
+{
+  LabWindow *self = LAB_WINDOW (object);
+  switch (id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
+    }
+}
+
+static void
 lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
+  if (self->runner != NULL)
+    lab_runner_shutdown (self->runner);
+  if (self->runs != NULL)
+    lab_run_list_set_auto_refresh (self->runs, 0);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_WINDOW);
+  g_clear_object (&self->switcher_title);
   g_clear_object (&self->settings);
+  g_clear_object (&self->runs);
+  g_clear_object (&self->runner);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
+}
+
+static void
+lab_window_finalize (GObject *object)
+{
+  g_free (LAB_WINDOW (object)->db_path);
+  G_OBJECT_CLASS (lab_window_parent_class)->finalize (object);
 }
 
 static void
@@ -117,25 +442,62 @@ lab_window_class_init (LabWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = lab_window_constructed;
+  object_class->set_property = lab_window_set_property;
+  object_class->get_property = lab_window_get_property;
   object_class->dispose = lab_window_dispose;
+  object_class->finalize = lab_window_finalize;
   window_class->close_request = lab_window_close_request;
+
+  props[PROP_DB_PATH] = g_param_spec_string ("db-path", NULL, NULL, NULL,
+                                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
+                                               | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/carilab/CariLab/ui/lab-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, new_run_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, runs_stack);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, build_group);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, engine_row);
-  gtk_widget_class_bind_template_child (widget_class, LabWindow, blas_row);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, demo_button);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, runs_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, compare_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, datasets_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, run_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_revealer);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_label);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_bar);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_pause_button);
+
+  gtk_widget_class_install_action (widget_class, "win.go-back", NULL, go_back);
+  gtk_widget_class_install_action (widget_class, "win.show-active-run", NULL, show_active_run);
+  gtk_widget_class_install_action (widget_class, "win.open-run", "x", open_run_action);
+  gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo);
+  gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
+  gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.new-run", NULL, lab_window_new_run_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_space, GDK_CONTROL_MASK,
+                                       "win.pause", NULL);
 }
 
 static void
 lab_window_init (LabWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The header bar shows it or a run's title: keep it across the swaps. */
+  g_object_ref (self->switcher_title);
 
   self->settings = g_settings_new (APP_ID);
   lab_window_restore_state (self);
-  lab_window_show_build_info (self);
 }

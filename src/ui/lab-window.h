@@ -7,12 +7,25 @@
 
 #include <adwaita.h>
 
+#include "lab-run-list.h"
+#include "lab-runner.h"
+
 G_BEGIN_DECLS
 
 #define LAB_TYPE_WINDOW (lab_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (LabWindow, lab_window, LAB, WINDOW, AdwApplicationWindow)
 
-LabWindow *lab_window_new (GtkApplication *application);
+/* db_path NULL: the default run database. */
+LabWindow  *lab_window_new (GtkApplication *application, const char *db_path);
+const char *lab_window_get_db_path (LabWindow *self);
+LabRunner  *lab_window_get_runner (LabWindow *self);
+LabRunList *lab_window_get_run_list (LabWindow *self);
+/* A short, non-blocking message. */
+void        lab_window_toast (LabWindow *self, const char *message);
+/* Shows the live page of a run. */
+void        lab_window_open_run (LabWindow *self, gint64 run);
+/* Shows the Compare page with these runs. */
+void        lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs);
 
 G_END_DECLS

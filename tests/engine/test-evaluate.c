@@ -570,6 +570,34 @@ test_store_layouts (StoreFixture *f, gconstpointer data)
   g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+test_store_datasets (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = cari_store_list_datasets (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  const CariDatasetInfo *d = g_ptr_array_index (list, 0);
+  g_assert_cmpstr (d->name, ==, "fake");
+  g_assert_cmpstr (d->kind, ==, "webcari");
+  g_assert_cmpstr (d->fingerprint, ==, "f00d");
+  g_assert_cmpint (d->n_identities, ==, N_IDS);
+  g_assert_cmpint (d->n_caricatures, ==, N_IDS * PER);
+  g_assert_cmpint (d->n_photos, ==, N_IDS * PER);
+  g_assert_cmpint (d->n_runs, ==, 1);
+  g_assert_cmpstr (d->protocols, ==, "webcari.c2p;webcari.restricted");
+  /* Deleting it leaves the run, without a data set. */
+  g_assert_true (cari_store_delete_dataset (f->store, d->id, &error));
+  g_assert_no_error (error);
+  g_autoptr (CariRunInfo) run = cari_store_get_run (f->store, f->run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run->dataset_id, ==, 0);
+  g_autoptr (GPtrArray) none = cari_store_list_datasets (f->store, &error);
+  g_assert_cmpuint (none->len, ==, 0);
+  g_assert_false (cari_store_delete_dataset (f->store, 12345, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+}
+
 /* A version-1 database with a stored score gains the fold and options columns, keeping it. */
 static void
 test_store_migration (void)
@@ -627,6 +655,8 @@ main (int argc, char **argv)
   g_test_add ("/store-eval/round-trip", StoreFixture, NULL, store_setup, test_store_round_trip,
               store_teardown);
   g_test_add ("/store-eval/layouts", StoreFixture, NULL, store_setup, test_store_layouts,
+              store_teardown);
+  g_test_add ("/store-eval/datasets", StoreFixture, NULL, store_setup, test_store_datasets,
               store_teardown);
   g_test_add_func ("/store-eval/migration", test_store_migration);
   return g_test_run ();

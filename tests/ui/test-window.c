@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include <adwaita.h>
 
 #include "cari.h"
@@ -66,38 +68,116 @@ menu_has_action (GMenuModel *model,
   return FALSE;
 }
 
-static void
-test_window_welcome (void)
+/* A fresh temporary run database for each window. */
+static char *
+temp_db (void)
 {
-  LabWindow *window;
-  AdwStatusPage *welcome_page;
-  AdwActionRow *engine_row;
-  AdwActionRow *blas_row;
-  g_autofree char *blas = cari_blas_describe ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  return g_build_filename (dir, "runs.db", NULL);
+}
 
+static void
+remove_db (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+  g_remove (wal);
+  g_remove (shm);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
+static LabWindow *
+new_window (const char *db)
+{
   /* GTK owns toplevels; our reference lets g_assert_finalize_object() prove the window dies. */
-  window = g_object_ref (lab_window_new (NULL));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_until_mapped (GTK_WIDGET (window));
+  return g_object_ref (lab_window_new (NULL, db));
+}
 
-  welcome_page = template_child (window, "welcome_page");
-  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (welcome_page)));
-  g_assert_cmpstr (adw_status_page_get_title (welcome_page), ==, "CariLab");
-  g_assert_nonnull (strstr (adw_status_page_get_description (welcome_page), "caricature"));
-
-  engine_row = template_child (window, "engine_row");
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (engine_row)), ==,
-                   "Engine");
-  g_assert_cmpstr (adw_action_row_get_subtitle (engine_row), ==, cari_version ());
-
-  blas_row = template_child (window, "blas_row");
-  g_assert_nonnull (blas);
-  g_assert_cmpstr (adw_action_row_get_subtitle (blas_row), ==, blas);
-
+static void
+close_window (LabWindow *window)
+{
   drain_main_context ();
   gtk_window_destroy (GTK_WINDOW (window));
   drain_main_context ();
   g_assert_finalize_object (window);
+}
+
+static void
+set_flag (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+}
+
+/* Runs the main loop until the run list has refreshed once. */
+static void
+wait_refreshed (LabWindow *window)
+{
+  gboolean done = FALSE;
+  gulong id = g_signal_connect_swapped (lab_window_get_run_list (window), "refreshed",
+                                        G_CALLBACK (set_flag), &done);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!done)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (lab_window_get_run_list (window), id);
+}
+
+static void
+test_window_welcome (void)
+{
+  g_autofree char *db = temp_db ();
+  LabWindow *window = new_window (db);
+  AdwStatusPage *welcome_page;
+  GtkStack *runs_stack;
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_until_mapped (GTK_WIDGET (window));
+  /* The window created the database; an empty one shows the welcome page and the demo. */
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  wait_refreshed (window);
+  runs_stack = template_child (window, "runs_stack");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (runs_stack), ==, "welcome");
+  welcome_page = template_child (window, "welcome_page");
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (welcome_page)));
+  g_assert_nonnull (strstr (adw_status_page_get_description (welcome_page), "SynCari"));
+  g_assert_true (gtk_widget_get_visible (template_child (window, "demo_button")));
+  g_assert_cmpstr (lab_window_get_db_path (window), ==, db);
+
+  /* A run in the store: the list replaces the welcome page. */
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariStore) store = cari_store_open (db, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cari_store_create_run (store, "r", 0, "", 1, 0, &error), >, 0);
+  lab_run_list_refresh (lab_window_get_run_list (window));
+  wait_refreshed (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (runs_stack), ==, "list");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lab_window_get_run_list (window))), ==,
+                    1);
+
+  close_window (window);
+  remove_db (db);
+}
+
+/* An unusable database path (a file where a folder should be) is said on the welcome page. */
+static void
+test_window_bad_database (void)
+{
+  g_autofree char *db = temp_db ();
+  g_assert_true (g_file_set_contents (db, "x", 1, NULL));
+  g_autofree char *bad = g_build_filename (db, "runs.db", NULL);
+  LabWindow *window = new_window (bad);
+  AdwStatusPage *welcome_page = template_child (window, "welcome_page");
+  /* The message names the file that stands where the folder should be. */
+  g_assert_nonnull (strstr (adw_status_page_get_description (welcome_page), db));
+  g_assert_false (gtk_widget_get_visible (template_child (window, "demo_button")));
+  close_window (window);
+  remove_db (db);
 }
 
 static void
@@ -108,7 +188,8 @@ test_window_primary_menu (void)
   GMenuModel *model;
   GtkPopover *popover;
 
-  window = g_object_ref (lab_window_new (NULL));
+  g_autofree char *db = temp_db ();
+  window = new_window (db);
   gtk_window_present (GTK_WINDOW (window));
   wait_until_mapped (GTK_WIDGET (window));
 
@@ -120,6 +201,8 @@ test_window_primary_menu (void)
   g_assert_true (menu_has_action (model, "app.about"));
   g_assert_true (menu_has_action (model, "app.quit"));
   g_assert_true (menu_has_action (model, "win.show-help-overlay"));
+  g_assert_true (menu_has_action (model, "win.start-demo"));
+  g_assert_true (menu_has_action (model, "win.new-run"));
 
   popover = gtk_menu_button_get_popover (button);
   g_assert_nonnull (popover);
@@ -132,10 +215,8 @@ test_window_primary_menu (void)
   gtk_menu_button_popdown (button);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
 
-  drain_main_context ();
-  gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
-  g_assert_finalize_object (window);
+  close_window (window);
+  remove_db (db);
 }
 
 static void
@@ -146,8 +227,10 @@ test_window_size_settings (void)
   int width = 0;
   int height = 0;
 
+  g_autofree char *db = temp_db ();
+
   /* The schema's defaults. */
-  window = g_object_ref (lab_window_new (NULL));
+  window = new_window (db);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 1100);
   g_assert_cmpint (height, ==, 720);
@@ -157,7 +240,7 @@ test_window_size_settings (void)
   /* A saved size is restored... */
   g_settings_set_int (settings, "window-width", 900);
   g_settings_set_int (settings, "window-height", 600);
-  window = g_object_ref (lab_window_new (NULL));
+  window = new_window (db);
   gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
   g_assert_cmpint (width, ==, 900);
   g_assert_cmpint (height, ==, 600);
@@ -178,6 +261,7 @@ test_window_size_settings (void)
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
   g_settings_reset (settings, "window-maximized");
+  remove_db (db);
 }
 
 int
@@ -195,6 +279,7 @@ main (int   argc,
   adw_init ();
 
   g_test_add_func ("/window/welcome", test_window_welcome);
+  g_test_add_func ("/window/bad-database", test_window_bad_database);
   g_test_add_func ("/window/primary-menu", test_window_primary_menu);
   g_test_add_func ("/window/size-settings", test_window_size_settings);
 

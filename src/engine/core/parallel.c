@@ -2,6 +2,7 @@
 #include "core/parallel.h"
 
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #define MAX_PARTS 64
 
@@ -12,6 +13,7 @@ typedef struct
   size_t n;
   int parts;
   int remaining; /* parts still running; guarded by mutex */
+  int nice;      /* the caller's scheduling priority, which its parts run at */
   GMutex mutex;
   GCond cond;
 } Job;
@@ -21,6 +23,10 @@ typedef struct
   Job *job;
   int part;
 } Part;
+
+/* The nice value a thread asked for (cari_parallel_set_nice), and the one a pool worker runs
+ * at now. */
+static _Thread_local int thread_nice;
 
 static GMutex pool_mutex;
 static GThreadPool *pool;
@@ -40,6 +46,13 @@ worker (gpointer item, gpointer unused)
 {
   Part *p = item;
   Job *job = p->job;
+  if (job->nice != thread_nice)
+    {
+      /* On Linux a thread's nice value is its own: follow the caller's. Without privileges a
+       * raised value cannot come down again; the worker then stays lower. */
+      if (setpriority (PRIO_PROCESS, 0, job->nice) == 0)
+        thread_nice = job->nice;
+    }
   run_part (job, p->part);
   /* Decrement under the mutex: the waiter can only see zero (and free the job on its stack)
    * after this thread has released it. */
@@ -81,6 +94,13 @@ cari_parallel_get_threads (void)
   return n;
 }
 
+void
+cari_parallel_set_nice (int nice)
+{
+  thread_nice = CLAMP (nice, 0, 19);
+  setpriority (PRIO_PROCESS, 0, thread_nice);
+}
+
 static GThreadPool *
 get_pool (int threads)
 {
@@ -108,7 +128,7 @@ cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data)
     }
 
   GThreadPool *p = get_pool (threads);
-  Job job = { fn, data, n, parts, parts - 1 };
+  Job job = { fn, data, n, parts, parts - 1, thread_nice };
   Part items[MAX_PARTS];
   g_mutex_init (&job.mutex);
   g_cond_init (&job.cond);

@@ -16,6 +16,11 @@ typedef void (*CariRangeFn) (gpointer data, size_t begin, size_t end);
 /* Split [0, n) into at most one part per thread, each of at least `grain` items. */
 void cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data);
 void cari_parallel_set_threads (int n_threads);
+/* Lowers the calling thread's scheduling priority to `nice` (0 … 19), and that of the pool
+ * workers while they run its loops (on Linux, where a thread has its own nice value). The
+ * workbench's trainer thread calls it so that drawing stays smooth while training uses every
+ * core. */
+void cari_parallel_set_nice (int nice);
 int  cari_parallel_get_threads (void);
 
 G_END_DECLS

@@ -21,6 +21,84 @@ cari_eval_info_free (CariEvalInfo *info)
   g_free (info);
 }
 
+void
+cari_dataset_info_free (CariDatasetInfo *info)
+{
+  if (info == NULL)
+    return;
+  g_free (info->name);
+  g_free (info->kind);
+  g_free (info->root);
+  g_free (info->fingerprint);
+  g_free (info->protocols);
+  g_free (info);
+}
+
+GPtrArray *
+cari_store_list_datasets (CariStore *s, GError **error)
+{
+  sqlite3_stmt *st = cari_store_priv_prepare (
+    s,
+    "SELECT d.id, d.name, d.kind, d.root, d.fingerprint, d.created_at, "
+    "(SELECT count(DISTINCT identity) FROM images WHERE dataset_id = d.id), "
+    "(SELECT count(*) FROM images WHERE dataset_id = d.id AND modality = 'caricature'), "
+    "(SELECT count(*) FROM images WHERE dataset_id = d.id AND modality = 'photo'), "
+    "(SELECT count(*) FROM runs WHERE dataset_id = d.id), "
+    "(SELECT group_concat(protocol, ';') FROM (SELECT protocol FROM protocol_pairs WHERE "
+    "dataset_id = d.id UNION SELECT protocol FROM protocol_images WHERE dataset_id = d.id "
+    "UNION SELECT protocol FROM protocol_subjects WHERE dataset_id = d.id ORDER BY 1)) "
+    "FROM datasets d ORDER BY d.name",
+    error);
+  if (st == NULL)
+    return NULL;
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_dataset_info_free);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      CariDatasetInfo *d = g_new0 (CariDatasetInfo, 1);
+      d->id = sqlite3_column_int64 (st, 0);
+      d->name = g_strdup ((const char *) sqlite3_column_text (st, 1));
+      d->kind = g_strdup ((const char *) sqlite3_column_text (st, 2));
+      d->root = g_strdup ((const char *) sqlite3_column_text (st, 3));
+      d->fingerprint = g_strdup ((const char *) sqlite3_column_text (st, 4));
+      d->created_at = sqlite3_column_double (st, 5);
+      d->n_identities = sqlite3_column_int (st, 6);
+      d->n_caricatures = sqlite3_column_int (st, 7);
+      d->n_photos = sqlite3_column_int (st, 8);
+      d->n_runs = sqlite3_column_int (st, 9);
+      const char *protocols = (const char *) sqlite3_column_text (st, 10);
+      d->protocols = g_strdup (protocols ? protocols : "");
+      g_ptr_array_add (list, d);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    {
+      cari_store_priv_error (s, rc, error);
+      g_ptr_array_unref (list);
+      return NULL;
+    }
+  return list;
+}
+
+gboolean
+cari_store_delete_dataset (CariStore *s, gint64 dataset, GError **error)
+{
+  sqlite3_stmt *st = cari_store_priv_prepare (s, "DELETE FROM datasets WHERE id = ?1", error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, dataset);
+  gboolean ok = cari_store_priv_exec (s, st, error);
+  sqlite3_finalize (st);
+  if (ok && sqlite3_changes (cari_store_priv_db (s)) == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("No dataset %lld in the run database “%s”"), (long long) dataset,
+                   cari_store_get_path (s));
+      return FALSE;
+    }
+  return ok;
+}
+
 /* The ids of a data set's images, ascending (= index order). */
 static GArray *
 image_ids (CariStore *s, gint64 dataset, GError **error)

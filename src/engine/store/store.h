@@ -185,6 +185,25 @@ gboolean   cari_store_latest_checkpoint (CariStore *s, gint64 run, gint64 max_st
 /* Of char *, ordered by step: the files to delete with the run. */
 GPtrArray *cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error);
 
+/* --- data sets, listed (store-eval.c) -------------------------------------------------------- */
+
+typedef struct
+{
+  gint64 id;
+  char  *name, *kind, *root, *fingerprint; /* fingerprint may be NULL */
+  double created_at;
+  int    n_identities, n_caricatures, n_photos;
+  int    n_runs;       /* runs that name it */
+  char  *protocols;    /* "webcari.c2p;webcari.restricted;…", sorted; "" when none */
+} CariDatasetInfo;
+
+void       cari_dataset_info_free (CariDatasetInfo *info);
+/* Of CariDatasetInfo *, ordered by name. */
+GPtrArray *cari_store_list_datasets (CariStore *s, GError **error);
+/* Deletes a data set's rows (images, protocols; its runs keep their metrics, their data set
+ * becomes none). NOT_FOUND when there is none. The files on disk are not touched. */
+gboolean   cari_store_delete_dataset (CariStore *s, gint64 dataset, GError **error);
+
 /* --- evaluations (store-eval.c) --------------------------------------------------------------- */
 
 /* One stored evaluation. run is 0 and step −1 for an external score file; fold is −1 when the
@@ -226,5 +245,6 @@ gboolean    cari_store_load_layout (CariStore *s, gint64 evaluation, const char 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariEvalInfo, cari_eval_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariDatasetInfo, cari_dataset_info_free)
 
 G_END_DECLS

@@ -124,9 +124,23 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
   while (cari_trainer_get_step (trainer) < total)
     {
       CariStepStats st;
+      /* A paused run says so in the store (so a watcher does not take it for a dead one), with
+       * its metrics flushed; it is running again once resumed. */
+      gboolean paused = cari_trainer_is_paused (trainer) && !cari_trainer_is_cancelled (trainer);
+      if (paused && (!flush (&r, &local)
+                     || !cari_store_set_run_status (store, run, CARI_RUN_PAUSED, NULL, &local)))
+        {
+          status = CARI_RUN_FAILED;
+          break;
+        }
       if (!cari_trainer_wait_if_paused (trainer))
         {
           status = CARI_RUN_CANCELLED;
+          break;
+        }
+      if (paused && !cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &local))
+        {
+          status = CARI_RUN_FAILED;
           break;
         }
       if (!cari_trainer_step (trainer, &st, &local))

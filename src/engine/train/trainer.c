@@ -558,6 +558,15 @@ cari_trainer_cancel (CariTrainer *t)
 }
 
 gboolean
+cari_trainer_is_paused (CariTrainer *t)
+{
+  g_mutex_lock (&t->mutex);
+  gboolean paused = t->paused;
+  g_mutex_unlock (&t->mutex);
+  return paused;
+}
+
+gboolean
 cari_trainer_is_cancelled (CariTrainer *t)
 {
   return g_atomic_int_get (&t->cancelled) != 0;

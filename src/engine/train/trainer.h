@@ -63,6 +63,7 @@ GHashTable  *cari_trainer_validate (CariTrainer *trainer, GError **error);
 /* Thread-safe controls. */
 void         cari_trainer_pause (CariTrainer *trainer);
 void         cari_trainer_resume (CariTrainer *trainer);
+gboolean     cari_trainer_is_paused (CariTrainer *trainer);
 void         cari_trainer_cancel (CariTrainer *trainer);
 gboolean     cari_trainer_is_cancelled (CariTrainer *trainer);
 /* Blocks while paused; returns FALSE when cancelled. */
