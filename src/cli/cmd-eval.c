@@ -140,10 +140,52 @@ row_clear (Row *row)
 }
 
 /* Evaluates one run; FALSE after printing why. */
+static void
+on_tsne_progress (int iteration, int n_iter, double kl, gpointer data)
+{
+  const char *view = data;
+  if (iteration == n_iter || iteration % 250 == 0)
+    fprintf (stderr, _("  t-SNE %s: iteration %d of %d\n"), view, iteration, n_iter);
+}
+
+/* Fig. 2: the four views of the images the run never trained on, stored with `evaluation`. */
+static gboolean
+compute_views (CariStore *store, CariEvaluator *ev, const CariDatasetIndex *index,
+               CariDataSource *source, const CariRunConfig *cfg, gint64 evaluation,
+               int top, const char *prog)
+{
+  g_autoptr (GError) error = NULL;
+  int n;
+  g_autofree int *images = cari_views_pick_images (index, source, cfg->protocol, cfg->fold, top,
+                                                   &n);
+  CariTsneParams params;
+  cari_tsne_params_init (&params);
+  params.perplexity = 50.0; /* REFERENCE §4 */
+  for (int v = 0; v < CARI_N_VIEWS; v++)
+    {
+      CariViewLayout layout;
+      gint64 start = g_get_monotonic_time ();
+      const char *name = cari_view_to_string (v);
+      if (!cari_evaluator_view_layout (ev, v, images, n, &params, on_tsne_progress, (gpointer) name,
+                                       NULL, &layout, &error)
+          || (evaluation > 0
+              && !cari_store_save_layout (store, evaluation, name, layout.images, layout.xy,
+                                          layout.n, &error)))
+        {
+          g_printerr ("%s: %s: %s\n", prog, name, error->message);
+          return FALSE;
+        }
+      fprintf (stderr, _("%s view: %d images, KL %.3f, %.1f s\n"), name, layout.n, layout.kl,
+               (g_get_monotonic_time () - start) / 1e6);
+      cari_view_layout_clear (&layout);
+    }
+  return TRUE;
+}
+
 static gboolean
 eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protocol_arg,
           const char *fold_arg, const CariEvalOptions *options, gboolean save, int n_errors,
-          const char *prog, Row *row)
+          int views, const char *prog, Row *row)
 {
   g_autoptr (GError) error = NULL;
   gint64 run, ck_step = -1;
@@ -183,6 +225,7 @@ eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protoc
   row->label = g_strdup (info->name);
   row->results = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_result_free);
 
+  gint64 first_saved = 0;
   for (size_t p = 0; p < G_N_ELEMENTS (all_protocols); p++)
     {
       const char *protocol = all_protocols[p];
@@ -226,6 +269,8 @@ eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protoc
                 }
               fprintf (stderr, _("  %s fold %d: saved as evaluation %lld\n"), protocol, r->fold,
                        (long long) id);
+              if (first_saved == 0)
+                first_saved = id;
             }
           if (n_errors > 0 && r->pairs->len > 0)
             print_error_pairs (r, index, n_errors);
@@ -237,7 +282,8 @@ eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protoc
                   index->name);
       return FALSE;
     }
-  return TRUE;
+  return views <= 0
+         || compute_views (store, ev, index, source, cfg, first_saved, views, prog);
 }
 
 int
@@ -246,7 +292,7 @@ cmd_eval (int argc, char **argv)
   g_autofree char *db = NULL, *protocol = NULL, *fold = NULL, *score = NULL, *format = NULL;
   g_auto (GStrv) runs = NULL;
   gint64 step = -1, seed = 1;
-  int n_errors = 0;
+  int n_errors = 0, views = 0;
   gboolean no_save = FALSE;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
@@ -259,6 +305,7 @@ cmd_eval (int argc, char **argv)
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Tables as text, csv or latex (default: text)"), N_("FORMAT") },
     { "errors", 'e', 0, G_OPTION_ARG_INT, &n_errors, N_("Print the N worst false positives and false negatives"), N_("N") },
     { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, N_("Do not record the evaluation in the run database"), NULL },
+    { "views", 0, 0, G_OPTION_ARG_INT, &views, N_("Also lay out Fig. 2's four t-SNE views of the N identities with the most unseen images (the paper: 50), stored with the first evaluation"), N_("N") },
     { NULL },
   };
   g_autoptr (GError) error = NULL;
@@ -281,11 +328,11 @@ cmd_eval (int argc, char **argv)
   if ((protocol != NULL && strcmp (protocol, "all") != 0 && !cari_protocol_kind (protocol, NULL))
       || (score != NULL && !cari_score_kind_from_string (score, &options.score, &error))
       || (format != NULL && !cari_table_format_from_string (format, &table_format, &error))
-      || n_errors < 0)
+      || n_errors < 0 || views < 0)
     {
       if (error == NULL)
         g_set_error (&error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                     n_errors < 0 ? _("--errors must not be negative")
+                     n_errors < 0 || views < 0 ? _("--errors and --views must not be negative")
                                   : _("Unknown protocol “%s” (webcari.restricted, "
                                       "webcari.unrestricted, webcari.c2p, webcari.p2c or "
                                       "cavi.pairs)"),
@@ -309,7 +356,7 @@ cmd_eval (int argc, char **argv)
     {
       Row row = { NULL, NULL };
       gboolean ok = eval_run (store, runs[i], step, protocol, fold, &options, !no_save, n_errors,
-                              argv[0], &row);
+                              views, argv[0], &row);
       if (row.results != NULL)
         g_array_append_val (rows, row);
       if (!ok)

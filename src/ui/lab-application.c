@@ -6,6 +6,8 @@
 #include "lab-config.h"
 
 #include <glib/gi18n.h>
+#include <glib-unix.h>
+#include <signal.h>
 
 #include "cari.h"
 
@@ -18,6 +20,8 @@ struct _LabApplication
 
   /* owned: --db, or $CARILAB_DB; NULL for the default database */
   char *db_path;
+  /* --demo: start the naive-versus-proposed demo in the first window */
+  gboolean demo;
 };
 
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
@@ -46,6 +50,14 @@ lab_application_activate (GApplication *app)
   gtk_window_present (window);
 }
 
+/* SIGINT and SIGTERM close the windows as Quit does: the active run checkpoints first. */
+static gboolean
+on_quit_signal (gpointer app)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 lab_application_startup (GApplication *app)
 {
@@ -60,6 +72,8 @@ lab_application_startup (GApplication *app)
   };
 
   G_APPLICATION_CLASS (lab_application_parent_class)->startup (app);
+  g_unix_signal_add (SIGINT, on_quit_signal, app);
+  g_unix_signal_add (SIGTERM, on_quit_signal, app);
 
   for (gsize i = 0; i < G_N_ELEMENTS (shortcuts); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app),
@@ -80,6 +94,7 @@ lab_application_handle_local_options (GApplication *app, GVariantDict *options)
     }
   else if (g_getenv ("CARILAB_DB") != NULL)
     self->db_path = g_strdup (g_getenv ("CARILAB_DB"));
+  self->demo = g_variant_dict_contains (options, "demo");
   return -1;
 }
 
@@ -194,6 +209,8 @@ lab_application_init (LabApplication *self)
     { "db", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Run database (default: ~/.local/share/carilab/carilab.db, or $CARILAB_DB)"),
       N_("FILE") },
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start the naive-versus-proposed demo at once"), NULL },
     { NULL },
   };
 

@@ -6,6 +6,7 @@
 #include "lab-config.h"
 
 #include <glib/gi18n.h>
+#include <stdio.h>
 
 #include "lab-demo.h"
 
@@ -19,14 +20,21 @@ char *
 lab_demo_config (LabDemoRun which, const char *name, const char *pretrain_name)
 {
   g_return_val_if_fail (which < LAB_DEMO_N_RUNS, NULL);
+  int pretrain_steps = PRETRAIN_STEPS, mtl_steps = MTL_STEPS;
+  /* $CARILAB_DEMO_STEPS="P,M": fewer steps, for the end-to-end tests. */
+  const char *env = g_getenv ("CARILAB_DEMO_STEPS");
+  if (env != NULL && sscanf (env, "%d,%d", &pretrain_steps, &mtl_steps) != 2)
+    pretrain_steps = PRETRAIN_STEPS, mtl_steps = MTL_STEPS;
+  pretrain_steps = MAX (pretrain_steps, 1);
+  mtl_steps = MAX (mtl_steps, 1);
   g_autoptr (GString) text = g_string_new (NULL);
   g_string_append_printf (text, "[run]\nname=%s\n", name);
   g_string_append (text, "[model]\npreset=demo\n");
   g_string_append (text, "[optim]\nname=adam\nlr=0.001\nepsilon=1e-8\nmodule_lr=0.0001\n");
   g_string_append_printf (text,
                           "[schedule]\nsteps=%d\neval_every=100\ncheckpoint_every=%d\n",
-                          which == LAB_DEMO_PRETRAIN ? PRETRAIN_STEPS : MTL_STEPS,
-                          which == LAB_DEMO_PRETRAIN ? PRETRAIN_STEPS : MTL_STEPS);
+                          which == LAB_DEMO_PRETRAIN ? pretrain_steps : mtl_steps,
+                          which == LAB_DEMO_PRETRAIN ? pretrain_steps : mtl_steps);
   if (which == LAB_DEMO_PRETRAIN)
     g_string_append (text, "[data]\ndataset=syncari-pretrain\n"
                            "[tasks]\ntasks=visual\n"

@@ -7,23 +7,34 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-compare-page.h"
+#include "lab-run-page.h"
 #include "lab-window-private.h"
 
 void
 lab_window_create_pages (LabWindow *self)
 {
+  adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->db_path, self->runs, 1000));
 }
 
 GtkWidget *
 lab_window_create_run_page (LabWindow *self, gint64 run)
 {
-  return NULL;
+  /* Polled twice a second: a chart updates at least once a second without the store being
+   * read more than needed. */
+  return lab_run_page_new (self->db_path, run, self->runner, self->runs, 500);
 }
 
 void
 lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs)
 {
+  LabComparePage *page = LAB_COMPARE_PAGE (adw_bin_get_child (self->compare_bin));
+  lab_compare_page_set_runs (page, runs, n_runs);
+  lab_compare_page_set_layout (page, LAB_COMPARE_OVERLAY);
+  lab_compare_page_set_difference (page, n_runs == 2);
   adw_view_stack_set_visible_child_name (self->view_stack, "compare");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "home") != 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
 void

@@ -224,8 +224,12 @@ on_run_finished (LabRunner *runner, gint64 run, int status, const char *message,
   if (run == self->demo_runs[LAB_DEMO_PROPOSED] && status == CARI_RUN_FINISHED)
     {
       self->follow_active = FALSE;
-      lab_window_toast (self, _("The demo is done: compare the two runs on the Compare page"));
-      lab_window_show_comparison (self, self->demo_runs + LAB_DEMO_NAIVE, 2);
+      AdwToast *toast = adw_toast_new (_("The demo is done: naive and proposed weighting side by "
+                                         "side"));
+      adw_toast_set_button_label (toast, _("_Compare"));
+      adw_toast_set_action_name (toast, "win.compare-demo");
+      adw_toast_set_timeout (toast, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
 }
 
@@ -276,6 +280,14 @@ start_demo (GtkWidget *widget, const char *action, GVariant *param)
   self->follow_active = TRUE;
   lab_run_list_refresh (self->runs);
   lab_window_open_run (self, self->demo_runs[LAB_DEMO_PRETRAIN]);
+}
+
+static void
+compare_demo (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  if (self->demo_runs[LAB_DEMO_NAIVE] > 0)
+    lab_window_show_comparison (self, self->demo_runs + LAB_DEMO_NAIVE, 2);
 }
 
 /* ------------------------------------------------------------------------------ runs */
@@ -480,6 +492,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-active-run", NULL, show_active_run);
   gtk_widget_class_install_action (widget_class, "win.open-run", "x", open_run_action);
   gtk_widget_class_install_action (widget_class, "win.start-demo", NULL, start_demo);
+  gtk_widget_class_install_action (widget_class, "win.compare-demo", NULL, compare_demo);
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.new-run", NULL, lab_window_new_run_action);

@@ -198,6 +198,12 @@ cari_evaluator_free (CariEvaluator *ev)
   g_free (ev);
 }
 
+const CariDatasetIndex *
+cari_evaluator_get_index (CariEvaluator *ev)
+{
+  return ev->index;
+}
+
 void
 cari_evaluator_set_progress (CariEvaluator *ev, CariEvalProgress progress, gpointer user_data)
 {

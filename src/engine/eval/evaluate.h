@@ -113,6 +113,8 @@ void            cari_evaluator_set_progress (CariEvaluator *ev, CariEvalProgress
 CariEvalResult *cari_evaluator_run (CariEvaluator *ev, const char *protocol, int fold,
                                     GError **error);
 
+const CariDatasetIndex *cari_evaluator_get_index (CariEvaluator *ev);
+
 /* The folds the data set has for `protocol`, sorted (0 is the development view). */
 GArray         *cari_protocol_folds (const CariDatasetIndex *index, const char *protocol);
 

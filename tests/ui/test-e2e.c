@@ -1,0 +1,279 @@
+/* test-e2e.c — the workbench end to end under Xvfb, on a temporary database:
+ * - the demo: generate a tiny SynCari, pretrain, then naive and proposed; the live page follows
+ *   the runs, its weight chart receives points, and a rendering of the window shows each task's
+ *   colour where its curve is (hiding the curve removes the colour);
+ * - watching a run that `carilab-cli train` writes from another process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "lab-config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cari.h"
+
+#include "lab-run-page.h"
+#include "lab-window.h"
+
+static char *tmp_dir;
+
+static void
+drain (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+typedef gboolean (*Condition) (gpointer data);
+
+/* Runs the main loop until `condition` holds; fails after `seconds`. */
+static void
+wait_for (Condition condition, gpointer data, int seconds, const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("timed out after %d s waiting for %s", seconds, what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
+static LabRunPage *
+run_page (LabWindow *window)
+{
+  AdwBin *bin = ADW_BIN (gtk_widget_get_template_child (GTK_WIDGET (window), LAB_TYPE_WINDOW,
+                                                        "run_bin"));
+  GtkWidget *child = adw_bin_get_child (bin);
+  return LAB_IS_RUN_PAGE (child) ? LAB_RUN_PAGE (child) : NULL;
+}
+
+static guint
+points_of (LabRunPage *page, const char *key)
+{
+  LabChartModel *model = lab_chart_get_model (lab_run_page_get_weights_chart (page));
+  LabSeries *series = model ? lab_chart_model_lookup (model, key) : NULL;
+  return series ? lab_series_get_n_points (series) : 0;
+}
+
+/* The window rendered as the screen shows it, RGBA bytes. */
+static guchar *
+render_window (LabWindow *window, int *width, int *height, int *stride)
+{
+  GtkWidget *widget = GTK_WIDGET (window);
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, NULL);
+  *width = gdk_texture_get_width (texture);
+  *height = gdk_texture_get_height (texture);
+  *stride = *width * 4;
+  guchar *data = g_malloc ((gsize) *stride * *height);
+  gdk_texture_download (texture, data, *stride);
+  if (g_getenv ("CARILAB_TEST_SCREENSHOT") != NULL)
+    gdk_texture_save_to_png (texture, g_getenv ("CARILAB_TEST_SCREENSHOT"));
+  return data;
+}
+
+/* Pixels of colour rgb (± 3 per channel) inside `widget`'s area of the window rendering. */
+static int
+count_colour (LabWindow *window, GtkWidget *widget, guint32 rgb)
+{
+  int width, height, stride;
+  drain ();
+  g_autofree guchar *data = render_window (window, &width, &height, &stride);
+  graphene_rect_t bounds;
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  int x0 = MAX ((int) bounds.origin.x, 0), y0 = MAX ((int) bounds.origin.y, 0);
+  int x1 = MIN ((int) (bounds.origin.x + bounds.size.width), width);
+  int y1 = MIN ((int) (bounds.origin.y + bounds.size.height), height);
+  int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff, n = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        /* gdk_texture_download gives native-endian ARGB32: B G R A in memory here. */
+        const guchar *p = data + (gsize) y * stride + (gsize) x * 4;
+        if (ABS (p[2] - r) <= 3 && ABS (p[1] - g) <= 3 && ABS (p[0] - b) <= 3)
+          n++;
+      }
+  return n;
+}
+
+/* ------------------------------------------------------------------------------ demo */
+
+typedef struct
+{
+  LabWindow *window;
+  gint64 run;
+} Watch;
+
+static gboolean
+page_shows_three_weights (gpointer data)
+{
+  Watch *w = data;
+  LabRunPage *page = run_page (w->window);
+  return page != NULL && points_of (page, "weight/cari") >= 20
+         && points_of (page, "weight/visual") >= 20 && points_of (page, "weight/verif") >= 20;
+}
+
+static void
+test_demo (void)
+{
+  g_autofree char *db = g_build_filename (tmp_dir, "demo.db", NULL);
+  LabWindow *window = g_object_ref (lab_window_new (NULL, db));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  drain ();
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.start-demo", NULL);
+  /* The live page opens at once on the pretraining run. */
+  g_assert_nonnull (run_page (window));
+  Watch w = { window, 0 };
+  /* It follows the demo to the multi-task runs, whose three weights arrive. */
+  wait_for (page_shows_three_weights, &w, 240, "the demo's three task weights");
+  LabRunPage *page = run_page (window);
+  g_assert_cmpint (lab_run_page_get_n_rows (page), >, 0);
+
+  LabChart *chart = lab_run_page_get_weights_chart (page);
+  lab_chart_set_smoothing (chart, 0.0);
+  const struct
+  {
+    const char *key;
+    guint32 rgb;
+  } tasks[] = {
+    { "weight/verif", 0x1f77b4 },
+    { "weight/cari", 0x7f7f7f },
+    { "weight/visual", 0xff7f0e },
+  };
+  for (size_t t = 0; t < G_N_ELEMENTS (tasks); t++)
+    {
+      int shown = count_colour (window, GTK_WIDGET (chart), tasks[t].rgb);
+      lab_chart_set_series_visible (chart, tasks[t].key, FALSE);
+      int hidden = count_colour (window, GTK_WIDGET (chart), tasks[t].rgb);
+      lab_chart_set_series_visible (chart, tasks[t].key, TRUE);
+      g_test_message ("%s: %d pixels of #%06x shown, %d hidden", tasks[t].key, shown,
+                      tasks[t].rgb, hidden);
+      g_assert_cmpint (shown - hidden, >=, 40);
+    }
+
+  lab_runner_stop_all (lab_window_get_runner (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_assert_finalize_object (window);
+}
+
+/* ------------------------------------------------------------------------------ CLI */
+
+typedef struct
+{
+  LabWindow *window;
+  guint min_points;
+} Points;
+
+static gboolean
+run_listed (gpointer data)
+{
+  LabWindow *window = data;
+  lab_run_list_refresh (lab_window_get_run_list (window));
+  return g_list_model_get_n_items (G_LIST_MODEL (lab_window_get_run_list (window))) > 0;
+}
+
+static gboolean
+page_has_points (gpointer data)
+{
+  Points *p = data;
+  LabRunPage *page = run_page (p->window);
+  return page != NULL && points_of (page, "weight/cari") >= p->min_points;
+}
+
+static void
+test_cli_watch (void)
+{
+  const char *cli = g_getenv ("CARILAB_CLI");
+  if (cli == NULL)
+    {
+      g_test_skip ("CARILAB_CLI is not set (meson sets it)");
+      return;
+    }
+  g_autofree char *db = g_build_filename (tmp_dir, "cli.db", NULL);
+  /* The database exists (and is migrated) before the two programs share it. */
+  LabWindow *window = g_object_ref (lab_window_new (NULL, db));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  drain ();
+
+  g_autoptr (GError) error = NULL;
+  const int steps = 300;
+  g_autofree char *steps_arg = g_strdup_printf ("schedule.steps=%d", steps);
+  g_autoptr (GSubprocess) train = g_subprocess_new (
+    G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, cli, "train",
+    "--db", db, "--dataset", "toy", "--name", "from-cli", "--set", steps_arg, "--set",
+    "schedule.flush_every=5", "--set", "schedule.checkpoint_every=1000", NULL);
+  g_assert_no_error (error);
+
+  wait_for (run_listed, window, 60, "the CLI's run in the list");
+  g_autoptr (LabRunItem) item = g_list_model_get_item (
+    G_LIST_MODEL (lab_window_get_run_list (window)), 0);
+  lab_window_open_run (window, lab_run_item_get_id (item));
+  Points p = { window, 5 };
+  wait_for (page_has_points, &p, 60, "the first points of the CLI's run");
+  guint first = points_of (run_page (window), "weight/cari");
+  g_assert_cmpuint (first, <, steps);
+  /* Points keep arriving while the other process trains. */
+  p.min_points = first + 20;
+  wait_for (page_has_points, &p, 60, "more points of the CLI's run");
+
+  g_assert_true (g_subprocess_wait_check (train, NULL, &error));
+  g_assert_no_error (error);
+  /* Everything it wrote reaches the chart: one point per step. */
+  p.min_points = steps;
+  wait_for (page_has_points, &p, 30, "every step of the CLI's run");
+  g_assert_cmpuint (points_of (run_page (window), "weight/cari"), ==, steps);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain ();
+  g_assert_finalize_object (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  if (g_getenv ("DISPLAY") == NULL)
+    {
+      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
+      return 0;
+    }
+  g_autoptr (GError) error = NULL;
+  tmp_dir = g_dir_make_tmp ("carilab-e2e-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *cache = g_build_filename (tmp_dir, "cache", NULL);
+  g_autofree char *data = g_build_filename (tmp_dir, "data", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
+  /* A tiny SynCari and a short demo: the test looks at the wiring, not at the learning. */
+  g_setenv ("CARILAB_SYNCARI_TINY", "1", TRUE);
+  g_setenv ("CARILAB_DEMO_STEPS", "8,60", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  cari_init ();
+
+  g_test_add_func ("/e2e/demo", test_demo);
+  g_test_add_func ("/e2e/cli-watch", test_cli_watch);
+  int status = g_test_run ();
+
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
+  if (system (rm) != 0)
+    g_printerr ("could not remove %s\n", tmp_dir);
+  g_free (tmp_dir);
+  return status;
+}
