@@ -45,7 +45,11 @@ lab_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app), LAB_APPLICATION (app)->db_path));
+    {
+      window = GTK_WINDOW (lab_window_new (GTK_APPLICATION (app), LAB_APPLICATION (app)->db_path));
+      if (LAB_APPLICATION (app)->demo)
+        gtk_widget_activate_action (GTK_WIDGET (window), "win.start-demo", NULL);
+    }
 
   gtk_window_present (window);
 }

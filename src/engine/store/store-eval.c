@@ -99,6 +99,30 @@ cari_store_delete_dataset (CariStore *s, gint64 dataset, GError **error)
   return ok;
 }
 
+gboolean
+cari_store_set_run_dataset (CariStore *s, gint64 run, gint64 dataset, GError **error)
+{
+  sqlite3_stmt *st = cari_store_priv_prepare (s, "UPDATE runs SET dataset_id = ?2 WHERE id = ?1",
+                                              error);
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, run);
+  if (dataset > 0)
+    sqlite3_bind_int64 (st, 2, dataset);
+  else
+    sqlite3_bind_null (st, 2);
+  gboolean ok = cari_store_priv_exec (s, st, error);
+  sqlite3_finalize (st);
+  if (ok && sqlite3_changes (cari_store_priv_db (s)) == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("No run %lld in the run database “%s”"), (long long) run,
+                   cari_store_get_path (s));
+      return FALSE;
+    }
+  return ok;
+}
+
 /* The ids of a data set's images, ascending (= index order). */
 static GArray *
 image_ids (CariStore *s, gint64 dataset, GError **error)

@@ -204,6 +204,10 @@ GPtrArray *cari_store_list_datasets (CariStore *s, GError **error);
  * becomes none). NOT_FOUND when there is none. The files on disk are not touched. */
 gboolean   cari_store_delete_dataset (CariStore *s, gint64 dataset, GError **error);
 
+/* The data set a run trains on (0: none), once it is known: a queued run gets it when it starts
+ * and its data set has been prepared. */
+gboolean   cari_store_set_run_dataset (CariStore *s, gint64 run, gint64 dataset, GError **error);
+
 /* --- evaluations (store-eval.c) --------------------------------------------------------------- */
 
 /* One stored evaluation. run is 0 and step −1 for an external score file; fold is −1 when the

@@ -69,7 +69,15 @@ cari_launch_dataset_index (CariStore *store, const char *name, CariLaunchProgres
   gboolean pretrain = g_strcmp0 (name, "syncari-pretrain") == 0;
 
   if (cari_store_find_dataset (store, name, &id, NULL))
-    return cari_store_load_dataset (store, id, error);
+    {
+      g_autoptr (CariDatasetIndex) index = cari_store_load_dataset (store, id, error);
+      /* An empty row of the embedded set (left by an older version, which recorded the name
+       * before generating it) is generated and imported as if it were not there. */
+      if (index == NULL || index->images->len > 0 || (!syncari && !pretrain))
+        return g_steal_pointer (&index);
+      if (!cari_store_delete_dataset (store, id, error))
+        return NULL;
+    }
   if (!syncari && !pretrain)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
@@ -166,6 +174,8 @@ apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, gi
   return TRUE;
 }
 
+/* The run's data set row once the data set is prepared (the source exists): the imported one,
+ * or a row of its own for the toy set. */
 static gint64
 dataset_row (CariStore *store, const CariRunConfig *cfg, GError **error)
 {
@@ -173,6 +183,12 @@ dataset_row (CariStore *store, const CariRunConfig *cfg, GError **error)
   gint64 id = 0;
   if (cari_store_find_dataset (store, name, &id, NULL))
     return id;
+  if (strcmp (name, "toy") != 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND, _("No data set “%s” in the run database"),
+                   name);
+      return 0;
+    }
   return cari_store_add_dataset (store, name, "synthetic", "", "", error);
 }
 
@@ -209,9 +225,11 @@ cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, GError **erro
   if (cfg->init_from != NULL && cfg->init_from[0] != '\0'
       && !g_file_test (cfg->init_from, G_FILE_TEST_EXISTS))
     cari_store_find_run (store, cfg->init_from, &parent, NULL);
-  gint64 dataset = dataset_row (store, cfg, error);
-  if (dataset <= 0)
-    return 0;
+  /* The data set row is set when the run starts: it may not be prepared yet. */
+  gint64 dataset = 0;
+  const char *data_name = cfg->dataset != NULL && cfg->dataset[0] != '\0' ? cfg->dataset
+                                                                          : "syncari";
+  cari_store_find_dataset (store, data_name, &dataset, NULL);
   g_autofree char *text = cari_run_config_to_text (cfg);
   g_autofree char *name = run_name (cfg);
   return cari_store_create_run (store, name, dataset, text, cfg->seed, parent, error);
@@ -228,6 +246,12 @@ cari_launch_run (CariStore *store, gint64 run, CariDataSource *source, gint64 *s
   g_autoptr (CariTrainer) trainer = cari_trainer_new (cfg, source, error);
   if (trainer == NULL)
     return NULL;
+  if (info->dataset_id <= 0)
+    {
+      gint64 dataset = dataset_row (store, cfg, error);
+      if (dataset <= 0 || !cari_store_set_run_dataset (store, run, dataset, error))
+        return NULL;
+    }
   gint64 latest = -1;
   gboolean has_checkpoint = cari_store_latest_checkpoint (store, run, -1, &latest, NULL, NULL);
   *step = 0;
