@@ -32,6 +32,7 @@
 #include "data/syncari.h"
 #include "data/webcari.h"
 #include "eval/identification.h"
+#include "eval/tsne.h"
 #include "eval/verification.h"
 #include "train/config.h"
 #include "train/losses.h"
