@@ -26,6 +26,12 @@ on_signal (int sig)
   interrupted = 1;
 }
 
+gboolean
+cli_interrupted (void)
+{
+  return interrupted != 0;
+}
+
 void
 cli_catch_interrupts (void)
 {

@@ -40,6 +40,7 @@ int cmd_generate (int argc, char **argv);
 int cmd_import (int argc, char **argv);
 int cmd_dataset (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
+int cmd_tsne (int argc, char **argv);
 
 /* cli-run.c */
 typedef struct _CariStore CariStore;
@@ -50,6 +51,8 @@ typedef struct _CariRunConfigFwd CariRunConfigFwd;
 int             cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run,
                                  const char *prog);
 void            cli_catch_interrupts (void);
+/* Whether Ctrl-C (or SIGTERM) arrived since cli_catch_interrupts. */
+gboolean        cli_interrupted (void);
 /* cli-data.c */
 CariDataSource   *cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error);
 CariDatasetIndex *cli_dataset_index (CariStore *store, const char *name, GError **error);

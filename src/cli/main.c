@@ -16,6 +16,7 @@ static const CliCommand commands[] = {
   { "import", N_("Import a CaVI, WebCaricature or folder data set"), cmd_import },
   { "dataset", N_("Describe an imported data set (dataset info)"), cmd_dataset },
   { "eval-scores", N_("Evaluate an external file of verification scores"), cmd_eval_scores },
+  { "tsne", N_("Lay out embedding vectors in 2-D with t-SNE"), cmd_tsne },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };
