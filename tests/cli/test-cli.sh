@@ -57,8 +57,8 @@ check "tsne scores a layout" 0 "^[0-9]*\.[0-9]*\$" - -- \
 printf '1\t2\t3\n4\t5\t6\n7\t8\n' >"$tmp/ragged.tsv"
 check "tsne names a short row" 1 - "ragged.tsv, line 3: 2 values, where line 1 has 3" -- \
   tsne --vectors "$tmp/ragged.tsv"
-printf '1\t2\n4\tfive\n' >"$tmp/word.tsv"
-check "tsne names a value that is no number" 1 - "word.tsv, line 2, column 2" -- \
+printf '1\t2\n4\t5five\n' >"$tmp/word.tsv"
+check "tsne names a value that is no number" 1 - "word.tsv, line 2, column 2: .5five." -- \
   tsne --vectors "$tmp/word.tsv"
 printf 'a\nb\n' >"$tmp/short-meta.tsv"
 check "tsne wants a label per vector" 1 - "2 rows of metadata for 12 vectors" -- \
