@@ -41,6 +41,7 @@ int cmd_import (int argc, char **argv);
 int cmd_dataset (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
+int cmd_tsne (int argc, char **argv);
 
 /* cli-run.c */
 typedef struct _CariStore CariStore;

@@ -17,6 +17,7 @@ static const CliCommand commands[] = {
   { "dataset", N_("Describe an imported data set (dataset info)"), cmd_dataset },
   { "eval", N_("Evaluate runs on their data set's protocols (the paper's Tables 2–5)"), cmd_eval },
   { "eval-scores", N_("Evaluate an external file of verification scores"), cmd_eval_scores },
+  { "tsne", N_("Lay out embedding vectors in 2-D with t-SNE"), cmd_tsne },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };

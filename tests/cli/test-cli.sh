@@ -42,5 +42,28 @@ printf '1 0.9 1\n0 0.1 1\n1 0.8 2\n0 0.2 2\n' >"$tmp/scores.txt"
 check "eval-scores on separable pairs" 0 "accuracy *100.00" - -- eval-scores --scores "$tmp/scores.txt"
 printf '1 0.9\nmaybe 0.1\n' >"$tmp/bad.txt"
 check "eval-scores names the bad line" 1 - "bad.txt, line 2" -- eval-scores --scores "$tmp/bad.txt"
+# t-SNE: two groups of six points in 3-D, a label per line.
+printf '0\t0\t0\n0.1\t0\t0\n0\t0.1\t0\n0\t0\t0.1\n0.1\t0.1\t0\n0.1\t0\t0.1\n' >"$tmp/vec.tsv"
+printf '5\t5\t5\n5.1\t5\t5\n5\t5.1\t5\n5\t5\t5.1\n5.1\t5.1\t5\n5.1\t5\t5.1\n' >>"$tmp/vec.tsv"
+printf 'a\na\na\na\na\na\nb\nb\nb\nb\nb\nb\n' >"$tmp/meta.tsv"
+tab=$(printf '\t')
+check "tsne help" 0 "--perplexity" - -- tsne --help
+check "tsne writes x, y and the labels" 0 "^x${tab}y${tab}label\$" "KL divergence" -- \
+  tsne --vectors "$tmp/vec.tsv" --metadata "$tmp/meta.tsv" --perplexity 3 --iterations 300
+check "tsne writes its output file" 0 - "KL divergence" -- \
+  tsne --vectors "$tmp/vec.tsv" --perplexity 3 --iterations 300 --output "$tmp/layout.tsv"
+check "tsne scores a layout" 0 "^[0-9]*\.[0-9]*\$" - -- \
+  tsne --vectors "$tmp/vec.tsv" --perplexity 3 --score-layout "$tmp/layout.tsv"
+printf '1\t2\t3\n4\t5\t6\n7\t8\n' >"$tmp/ragged.tsv"
+check "tsne names a short row" 1 - "ragged.tsv, line 3: 2 values, where line 1 has 3" -- \
+  tsne --vectors "$tmp/ragged.tsv"
+printf '1\t2\n4\t5five\n' >"$tmp/word.tsv"
+check "tsne names a value that is no number" 1 - "word.tsv, line 2, column 2: .5five." -- \
+  tsne --vectors "$tmp/word.tsv"
+printf 'a\nb\n' >"$tmp/short-meta.tsv"
+check "tsne wants a label per vector" 1 - "2 rows of metadata for 12 vectors" -- \
+  tsne --vectors "$tmp/vec.tsv" --metadata "$tmp/short-meta.tsv" --perplexity 3
+check "tsne names a bad perplexity" 1 - "perplexity" -- tsne --vectors "$tmp/vec.tsv" --perplexity 11
+check "tsne needs --vectors" 2 - "give --vectors" -- tsne
 echo "1..$n"
 exit $fail

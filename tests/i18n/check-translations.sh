@@ -22,10 +22,10 @@ else
 fi
 
 # 2. Each language is complete against a template extracted now.
-xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \
   --add-comments --files-from=po/POTFILES.in --output="$tmp/carilab.pot" --package-name=carilab \
   --its=/usr/share/gettext/its/glade2.its 2>/dev/null ||
-  xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+  xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 \
     --files-from=po/POTFILES.in --output="$tmp/carilab.pot"
 n=1
 for lang in $(grep -v '^#' po/LINGUAS); do

@@ -60,17 +60,30 @@ points_of (LabRunPage *page, const char *key)
   return series ? lab_series_get_n_points (series) : 0;
 }
 
-/* The window rendered as the screen shows it, RGBA bytes. */
+/* A widget rendered as the screen shows it (its own snapshot through the window's renderer), as
+ * native-endian ARGB32 bytes. */
 static guchar *
-render_window (LabWindow *window, int *width, int *height, int *stride)
+render_widget (LabWindow *window, GtkWidget *widget, int *width, int *height, int *stride)
 {
-  GtkWidget *widget = GTK_WIDGET (window);
   *width = gtk_widget_get_width (widget);
   *height = gtk_widget_get_height (widget);
   g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
   GtkSnapshot *snapshot = gtk_snapshot_new ();
   gdk_paintable_snapshot (paintable, snapshot, *width, *height);
   g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
+  if (node == NULL)
+    {
+      /* Nothing drawn yet: let a frame go by. */
+      for (int i = 0; i < 50 && node == NULL; i++)
+        {
+          gtk_widget_queue_draw (widget);
+          g_usleep (20000);
+          drain ();
+          snapshot = gtk_snapshot_new ();
+          gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+          node = gtk_snapshot_free_to_node (snapshot);
+        }
+    }
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, NULL);
@@ -84,18 +97,14 @@ render_window (LabWindow *window, int *width, int *height, int *stride)
   return data;
 }
 
-/* Pixels of colour rgb (± 3 per channel) inside `widget`'s area of the window rendering. */
+/* Pixels of colour rgb (± 3 per channel) in a rendering of `widget`. */
 static int
 count_colour (LabWindow *window, GtkWidget *widget, guint32 rgb)
 {
   int width, height, stride;
   drain ();
-  g_autofree guchar *data = render_window (window, &width, &height, &stride);
-  graphene_rect_t bounds;
-  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
-  int x0 = MAX ((int) bounds.origin.x, 0), y0 = MAX ((int) bounds.origin.y, 0);
-  int x1 = MIN ((int) (bounds.origin.x + bounds.size.width), width);
-  int y1 = MIN ((int) (bounds.origin.y + bounds.size.height), height);
+  g_autofree guchar *data = render_widget (window, widget, &width, &height, &stride);
+  int x0 = 0, y0 = 0, x1 = width, y1 = height;
   int r = (rgb >> 16) & 0xff, g = (rgb >> 8) & 0xff, b = rgb & 0xff, n = 0;
   for (int y = y0; y < y1; y++)
     for (int x = x0; x < x1; x++)
@@ -125,6 +134,13 @@ page_shows_three_weights (gpointer data)
          && points_of (page, "weight/visual") >= 20 && points_of (page, "weight/verif") >= 20;
 }
 
+static gboolean
+drawn (gpointer chart)
+{
+  return gtk_widget_get_mapped (chart) && gtk_widget_get_width (chart) > 100
+         && gtk_widget_get_height (chart) > 50;
+}
+
 static void
 test_demo (void)
 {
@@ -145,6 +161,7 @@ test_demo (void)
 
   LabChart *chart = lab_run_page_get_weights_chart (page);
   lab_chart_set_smoothing (chart, 0.0);
+  wait_for (drawn, chart, 30, "the weight chart on screen");
   const struct
   {
     const char *key;
