@@ -73,30 +73,6 @@ folds_for (const CariDatasetIndex *index, const char *protocol, const char *fold
   return out;
 }
 
-/* The network of `run` at its checkpoint `step` (the latest when step < 0). */
-static CariNet *
-load_net (CariStore *store, gint64 run, gint64 step, const CariRunConfig *cfg, int n_classes,
-          gint64 *ck_step, GError **error)
-{
-  g_autofree char *path = NULL;
-  if (!cari_store_latest_checkpoint (store, run, step, ck_step, &path, error))
-    return NULL;
-  if (step >= 0 && *ck_step != step)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                   _("The run has no checkpoint at step %lld (the nearest before is step %lld)"),
-                   (long long) step, (long long) *ck_step);
-      return NULL;
-    }
-  CariNetConfig ncfg;
-  cari_run_config_net (cfg, n_classes, &ncfg);
-  g_autoptr (CariNet) net = cari_net_new (&ncfg, cfg->seed, error);
-  g_autoptr (CariCheckpoint) ck = net ? cari_checkpoint_read (path, error) : NULL;
-  if (ck == NULL || !cari_checkpoint_restore_net (ck, net, error))
-    return NULL;
-  return g_steal_pointer (&net);
-}
-
 static void
 print_error_pairs (const CariEvalResult *r, const CariDatasetIndex *index, int n_show)
 {
@@ -204,8 +180,9 @@ eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protoc
                                                                          &error)
                                                      : NULL;
   g_autoptr (CariDataSource) source = index ? cli_open_loader (cfg, index, &error) : NULL;
-  g_autoptr (CariNet) net = source ? load_net (store, run, step, cfg, source->n_identities,
-                                               &ck_step, &error)
+  g_autoptr (CariNet) net = source ? cari_launch_load_net (store, run, step, cfg,
+                                                           source->n_identities, &ck_step,
+                                                           &error)
                                    : NULL;
   if (net == NULL)
     {

@@ -7,6 +7,7 @@
 #include "data/loader.h"
 #include "data/syncari.h"
 #include "data/webcari.h"
+#include "eval/views.h"
 #include "nn/checkpoint.h"
 #include "train/run.h"
 
@@ -271,4 +272,129 @@ cari_launch_run (CariStore *store, gint64 run, CariDataSource *source, gint64 *s
   if (ck == NULL || !cari_trainer_restore (trainer, ck, error))
     return NULL;
   return g_steal_pointer (&trainer);
+}
+
+CariNet *
+cari_launch_load_net (CariStore *store, gint64 run, gint64 step, const CariRunConfig *cfg,
+                      int n_classes, gint64 *checkpoint_step, GError **error)
+{
+  g_autofree char *path = NULL;
+  if (!cari_store_latest_checkpoint (store, run, step, checkpoint_step, &path, error))
+    return NULL;
+  if (step >= 0 && *checkpoint_step != step)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("The run has no checkpoint at step %lld (the nearest before is step %lld)"),
+                   (long long) step, (long long) *checkpoint_step);
+      return NULL;
+    }
+  CariNetConfig ncfg;
+  cari_run_config_net (cfg, n_classes, &ncfg);
+  g_autoptr (CariNet) net = cari_net_new (&ncfg, cfg->seed, error);
+  g_autoptr (CariCheckpoint) ck = net ? cari_checkpoint_read (path, error) : NULL;
+  if (ck == NULL || !cari_checkpoint_restore_net (ck, net, error))
+    return NULL;
+  return g_steal_pointer (&net);
+}
+
+typedef struct
+{
+  CariEvalProgress progress;
+  gpointer user_data;
+  gint *cancel; /* raised to stop the layout */
+} ViewRelay;
+
+static void
+on_view_progress (int iteration, int n_iter, double kl, gpointer data)
+{
+  ViewRelay *r = data;
+  if (r->progress != NULL && !r->progress ((double) iteration / MAX (n_iter, 1), _("t-SNE layout"),
+                                           r->user_data))
+    g_atomic_int_set (r->cancel, 1);
+}
+
+gboolean
+cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
+                      CariEvalProgress progress, gpointer user_data, GArray **evaluations,
+                      GError **error)
+{
+  static const char *const protocols[] = {
+    "webcari.restricted", "webcari.unrestricted", "webcari.c2p", "webcari.p2c", "cavi.pairs",
+  };
+  gint64 ck_step = -1;
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, error);
+  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, error) : NULL;
+  if (cfg == NULL)
+    return FALSE;
+  if (g_strcmp0 (cfg->dataset, "toy") == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Run “%s” trained on the toy set, which has no evaluation protocols"),
+                   info->name);
+      return FALSE;
+    }
+  g_autoptr (CariDatasetIndex) index = cari_launch_dataset_index (store, cfg->dataset, NULL, NULL,
+                                                                  error);
+  g_autoptr (CariDataSource) source = index ? cari_launch_loader (cfg, index, error) : NULL;
+  g_autoptr (CariNet) net = source ? cari_launch_load_net (store, run, step, cfg,
+                                                           source->n_identities, &ck_step, error)
+                                   : NULL;
+  if (net == NULL)
+    return FALSE;
+  CariEvalOptions options;
+  cari_eval_options_init (&options);
+  g_autoptr (CariEvaluator) ev = cari_evaluator_new (net, source, index, &options);
+  cari_evaluator_set_progress (ev, progress, user_data);
+  g_autofree char *opts = g_strdup_printf ("score=%s;folds=%d;seed=%llu",
+                                           cari_score_kind_to_string (options.score),
+                                           options.n_folds, (unsigned long long) options.seed);
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (size_t p = 0; p < G_N_ELEMENTS (protocols); p++)
+    {
+      g_autoptr (GArray) folds = cari_protocol_folds (index, protocols[p]);
+      if (folds->len == 0)
+        continue;
+      int fold = g_array_index (folds, int, folds->len > 1 ? 1 : 0);
+      for (guint f = 0; f < folds->len; f++)
+        if (g_array_index (folds, int, f) == cfg->fold)
+          fold = cfg->fold;
+      g_autoptr (CariEvalResult) r = cari_evaluator_run (ev, protocols[p], fold, error);
+      gint64 id = r ? cari_store_save_evaluation (store, run, ck_step, r, opts, error) : 0;
+      if (id <= 0)
+        return FALSE;
+      g_array_append_val (ids, id);
+    }
+  if (ids->len == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("Data set “%s” has no evaluation protocol"), index->name);
+      return FALSE;
+    }
+  if (views_top > 0)
+    {
+      int n;
+      g_autofree int *images = cari_views_pick_images (index, source, cfg->protocol, cfg->fold,
+                                                       views_top, &n);
+      CariTsneParams params;
+      cari_tsne_params_init (&params);
+      params.perplexity = 50.0;
+      gint cancel = 0;
+      ViewRelay relay = { progress, user_data, &cancel };
+      for (int v = 0; v < CARI_N_VIEWS; v++)
+        {
+          CariViewLayout layout;
+          if (!cari_evaluator_view_layout (ev, v, images, n, &params, on_view_progress, &relay,
+                                           &cancel, &layout, error))
+            return FALSE;
+          gboolean ok = cari_store_save_layout (store, g_array_index (ids, gint64, 0),
+                                                cari_view_to_string (v), layout.images,
+                                                layout.xy, layout.n, error);
+          cari_view_layout_clear (&layout);
+          if (!ok)
+            return FALSE;
+        }
+    }
+  if (evaluations != NULL)
+    *evaluations = g_steal_pointer (&ids);
+  return TRUE;
 }

@@ -6,6 +6,7 @@
 
 #include "data/index.h"
 #include "data/source.h"
+#include "eval/evaluate.h"
 #include "store/store.h"
 #include "train/config.h"
 #include "train/trainer.h"
@@ -50,5 +51,21 @@ gint64       cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, 
  * cari_run_prepare_resume). *step receives the step it continues from. */
 CariTrainer *cari_launch_run (CariStore *store, gint64 run, CariDataSource *source, gint64 *step,
                               GError **error);
+
+/* The network of `run` restored from its checkpoint at `step` (the latest when step < 0; an
+ * exact step must exist: the error names the nearest before). `n_classes` is its data source's
+ * number of training identities. *checkpoint_step receives the step. */
+CariNet     *cari_launch_load_net (CariStore *store, gint64 run, gint64 step,
+                                   const CariRunConfig *cfg, int n_classes,
+                                   gint64 *checkpoint_step, GError **error);
+
+/* Evaluates a run's checkpoint on every protocol its data set has, each at the run's fold (or
+ * the protocol's first), saving each result in the store; with views_top > 0 also lays out
+ * Fig. 2's four views of that many identities (perplexity 50) and stores them with the first
+ * evaluation. Progress and cancellation through `progress` (see CariEvalProgress). The saved
+ * evaluations' ids (of gint64) go to *evaluations. */
+gboolean     cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
+                                   CariEvalProgress progress, gpointer user_data,
+                                   GArray **evaluations, GError **error);
 
 G_END_DECLS
