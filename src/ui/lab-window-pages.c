@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lab-analysis-page.h"
 #include "lab-compare-page.h"
 #include "lab-run-page.h"
 #include "lab-window-private.h"
@@ -15,6 +16,7 @@ void
 lab_window_create_pages (LabWindow *self)
 {
   adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->db_path, self->runs, 1000));
+  adw_bin_set_child (self->analysis_bin, lab_analysis_page_new (self->db_path, self->runs));
 }
 
 GtkWidget *
@@ -40,4 +42,13 @@ lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs)
 void
 lab_window_new_run_action (GtkWidget *widget, const char *action, GVariant *param)
 {
+}
+
+void
+lab_window_show_analysis (LabWindow *self, gint64 run, gint64 step)
+{
+  lab_analysis_page_show (LAB_ANALYSIS_PAGE (adw_bin_get_child (self->analysis_bin)), run, step);
+  adw_view_stack_set_visible_child_name (self->view_stack, "analysis");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "home") != 0)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }

@@ -40,6 +40,7 @@ struct _LabWindow
   GtkButton *demo_button;
   AdwBin *runs_bin;
   AdwBin *compare_bin;
+  AdwBin *analysis_bin;
   AdwBin *datasets_bin;
   AdwBin *run_bin;
   GtkRevealer *activity_revealer;
@@ -49,6 +50,8 @@ struct _LabWindow
 };
 
 /* lab-window-pages.c */
+/* Shows the analysis of `run` at its evaluated checkpoint nearest to `step`. */
+void       lab_window_show_analysis (LabWindow *self, gint64 run, gint64 step);
 void       lab_window_create_pages (LabWindow *self);
 /* The live page of `run`, or NULL. */
 GtkWidget *lab_window_create_run_page (LabWindow *self, gint64 run);

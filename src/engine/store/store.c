@@ -1187,6 +1187,47 @@ cari_store_metrics_since (CariStore *s, gint64 run, gint64 last_rowid, GError **
   return g_steal_pointer (&rows);
 }
 
+GArray *
+cari_store_metrics_with_prefix (CariStore *s, gint64 run, const char *prefix, GError **error)
+{
+  /* key >= prefix AND key < prefix with its last byte raised: a range the index serves. */
+  g_autofree char *upper = g_strdup (prefix);
+  gsize len = strlen (upper);
+  g_return_val_if_fail (len > 0 && (guchar) upper[len - 1] < 0xff, NULL);
+  upper[len - 1]++;
+  sqlite3_stmt *st = cari_store_priv_prepare (s,
+                                              "SELECT id, step, wall_time, key, value FROM "
+                                              "metrics WHERE run_id = ?1 AND key >= ?2 AND "
+                                              "key < ?3 ORDER BY id",
+                                              error);
+  if (st == NULL)
+    return NULL;
+  g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (CariMetricRow));
+  g_array_set_clear_func (rows, metric_row_clear);
+  sqlite3_bind_int64 (st, 1, run);
+  sqlite3_bind_text (st, 2, prefix, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, upper, -1, SQLITE_STATIC);
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      CariMetricRow row = {
+        .rowid = sqlite3_column_int64 (st, 0),
+        .step = sqlite3_column_int64 (st, 1),
+        .wall_time = sqlite3_column_double (st, 2),
+        .key = g_strdup ((const char *) sqlite3_column_text (st, 3)),
+        .value = column_value (st, 4),
+      };
+      g_array_append_val (rows, row);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    {
+      set_error (s, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 GHashTable *
 cari_store_latest_metrics (CariStore *s, gint64 run, GError **error)
 {

@@ -170,6 +170,10 @@ typedef struct
 /* The rows with rowid > last_rowid, ordered by rowid (0 for all); free with g_array_unref. */
 GArray     *cari_store_metrics_since (CariStore *s, gint64 run, gint64 last_rowid,
                                       GError **error);
+/* A run's rows whose key starts with `prefix` (e.g. "val/"), ordered by rowid; free with
+ * g_array_unref. Uses the (run, key) index: cheap on long runs. */
+GArray     *cari_store_metrics_with_prefix (CariStore *s, gint64 run, const char *prefix,
+                                            GError **error);
 /* The latest value of every key of a run: key (char *) -> double *; newly allocated. */
 GHashTable *cari_store_latest_metrics (CariStore *s, gint64 run, GError **error);
 

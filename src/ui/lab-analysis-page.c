@@ -1,0 +1,462 @@
+/* lab-analysis-page.c — one run's evaluated checkpoints: results, embeddings, error pairs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "lab-config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-analysis-page.h"
+#include "lab-results-view.h"
+#include "lab-window.h"
+
+typedef struct
+{
+  GMutex mutex;
+  double fraction;
+  char *what;        /* owned */
+  gboolean cancelled;
+} EvalProgress;
+
+struct _LabAnalysisPage
+{
+  AdwBin parent_instance;
+
+  /* owned */
+  char *db_path;
+  LabRunList *runs;
+  GArray *run_ids;          /* of gint64, the run dropdown's order */
+  GArray *steps;            /* of gint64, the step dropdown's order (evaluated checkpoints) */
+  GPtrArray *evaluations;   /* of CariEvalInfo *, the run's, newest first */
+  gint64 run;
+  gint64 step;
+  gboolean updating;
+  gboolean auto_pick;       /* no run chosen by the user yet */
+  EvalProgress *progress;   /* shared with the evaluation thread while it runs */
+  guint progress_timer;
+  GtkWidget *results;       /* LabResultsView */
+  GtkWidget *embeddings;    /* LabEmbeddingsView, or NULL */
+  GtkWidget *errors;        /* LabErrorsView, or NULL */
+
+  /* template */
+  GtkDropDown *run_dropdown;
+  GtkStringList *run_names;
+  GtkDropDown *step_dropdown;
+  GtkStringList *step_names;
+  GtkButton *evaluate_button;
+  GtkBox *progress_box;
+  GtkProgressBar *progress_bar;
+  GtkStack *outer_stack;
+  GtkStack *stack;
+  AdwBin *results_bin;
+  AdwBin *embeddings_bin;
+  AdwBin *errors_bin;
+};
+
+G_DEFINE_FINAL_TYPE (LabAnalysisPage, lab_analysis_page, ADW_TYPE_BIN)
+
+static void
+toast (LabAnalysisPage *self, const char *text)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
+  if (window != NULL)
+    lab_window_toast (LAB_WINDOW (window), text);
+}
+
+/* ------------------------------------------------------------------------------ sub-views */
+
+gint64
+lab_analysis_page_get_evaluation (LabAnalysisPage *self, gboolean verification)
+{
+  g_return_val_if_fail (LAB_IS_ANALYSIS_PAGE (self), 0);
+  gint64 first = 0;
+  for (int i = (int) self->evaluations->len - 1; i >= 0; i--)
+    {
+      const CariEvalInfo *e = g_ptr_array_index (self->evaluations, i);
+      CariProtocolKind kind;
+      if (e->step != self->step)
+        continue;
+      if (!verification)
+        return e->id;
+      if (cari_protocol_kind (e->protocol, &kind) && kind == CARI_PROTOCOL_VERIFICATION
+          && first == 0)
+        first = e->id;
+    }
+  return first;
+}
+
+static void
+update_views (LabAnalysisPage *self)
+{
+  gboolean any = self->run > 0 && self->step >= 0;
+  gtk_stack_set_visible_child_name (self->outer_stack, any ? "views" : "empty");
+  lab_results_view_set_run (LAB_RESULTS_VIEW (self->results), any ? self->run : 0, self->step);
+}
+
+/* ------------------------------------------------------------------------------ choosers */
+
+static void
+reload_steps (LabAnalysisPage *self, gint64 want_step)
+{
+  g_autoptr (GError) error = NULL;
+  g_clear_pointer (&self->evaluations, g_ptr_array_unref);
+  g_array_set_size (self->steps, 0);
+  if (self->run > 0)
+    {
+      /* A run's evaluations: one short query. */
+      g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, &error);
+      self->evaluations = store ? cari_store_list_evaluations (store, self->run, &error) : NULL;
+    }
+  if (self->evaluations == NULL)
+    self->evaluations = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
+  for (guint i = 0; i < self->evaluations->len; i++)
+    {
+      const CariEvalInfo *e = g_ptr_array_index (self->evaluations, i);
+      gboolean seen = FALSE;
+      for (guint j = 0; j < self->steps->len; j++)
+        seen |= g_array_index (self->steps, gint64, j) == e->step;
+      if (!seen)
+        g_array_append_val (self->steps, e->step);
+    }
+  self->updating = TRUE;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->step_names));
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  guint chosen = 0;
+  gint64 best = G_MAXINT64;
+  for (guint j = 0; j < self->steps->len; j++)
+    {
+      gint64 s = g_array_index (self->steps, gint64, j);
+      g_ptr_array_add (labels, g_strdup_printf (_("Step %lld"), (long long) s));
+      gint64 d = want_step < 0 ? -s : ABS (s - want_step);
+      if (d < best)
+        {
+          best = d;
+          chosen = j;
+        }
+    }
+  g_ptr_array_add (labels, NULL);
+  gtk_string_list_splice (self->step_names, 0, n, (const char *const *) labels->pdata);
+  self->step = self->steps->len > 0 ? g_array_index (self->steps, gint64, chosen) : -1;
+  if (self->steps->len > 0)
+    gtk_drop_down_set_selected (self->step_dropdown, chosen);
+  self->updating = FALSE;
+  update_views (self);
+}
+
+static void
+on_step_selected (GtkDropDown *dropdown, GParamSpec *pspec, LabAnalysisPage *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  if (self->updating || i >= self->steps->len)
+    return;
+  self->step = g_array_index (self->steps, gint64, i);
+  update_views (self);
+}
+
+static void
+rebuild_runs (LabAnalysisPage *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->runs));
+  guint old = g_list_model_get_n_items (G_LIST_MODEL (self->run_names));
+  g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
+  guint chosen = GTK_INVALID_LIST_POSITION;
+  g_array_set_size (self->run_ids, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (LabRunItem) item = g_list_model_get_item (G_LIST_MODEL (self->runs), i);
+      gint64 id = lab_run_item_get_id (item);
+      g_array_append_val (self->run_ids, id);
+      g_ptr_array_add (labels, g_strdup (lab_run_item_get_name (item)));
+      if (id == self->run)
+        chosen = i;
+    }
+  g_ptr_array_add (labels, NULL);
+  /* Until the user chooses: the run evaluated last, else the newest run. */
+  gboolean pick = self->auto_pick && n > 0;
+  if (pick)
+    {
+      g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, NULL);
+      g_autoptr (GPtrArray) evals = store ? cari_store_list_evaluations (store, 0, NULL) : NULL;
+      gint64 want = evals && evals->len > 0 ? ((CariEvalInfo *) g_ptr_array_index (evals, 0))->run
+                                            : 0;
+      chosen = n - 1;
+      for (guint i = 0; i < n; i++)
+        if (g_array_index (self->run_ids, gint64, i) == want)
+          chosen = i;
+      pick = g_array_index (self->run_ids, gint64, chosen) != self->run;
+      self->run = g_array_index (self->run_ids, gint64, chosen);
+    }
+  self->updating = TRUE;
+  gtk_string_list_splice (self->run_names, 0, old, (const char *const *) labels->pdata);
+  gtk_drop_down_set_selected (self->run_dropdown, chosen);
+  self->updating = FALSE;
+  if (pick)
+    reload_steps (self, -1);
+}
+
+static void
+on_runs_changed (GListModel *model, guint position, guint removed, guint added,
+                 LabAnalysisPage *self)
+{
+  rebuild_runs (self);
+}
+
+static void
+on_run_selected (GtkDropDown *dropdown, GParamSpec *pspec, LabAnalysisPage *self)
+{
+  guint i = gtk_drop_down_get_selected (dropdown);
+  if (self->updating || i >= self->run_ids->len)
+    return;
+  self->auto_pick = FALSE;
+  self->run = g_array_index (self->run_ids, gint64, i);
+  reload_steps (self, -1);
+}
+
+/* ------------------------------------------------------------------------------ evaluate */
+
+static gboolean
+on_eval_progress (double fraction, const char *what, gpointer data)
+{
+  EvalProgress *p = data;
+  g_mutex_lock (&p->mutex);
+  p->fraction = fraction;
+  g_free (p->what);
+  p->what = g_strdup (what);
+  gboolean go_on = !p->cancelled;
+  g_mutex_unlock (&p->mutex);
+  return go_on;
+}
+
+static void
+eval_progress_free (EvalProgress *p)
+{
+  g_mutex_clear (&p->mutex);
+  g_free (p->what);
+  g_free (p);
+}
+
+typedef struct
+{
+  char *db_path;
+  gint64 run;
+  EvalProgress *progress; /* borrowed: freed by the page after the task */
+} EvalJob;
+
+static void
+eval_job_free (EvalJob *job)
+{
+  g_free (job->db_path);
+  g_free (job);
+}
+
+static void
+evaluate_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  EvalJob *job = data;
+  g_autoptr (GError) error = NULL;
+  GArray *ids = NULL;
+  g_autoptr (CariStore) store = cari_store_open (job->db_path, CARI_STORE_READ_WRITE, &error);
+  if (store != NULL)
+    cari_store_set_busy_timeout (store, 30000);
+  if (store == NULL
+      || !cari_launch_evaluate (store, job->run, -1, 50, on_eval_progress, job->progress, &ids,
+                                &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, ids, (GDestroyNotify) g_array_unref);
+}
+
+static gboolean
+on_progress_timer (gpointer data)
+{
+  LabAnalysisPage *self = data;
+  EvalProgress *p = self->progress;
+  if (p == NULL)
+    return G_SOURCE_CONTINUE;
+  g_mutex_lock (&p->mutex);
+  gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (p->fraction, 0.0, 1.0));
+  gtk_progress_bar_set_text (self->progress_bar, p->what ? p->what : _("Loading the network…"));
+  g_mutex_unlock (&p->mutex);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+evaluated (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = g_task_propagate_pointer (G_TASK (result), &error);
+  g_clear_handle_id (&self->progress_timer, g_source_remove);
+  g_clear_pointer (&self->progress, eval_progress_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->evaluate_button), TRUE);
+  if (ids == NULL)
+    {
+      if (!g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not evaluate: %s"), error->message);
+          toast (self, text);
+        }
+      return;
+    }
+  reload_steps (self, -1);
+}
+
+void
+lab_analysis_page_evaluate (LabAnalysisPage *self)
+{
+  g_return_if_fail (LAB_IS_ANALYSIS_PAGE (self));
+  if (self->run <= 0 || self->progress != NULL)
+    return;
+  EvalJob *job = g_new0 (EvalJob, 1);
+  job->db_path = g_strdup (self->db_path);
+  job->run = self->run;
+  self->progress = g_new0 (EvalProgress, 1);
+  g_mutex_init (&self->progress->mutex);
+  job->progress = self->progress;
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_box), TRUE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->evaluate_button), FALSE);
+  self->progress_timer = g_timeout_add (100, on_progress_timer, self);
+  g_autoptr (GTask) task = g_task_new (self, NULL, evaluated, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
+  g_task_run_in_thread (task, evaluate_thread);
+}
+
+static void
+on_evaluate_clicked (LabAnalysisPage *self)
+{
+  lab_analysis_page_evaluate (self);
+}
+
+static void
+on_cancel_clicked (LabAnalysisPage *self)
+{
+  if (self->progress == NULL)
+    return;
+  g_mutex_lock (&self->progress->mutex);
+  self->progress->cancelled = TRUE;
+  g_mutex_unlock (&self->progress->mutex);
+}
+
+/* ------------------------------------------------------------------------------ public */
+
+GtkWidget *
+lab_analysis_page_new (const char *db_path, LabRunList *runs)
+{
+  g_return_val_if_fail (db_path != NULL, NULL);
+  LabAnalysisPage *self = g_object_new (LAB_TYPE_ANALYSIS_PAGE, NULL);
+  self->db_path = g_strdup (db_path);
+  self->runs = g_object_ref (runs);
+  g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
+  self->results = lab_results_view_new (db_path);
+  adw_bin_set_child (self->results_bin, self->results);
+  rebuild_runs (self);
+  update_views (self);
+  return GTK_WIDGET (self);
+}
+
+void
+lab_analysis_page_show (LabAnalysisPage *self, gint64 run, gint64 step)
+{
+  g_return_if_fail (LAB_IS_ANALYSIS_PAGE (self));
+  self->auto_pick = FALSE;
+  self->run = run;
+  rebuild_runs (self);
+  reload_steps (self, step);
+}
+
+gint64
+lab_analysis_page_get_run (LabAnalysisPage *self)
+{
+  g_return_val_if_fail (LAB_IS_ANALYSIS_PAGE (self), 0);
+  return self->run;
+}
+
+gint64
+lab_analysis_page_get_step (LabAnalysisPage *self)
+{
+  g_return_val_if_fail (LAB_IS_ANALYSIS_PAGE (self), -1);
+  return self->step;
+}
+
+GArray *
+lab_analysis_page_get_evaluations (LabAnalysisPage *self)
+{
+  g_return_val_if_fail (LAB_IS_ANALYSIS_PAGE (self), NULL);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  for (guint i = 0; self->evaluations != NULL && i < self->evaluations->len; i++)
+    {
+      const CariEvalInfo *e = g_ptr_array_index (self->evaluations, i);
+      if (e->step == self->step)
+        g_array_append_val (ids, e->id);
+    }
+  return ids;
+}
+
+/* ------------------------------------------------------------------------------ GObject */
+
+static void
+lab_analysis_page_dispose (GObject *object)
+{
+  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (object);
+  if (self->progress != NULL)
+    on_cancel_clicked (self);
+  g_clear_handle_id (&self->progress_timer, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ANALYSIS_PAGE);
+  g_clear_object (&self->runs);
+  G_OBJECT_CLASS (lab_analysis_page_parent_class)->dispose (object);
+}
+
+static void
+lab_analysis_page_finalize (GObject *object)
+{
+  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (object);
+  g_free (self->db_path);
+  g_array_unref (self->run_ids);
+  g_array_unref (self->steps);
+  g_clear_pointer (&self->evaluations, g_ptr_array_unref);
+  G_OBJECT_CLASS (lab_analysis_page_parent_class)->finalize (object);
+}
+
+static void
+lab_analysis_page_class_init (LabAnalysisPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lab_analysis_page_dispose;
+  object_class->finalize = lab_analysis_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/carilab/CariLab/ui/lab-analysis-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, run_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, run_names);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, step_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, step_names);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, evaluate_button);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, outer_stack);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, results_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, embeddings_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabAnalysisPage, errors_bin);
+  gtk_widget_class_bind_template_callback (widget_class, on_evaluate_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_cancel_clicked);
+}
+
+static void
+lab_analysis_page_init (LabAnalysisPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->steps = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->evaluations = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
+  self->step = -1;
+  self->auto_pick = TRUE;
+  g_signal_connect_object (self->run_dropdown, "notify::selected",
+                           G_CALLBACK (on_run_selected), self, 0);
+  g_signal_connect_object (self->step_dropdown, "notify::selected",
+                           G_CALLBACK (on_step_selected), self, 0);
+}
