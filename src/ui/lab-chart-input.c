@@ -12,6 +12,7 @@
  *   shift + scroll,        pan
  *   horizontal scroll
  *   double click           reset: the whole run, following new data
+ *   secondary click        "step-activated" with the step under the pointer (step axis only)
  * A plain vertical scroll is left to the page, which scrolls.
  *
  * Any zoom or pan turns "follow" off, and then new data leave the view alone; turning
@@ -180,6 +181,20 @@ lab_chart_on_pressed (LabChart        *self,
     lab_chart_reset_view (self);
 }
 
+static void
+lab_chart_on_secondary (LabChart        *self,
+                        int              n_press,
+                        double           x,
+                        double           y,
+                        GtkGestureClick *gesture)
+{
+  if (n_press != 1 || !lab_chart_in_plot (self, x, y)
+      || lab_chart_get_x_axis (self) != LAB_X_AXIS_STEP)
+    return;
+  g_signal_emit (self, lab_chart_signal_step_activated, 0,
+                 lab_chart_transform_px_to_x (&self->shown, x));
+}
+
 static GtkEventController *
 lab_chart_add_drag (LabChart *self,
                     guint     button)
@@ -218,5 +233,10 @@ lab_chart_init_input (LabChart *self)
   click = gtk_gesture_click_new ();
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect_swapped (click, "pressed", G_CALLBACK (lab_chart_on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_swapped (click, "pressed", G_CALLBACK (lab_chart_on_secondary), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }

@@ -117,6 +117,7 @@ void     lab_chart_set_follow_internal (LabChart           *self,
 
 /* lab-chart-input.c */
 void     lab_chart_init_input          (LabChart           *self);
+extern guint lab_chart_signal_step_activated;
 
 /* Font sizes in device units (pixels on screen and in PNG, points in SVG and PDF). */
 #define LAB_CHART_FONT_TICK 11.0

@@ -22,6 +22,8 @@ G_DEFINE_FINAL_TYPE (LabChart, lab_chart, GTK_TYPE_WIDGET)
 
 static GParamSpec *properties[LAB_CHART_N_PROPS];
 
+guint lab_chart_signal_step_activated;
+
 /* Drawing and redrawing. */
 
 /* The data or the view changed: drop the cached drawing. */
@@ -626,6 +628,17 @@ lab_chart_class_init (LabChartClass *klass)
     g_param_spec_boolean ("follow", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, LAB_CHART_N_PROPS, properties);
+
+  /**
+   * LabChart::step-activated:
+   * @step: the step under the pointer
+   *
+   * A secondary click on the plot (steps on the x axis): the page opens what it has for that
+   * step, e.g. the analysis of the nearest evaluated checkpoint.
+   */
+  lab_chart_signal_step_activated =
+    g_signal_new ("step-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, G_TYPE_DOUBLE);
 
   gtk_widget_class_set_css_name (widget_class, "labchart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);

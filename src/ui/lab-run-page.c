@@ -408,6 +408,15 @@ export_action (GtkWidget *widget, const char *action, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (e->chooser));
 }
 
+/* A secondary click on a chart: the analysis of the evaluated checkpoint nearest that step. */
+static void
+on_step_activated (LabChart *chart, double step, LabRunPage *self)
+{
+  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
+  if (window != NULL)
+    lab_window_show_analysis (LAB_WINDOW (window), self->run, (gint64) llround (step));
+}
+
 /* ------------------------------------------------------------------------------ frames */
 
 static gboolean
@@ -629,5 +638,10 @@ lab_run_page_init (LabRunPage *self)
   on_toggles (NULL, self);
   LabChart *charts[] = { self->weights_chart, self->losses_chart, self->val_chart };
   for (size_t i = 0; i < G_N_ELEMENTS (charts); i++)
-    g_signal_connect_object (charts[i], "notify::follow", G_CALLBACK (on_chart_follow), self, 0);
+    {
+      g_signal_connect_object (charts[i], "notify::follow", G_CALLBACK (on_chart_follow), self,
+                               0);
+      g_signal_connect_object (charts[i], "step-activated", G_CALLBACK (on_step_activated), self,
+                               0);
+    }
 }

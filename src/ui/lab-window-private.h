@@ -50,8 +50,6 @@ struct _LabWindow
 };
 
 /* lab-window-pages.c */
-/* Shows the analysis of `run` at its evaluated checkpoint nearest to `step`. */
-void       lab_window_show_analysis (LabWindow *self, gint64 run, gint64 step);
 void       lab_window_create_pages (LabWindow *self);
 /* The live page of `run`, or NULL. */
 GtkWidget *lab_window_create_run_page (LabWindow *self, gint64 run);

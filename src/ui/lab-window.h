@@ -25,6 +25,8 @@ LabRunList *lab_window_get_run_list (LabWindow *self);
 void        lab_window_toast (LabWindow *self, const char *message);
 /* Shows the live page of a run. */
 void        lab_window_open_run (LabWindow *self, gint64 run);
+/* Shows the analysis of `run` at its evaluated checkpoint nearest to `step` (< 0: latest). */
+void        lab_window_show_analysis (LabWindow *self, gint64 run, gint64 step);
 /* Shows the Compare page with these runs. */
 void        lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs);
 
