@@ -1,7 +1,7 @@
 /* lab-demo.h — the one-click demo: a photo-only pretraining run on SynCari, then `naive` and
  * `proposed` weighting with identical settings, both starting from it.
  *
- * The settings (docs/demo.md explains them) make the whole demo fit in about five minutes on two
+ * The settings (docs/workbench.md explains them) make the whole demo fit in about five minutes on two
  * cores at the `demo` preset and show the paper's point: `proposed` gives `cari`, the hard task,
  * a larger weight than `naive` does.
  */
