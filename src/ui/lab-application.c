@@ -55,10 +55,13 @@ lab_application_activate (GApplication *app)
 }
 
 /* SIGINT and SIGTERM close the windows as Quit does: the active run checkpoints first. */
+static void lab_application_quit_action (GSimpleAction *action, GVariant *parameter,
+                                         gpointer user_data);
+
 static gboolean
 on_quit_signal (gpointer app)
 {
-  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  lab_application_quit_action (NULL, NULL, app);
   return G_SOURCE_CONTINUE;
 }
 
