@@ -65,7 +65,14 @@ cari_launch_dataset_index (CariStore *store, const char *name, CariLaunchProgres
   gboolean pretrain = g_strcmp0 (name, "syncari-pretrain") == 0;
 
   if (cari_store_find_dataset (store, name, &id, NULL))
-    return cari_store_load_dataset (store, id, error);
+    {
+      CariDatasetIndex *stored = cari_store_load_dataset (store, id, error);
+      /* A run queued before SynCari was generated named it with an empty row: generate it now,
+       * and the import fills that row in. */
+      if (stored == NULL || stored->images->len > 0 || (!syncari && !pretrain))
+        return stored;
+      cari_dataset_index_free (stored);
+    }
   if (!syncari && !pretrain)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
