@@ -364,17 +364,15 @@ collect (LabNewRunDialog *self, Assignments *a)
   assign_switch (a, self->branches_row, "init.branches_from_visual", self->branches_switch);
 }
 
-/* The assignment (not left out) whose group.key comes first in `message`, or −1. Engine errors
- * read "Configuration key “group.key”: …", and a key named later is only a reference. */
+/* The assignment whose group.key comes first in `message`, or −1. Engine errors read
+ * "Configuration key “group.key”: …", and a key named later is only a reference. */
 static int
-find_culprit (Assignments *a, const gboolean *left_out, const char *message)
+find_culprit (Assignments *a, const char *message)
 {
   int best = -1;
   const char *best_at = NULL;
   for (guint i = 0; i < a->assignments->len; i++)
     {
-      if (left_out[i])
-        continue;
       const char *assignment = g_ptr_array_index (a->assignments, i);
       g_autofree char *key = g_strndup (assignment, strcspn (assignment, "="));
       const char *at = strstr (message, key);
@@ -445,12 +443,16 @@ recompute (LabNewRunDialog *self)
       if (cari_run_config_set_all (cfg, (const char *const *) given->pdata, &error))
         break;
       g_clear_pointer (&cfg, cari_run_config_free);
-      int culprit = find_culprit (&a, left_out, error->message);
+      int culprit = find_culprit (&a, error->message);
       if (culprit < 0)
         {
           general = g_strdup (error->message);
           break;
         }
+      /* Without it the base's value fails the same way (static weights left empty): its row
+       * says so already. */
+      if (left_out[culprit])
+        break;
       left_out[culprit] = TRUE;
       mark_row (self, g_ptr_array_index (a.rows, culprit), error->message);
     }

@@ -154,8 +154,10 @@ struct _Column
 static void
 update_name (GtkWidget *cell, LabRunItem *item, const Column *column)
 {
-  gtk_label_set_text (GTK_LABEL (cell), lab_run_item_get_name (item));
-  gtk_widget_set_tooltip_text (cell, lab_run_item_get_name (item));
+  const char *name = lab_run_item_get_name (item);
+  gtk_label_set_text (GTK_LABEL (cell), name);
+  /* For the names the column may ellipsize. */
+  gtk_widget_set_tooltip_text (cell, g_utf8_strlen (name, -1) > 16 ? name : NULL);
 }
 
 static void
@@ -695,12 +697,11 @@ delete_run_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
   if (failed > 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
-                               g_dngettext (GETTEXT_PACKAGE,
-                                            "the run is deleted, but %u checkpoint file could "
-                                            "not be removed (%s)",
-                                            "the run is deleted, but %u checkpoint files could "
-                                            "not be removed (%s)",
-                                            failed),
+                               ngettext ("the run is deleted, but %u checkpoint file could "
+                                         "not be removed (%s)",
+                                         "the run is deleted, but %u checkpoint files could "
+                                         "not be removed (%s)",
+                                         failed),
                                failed, first);
       return;
     }
@@ -998,8 +999,9 @@ lab_runs_page_class_init (LabRunsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "runs.search", NULL, search_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F2, 0, "runs.rename", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "runs.delete", NULL);
+  /* The last binding of an action is the one menus show. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Delete, 0, "runs.delete", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "runs.delete", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n,
                                        GDK_CONTROL_MASK | GDK_SHIFT_MASK, "runs.new-from", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "runs.search",

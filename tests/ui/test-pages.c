@@ -715,6 +715,8 @@ test_new_run_invalid (DialogFixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (child (f, "r_row")));
   g_assert_false (can_create (f));
   g_assert_nonnull (strstr (subtitle (f, "weights_row"), "strategy.weights"));
+  /* Said once, at the row, not again for the whole dialog. */
+  g_assert_false (gtk_widget_get_visible (child (f, "error_group")));
   gtk_editable_set_text (child (f, "weights_entry"), "0.2;0.3;0.5");
   g_assert_true (can_create (f));
   g_assert_nonnull (strstr (lab_new_run_dialog_get_config_text (f->dialog),
