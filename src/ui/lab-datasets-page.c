@@ -139,8 +139,8 @@ dataset_row (LabDatasetsPage *self, const CariDatasetInfo *info)
     }
   else
     protocols = g_strdup (_("No protocols"));
-  g_autofree char *runs = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "used by %d run",
-                                                        "used by %d runs", info->n_runs),
+  g_autofree char *runs = g_strdup_printf (ngettext ("used by %d run", "used by %d runs",
+                                                    info->n_runs),
                                            info->n_runs);
   g_autofree char *subtitle = g_strdup_printf ("%s\n%s · %s", counts, protocols, runs);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -397,8 +397,8 @@ show_warnings (LabDatasetsPage *self, GArray *warnings)
   clear_warnings (self);
   if (warnings == NULL || warnings->len == 0)
     return;
-  g_autofree char *title = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Warning",
-                                                         "%u Warnings", warnings->len),
+  g_autofree char *title = g_strdup_printf (ngettext ("%u Warning", "%u Warnings",
+                                                     warnings->len),
                                             warnings->len);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->warnings_row), title);
   for (guint i = 0; i < warnings->len && i < MAX_WARNING_ROWS; i++)
@@ -412,8 +412,8 @@ show_warnings (LabDatasetsPage *self, GArray *warnings)
   if (warnings->len > MAX_WARNING_ROWS)
     {
       guint more = warnings->len - MAX_WARNING_ROWS;
-      g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… and %u more",
-                                                            "… and %u more", more),
+      g_autofree char *text = g_strdup_printf (ngettext ("… and %u more", "… and %u more",
+                                                         more),
                                                more);
       add_warning_row (self, text);
     }
@@ -589,12 +589,11 @@ on_delete_clicked (GtkButton *button, LabDatasetsPage *self)
   GtkWidget *dialog = adw_message_dialog_new (parent_window (self), NULL, NULL);
   adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"), name);
   g_autofree char *runs = info != NULL && info->n_runs > 0
-                            ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                            " The run that trained on it keeps "
-                                                            "its metrics.",
-                                                            " The %d runs that trained on it "
-                                                            "keep their metrics.",
-                                                            info->n_runs),
+                            ? g_strdup_printf (ngettext (" %d run trained on it: it keeps its "
+                                                         "metrics.",
+                                                         " %d runs trained on it: they keep "
+                                                         "their metrics.",
+                                                         info->n_runs),
                                                info->n_runs)
                             : g_strdup ("");
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
