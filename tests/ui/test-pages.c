@@ -675,6 +675,15 @@ test_new_run_defaults (DialogFixture *f, gconstpointer data)
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   g_autofree char *shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
   g_assert_cmpstr (shown, ==, expected);
+  /* The paper preset brings its own sizes, not the demo's. */
+  adw_combo_row_set_selected (child (f, "preset_row"), 1);
+  g_autoptr (CariRunConfig) paper = cari_run_config_new (
+    lab_new_run_dialog_get_config_text (f->dialog), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (paper->net.input_size, ==, 160);
+  g_assert_cmpint (paper->net.embedding_size, ==, 128);
+  adw_combo_row_set_selected (child (f, "preset_row"), 0);
+  g_assert_cmpstr (lab_new_run_dialog_get_config_text (f->dialog), ==, expected);
   /* syncari, the default, has WebCaricature's protocols. */
   AdwComboRow *protocol = child (f, "protocol_row");
   g_assert_cmpuint (g_list_model_get_n_items (adw_combo_row_get_model (protocol)), ==, 4);
