@@ -304,6 +304,18 @@ on_dataset_ready (LabRunner *runner, const char *name_or_message, int ok, LabDat
   lab_datasets_page_refresh (self);
 }
 
+/* Stopped from the activity bar, the queue is emptied without a word for what it held. */
+static void
+on_runner_progress (LabRunner *runner, LabDatasetsPage *self)
+{
+  if (self->generating > 0 && lab_runner_get_state (runner) == LAB_RUNNER_IDLE
+      && lab_runner_get_n_queued (runner) == 0)
+    {
+      self->generating = 0;
+      rebuild_rows (self);
+    }
+}
+
 /* ------------------------------------------------------------------------------ import */
 
 typedef struct
@@ -624,6 +636,7 @@ lab_datasets_page_new (const char *db_path, LabRunner *runner)
   self->db_path = g_strdup (db_path);
   self->runner = g_object_ref (runner);
   g_signal_connect_object (runner, "dataset-ready", G_CALLBACK (on_dataset_ready), self, 0);
+  g_signal_connect_object (runner, "progress", G_CALLBACK (on_runner_progress), self, 0);
   /* Shown again: a CLI import may have happened meanwhile. */
   g_signal_connect (self, "map", G_CALLBACK (lab_datasets_page_refresh), NULL);
   rebuild_rows (self);

@@ -460,18 +460,23 @@ recompute (LabNewRunDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_group), general != NULL);
   gtk_label_set_text (self->error_label, general != NULL ? general : "");
   gboolean valid = cfg != NULL && self->marked->len == 0 && general == NULL;
-  g_autofree char *text = cfg != NULL ? cari_run_config_to_text (cfg) : NULL;
   if (valid)
-    self->text = g_strdup (text);
-  /* Invalid: what the valid settings make, with a word on what is left out. */
-  if (text != NULL && !valid)
     {
-      g_autofree char *note = g_strdup_printf (
-        _("# Not valid yet: the settings marked in red are left out here.\n%s"), text);
-      show_text (self, note);
+      self->text = cari_run_config_to_text (cfg);
+      show_text (self, self->text);
     }
   else
-    show_text (self, text != NULL ? text : "");
+    {
+      /* No text yet: what stands in the way, as comments of the file it will be. */
+      g_autoptr (GString) why = g_string_new (_("# Not valid yet:"));
+      g_string_append_c (why, '\n');
+      if (general != NULL)
+        g_string_append_printf (why, "# %s\n", general);
+      for (guint i = 0; i < self->marked->len; i++)
+        g_string_append_printf (why, "# %s\n",
+                                adw_action_row_get_subtitle (g_ptr_array_index (self->marked, i)));
+      show_text (self, why->str);
+    }
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create", valid);
 
   g_ptr_array_unref (a.rows);

@@ -655,6 +655,15 @@ can_create (DialogFixture *f)
   return gtk_widget_get_sensitive (child (f, "create_button"));
 }
 
+static char *
+config_view_text (DialogFixture *f)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (f, "config_view"));
+  GtkTextIter start, end;
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
 static void
 test_new_run_defaults (DialogFixture *f, gconstpointer data)
 {
@@ -670,10 +679,7 @@ test_new_run_defaults (DialogFixture *f, gconstpointer data)
   g_assert_cmpstr (text, ==, expected);
   g_assert_true (can_create (f));
   /* The Configuration view shows that text. */
-  GtkTextBuffer *buffer = gtk_text_view_get_buffer (child (f, "config_view"));
-  GtkTextIter start, end;
-  gtk_text_buffer_get_bounds (buffer, &start, &end);
-  g_autofree char *shown = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_autofree char *shown = config_view_text (f);
   g_assert_cmpstr (shown, ==, expected);
   /* The paper preset brings its own sizes, not the demo's. */
   adw_combo_row_set_selected (child (f, "preset_row"), 1);
@@ -705,6 +711,10 @@ test_new_run_invalid (DialogFixture *f, gconstpointer data)
   g_assert_true (gtk_widget_has_css_class (child (f, "steps_row"), "lab-invalid"));
   g_assert_true (gtk_widget_has_css_class (child (f, "steps_spin"), "error"));
   g_assert_cmpint (lab_new_run_dialog_create (f->dialog), ==, 0);
+  /* The Configuration view says what stands in the way, as comments. */
+  g_autofree char *shown = config_view_text (f);
+  g_assert_true (g_str_has_prefix (shown, "# "));
+  g_assert_nonnull (strstr (shown, "schedule.steps"));
 
   /* A second bad setting is said at its own row, at the same time. */
   gtk_editable_set_text (child (f, "lr_entry"), "fast");
@@ -936,6 +946,49 @@ test_datasets_list (DatasetsFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (about, "0 runs"));
 }
 
+static GtkWidget *
+find_button (GtkWidget *root)
+{
+  GQueue queue = G_QUEUE_INIT;
+  GtkWidget *button = NULL;
+  g_queue_push_tail (&queue, root);
+  while (!g_queue_is_empty (&queue))
+    {
+      GtkWidget *w = g_queue_pop_head (&queue);
+      if (GTK_IS_BUTTON (w) && button == NULL)
+        button = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (&queue, c);
+    }
+  return button;
+}
+
+static gboolean
+generate_button_sensitive (gpointer data)
+{
+  DatasetsFixture *f = data;
+  GtkWidget *row = dataset_row (f, "syncari-generate");
+  return row != NULL && gtk_widget_get_sensitive (find_button (row));
+}
+
+/* Generate queues SynCari in the runner (XDG_CACHE_HOME is a temporary folder, see main), and
+ * the button waits for it, even when the activity bar's Stop empties the queue. */
+static void
+test_datasets_generate (DatasetsFixture *f, gconstpointer data)
+{
+  GtkWidget *button = find_button (dataset_row (f, "syncari-generate"));
+  g_assert_nonnull (button);
+  g_signal_emit_by_name (button, "clicked");
+  GtkWidget *waiting = find_button (dataset_row (f, "syncari-generate"));
+  g_assert_false (gtk_widget_get_sensitive (waiting));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (waiting)), ==, "Generating…");
+  g_assert_true (lab_runner_get_n_queued (f->runner) > 0
+                 || lab_runner_get_state (f->runner) != LAB_RUNNER_IDLE);
+  lab_runner_stop_all (f->runner);
+  wait_for (generate_button_sensitive, f);
+}
+
 static gboolean
 has_warning_about (DatasetsFixture *f, const char *what)
 {
@@ -1039,18 +1092,7 @@ test_datasets_delete (DatasetsFixture *f, gconstpointer data)
   GtkWidget *row = dataset_row (f, "mini");
   g_assert_nonnull (row);
   /* The row's trash button. */
-  GtkWidget *button = NULL;
-  GQueue queue = G_QUEUE_INIT;
-  g_queue_push_tail (&queue, row);
-  while (!g_queue_is_empty (&queue))
-    {
-      GtkWidget *w = g_queue_pop_head (&queue);
-      if (GTK_IS_BUTTON (w))
-        button = w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
-           c = gtk_widget_get_next_sibling (c))
-        g_queue_push_tail (&queue, c);
-    }
+  GtkWidget *button = find_button (row);
   g_assert_nonnull (button);
   g_signal_emit_by_name (button, "clicked");
   AdwMessageDialog *dialog = find_message_dialog ();
@@ -1107,6 +1149,10 @@ main (int argc, char *argv[])
       return 0;
     }
 
+  /* SynCari, should a test start generating it, goes nowhere that lasts. */
+  g_autofree char *cache = g_dir_make_tmp ("carilab-pages-cache-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   cari_init ();
@@ -1133,10 +1179,13 @@ main (int argc, char *argv[])
   DIALOG_TEST ("round-trip", test_new_run_round_trip);
   DIALOG_TEST ("create", test_new_run_create);
   DATASETS_TEST ("list", test_datasets_list);
+  DATASETS_TEST ("generate", test_datasets_generate);
   DATASETS_TEST ("import", test_datasets_import);
   DATASETS_TEST ("import-dialog", test_datasets_import_dialog);
   DATASETS_TEST ("delete", test_datasets_delete);
   g_test_add_func ("/pages/window", test_window_pages);
 
-  return g_test_run ();
+  int status = g_test_run ();
+  remove_tree (cache);
+  return status;
 }
