@@ -286,8 +286,9 @@ static void
 assign_spin (Assignments *a, AdwActionRow *row, const char *key, GtkSpinButton *spin)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  double value = gtk_spin_button_get_value (spin);
   if (gtk_widget_get_visible (GTK_WIDGET (row)))
-    assign (a, row, key, g_ascii_formatd (buf, sizeof buf, "%.0f", gtk_spin_button_get_value (spin)));
+    assign (a, row, key, g_ascii_formatd (buf, sizeof buf, "%.0f", value));
 }
 
 static void

@@ -278,7 +278,8 @@ check_new_name (LabRunsPage *self, gint64 run, const char *name)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (LabRunItem) other = g_list_model_get_item (G_LIST_MODEL (self->runs), i);
-      if (lab_run_item_get_id (other) != run && g_strcmp0 (lab_run_item_get_name (other), name) == 0)
+      if (lab_run_item_get_id (other) != run
+          && g_strcmp0 (lab_run_item_get_name (other), name) == 0)
         return g_strdup_printf (_("Another run is called “%s”."), name);
     }
   return NULL;
