@@ -398,10 +398,9 @@ on_export_response (GtkNativeDialog *dialog, int response, Export *e)
         {
           g_autofree char *text = error ? g_strdup_printf (_("Could not export: %s"),
                                                            error->message)
-                                        : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                        "Saved %d chart in %s",
-                                                                        "Saved %d charts in %s",
-                                                                        written),
+                                        : g_strdup_printf (ngettext ("Saved %d chart in %s",
+                                                                     "Saved %d charts in %s",
+                                                                     written),
                                                            written, dir);
           lab_window_toast (LAB_WINDOW (window), text);
         }

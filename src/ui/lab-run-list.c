@@ -58,16 +58,29 @@ enum
   ITEM_PROP_NAME,
   ITEM_PROP_DATASET,
   ITEM_PROP_STRATEGY,
+  ITEM_PROP_STATUS,
   ITEM_PROP_STATUS_LABEL,
   ITEM_PROP_STEP,
+  ITEM_PROP_STEPS,
   ITEM_PROP_CREATED,
+  ITEM_PROP_STARTED,
   ITEM_PROP_DURATION,
+  ITEM_PROP_LOSS_VERIF,
   ITEM_PROP_LOSS_CARI,
+  ITEM_PROP_LOSS_VISUAL,
+  ITEM_PROP_WEIGHT_VERIF,
   ITEM_PROP_WEIGHT_CARI,
+  ITEM_PROP_WEIGHT_VISUAL,
   N_ITEM_PROPS
 };
 
 static GParamSpec *item_props[N_ITEM_PROPS];
+
+/* The metric_keys index behind each metric property. */
+static const guint metric_of_prop[N_ITEM_PROPS] = {
+  [ITEM_PROP_LOSS_VERIF] = 0,   [ITEM_PROP_LOSS_CARI] = 1,   [ITEM_PROP_LOSS_VISUAL] = 2,
+  [ITEM_PROP_WEIGHT_VERIF] = 5, [ITEM_PROP_WEIGHT_CARI] = 6, [ITEM_PROP_WEIGHT_VISUAL] = 7,
+};
 
 static void
 lab_run_item_get_property (GObject *object, guint id, GValue *value, GParamSpec *pspec)
@@ -87,23 +100,34 @@ lab_run_item_get_property (GObject *object, guint id, GValue *value, GParamSpec 
     case ITEM_PROP_STRATEGY:
       g_value_set_string (value, self->row->strategy);
       break;
+    case ITEM_PROP_STATUS:
+      g_value_set_int (value, self->row->status);
+      break;
     case ITEM_PROP_STATUS_LABEL:
       g_value_set_string (value, lab_run_item_get_status_label (self));
       break;
     case ITEM_PROP_STEP:
       g_value_set_int64 (value, self->row->step);
       break;
+    case ITEM_PROP_STEPS:
+      g_value_set_int64 (value, self->row->steps);
+      break;
     case ITEM_PROP_CREATED:
       g_value_set_double (value, self->row->created);
+      break;
+    case ITEM_PROP_STARTED:
+      g_value_set_double (value, self->row->started);
       break;
     case ITEM_PROP_DURATION:
       g_value_set_double (value, self->row->duration);
       break;
+    case ITEM_PROP_LOSS_VERIF:
     case ITEM_PROP_LOSS_CARI:
-      g_value_set_double (value, lab_run_item_get_metric (self, "loss/cari"));
-      break;
+    case ITEM_PROP_LOSS_VISUAL:
+    case ITEM_PROP_WEIGHT_VERIF:
     case ITEM_PROP_WEIGHT_CARI:
-      g_value_set_double (value, lab_run_item_get_metric (self, "weight/cari"));
+    case ITEM_PROP_WEIGHT_VISUAL:
+      g_value_set_double (value, self->row->metrics[metric_of_prop[id]]);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
@@ -130,17 +154,25 @@ lab_run_item_class_init (LabRunItemClass *klass)
   item_props[ITEM_PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, flags);
   item_props[ITEM_PROP_DATASET] = g_param_spec_string ("dataset", NULL, NULL, NULL, flags);
   item_props[ITEM_PROP_STRATEGY] = g_param_spec_string ("strategy", NULL, NULL, NULL, flags);
+  /* A CariRunStatus: sorts by how far a run got, where status-label sorts by its name. */
+  item_props[ITEM_PROP_STATUS] = g_param_spec_int ("status", NULL, NULL, 0, G_MAXINT, 0, flags);
   item_props[ITEM_PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL,
                                                             flags);
   item_props[ITEM_PROP_STEP] = g_param_spec_int64 ("step", NULL, NULL, -1, G_MAXINT64, -1, flags);
+  item_props[ITEM_PROP_STEPS] = g_param_spec_int64 ("steps", NULL, NULL, 0, G_MAXINT64, 0, flags);
   item_props[ITEM_PROP_CREATED] = g_param_spec_double ("created", NULL, NULL, 0, G_MAXDOUBLE, 0,
+                                                       flags);
+  item_props[ITEM_PROP_STARTED] = g_param_spec_double ("started", NULL, NULL, 0, G_MAXDOUBLE, 0,
                                                        flags);
   item_props[ITEM_PROP_DURATION] = g_param_spec_double ("duration", NULL, NULL, 0, G_MAXDOUBLE,
                                                         0, flags);
-  item_props[ITEM_PROP_LOSS_CARI] = g_param_spec_double ("loss-cari", NULL, NULL, -G_MAXDOUBLE,
-                                                         G_MAXDOUBLE, 0, flags);
-  item_props[ITEM_PROP_WEIGHT_CARI] = g_param_spec_double ("weight-cari", NULL, NULL,
-                                                           -G_MAXDOUBLE, G_MAXDOUBLE, 0, flags);
+  /* The latest value of loss/<task> and weight/<task>; NaN before the first. */
+  static const char *const metric_props[] = { "loss-verif", "loss-cari", "loss-visual",
+                                              "weight-verif", "weight-cari", "weight-visual" };
+  for (guint i = 0; i < G_N_ELEMENTS (metric_props); i++)
+    item_props[ITEM_PROP_LOSS_VERIF + i] = g_param_spec_double (metric_props[i], NULL, NULL,
+                                                                -G_MAXDOUBLE, G_MAXDOUBLE, 0,
+                                                                flags);
   g_object_class_install_properties (object_class, N_ITEM_PROPS, item_props);
 }
 
@@ -177,19 +209,21 @@ lab_run_item_update (LabRunItem *self, RunRow *row)
   if (g_strcmp0 (old->strategy, row->strategy) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STRATEGY]);
   if (old->status != row->status)
-    g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STATUS_LABEL]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STATUS]);
+      g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STATUS_LABEL]);
+    }
   if (old->step != row->step)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEP]);
+  if (old->steps != row->steps)
+    g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEPS]);
+  if (old->started != row->started)
+    g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STARTED]);
   if (old->duration != row->duration)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_DURATION]);
-  gboolean metrics_changed = FALSE;
-  for (guint k = 0; k < N_METRICS; k++)
-    metrics_changed |= !same_double (old->metrics[k], row->metrics[k]);
-  if (metrics_changed)
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_LOSS_CARI]);
-      g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_WEIGHT_CARI]);
-    }
+  for (guint p = ITEM_PROP_LOSS_VERIF; p <= ITEM_PROP_WEIGHT_VISUAL; p++)
+    if (!same_double (old->metrics[metric_of_prop[p]], row->metrics[metric_of_prop[p]]))
+      g_object_notify_by_pspec (G_OBJECT (self), item_props[p]);
   g_object_thaw_notify (G_OBJECT (self));
   run_row_free (old);
 }

@@ -9,12 +9,17 @@
 
 #include "lab-analysis-page.h"
 #include "lab-compare-page.h"
+#include "lab-datasets-page.h"
+#include "lab-new-run-dialog.h"
 #include "lab-run-page.h"
+#include "lab-runs-page.h"
 #include "lab-window-private.h"
 
 void
 lab_window_create_pages (LabWindow *self)
 {
+  adw_bin_set_child (self->runs_bin, lab_runs_page_new (self->runs, self->runner));
+  adw_bin_set_child (self->datasets_bin, lab_datasets_page_new (self->db_path, self->runner));
   adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->db_path, self->runs, 1000));
   adw_bin_set_child (self->analysis_bin, lab_analysis_page_new (self->db_path, self->runs));
 }
@@ -39,9 +44,14 @@ lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
 }
 
+/* win.new-run (Ctrl+N): the New Run dialog with every default. */
 void
 lab_window_new_run_action (GtkWidget *widget, const char *action, GVariant *param)
 {
+  LabWindow *self = LAB_WINDOW (widget);
+  GtkWidget *dialog = lab_new_run_dialog_new (GTK_WINDOW (self), self->db_path, self->runner,
+                                              NULL);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 void

@@ -166,9 +166,8 @@ on_runner_progress (LabRunner *runner, LabWindow *self)
   g_autofree char *name = item ? g_strdup (lab_run_item_get_name (item))
                                : g_strdup_printf (_("Run %lld"), (long long) run);
   g_autofree char *text = NULL;
-  g_autofree char *more = queued > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                                     " (%u more queued)",
-                                                                     " (%u more queued)", queued),
+  g_autofree char *more = queued > 0 ? g_strdup_printf (ngettext (" (%u more queued)",
+                                                                  " (%u more queued)", queued),
                                                         queued)
                                      : g_strdup ("");
   if (state == LAB_RUNNER_PREPARING)

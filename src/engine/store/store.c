@@ -46,6 +46,7 @@ typedef enum
   STMT_CHECKPOINT_PATHS,
   STMT_BEGIN_READ,
   STMT_DATASET_FINGERPRINT,
+  STMT_ADOPT_DATASET,
   STMT_INSERT_IMAGE,
   STMT_INSERT_PAIR,
   STMT_INSERT_PROTOCOL_IMAGE,
@@ -106,7 +107,11 @@ static const char *const stmt_sql[N_STMTS] = {
                              "AND (?2 < 0 OR step <= ?2) ORDER BY step DESC LIMIT 1",
   [STMT_CHECKPOINT_PATHS] = "SELECT path FROM checkpoints WHERE run_id = ?1 ORDER BY step",
   [STMT_BEGIN_READ] = "BEGIN",
-  [STMT_DATASET_FINGERPRINT] = "SELECT id, fingerprint FROM datasets WHERE name = ?1",
+  [STMT_DATASET_FINGERPRINT] = "SELECT id, fingerprint, "
+                                "EXISTS (SELECT 1 FROM images WHERE dataset_id = datasets.id) "
+                                "FROM datasets WHERE name = ?1",
+  [STMT_ADOPT_DATASET] = "UPDATE datasets SET kind = ?2, root = ?3, fingerprint = ?4 "
+                         "WHERE id = ?1",
   [STMT_INSERT_IMAGE] = "INSERT INTO images (dataset_id, identity, modality, path, landmarks) "
                         "VALUES (?1, ?2, ?3, ?4, ?5)",
   [STMT_INSERT_PAIR] = "INSERT INTO protocol_pairs (dataset_id, protocol, fold, role, a_image, "
@@ -1432,6 +1437,7 @@ cari_store_import_dataset (CariStore *s, const CariDatasetIndex *index, GError *
   sqlite3_stmt *st;
   GError *local = NULL;
   gint64 dataset = 0;
+  gboolean adopt = FALSE; /* fill in an existing row without images */
   int rc;
 
   g_return_val_if_fail (index != NULL && index->name != NULL, 0);
@@ -1450,6 +1456,7 @@ cari_store_import_dataset (CariStore *s, const CariDatasetIndex *index, GError *
       const char *fp = (const char *) sqlite3_column_text (st, 1);
       gboolean same = fp != NULL && index->fingerprint != NULL
                       && strcmp (fp, index->fingerprint) == 0;
+      gboolean has_images = sqlite3_column_int (st, 2) != 0;
       dataset = sqlite3_column_int64 (st, 0);
       release (st);
       if (same)
@@ -1457,29 +1464,43 @@ cari_store_import_dataset (CariStore *s, const CariDatasetIndex *index, GError *
           rollback (s);
           return dataset;
         }
-      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                   _("A dataset named “%s” already exists in the run database “%s”, imported "
-                     "from other files; import this one under another name"),
-                   index->name, s->path);
-      goto fail;
+      /* A row without images is a name a run was queued with before its data set was imported
+       * (cari_launch_queue_run): the import fills it in, and the runs that name it keep it. */
+      if (has_images)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("A dataset named “%s” already exists in the run database “%s”, "
+                         "imported from other files; import this one under another name"),
+                       index->name, s->path);
+          goto fail;
+        }
+      adopt = TRUE;
     }
-  release (st);
-  if (rc != SQLITE_DONE)
+  else
     {
-      set_error (s, rc, error);
-      goto fail;
+      release (st);
+      if (rc != SQLITE_DONE)
+        {
+          set_error (s, rc, error);
+          goto fail;
+        }
     }
 
-  if ((st = prepare (s, STMT_ADD_DATASET, error)) == NULL)
+  if ((st = prepare (s, adopt ? STMT_ADOPT_DATASET : STMT_ADD_DATASET, error)) == NULL)
     goto fail;
-  sqlite3_bind_text (st, 1, index->name, -1, SQLITE_STATIC);
+  if (adopt)
+    sqlite3_bind_int64 (st, 1, dataset);
+  else
+    sqlite3_bind_text (st, 1, index->name, -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 2, index->kind != NULL ? index->kind : "folder", -1, SQLITE_STATIC);
   sqlite3_bind_text (st, 3, index->root != NULL ? index->root : "", -1, SQLITE_STATIC);
   bind_text_or_null (st, 4, index->fingerprint);
-  sqlite3_bind_double (st, 5, now_s ());
+  if (!adopt)
+    sqlite3_bind_double (st, 5, now_s ());
   if (exec_stmt (s, st, error) != SQLITE_DONE)
     goto fail;
-  dataset = sqlite3_last_insert_rowid (s->db);
+  if (!adopt)
+    dataset = sqlite3_last_insert_rowid (s->db);
 
   ids = g_new (gint64, MAX (index->images->len, 1));
   if ((st = prepare (s, STMT_INSERT_IMAGE, error)) == NULL)

@@ -81,8 +81,9 @@ gboolean cari_store_find_dataset (CariStore *s, const char *name_or_id, gint64 *
  * A dataset of the same name and the same (non-NULL) fingerprint already present: returns its
  * id without writing anything, so re-opening an unchanged dataset is instant. The same name
  * with another fingerprint is INVALID_ARGUMENT (the old rows stay, since runs and evaluations
- * refer to its images). An index whose rows point outside its arrays is INVALID_ARGUMENT before
- * anything is written.
+ * refer to its images), unless that dataset has no images: the row cari_launch_queue_run
+ * records for a data set not imported yet is filled in, keeping its id. An index whose rows
+ * point outside its arrays is INVALID_ARGUMENT before anything is written.
  *
  * Roles are stored as text: pairs and subjects "train", "validation" or "test"; protocol images
  * their `set` when it is "gallery" or "probe", their role otherwise. Identities without images

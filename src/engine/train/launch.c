@@ -71,13 +71,12 @@ cari_launch_dataset_index (CariStore *store, const char *name, CariLaunchProgres
 
   if (cari_store_find_dataset (store, name, &id, NULL))
     {
-      g_autoptr (CariDatasetIndex) index = cari_store_load_dataset (store, id, error);
-      /* An empty row of the embedded set (left by an older version, which recorded the name
-       * before generating it) is generated and imported as if it were not there. */
-      if (index == NULL || index->images->len > 0 || (!syncari && !pretrain))
-        return g_steal_pointer (&index);
-      if (!cari_store_delete_dataset (store, id, error))
-        return NULL;
+      CariDatasetIndex *stored = cari_store_load_dataset (store, id, error);
+      /* A run queued before SynCari was generated named it with an empty row: generate it now,
+       * and the import fills that row in. */
+      if (stored == NULL || stored->images->len > 0 || (!syncari && !pretrain))
+        return stored;
+      cari_dataset_index_free (stored);
     }
   if (!syncari && !pretrain)
     {
