@@ -34,7 +34,7 @@ for window in 'last 100 steps' 'whole run'; do
   echo "mean weights, $window:"
   cond="1"
   [ "$window" = 'last 100 steps' ] && cond="m.step > (SELECT max(step) FROM metrics WHERE run_id = r.id) - 100"
-  sqlite3 -column "$db" "
+  sqlite3 -separator "  " "$db" "
     SELECT r.name,
       printf('verif %.3f', avg(CASE WHEN key = 'weight/verif' THEN value END)),
       printf('cari %.3f', avg(CASE WHEN key = 'weight/cari' THEN value END)),
