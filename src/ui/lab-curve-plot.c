@@ -36,6 +36,7 @@ struct _LabCurvePlot
   char *title;
   Axis x, y;
   GPtrArray *curves; /* of Curve * */
+  gboolean legend_top;
 };
 
 G_DEFINE_FINAL_TYPE (LabCurvePlot, lab_curve_plot, GTK_TYPE_WIDGET)
@@ -272,26 +273,62 @@ lab_curve_plot_draw (LabCurvePlot *self, cairo_t *cr, int width, int height,
   cairo_restore (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  /* Legend, top right inside the plot. */
-  double ly = y1 + 8;
+  /* Legend: a box in the corner the curves leave empty (lower right for ROC and CMC, which
+   * rise to the right; upper right for DET, which falls). */
+  int n_labels = 0, text_w = 0;
   for (guint c = 0; c < self->curves->len; c++)
     {
       const Curve *curve = g_ptr_array_index (self->curves, c);
       if (curve->label == NULL)
         continue;
-      static const double dash[] = { 6.0, 4.0 }, dot[] = { 1.5, 3.0 };
-      cairo_set_dash (cr, curve->style == LAB_LINE_STYLE_DASHED   ? dash
-                          : curve->style == LAB_LINE_STYLE_DOTTED ? dot
-                                                                  : NULL,
-                      curve->style == LAB_LINE_STYLE_SOLID ? 0 : 2, 0);
-      set_rgb (cr, curve->rgb, 1.0);
-      cairo_move_to (cr, x1 - 150, ly + 6);
-      cairo_line_to (cr, x1 - 126, ly + 6);
+      PangoLayout *layout = pango_cairo_create_layout (cr);
+      pango_layout_set_font_description (layout, font);
+      pango_layout_set_text (layout, curve->label, -1);
+      int w, h;
+      pango_layout_get_pixel_size (layout, &w, &h);
+      g_object_unref (layout);
+      text_w = MAX (text_w, w);
+      n_labels++;
+    }
+  if (n_labels > 0)
+    {
+      double box_w = MIN (text_w + 40.0, x1 - x0 - 8), box_h = n_labels * 16.0 + 6;
+      double bx = x1 - box_w - 4;
+      double by = self->legend_top ? y1 + 4 : y0 - box_h - 4;
+      cairo_save (cr);
+      cairo_rectangle (cr, bx, by, box_w, box_h);
+      if (for_export)
+        cairo_set_source_rgba (cr, 1, 1, 1, 0.85);
+      else
+        cairo_set_source_rgba (cr, 1 - fg.red, 1 - fg.green, 1 - fg.blue, 0.8);
+      cairo_fill_preserve (cr);
+      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.2);
+      cairo_set_line_width (cr, 1.0);
       cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-      show_text (cr, font, curve->label, x1 - 120, ly, 0.0, 0.0, FALSE);
-      ly += 16;
+      cairo_rectangle (cr, bx, by, box_w, box_h);
+      cairo_clip (cr);
+      double ly = by + 3;
+      for (guint c = 0; c < self->curves->len; c++)
+        {
+          const Curve *curve = g_ptr_array_index (self->curves, c);
+          if (curve->label == NULL)
+            continue;
+          static const double dash[] = { 6.0, 4.0 }, dot[] = { 1.5, 3.0 };
+          cairo_set_dash (cr, curve->style == LAB_LINE_STYLE_DASHED   ? dash
+                              : curve->style == LAB_LINE_STYLE_DOTTED ? dot
+                                                                      : NULL,
+                          curve->style == LAB_LINE_STYLE_SOLID ? 0 : 2, 0);
+          set_rgb (cr, curve->rgb, 1.0);
+          cairo_set_line_width (cr, 2.0);
+          cairo_move_to (cr, bx + 6, ly + 8);
+          cairo_line_to (cr, bx + 30, ly + 8);
+          cairo_stroke (cr);
+          cairo_set_dash (cr, NULL, 0, 0);
+          cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
+          show_text (cr, font, curve->label, bx + 36, ly, 0.0, 0.0, FALSE);
+          ly += 16;
+        }
+      cairo_restore (cr);
     }
   if (self->curves->len == 0)
     {
@@ -420,6 +457,14 @@ lab_curve_plot_add_curve (LabCurvePlot *self, const char *label, const double *x
   c->rgb = rgb;
   c->style = style;
   g_ptr_array_add (self->curves, c);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+lab_curve_plot_set_legend_top (LabCurvePlot *self, gboolean top)
+{
+  g_return_if_fail (LAB_IS_CURVE_PLOT (self));
+  self->legend_top = top;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

@@ -37,6 +37,8 @@ void       lab_curve_plot_clear (LabCurvePlot *self);
 void       lab_curve_plot_add_curve (LabCurvePlot *self, const char *label, const double *x,
                                      const double *y, int n, guint32 rgb, LabLineStyle style);
 guint      lab_curve_plot_get_n_curves (LabCurvePlot *self);
+/* The legend in the upper right corner (for falling curves) instead of the lower right. */
+void       lab_curve_plot_set_legend_top (LabCurvePlot *self, gboolean top);
 /* Data to device coordinates in a plot of width × height. */
 void       lab_curve_plot_map (LabCurvePlot *self, int width, int height, double x, double y,
                                double *px, double *py);

@@ -694,6 +694,7 @@ lab_results_view_init (LabResultsView *self)
   lab_curve_plot_set_title (self->det, _("DET"));
   lab_curve_plot_set_x_axis (self->det, _("false accept rate"), LAB_AXIS_PROBIT, 1e-4, 0.9);
   lab_curve_plot_set_y_axis (self->det, _("false reject rate"), LAB_AXIS_PROBIT, 1e-3, 0.99);
+  lab_curve_plot_set_legend_top (self->det, TRUE);
   self->cmc_c2p = LAB_CURVE_PLOT (lab_curve_plot_new ());
   lab_curve_plot_set_title (self->cmc_c2p, _("CMC, caricature to photo (C2P)"));
   lab_curve_plot_set_x_axis (self->cmc_c2p, _("rank"), LAB_AXIS_LINEAR, 1, 20);
