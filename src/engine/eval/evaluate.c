@@ -116,7 +116,8 @@ cari_protocol_folds (const CariDatasetIndex *index, const char *protocol)
       ADD_FOLD (p);
     }
 #undef ADD_FOLD
-  qsort (folds->data, folds->len, sizeof (int), compare_int);
+  if (folds->len > 1)
+    qsort (folds->data, folds->len, sizeof (int), compare_int);
   return folds;
 }
 

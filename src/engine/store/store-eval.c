@@ -192,6 +192,8 @@ compare_id (const void *a, const void *b)
 static int
 index_of (GArray *ids, gint64 id)
 {
+  if (ids->len == 0)
+    return -1;
   const gint64 *hit = bsearch (&id, ids->data, ids->len, sizeof (gint64), compare_id);
   return hit ? (int) (hit - (const gint64 *) ids->data) : -1;
 }
