@@ -297,6 +297,16 @@ on_runs_refreshed (LabRunList *runs, LabWindow *self)
   const char *error = lab_run_list_get_error (runs);
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (runs)) == 0;
   gtk_stack_set_visible_child_name (self->runs_stack, empty ? "welcome" : "list");
+  /* A run opened before the list knew it is titled "Run N" until now. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "run") == 0)
+    {
+      LabRunItem *item = lab_run_list_find (self->runs, self->shown_run);
+      GtkWidget *title = adw_header_bar_get_title_widget (self->header_bar);
+      if (item != NULL && ADW_IS_WINDOW_TITLE (title)
+          && g_strcmp0 (adw_window_title_get_title (ADW_WINDOW_TITLE (title)),
+                        lab_run_item_get_name (item)) != 0)
+        adw_window_title_set_title (ADW_WINDOW_TITLE (title), lab_run_item_get_name (item));
+    }
   if (error != NULL)
     g_debug ("runs: %s", error);
 }
