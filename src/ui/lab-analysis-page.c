@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-analysis-page.h"
+#include "lab-embeddings-view.h"
 #include "lab-results-view.h"
 #include "lab-window.h"
 
@@ -37,6 +38,7 @@ struct _LabAnalysisPage
   guint progress_timer;
   GtkWidget *results;       /* LabResultsView */
   GtkWidget *embeddings;    /* LabEmbeddingsView, or NULL */
+  GArray *embeddings_selection; /* of int data-set images selected in the embeddings, or NULL */
   GtkWidget *errors;        /* LabErrorsView, or NULL */
 
   /* template */
@@ -92,6 +94,18 @@ update_views (LabAnalysisPage *self)
   gboolean any = self->run > 0 && self->step >= 0;
   gtk_stack_set_visible_child_name (self->outer_stack, any ? "views" : "empty");
   lab_results_view_set_run (LAB_RESULTS_VIEW (self->results), any ? self->run : 0, self->step);
+  lab_embeddings_view_set_evaluation (LAB_EMBEDDINGS_VIEW (self->embeddings),
+                                      any ? lab_analysis_page_get_evaluation (self, FALSE) : 0);
+}
+
+/* The images selected in the embedding views (NULL: none), kept for the error gallery; the
+ * integrator forwards them with lab_errors_view_set_image_filter (). */
+static void
+on_embeddings_selection_changed (LabEmbeddingsView *view, GArray *images, LabAnalysisPage *self)
+{
+  g_clear_pointer (&self->embeddings_selection, g_array_unref);
+  if (images != NULL)
+    self->embeddings_selection = g_array_ref (images);
 }
 
 /* ------------------------------------------------------------------------------ choosers */
@@ -351,6 +365,10 @@ lab_analysis_page_new (const char *db_path, LabRunList *runs)
   g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
   self->results = lab_results_view_new (db_path);
   adw_bin_set_child (self->results_bin, self->results);
+  self->embeddings = lab_embeddings_view_new (db_path);
+  adw_bin_set_child (self->embeddings_bin, self->embeddings);
+  g_signal_connect_object (self->embeddings, "selection-changed",
+                           G_CALLBACK (on_embeddings_selection_changed), self, 0);
   rebuild_runs (self);
   update_views (self);
   return GTK_WIDGET (self);
@@ -416,6 +434,7 @@ lab_analysis_page_finalize (GObject *object)
   g_array_unref (self->run_ids);
   g_array_unref (self->steps);
   g_clear_pointer (&self->evaluations, g_ptr_array_unref);
+  g_clear_pointer (&self->embeddings_selection, g_array_unref);
   G_OBJECT_CLASS (lab_analysis_page_parent_class)->finalize (object);
 }
 

@@ -300,16 +300,67 @@ typedef struct
 {
   CariEvalProgress progress;
   gpointer user_data;
-  gint *cancel; /* raised to stop the layout */
+  gint *cancel;        /* raised to stop the layout */
+  const gint *host;    /* the host's own flag (may be NULL) */
+  int view;            /* the view being laid out, for the overall fraction */
 } ViewRelay;
 
 static void
 on_view_progress (int iteration, int n_iter, double kl, gpointer data)
 {
   ViewRelay *r = data;
-  if (r->progress != NULL && !r->progress ((double) iteration / MAX (n_iter, 1), _("t-SNE layout"),
-                                           r->user_data))
+  double fraction = (r->view + (double) iteration / MAX (n_iter, 1)) / CARI_N_VIEWS;
+  if ((r->host != NULL && g_atomic_int_get (r->host))
+      || (r->progress != NULL && !r->progress (fraction, _("t-SNE layout"), r->user_data)))
     g_atomic_int_set (r->cancel, 1);
+}
+
+/* Relays the evaluator's progress (computing the embeddings) and the host's cancel flag. */
+static gboolean
+on_embed_progress (double fraction, const char *what, gpointer data)
+{
+  ViewRelay *r = data;
+  if (r->host != NULL && g_atomic_int_get (r->host))
+    return FALSE;
+  return r->progress == NULL || r->progress (fraction, what, r->user_data);
+}
+
+/* Fig. 2's four views of the `top` identities with the most unseen images, perplexity 50,
+ * stored with `evaluation`. */
+static gboolean
+lay_out_views (CariStore *store, CariEvaluator *ev, const CariDatasetIndex *index,
+               const CariDataSource *source, const CariRunConfig *cfg, gint64 evaluation, int top,
+               CariEvalProgress progress, gpointer user_data, const gint *host_cancel,
+               GError **error)
+{
+  int n;
+  g_autofree int *images = cari_views_pick_images (index, source, cfg->protocol, cfg->fold, top,
+                                                   &n);
+  CariTsneParams params;
+  cari_tsne_params_init (&params);
+  params.perplexity = 50.0;
+  gint cancel = 0;
+  ViewRelay relay = { progress, user_data, &cancel, host_cancel, 0 };
+  for (int v = 0; v < CARI_N_VIEWS; v++)
+    {
+      CariViewLayout layout;
+      relay.view = v;
+      if (host_cancel != NULL && g_atomic_int_get (host_cancel))
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED,
+                       _("Laying out the views was cancelled"));
+          return FALSE;
+        }
+      if (!cari_evaluator_view_layout (ev, v, images, n, &params, on_view_progress, &relay,
+                                       &cancel, &layout, error))
+        return FALSE;
+      gboolean ok = cari_store_save_layout (store, evaluation, cari_view_to_string (v),
+                                            layout.images, layout.xy, layout.n, error);
+      cari_view_layout_clear (&layout);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean
@@ -369,31 +420,48 @@ cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
                    _("Data set “%s” has no evaluation protocol"), index->name);
       return FALSE;
     }
-  if (views_top > 0)
-    {
-      int n;
-      g_autofree int *images = cari_views_pick_images (index, source, cfg->protocol, cfg->fold,
-                                                       views_top, &n);
-      CariTsneParams params;
-      cari_tsne_params_init (&params);
-      params.perplexity = 50.0;
-      gint cancel = 0;
-      ViewRelay relay = { progress, user_data, &cancel };
-      for (int v = 0; v < CARI_N_VIEWS; v++)
-        {
-          CariViewLayout layout;
-          if (!cari_evaluator_view_layout (ev, v, images, n, &params, on_view_progress, &relay,
-                                           &cancel, &layout, error))
-            return FALSE;
-          gboolean ok = cari_store_save_layout (store, g_array_index (ids, gint64, 0),
-                                                cari_view_to_string (v), layout.images,
-                                                layout.xy, layout.n, error);
-          cari_view_layout_clear (&layout);
-          if (!ok)
-            return FALSE;
-        }
-    }
+  if (views_top > 0
+      && !lay_out_views (store, ev, index, source, cfg, g_array_index (ids, gint64, 0), views_top,
+                         progress, user_data, NULL, error))
+    return FALSE;
   if (evaluations != NULL)
     *evaluations = g_steal_pointer (&ids);
   return TRUE;
+}
+
+gboolean
+cari_launch_layouts (CariStore *store, gint64 evaluation, int views_top,
+                     CariEvalProgress progress, gpointer user_data, const gint *cancel,
+                     GError **error)
+{
+  gint64 ck_step = -1;
+  g_autoptr (CariEvalInfo) eval = cari_store_get_evaluation (store, evaluation, error);
+  if (eval == NULL)
+    return FALSE;
+  if (eval->run <= 0 || eval->step < 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Evaluation %lld scored an external file: it has no network to lay out"),
+                   (long long) evaluation);
+      return FALSE;
+    }
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, eval->run, error);
+  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, error) : NULL;
+  if (cfg == NULL)
+    return FALSE;
+  g_autoptr (CariDatasetIndex) index = cari_launch_dataset_index (store, cfg->dataset, progress,
+                                                                  user_data, error);
+  g_autoptr (CariDataSource) source = index ? cari_launch_loader (cfg, index, error) : NULL;
+  g_autoptr (CariNet) net = source ? cari_launch_load_net (store, eval->run, eval->step, cfg,
+                                                           source->n_identities, &ck_step, error)
+                                   : NULL;
+  if (net == NULL)
+    return FALSE;
+  CariEvalOptions options;
+  cari_eval_options_init (&options);
+  g_autoptr (CariEvaluator) ev = cari_evaluator_new (net, source, index, &options);
+  ViewRelay embed = { progress, user_data, NULL, cancel, 0 };
+  cari_evaluator_set_progress (ev, on_embed_progress, &embed);
+  return lay_out_views (store, ev, index, source, cfg, evaluation, views_top, progress, user_data,
+                        cancel, error);
 }

@@ -68,4 +68,14 @@ gboolean     cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, in
                                    CariEvalProgress progress, gpointer user_data,
                                    GArray **evaluations, GError **error);
 
+/* Lays out Fig. 2's four views (V2V, V2C, C2C, C2V) of the `views_top` identities with the
+ * most unseen images (perplexity 50, PCA initialisation) for an evaluation that has none, with
+ * the run's network at the evaluation's checkpoint step, and stores them with `evaluation`
+ * (replacing what it had). Progress through `progress` (return FALSE to cancel); `cancel` (may
+ * be NULL) is a flag the host raises with g_atomic_int_set to stop at once, during the t-SNE
+ * iterations too. CARI_ERROR_CANCELLED when cancelled; NOT_FOUND when the checkpoint is gone. */
+gboolean     cari_launch_layouts (CariStore *store, gint64 evaluation, int views_top,
+                                  CariEvalProgress progress, gpointer user_data,
+                                  const gint *cancel, GError **error);
+
 G_END_DECLS
