@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-analysis-page.h"
+#include "lab-errors-view.h"
 #include "lab-results-view.h"
 #include "lab-window.h"
 
@@ -92,6 +93,8 @@ update_views (LabAnalysisPage *self)
   gboolean any = self->run > 0 && self->step >= 0;
   gtk_stack_set_visible_child_name (self->outer_stack, any ? "views" : "empty");
   lab_results_view_set_run (LAB_RESULTS_VIEW (self->results), any ? self->run : 0, self->step);
+  lab_errors_view_set_evaluation (LAB_ERRORS_VIEW (self->errors),
+                                  lab_analysis_page_get_evaluation (self, TRUE));
 }
 
 /* ------------------------------------------------------------------------------ choosers */
@@ -351,6 +354,8 @@ lab_analysis_page_new (const char *db_path, LabRunList *runs)
   g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
   self->results = lab_results_view_new (db_path);
   adw_bin_set_child (self->results_bin, self->results);
+  self->errors = lab_errors_view_new (db_path);
+  adw_bin_set_child (self->errors_bin, self->errors);
   rebuild_runs (self);
   update_views (self);
   return GTK_WIDGET (self);
