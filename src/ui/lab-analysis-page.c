@@ -9,6 +9,7 @@
 
 #include "lab-analysis-page.h"
 #include "lab-embeddings-view.h"
+#include "lab-errors-view.h"
 #include "lab-results-view.h"
 #include "lab-window.h"
 
@@ -96,16 +97,20 @@ update_views (LabAnalysisPage *self)
   lab_results_view_set_run (LAB_RESULTS_VIEW (self->results), any ? self->run : 0, self->step);
   lab_embeddings_view_set_evaluation (LAB_EMBEDDINGS_VIEW (self->embeddings),
                                       any ? lab_analysis_page_get_evaluation (self, FALSE) : 0);
+  lab_errors_view_set_evaluation (LAB_ERRORS_VIEW (self->errors),
+                                  lab_analysis_page_get_evaluation (self, TRUE));
 }
 
-/* The images selected in the embedding views (NULL: none), kept for the error gallery; the
- * integrator forwards them with lab_errors_view_set_image_filter (). */
+/* The images selected in the embedding views (NULL: none) filter the error gallery. */
 static void
 on_embeddings_selection_changed (LabEmbeddingsView *view, GArray *images, LabAnalysisPage *self)
 {
   g_clear_pointer (&self->embeddings_selection, g_array_unref);
   if (images != NULL)
     self->embeddings_selection = g_array_ref (images);
+  lab_errors_view_set_image_filter (LAB_ERRORS_VIEW (self->errors),
+                                    images ? (const int *) (void *) images->data : NULL,
+                                    images ? (int) images->len : 0);
 }
 
 /* ------------------------------------------------------------------------------ choosers */
@@ -365,6 +370,8 @@ lab_analysis_page_new (const char *db_path, LabRunList *runs)
   g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
   self->results = lab_results_view_new (db_path);
   adw_bin_set_child (self->results_bin, self->results);
+  self->errors = lab_errors_view_new (db_path);
+  adw_bin_set_child (self->errors_bin, self->errors);
   self->embeddings = lab_embeddings_view_new (db_path);
   adw_bin_set_child (self->embeddings_bin, self->embeddings);
   g_signal_connect_object (self->embeddings, "selection-changed",
