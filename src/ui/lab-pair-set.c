@@ -364,7 +364,8 @@ lab_pair_compare (LabPairOrder order, double hardness_x, float score_x, int inde
 static gint64
 pair_key (const CariPairScore *p)
 {
-  return ((gint64) p->a << 32) | (guint32) p->b;
+  /* Unsigned: an unknown image (−1) must not be shifted as a negative number. */
+  return (gint64) (((guint64) (guint32) p->a << 32) | (guint32) p->b);
 }
 
 int *
