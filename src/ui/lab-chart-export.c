@@ -30,20 +30,19 @@ lab_chart_set_export_error (GError         **error,
  * embeds the font, SVG carries each glyph's outline (Cairo's SVG writes no <text>).
  */
 gboolean
-lab_chart_export (LabChart        *self,
-                  const char      *path,
-                  LabChartFormat   format,
-                  int              width,
-                  int              height,
-                  GError         **error)
+lab_export_drawing (const char     *path,
+                    LabChartFormat  format,
+                    int             width,
+                    int             height,
+                    const char     *title,
+                    LabDrawFunc     draw,
+                    gpointer        user_data,
+                    GError        **error)
 {
   cairo_surface_t *surface;
-  cairo_font_options_t *options;
   cairo_status_t status;
-  LabChartStyle style;
   cairo_t *cr;
 
-  g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (width > 0 && height > 0, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -57,8 +56,8 @@ lab_chart_export (LabChart        *self,
       surface = cairo_pdf_surface_create (path, width, height);
       if (cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS)
         {
-          if (self->title != NULL)
-            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, self->title);
+          if (title != NULL)
+            cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
           cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "CariLab");
         }
       break;
@@ -76,18 +75,10 @@ lab_chart_export (LabChart        *self,
       return FALSE;
     }
 
-  /* Unhinted metrics: text is placed where the layout says, at any zoom of the file. */
-  options = cairo_font_options_create ();
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  lab_chart_style_init_paper (&style);
-  style.font_options = options;
-
   cr = cairo_create (surface);
-  lab_chart_render (self, cr, &style, width, height, 1, FALSE, NULL);
+  draw (cr, width, height, user_data);
   status = cairo_status (cr);
   cairo_destroy (cr);
-  cairo_font_options_destroy (options);
 
   if (status == CAIRO_STATUS_SUCCESS && format == LAB_CHART_FORMAT_PNG)
     status = cairo_surface_write_to_png (surface, path);
@@ -102,6 +93,35 @@ lab_chart_export (LabChart        *self,
       return FALSE;
     }
   return TRUE;
+}
+
+static void
+draw_chart_for_paper (cairo_t *cr, int width, int height, gpointer data)
+{
+  LabChartStyle style;
+  cairo_font_options_t *options;
+
+  /* Unhinted metrics: text is placed where the layout says, at any zoom of the file. */
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  lab_chart_style_init_paper (&style);
+  style.font_options = options;
+  lab_chart_render (LAB_CHART (data), cr, &style, width, height, 1, FALSE, NULL);
+  cairo_font_options_destroy (options);
+}
+
+gboolean
+lab_chart_export (LabChart        *self,
+                  const char      *path,
+                  LabChartFormat   format,
+                  int              width,
+                  int              height,
+                  GError         **error)
+{
+  g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
+  return lab_export_drawing (path, format, width, height, self->title, draw_chart_for_paper,
+                             self, error);
 }
 
 /**

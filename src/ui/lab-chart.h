@@ -24,6 +24,16 @@ typedef enum
 #define LAB_TYPE_CHART_FORMAT (lab_chart_format_get_type ())
 GType lab_chart_format_get_type (void);
 
+/* Draws a figure of width × height onto cr (the drawing code of a widget, for export). */
+typedef void (*LabDrawFunc) (cairo_t *cr, int width, int height, gpointer user_data);
+
+/* Writes what `draw` draws to `path` as PNG, SVG or PDF (vector formats keep real text; a PDF
+ * gets `title`, which may be NULL, as its metadata). Every figure of the workbench exports
+ * through here. */
+gboolean lab_export_drawing (const char *path, LabChartFormat format, int width, int height,
+                             const char *title, LabDrawFunc draw, gpointer user_data,
+                             GError **error);
+
 #define LAB_CHART_DEFAULT_SMOOTHING 0.6
 
 #define LAB_TYPE_CHART (lab_chart_get_type ())

@@ -5,8 +5,6 @@
 
 #include "lab-config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -348,41 +346,19 @@ lab_curve_plot_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   cairo_destroy (cr);
 }
 
+static void
+draw_for_export (cairo_t *cr, int width, int height, gpointer data)
+{
+  lab_curve_plot_draw (LAB_CURVE_PLOT (data), cr, width, height, TRUE);
+}
+
 gboolean
 lab_curve_plot_export (LabCurvePlot *self, const char *path, LabChartFormat format, int width,
                        int height, GError **error)
 {
-  cairo_surface_t *surface;
-  switch (format)
-    {
-    case LAB_CHART_FORMAT_SVG:
-      surface = cairo_svg_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PDF:
-      surface = cairo_pdf_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PNG:
-    default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-      break;
-    }
-  cairo_t *cr = cairo_create (surface);
-  lab_curve_plot_draw (self, cr, width, height, TRUE);
-  cairo_destroy (cr);
-  cairo_status_t status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS && format == LAB_CHART_FORMAT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  g_return_val_if_fail (LAB_IS_CURVE_PLOT (self), FALSE);
+  return lab_export_drawing (path, format, width, height, self->title, draw_for_export, self,
+                             error);
 }
 
 GtkWidget *

@@ -6,34 +6,17 @@
 
 #include "lab-config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
 #include "lab-embeddings-view-private.h"
 #include "lab-window.h"
 
-gboolean
-lab_embeddings_view_export_figure (LabEmbeddingsView *self, const char *path,
-                                   LabChartFormat format, int width, int height, GError **error)
+/* The 2×2 figure: V2V, V2C over C2C, C2V. */
+static void
+draw_figure (cairo_t *cr, int width, int height, gpointer data)
 {
-  g_return_val_if_fail (LAB_IS_EMBEDDINGS_VIEW (self), FALSE);
-  cairo_surface_t *surface;
-  switch (format)
-    {
-    case LAB_CHART_FORMAT_SVG:
-      surface = cairo_svg_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PDF:
-      surface = cairo_pdf_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PNG:
-    default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-      break;
-    }
-  cairo_t *cr = cairo_create (surface);
+  LabEmbeddingsView *self = data;
   int w = width / 2, h = height / 2;
   for (int v = 0; v < CARI_N_VIEWS; v++)
     {
@@ -42,21 +25,14 @@ lab_embeddings_view_export_figure (LabEmbeddingsView *self, const char *path,
       lab_scatter_draw (lab_embeddings_view_get_scatter (self, v), cr, w, h, TRUE);
       cairo_restore (cr);
     }
-  cairo_destroy (cr);
-  cairo_status_t status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS && format == LAB_CHART_FORMAT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+}
+
+gboolean
+lab_embeddings_view_export_figure (LabEmbeddingsView *self, const char *path,
+                                   LabChartFormat format, int width, int height, GError **error)
+{
+  g_return_val_if_fail (LAB_IS_EMBEDDINGS_VIEW (self), FALSE);
+  return lab_export_drawing (path, format, width, height, NULL, draw_figure, self, error);
 }
 
 typedef struct

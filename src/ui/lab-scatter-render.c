@@ -6,8 +6,6 @@
 
 #include "lab-config.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <pango/pangocairo.h>
@@ -455,40 +453,16 @@ lab_scatter_snapshot_card (LabScatter *self, GtkSnapshot *snapshot, const LabSca
 
 /* ------------------------------------------------------------------------------ files */
 
+static void
+draw_for_export (cairo_t *cr, int width, int height, gpointer data)
+{
+  lab_scatter_draw (LAB_SCATTER (data), cr, width, height, TRUE);
+}
+
 gboolean
 lab_scatter_export (LabScatter *self, const char *path, LabChartFormat format, int width,
                     int height, GError **error)
 {
   g_return_val_if_fail (LAB_IS_SCATTER (self), FALSE);
-  cairo_surface_t *surface;
-  switch (format)
-    {
-    case LAB_CHART_FORMAT_SVG:
-      surface = cairo_svg_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PDF:
-      surface = cairo_pdf_surface_create (path, width, height);
-      break;
-    case LAB_CHART_FORMAT_PNG:
-    default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-      break;
-    }
-  cairo_t *cr = cairo_create (surface);
-  lab_scatter_draw (self, cr, width, height, TRUE);
-  cairo_destroy (cr);
-  cairo_status_t status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS && format == LAB_CHART_FORMAT_PNG)
-    status = cairo_surface_write_to_png (surface, path);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-  if (status != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write “%s”: %s"), path,
-                   cairo_status_to_string (status));
-      return FALSE;
-    }
-  return TRUE;
+  return lab_export_drawing (path, format, width, height, NULL, draw_for_export, self, error);
 }
