@@ -1,4 +1,4 @@
-/* cli-data.c — data sets for the CLI (train/launch.h does the work): the toy set, SynCari
+/* cli-data.c — data sets for the CLI (launch/launch.h does the work): the toy set, SynCari
  * (generated and imported on first use, with progress on stderr), and data sets imported into
  * the run database. */
 #include "cli.h"

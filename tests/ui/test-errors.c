@@ -17,7 +17,7 @@
 
 #include "lab-errors-view.h"
 #include "lab-pair-item.h"
-#include "lab-pair-set.h"
+#include "lab-pair-load.h"
 #include "lab-pair-tile.h"
 #include "lab-pair-window.h"
 #include "lab-score-histogram.h"
@@ -104,17 +104,17 @@ static void
 test_verdicts (void)
 {
   /* score ≥ threshold accepts, exactly at it too. */
-  g_assert_cmpint (lab_verdict_of (0.5f, TRUE, 0.5), ==, LAB_VERDICT_TP);
-  g_assert_cmpint (lab_verdict_of (0.5f, FALSE, 0.5), ==, LAB_VERDICT_FP);
-  g_assert_cmpint (lab_verdict_of (0.4f, TRUE, 0.5), ==, LAB_VERDICT_FN);
-  g_assert_cmpint (lab_verdict_of (0.4f, FALSE, 0.5), ==, LAB_VERDICT_TN);
-  g_assert_true (lab_verdict_is_error (LAB_VERDICT_FP) && lab_verdict_is_error (LAB_VERDICT_FN));
-  g_assert_false (lab_verdict_is_error (LAB_VERDICT_TP) || lab_verdict_is_error (LAB_VERDICT_TN));
+  g_assert_cmpint (cari_verdict_of (0.5f, TRUE, 0.5), ==, CARI_VERDICT_TP);
+  g_assert_cmpint (cari_verdict_of (0.5f, FALSE, 0.5), ==, CARI_VERDICT_FP);
+  g_assert_cmpint (cari_verdict_of (0.4f, TRUE, 0.5), ==, CARI_VERDICT_FN);
+  g_assert_cmpint (cari_verdict_of (0.4f, FALSE, 0.5), ==, CARI_VERDICT_TN);
+  g_assert_true (cari_verdict_is_error (CARI_VERDICT_FP) && cari_verdict_is_error (CARI_VERDICT_FN));
+  g_assert_false (cari_verdict_is_error (CARI_VERDICT_TP) || cari_verdict_is_error (CARI_VERDICT_TN));
 
   g_autoptr (GArray) pairs = hand_pairs ();
-  g_autoptr (LabPairSet) set = lab_pair_set_new ((CariPairScore *) (void *) pairs->data,
+  g_autoptr (CariPairSet) set = cari_pair_set_new ((CariPairScore *) (void *) pairs->data,
                                                  (int) pairs->len, 0.3);
-  g_assert_cmpint (lab_pair_set_get_n (set), ==, 13);
+  g_assert_cmpint (cari_pair_set_get_n (set), ==, 13);
   const struct
   {
     double t;
@@ -130,8 +130,8 @@ test_verdicts (void)
   };
   for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
     {
-      LabPairCounts c;
-      lab_pair_set_count (set, cases[k].t, &c);
+      CariPairCounts c;
+      cari_pair_set_count (set, cases[k].t, &c);
       g_assert_cmpuint (c.tp, ==, cases[k].tp);
       g_assert_cmpuint (c.fp, ==, cases[k].fp);
       g_assert_cmpuint (c.tn, ==, cases[k].tn);
@@ -142,24 +142,24 @@ test_verdicts (void)
       g_assert_cmpfloat (c.fnmr, ==, cases[k].fnmr);
       /* The same from each pair's verdict. */
       g_autofree guint8 *v = g_new (guint8, pairs->len);
-      lab_pair_set_verdicts (set, cases[k].t, v);
-      guint n[LAB_N_VERDICTS] = { 0 };
+      cari_pair_set_verdicts (set, cases[k].t, v);
+      guint n[CARI_N_VERDICTS] = { 0 };
       for (guint i = 0; i < pairs->len; i++)
         n[v[i]]++;
-      g_assert_cmpuint (n[LAB_VERDICT_TP], ==, cases[k].tp);
-      g_assert_cmpuint (n[LAB_VERDICT_FP], ==, cases[k].fp);
-      g_assert_cmpuint (n[LAB_VERDICT_TN], ==, cases[k].tn);
-      g_assert_cmpuint (n[LAB_VERDICT_FN], ==, cases[k].fn);
+      g_assert_cmpuint (n[CARI_VERDICT_TP], ==, cases[k].tp);
+      g_assert_cmpuint (n[CARI_VERDICT_FP], ==, cases[k].fp);
+      g_assert_cmpuint (n[CARI_VERDICT_TN], ==, cases[k].tn);
+      g_assert_cmpuint (n[CARI_VERDICT_FN], ==, cases[k].fn);
     }
   /* Hardness: errors ≤ 0, their |score − threshold| negated. */
-  g_assert_cmpfloat (lab_pair_hardness (0.25f, TRUE, 0.5), ==, -0.25);
-  g_assert_cmpfloat (lab_pair_hardness (0.75f, FALSE, 0.5), ==, -0.25);
-  g_assert_cmpfloat (lab_pair_hardness (0.75f, TRUE, 0.5), ==, 0.25);
-  g_assert_cmpfloat (lab_pair_hardness (0.25f, FALSE, 0.5), ==, 0.25);
+  g_assert_cmpfloat (cari_pair_hardness (0.25f, TRUE, 0.5), ==, -0.25);
+  g_assert_cmpfloat (cari_pair_hardness (0.75f, FALSE, 0.5), ==, -0.25);
+  g_assert_cmpfloat (cari_pair_hardness (0.75f, TRUE, 0.5), ==, 0.25);
+  g_assert_cmpfloat (cari_pair_hardness (0.25f, FALSE, 0.5), ==, 0.25);
 
   /* The histogram: each class sums to 1, scores fall in their bins. */
   double g[4], m[4];
-  lab_pair_set_histogram (set, -1.0, 1.0, 4, g, m);
+  cari_pair_set_histogram (set, -1.0, 1.0, 4, g, m);
   g_assert_cmpfloat_with_epsilon (g[0] + g[1] + g[2] + g[3], 1.0, 1e-12);
   g_assert_cmpfloat_with_epsilon (m[0] + m[1] + m[2] + m[3], 1.0, 1e-12);
   g_assert_cmpfloat_with_epsilon (g[2], 2.0 / 5, 1e-12); /* 0.125, 0.375 */
@@ -167,7 +167,7 @@ test_verdicts (void)
   g_assert_cmpfloat_with_epsilon (m[0], 3.0 / 8, 1e-12); /* −0.875, −0.75, −0.625 */
   g_assert_cmpfloat_with_epsilon (m[3], 1.0 / 8, 1e-12); /* 0.5 */
   double lo, hi;
-  lab_pair_set_get_range (set, &lo, &hi);
+  cari_pair_set_get_range (set, &lo, &hi);
   g_assert_cmpfloat (lo, ==, -0.875);
   g_assert_cmpfloat (hi, ==, 0.875);
 }
@@ -210,21 +210,21 @@ test_threshold_origins (void)
     }
   const CariPairScore *p = (CariPairScore *) (void *) pairs->data;
   const int n = (int) pairs->len;
-  g_autoptr (LabPairSet) set = lab_pair_set_new (p, n, 0.123);
+  g_autoptr (CariPairSet) set = cari_pair_set_new (p, n, 0.123);
   /* The highest impostors are 0.99, 0.98, 0.97: at most two accepted means above 0.97, and the
    * lowest score there is the genuine 0.975. At most 0 accepted: above 0.99, the genuine 0.995. */
-  g_assert_cmpfloat (lab_pair_set_threshold_at_far (set, 1e-2), ==, (double) 0.975f);
-  g_assert_cmpfloat (lab_pair_set_get_threshold (set, LAB_THRESHOLD_FAR_1), ==, (double) 0.975f);
-  g_assert_cmpfloat (lab_pair_set_get_threshold (set, LAB_THRESHOLD_FAR_0_1), ==,
+  g_assert_cmpfloat (cari_pair_set_threshold_at_far (set, 1e-2), ==, (double) 0.975f);
+  g_assert_cmpfloat (cari_pair_set_get_threshold (set, CARI_THRESHOLD_FAR_1), ==, (double) 0.975f);
+  g_assert_cmpfloat (cari_pair_set_get_threshold (set, CARI_THRESHOLD_FAR_0_1), ==,
                      (double) 0.995f);
-  LabPairCounts c;
-  lab_pair_set_count (set, lab_pair_set_get_threshold (set, LAB_THRESHOLD_FAR_1), &c);
+  CariPairCounts c;
+  cari_pair_set_count (set, cari_pair_set_get_threshold (set, CARI_THRESHOLD_FAR_1), &c);
   g_assert_cmpuint (c.fp, ==, 2);
   g_assert_cmpfloat (c.fmr, <=, 1e-2);
   /* FAR 1.5 %: three impostors; the threshold is the third highest impostor itself. */
-  g_assert_cmpfloat (lab_pair_set_threshold_at_far (set, 0.015), ==, (double) (float) (-1.0 + 1.97));
+  g_assert_cmpfloat (cari_pair_set_threshold_at_far (set, 0.015), ==, (double) (float) (-1.0 + 1.97));
   /* Stored and EER thresholds. */
-  g_assert_cmpfloat (lab_pair_set_get_threshold (set, LAB_THRESHOLD_SELECTION), ==, 0.123);
+  g_assert_cmpfloat (cari_pair_set_get_threshold (set, CARI_THRESHOLD_SELECTION), ==, 0.123);
   g_autofree float *scores = g_new (float, n);
   g_autofree guint8 *same = g_new (guint8, n);
   for (int i = 0; i < n; i++)
@@ -234,17 +234,17 @@ test_threshold_origins (void)
     }
   double eer_threshold = NAN;
   cari_eer (scores, same, n, &eer_threshold);
-  g_assert_cmpfloat (lab_pair_set_get_threshold (set, LAB_THRESHOLD_EER), ==, eer_threshold);
-  g_assert_true (isnan (lab_pair_set_get_threshold (set, LAB_THRESHOLD_DRAGGED)));
-  g_assert_cmpstr (lab_threshold_origin_label (LAB_THRESHOLD_DRAGGED), ==, "dragged");
-  g_assert_cmpstr (lab_threshold_origin_label (LAB_THRESHOLD_SELECTION), ==, "10-fold selection");
+  g_assert_cmpfloat (cari_pair_set_get_threshold (set, CARI_THRESHOLD_EER), ==, eer_threshold);
+  g_assert_true (isnan (cari_pair_set_get_threshold (set, CARI_THRESHOLD_DRAGGED)));
+  g_assert_cmpstr (cari_threshold_origin_label (CARI_THRESHOLD_DRAGGED), ==, "dragged");
+  g_assert_cmpstr (cari_threshold_origin_label (CARI_THRESHOLD_SELECTION), ==, "10-fold selection");
   /* No threshold is low enough when the best pair is an impostor and nothing may pass. */
   g_autoptr (GArray) top = g_array_new (FALSE, FALSE, sizeof (CariPairScore));
   const CariPairScore t[] = { { 0, 1, 0.9f, 0, 0 }, { 2, 3, 0.5f, 1, 0 } };
   g_array_append_vals (top, t, 2);
-  g_autoptr (LabPairSet) topset = lab_pair_set_new (t, 2, NAN);
-  g_assert_cmpfloat (lab_pair_set_threshold_at_far (topset, 0.0), ==, (double) 0.9f + 1.0);
-  g_assert_true (isnan (lab_pair_set_get_threshold (topset, LAB_THRESHOLD_SELECTION)));
+  g_autoptr (CariPairSet) topset = cari_pair_set_new (t, 2, NAN);
+  g_assert_cmpfloat (cari_pair_set_threshold_at_far (topset, 0.0), ==, (double) 0.9f + 1.0);
+  g_assert_true (isnan (cari_pair_set_get_threshold (topset, CARI_THRESHOLD_SELECTION)));
 
   /* Random scores rounded to two decimals (many ties): the brute force agrees at every FAR. */
   g_autoptr (GRand) rand = g_rand_new_with_seed (7);
@@ -256,11 +256,11 @@ test_threshold_origins (void)
       CariPairScore q = { i, i, (float) (round (v * 100) / 100), (guint8) s, 0 };
       g_array_append_val (random, q);
     }
-  g_autoptr (LabPairSet) rset = lab_pair_set_new ((CariPairScore *) (void *) random->data,
+  g_autoptr (CariPairSet) rset = cari_pair_set_new ((CariPairScore *) (void *) random->data,
                                                   (int) random->len, NAN);
   const double fars[] = { 0.0, 1e-3, 1e-2, 0.05, 0.1, 0.3, 0.5, 0.999, 1.0 };
   for (size_t k = 0; k < G_N_ELEMENTS (fars); k++)
-    g_assert_cmpfloat (lab_pair_set_threshold_at_far (rset, fars[k]), ==,
+    g_assert_cmpfloat (cari_pair_set_threshold_at_far (rset, fars[k]), ==,
                        reference_threshold_at_far ((CariPairScore *) (void *) random->data,
                                                    (int) random->len, fars[k]));
 }
@@ -269,41 +269,41 @@ static void
 test_filters_and_orders (void)
 {
   const int chosen[] = { 7, 3, 3, 100 };
-  g_autoptr (LabImageSet) images = lab_image_set_new (chosen, 4);
-  g_assert_cmpint (lab_image_set_get_size (images), ==, 3);
-  g_assert_true (lab_image_set_contains (images, 3) && lab_image_set_contains (images, 100));
-  g_assert_false (lab_image_set_contains (images, 4));
-  g_assert_null (lab_image_set_new (NULL, 0));
-  g_assert_null (lab_image_set_new (chosen, 0));
+  g_autoptr (CariImageSet) images = cari_image_set_new (chosen, 4);
+  g_assert_cmpint (cari_image_set_get_size (images), ==, 3);
+  g_assert_true (cari_image_set_contains (images, 3) && cari_image_set_contains (images, 100));
+  g_assert_false (cari_image_set_contains (images, 4));
+  g_assert_null (cari_image_set_new (NULL, 0));
+  g_assert_null (cari_image_set_new (chosen, 0));
 
-  LabPairFilter f = { LAB_VERDICT_ERRORS, LAB_DIFF_UNMATCHED, NULL };
-  g_assert_true (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_FP, LAB_DIFF_UNMATCHED));
-  g_assert_true (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_FN, LAB_DIFF_UNMATCHED));
-  g_assert_false (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_TP, LAB_DIFF_UNMATCHED));
-  g_assert_false (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_TN, LAB_DIFF_UNMATCHED));
-  f.verdicts = LAB_VERDICT_FLAG (LAB_VERDICT_TN);
-  g_assert_true (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_TN, LAB_DIFF_FIXED));
-  g_assert_false (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_FP, LAB_DIFF_FIXED));
+  CariPairFilter f = { CARI_VERDICT_ERRORS, CARI_DIFF_UNMATCHED, NULL };
+  g_assert_true (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_FP, CARI_DIFF_UNMATCHED));
+  g_assert_true (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_FN, CARI_DIFF_UNMATCHED));
+  g_assert_false (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_TP, CARI_DIFF_UNMATCHED));
+  g_assert_false (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_TN, CARI_DIFF_UNMATCHED));
+  f.verdicts = CARI_VERDICT_FLAG (CARI_VERDICT_TN);
+  g_assert_true (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_TN, CARI_DIFF_FIXED));
+  g_assert_false (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_FP, CARI_DIFF_FIXED));
   /* Images: either of the pair's two. */
-  f.verdicts = LAB_VERDICT_ALL;
+  f.verdicts = CARI_VERDICT_ALL;
   f.images = images;
-  g_assert_true (lab_pair_filter_accepts (&f, 3, 50, LAB_VERDICT_TP, LAB_DIFF_UNMATCHED));
-  g_assert_true (lab_pair_filter_accepts (&f, 50, 7, LAB_VERDICT_TP, LAB_DIFF_UNMATCHED));
-  g_assert_false (lab_pair_filter_accepts (&f, 50, 51, LAB_VERDICT_TP, LAB_DIFF_UNMATCHED));
+  g_assert_true (cari_pair_filter_accepts (&f, 3, 50, CARI_VERDICT_TP, CARI_DIFF_UNMATCHED));
+  g_assert_true (cari_pair_filter_accepts (&f, 50, 7, CARI_VERDICT_TP, CARI_DIFF_UNMATCHED));
+  g_assert_false (cari_pair_filter_accepts (&f, 50, 51, CARI_VERDICT_TP, CARI_DIFF_UNMATCHED));
   /* A difference class replaces the verdicts. */
   f.images = NULL;
   f.verdicts = 0;
-  f.diff = LAB_DIFF_BROKEN;
-  g_assert_true (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_TP, LAB_DIFF_BROKEN));
-  g_assert_false (lab_pair_filter_accepts (&f, 1, 2, LAB_VERDICT_FP, LAB_DIFF_FIXED));
+  f.diff = CARI_DIFF_BROKEN;
+  g_assert_true (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_TP, CARI_DIFF_BROKEN));
+  g_assert_false (cari_pair_filter_accepts (&f, 1, 2, CARI_VERDICT_FP, CARI_DIFF_FIXED));
 
   /* Orders: hardest first (ascending hardness), then the index; by score descending. */
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, -0.5, 0.1f, 9, -0.2, 0.9f, 1), <, 0);
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, 0.3, 0.1f, 9, -0.2, 0.9f, 1), >, 0);
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, -0.2, 0.1f, 9, -0.2, 0.9f, 1), >, 0);
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_SCORE, -0.5, 0.1f, 1, -0.2, 0.9f, 9), >, 0);
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_SCORE, 0.5, 0.9f, 9, -0.2, 0.1f, 1), <, 0);
-  g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_SCORE, 0.5, 0.5f, 1, -0.2, 0.5f, 2), <, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, -0.5, 0.1f, 9, -0.2, 0.9f, 1), <, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, 0.3, 0.1f, 9, -0.2, 0.9f, 1), >, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, -0.2, 0.1f, 9, -0.2, 0.9f, 1), >, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_SCORE, -0.5, 0.1f, 1, -0.2, 0.9f, 9), >, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_SCORE, 0.5, 0.9f, 9, -0.2, 0.1f, 1), <, 0);
+  g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_SCORE, 0.5, 0.5f, 1, -0.2, 0.5f, 2), <, 0);
 
   /* The hand-made pairs at 0.3, hardest first: FN 0.125 (−0.175), FP 0.5 (−0.2)… */
   g_autoptr (GArray) pairs = hand_pairs ();
@@ -316,8 +316,8 @@ test_filters_and_orders (void)
     for (int j = i; j > 0; j--)
       {
         int x = order[j - 1], y = order[j];
-        if (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, lab_pair_hardness (p[x].score, p[x].same, 0.3),
-                              p[x].score, x, lab_pair_hardness (p[y].score, p[y].same, 0.3),
+        if (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, cari_pair_hardness (p[x].score, p[x].same, 0.3),
+                              p[x].score, x, cari_pair_hardness (p[y].score, p[y].same, 0.3),
                               p[y].score, y)
             > 0)
           {
@@ -352,18 +352,18 @@ test_diff (void)
     { 14, 13, 0.6f, 1, 0 }, /* the same images the other way round: another pair */
     { -1, 15, 0.6f, 1, 0 },
   };
-  g_autoptr (LabPairSet) sa = lab_pair_set_new (a, G_N_ELEMENTS (a), 0.5);
-  g_autoptr (LabPairSet) sb = lab_pair_set_new (b, G_N_ELEMENTS (b), 0.5);
-  g_autofree int *match = lab_pair_set_match (sa, sb);
+  g_autoptr (CariPairSet) sa = cari_pair_set_new (a, G_N_ELEMENTS (a), 0.5);
+  g_autoptr (CariPairSet) sb = cari_pair_set_new (b, G_N_ELEMENTS (b), 0.5);
+  g_autofree int *match = cari_pair_set_match (sa, sb);
   const int want_match[] = { 5, 4, 3, 2, 1, 0, -1, -1 };
   for (size_t i = 0; i < G_N_ELEMENTS (a); i++)
     g_assert_cmpint (match[i], ==, want_match[i]);
   guint8 classes[G_N_ELEMENTS (a)];
-  LabDiffCounts c;
-  lab_pair_set_diff (sa, 0.5, sb, 0.5, match, classes, &c);
-  const LabDiffClass want[] = { LAB_DIFF_BOTH_RIGHT, LAB_DIFF_FIXED,      LAB_DIFF_FIXED,
-                                LAB_DIFF_BROKEN,     LAB_DIFF_BOTH_WRONG, LAB_DIFF_BOTH_WRONG,
-                                LAB_DIFF_UNMATCHED,  LAB_DIFF_UNMATCHED };
+  CariDiffCounts c;
+  cari_pair_set_diff (sa, 0.5, sb, 0.5, match, classes, &c);
+  const CariDiffClass want[] = { CARI_DIFF_BOTH_RIGHT, CARI_DIFF_FIXED,      CARI_DIFF_FIXED,
+                                CARI_DIFF_BROKEN,     CARI_DIFF_BOTH_WRONG, CARI_DIFF_BOTH_WRONG,
+                                CARI_DIFF_UNMATCHED,  CARI_DIFF_UNMATCHED };
   for (size_t i = 0; i < G_N_ELEMENTS (a); i++)
     g_assert_cmpint (classes[i], ==, want[i]);
   g_assert_cmpuint (c.fixed, ==, 2);
@@ -373,13 +373,13 @@ test_diff (void)
   g_assert_cmpuint (c.unmatched, ==, 2);
   /* Each run at its own threshold: at 0.05 for B, B accepts everything, so it fixes A's false
    * negatives and breaks A's true negatives. */
-  lab_pair_set_diff (sa, 0.5, sb, 0.05, match, classes, &c);
-  g_assert_cmpint (classes[1], ==, LAB_DIFF_FIXED);
-  g_assert_cmpint (classes[4], ==, LAB_DIFF_FIXED);
-  g_assert_cmpint (classes[2], ==, LAB_DIFF_BOTH_WRONG);
-  g_assert_cmpint (classes[3], ==, LAB_DIFF_BROKEN);
-  g_assert_cmpint (lab_diff_class (TRUE, FALSE), ==, LAB_DIFF_FIXED);
-  g_assert_cmpint (lab_diff_class (FALSE, TRUE), ==, LAB_DIFF_BROKEN);
+  cari_pair_set_diff (sa, 0.5, sb, 0.05, match, classes, &c);
+  g_assert_cmpint (classes[1], ==, CARI_DIFF_FIXED);
+  g_assert_cmpint (classes[4], ==, CARI_DIFF_FIXED);
+  g_assert_cmpint (classes[2], ==, CARI_DIFF_BOTH_WRONG);
+  g_assert_cmpint (classes[3], ==, CARI_DIFF_BROKEN);
+  g_assert_cmpint (cari_diff_class (TRUE, FALSE), ==, CARI_DIFF_FIXED);
+  g_assert_cmpint (cari_diff_class (FALSE, TRUE), ==, CARI_DIFF_BROKEN);
 }
 
 /* ------------------------------------------------------------------------------ a store */
@@ -529,9 +529,9 @@ test_loaded_like_error_pairs (Store *s, gconstpointer data)
   g_autoptr (CariEvalResult) r = stored (s, s->evaluations[0]);
   const CariPairScore *pairs = (CariPairScore *) (void *) r->pairs->data;
   const int n = (int) r->pairs->len;
-  g_assert_cmpint (lab_pair_set_get_n (load->set), ==, n);
+  g_assert_cmpint (cari_pair_set_get_n (load->set), ==, n);
   g_assert_cmpint (n, ==, N_PAIRS);
-  g_assert_cmpfloat (lab_pair_set_get_threshold (load->set, LAB_THRESHOLD_SELECTION), ==, 0.15);
+  g_assert_cmpfloat (cari_pair_set_get_threshold (load->set, CARI_THRESHOLD_SELECTION), ==, 0.15);
   g_assert_nonnull (load->dataset);
   g_assert_cmpint (load->dataset->id, ==, s->dataset);
   g_assert_cmpstr (load->info->protocol, ==, "webcari.restricted");
@@ -574,14 +574,14 @@ test_loaded_like_error_pairs (Store *s, gconstpointer data)
       cari_error_pairs (pairs, n, t, &fp_raw, &fn_raw);
       g_autoptr (GArray) fp = fp_raw, fn = fn_raw;
       g_autofree guint8 *verdicts = g_new (guint8, n);
-      lab_pair_set_verdicts (load->set, t, verdicts);
+      cari_pair_set_verdicts (load->set, t, verdicts);
       g_autofree guint8 *expected = g_new0 (guint8, n);
       for (guint i = 0; i < fp->len; i++)
         expected[g_array_index (fp, int, i)] = 1;
       for (guint i = 0; i < fn->len; i++)
         expected[g_array_index (fn, int, i)] = 2;
-      LabPairCounts c;
-      lab_pair_set_count (load->set, t, &c);
+      CariPairCounts c;
+      cari_pair_set_count (load->set, t, &c);
       g_assert_cmpuint (c.fp, ==, fp->len);
       g_assert_cmpuint (c.fn, ==, fn->len);
       /* Errors, hardest first: the order of cari_error_pairs within each kind. */
@@ -591,7 +591,7 @@ test_loaded_like_error_pairs (Store *s, gconstpointer data)
           LabPairItem *item = g_ptr_array_index (items, i);
           lab_pair_item_set_threshold (item, t);
           g_assert_cmpint (lab_pair_item_get_verdict (item), ==, verdicts[i]);
-          int want = verdicts[i] == LAB_VERDICT_FP ? 1 : verdicts[i] == LAB_VERDICT_FN ? 2 : 0;
+          int want = verdicts[i] == CARI_VERDICT_FP ? 1 : verdicts[i] == CARI_VERDICT_FN ? 2 : 0;
           g_assert_cmpint (want, ==, expected[i]);
           g_assert_cmpfloat (lab_pair_item_get_margin (item), ==, (double) pairs[i].score - t);
           if (want != 0)
@@ -602,7 +602,7 @@ test_loaded_like_error_pairs (Store *s, gconstpointer data)
           {
             int x = g_array_index (errors, int, j - 1), y = g_array_index (errors, int, j);
             LabPairItem *ix = g_ptr_array_index (items, x), *iy = g_ptr_array_index (items, y);
-            if (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, lab_pair_item_get_hardness (ix),
+            if (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, lab_pair_item_get_hardness (ix),
                                   pairs[x].score, x, lab_pair_item_get_hardness (iy),
                                   pairs[y].score, y)
                 > 0)
@@ -680,7 +680,7 @@ test_histogram (void)
 {
   LabScoreHistogram *h = g_object_ref_sink (LAB_SCORE_HISTOGRAM (lab_score_histogram_new ()));
   g_autoptr (GArray) pairs = hand_pairs ();
-  g_autoptr (LabPairSet) set = lab_pair_set_new ((CariPairScore *) (void *) pairs->data,
+  g_autoptr (CariPairSet) set = cari_pair_set_new ((CariPairScore *) (void *) pairs->data,
                                                  (int) pairs->len, 0.3);
   lab_score_histogram_set_pairs (h, set);
   /* Scores −0.875 … 0.875, 2 % padding each side: the plot spans x 52 … 386 of 400. */
@@ -740,7 +740,7 @@ assert_hardest_first (LabErrorsView *view)
     {
       g_autoptr (LabPairItem) x = g_list_model_get_item (model, i - 1);
       g_autoptr (LabPairItem) y = g_list_model_get_item (model, i);
-      g_assert_cmpint (lab_pair_compare (LAB_PAIR_ORDER_HARDEST, lab_pair_item_get_hardness (x),
+      g_assert_cmpint (cari_pair_compare (CARI_PAIR_ORDER_HARDEST, lab_pair_item_get_hardness (x),
                                          lab_pair_item_get_score (x), lab_pair_item_get_index (x),
                                          lab_pair_item_get_hardness (y),
                                          lab_pair_item_get_score (y),
@@ -799,9 +799,9 @@ test_view (Store *s, gconstpointer data)
   g_assert_cmpuint (e.n, >, 20);
   wait_until (model_holds, &e, "the false positives and negatives");
   g_assert_cmpuint (g_list_model_get_n_items (lab_errors_view_get_items (view)), ==, N_PAIRS);
-  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, LAB_THRESHOLD_SELECTION);
+  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_SELECTION);
   g_assert_cmpfloat (lab_errors_view_get_threshold (view), ==, 0.15);
-  g_assert_cmpuint (lab_errors_view_get_verdicts (view), ==, LAB_VERDICT_ERRORS);
+  g_assert_cmpuint (lab_errors_view_get_verdicts (view), ==, CARI_VERDICT_ERRORS);
   assert_hardest_first (view);
   /* Photo-first pairs show their caricature on the left, with its identity. */
   g_autoptr (LabPairItem) third = NULL;
@@ -830,7 +830,7 @@ test_view (Store *s, gconstpointer data)
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   /* The genuine pairs of images 0 and 1 (the files on disk) first. */
   const int first_images[] = { 0, 1 };
-  const guint genuine = LAB_VERDICT_FLAG (LAB_VERDICT_TP) | LAB_VERDICT_FLAG (LAB_VERDICT_FN);
+  const guint genuine = CARI_VERDICT_FLAG (CARI_VERDICT_TP) | CARI_VERDICT_FLAG (CARI_VERDICT_FN);
   lab_errors_view_set_image_filter (view, first_images, 2);
   lab_errors_view_set_verdicts (view, genuine);
   gtk_window_present (GTK_WINDOW (window));
@@ -844,17 +844,17 @@ test_view (Store *s, gconstpointer data)
       const CariPairScore *p = &g_array_index (r->pairs, CariPairScore, i);
       with_images += p->a <= 1 || p->b <= 1;
     }
-  lab_errors_view_set_verdicts (view, LAB_VERDICT_ALL);
+  lab_errors_view_set_verdicts (view, CARI_VERDICT_ALL);
   e.n = with_images;
   g_assert_cmpuint (e.n, >, 0);
   wait_until (model_holds, &e, "the pairs of two images");
   lab_errors_view_set_image_filter (view, NULL, 0);
-  lab_errors_view_set_verdicts (view, LAB_VERDICT_ERRORS);
+  lab_errors_view_set_verdicts (view, CARI_VERDICT_ERRORS);
 
   /* Dragging: the count follows every move, the order once the drag ends. */
   double t1 = 0.4;
   lab_errors_view_move_threshold (view, t1, FALSE);
-  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, LAB_THRESHOLD_DRAGGED);
+  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_DRAGGED);
   e.n = n_errors (s, s->evaluations[0], t1);
   g_assert_cmpuint (e.n, !=, n_errors (s, s->evaluations[0], 0.15));
   wait_until (model_holds, &e, "the errors at 0.4");
@@ -870,9 +870,9 @@ test_view (Store *s, gconstpointer data)
                                                 lab_pair_item_get_score (on_tile),
                                                 (double) lab_pair_item_get_score (on_tile) - t1);
   g_assert_cmpstr (line, ==, want_line);
-  g_assert_true (lab_verdict_is_error (lab_pair_item_get_verdict (on_tile)));
+  g_assert_true (cari_verdict_is_error (lab_pair_item_get_verdict (on_tile)));
   g_assert_null (lab_pair_tile_get_text (tile, 3));
-  LabPairCounts c;
+  CariPairCounts c;
   lab_errors_view_get_counts (view, &c);
   g_assert_cmpuint (c.fp + c.fn, ==, e.n);
   /* The histogram's line reports a move as a drag does. */
@@ -885,29 +885,29 @@ test_view (Store *s, gconstpointer data)
   assert_hardest_first (view);
 
   /* Verdict toggles: true positives only. */
-  lab_errors_view_set_verdicts (view, LAB_VERDICT_FLAG (LAB_VERDICT_TP));
+  lab_errors_view_set_verdicts (view, CARI_VERDICT_FLAG (CARI_VERDICT_TP));
   lab_errors_view_get_counts (view, &c);
   e.n = c.tp;
   wait_until (model_holds, &e, "the true positives");
   /* By score, highest first. */
-  lab_errors_view_set_order (view, LAB_PAIR_ORDER_SCORE);
+  lab_errors_view_set_order (view, CARI_PAIR_ORDER_SCORE);
   g_autoptr (LabPairItem) top = g_list_model_get_item (lab_errors_view_get_model (view), 0);
   g_autoptr (LabPairItem) second = g_list_model_get_item (lab_errors_view_get_model (view), 1);
   g_assert_cmpfloat (lab_pair_item_get_score (top), >=, lab_pair_item_get_score (second));
-  lab_errors_view_set_order (view, LAB_PAIR_ORDER_HARDEST);
-  lab_errors_view_set_verdicts (view, LAB_VERDICT_ERRORS);
+  lab_errors_view_set_order (view, CARI_PAIR_ORDER_HARDEST);
+  lab_errors_view_set_verdicts (view, CARI_VERDICT_ERRORS);
 
   /* Origins. */
-  LabPairSet *set = lab_errors_view_get_pair_set (view);
-  g_assert_true (lab_errors_view_snap_threshold (view, LAB_THRESHOLD_FAR_1));
-  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, LAB_THRESHOLD_FAR_1);
+  CariPairSet *set = lab_errors_view_get_pair_set (view);
+  g_assert_true (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_FAR_1));
+  g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_FAR_1);
   g_assert_cmpfloat (lab_errors_view_get_threshold (view), ==,
-                     lab_pair_set_threshold_at_far (set, 1e-2));
+                     cari_pair_set_threshold_at_far (set, 1e-2));
   lab_errors_view_get_counts (view, &c);
   g_assert_cmpfloat (c.fmr, <=, 1e-2);
-  g_assert_true (lab_errors_view_snap_threshold (view, LAB_THRESHOLD_EER));
-  g_assert_false (lab_errors_view_snap_threshold (view, LAB_THRESHOLD_DRAGGED));
-  g_assert_true (lab_errors_view_snap_threshold (view, LAB_THRESHOLD_SELECTION));
+  g_assert_true (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_EER));
+  g_assert_false (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_DRAGGED));
+  g_assert_true (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_SELECTION));
   e.n = n_errors (s, s->evaluations[0], 0.15);
   wait_until (model_holds, &e, "the errors at the selection threshold");
 
@@ -918,11 +918,11 @@ test_view (Store *s, gconstpointer data)
   lab_errors_view_compare_with (view, s->evaluations[1], 1e-2);
   wait_flag (&compared, "the comparison");
   g_autoptr (LabPairLoad) other = lab_pair_load (s->db, s->evaluations[1], NULL, NULL);
-  g_autofree int *match = lab_pair_set_match (set, other->set);
+  g_autofree int *match = cari_pair_set_match (set, other->set);
   g_autofree guint8 *classes = g_new (guint8, N_PAIRS);
-  LabDiffCounts want, got;
-  lab_pair_set_diff (set, lab_pair_set_threshold_at_far (set, 1e-2), other->set,
-                     lab_pair_set_threshold_at_far (other->set, 1e-2), match, classes, &want);
+  CariDiffCounts want, got;
+  cari_pair_set_diff (set, cari_pair_set_threshold_at_far (set, 1e-2), other->set,
+                     cari_pair_set_threshold_at_far (other->set, 1e-2), match, classes, &want);
   lab_errors_view_get_diff_counts (view, &got);
   g_assert_cmpuint (want.unmatched, ==, 0);
   g_assert_cmpuint (got.fixed, ==, want.fixed);
@@ -936,13 +936,13 @@ test_view (Store *s, gconstpointer data)
   g_autofree char *other_line = lab_pair_tile_get_text (tile, 3);
   g_assert_nonnull (other_line);
   g_assert_true (g_str_has_suffix (other_line, " at FAR 1 %"));
-  const LabDiffClass kinds[] = { LAB_DIFF_FIXED, LAB_DIFF_BROKEN, LAB_DIFF_BOTH_WRONG };
+  const CariDiffClass kinds[] = { CARI_DIFF_FIXED, CARI_DIFF_BROKEN, CARI_DIFF_BOTH_WRONG };
   const guint counts[] = { want.fixed, want.broken, want.both_wrong };
   for (int k = 0; k < 3; k++)
     {
       lab_errors_view_set_diff_filter (view, kinds[k]);
       /* This run's threshold moves to the comparison's FAR. */
-      g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, LAB_THRESHOLD_FAR_1);
+      g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_FAR_1);
       e.n = counts[k];
       wait_until (model_holds, &e, "a difference class");
       for (guint i = 0; i < e.n; i++)
@@ -951,11 +951,11 @@ test_view (Store *s, gconstpointer data)
                                                                 i);
           g_assert_cmpint (lab_pair_item_get_diff (item), ==, kinds[k]);
           g_assert_cmpint (classes[lab_pair_item_get_index (item)], ==, kinds[k]);
-          const CariPairScore *b = &lab_pair_set_get_pairs (other->set)[match[lab_pair_item_get_index (item)]];
+          const CariPairScore *b = &cari_pair_set_get_pairs (other->set)[match[lab_pair_item_get_index (item)]];
           g_assert_cmpfloat (lab_pair_item_get_other_score (item), ==, b->score);
         }
     }
-  lab_errors_view_set_diff_filter (view, LAB_DIFF_UNMATCHED);
+  lab_errors_view_set_diff_filter (view, CARI_DIFF_UNMATCHED);
   lab_errors_view_compare_with (view, 0, 1e-2);
   lab_errors_view_get_diff_counts (view, &got);
   g_assert_cmpuint (got.fixed + got.broken + got.both_wrong, ==, 0);

@@ -132,14 +132,14 @@ lab_pair_window_new (GtkWindow *parent, const LabPairDetails *d)
   g_return_val_if_fail (d != NULL, NULL);
   LabPairWindow *self = g_object_new (LAB_TYPE_PAIR_WINDOW, "modal", TRUE, "transient-for",
                                       parent, "destroy-with-parent", TRUE, NULL);
-  LabVerdict verdict = lab_verdict_of (d->score, d->same, d->threshold);
+  CariVerdict verdict = cari_verdict_of (d->score, d->same, d->threshold);
   g_autofree char *title = g_strdup_printf (_("Pair %d"), d->index + 1);
   gtk_window_set_title (GTK_WINDOW (self), title);
 
   GtkWidget *content = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *header = adw_header_bar_new ();
   adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (title, lab_verdict_describe (verdict)));
+                                   adw_window_title_new (title, cari_verdict_describe (verdict)));
   gtk_box_append (GTK_BOX (content), header);
   GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
   gtk_widget_set_margin_start (body, 24);
@@ -166,7 +166,7 @@ lab_pair_window_new (GtkWindow *parent, const LabPairDetails *d)
   add_row (grid, row++, _("Threshold"), threshold);
   g_autofree char *margin = g_strdup_printf ("%+.4f", (double) d->score - d->threshold);
   add_row (grid, row++, _("Margin"), margin);
-  add_row (grid, row++, _("Verdict"), lab_verdict_describe (verdict));
+  add_row (grid, row++, _("Verdict"), cari_verdict_describe (verdict));
   if (d->other_label != NULL)
     {
       g_autofree char *other = NULL;
@@ -176,7 +176,7 @@ lab_pair_window_new (GtkWindow *parent, const LabPairDetails *d)
         other = g_strdup_printf (
           /* TRANSLATORS: a score, a threshold and a verdict */
           _("%.4f at threshold %.4f: %s"), d->other_score, d->other_threshold,
-          lab_verdict_describe (lab_verdict_of ((float) d->other_score, d->same,
+          cari_verdict_describe (cari_verdict_of ((float) d->other_score, d->same,
                                                 d->other_threshold)));
       add_row (grid, row++, d->other_label, other);
     }

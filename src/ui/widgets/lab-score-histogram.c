@@ -349,10 +349,10 @@ lab_score_histogram_new (void)
 }
 
 void
-lab_score_histogram_set_pairs (LabScoreHistogram *self, const LabPairSet *set)
+lab_score_histogram_set_pairs (LabScoreHistogram *self, const CariPairSet *set)
 {
   g_return_if_fail (LAB_IS_SCORE_HISTOGRAM (self));
-  self->empty = set == NULL || lab_pair_set_get_n (set) == 0;
+  self->empty = set == NULL || cari_pair_set_get_n (set) == 0;
   self->peak = 0;
   if (self->empty)
     {
@@ -364,11 +364,11 @@ lab_score_histogram_set_pairs (LabScoreHistogram *self, const LabPairSet *set)
   else
     {
       double lo, hi;
-      lab_pair_set_get_range (set, &lo, &hi);
+      cari_pair_set_get_range (set, &lo, &hi);
       double pad = hi > lo ? 0.02 * (hi - lo) : 0.05;
       self->lo = lo - pad;
       self->hi = hi + pad;
-      lab_pair_set_histogram (set, self->lo, self->hi, N_BINS, self->genuine, self->impostor);
+      cari_pair_set_histogram (set, self->lo, self->hi, N_BINS, self->genuine, self->impostor);
       for (int k = 0; k < N_BINS; k++)
         self->peak = MAX (self->peak, MAX (self->genuine[k], self->impostor[k]));
     }

@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "lab-pair-set.h"
+#include "lab-pair-load.h"
 
 G_BEGIN_DECLS
 

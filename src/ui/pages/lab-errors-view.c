@@ -28,8 +28,8 @@
 #define THUMBNAIL_SIZE 96
 #define THUMBNAIL_CAPACITY 600
 
-static const LabVerdict verdict_order[LAB_N_VERDICTS] = { LAB_VERDICT_FP, LAB_VERDICT_FN,
-                                                          LAB_VERDICT_TP, LAB_VERDICT_TN };
+static const CariVerdict verdict_order[CARI_N_VERDICTS] = { CARI_VERDICT_FP, CARI_VERDICT_FN,
+                                                          CARI_VERDICT_TP, CARI_VERDICT_TN };
 
 G_DEFINE_FINAL_TYPE (LabErrorsView, lab_errors_view, ADW_TYPE_BIN)
 
@@ -56,7 +56,7 @@ static gboolean
 filter_pair (gpointer object, gpointer data)
 {
   LabErrorsView *self = data;
-  LabPairFilter f = { self->verdicts, self->diff_filter, self->image_filter };
+  CariPairFilter f = { self->verdicts, self->diff_filter, self->image_filter };
   return lab_pair_item_matches (object, &f);
 }
 
@@ -104,7 +104,7 @@ sync_origin_buttons (LabErrorsView *self)
   for (int o = 0; o < N_ORIGIN_BUTTONS; o++)
     {
       gboolean have = self->set != NULL
-                      && !isnan (lab_pair_set_get_threshold (self->set, (LabThresholdOrigin) o));
+                      && !isnan (cari_pair_set_get_threshold (self->set, (CariThresholdOrigin) o));
       gtk_widget_set_sensitive (GTK_WIDGET (self->origin_buttons[o]), have);
       gtk_toggle_button_set_active (self->origin_buttons[o], (int) self->origin == o);
     }
@@ -114,11 +114,11 @@ sync_origin_buttons (LabErrorsView *self)
 static void
 update_readout (LabErrorsView *self)
 {
-  LabPairCounts c = { 0 };
+  CariPairCounts c = { 0 };
   if (self->set != NULL)
-    lab_pair_set_count (self->set, self->threshold, &c);
+    cari_pair_set_count (self->set, self->threshold, &c);
   g_autofree char *thr = g_strdup_printf ("%.4f (%s)", self->threshold,
-                                          lab_threshold_origin_label (self->origin));
+                                          cari_threshold_origin_label (self->origin));
   gtk_label_set_label (self->threshold_label, thr);
 
   g_autofree char *fmr = g_strdup_printf ("%.2f %%", 100.0 * c.fmr);
@@ -135,12 +135,12 @@ update_readout (LabErrorsView *self)
     c.fn, c.genuine);
   gtk_label_set_label (self->fmr_detail, fmr_detail);
   gtk_label_set_label (self->fnmr_detail, fnmr_detail);
-  const guint counts[LAB_N_VERDICTS] = { [LAB_VERDICT_TP] = c.tp, [LAB_VERDICT_FP] = c.fp,
-                                         [LAB_VERDICT_TN] = c.tn, [LAB_VERDICT_FN] = c.fn };
-  for (int k = 0; k < LAB_N_VERDICTS; k++)
+  const guint counts[CARI_N_VERDICTS] = { [CARI_VERDICT_TP] = c.tp, [CARI_VERDICT_FP] = c.fp,
+                                         [CARI_VERDICT_TN] = c.tn, [CARI_VERDICT_FN] = c.fn };
+  for (int k = 0; k < CARI_N_VERDICTS; k++)
     {
-      LabVerdict v = verdict_order[k];
-      g_autofree char *text = g_strdup_printf ("%s %u", lab_verdict_to_string (v), counts[v]);
+      CariVerdict v = verdict_order[k];
+      g_autofree char *text = g_strdup_printf ("%s %u", cari_verdict_to_string (v), counts[v]);
       gtk_label_set_label (self->count_labels[k], text);
     }
   sync_origin_buttons (self);
@@ -163,7 +163,7 @@ refresh_tiles (LabErrorsView *self)
 
 /* Re-derives every verdict at `threshold`. `live`: a drag goes on, so the margin order waits. */
 static void
-apply_threshold (LabErrorsView *self, double threshold, LabThresholdOrigin origin, gboolean live)
+apply_threshold (LabErrorsView *self, double threshold, CariThresholdOrigin origin, gboolean live)
 {
   self->threshold = threshold;
   self->origin = origin;
@@ -175,11 +175,11 @@ apply_threshold (LabErrorsView *self, double threshold, LabThresholdOrigin origi
         last = i;
       }
   /* The filter looks again at the pairs whose verdict changed, and only at them. */
-  if (first <= last && self->diff_filter == LAB_DIFF_UNMATCHED)
+  if (first <= last && self->diff_filter == CARI_DIFF_UNMATCHED)
     g_list_store_splice (self->items, first, last - first + 1,
                          self->item_array->pdata + first, last - first + 1);
   refresh_tiles (self);
-  if (self->order == LAB_PAIR_ORDER_HARDEST)
+  if (self->order == CARI_PAIR_ORDER_HARDEST)
     {
       if (live)
         self->resort_pending = TRUE;
@@ -196,19 +196,19 @@ lab_errors_view_move_threshold (LabErrorsView *self, double threshold, gboolean 
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
   if (self->set == NULL)
     return;
-  if (threshold != self->threshold || self->origin != LAB_THRESHOLD_DRAGGED)
-    apply_threshold (self, threshold, LAB_THRESHOLD_DRAGGED, !done);
+  if (threshold != self->threshold || self->origin != CARI_THRESHOLD_DRAGGED)
+    apply_threshold (self, threshold, CARI_THRESHOLD_DRAGGED, !done);
   else if (done && self->resort_pending)
     resort (self);
 }
 
 gboolean
-lab_errors_view_snap_threshold (LabErrorsView *self, LabThresholdOrigin origin)
+lab_errors_view_snap_threshold (LabErrorsView *self, CariThresholdOrigin origin)
 {
   g_return_val_if_fail (LAB_IS_ERRORS_VIEW (self), FALSE);
-  if (self->set == NULL || origin >= LAB_THRESHOLD_DRAGGED)
+  if (self->set == NULL || origin >= CARI_THRESHOLD_DRAGGED)
     return FALSE;
-  double t = lab_pair_set_get_threshold (self->set, origin);
+  double t = cari_pair_set_get_threshold (self->set, origin);
   if (isnan (t))
     return FALSE;
   apply_threshold (self, t, origin, FALSE);
@@ -235,7 +235,7 @@ on_origin_toggled (GtkToggleButton *button, LabErrorsView *self)
     return;
   int o = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "origin"));
   /* Clicking the active origin again keeps it. */
-  if (!lab_errors_view_snap_threshold (self, (LabThresholdOrigin) o))
+  if (!lab_errors_view_snap_threshold (self, (CariThresholdOrigin) o))
     sync_origin_buttons (self);
 }
 
@@ -245,12 +245,12 @@ void
 lab_errors_view_sync_filter_buttons (LabErrorsView *self)
 {
   self->updating = TRUE;
-  for (int k = 0; k < LAB_N_VERDICTS; k++)
+  for (int k = 0; k < CARI_N_VERDICTS; k++)
     {
       gtk_toggle_button_set_active (self->verdict_buttons[k],
-                                    (self->verdicts & LAB_VERDICT_FLAG (verdict_order[k])) != 0);
+                                    (self->verdicts & CARI_VERDICT_FLAG (verdict_order[k])) != 0);
       gtk_widget_set_sensitive (GTK_WIDGET (self->verdict_buttons[k]),
-                                self->diff_filter == LAB_DIFF_UNMATCHED);
+                                self->diff_filter == CARI_DIFF_UNMATCHED);
     }
   self->updating = FALSE;
   lab_errors_view_sync_diff_buttons (self);
@@ -260,11 +260,11 @@ void
 lab_errors_view_set_verdicts (LabErrorsView *self, guint verdicts)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
-  verdicts &= LAB_VERDICT_ALL;
+  verdicts &= CARI_VERDICT_ALL;
   if (verdicts != self->verdicts)
     {
       self->verdicts = verdicts;
-      if (self->diff_filter == LAB_DIFF_UNMATCHED)
+      if (self->diff_filter == CARI_DIFF_UNMATCHED)
         lab_errors_view_refilter (self);
     }
   lab_errors_view_sync_filter_buttons (self);
@@ -282,7 +282,7 @@ on_verdict_toggled (GtkToggleButton *button, LabErrorsView *self)
 {
   if (self->updating)
     return;
-  guint flag = LAB_VERDICT_FLAG (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button),
+  guint flag = CARI_VERDICT_FLAG (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button),
                                                                      "verdict")));
   lab_errors_view_set_verdicts (self, gtk_toggle_button_get_active (button)
                                         ? self->verdicts | flag
@@ -290,7 +290,7 @@ on_verdict_toggled (GtkToggleButton *button, LabErrorsView *self)
 }
 
 void
-lab_errors_view_set_order (LabErrorsView *self, LabPairOrder order)
+lab_errors_view_set_order (LabErrorsView *self, CariPairOrder order)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
   if (order != self->order)
@@ -307,7 +307,7 @@ static void
 on_order_selected (GtkDropDown *dropdown, GParamSpec *pspec, LabErrorsView *self)
 {
   if (!self->updating)
-    lab_errors_view_set_order (self, (LabPairOrder) gtk_drop_down_get_selected (dropdown));
+    lab_errors_view_set_order (self, (CariPairOrder) gtk_drop_down_get_selected (dropdown));
 }
 
 /* ------------------------------------------------------------------------------ images */
@@ -316,9 +316,9 @@ void
 lab_errors_view_set_image_filter (LabErrorsView *self, const int *images, int n)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
-  g_clear_pointer (&self->image_filter, lab_image_set_free);
-  self->image_filter = lab_image_set_new (images, n);
-  int size = lab_image_set_get_size (self->image_filter);
+  g_clear_pointer (&self->image_filter, cari_image_set_free);
+  self->image_filter = cari_image_set_new (images, n);
+  int size = cari_image_set_get_size (self->image_filter);
   gtk_widget_set_visible (GTK_WIDGET (self->image_filter_box), size > 0);
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                         "Pairs of %d selected image",
@@ -414,7 +414,7 @@ lab_errors_view_open_pair (LabErrorsView *self, guint position)
     .score = lab_pair_item_get_score (item),
     .same = lab_pair_item_get_same (item),
     .threshold = self->threshold,
-    .origin = lab_threshold_origin_label (self->origin),
+    .origin = cari_threshold_origin_label (self->origin),
     .other_label = self->other != NULL ? self->other_label : NULL,
     .other_score = lab_pair_item_get_other_score (item),
     .other_threshold = self->other_threshold,
@@ -441,7 +441,7 @@ typedef struct
   LabPairLoad *load;   /* result */
   GPtrArray *items;    /* result: of LabPairItem */
   double threshold;    /* result */
-  LabThresholdOrigin origin;
+  CariThresholdOrigin origin;
 } LoadJob;
 
 static void
@@ -459,7 +459,7 @@ by_score (gconstpointer a, gconstpointer b, gpointer data)
 {
   const CariPairScore *pairs = data;
   int i = *(const int *) a, j = *(const int *) b;
-  return lab_pair_compare (LAB_PAIR_ORDER_SCORE, 0, pairs[i].score, i, 0, pairs[j].score, j);
+  return cari_pair_compare (CARI_PAIR_ORDER_SCORE, 0, pairs[i].score, i, 0, pairs[j].score, j);
 }
 
 static void
@@ -474,13 +474,13 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       return;
     }
   /* The operating threshold first; the EER's when none was stored (a score file). */
-  const LabPairSet *set = job->load->set;
-  job->origin = LAB_THRESHOLD_SELECTION;
-  job->threshold = lab_pair_set_get_threshold (set, job->origin);
+  const CariPairSet *set = job->load->set;
+  job->origin = CARI_THRESHOLD_SELECTION;
+  job->threshold = cari_pair_set_get_threshold (set, job->origin);
   if (isnan (job->threshold))
     {
-      job->origin = LAB_THRESHOLD_EER;
-      job->threshold = lab_pair_set_get_threshold (set, job->origin);
+      job->origin = CARI_THRESHOLD_EER;
+      job->threshold = cari_pair_set_get_threshold (set, job->origin);
     }
   if (isnan (job->threshold))
     job->threshold = 0.0;
@@ -489,8 +489,8 @@ load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
    * the list, so the filter reports one short change instead of one spanning the whole gallery
    * (which would make the grid rebuild every tile it shows). */
   const LabDataset *ds = job->load->dataset;
-  const CariPairScore *pairs = lab_pair_set_get_pairs (set);
-  int n = lab_pair_set_get_n (set);
+  const CariPairScore *pairs = cari_pair_set_get_pairs (set);
+  int n = cari_pair_set_get_n (set);
   g_autofree int *order = g_new (int, MAX (n, 1));
   for (int i = 0; i < n; i++)
     order[i] = i;
@@ -519,7 +519,7 @@ static void
 clear_pairs (LabErrorsView *self)
 {
   g_clear_pointer (&self->info, cari_eval_info_free);
-  g_clear_pointer (&self->set, lab_pair_set_unref);
+  g_clear_pointer (&self->set, cari_pair_set_unref);
   g_clear_pointer (&self->comparable, g_ptr_array_unref);
   g_clear_pointer (&self->comparable_labels, g_ptr_array_unref);
   g_ptr_array_set_size (self->item_array, 0);
@@ -549,7 +549,7 @@ loaded (GObject *source, GAsyncResult *result, gpointer data)
   LoadJob *job = g_task_get_task_data (G_TASK (result));
   clear_pairs (self);
   self->info = g_steal_pointer (&job->load->info);
-  self->set = lab_pair_set_ref (job->load->set);
+  self->set = cari_pair_set_ref (job->load->set);
   if (job->load->dataset != self->dataset)
     {
       g_clear_pointer (&self->dataset, lab_dataset_unref);
@@ -569,9 +569,9 @@ loaded (GObject *source, GAsyncResult *result, gpointer data)
   lab_errors_view_fill_compare_list (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->compare_button), TRUE);
   gtk_spinner_stop (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, lab_pair_set_get_n (self->set) > 0 ? "pairs"
+  gtk_stack_set_visible_child_name (self->stack, cari_pair_set_get_n (self->set) > 0 ? "pairs"
                                                                                    : "empty");
-  if (lab_pair_set_get_n (self->set) == 0)
+  if (cari_pair_set_get_n (self->set) == 0)
     adw_status_page_set_description (self->empty_page,
                                      _("This evaluation has no pair scores."));
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
@@ -587,7 +587,7 @@ lab_errors_view_set_evaluation (LabErrorsView *self, gint64 evaluation)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   lab_errors_view_stop_comparing (self);
-  self->diff_filter = LAB_DIFF_UNMATCHED;
+  self->diff_filter = CARI_DIFF_UNMATCHED;
   lab_errors_view_show_comparison (self);
   if (evaluation <= 0)
     {
@@ -645,7 +645,7 @@ lab_errors_view_get_items (LabErrorsView *self)
   return G_LIST_MODEL (self->items);
 }
 
-LabPairSet *
+CariPairSet *
 lab_errors_view_get_pair_set (LabErrorsView *self)
 {
   g_return_val_if_fail (LAB_IS_ERRORS_VIEW (self), NULL);
@@ -659,20 +659,20 @@ lab_errors_view_get_threshold (LabErrorsView *self)
   return self->threshold;
 }
 
-LabThresholdOrigin
+CariThresholdOrigin
 lab_errors_view_get_threshold_origin (LabErrorsView *self)
 {
-  g_return_val_if_fail (LAB_IS_ERRORS_VIEW (self), LAB_THRESHOLD_DRAGGED);
+  g_return_val_if_fail (LAB_IS_ERRORS_VIEW (self), CARI_THRESHOLD_DRAGGED);
   return self->origin;
 }
 
 void
-lab_errors_view_get_counts (LabErrorsView *self, LabPairCounts *counts)
+lab_errors_view_get_counts (LabErrorsView *self, CariPairCounts *counts)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
   memset (counts, 0, sizeof *counts);
   if (self->set != NULL)
-    lab_pair_set_count (self->set, self->threshold, counts);
+    cari_pair_set_count (self->set, self->threshold, counts);
 }
 
 GPtrArray *
@@ -714,12 +714,12 @@ lab_errors_view_finalize (GObject *object)
   LabErrorsView *self = LAB_ERRORS_VIEW (object);
   g_free (self->db_path);
   g_clear_pointer (&self->info, cari_eval_info_free);
-  g_clear_pointer (&self->set, lab_pair_set_unref);
+  g_clear_pointer (&self->set, cari_pair_set_unref);
   g_clear_pointer (&self->dataset, lab_dataset_unref);
   g_clear_pointer (&self->comparable, g_ptr_array_unref);
   g_clear_pointer (&self->comparable_labels, g_ptr_array_unref);
   g_clear_pointer (&self->item_array, g_ptr_array_unref);
-  g_clear_pointer (&self->image_filter, lab_image_set_free);
+  g_clear_pointer (&self->image_filter, cari_image_set_free);
   g_clear_pointer (&self->tiles, g_hash_table_unref);
   G_OBJECT_CLASS (lab_errors_view_parent_class)->finalize (object);
 }
@@ -799,10 +799,10 @@ static void
 lab_errors_view_init (LabErrorsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  self->verdicts = LAB_VERDICT_ERRORS;
-  self->diff_filter = LAB_DIFF_UNMATCHED;
-  self->order = LAB_PAIR_ORDER_HARDEST;
-  self->origin = LAB_THRESHOLD_SELECTION;
+  self->verdicts = CARI_VERDICT_ERRORS;
+  self->diff_filter = CARI_DIFF_UNMATCHED;
+  self->order = CARI_PAIR_ORDER_HARDEST;
+  self->origin = CARI_THRESHOLD_SELECTION;
   self->threshold = NAN;
   self->far = 1e-2;
   self->other_threshold = NAN;
@@ -823,7 +823,7 @@ lab_errors_view_init (LabErrorsView *self)
   for (int o = 0; o < N_ORIGIN_BUTTONS; o++)
     {
       GtkWidget *b = gtk_toggle_button_new_with_label (
-        lab_threshold_origin_label ((LabThresholdOrigin) o));
+        cari_threshold_origin_label ((CariThresholdOrigin) o));
       gtk_widget_set_tooltip_text (b, _(origin_tips[o]));
       g_object_set_data (G_OBJECT (b), "origin", GINT_TO_POINTER (o));
       g_signal_connect_object (b, "toggled", G_CALLBACK (on_origin_toggled), self, 0);
@@ -841,22 +841,22 @@ lab_errors_view_init (LabErrorsView *self)
   gtk_grid_set_row_spacing (GTK_GRID (counts), 4);
   gtk_grid_set_column_spacing (GTK_GRID (counts), 4);
   gtk_widget_set_margin_top (counts, 4);
-  static const char *const verdict_css[LAB_N_VERDICTS] = { "tp", "fp", "tn", "fn" };
-  for (int k = 0; k < LAB_N_VERDICTS; k++)
+  static const char *const verdict_css[CARI_N_VERDICTS] = { "tp", "fp", "tn", "fn" };
+  for (int k = 0; k < CARI_N_VERDICTS; k++)
     {
-      LabVerdict v = verdict_order[k];
+      CariVerdict v = verdict_order[k];
       GtkWidget *l = gtk_label_new (NULL);
       gtk_widget_add_css_class (l, "lab-verdict");
       gtk_widget_add_css_class (l, "numeric");
       gtk_widget_add_css_class (l, verdict_css[v]);
-      gtk_widget_set_tooltip_text (l, lab_verdict_describe (v));
+      gtk_widget_set_tooltip_text (l, cari_verdict_describe (v));
       gtk_widget_set_hexpand (l, TRUE);
       /* FP FN on the first row (the errors), TP TN on the second. */
       gtk_grid_attach (GTK_GRID (counts), l, k % 2, k / 2, 1, 1);
       self->count_labels[k] = GTK_LABEL (l);
 
-      GtkWidget *b = gtk_toggle_button_new_with_label (lab_verdict_to_string (v));
-      gtk_widget_set_tooltip_text (b, lab_verdict_describe (v));
+      GtkWidget *b = gtk_toggle_button_new_with_label (cari_verdict_to_string (v));
+      gtk_widget_set_tooltip_text (b, cari_verdict_describe (v));
       g_object_set_data (G_OBJECT (b), "verdict", GINT_TO_POINTER (v));
       g_signal_connect_object (b, "toggled", G_CALLBACK (on_verdict_toggled), self, 0);
       gtk_box_append (self->verdict_box, b);

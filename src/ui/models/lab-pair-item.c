@@ -18,12 +18,12 @@ struct _LabPairItem
   gboolean caricature_first;
   char *caricature_name; /* owned GRefString, interned; NULL when unknown */
   char *photo_name;      /* owned GRefString, interned; NULL when unknown */
-  LabVerdict verdict;
+  CariVerdict verdict;
   double margin, hardness;
   double order_key; /* the hardness when the gallery last sorted */
-  LabDiffClass diff;
+  CariDiffClass diff;
   double other_score;
-  LabVerdict other_verdict;
+  CariVerdict other_verdict;
 };
 
 G_DEFINE_FINAL_TYPE (LabPairItem, lab_pair_item, G_TYPE_OBJECT)
@@ -56,9 +56,9 @@ lab_pair_item_new (int index, const CariPairScore *pair, gboolean caricature_fir
   self->caricature_first = caricature_first;
   self->caricature_name = caricature_name ? g_ref_string_new_intern (caricature_name) : NULL;
   self->photo_name = photo_name ? g_ref_string_new_intern (photo_name) : NULL;
-  self->verdict = lab_verdict_of (pair->score, pair->same, 0.0);
+  self->verdict = cari_verdict_of (pair->score, pair->same, 0.0);
   self->margin = pair->score;
-  self->hardness = lab_pair_hardness (pair->score, pair->same, 0.0);
+  self->hardness = cari_pair_hardness (pair->score, pair->same, 0.0);
   self->order_key = self->hardness;
   return self;
 }
@@ -130,9 +130,9 @@ gboolean
 lab_pair_item_set_threshold (LabPairItem *self, double threshold)
 {
   g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), FALSE);
-  LabVerdict verdict = lab_verdict_of (self->pair.score, self->pair.same, threshold);
+  CariVerdict verdict = cari_verdict_of (self->pair.score, self->pair.same, threshold);
   double margin = (double) self->pair.score - threshold;
-  self->hardness = lab_pair_hardness (self->pair.score, self->pair.same, threshold);
+  self->hardness = cari_pair_hardness (self->pair.score, self->pair.same, threshold);
   gboolean changed = verdict != self->verdict;
   if (changed)
     {
@@ -143,10 +143,10 @@ lab_pair_item_set_threshold (LabPairItem *self, double threshold)
   return changed;
 }
 
-LabVerdict
+CariVerdict
 lab_pair_item_get_verdict (LabPairItem *self)
 {
-  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), LAB_VERDICT_TP);
+  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), CARI_VERDICT_TP);
   return self->verdict;
 }
 
@@ -165,8 +165,8 @@ lab_pair_item_get_hardness (LabPairItem *self)
 }
 
 void
-lab_pair_item_set_diff (LabPairItem *self, LabDiffClass diff, double other_score,
-                        LabVerdict other_verdict)
+lab_pair_item_set_diff (LabPairItem *self, CariDiffClass diff, double other_score,
+                        CariVerdict other_verdict)
 {
   g_return_if_fail (LAB_IS_PAIR_ITEM (self));
   gboolean same_score = other_score == self->other_score
@@ -187,15 +187,15 @@ lab_pair_item_set_diff (LabPairItem *self, LabDiffClass diff, double other_score
 }
 
 gboolean
-lab_pair_item_matches (LabPairItem *self, const LabPairFilter *filter)
+lab_pair_item_matches (LabPairItem *self, const CariPairFilter *filter)
 {
-  return lab_pair_filter_accepts (filter, self->pair.a, self->pair.b, self->verdict, self->diff);
+  return cari_pair_filter_accepts (filter, self->pair.a, self->pair.b, self->verdict, self->diff);
 }
 
 int
-lab_pair_item_compare (LabPairItem *x, LabPairItem *y, LabPairOrder order)
+lab_pair_item_compare (LabPairItem *x, LabPairItem *y, CariPairOrder order)
 {
-  return lab_pair_compare (order, x->order_key, x->pair.score, x->index, y->order_key,
+  return cari_pair_compare (order, x->order_key, x->pair.score, x->index, y->order_key,
                            y->pair.score, y->index);
 }
 
@@ -213,10 +213,10 @@ lab_pair_item_get_order_key (LabPairItem *self)
   return self->order_key;
 }
 
-LabDiffClass
+CariDiffClass
 lab_pair_item_get_diff (LabPairItem *self)
 {
-  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), LAB_DIFF_UNMATCHED);
+  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), CARI_DIFF_UNMATCHED);
   return self->diff;
 }
 
@@ -227,10 +227,10 @@ lab_pair_item_get_other_score (LabPairItem *self)
   return self->other_score;
 }
 
-LabVerdict
+CariVerdict
 lab_pair_item_get_other_verdict (LabPairItem *self)
 {
-  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), LAB_VERDICT_TP);
+  g_return_val_if_fail (LAB_IS_PAIR_ITEM (self), CARI_VERDICT_TP);
   return self->other_verdict;
 }
 
@@ -302,10 +302,10 @@ lab_pair_item_class_init (LabPairItemClass *klass)
   properties[PROP_SCORE] = g_param_spec_double ("score", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE,
                                                 0.0, flags);
   properties[PROP_SAME] = g_param_spec_boolean ("same", NULL, NULL, FALSE, flags);
-  /* LabVerdict and LabDiffClass, as ints: the pair set's enums are plain C. */
-  properties[PROP_VERDICT] = g_param_spec_int ("verdict", NULL, NULL, 0, LAB_N_VERDICTS - 1, 0,
+  /* CariVerdict and CariDiffClass, as ints: the pair set's enums are plain C. */
+  properties[PROP_VERDICT] = g_param_spec_int ("verdict", NULL, NULL, 0, CARI_N_VERDICTS - 1, 0,
                                                flags);
-  properties[PROP_DIFF] = g_param_spec_int ("diff", NULL, NULL, 0, LAB_N_DIFF_CLASSES - 1, 0,
+  properties[PROP_DIFF] = g_param_spec_int ("diff", NULL, NULL, 0, CARI_N_DIFF_CLASSES - 1, 0,
                                             flags);
   properties[PROP_OTHER_SCORE] = g_param_spec_double ("other-score", NULL, NULL, -G_MAXDOUBLE,
                                                       G_MAXDOUBLE, 0.0, flags);
@@ -316,6 +316,6 @@ static void
 lab_pair_item_init (LabPairItem *self)
 {
   self->index = -1;
-  self->diff = LAB_DIFF_UNMATCHED;
+  self->diff = CARI_DIFF_UNMATCHED;
   self->other_score = NAN;
 }

@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-pair-set.h"
+#include "lab-pair-load.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +17,7 @@ G_DECLARE_FINAL_TYPE (LabScoreHistogram, lab_score_histogram, LAB, SCORE_HISTOGR
 
 GtkWidget *lab_score_histogram_new (void);
 /* Bins the pairs' scores (the set is not kept); NULL clears. */
-void       lab_score_histogram_set_pairs (LabScoreHistogram *self, const LabPairSet *set);
+void       lab_score_histogram_set_pairs (LabScoreHistogram *self, const CariPairSet *set);
 /* The line's position (property "threshold"); NaN hides it. */
 void       lab_score_histogram_set_threshold (LabScoreHistogram *self, double threshold);
 double     lab_score_histogram_get_threshold (LabScoreHistogram *self);

@@ -1,5 +1,5 @@
 /* launch.c — data sets by name, new runs and resumed runs, for the CLI and the workbench. */
-#include "train/launch.h"
+#include "launch/launch.h"
 
 #include "core/error.h"
 #include "core/i18n.h"
@@ -9,7 +9,7 @@
 #include "data/webcari.h"
 #include "eval/views.h"
 #include "nn/checkpoint.h"
-#include "train/run.h"
+#include "launch/run.h"
 
 #include <string.h>
 

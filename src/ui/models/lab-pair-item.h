@@ -9,7 +9,7 @@
 
 #include <glib-object.h>
 
-#include "lab-pair-set.h"
+#include "lab-pair-load.h"
 
 G_BEGIN_DECLS
 
@@ -38,24 +38,24 @@ gboolean     lab_pair_item_get_same (LabPairItem *self);
  * every pair: they are plain getters, not notified (40,000 notifications a drag event cost more
  * than the rest of it); whoever shows them re-reads them after a threshold change. */
 gboolean     lab_pair_item_set_threshold (LabPairItem *self, double threshold);
-LabVerdict   lab_pair_item_get_verdict (LabPairItem *self);
+CariVerdict   lab_pair_item_get_verdict (LabPairItem *self);
 double       lab_pair_item_get_margin (LabPairItem *self);
 double       lab_pair_item_get_hardness (LabPairItem *self);
 
 /* Against a compared run B: the class, B's score and verdict (score NaN when unmatched). */
-void         lab_pair_item_set_diff (LabPairItem *self, LabDiffClass diff, double other_score,
-                                     LabVerdict other_verdict);
-LabDiffClass lab_pair_item_get_diff (LabPairItem *self);
-/* lab_pair_filter_accepts on the item's images, verdict and class (one call for the filter). */
-gboolean     lab_pair_item_matches (LabPairItem *self, const LabPairFilter *filter);
+void         lab_pair_item_set_diff (LabPairItem *self, CariDiffClass diff, double other_score,
+                                     CariVerdict other_verdict);
+CariDiffClass lab_pair_item_get_diff (LabPairItem *self);
+/* cari_pair_filter_accepts on the item's images, verdict and class (one call for the filter). */
+gboolean     lab_pair_item_matches (LabPairItem *self, const CariPairFilter *filter);
 /* The hardness the gallery orders by: the hardness when it last sorted. It changes only through
  * this call, so that pairs entering a sorted list while the threshold is dragged are compared
  * with keys that hold still (a sort whose keys move under it is no order at all). */
 void         lab_pair_item_keep_order_key (LabPairItem *self);
 double       lab_pair_item_get_order_key (LabPairItem *self);
-/* lab_pair_compare of two items by their order keys (one call for the sorter). */
-int          lab_pair_item_compare (LabPairItem *x, LabPairItem *y, LabPairOrder order);
+/* cari_pair_compare of two items by their order keys (one call for the sorter). */
+int          lab_pair_item_compare (LabPairItem *x, LabPairItem *y, CariPairOrder order);
 double       lab_pair_item_get_other_score (LabPairItem *self);
-LabVerdict   lab_pair_item_get_other_verdict (LabPairItem *self);
+CariVerdict   lab_pair_item_get_other_verdict (LabPairItem *self);
 
 G_END_DECLS

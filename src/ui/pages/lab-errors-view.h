@@ -11,7 +11,7 @@
 
 #include <adwaita.h>
 
-#include "lab-pair-set.h"
+#include "lab-pair-load.h"
 
 G_BEGIN_DECLS
 
@@ -34,26 +34,26 @@ GListModel *lab_errors_view_get_model (LabErrorsView *self);
 /* Every pair of the evaluation (of LabPairItem, by score, highest first). */
 GListModel *lab_errors_view_get_items (LabErrorsView *self);
 /* The pairs shown, NULL before they are loaded. */
-LabPairSet *lab_errors_view_get_pair_set (LabErrorsView *self);
+CariPairSet *lab_errors_view_get_pair_set (LabErrorsView *self);
 double      lab_errors_view_get_threshold (LabErrorsView *self);
-LabThresholdOrigin lab_errors_view_get_threshold_origin (LabErrorsView *self);
+CariThresholdOrigin lab_errors_view_get_threshold_origin (LabErrorsView *self);
 /* As a drag of the line to `threshold` would; `done` FALSE while it is still moving (the
  * gallery then re-sorts when the drag ends). */
 void        lab_errors_view_move_threshold (LabErrorsView *self, double threshold, gboolean done);
 /* Snaps to an origin's threshold (not DRAGGED); FALSE when it has none. */
-gboolean    lab_errors_view_snap_threshold (LabErrorsView *self, LabThresholdOrigin origin);
-void        lab_errors_view_get_counts (LabErrorsView *self, LabPairCounts *counts);
-/* LAB_VERDICT_FLAG bits of the verdicts shown (default FP and FN). */
+gboolean    lab_errors_view_snap_threshold (LabErrorsView *self, CariThresholdOrigin origin);
+void        lab_errors_view_get_counts (LabErrorsView *self, CariPairCounts *counts);
+/* CARI_VERDICT_FLAG bits of the verdicts shown (default FP and FN). */
 void        lab_errors_view_set_verdicts (LabErrorsView *self, guint verdicts);
 guint       lab_errors_view_get_verdicts (LabErrorsView *self);
-void        lab_errors_view_set_order (LabErrorsView *self, LabPairOrder order);
+void        lab_errors_view_set_order (LabErrorsView *self, CariPairOrder order);
 /* Compares with another evaluation of the same protocol fold (0 stops), its threshold and this
  * one's at the same FAR (1e-3 or 1e-2); "compared" is emitted when its pairs are in. */
 void        lab_errors_view_compare_with (LabErrorsView *self, gint64 evaluation, double far);
 /* Shows only the pairs of a difference class (FIXED, BROKEN, BOTH_WRONG); UNMATCHED goes back to
  * the verdicts. Choosing a class moves the threshold to the comparison's FAR. */
-void        lab_errors_view_set_diff_filter (LabErrorsView *self, LabDiffClass diff);
-void        lab_errors_view_get_diff_counts (LabErrorsView *self, LabDiffCounts *counts);
+void        lab_errors_view_set_diff_filter (LabErrorsView *self, CariDiffClass diff);
+void        lab_errors_view_get_diff_counts (LabErrorsView *self, CariDiffCounts *counts);
 /* The other evaluations of the same protocol fold it can be compared with (of CariEvalInfo *). */
 GPtrArray  *lab_errors_view_get_comparable (LabErrorsView *self);
 /* Opens the full-size window of the gallery's pair at `position`; returns it. */

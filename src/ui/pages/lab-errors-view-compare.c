@@ -16,20 +16,20 @@
 /* The comparison's target FARs, as the dropdown lists them. */
 static const double far_targets[] = { 1e-3, 1e-2 };
 
-static const LabDiffClass diff_order[N_DIFF_BUTTONS] = { LAB_DIFF_FIXED, LAB_DIFF_BROKEN,
-                                                         LAB_DIFF_BOTH_WRONG };
+static const CariDiffClass diff_order[N_DIFF_BUTTONS] = { CARI_DIFF_FIXED, CARI_DIFF_BROKEN,
+                                                         CARI_DIFF_BOTH_WRONG };
 
 const char *
 lab_errors_view_far_label (double far)
 {
-  return far < 5e-3 ? lab_threshold_origin_label (LAB_THRESHOLD_FAR_0_1)
-                    : lab_threshold_origin_label (LAB_THRESHOLD_FAR_1);
+  return far < 5e-3 ? cari_threshold_origin_label (CARI_THRESHOLD_FAR_0_1)
+                    : cari_threshold_origin_label (CARI_THRESHOLD_FAR_1);
 }
 
-LabThresholdOrigin
+CariThresholdOrigin
 lab_errors_view_far_origin (double far)
 {
-  return far < 5e-3 ? LAB_THRESHOLD_FAR_0_1 : LAB_THRESHOLD_FAR_1;
+  return far < 5e-3 ? CARI_THRESHOLD_FAR_0_1 : CARI_THRESHOLD_FAR_1;
 }
 
 void
@@ -45,27 +45,27 @@ static void
 update_diff (LabErrorsView *self)
 {
   int n = (int) self->item_array->len;
-  if (self->other == NULL || self->set == NULL || lab_pair_set_get_n (self->set) != n)
+  if (self->other == NULL || self->set == NULL || cari_pair_set_get_n (self->set) != n)
     {
       for (int k = 0; k < n; k++)
-        lab_pair_item_set_diff (g_ptr_array_index (self->item_array, k), LAB_DIFF_UNMATCHED, NAN,
-                                LAB_VERDICT_TP);
+        lab_pair_item_set_diff (g_ptr_array_index (self->item_array, k), CARI_DIFF_UNMATCHED, NAN,
+                                CARI_VERDICT_TP);
       memset (&self->diff_counts, 0, sizeof self->diff_counts);
       return;
     }
-  double ta = lab_pair_set_threshold_at_far (self->set, self->far);
-  self->other_threshold = lab_pair_set_threshold_at_far (self->other, self->far);
+  double ta = cari_pair_set_threshold_at_far (self->set, self->far);
+  self->other_threshold = cari_pair_set_threshold_at_far (self->other, self->far);
   g_autofree guint8 *classes = g_new (guint8, MAX (n, 1));
-  lab_pair_set_diff (self->set, ta, self->other, self->other_threshold, self->match, classes,
+  cari_pair_set_diff (self->set, ta, self->other, self->other_threshold, self->match, classes,
                      &self->diff_counts);
-  const CariPairScore *b = lab_pair_set_get_pairs (self->other);
+  const CariPairScore *b = cari_pair_set_get_pairs (self->other);
   for (int k = 0; k < n; k++)
     {
       LabPairItem *item = g_ptr_array_index (self->item_array, k);
       int i = lab_pair_item_get_index (item), j = self->match[i];
       double score = j >= 0 ? b[j].score : NAN;
-      LabVerdict verdict = j >= 0 ? lab_verdict_of (b[j].score, b[j].same, self->other_threshold)
-                                  : LAB_VERDICT_TP;
+      CariVerdict verdict = j >= 0 ? cari_verdict_of (b[j].score, b[j].same, self->other_threshold)
+                                  : CARI_VERDICT_TP;
       lab_pair_item_set_diff (item, classes[i], score, verdict);
     }
   g_autofree char *fixed = g_strdup_printf (
@@ -103,8 +103,8 @@ lab_errors_view_show_comparison (LabErrorsView *self)
   else
     gtk_label_set_label (self->compare_button_label, _("Compare With…"));
   if (!comparing)
-    self->diff_filter = LAB_DIFF_UNMATCHED;
-  else if (self->diff_filter != LAB_DIFF_UNMATCHED)
+    self->diff_filter = CARI_DIFF_UNMATCHED;
+  else if (self->diff_filter != CARI_DIFF_UNMATCHED)
     lab_errors_view_snap_threshold (self, lab_errors_view_far_origin (self->far));
   lab_errors_view_sync_filter_buttons (self);
   lab_errors_view_refilter (self);
@@ -115,7 +115,7 @@ typedef struct
 {
   char *db_path;
   gint64 evaluation;
-  LabPairSet *set;       /* this view's pairs */
+  CariPairSet *set;       /* this view's pairs */
   LabDataset *dataset;   /* may be NULL */
   LabPairLoad *load;     /* result */
   int *match;            /* result */
@@ -125,7 +125,7 @@ static void
 compare_job_free (CompareJob *job)
 {
   g_free (job->db_path);
-  g_clear_pointer (&job->set, lab_pair_set_unref);
+  g_clear_pointer (&job->set, cari_pair_set_unref);
   g_clear_pointer (&job->dataset, lab_dataset_unref);
   g_clear_pointer (&job->load, lab_pair_load_free);
   g_free (job->match);
@@ -143,7 +143,7 @@ compare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
       g_task_return_error (task, error);
       return;
     }
-  job->match = lab_pair_set_match (job->set, job->load->set);
+  job->match = cari_pair_set_match (job->set, job->load->set);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -163,9 +163,9 @@ compared (GObject *source, GAsyncResult *result, gpointer data)
   /* A comparison replaced or stopped since was cancelled: it ends above as CANCELLED. */
   LabErrorsView *self = LAB_ERRORS_VIEW (source);
   CompareJob *job = g_task_get_task_data (G_TASK (result));
-  g_clear_pointer (&self->other, lab_pair_set_unref);
+  g_clear_pointer (&self->other, cari_pair_set_unref);
   g_clear_pointer (&self->match, g_free);
-  self->other = lab_pair_set_ref (job->load->set);
+  self->other = cari_pair_set_ref (job->load->set);
   self->match = g_steal_pointer (&job->match);
   g_free (self->other_label);
   self->other_label = NULL;
@@ -184,7 +184,7 @@ lab_errors_view_stop_comparing (LabErrorsView *self)
   g_cancellable_cancel (self->compare_cancellable);
   g_clear_object (&self->compare_cancellable);
   self->other_evaluation = 0;
-  g_clear_pointer (&self->other, lab_pair_set_unref);
+  g_clear_pointer (&self->other, cari_pair_set_unref);
   g_clear_pointer (&self->match, g_free);
   g_clear_pointer (&self->other_label, g_free);
 }
@@ -213,7 +213,7 @@ lab_errors_view_compare_with (LabErrorsView *self, gint64 evaluation, double far
   CompareJob *job = g_new0 (CompareJob, 1);
   job->db_path = g_strdup (self->db_path);
   job->evaluation = evaluation;
-  job->set = lab_pair_set_ref (self->set);
+  job->set = cari_pair_set_ref (self->set);
   job->dataset = self->dataset ? lab_dataset_ref (self->dataset) : NULL;
   g_autoptr (GTask) task = g_task_new (self, self->compare_cancellable, compared, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) compare_job_free);
@@ -222,23 +222,23 @@ lab_errors_view_compare_with (LabErrorsView *self, gint64 evaluation, double far
 }
 
 void
-lab_errors_view_set_diff_filter (LabErrorsView *self, LabDiffClass diff)
+lab_errors_view_set_diff_filter (LabErrorsView *self, CariDiffClass diff)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
   if (self->other == NULL)
-    diff = LAB_DIFF_UNMATCHED;
-  if (diff == LAB_DIFF_BOTH_RIGHT)
-    diff = LAB_DIFF_UNMATCHED;
+    diff = CARI_DIFF_UNMATCHED;
+  if (diff == CARI_DIFF_BOTH_RIGHT)
+    diff = CARI_DIFF_UNMATCHED;
   self->diff_filter = diff;
   /* The classes are the verdicts at the comparison's FAR: show this run's there too. */
-  if (diff != LAB_DIFF_UNMATCHED)
+  if (diff != CARI_DIFF_UNMATCHED)
     lab_errors_view_snap_threshold (self, lab_errors_view_far_origin (self->far));
   lab_errors_view_sync_filter_buttons (self);
   lab_errors_view_refilter (self);
 }
 
 void
-lab_errors_view_get_diff_counts (LabErrorsView *self, LabDiffCounts *counts)
+lab_errors_view_get_diff_counts (LabErrorsView *self, CariDiffCounts *counts)
 {
   g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
   *counts = self->diff_counts;
@@ -249,10 +249,10 @@ on_diff_toggled (GtkToggleButton *button, LabErrorsView *self)
 {
   if (self->updating)
     return;
-  LabDiffClass d = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "diff"));
+  CariDiffClass d = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "diff"));
   lab_errors_view_set_diff_filter (self, gtk_toggle_button_get_active (button)
                                            ? d
-                                           : LAB_DIFF_UNMATCHED);
+                                           : CARI_DIFF_UNMATCHED);
 }
 
 static void

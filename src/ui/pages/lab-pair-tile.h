@@ -35,6 +35,6 @@ int          lab_pair_tile_get_n_thumbnails (LabPairTile *self);
 char        *lab_pair_tile_get_text (LabPairTile *self, int line);
 
 /* The colour of a verdict's marker (0xRRGGBB): FP red, FN purple, TP green, TN grey. */
-guint32      lab_verdict_rgb (LabVerdict verdict);
+guint32      lab_verdict_rgb (CariVerdict verdict);
 
 G_END_DECLS

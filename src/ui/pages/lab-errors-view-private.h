@@ -23,7 +23,7 @@ struct _LabErrorsView
   gint64 evaluation;
   GCancellable *cancellable;         /* the evaluation's load */
   CariEvalInfo *info;
-  LabPairSet *set;
+  CariPairSet *set;
   LabDataset *dataset;               /* NULL when the evaluation has no data set */
   GPtrArray *comparable;             /* of CariEvalInfo * */
   GPtrArray *comparable_labels;      /* of char * */
@@ -35,30 +35,30 @@ struct _LabErrorsView
   GtkSortListModel *sorted;
   LabThumbnailCache *thumbnails;
   GHashTable *tiles;                 /* the bound LabPairTile (borrowed) */
-  LabImageSet *image_filter;
+  CariImageSet *image_filter;
   guint verdicts;
-  LabDiffClass diff_filter;
-  LabPairOrder order;
+  CariDiffClass diff_filter;
+  CariPairOrder order;
   double threshold;
-  LabThresholdOrigin origin;
+  CariThresholdOrigin origin;
   gboolean resort_pending;           /* the margin order is stale until the drag ends */
   gboolean updating;                 /* while the view sets its own buttons */
   /* the comparison */
   gint64 other_evaluation;
   GCancellable *compare_cancellable;
-  LabPairSet *other;
+  CariPairSet *other;
   int *match;                        /* [n] index of each pair in other, or −1 */
   char *other_label;
   double far;
   double other_threshold;
-  LabDiffCounts diff_counts;
+  CariDiffCounts diff_counts;
 
   /* children made in init */
   GtkToggleButton *origin_buttons[N_ORIGIN_BUTTONS];
-  GtkToggleButton *verdict_buttons[LAB_N_VERDICTS]; /* FP, FN, TP, TN */
+  GtkToggleButton *verdict_buttons[CARI_N_VERDICTS]; /* FP, FN, TP, TN */
   GtkToggleButton *diff_buttons[N_DIFF_BUTTONS];    /* fixed, broken, both wrong */
   GtkLabel *fmr_label, *fnmr_label, *fmr_detail, *fnmr_detail;
-  GtkLabel *count_labels[LAB_N_VERDICTS];           /* FP, FN, TP, TN */
+  GtkLabel *count_labels[CARI_N_VERDICTS];           /* FP, FN, TP, TN */
 
   /* template */
   GtkStack *stack;
@@ -100,7 +100,7 @@ void        lab_errors_view_sync_filter_buttons (LabErrorsView *self);
 void        lab_errors_view_init_comparison (LabErrorsView *self);
 /* "FAR 0.1 %" or "FAR 1 %", and the origin of that threshold. */
 const char *lab_errors_view_far_label (double far);
-LabThresholdOrigin lab_errors_view_far_origin (double far);
+CariThresholdOrigin lab_errors_view_far_origin (double far);
 void        lab_errors_view_sync_diff_buttons (LabErrorsView *self);
 /* Shows whether and with what the view compares, and the classes of each pair. */
 void        lab_errors_view_show_comparison (LabErrorsView *self);

@@ -1,5 +1,5 @@
 /* run.c — the training loop over the store. */
-#include "train/run.h"
+#include "launch/run.h"
 
 #include "core/error.h"
 #include "core/i18n.h"

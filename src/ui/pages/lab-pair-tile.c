@@ -43,18 +43,18 @@ struct _LabPairTile
 G_DEFINE_FINAL_TYPE (LabPairTile, lab_pair_tile, GTK_TYPE_WIDGET)
 
 guint32
-lab_verdict_rgb (LabVerdict verdict)
+lab_verdict_rgb (CariVerdict verdict)
 {
   switch (verdict)
     {
-    case LAB_VERDICT_FP:
+    case CARI_VERDICT_FP:
       return 0xd62728;
-    case LAB_VERDICT_FN:
+    case CARI_VERDICT_FN:
       return 0x9467bd;
-    case LAB_VERDICT_TP:
+    case CARI_VERDICT_TP:
       return 0x2ca02c;
-    case LAB_VERDICT_TN:
-    case LAB_N_VERDICTS:
+    case CARI_VERDICT_TN:
+    case CARI_N_VERDICTS:
     default:
       return 0x8c8c8c;
     }
@@ -201,7 +201,7 @@ lab_pair_tile_get_text (LabPairTile *self, int line)
       /* TRANSLATORS: the compared run B's score and its verdict at the comparison's threshold,
        * e.g. "B: 0.512, TP at FAR 1 %" */
       return g_strdup_printf (_("B: %.3f, %s at %s"), lab_pair_item_get_other_score (item),
-                              lab_verdict_to_string (lab_pair_item_get_other_verdict (item)),
+                              cari_verdict_to_string (lab_pair_item_get_other_verdict (item)),
                               self->comparing_at ? self->comparing_at : "");
     default:
       return NULL;
@@ -243,7 +243,7 @@ lab_pair_tile_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  LabVerdict verdict = lab_pair_item_get_verdict (item);
+  CariVerdict verdict = lab_pair_item_get_verdict (item);
   guint32 rgb = lab_verdict_rgb (verdict);
 
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
@@ -259,7 +259,7 @@ lab_pair_tile_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   double x0 = EDGE + PAD, y = PAD;
   /* The badge and the pair's number. */
-  const char *badge = lab_verdict_to_string (verdict);
+  const char *badge = cari_verdict_to_string (verdict);
   PangoLayout *layout = gtk_widget_create_pango_layout (widget, badge);
   PangoAttrList *attrs = pango_attr_list_new ();
   pango_attr_list_insert (attrs, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
@@ -344,7 +344,7 @@ on_query_tooltip (GtkWidget *widget, int x, int y, gboolean keyboard, GtkTooltip
   /* TRANSLATORS: a verdict, then the caricature's and the photo's identities */
   g_autofree char *text = g_strdup_printf (
     _("%s\nCaricature: %s\nPhoto: %s%s"),
-    lab_verdict_describe (lab_pair_item_get_verdict (self->item)), c, p,
+    cari_verdict_describe (lab_pair_item_get_verdict (self->item)), c, p,
     self->failed[0] || self->failed[1] ? _("\nAn image could not be read") : "");
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
