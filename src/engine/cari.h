@@ -10,6 +10,7 @@
 #include "core/gemm.h"
 #include "core/parallel.h"
 #include "core/rng.h"
+#include "core/task.h"
 #include "core/tensor.h"
 #include "nn/activation.h"
 #include "nn/batchnorm.h"

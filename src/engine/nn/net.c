@@ -130,30 +130,6 @@ struct _CariNet
   GArray *stage_times;
 };
 
-/* ---------------------------------------------------------------------------- tasks */
-
-static const char *const task_names[CARI_N_TASKS] = { "verif", "cari", "visual" };
-
-const char *
-cari_task_to_string (CariTask task)
-{
-  return (unsigned) task < CARI_N_TASKS ? task_names[task] : "unknown";
-}
-
-gboolean
-cari_task_from_string (const char *name, CariTask *task, GError **error)
-{
-  for (int t = 0; t < CARI_N_TASKS; t++)
-    if (g_strcmp0 (name, task_names[t]) == 0)
-      {
-        *task = (CariTask) t;
-        return TRUE;
-      }
-  g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-               _("Unknown task “%s” (expected verif, cari or visual)"), name);
-  return FALSE;
-}
-
 /* ---------------------------------------------------------------------------- config */
 
 static const char *const preset_names[] = { "paper", "demo", NULL };
@@ -303,7 +279,7 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
   char saved[sizeof b->scope];
 
   g_strlcpy (saved, b->scope, sizeof saved);
-  g_strlcpy (b->scope, task_names[h->task], sizeof b->scope);
+  g_strlcpy (b->scope, cari_task_names[h->task], sizeof b->scope);
 
   h->n_blocks = cfg->repeats_c;
   for (int i = 0; i < h->n_blocks; i++)
@@ -504,7 +480,7 @@ cari_net_new (const CariNetConfig *cfg, uint64_t seed, GError **error)
   for (int t = 0; t < CARI_N_TASKS; t++)
     if (net->heads[t].present)
       g_array_append_val (net->stage_times,
-                          ((CariStageTime) { task_names[t], 0.0, 0.0 }));
+                          ((CariStageTime) { cari_task_names[t], 0.0, 0.0 }));
   return g_steal_pointer (&net);
 }
 
@@ -936,7 +912,7 @@ head_ranges (CariNet *net, CariTask task, float **params, size_t *n_params)
 {
   size_t n;
   const CariParamInfo *infos = cari_net_param_infos (net, &n);
-  const char *prefix = task_names[task];
+  const char *prefix = cari_task_names[task];
   size_t len = strlen (prefix);
   *params = NULL;
   *n_params = 0;
@@ -1086,7 +1062,7 @@ cari_net_stage_times (CariNet *net, size_t *n)
   for (int t = 0; t < CARI_N_TASKS; t++)
     if (net->heads[t].present)
       g_array_append_val (net->stage_times,
-                          ((CariStageTime) { task_names[t], net->heads[t].forward_s,
+                          ((CariStageTime) { cari_task_names[t], net->heads[t].forward_s,
                                              net->heads[t].backward_s }));
   if (net->module.present)
     g_array_append_val (net->stage_times,

@@ -10,32 +10,18 @@
  *     → weight module on all rows: dense(flatten Z) → T logits → (r·logits/‖logits‖) → softmax
  *       → mean over the batch = w [T]
  *
- * Tasks are always named and ordered verif, cari, visual.
+ * Tasks (core/task.h) are always named and ordered verif, cari, visual.
  */
 #pragma once
 
 #include "core/rng.h"
+#include "core/task.h"
 
 #include <glib.h>
 #include <stddef.h>
 #include <stdint.h>
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  CARI_TASK_VERIF,  /* caricature–visual verification (the paper's branch 1) */
-  CARI_TASK_CARI,   /* caricature identification (branch 2) */
-  CARI_TASK_VISUAL, /* visual identification (branch 3) */
-  CARI_N_TASKS,
-} CariTask;
-
-#define CARI_TASK_BIT(t) (1u << (t))
-#define CARI_ALL_TASKS (CARI_TASK_BIT (CARI_TASK_VERIF) | CARI_TASK_BIT (CARI_TASK_CARI) \
-                        | CARI_TASK_BIT (CARI_TASK_VISUAL))
-
-const char *cari_task_to_string (CariTask task);
-gboolean    cari_task_from_string (const char *name, CariTask *task, GError **error);
 
 typedef struct
 {

@@ -594,6 +594,15 @@ file_of_uri (const char *uri)
   return decoded != NULL ? decoded : g_steal_pointer (&part);
 }
 
+/* Connections opened by this process, for hosts that count them (cari_store_open_count). */
+static gint n_opens;
+
+guint
+cari_store_open_count (void)
+{
+  return (guint) g_atomic_int_get (&n_opens);
+}
+
 CariStore *
 cari_store_open (const char *path, CariStoreFlags flags, GError **error)
 {
@@ -633,6 +642,7 @@ cari_store_open (const char *path, CariStoreFlags flags, GError **error)
       return NULL;
     }
 
+  g_atomic_int_inc (&n_opens);
   s = g_new0 (CariStore, 1);
   s->db = db;
   s->path = g_steal_pointer (&file);

@@ -53,6 +53,9 @@ typedef enum
 CariStore  *cari_store_open (const char *path, CariStoreFlags flags, GError **error);
 /* NULL-safe. */
 void        cari_store_close (CariStore *store);
+/* How many connections cari_store_open has opened in this process (successful or not, once the
+ * file was reached): a debug counter for hosts that must not open one per poll. */
+guint       cari_store_open_count (void);
 /* The database file (for a URI, its file part). */
 const char *cari_store_get_path (CariStore *store);
 /* How long a statement waits for another connection's lock before CARI_ERROR_LOCKED. */
