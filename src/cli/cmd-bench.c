@@ -82,7 +82,7 @@ bench_loader (const char *prog, const char *db, const char *dataset, const char 
   g_autofree char *set_preset = g_strdup_printf ("model.preset=%s", preset);
   g_autofree char *set_data = g_strdup_printf ("data.dataset=%s", dataset);
   const char *sets[] = { set_preset, set_data, NULL };
-  if (!cari_run_config_set_all (cfg, sets, &error))
+  if (!cari_run_config_set_all (cfg, sets, NULL, &error))
     {
       g_printerr ("%s: %s\n", prog, error->message);
       return CLI_EXIT_USAGE;

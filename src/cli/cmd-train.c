@@ -21,7 +21,7 @@ load_config (const char *prog, const char *file, char **sets, const char *datase
       g_printerr ("%s: %s%s%s\n", prog, file ? file : "", file ? ": " : "", error->message);
       return NULL;
     }
-  if (sets != NULL && !cari_run_config_set_all (cfg, (const char *const *) sets, &error))
+  if (sets != NULL && !cari_run_config_set_all (cfg, (const char *const *) sets, NULL, &error))
     {
       g_printerr ("%s: --set: %s\n", prog, error->message);
       return NULL;

@@ -1,4 +1,4 @@
-/* test-train.c — configuration, schedules, center loss, sampler, and the trainer: the paper's
+/* test-train.c — schedules, center loss, sampler, and the trainer: the paper's
  * central claim on a controlled problem, bitwise resume, divergence, cancel, pretraining. */
 #include <cari.h>
 #include <glib/gstdio.h>
@@ -12,82 +12,6 @@
 #define STEPS 200
 #define LAST 100
 #endif
-
-/* ------------------------------------------------------------------ configuration */
-
-static void
-test_config_defaults_and_round_trip (void)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_PROPOSED);
-  g_assert_cmpfloat (cfg->r, ==, 2.0);          /* derived for proposed */
-  g_assert_cmpfloat (cfg->epsilon, ==, 0.01);
-  g_assert_cmpuint (cfg->tasks, ==, CARI_ALL_TASKS);
-  g_assert_cmpint (cfg->net.input_size, ==, 96); /* the demo preset */
-  g_assert_cmpfloat (cfg->module_lr, ==, cfg->lr);
-
-  g_assert_true (cari_run_config_set (cfg, "strategy.name=naive", &error));
-  g_assert_cmpfloat (cfg->r, ==, 0.5); /* re-derived */
-  g_assert_true (cari_run_config_set (cfg, "tasks.tasks=cari;visual", &error));
-  g_assert_true (cari_run_config_set (cfg, "model.width=0.5", &error));
-  g_assert_true (cari_run_config_set (cfg, "optim.lr_steps=100;200", &error));
-  g_assert_no_error (error);
-
-  g_autofree char *text = cari_run_config_to_text (cfg);
-  g_autoptr (CariRunConfig) back = cari_run_config_new (text, &error);
-  g_assert_no_error (error);
-  g_autofree char *again = cari_run_config_to_text (back);
-  g_assert_cmpstr (text, ==, again);
-  g_assert_cmpuint (back->tasks, ==, CARI_TASK_BIT (CARI_TASK_CARI) | CARI_TASK_BIT (CARI_TASK_VISUAL));
-  g_assert_cmpint (back->n_lr_steps, ==, 2);
-  g_assert_cmpfloat (back->net.width, ==, 0.5f);
-}
-
-static void
-expect_config_error (const char *text, const char *set, const char *fragment)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
-  if (cfg != NULL && set != NULL)
-    {
-      g_autofree char *before = cari_run_config_to_text (cfg);
-      g_assert_false (cari_run_config_set (cfg, set, &error));
-      g_autofree char *after = cari_run_config_to_text (cfg);
-      g_assert_cmpstr (before, ==, after); /* unchanged on error */
-    }
-  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("“%s” should mention “%s”", error->message, fragment);
-}
-
-static void
-test_config_errors (void)
-{
-  expect_config_error ("[optim]\nlr=fast\n", NULL, "optim.lr");
-  expect_config_error ("[optim]\nlr=-1\n", NULL, "optim.lr");
-  expect_config_error ("[optmi]\nlr=0.1\n", NULL, "optmi.lr");
-  expect_config_error ("[strategy]\nname=clever\n", NULL, "strategy.name");
-  expect_config_error ("[tasks]\ntasks=cari;bogus\n", NULL, "tasks.tasks");
-  expect_config_error ("[batch]\ncaricatures=2.5\n", NULL, "batch.caricatures");
-  expect_config_error ("not a key file", NULL, "key file");
-  expect_config_error ("[tasks]\ntasks=visual\n", NULL, "strategy.name");
-  expect_config_error ("[strategy]\nname=single\ntask=cari\n[tasks]\ntasks=visual\n", NULL,
-                       "strategy.task");
-  expect_config_error (NULL, "model.input_size=60", "model.input_size");
-  expect_config_error (NULL, "strategy", "group.key=value");
-  expect_config_error (NULL, "batch.caricatures=0", "batch.caricatures");
-
-  /* Several changes are validated together: tasks and strategy at once, in either order. */
-  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
-  const char *sets[] = { "tasks.tasks=visual", "strategy.name=single", "strategy.task=visual",
-                         "batch.caricatures=0", NULL };
-  g_autoptr (GError) error = NULL;
-  g_assert_true (cari_run_config_set_all (cfg, sets, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_SINGLE);
-}
 
 /* ------------------------------------------------------------------ schedules */
 
@@ -509,7 +433,7 @@ test_store_failures_stop_the_run_cleanly (void)
       g_autoptr (CariRunConfig) cfg = tiny_run ("uniform", "cari;visual");
       const char *sets[] = { "schedule.steps=40", "schedule.checkpoint_every=5",
                              "schedule.flush_every=1", NULL };
-      g_assert_true (cari_run_config_set_all (cfg, sets, NULL));
+      g_assert_true (cari_run_config_set_all (cfg, sets, NULL, NULL));
       g_autoptr (CariStore) setup = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
       g_autofree char *text = cari_run_config_to_text (cfg);
       gint64 run = cari_store_create_run (setup, "r", 0, text, 1, 0, &error);
@@ -559,8 +483,6 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/config/defaults-and-round-trip", test_config_defaults_and_round_trip);
-  g_test_add_func ("/config/errors", test_config_errors);
   g_test_add_func ("/schedule/steps-and-files", test_schedule);
   g_test_add_func ("/losses/center-and-l4", test_center_loss);
   g_test_add_func ("/sampler/composition-determinism-resume", test_sampler);

@@ -147,7 +147,7 @@ add_run (CariStore *store, const char *name, const char *const *assignments)
   g_autofree char *named = g_strdup_printf ("run.name=%s", name);
   g_assert_true (cari_run_config_set (cfg, named, &error));
   if (assignments != NULL)
-    g_assert_true (cari_run_config_set_all (cfg, assignments, &error));
+    g_assert_true (cari_run_config_set_all (cfg, assignments, NULL, &error));
   g_assert_no_error (error);
   g_autofree char *text = cari_run_config_to_text (cfg);
   gint64 run = cari_store_create_run (store, name, 0, text, cfg->seed, 0, &error);
@@ -773,7 +773,7 @@ test_new_run_round_trip (DialogFixture *f, gconstpointer data)
     "data.dataset=toy", "data.fold=3", "schedule.steps=77", "schedule.eval_every=5",
     "init.from=/nowhere/pretrain.ckpt", "init.branches_from_visual=true", NULL,
   };
-  g_assert_true (cari_run_config_set_all (cfg, settings, &error));
+  g_assert_true (cari_run_config_set_all (cfg, settings, NULL, &error));
   g_assert_no_error (error);
   g_autofree char *text = cari_run_config_to_text (cfg);
 

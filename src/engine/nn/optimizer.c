@@ -10,7 +10,6 @@
 
 typedef struct
 {
-  const char *name;
   int n_slots; /* floats of state per parameter */
   void (*reset) (CariOptimizer *opt);
   void (*step) (CariOptimizer *opt, float *params, const float *grads, float lr);
@@ -95,9 +94,9 @@ adam_step (CariOptimizer *opt, float *params, const float *grads, float lr)
     }
 }
 
-static const CariOptimizerOps sgd_ops = { "sgd", 1, sgd_reset, sgd_step };
-static const CariOptimizerOps rmsprop_ops = { "rmsprop", 2, rmsprop_reset, rmsprop_step };
-static const CariOptimizerOps adam_ops = { "adam", 2, adam_reset, adam_step };
+static const CariOptimizerOps sgd_ops = { 1, sgd_reset, sgd_step };
+static const CariOptimizerOps rmsprop_ops = { 2, rmsprop_reset, rmsprop_step };
+static const CariOptimizerOps adam_ops = { 2, adam_reset, adam_step };
 
 static const CariOptimizerOps *
 ops_for (CariOptimizerKind kind)
@@ -125,22 +124,21 @@ cari_optimizer_config_init (CariOptimizerConfig *cfg, CariOptimizerKind kind)
   cfg->weight_decay = 0.0f;
 }
 
+const char *const cari_optimizer_names[CARI_N_OPTIMIZERS] = { "sgd", "rmsprop", "adam" };
+
 const char *
 cari_optimizer_kind_to_string (CariOptimizerKind kind)
 {
-  const CariOptimizerOps *ops = ops_for (kind);
-  return ops != NULL ? ops->name : "unknown";
+  return (unsigned) kind < CARI_N_OPTIMIZERS ? cari_optimizer_names[kind] : "unknown";
 }
 
 gboolean
 cari_optimizer_kind_from_string (const char *name, CariOptimizerKind *kind, GError **error)
 {
-  const CariOptimizerKind kinds[] = { CARI_OPTIMIZER_SGD, CARI_OPTIMIZER_RMSPROP,
-                                      CARI_OPTIMIZER_ADAM };
-  for (size_t i = 0; i < G_N_ELEMENTS (kinds); i++)
-    if (g_ascii_strcasecmp (name, ops_for (kinds[i])->name) == 0)
+  for (int i = 0; i < CARI_N_OPTIMIZERS; i++)
+    if (g_ascii_strcasecmp (name, cari_optimizer_names[i]) == 0)
       {
-        *kind = kinds[i];
+        *kind = (CariOptimizerKind) i;
         return TRUE;
       }
   g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,

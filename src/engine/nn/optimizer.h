@@ -28,7 +28,11 @@ typedef enum
   CARI_OPTIMIZER_SGD,
   CARI_OPTIMIZER_RMSPROP,
   CARI_OPTIMIZER_ADAM,
+  CARI_N_OPTIMIZERS,
 } CariOptimizerKind;
+
+/* "sgd", "rmsprop", "adam", in the order of CariOptimizerKind. */
+extern const char *const cari_optimizer_names[CARI_N_OPTIMIZERS];
 
 typedef struct
 {

@@ -56,7 +56,7 @@ static const KeySpec keys[] = {
   { "loss", "center_rate", K_DOUBLE, O (center_rate), "0.5", 0, 1 },
   { "optim", "name", K_SPECIAL, 0, "rmsprop", 0, 0 },
   { "optim", "lr", K_DOUBLE, O (lr), "0.01", 0, 10 },
-  { "optim", "module_lr", K_DOUBLE, O (module_lr), "-1", -1, 10 },
+  { "optim", "module_lr", K_SPECIAL, 0, "auto", 0, 0 },
   { "optim", "momentum", K_FLOAT, O (optim.momentum), "0.9", 0, 0.9999 },
   { "optim", "decay", K_FLOAT, O (optim.decay), "0.9", 0, 0.9999 },
   { "optim", "epsilon", K_FLOAT, O (optim.epsilon), "1.0", 1e-12, 10 },
@@ -84,13 +84,28 @@ static const KeySpec keys[] = {
   { "init", "branches_from_visual", K_BOOL, O (branches_from_visual), "false", 0, 0 },
 };
 
-static const char *const strategy_names[] = { "proposed", "naive", "static", "single",
-                                              "uniform" };
+const char *const cari_strategy_names[CARI_N_STRATEGIES] = { "proposed", "naive", "static",
+                                                             "single", "uniform" };
 
 const char *
 cari_strategy_to_string (CariStrategyKind kind)
 {
-  return (unsigned) kind < G_N_ELEMENTS (strategy_names) ? strategy_names[kind] : "unknown";
+  return (unsigned) kind < CARI_N_STRATEGIES ? cari_strategy_names[kind] : "unknown";
+}
+
+gboolean
+cari_strategy_from_string (const char *name, CariStrategyKind *kind, GError **error)
+{
+  for (int i = 0; i < CARI_N_STRATEGIES; i++)
+    if (g_strcmp0 (name, cari_strategy_names[i]) == 0)
+      {
+        *kind = (CariStrategyKind) i;
+        return TRUE;
+      }
+  g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+               _("Unknown strategy “%s” (expected proposed, naive, static, single or uniform)"),
+               name);
+  return FALSE;
 }
 
 static gboolean
@@ -179,14 +194,10 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
     return parse_tasks (k, value, &cfg->tasks, error);
   if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
     {
-      for (size_t i = 0; i < G_N_ELEMENTS (strategy_names); i++)
-        if (strcmp (value, strategy_names[i]) == 0)
-          {
-            cfg->strategy = (CariStrategyKind) i;
-            return TRUE;
-          }
-      return bad_value (error, k, value,
-                        _("is not a strategy (proposed, naive, static, single, uniform)"));
+      if (!cari_strategy_from_string (value, &cfg->strategy, NULL))
+        return bad_value (error, k, value,
+                          _("is not a strategy (proposed, naive, static, single, uniform)"));
+      return TRUE;
     }
   if (strcmp (k->key, "r") == 0)
     {
@@ -198,6 +209,24 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
       num.min = 0;
       num.max = 1e3;
       return parse_number (&num, value, &cfg->r, error);
+    }
+  if (strcmp (k->key, "module_lr") == 0)
+    {
+      /* "auto" (or a negative number, as older texts wrote it): the rate of Θ. */
+      KeySpec num = *k;
+      num.type = K_DOUBLE;
+      num.min = -1e300;
+      num.max = 10;
+      if (strcmp (value, "auto") == 0)
+        {
+          cfg->module_lr = -1.0;
+          return TRUE;
+        }
+      if (!parse_number (&num, value, &cfg->module_lr, error))
+        return FALSE;
+      if (cfg->module_lr < 0.0)
+        cfg->module_lr = -1.0;
+      return TRUE;
     }
   if (strcmp (k->key, "weights") == 0)
     {
@@ -302,7 +331,7 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto
 }
 
 static gboolean
-validate (CariRunConfig *cfg, GError **error)
+validate (CariRunConfig *cfg, const KeySpec **fault, GError **error)
 {
   int n_tasks = __builtin_popcount (cfg->tasks);
 
@@ -310,6 +339,7 @@ validate (CariRunConfig *cfg, GError **error)
     {
       if (cfg->weights[0] + cfg->weights[1] + cfg->weights[2] <= 0.0)
         {
+          *fault = find_key ("strategy", "weights");
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                        _("Configuration key “strategy.weights”: the static strategy needs one "
                          "weight per task (%d), not all zero"),
@@ -320,6 +350,7 @@ validate (CariRunConfig *cfg, GError **error)
   if (cfg->strategy == CARI_STRATEGY_SINGLE
       && (cfg->tasks & CARI_TASK_BIT (cfg->single_task)) == 0)
     {
+      *fault = find_key ("strategy", "task");
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Configuration key “strategy.task”: “%s” is not among tasks.tasks"),
                    cari_task_to_string (cfg->single_task));
@@ -327,6 +358,7 @@ validate (CariRunConfig *cfg, GError **error)
     }
   if (cari_run_config_uses_module (cfg) && n_tasks < 2)
     {
+      *fault = find_key ("strategy", "name");
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Configuration key “strategy.name”: %s weighting needs at least two tasks "
                      "in tasks.tasks"),
@@ -335,6 +367,7 @@ validate (CariRunConfig *cfg, GError **error)
     }
   if ((cfg->tasks & CARI_TASK_BIT (CARI_TASK_CARI)) && cfg->caricatures < 1)
     {
+      *fault = find_key ("batch", "caricatures");
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Configuration key “batch.caricatures”: the cari task needs caricatures in "
                      "each batch"));
@@ -342,6 +375,7 @@ validate (CariRunConfig *cfg, GError **error)
     }
   if ((cfg->tasks & CARI_TASK_BIT (CARI_TASK_VISUAL)) && cfg->photos < 1)
     {
+      *fault = find_key ("batch", "photos");
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Configuration key “batch.photos”: the visual task needs photos in each "
                      "batch"));
@@ -349,6 +383,7 @@ validate (CariRunConfig *cfg, GError **error)
     }
   if (cfg->caricatures + cfg->photos < 2)
     {
+      *fault = find_key ("batch", "photos");
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Configuration key “batch.photos”: a batch needs at least two images"));
       return FALSE;
@@ -356,12 +391,14 @@ validate (CariRunConfig *cfg, GError **error)
   return TRUE;
 }
 
+/* Parses `kf` into `cfg`; on error *fault is the key at fault (NULL for an unknown key). */
 static gboolean
-parse_into (CariRunConfig *cfg, GKeyFile *kf, GError **error)
+parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **error)
 {
   gboolean r_auto = TRUE;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
+  *fault = NULL;
   /* Unknown groups and keys are errors. */
   for (int g = 0; groups[g] != NULL; g++)
     {
@@ -386,13 +423,14 @@ parse_into (CariRunConfig *cfg, GKeyFile *kf, GError **error)
       if (value == NULL)
         continue; /* the preset's */
       if (!apply (cfg, k, value, &r_auto, error))
-        return FALSE;
+        {
+          *fault = k;
+          return FALSE;
+        }
     }
   if (r_auto)
     cfg->r = cfg->strategy == CARI_STRATEGY_NAIVE ? 0.5 : 2.0;
-  if (cfg->module_lr < 0.0)
-    cfg->module_lr = cfg->lr;
-  return validate (cfg, error);
+  return validate (cfg, fault, error);
 }
 
 static void
@@ -412,6 +450,7 @@ cari_run_config_new (const char *text, GError **error)
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) local = NULL;
   CariRunConfig *cfg = g_new0 (CariRunConfig, 1);
+  const KeySpec *fault;
 
   if (text != NULL && text[0] != '\0'
       && !g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, &local))
@@ -421,7 +460,7 @@ cari_run_config_new (const char *text, GError **error)
       g_free (cfg);
       return NULL;
     }
-  if (!parse_into (cfg, kf, error))
+  if (!parse_into (cfg, kf, &fault, error))
     {
       clear (cfg);
       g_free (cfg);
@@ -484,6 +523,10 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
     return g_strdup (cari_strategy_to_string (cfg->strategy));
   if (strcmp (k->key, "r") == 0)
     return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->r));
+  if (strcmp (k->key, "module_lr") == 0)
+    return g_strdup (cfg->module_lr < 0.0 ? "auto"
+                                          : g_ascii_formatd (buf, sizeof buf, "%.9g",
+                                                             cfg->module_lr));
   if (strcmp (k->key, "weights") == 0)
     {
       GString *s = g_string_new (NULL);
@@ -531,17 +574,44 @@ cari_run_config_to_text (const CariRunConfig *cfg)
 CariRunConfig *
 cari_run_config_copy (const CariRunConfig *cfg)
 {
-  g_autofree char *text = cari_run_config_to_text (cfg);
-  return cari_run_config_new (text, NULL);
+  CariRunConfig *copy = g_memdup2 (cfg, sizeof *cfg);
+  copy->name = g_strdup (cfg->name);
+  copy->preset = g_strdup (cfg->preset);
+  copy->lr_schedule_file = g_strdup (cfg->lr_schedule_file);
+  copy->dataset = g_strdup (cfg->dataset);
+  copy->protocol = g_strdup (cfg->protocol);
+  copy->init_from = g_strdup (cfg->init_from);
+  return copy;
+}
+
+/* The index of the last assignment of `k` among `assignments`, or −1. */
+static int
+assignment_of (const char *const *assignments, const KeySpec *k)
+{
+  int found = -1;
+  g_autofree char *prefix = k != NULL ? g_strdup_printf ("%s.%s", k->group, k->key) : NULL;
+  for (int i = 0; prefix != NULL && assignments[i] != NULL; i++)
+    {
+      const char *eq = strchr (assignments[i], '=');
+      if (eq != NULL && (size_t) (eq - assignments[i]) == strlen (prefix)
+          && strncmp (assignments[i], prefix, strlen (prefix)) == 0)
+        found = i;
+    }
+  return found;
 }
 
 gboolean
-cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, GError **error)
+cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int *failed,
+                         GError **error)
 {
   g_autofree char *text = cari_run_config_to_text (cfg);
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   gboolean r_given = FALSE, strategy_given = FALSE;
 
+  int unused;
+  if (failed == NULL)
+    failed = &unused;
+  *failed = -1;
   g_assert (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
   for (int i = 0; assignments[i] != NULL; i++)
     {
@@ -552,6 +622,7 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, GEr
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                        _("“%s” is not of the form group.key=value"), assignment);
+          *failed = i;
           return FALSE;
         }
       g_autofree char *group = g_strndup (assignment, (size_t) (dot - assignment));
@@ -560,6 +631,7 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, GEr
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                        _("Unknown configuration key “%s.%s” (see docs/config.md)"), group, key);
+          *failed = i;
           return FALSE;
         }
       strategy_given |= strcmp (group, "strategy") == 0 && strcmp (key, "name") == 0;
@@ -572,8 +644,10 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, GEr
 
   /* All changes are validated together, so their order does not matter. */
   CariRunConfig fresh;
-  if (!parse_into (&fresh, kf, error))
+  const KeySpec *fault;
+  if (!parse_into (&fresh, kf, &fault, error))
     {
+      *failed = assignment_of (assignments, fault);
       clear (&fresh);
       return FALSE;
     }
@@ -586,7 +660,13 @@ gboolean
 cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
 {
   const char *one[] = { assignment, NULL };
-  return cari_run_config_set_all (cfg, one, error);
+  return cari_run_config_set_all (cfg, one, NULL, error);
+}
+
+double
+cari_run_config_module_lr (const CariRunConfig *cfg)
+{
+  return cfg->module_lr < 0.0 ? cfg->lr : cfg->module_lr;
 }
 
 gboolean

@@ -20,9 +20,17 @@ typedef enum
   CARI_STRATEGY_STATIC,   /* user-given weights */
   CARI_STRATEGY_SINGLE,   /* one task only */
   CARI_STRATEGY_UNIFORM,  /* 1/T each */
+  CARI_N_STRATEGIES,
 } CariStrategyKind;
 
+/* "proposed", "naive", "static", "single", "uniform", in the order of CariStrategyKind: the names
+ * `strategy.name` takes. */
+extern const char *const cari_strategy_names[CARI_N_STRATEGIES];
+
+/* "unknown" for a value out of range. */
 const char *cari_strategy_to_string (CariStrategyKind kind);
+/* INVALID_ARGUMENT naming `name` when it is no strategy. */
+gboolean    cari_strategy_from_string (const char *name, CariStrategyKind *kind, GError **error);
 
 #define CARI_MAX_LR_STEPS 16
 
@@ -49,7 +57,7 @@ typedef struct
   /* [optim] */
   CariOptimizerConfig optim;
   double   lr;
-  double   module_lr;
+  double   module_lr;      /* < 0: "auto", the rate of Θ (see cari_run_config_module_lr) */
   double   clip_norm;      /* 0 = off */
   int      lr_steps[CARI_MAX_LR_STEPS];
   int      n_lr_steps;
@@ -81,16 +89,22 @@ CariRunConfig *cari_run_config_new (const char *text, GError **error);
 /* Apply "group.key=value" and validate again; on error the configuration is unchanged. */
 gboolean       cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error);
 /* Apply several assignments (NULL-terminated) and validate them together, so that e.g. tasks and
- * strategy can change at once in any order. */
+ * strategy can change at once in any order; on error the configuration is unchanged and, when
+ * `failed` is not NULL, it receives the index of the assignment at fault (the last one of the
+ * key a check names), or −1 when the fault is in none of them. */
 gboolean       cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments,
-                                        GError **error);
+                                        int *failed, GError **error);
 /* The canonical text: every key, with its value. Parsing it gives the same configuration. */
 char          *cari_run_config_to_text (const CariRunConfig *cfg);
+/* A deep copy, field by field. */
 CariRunConfig *cari_run_config_copy (const CariRunConfig *cfg);
 void           cari_run_config_free (CariRunConfig *cfg);
 
 /* The network configuration for a dataset of n_identities classes. */
 void cari_run_config_net (const CariRunConfig *cfg, int n_identities, CariNetConfig *net);
+/* The weight module's base learning rate: optim.module_lr, or optim.lr when it is "auto". The
+ * schedule scales it like the rate of Θ. */
+double   cari_run_config_module_lr (const CariRunConfig *cfg);
 /* Whether the strategy needs the dynamic-weight module. */
 gboolean cari_run_config_uses_module (const CariRunConfig *cfg);
 

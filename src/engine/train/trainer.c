@@ -304,14 +304,15 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
   double norm = cari_clip_global_norm (&dtheta, &n_theta, 1, cfg->clip_norm);
   if (!isfinite (norm))
     return diverged (error, _("gradient norm"), t->order[0], t->step + 1, (float) norm);
-  double lr = cari_schedule_rate (t->schedule, (long) t->step);
+  double lr = cari_schedule_rate (t->schedule, (long) t->step), module_lr = 0.0;
   cari_optimizer_step (t->opt, theta, dtheta, (float) lr);
   if (t->opt_module != NULL)
     {
       float *psi = cari_net_module_params (t->net, &n_psi);
       float *dpsi = cari_net_module_grads (t->net, &n_psi);
       cari_clip_global_norm (&dpsi, &n_psi, 1, cfg->clip_norm);
-      double module_lr = cfg->lr > 0.0 ? cfg->module_lr * lr / cfg->lr : cfg->module_lr;
+      module_lr = cfg->lr > 0.0 ? cari_run_config_module_lr (cfg) * lr / cfg->lr
+                                : cari_run_config_module_lr (cfg);
       cari_optimizer_step (t->opt_module, psi, dpsi, (float) module_lr);
     }
   if (t->centers != NULL)
@@ -328,6 +329,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       memset (st, 0, sizeof *st);
       st->step = t->step;
       st->lr = (float) lr;
+      st->module_lr = (float) module_lr;
       st->grad_norm = (float) norm;
       for (int s = 0; s < T; s++)
         {

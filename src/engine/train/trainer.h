@@ -30,6 +30,7 @@ typedef struct
   float    l4;             /* Σ w_i / (L_i + ε) (0 without the module) */
   float    total;          /* Σ w_i · L_i */
   float    lr;
+  float    module_lr;      /* the weight module's scheduled rate (0 without the module) */
   float    grad_norm;      /* of Θ before clipping */
   double   seconds;        /* wall time of the step */
 } CariStepStats;

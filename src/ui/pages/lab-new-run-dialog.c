@@ -120,9 +120,10 @@ static GParamSpec *props[N_PROPS];
 
 /* Config values of the fixed combo rows, by position (the .ui lists their labels). */
 static const char *const preset_ids[] = { "demo", "paper" };
-static const char *const strategy_ids[] = { "proposed", "naive", "static", "single", "uniform" };
-static const char *const optimizer_ids[] = { "rmsprop", "sgd", "adam" };
-static const char *const task_ids[] = { "verif", "cari", "visual" };
+/* The strategy and task rows list the engine's names in their order; the optimiser row puts
+ * the paper's RMSProp first. */
+static const CariOptimizerKind optimizer_order[] = { CARI_OPTIMIZER_RMSPROP, CARI_OPTIMIZER_SGD,
+                                                     CARI_OPTIMIZER_ADAM };
 
 /* Protocols of the data sets CariLab knows without the store. SynCari is written in
  * WebCaricature's layout; its pretraining set is a plain folder, the toy set lives in memory. */
@@ -327,15 +328,15 @@ collect (LabNewRunDialog *self, Assignments *a)
   GtkCheckButton *checks[] = { self->verif_check, self->cari_check, self->visual_check };
   for (int t = 0; t < CARI_N_TASKS; t++)
     if (gtk_check_button_get_active (checks[t]))
-      g_string_append_printf (tasks, "%s%s", tasks->len > 0 ? ";" : "", task_ids[t]);
+      g_string_append_printf (tasks, "%s%s", tasks->len > 0 ? ";" : "", cari_task_names[t]);
   assign (a, self->tasks_row, "tasks.tasks", tasks->str);
 
   assign (a, self->strategy_row, "strategy.name",
-          combo_id (self->strategy_row, strategy_ids, G_N_ELEMENTS (strategy_ids)));
+          combo_id (self->strategy_row, cari_strategy_names, CARI_N_STRATEGIES));
   assign_entry (a, self->weights_row, "strategy.weights", self->weights_entry, NULL);
   if (gtk_widget_get_visible (GTK_WIDGET (self->task_row)))
     assign (a, self->task_row, "strategy.task",
-            combo_id (self->task_row, task_ids, G_N_ELEMENTS (task_ids)));
+            combo_id (self->task_row, cari_task_names, CARI_N_TASKS));
   /* Given even while hidden: an empty entry is `auto`, which follows the strategy. */
   g_autofree char *r = entry_text (self->r_entry);
   assign (a, self->r_row, "strategy.r", r[0] != '\0' ? r : "auto");
@@ -345,10 +346,13 @@ collect (LabNewRunDialog *self, Assignments *a)
   assign_spin (a, self->steps_row, "schedule.steps", self->steps_spin);
   assign_spin (a, self->caricatures_row, "batch.caricatures", self->caricatures_spin);
   assign_spin (a, self->photos_row, "batch.photos", self->photos_spin);
+  guint optimizer = adw_combo_row_get_selected (self->optimizer_row);
   assign (a, self->optimizer_row, "optim.name",
-          combo_id (self->optimizer_row, optimizer_ids, G_N_ELEMENTS (optimizer_ids)));
+          cari_optimizer_kind_to_string (optimizer < G_N_ELEMENTS (optimizer_order)
+                                           ? optimizer_order[optimizer]
+                                           : optimizer_order[0]));
   assign_entry (a, self->lr_row, "optim.lr", self->lr_entry, NULL);
-  assign_entry (a, self->module_lr_row, "optim.module_lr", self->module_lr_entry, "-1");
+  assign_entry (a, self->module_lr_row, "optim.module_lr", self->module_lr_entry, "auto");
 
   assign_entry (a, self->center_weight_row, "loss.center_weight", self->center_weight_entry,
                 NULL);
@@ -363,27 +367,6 @@ collect (LabNewRunDialog *self, Assignments *a)
                self->checkpoint_every_spin);
   assign_entry (a, self->init_from_row, "init.from", self->init_from_entry, NULL);
   assign_switch (a, self->branches_row, "init.branches_from_visual", self->branches_switch);
-}
-
-/* The assignment whose group.key comes first in `message`, or −1. Engine errors read
- * "Configuration key “group.key”: …", and a key named later is only a reference. */
-static int
-find_culprit (Assignments *a, const char *message)
-{
-  int best = -1;
-  const char *best_at = NULL;
-  for (guint i = 0; i < a->assignments->len; i++)
-    {
-      const char *assignment = g_ptr_array_index (a->assignments, i);
-      g_autofree char *key = g_strndup (assignment, strcspn (assignment, "="));
-      const char *at = strstr (message, key);
-      if (at != NULL && (best_at == NULL || at < best_at))
-        {
-          best = (int) i;
-          best_at = at;
-        }
-    }
-  return best;
 }
 
 /* The base text, without its model sizes when the preset changed: the preset sets them. */
@@ -434,26 +417,31 @@ recompute (LabNewRunDialog *self)
   for (guint attempt = 0; base_cfg != NULL && attempt <= a.assignments->len; attempt++)
     {
       g_autoptr (GPtrArray) given = g_ptr_array_new ();
+      g_autofree guint *origin = g_new (guint, a.assignments->len + 1);
       for (guint i = 0; i < a.assignments->len; i++)
         if (!left_out[i])
-          g_ptr_array_add (given, g_ptr_array_index (a.assignments, i));
+          {
+            origin[given->len] = i;
+            g_ptr_array_add (given, g_ptr_array_index (a.assignments, i));
+          }
       g_ptr_array_add (given, NULL);
       g_clear_error (&error);
       g_clear_pointer (&cfg, cari_run_config_free);
       cfg = cari_run_config_copy (base_cfg);
-      if (cari_run_config_set_all (cfg, (const char *const *) given->pdata, &error))
+      int failed = -1;
+      if (cari_run_config_set_all (cfg, (const char *const *) given->pdata, &failed, &error))
         break;
       g_clear_pointer (&cfg, cari_run_config_free);
-      int culprit = find_culprit (&a, error->message);
-      if (culprit < 0)
+      /* With a marked row left out, the base's value may fail the same way (static weights
+       * left empty): the row says so already; what remains shows once the rows are mended. */
+      if (failed < 0 && self->marked->len > 0)
+        break;
+      if (failed < 0)
         {
           general = g_strdup (error->message);
           break;
         }
-      /* Without it the base's value fails the same way (static weights left empty): its row
-       * says so already. */
-      if (left_out[culprit])
-        break;
+      int culprit = (int) origin[failed];
       left_out[culprit] = TRUE;
       mark_row (self, g_ptr_array_index (a.rows, culprit), error->message);
     }
@@ -636,11 +624,13 @@ fill (LabNewRunDialog *self, const CariRunConfig *cfg)
   gtk_spin_button_set_value (self->steps_spin, cfg->steps);
   gtk_spin_button_set_value (self->caricatures_spin, cfg->caricatures);
   gtk_spin_button_set_value (self->photos_spin, cfg->photos);
-  adw_combo_row_set_selected (self->optimizer_row,
-                              index_of (optimizer_ids, G_N_ELEMENTS (optimizer_ids),
-                                        cari_optimizer_kind_to_string (cfg->optim.kind), 0));
+  guint optimizer = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (optimizer_order); i++)
+    if (optimizer_order[i] == cfg->optim.kind)
+      optimizer = i;
+  adw_combo_row_set_selected (self->optimizer_row, optimizer);
   set_entry (self->lr_entry, kf, "optim", "lr");
-  if (cfg->module_lr == cfg->lr)
+  if (cfg->module_lr < 0.0)
     gtk_editable_set_text (GTK_EDITABLE (self->module_lr_entry), "");
   else
     set_entry (self->module_lr_entry, kf, "optim", "module_lr");
@@ -990,7 +980,9 @@ lab_new_run_dialog_init (LabNewRunDialog *self)
   self->marked = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_autoptr (GtkStringList) tasks = gtk_string_list_new ((const char *const *) task_ids);
+  g_autoptr (GtkStringList) tasks = gtk_string_list_new (NULL);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    gtk_string_list_append (tasks, cari_task_names[t]);
   adw_combo_row_set_model (self->task_row, G_LIST_MODEL (tasks));
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->create_button));
 

@@ -1,0 +1,211 @@
+/* test-config.c — the run configuration: defaults, the canonical text, errors that name the key
+ * (and the assignment) at fault, "auto" values kept in the text, the name tables, deep copies. */
+#include <cari.h>
+#include <string.h>
+
+static void
+test_config_defaults_and_round_trip (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_PROPOSED);
+  g_assert_cmpfloat (cfg->r, ==, 2.0);          /* derived for proposed */
+  g_assert_cmpfloat (cfg->epsilon, ==, 0.01);
+  g_assert_cmpuint (cfg->tasks, ==, CARI_ALL_TASKS);
+  g_assert_cmpint (cfg->net.input_size, ==, 96); /* the demo preset */
+  g_assert_cmpfloat (cfg->module_lr, <, 0.0); /* auto */
+  g_assert_cmpfloat (cari_run_config_module_lr (cfg), ==, cfg->lr);
+
+  g_assert_true (cari_run_config_set (cfg, "strategy.name=naive", &error));
+  g_assert_cmpfloat (cfg->r, ==, 0.5); /* re-derived */
+  g_assert_true (cari_run_config_set (cfg, "tasks.tasks=cari;visual", &error));
+  g_assert_true (cari_run_config_set (cfg, "model.width=0.5", &error));
+  g_assert_true (cari_run_config_set (cfg, "optim.lr_steps=100;200", &error));
+  g_assert_no_error (error);
+
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_autoptr (CariRunConfig) back = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  g_autofree char *again = cari_run_config_to_text (back);
+  g_assert_cmpstr (text, ==, again);
+  g_assert_cmpuint (back->tasks, ==, CARI_TASK_BIT (CARI_TASK_CARI) | CARI_TASK_BIT (CARI_TASK_VISUAL));
+  g_assert_cmpint (back->n_lr_steps, ==, 2);
+  g_assert_cmpfloat (back->net.width, ==, 0.5f);
+}
+
+static void
+expect_config_error (const char *text, const char *set, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
+  if (cfg != NULL && set != NULL)
+    {
+      g_autofree char *before = cari_run_config_to_text (cfg);
+      g_assert_false (cari_run_config_set (cfg, set, &error));
+      g_autofree char *after = cari_run_config_to_text (cfg);
+      g_assert_cmpstr (before, ==, after); /* unchanged on error */
+    }
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  if (strstr (error->message, fragment) == NULL)
+    g_error ("“%s” should mention “%s”", error->message, fragment);
+}
+
+static void
+test_config_errors (void)
+{
+  expect_config_error ("[optim]\nlr=fast\n", NULL, "optim.lr");
+  expect_config_error ("[optim]\nlr=-1\n", NULL, "optim.lr");
+  expect_config_error ("[optmi]\nlr=0.1\n", NULL, "optmi.lr");
+  expect_config_error ("[strategy]\nname=clever\n", NULL, "strategy.name");
+  expect_config_error ("[tasks]\ntasks=cari;bogus\n", NULL, "tasks.tasks");
+  expect_config_error ("[batch]\ncaricatures=2.5\n", NULL, "batch.caricatures");
+  expect_config_error ("not a key file", NULL, "key file");
+  expect_config_error ("[tasks]\ntasks=visual\n", NULL, "strategy.name");
+  expect_config_error ("[strategy]\nname=single\ntask=cari\n[tasks]\ntasks=visual\n", NULL,
+                       "strategy.task");
+  expect_config_error (NULL, "model.input_size=60", "model.input_size");
+  expect_config_error (NULL, "strategy", "group.key=value");
+  expect_config_error (NULL, "batch.caricatures=0", "batch.caricatures");
+
+  /* Several changes are validated together: tasks and strategy at once, in either order. */
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
+  const char *sets[] = { "tasks.tasks=visual", "strategy.name=single", "strategy.task=visual",
+                         "batch.caricatures=0", NULL };
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cari_run_config_set_all (cfg, sets, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_SINGLE);
+}
+
+/* "auto" stays in the stored text, so a later change of the rate it follows takes effect. */
+static void
+test_config_module_lr_auto (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new ("[optim]\nlr=0.02\n", &error);
+  g_assert_no_error (error);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_assert_nonnull (strstr (text, "\nmodule_lr=auto\n"));
+
+  /* A stored config, edited as `--set optim.lr=0.1` would: the module follows. */
+  g_autoptr (CariRunConfig) stored = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (cari_run_config_set (stored, "optim.lr=0.1", &error));
+  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.1);
+
+  /* A rate of its own stays; "auto" and older texts' −1 bring the default back. */
+  g_assert_true (cari_run_config_set (stored, "optim.module_lr=0.003", &error));
+  g_assert_true (cari_run_config_set (stored, "optim.lr=0.5", &error));
+  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.003);
+  g_autofree char *own = cari_run_config_to_text (stored);
+  g_assert_nonnull (strstr (own, "\nmodule_lr=0.003\n"));
+  g_assert_true (cari_run_config_set (stored, "optim.module_lr=-1", &error));
+  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.5);
+  g_assert_true (cari_run_config_set (stored, "optim.module_lr=0.003", &error));
+  g_assert_true (cari_run_config_set (stored, "optim.module_lr=auto", &error));
+  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.5);
+  g_assert_false (cari_run_config_set (stored, "optim.module_lr=quick", &error));
+  g_assert_nonnull (strstr (error->message, "optim.module_lr"));
+}
+
+static void
+expect_failed_index (const char *const *sets, int expected, const char *fragment)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
+  g_autofree char *before = cari_run_config_to_text (cfg);
+  int failed = 42;
+  g_assert_false (cari_run_config_set_all (cfg, sets, &failed, &error));
+  g_assert_cmpint (failed, ==, expected);
+  g_assert_nonnull (strstr (error->message, fragment));
+  g_autofree char *after = cari_run_config_to_text (cfg);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* set_all says which assignment failed, so a form can mark its row without reading the
+ * (translated) message. */
+static void
+test_config_failed_index (void)
+{
+  const char *bad_value[] = { "optim.lr=0.1", "batch.photos=many", "schedule.steps=10", NULL };
+  expect_failed_index (bad_value, 1, "batch.photos");
+  const char *bad_form[] = { "optim.lr=0.1", "steps", NULL };
+  expect_failed_index (bad_form, 1, "group.key");
+  const char *unknown[] = { "optim.lr=0.1", "optim.speed=2", NULL };
+  expect_failed_index (unknown, 1, "optim.speed");
+  /* A check across keys names the key, and the index is its (last) assignment. */
+  const char *cross[] = { "strategy.task=cari", "tasks.tasks=visual", "strategy.name=single",
+                          "strategy.task=verif", NULL };
+  expect_failed_index (cross, 3, "strategy.task");
+  /* The fault is in no assignment: static weights left at their default. */
+  const char *none[] = { "optim.lr=0.1", "strategy.name=static", NULL };
+  expect_failed_index (none, -1, "strategy.weights");
+}
+
+/* The name tables the forms list are the names the parser takes, in enum order. */
+static void
+test_config_name_tables (void)
+{
+  for (int i = 0; i < CARI_N_STRATEGIES; i++)
+    {
+      CariStrategyKind kind;
+      g_assert_true (cari_strategy_from_string (cari_strategy_names[i], &kind, NULL));
+      g_assert_cmpint (kind, ==, i);
+      g_assert_cmpstr (cari_strategy_to_string (kind), ==, cari_strategy_names[i]);
+    }
+  for (int i = 0; i < CARI_N_OPTIMIZERS; i++)
+    {
+      CariOptimizerKind kind;
+      g_assert_true (cari_optimizer_kind_from_string (cari_optimizer_names[i], &kind, NULL));
+      g_assert_cmpint (kind, ==, i);
+    }
+  for (int i = 0; i < CARI_N_TASKS; i++)
+    {
+      CariTask task;
+      g_assert_true (cari_task_from_string (cari_task_names[i], &task, NULL));
+      g_assert_cmpint (task, ==, i);
+    }
+  g_autoptr (GError) error = NULL;
+  CariStrategyKind kind;
+  g_assert_false (cari_strategy_from_string ("clever", &kind, &error));
+  g_assert_nonnull (strstr (error->message, "clever"));
+}
+
+/* A copy is deep and equal: the same text, and no string shared with the original. */
+static void
+test_config_copy (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (
+    "[run]\nname=copy me\n[data]\ndataset=syncari\n[optim]\nlr_steps=10;20\n"
+    "lr_schedule_file=lr.txt\n[init]\nfrom=/tmp/x.ckpt\n[strategy]\nname=static\n"
+    "weights=1;2;3\n", &error);
+  g_assert_no_error (error);
+  g_autoptr (CariRunConfig) copy = cari_run_config_copy (cfg);
+  g_autofree char *a = cari_run_config_to_text (cfg);
+  g_autofree char *b = cari_run_config_to_text (copy);
+  g_assert_cmpstr (a, ==, b);
+  g_assert_true (copy->name != cfg->name && copy->preset != cfg->preset
+                 && copy->dataset != cfg->dataset && copy->protocol != cfg->protocol
+                 && copy->init_from != cfg->init_from
+                 && copy->lr_schedule_file != cfg->lr_schedule_file);
+  g_assert_cmpfloat (copy->weights[2], ==, 3.0);
+  g_assert_cmpint (copy->lr_steps[1], ==, 20);
+  /* Changing the copy leaves the original. */
+  g_assert_true (cari_run_config_set (copy, "run.name=other", &error));
+  g_assert_cmpstr (cfg->name, ==, "copy me");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/config/defaults-and-round-trip", test_config_defaults_and_round_trip);
+  g_test_add_func ("/config/errors", test_config_errors);
+  g_test_add_func ("/config/module-lr-auto", test_config_module_lr_auto);
+  g_test_add_func ("/config/failed-index", test_config_failed_index);
+  g_test_add_func ("/config/name-tables", test_config_name_tables);
+  g_test_add_func ("/config/copy", test_config_copy);
+  return g_test_run ();
+}
