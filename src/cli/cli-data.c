@@ -6,23 +6,22 @@
 #include <cari.h>
 #include <glib/gi18n.h>
 
+void
+cli_print_progress (double fraction, const char *what, int *last_percent)
+{
+  int percent = (int) (fraction * 100.0);
+  if (percent / 10 != *last_percent / 10)
+    {
+      fprintf (stderr, "%s: %d %%\n", what, percent);
+      *last_percent = percent;
+    }
+}
+
 static gboolean
 on_progress (double fraction, const char *what, gpointer data)
 {
-  int *last = data;
-  int percent = (int) (fraction * 100.0);
-  if (percent / 10 != *last / 10)
-    {
-      fprintf (stderr, "%s: %d %%\n", what, percent);
-      *last = percent;
-    }
+  cli_print_progress (fraction, what, data);
   return !cli_interrupted ();
-}
-
-char *
-cli_syncari_root (gboolean pretrain)
-{
-  return cari_syncari_cache_root (pretrain);
 }
 
 CariDatasetIndex *
@@ -37,10 +36,4 @@ cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error)
 {
   int last = -10;
   return cari_launch_source (store, cfg, on_progress, &last, error);
-}
-
-CariDataSource *
-cli_open_loader (const CariRunConfig *cfg, const CariDatasetIndex *index, GError **error)
-{
-  return cari_launch_loader (cfg, index, error);
 }

@@ -47,13 +47,45 @@ cli_interrupted (void)
 
 typedef struct
 {
-  CariTrainer *trainer;
+  const char *prog;
+  const char *db;
+  gboolean resuming;
+  CariTrainer *trainer; /* borrowed once ready */
   gboolean tty;
   gint64 start_us;
   guint64 first_step;
   gint64 last_line_us;
   double images_per_step;
+  int last_percent;     /* of the preparation */
 } Progress;
+
+static gboolean
+on_preparing (double fraction, const char *what, gpointer data)
+{
+  Progress *p = data;
+  cli_print_progress (fraction, what, &p->last_percent);
+  return !interrupted;
+}
+
+static void
+on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer data)
+{
+  Progress *p = data;
+  const CariRunConfig *cfg = cari_trainer_get_config (trainer);
+  p->trainer = trainer;
+  p->first_step = step;
+  p->start_us = g_get_monotonic_time ();
+  p->images_per_step = cfg->caricatures + cfg->photos;
+  if (p->resuming)
+    fprintf (stderr, _("Resuming run %lld “%s” at step %lld\n"), (long long) run->id, run->name,
+             (long long) step);
+  else
+    fprintf (stderr, _("Run %lld “%s” on %s: %s weighting, %d steps, database %s\n"),
+             (long long) run->id, run->name, cfg->dataset,
+             cari_strategy_to_string (cfg->strategy), cfg->steps, p->db);
+  if (interrupted)
+    cari_trainer_cancel (trainer);
+}
 
 static void
 format_duration (char *buf, size_t size, double seconds)
@@ -125,41 +157,43 @@ on_evaluated (guint64 step, GHashTable *results, gpointer data)
 }
 
 int
-cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run, const char *prog)
+cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *prog)
 {
-  const CariRunConfig *cfg = cari_trainer_get_config (trainer);
-  Progress p = { trainer, isatty (STDERR_FILENO), g_get_monotonic_time (),
-                 cari_trainer_get_step (trainer), 0, cfg->caricatures + cfg->photos };
-  CariRunCallbacks cb = { on_progress, on_evaluated, &p };
+  Progress p = { prog, cari_store_get_path (store), resuming, NULL, isatty (STDERR_FILENO), g_get_monotonic_time (), 0, 0, 0.0,
+                 -10 };
+  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_progress, on_evaluated, &p }, &p };
   CariRunReport report;
   g_autoptr (GError) error = NULL;
 
   cli_catch_interrupts ();
-  gboolean ok = cari_run_execute (trainer, store, run, &cb, &report, &error);
-  if (p.tty)
+  gboolean ok = cari_launch_execute (store, run, &cb, &report, &error);
+  if (p.tty && p.trainer != NULL)
     fputc ('\n', stderr);
-  double share = report.train_seconds > 0
-                   ? 100.0 * report.store_seconds / (report.train_seconds + report.store_seconds)
-                   : 0.0;
-  fprintf (stderr,
-           _("%llu steps in %.1f s; the store took %.3f s (%.2f %% of the time), checkpoints "
-             "%.2f s\n"),
-           (unsigned long long) report.steps_done, report.train_seconds, report.store_seconds,
-           share, report.checkpoint_seconds);
+  if (p.trainer != NULL)
+    {
+      double share = report.train_seconds > 0 ? 100.0 * report.store_seconds
+                                                  / (report.train_seconds + report.store_seconds)
+                                              : 0.0;
+      fprintf (stderr,
+               _("%llu steps in %.1f s; the store took %.3f s (%.2f %% of the time), checkpoints "
+                 "%.2f s\n"),
+               (unsigned long long) report.steps_done, report.train_seconds,
+               report.store_seconds, share, report.checkpoint_seconds);
+    }
   if (!ok)
     {
       g_printerr ("%s: %s\n", prog, error->message);
       return CLI_EXIT_FAILURE;
     }
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, NULL);
+  gint64 step = info != NULL ? MAX (info->last_step, 0) : 0;
   if (report.status == CARI_RUN_CANCELLED)
     {
       printf (_("Run %lld interrupted at step %llu and checkpointed; continue it with "
                 "“carilab-cli resume --run %lld”.\n"),
-              (long long) run, (unsigned long long) cari_trainer_get_step (trainer),
-              (long long) run);
+              (long long) run, (unsigned long long) step, (long long) run);
       return CLI_EXIT_FAILURE;
     }
-  printf (_("Run %lld finished at step %llu.\n"), (long long) run,
-          (unsigned long long) cari_trainer_get_step (trainer));
+  printf (_("Run %lld finished at step %llu.\n"), (long long) run, (unsigned long long) step);
   return CLI_EXIT_OK;
 }

@@ -44,22 +44,18 @@ int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);
 
 /* cli-run.c */
-typedef struct _CariStore CariStore;
-typedef struct _CariDataSource CariDataSource;
-typedef struct _CariTrainer CariTrainer;
-CariStore      *cli_open_store (const char *db, gboolean read_only, GError **error);
-typedef struct _CariRunConfigFwd CariRunConfigFwd;
-int             cli_execute_run (CariTrainer *trainer, CariStore *store, gint64 run,
-                                 const char *prog);
-void            cli_catch_interrupts (void);
+CariStore        *cli_open_store (const char *db, gboolean read_only, GError **error);
+/* Executes a stored run (started or resumed) with progress on stderr and Ctrl-C checkpointing;
+ * the exit status. */
+int               cli_execute_run (CariStore *store, gint64 run, gboolean resuming,
+                                   const char *prog);
+void              cli_catch_interrupts (void);
 /* TRUE once Ctrl-C or SIGTERM arrived (after cli_catch_interrupts). */
-gboolean        cli_interrupted (void);
+gboolean          cli_interrupted (void);
 /* cli-data.c */
+/* "what: N %" on stderr each time a tenth more is done. */
+void              cli_print_progress (double fraction, const char *what, int *last_percent);
 CariDataSource   *cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error);
 CariDatasetIndex *cli_dataset_index (CariStore *store, const char *name, GError **error);
-/* The run's loader over `index`: its protocol fold's roles, input size and validation split. */
-CariDataSource   *cli_open_loader (const CariRunConfig *cfg, const CariDatasetIndex *index,
-                                   GError **error);
-char             *cli_syncari_root (gboolean pretrain);
 
 G_END_DECLS

@@ -26,53 +26,6 @@ on_progress (double fraction, const char *what, gpointer data)
   return !cli_interrupted ();
 }
 
-static const char *const all_protocols[] = {
-  "webcari.restricted", "webcari.unrestricted", "webcari.c2p", "webcari.p2c", "cavi.pairs",
-};
-
-/* The folds to evaluate `protocol` on: all of them, one given, or by default the run's fold
- * when the protocol has it (else its first). */
-static GArray *
-folds_for (const CariDatasetIndex *index, const char *protocol, const char *fold_arg,
-           const CariRunConfig *cfg, GError **error)
-{
-  g_autoptr (GArray) have = cari_protocol_folds (index, protocol);
-  GArray *out = g_array_new (FALSE, FALSE, sizeof (int));
-  if (have->len == 0)
-    return out;
-  if (g_strcmp0 (fold_arg, "all") == 0)
-    {
-      for (guint i = 0; i < have->len; i++)
-        if (g_array_index (have, int, i) > 0 || have->len == 1)
-          g_array_append_val (out, g_array_index (have, int, i));
-      return out;
-    }
-  int want = cfg->fold;
-  if (fold_arg != NULL)
-    {
-      char *end = NULL;
-      gint64 v = g_ascii_strtoll (fold_arg, &end, 10);
-      if (end == fold_arg || *end != '\0' || v < 0 || v > 1000)
-        {
-          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                       _("--fold: “%s” is not a fold number or “all”"), fold_arg);
-          g_array_unref (out);
-          return NULL;
-        }
-      want = (int) v;
-      g_array_append_val (out, want); /* the evaluator names the folds there are */
-      return out;
-    }
-  for (guint i = 0; i < have->len; i++)
-    if (g_array_index (have, int, i) == want)
-      {
-        g_array_append_val (out, want);
-        return out;
-      }
-  g_array_append_val (out, g_array_index (have, int, have->len > 1 ? 1 : 0));
-  return out;
-}
-
 static void
 print_error_pairs (const CariEvalResult *r, const CariDatasetIndex *index, int n_show)
 {
@@ -112,155 +65,77 @@ static void
 row_clear (Row *row)
 {
   g_free (row->label);
-  g_ptr_array_unref (row->results);
+  g_clear_pointer (&row->results, g_ptr_array_unref);
 }
 
-/* Evaluates one run; FALSE after printing why. */
+typedef struct
+{
+  const CariDatasetIndex *index;
+  int n_errors;
+} Printer;
+
 static void
-on_tsne_progress (int iteration, int n_iter, double kl, gpointer data)
+on_result (const CariEvalResult *r, gint64 evaluation, gpointer data)
 {
-  const char *view = data;
-  if (iteration == n_iter || iteration % 250 == 0)
-    fprintf (stderr, _("  t-SNE %s: iteration %d of %d\n"), view, iteration, n_iter);
+  Printer *p = data;
+  if (r->leaked > 0)
+    fprintf (stderr,
+             _("Warning: %s fold %d: the run trained on %d of its test images (or their "
+               "identities); its figures are optimistic\n"),
+             r->protocol, r->fold, r->leaked);
+  if (evaluation > 0)
+    fprintf (stderr, _("  %s fold %d: saved as evaluation %lld\n"), r->protocol, r->fold,
+             (long long) evaluation);
+  if (p->n_errors > 0 && r->pairs->len > 0)
+    print_error_pairs (r, p->index, p->n_errors);
 }
 
-/* Fig. 2: the four views of the images the run never trained on, stored with `evaluation`. */
-static gboolean
-compute_views (CariStore *store, CariEvaluator *ev, const CariDatasetIndex *index,
-               CariDataSource *source, const CariRunConfig *cfg, gint64 evaluation,
-               int top, const char *prog)
+static void
+on_view (CariView view, const CariViewLayout *layout, double seconds, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  int n;
-  g_autofree int *images = cari_views_pick_images (index, source, cfg->protocol, cfg->fold, top,
-                                                   &n);
-  CariTsneParams params;
-  cari_tsne_params_init (&params);
-  params.perplexity = 50.0; /* REFERENCE §4 */
-  for (int v = 0; v < CARI_N_VIEWS; v++)
-    {
-      CariViewLayout layout;
-      gint64 start = g_get_monotonic_time ();
-      const char *name = cari_view_to_string (v);
-      if (!cari_evaluator_view_layout (ev, v, images, n, &params, on_tsne_progress, (gpointer) name,
-                                       NULL, &layout, &error)
-          || (evaluation > 0
-              && !cari_store_save_layout (store, evaluation, name, layout.images, layout.xy,
-                                          layout.n, &error)))
-        {
-          g_printerr ("%s: %s: %s\n", prog, name, error->message);
-          return FALSE;
-        }
-      fprintf (stderr, _("%s view: %d images, KL %.3f, %.1f s\n"), name, layout.n, layout.kl,
-               (g_get_monotonic_time () - start) / 1e6);
-      cari_view_layout_clear (&layout);
-    }
-  return TRUE;
+  fprintf (stderr, _("%s view: %d images, KL %.3f, %.1f s\n"), cari_view_to_string (view),
+           layout->n, layout->kl, seconds);
 }
 
+/* Evaluates one run into `row`; FALSE after printing why. */
 static gboolean
-eval_run (CariStore *store, const char *run_arg, gint64 step, const char *protocol_arg,
-          const char *fold_arg, const CariEvalOptions *options, gboolean save, int n_errors,
-          int views, const char *prog, Row *row)
+eval_run (CariStore *store, const char *run_arg, gint64 step, const CariEvalRequest *request,
+          const CariEvalOptions *options, int n_errors, int views, const char *prog, Row *row)
 {
   g_autoptr (GError) error = NULL;
-  gint64 run, ck_step = -1;
+  gint64 run;
   if (!cari_store_find_run (store, run_arg, &run, &error))
     {
       g_printerr ("%s: %s\n", prog, error->message);
       return FALSE;
     }
-  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
-  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
-  if (cfg != NULL && g_strcmp0 (cfg->dataset, "toy") == 0)
-    g_set_error (&error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                 _("Run “%s” trained on the toy set, which has no evaluation protocols"),
-                 info->name);
-  g_autoptr (CariDatasetIndex) index = cfg && !error ? cli_dataset_index (store, cfg->dataset,
-                                                                         &error)
-                                                     : NULL;
-  g_autoptr (CariDataSource) source = index ? cli_open_loader (cfg, index, &error) : NULL;
-  g_autoptr (CariNet) net = source ? cari_launch_load_net (store, run, step, cfg,
-                                                           source->n_identities, &ck_step,
-                                                           &error)
-                                   : NULL;
-  if (net == NULL)
+  Progress progress = { prog, -25 };
+  g_autoptr (CariEvalSession) s = cari_eval_session_open (store, run, step, options, on_progress,
+                                                          &progress, &error);
+  if (s == NULL)
     {
       g_printerr (_("%s: run %s: %s\n"), prog, run_arg, error->message);
       return FALSE;
     }
   fprintf (stderr, _("Evaluating run %lld “%s” at step %lld on %s\n"), (long long) run,
-           info->name, (long long) ck_step, index->name);
-
-  g_autoptr (CariEvaluator) ev = cari_evaluator_new (net, source, index, options);
-  Progress progress = { prog, -25 };
-  cari_evaluator_set_progress (ev, on_progress, &progress);
-  g_autofree char *opts = g_strdup_printf ("score=%s;folds=%d;seed=%llu",
-                                           cari_score_kind_to_string (options->score),
-                                           options->n_folds,
-                                           (unsigned long long) options->seed);
-  row->label = g_strdup (info->name);
-  row->results = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_result_free);
-
-  gint64 first_saved = 0;
-  for (size_t p = 0; p < G_N_ELEMENTS (all_protocols); p++)
+           s->info->name, (long long) s->step, s->index->name);
+  Printer printer = { s->index, n_errors };
+  g_autoptr (GArray) saved = NULL;
+  row->label = g_strdup (s->info->name);
+  row->results = cari_eval_session_run (s, store, request, on_result, &printer, &saved, &error);
+  if (row->results == NULL)
     {
-      const char *protocol = all_protocols[p];
-      if (protocol_arg != NULL && strcmp (protocol_arg, "all") != 0
-          && strcmp (protocol_arg, protocol) != 0)
-        continue;
-      g_autoptr (GArray) folds = folds_for (index, protocol, fold_arg, cfg, &error);
-      if (folds == NULL)
-        {
-          g_printerr ("%s: %s\n", prog, error->message);
-          return FALSE;
-        }
-      if (folds->len == 0 && protocol_arg != NULL && strcmp (protocol_arg, protocol) == 0)
-        {
-          g_printerr (_("%s: data set “%s” has no test data for protocol “%s”\n"), prog,
-                      index->name, protocol);
-          return FALSE;
-        }
-      for (guint f = 0; f < folds->len; f++)
-        {
-          CariEvalResult *r = cari_evaluator_run (ev, protocol, g_array_index (folds, int, f),
-                                                  &error);
-          if (r == NULL)
-            {
-              g_printerr ("%s: %s\n", prog, error->message);
-              return FALSE;
-            }
-          g_ptr_array_add (row->results, r);
-          if (r->leaked > 0)
-            fprintf (stderr,
-                     _("Warning: %s fold %d: the run trained on %d of its test images (or "
-                       "their identities); its figures are optimistic\n"),
-                     protocol, r->fold, r->leaked);
-          if (save)
-            {
-              gint64 id = cari_store_save_evaluation (store, run, ck_step, r, opts, &error);
-              if (id <= 0)
-                {
-                  g_printerr ("%s: %s\n", prog, error->message);
-                  return FALSE;
-                }
-              fprintf (stderr, _("  %s fold %d: saved as evaluation %lld\n"), protocol, r->fold,
-                       (long long) id);
-              if (first_saved == 0)
-                first_saved = id;
-            }
-          if (n_errors > 0 && r->pairs->len > 0)
-            print_error_pairs (r, index, n_errors);
-        }
-    }
-  if (row->results->len == 0)
-    {
-      g_printerr (_("%s: data set “%s” has none of the protocols asked for\n"), prog,
-                  index->name);
+      g_printerr ("%s: %s\n", prog, error->message);
       return FALSE;
     }
-  return views <= 0
-         || compute_views (store, ev, index, source, cfg, first_saved, views, prog);
+  if (views > 0
+      && !cari_eval_session_views (s, store, g_array_index (saved, gint64, 0), views, on_progress,
+                                   on_view, &progress, NULL, &error))
+    {
+      g_printerr ("%s: %s\n", prog, error->message);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 int
@@ -325,6 +200,7 @@ cmd_eval (int argc, char **argv)
       return CLI_EXIT_FAILURE;
     }
   cli_catch_interrupts ();
+  const CariEvalRequest request = { protocol, fold, !no_save };
   gint64 start = g_get_monotonic_time ();
   guint n_runs = g_strv_length (runs);
   g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
@@ -332,10 +208,9 @@ cmd_eval (int argc, char **argv)
   for (guint i = 0; i < n_runs; i++)
     {
       Row row = { NULL, NULL };
-      gboolean ok = eval_run (store, runs[i], step, protocol, fold, &options, !no_save, n_errors,
-                              views, argv[0], &row);
-      if (row.results != NULL)
-        g_array_append_val (rows, row);
+      gboolean ok = eval_run (store, runs[i], step, &request, &options, n_errors, views, argv[0],
+                              &row);
+      g_array_append_val (rows, row); /* cleared with the rows, even when it failed */
       if (!ok)
         return CLI_EXIT_FAILURE;
     }

@@ -76,22 +76,13 @@ cmd_train (int argc, char **argv)
     }
 
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
-  g_autoptr (CariDataSource) source = store ? cli_open_dataset (cfg, store, &error) : NULL;
-  gint64 run = 0;
-  g_autoptr (CariTrainer) trainer = source ? cari_launch_new_run (store, cfg, source, &run,
-                                                                  &error)
-                                           : NULL;
-  if (trainer == NULL)
+  gint64 run = store != NULL ? cari_launch_queue_run (store, cfg, &error) : 0;
+  if (run <= 0)
     {
       g_printerr ("%s: %s\n", argv[0], error->message);
       return CLI_EXIT_FAILURE;
     }
-  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
-  const char *run_name = info ? info->name : "";
-  fprintf (stderr, _("Run %lld “%s” on %s: %s weighting, %d steps, database %s\n"),
-           (long long) run, run_name, source->name, cari_strategy_to_string (cfg->strategy),
-           cfg->steps, cari_store_get_path (store));
-  return cli_execute_run (trainer, store, run, argv[0]);
+  return cli_execute_run (store, run, FALSE, argv[0]);
 }
 
 int
@@ -104,7 +95,7 @@ cmd_resume (int argc, char **argv)
     { NULL },
   };
   g_autoptr (GError) error = NULL;
-  gint64 run, step;
+  gint64 run;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Continue a run from its latest checkpoint; metrics recorded after "
@@ -122,17 +113,5 @@ cmd_resume (int argc, char **argv)
       g_printerr ("%s: %s\n", argv[0], error->message);
       return CLI_EXIT_FAILURE;
     }
-  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
-  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
-  g_autoptr (CariDataSource) source = cfg ? cli_open_dataset (cfg, store, &error) : NULL;
-  g_autoptr (CariTrainer) trainer = source ? cari_launch_run (store, run, source, &step, &error)
-                                           : NULL;
-  if (trainer == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
-  fprintf (stderr, _("Resuming run %lld “%s” at step %lld\n"), (long long) run, info->name,
-           (long long) step);
-  return cli_execute_run (trainer, store, run, argv[0]);
+  return cli_execute_run (store, run, TRUE, argv[0]);
 }

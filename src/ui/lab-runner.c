@@ -186,36 +186,16 @@ prepare_dataset (LabRunner *self, const char *name)
 }
 
 static void
-execute_run (LabRunner *self, gint64 run)
+on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  gint64 step = 0;
-  CariRunReport report = { 0 };
-  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
-  g_autoptr (CariRunInfo) info = store ? cari_store_get_run (store, run, &error) : NULL;
-  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, &error) : NULL;
-  g_autoptr (CariDataSource) source = cfg ? cari_launch_source (store, cfg, on_prepare_progress,
-                                                                self, &error)
-                                          : NULL;
-  g_autoptr (CariTrainer) trainer = source ? cari_launch_run (store, run, source, &step, &error)
-                                           : NULL;
-  post_event (self, SIGNAL_RUN_STARTED, run, 0, NULL);
-  if (trainer == NULL)
-    {
-      CariRunStatus status = g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED)
-                               ? CARI_RUN_CANCELLED
-                               : CARI_RUN_FAILED;
-      if (store != NULL && info != NULL)
-        cari_store_set_run_status (store, run, status, error->message, NULL);
-      post_event (self, SIGNAL_RUN_FINISHED, run, status, error->message);
-      return;
-    }
-
+  LabRunner *self = data;
+  const CariRunConfig *cfg = cari_trainer_get_config (trainer);
+  post_event (self, SIGNAL_RUN_STARTED, run->id, 0, NULL);
   g_mutex_lock (&self->mutex);
   self->trainer = trainer;
   g_clear_pointer (&self->progress.what, g_free);
   self->progress.total_steps = (guint64) cfg->steps;
-  self->progress.stats.step = (guint64) step;
+  self->progress.stats.step = step;
   self->progress.fraction = cfg->steps > 0 ? (double) step / cfg->steps : 0.0;
   if (self->pause_requested)
     cari_trainer_pause (trainer);
@@ -224,14 +204,25 @@ execute_run (LabRunner *self, gint64 run)
   self->state = self->pause_requested ? LAB_RUNNER_PAUSED : LAB_RUNNER_RUNNING;
   g_mutex_unlock (&self->mutex);
   post_progress (self);
+}
 
-  CariRunCallbacks callbacks = { on_step, NULL, self };
-  gboolean ok = cari_run_execute (trainer, store, run, &callbacks, &report, &error);
+static void
+execute_run (LabRunner *self, gint64 run)
+{
+  g_autoptr (GError) error = NULL;
+  CariRunReport report = { 0 };
+  CariLaunchCallbacks callbacks = { on_prepare_progress, on_ready, { on_step, NULL, self }, self };
+  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
+  gboolean ok = store != NULL && cari_launch_execute (store, run, &callbacks, &report, &error);
 
   g_mutex_lock (&self->mutex);
+  gboolean started = self->trainer != NULL;
   self->trainer = NULL;
   g_mutex_unlock (&self->mutex);
-  post_event (self, SIGNAL_RUN_FINISHED, run, report.status, ok ? NULL : error->message);
+  if (!started)
+    post_event (self, SIGNAL_RUN_STARTED, run, 0, NULL);
+  post_event (self, SIGNAL_RUN_FINISHED, run, store != NULL ? report.status : CARI_RUN_FAILED,
+              ok ? NULL : error->message);
 }
 
 static gpointer

@@ -637,6 +637,27 @@ test_store_migration (void)
   test_remove_tree (dir);
 }
 
+/* Every canonical protocol has its kind; nothing else is canonical. */
+static void
+test_protocol_names (void)
+{
+  const CariProtocolKind want[CARI_N_PROTOCOLS] = {
+    CARI_PROTOCOL_VERIFICATION, CARI_PROTOCOL_VERIFICATION, CARI_PROTOCOL_IDENTIFICATION,
+    CARI_PROTOCOL_IDENTIFICATION, CARI_PROTOCOL_VERIFICATION,
+  };
+  for (int i = 0; i < CARI_N_PROTOCOLS; i++)
+    {
+      CariProtocolKind kind;
+      g_assert_true (cari_protocol_kind (cari_protocol_names[i], &kind));
+      g_assert_cmpint (kind, ==, want[i]);
+    }
+  g_assert_false (cari_protocol_kind ("webcari.c2c", NULL));
+  g_assert_false (cari_protocol_kind ("lfw", NULL));
+  g_assert_false (cari_protocol_kind (NULL, NULL));
+  g_assert_true (cari_protocol_is_open_set ("webcari.p2c"));
+  g_assert_false (cari_protocol_is_open_set ("cavi.pairs"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -650,6 +671,7 @@ main (int argc, char **argv)
   g_test_add ("/evaluate/leakage-and-errors", Fixture, NULL, fixture_setup,
               test_leakage_and_errors, fixture_teardown);
   g_test_add_func ("/evaluate/error-pairs", test_error_pairs);
+  g_test_add_func ("/evaluate/protocol-names", test_protocol_names);
   g_test_add_func ("/table/cells", test_table_cells);
   g_test_add_func ("/table/formats", test_table_formats);
   g_test_add ("/store-eval/round-trip", StoreFixture, NULL, store_setup, test_store_round_trip,

@@ -31,25 +31,20 @@ struct _CariEvaluator
 
 /* ------------------------------------------------------------------------------ protocols */
 
+const char *const cari_protocol_names[CARI_N_PROTOCOLS] = {
+  "webcari.restricted", "webcari.unrestricted", "webcari.c2p", "webcari.p2c", "cavi.pairs",
+};
+
 gboolean
 cari_protocol_kind (const char *protocol, CariProtocolKind *kind)
 {
-  static const struct
-  {
-    const char *name;
-    CariProtocolKind kind;
-  } known[] = {
-    { "webcari.restricted", CARI_PROTOCOL_VERIFICATION },
-    { "webcari.unrestricted", CARI_PROTOCOL_VERIFICATION },
-    { "cavi.pairs", CARI_PROTOCOL_VERIFICATION },
-    { "webcari.c2p", CARI_PROTOCOL_IDENTIFICATION },
-    { "webcari.p2c", CARI_PROTOCOL_IDENTIFICATION },
-  };
-  for (size_t i = 0; protocol != NULL && i < G_N_ELEMENTS (known); i++)
-    if (strcmp (protocol, known[i].name) == 0)
+  for (int i = 0; protocol != NULL && i < CARI_N_PROTOCOLS; i++)
+    if (strcmp (protocol, cari_protocol_names[i]) == 0)
       {
         if (kind != NULL)
-          *kind = known[i].kind;
+          *kind = g_str_has_suffix (protocol, ".c2p") || g_str_has_suffix (protocol, ".p2c")
+                    ? CARI_PROTOCOL_IDENTIFICATION
+                    : CARI_PROTOCOL_VERIFICATION;
         return TRUE;
       }
   return FALSE;

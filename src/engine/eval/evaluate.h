@@ -35,6 +35,11 @@ typedef enum
   CARI_PROTOCOL_IDENTIFICATION,
 } CariProtocolKind;
 
+/* The canonical protocol names, in the order tables and evaluations list them:
+ * webcari.restricted, webcari.unrestricted, webcari.c2p, webcari.p2c, cavi.pairs. */
+#define CARI_N_PROTOCOLS 5
+extern const char *const cari_protocol_names[CARI_N_PROTOCOLS];
+
 /* FALSE for a name that is not canonical. */
 gboolean cari_protocol_kind (const char *protocol, CariProtocolKind *kind);
 /* WebCaricature's (and SynCari's) protocols are open-set; CaVI's closed-set. */

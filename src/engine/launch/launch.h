@@ -1,12 +1,24 @@
-/* launch.h — starting and resuming runs recorded in the store, shared by carilab-cli and the
- * workbench: data sets by name (SynCari generated and imported on first use), a new run's
- * trainer and store row (init.from resolved), and a run's trainer restored for resuming.
+/* launch.h — the use cases the CLI and the workbench share, from a stored run's configuration to
+ * its recorded outcome:
+ *
+ * - data sets by name: SynCari generated into the cache and imported on first use, imported
+ *   data sets read back, the toy set (dataset.c);
+ * - queueing a run, and executing one — start or resume: config → data source → trainer →
+ *   the run loop (run.h) — with every outcome, a failed preparation included, recorded in the
+ *   store whatever the front end (start.c); and executing a list of runs one after another;
+ * - evaluating a run's checkpoint on a set of protocols and folds, saving the results, and laying
+ *   out Fig. 2's views (evaluate.c).
+ *
+ * Front ends only present: they pass callbacks (progress, a trainer to pause or cancel, results
+ * to print) and read the store. Nothing here prints.
  */
 #pragma once
 
 #include "data/index.h"
 #include "data/source.h"
 #include "eval/evaluate.h"
+#include "eval/views.h"
+#include "launch/run.h"
 #include "store/store.h"
 #include "train/config.h"
 #include "train/trainer.h"
@@ -15,12 +27,15 @@
 
 G_BEGIN_DECLS
 
+/* --- data sets (dataset.c) ------------------------------------------------------------------ */
+
 /* Where SynCari is generated: $XDG_CACHE_HOME/carilab/syncari (or syncari-pretrain). */
 char *cari_syncari_cache_root (gboolean pretrain);
 
-/* What a long preparation is doing (generating SynCari), with its fraction done; return FALSE to
- * cancel (CARI_ERROR_CANCELLED). Called on the caller's thread. */
-typedef gboolean (*CariLaunchProgress) (double fraction, const char *what, gpointer user_data);
+/* What a long preparation is doing (generating SynCari, importing, computing embeddings), with
+ * its fraction done; return FALSE to cancel (CARI_ERROR_CANCELLED). Called on the caller's
+ * thread. The same shape as CariEvalProgress. */
+typedef CariEvalProgress CariLaunchProgress;
 
 /* The index of a data set: imported in the store, or for `syncari` and `syncari-pretrain`
  * generated into the cache (when no complete copy is there) and imported on first use. */
@@ -35,47 +50,124 @@ CariDataSource   *cari_launch_source (CariStore *store, const CariRunConfig *cfg
                                       CariLaunchProgress progress, gpointer user_data,
                                       GError **error);
 
-/* A new run of `cfg` on `source`: the trainer, initialised from `init.from` (a checkpoint file,
- * or a run of the store whose latest checkpoint is used and which becomes the parent), and the
- * run's row (status queued, the exact config text). A run without a name gets
- * "<strategy>-<time>". Errors name init.from or the store. */
-CariTrainer *cari_launch_new_run (CariStore *store, const CariRunConfig *cfg,
-                                  CariDataSource *source, gint64 *run, GError **error);
+/* --- runs (start.c) ------------------------------------------------------------------------- */
 
-/* Records a run to start later (the GUI's queue): its row with status queued; init.from is
- * resolved when it starts. The new run's id, 0 on error. */
-gint64       cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, GError **error);
+/* Records a run of `cfg` to execute later: its row with status queued and the exact config
+ * text; init.from and the data set are resolved when it starts. A run without a name gets
+ * "<strategy>-<time>". The new run's id, 0 on error. */
+gint64   cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, GError **error);
 
-/* The trainer of an existing run, ready to execute: a queued run from its start (init.from
- * resolved then), any other from its latest checkpoint (metrics after it are deleted, see
- * cari_run_prepare_resume). *step receives the step it continues from. */
-CariTrainer *cari_launch_run (CariStore *store, gint64 run, CariDataSource *source, gint64 *step,
-                              GError **error);
+typedef struct
+{
+  /* While the data set is prepared (generated, imported, loaded): FALSE cancels. */
+  CariLaunchProgress preparing;
+  /* Once the trainer is ready, before its first step: `run` is the run's row, `step` where it
+   * goes on from. The host may keep `trainer` (borrowed, valid until cari_launch_execute
+   * returns) to pause or cancel it from any thread. */
+  void (*ready) (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer user_data);
+  /* After every step and every validation, on the trainer's thread (see run.h). */
+  CariRunCallbacks run;
+  gpointer user_data; /* for `preparing` and `ready`; `run` has its own */
+} CariLaunchCallbacks;
+
+/* Executes a stored run: a queued one from its start (metrics of an earlier attempt deleted,
+ * init.from resolved), any other from its latest checkpoint (metric rows after it deleted). Its
+ * data set is prepared first, and the run's row names it. When preparing fails, the run's status
+ * becomes failed (cancelled when `preparing` cancelled) with the message, and FALSE returns the
+ * error; the run loop records the rest (run.h). `callbacks` and `report` may be NULL. */
+gboolean cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *callbacks,
+                              CariRunReport *report, GError **error);
+
+/* Executes `runs` one after another, skipping those already finished; stops at the first that
+ * is cancelled. Returns the number of runs that did not finish (failed, diverged, cancelled),
+ * with the first such error in `error`; −1 when the store itself fails. */
+int      cari_launch_execute_all (CariStore *store, const gint64 *runs, int n_runs,
+                                  const CariLaunchCallbacks *callbacks, GError **error);
+
+/* --- evaluation (evaluate.c) ---------------------------------------------------------------- */
 
 /* The network of `run` restored from its checkpoint at `step` (the latest when step < 0; an
  * exact step must exist: the error names the nearest before). `n_classes` is its data source's
  * number of training identities. *checkpoint_step receives the step. */
-CariNet     *cari_launch_load_net (CariStore *store, gint64 run, gint64 step,
-                                   const CariRunConfig *cfg, int n_classes,
-                                   gint64 *checkpoint_step, GError **error);
+CariNet *cari_launch_load_net (CariStore *store, gint64 run, gint64 step,
+                               const CariRunConfig *cfg, int n_classes, gint64 *checkpoint_step,
+                               GError **error);
 
-/* Evaluates a run's checkpoint on every protocol its data set has, each at the run's fold (or
- * the protocol's first), saving each result in the store; with views_top > 0 also lays out
- * Fig. 2's four views of that many identities (perplexity 50) and stores them with the first
- * evaluation. Progress and cancellation through `progress` (see CariEvalProgress). The saved
- * evaluations' ids (of gint64) go to *evaluations. */
-gboolean     cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
-                                   CariEvalProgress progress, gpointer user_data,
-                                   GArray **evaluations, GError **error);
+/* A run's checkpoint ready to evaluate: its row and configuration, its data set, loader,
+ * network and evaluator (embeddings computed once, reused across protocols and views). */
+typedef struct
+{
+  gint64            run;
+  gint64            step;     /* the checkpoint's */
+  CariRunInfo      *info;
+  CariRunConfig    *config;
+  CariDatasetIndex *index;
+  CariDataSource   *source;
+  CariNet          *net;
+  CariEvaluator    *evaluator;
+  CariEvalOptions   options;
+  CariLaunchProgress progress; /* the evaluator's, as opened */
+  gpointer          progress_data;
+} CariEvalSession;
 
-/* Lays out Fig. 2's four views (V2V, V2C, C2C, C2V) of the `views_top` identities with the
- * most unseen images (perplexity 50, PCA initialisation) for an evaluation that has none, with
- * the run's network at the evaluation's checkpoint step, and stores them with `evaluation`
- * (replacing what it had). Progress through `progress` (return FALSE to cancel); `cancel` (may
- * be NULL) is a flag the host raises with g_atomic_int_set to stop at once, during the t-SNE
- * iterations too. CARI_ERROR_CANCELLED when cancelled; NOT_FOUND when the checkpoint is gone. */
-gboolean     cari_launch_layouts (CariStore *store, gint64 evaluation, int views_top,
-                                  CariEvalProgress progress, gpointer user_data,
-                                  const gint *cancel, GError **error);
+/* Opens the checkpoint of `run` at `step` (< 0: the latest). `options` may be NULL (defaults).
+ * `progress` reports preparing the data set, then the embeddings. Errors name the run, its data
+ * set (the toy set has no protocols) or the missing checkpoint. */
+CariEvalSession *cari_eval_session_open (CariStore *store, gint64 run, gint64 step,
+                                         const CariEvalOptions *options,
+                                         CariLaunchProgress progress, gpointer user_data,
+                                         GError **error);
+void             cari_eval_session_free (CariEvalSession *session);
+
+/* What to evaluate: every protocol the data set has (protocol NULL or "all") or one; at the
+ * run's fold when the protocol has it, else its first test fold (fold NULL), at every test fold
+ * ("all"), or at a fold by number. */
+typedef struct
+{
+  const char *protocol;
+  const char *fold;
+  gboolean    save;  /* record each result (metrics, pair scores, CMC) in the store */
+} CariEvalRequest;
+
+/* Each result as it is done, with the id it was saved under (0 when not saved). */
+typedef void (*CariEvalResultFunc) (const CariEvalResult *result, gint64 evaluation,
+                                    gpointer user_data);
+
+/* Runs `request`. Returns the results (of CariEvalResult *, in protocol then fold order) and,
+ * when `saved` is not NULL, their evaluation ids (gint64, 0 when not saved); NULL on error —
+ * naming a fold that is not there, a protocol the data set lacks (when one was asked for), or
+ * that it has none of them. */
+GPtrArray *cari_eval_session_run (CariEvalSession *session, CariStore *store,
+                                  const CariEvalRequest *request, CariEvalResultFunc on_result,
+                                  gpointer user_data, GArray **saved, GError **error);
+
+/* Each view as it is laid out, with the time it took. */
+typedef void (*CariViewDone) (CariView view, const CariViewLayout *layout, double seconds,
+                              gpointer user_data);
+
+/* Lays out Fig. 2's four views of the `top` identities with the most unseen images (perplexity
+ * 50, PCA initialisation) and stores them with `evaluation` (not stored when it is 0).
+ * `progress` gets the fraction over the four views (FALSE cancels); `cancel` (may be NULL) is a
+ * flag the host raises with g_atomic_int_set to stop at once, during the t-SNE iterations too.
+ * CARI_ERROR_CANCELLED when cancelled. */
+gboolean   cari_eval_session_views (CariEvalSession *session, CariStore *store, gint64 evaluation,
+                                    int top, CariLaunchProgress progress, CariViewDone on_view,
+                                    gpointer user_data, const gint *cancel, GError **error);
+
+/* The workbench's evaluation: every protocol its data set has, each at the run's fold (or the
+ * protocol's first), saved; with views_top > 0 also Fig. 2's views stored with the first
+ * evaluation. The saved evaluations' ids (of gint64) go to *evaluations. */
+gboolean   cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
+                                 CariLaunchProgress progress, gpointer user_data,
+                                 GArray **evaluations, GError **error);
+
+/* Lays out Fig. 2's views for a stored evaluation that has none, with the run's network at the
+ * evaluation's checkpoint step, replacing what it had. NOT_FOUND when the checkpoint is gone;
+ * INVALID_ARGUMENT for an evaluation of an external score file. */
+gboolean   cari_launch_layouts (CariStore *store, gint64 evaluation, int views_top,
+                                CariLaunchProgress progress, gpointer user_data,
+                                const gint *cancel, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariEvalSession, cari_eval_session_free)
 
 G_END_DECLS

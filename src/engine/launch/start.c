@@ -1,0 +1,175 @@
+/* start.c — queueing runs and executing them: the one path from a stored run's configuration to
+ * its trainer and the run loop, for the CLI and the workbench alike. */
+#include "launch/launch-private.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+#include "nn/checkpoint.h"
+
+#include <string.h>
+
+static char *
+run_name (const CariRunConfig *cfg)
+{
+  if (cfg->name != NULL && cfg->name[0] != '\0')
+    return g_strdup (cfg->name);
+  return g_strdup_printf ("%s-%lld", cari_strategy_to_string (cfg->strategy),
+                          (long long) (g_get_real_time () / 1000));
+}
+
+/* The run init.from names, when it names a run rather than a file (0 otherwise). */
+static gint64
+init_run (CariStore *store, const CariRunConfig *cfg)
+{
+  gint64 parent = 0;
+  if (cfg->init_from != NULL && cfg->init_from[0] != '\0'
+      && !g_file_test (cfg->init_from, G_FILE_TEST_EXISTS))
+    cari_store_find_run (store, cfg->init_from, &parent, NULL);
+  return parent;
+}
+
+gint64
+cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, GError **error)
+{
+  /* The data set row is set when the run starts: it may not be prepared yet. */
+  gint64 dataset = 0;
+  cari_store_find_dataset (store, cari_launch_dataset_name (cfg), &dataset, NULL);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_autofree char *name = run_name (cfg);
+  return cari_store_create_run (store, name, dataset, text, cfg->seed, init_run (store, cfg),
+                                error);
+}
+
+/* init.from: the checkpoint file it names, or the latest checkpoint of the run it names. */
+static gboolean
+apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, GError **error)
+{
+  if (cfg->init_from == NULL || cfg->init_from[0] == '\0')
+    return TRUE;
+  gint64 parent = init_run (store, cfg);
+  g_autofree char *from = NULL;
+  if (parent == 0)
+    from = g_strdup (cfg->init_from);
+  else if (!cari_store_latest_checkpoint (store, parent, -1, NULL, &from, error))
+    {
+      g_prefix_error (error, "init.from: ");
+      return FALSE;
+    }
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (from, error);
+  if (ck == NULL || !cari_trainer_init_from (trainer, ck, cfg->branches_from_visual, error))
+    {
+      g_prefix_error (error, "init.from: ");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The trainer of a stored run over `source`, ready to execute: a run without a checkpoint from
+ * its start, any other from its latest checkpoint. *step receives the step it goes on from. */
+static CariTrainer *
+prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const CariRunConfig *cfg,
+                 CariDataSource *source, guint64 *step, GError **error)
+{
+  g_autoptr (CariTrainer) trainer = cari_trainer_new (cfg, source, error);
+  if (trainer == NULL)
+    return NULL;
+  if (info->dataset_id <= 0)
+    {
+      gint64 dataset = cari_launch_dataset_row (store, cfg, error);
+      if (dataset <= 0 || !cari_store_set_run_dataset (store, run, dataset, error))
+        return NULL;
+    }
+  *step = 0;
+  gint64 latest = -1;
+  if (!cari_store_latest_checkpoint (store, run, -1, &latest, NULL, NULL))
+    {
+      /* From the start: nothing recorded before counts. */
+      if (!cari_store_delete_metrics_after (store, run, -1, error)
+          || !apply_init (store, cfg, trainer, error))
+        return NULL;
+      return g_steal_pointer (&trainer);
+    }
+  g_autofree char *path = NULL;
+  gint64 from = 0;
+  if (!cari_run_prepare_resume (store, run, &path, &from, error))
+    return NULL;
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (path, error);
+  if (ck == NULL || !cari_trainer_restore (trainer, ck, error))
+    return NULL;
+  *step = (guint64) from;
+  return g_steal_pointer (&trainer);
+}
+
+gboolean
+cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb,
+                     CariRunReport *report, GError **error)
+{
+  static const CariLaunchCallbacks none = { 0 };
+  CariRunReport local_report;
+  g_autoptr (GError) local = NULL;
+  guint64 step = 0;
+
+  if (cb == NULL)
+    cb = &none;
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, error);
+  if (info == NULL)
+    {
+      report->status = CARI_RUN_FAILED;
+      return FALSE;
+    }
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (info->config, &local);
+  g_autoptr (CariDataSource) source = cfg != NULL
+                                        ? cari_launch_source (store, cfg, cb->preparing,
+                                                              cb->user_data, &local)
+                                        : NULL;
+  g_autoptr (CariTrainer) trainer = source != NULL
+                                      ? prepare_trainer (store, run, info, cfg, source, &step,
+                                                         &local)
+                                      : NULL;
+  if (trainer == NULL)
+    {
+      /* A run that cannot start says why in the store, whoever tried to start it. */
+      report->status = g_error_matches (local, CARI_ERROR, CARI_ERROR_CANCELLED)
+                         ? CARI_RUN_CANCELLED
+                         : CARI_RUN_FAILED;
+      cari_store_set_run_status (store, run, report->status, local->message, NULL);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (cb->ready != NULL)
+    cb->ready (info, trainer, step, cb->user_data);
+  return cari_run_execute (trainer, store, run, &cb->run, report, error);
+}
+
+int
+cari_launch_execute_all (CariStore *store, const gint64 *runs, int n_runs,
+                         const CariLaunchCallbacks *callbacks, GError **error)
+{
+  int not_finished = 0;
+  for (int i = 0; i < n_runs; i++)
+    {
+      g_autoptr (GError) local = NULL;
+      g_autoptr (CariRunInfo) info = cari_store_get_run (store, runs[i], &local);
+      if (info == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return -1;
+        }
+      if (info->status == CARI_RUN_FINISHED)
+        continue;
+      CariRunReport report;
+      cari_launch_execute (store, runs[i], callbacks, &report, &local);
+      if (report.status == CARI_RUN_FINISHED)
+        continue;
+      not_finished++;
+      if (local != NULL && error != NULL && *error == NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      if (report.status == CARI_RUN_CANCELLED)
+        break;
+    }
+  return not_finished;
+}

@@ -1,0 +1,230 @@
+/* test-launch.c — the launch layer the CLI and the workbench share: a queued run executed to its
+ * end through one function, a run that cannot start recorded as failed (or cancelled) with why,
+ * resuming from the latest checkpoint, and a list of runs that skips the finished ones. */
+#include <cari.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "gradcheck.h"
+
+typedef struct
+{
+  char *dir;
+  CariStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  f->dir = g_dir_make_tmp ("carilab-launch-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (f->dir, "runs.db", NULL);
+  f->store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  cari_store_close (f->store);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* A small run on the toy set, `steps` long, checkpointed every 4 steps. */
+static gint64
+queue (Fixture *f, const char *name, int steps, const char *extra)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = g_strdup_printf (
+    "[run]\nname=%s\n[model]\ninput_size=75\nwidth=0.0625\nembedding_size=8\n"
+    "[batch]\ncaricatures=4\nphotos=4\n[data]\ndataset=toy\n"
+    "[schedule]\nsteps=%d\ncheckpoint_every=4\nflush_every=2\n%s",
+    name, steps, extra != NULL ? extra : "");
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  gint64 run = cari_launch_queue_run (f->store, cfg, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run, >, 0);
+  return run;
+}
+
+typedef struct
+{
+  int readies, preparing, steps;
+  gint64 run;
+  guint64 from;
+  gboolean cancel_preparing;
+  CariTrainer *trainer;
+  guint64 cancel_at;
+} Seen;
+
+static gboolean
+on_preparing (double fraction, const char *what, gpointer data)
+{
+  Seen *s = data;
+  s->preparing++;
+  return !s->cancel_preparing;
+}
+
+static void
+on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer data)
+{
+  Seen *s = data;
+  s->readies++;
+  s->run = run->id;
+  s->from = step;
+  s->trainer = trainer;
+}
+
+static void
+on_step (const CariStepStats *st, guint64 total, gpointer data)
+{
+  Seen *s = data;
+  s->steps++;
+  if (s->cancel_at > 0 && st->step == s->cancel_at)
+    cari_trainer_cancel (s->trainer);
+}
+
+static CariRunStatus
+status_of (Fixture *f, gint64 run, char **message)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunInfo) info = cari_store_get_run (f->store, run, &error);
+  g_assert_no_error (error);
+  if (message != NULL)
+    *message = g_strdup (info->message);
+  return info->status;
+}
+
+static void
+test_execute_queued_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run = queue (f, "first", 6, NULL);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_QUEUED);
+  Seen seen = { 0 };
+  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_true (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FINISHED);
+  g_assert_cmpint (seen.readies, ==, 1);
+  g_assert_cmpint (seen.run, ==, run);
+  g_assert_cmpuint (seen.from, ==, 0);
+  g_assert_cmpint (seen.steps, ==, 6);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_FINISHED);
+  /* The run's row names the data set it was prepared on. */
+  g_autoptr (CariRunInfo) info = cari_store_get_run (f->store, run, &error);
+  g_assert_cmpint (info->dataset_id, >, 0);
+  g_assert_cmpint (info->last_step, ==, 6);
+}
+
+/* Whatever the front end, a run that cannot start says why in the store. */
+static void
+test_failed_preparation_is_recorded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 missing = queue (f, "nowhere", 4, "[init]\nfrom=/nonexistent/start.ckpt\n");
+  Seen seen = { 0 };
+  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_false (cari_launch_execute (f->store, missing, &cb, &report, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "init.from"));
+  g_assert_cmpint (report.status, ==, CARI_RUN_FAILED);
+  g_assert_cmpint (seen.readies, ==, 0);
+  g_autofree char *message = NULL;
+  g_assert_cmpint (status_of (f, missing, &message), ==, CARI_RUN_FAILED);
+  g_assert_cmpstr (message, ==, error->message);
+  g_clear_error (&error);
+
+  /* A data set that is not there. */
+  gint64 unknown = queue (f, "unknown-data", 4, "[data]\ndataset=nowhere\n");
+  g_assert_false (cari_launch_execute (f->store, unknown, NULL, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_assert_cmpint (status_of (f, unknown, &message), ==, CARI_RUN_FAILED);
+  g_assert_nonnull (strstr (message, "nowhere"));
+}
+
+/* Cancelled while its data set is prepared (SynCari generated): cancelled, not failed. */
+static void
+test_cancelled_preparation (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run = queue (f, "stopped", 4, "[data]\ndataset=syncari\n");
+  Seen seen = { .cancel_preparing = TRUE };
+  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_false (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_CANCELLED);
+  g_assert_cmpint (seen.preparing, >, 0);
+  g_assert_cmpint (report.status, ==, CARI_RUN_CANCELLED);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_CANCELLED);
+}
+
+/* Stopped, then executed again: it goes on from its latest checkpoint. */
+static void
+test_resume_from_checkpoint (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run = queue (f, "twice", 8, NULL);
+  Seen seen = { .cancel_at = 5 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_true (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_cmpint (report.status, ==, CARI_RUN_CANCELLED);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_CANCELLED);
+
+  Seen again = { 0 };
+  CariLaunchCallbacks cb2 = { NULL, on_ready, { on_step, NULL, &again }, &again };
+  g_assert_true (cari_launch_execute (f->store, run, &cb2, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again.from, ==, 5);
+  g_assert_cmpint (again.steps, ==, 3);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_FINISHED);
+}
+
+/* A list of runs: the finished one is skipped, a failing one counted, the rest run. */
+static void
+test_execute_all (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 runs[3] = { queue (f, "done", 4, NULL),
+                     queue (f, "broken", 4, "[init]\nfrom=/nonexistent/x.ckpt\n"),
+                     queue (f, "fresh", 4, NULL) };
+  g_assert_true (cari_launch_execute (f->store, runs[0], NULL, NULL, &error));
+  Seen seen = { 0 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &seen }, &seen };
+  g_assert_cmpint (cari_launch_execute_all (f->store, runs, 3, &cb, &error), ==, 1);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "init.from"));
+  g_assert_cmpint (seen.readies, ==, 1);
+  g_assert_cmpint (seen.run, ==, runs[2]);
+  g_assert_cmpint (status_of (f, runs[1], NULL), ==, CARI_RUN_FAILED);
+  g_assert_cmpint (status_of (f, runs[2], NULL), ==, CARI_RUN_FINISHED);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* SynCari (tiny) would be generated in a cache of the test's own, before any thread starts. */
+  g_autofree char *cache = g_dir_make_tmp ("carilab-launch-cache-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("CARILAB_SYNCARI_TINY", "1", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/launch/execute-queued-run", Fixture, NULL, fixture_set_up,
+              test_execute_queued_run, fixture_tear_down);
+  g_test_add ("/launch/failed-preparation-is-recorded", Fixture, NULL, fixture_set_up,
+              test_failed_preparation_is_recorded, fixture_tear_down);
+  g_test_add ("/launch/cancelled-preparation", Fixture, NULL, fixture_set_up,
+              test_cancelled_preparation, fixture_tear_down);
+  g_test_add ("/launch/resume-from-checkpoint", Fixture, NULL, fixture_set_up,
+              test_resume_from_checkpoint, fixture_tear_down);
+  g_test_add ("/launch/execute-all", Fixture, NULL, fixture_set_up, test_execute_all,
+              fixture_tear_down);
+  int status = g_test_run ();
+  test_remove_tree (cache);
+  return status;
+}
