@@ -44,6 +44,7 @@
 #include "train/losses.h"
 #include "train/sampler.h"
 #include "train/schedule.h"
+#include "train/strategy.h"
 #include "launch/run.h"
 #include "train/trainer.h"
 

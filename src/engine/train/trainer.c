@@ -1,4 +1,4 @@
-/* trainer.c — the training step, the weighting strategies, checkpoints of the whole state. */
+/* trainer.c — the training step, checkpoints of the whole state, validation, controls. */
 #include "train/trainer.h"
 
 #include "core/error.h"
@@ -8,6 +8,7 @@
 #include "train/losses.h"
 #include "train/sampler.h"
 #include "train/schedule.h"
+#include "train/strategy.h"
 
 #include <math.h>
 #include <string.h>
@@ -148,56 +149,6 @@ cari_trainer_get_config (const CariTrainer *t)
 
 /* ---------------------------------------------------------------------------- the step */
 
-/* Weights the step uses (w) and the gradients of the module's loss with respect to w: for Ψ
- * (dw_module) and, when the module is not detached from the trunk, for Θ (dw_trunk). */
-static gboolean
-apply_strategy (CariTrainer *t, const float *losses, float *w, float *dw_module,
-                float *dw_trunk)
-{
-  const CariRunConfig *cfg = t->cfg;
-  const int T = t->n_tasks;
-  int n_module;
-  const float *module_w = cari_net_task_weights (t->net, &n_module);
-  gboolean to_trunk = FALSE;
-
-  switch (cfg->strategy)
-    {
-    case CARI_STRATEGY_PROPOSED:
-      /* Eq. 12–13: Θ minimises Σ w_i·L_i with w constant; Ψ minimises L4 with L_i constant. */
-      memcpy (w, module_w, sizeof (float) * T);
-      cari_l4_backward (dw_module, losses, T, cfg->epsilon);
-      if (!cfg->detach)
-        {
-          /* The authors' code: Σ w_i·L_i also reaches the trunk through w(Z). */
-          memcpy (dw_trunk, losses, sizeof (float) * T);
-          to_trunk = TRUE;
-        }
-      break;
-    case CARI_STRATEGY_NAIVE:
-      /* Yin & Liu: one loss Σ w_i·L_i for everything, module included. */
-      memcpy (w, module_w, sizeof (float) * T);
-      memcpy (dw_module, losses, sizeof (float) * T);
-      memcpy (dw_trunk, losses, sizeof (float) * T);
-      to_trunk = TRUE;
-      break;
-    case CARI_STRATEGY_STATIC:
-      for (int s = 0; s < T; s++)
-        w[s] = (float) cfg->weights[s];
-      break;
-    case CARI_STRATEGY_SINGLE:
-      for (int s = 0; s < T; s++)
-        w[s] = t->order[s] == cfg->single_task ? 1.0f : 0.0f;
-      break;
-    case CARI_STRATEGY_UNIFORM:
-      for (int s = 0; s < T; s++)
-        w[s] = 1.0f / (float) T;
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  return to_trunk;
-}
-
 static gboolean
 diverged (GError **error, const char *what, CariTask task, guint64 step, float value)
 {
@@ -276,7 +227,9 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
         return diverged (error, _("loss"), task, t->step + 1, losses[s]);
     }
 
-  gboolean to_trunk = apply_strategy (t, losses, w, dw_module, dw_trunk);
+  gboolean to_trunk = cari_strategy_apply (t->cfg, t->order, T,
+                                           cari_net_task_weights (t->net, NULL), losses, w,
+                                           dw_module, dw_trunk);
   for (int s = 0; s < T; s++)
     if (!isfinite (w[s]))
       return diverged (error, _("weight"), t->order[s], t->step + 1, w[s]);
