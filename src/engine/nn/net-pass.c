@@ -1,0 +1,382 @@
+/* net-pass.c — the network's forward and backward passes (trunk, branches and the weight
+ * module, with per-stage timings when profiling) and inference. */
+#include "nn/net-private.h"
+
+#include "core/error.h"
+#include "core/gemm.h"
+#include "core/i18n.h"
+#include "nn/batchnorm.h"
+#include "nn/dense.h"
+#include "nn/dropout.h"
+#include "nn/pool.h"
+#include "nn/softmax.h"
+
+#include <string.h>
+
+
+/* ---------------------------------------------------------------------------- passes */
+
+static CariPass
+make_pass (CariNet *net, gboolean training)
+{
+  CariPass pass = { net->workspace, net->workspace_floats, &net->scratch, net->cfg.bn_decay,
+                    net->cfg.bn_eps, training };
+  return pass;
+}
+
+static double
+now (void)
+{
+  return (double) g_get_monotonic_time () * 1e-6;
+}
+
+static void
+head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *pass)
+{
+  const int E = net->cfg.embedding_size, K = net->cfg.n_identities;
+  const float *x = z;
+  double t0 = net->profiling ? now () : 0.0;
+
+  h->n = n;
+  for (int i = 0; i < h->n_blocks; i++)
+    {
+      cari_block_forward (&h->blocks[i], x, n, pass);
+      x = h->blocks[i].out;
+    }
+  cari_unit_forward (&h->conv, x, n, pass);
+  cari_global_avgpool_forward (h->pooled, h->conv.y, n, h->hc,
+                               h->conv.shape.out_h * h->conv.shape.out_w);
+  size_t count = (size_t) n * h->hc;
+  if (pass->training && net->cfg.dropout_keep < 1.0f)
+    cari_dropout_forward (h->dropped, h->mask, h->pooled, count, net->cfg.dropout_keep,
+                          &net->rng);
+  else
+    {
+      memcpy (h->dropped, h->pooled, count * sizeof (float));
+      for (size_t i = 0; i < count; i++)
+        h->mask[i] = 1.0f;
+    }
+  cari_dense_forward (h->emb_pre, h->dropped, h->emb_w, NULL, n, h->hc, E);
+  if (pass->training)
+    cari_batchnorm_forward_train (h->emb, h->emb_mean, h->emb_invstd, h->emb_rm, h->emb_rv,
+                                  h->emb_pre, NULL, h->emb_beta, n, E, 1, pass->bn_decay,
+                                  pass->bn_eps, FALSE);
+  else
+    cari_batchnorm_forward_infer (h->emb, h->emb_pre, NULL, h->emb_beta, h->emb_rm, h->emb_rv, n,
+                                  E, 1, pass->bn_eps, FALSE);
+  cari_l2norm_forward (h->emb_norm, h->norms, h->emb, n, E, 1e-10f);
+  cari_dense_forward (h->logits, h->emb, h->cls_w, h->cls_b, n, E, K);
+  if (net->profiling)
+    h->forward_s += now () - t0;
+}
+
+static void
+module_forward (CariNet *net, const float *z, int n)
+{
+  CariWeightModule *m = &net->module;
+  const int T = m->T;
+  double t0 = net->profiling ? now () : 0.0;
+
+  m->n = n;
+  cari_dense_forward (m->logits, z, m->w, m->b, n, m->D, T);
+  if (net->cfg.weight_r > 0.0f)
+    {
+      cari_l2norm_forward (m->normed, m->norms, m->logits, n, T, 1e-12f);
+      for (size_t i = 0; i < (size_t) n * T; i++)
+        m->normed[i] *= net->cfg.weight_r;
+    }
+  else
+    memcpy (m->normed, m->logits, (size_t) n * T * sizeof (float));
+  cari_softmax_forward (m->probs, m->normed, n, T);
+  for (int t = 0; t < T; t++)
+    {
+      double acc = 0.0;
+      for (int i = 0; i < n; i++)
+        acc += m->probs[(size_t) i * T + t];
+      m->weights[t] = (float) (acc / n);
+    }
+  if (net->profiling)
+    m->forward_s += now () - t0;
+}
+
+static void
+trunk_forward (CariNet *net, const float *images, int n, const CariPass *pass)
+{
+  const float *x = images;
+  for (int i = 0; i < net->n_trunk; i++)
+    {
+      CariBlock *b = &net->trunk[i];
+      double t0 = net->profiling ? now () : 0.0;
+      cari_block_forward (b, x, n, pass);
+      if (net->profiling)
+        b->forward_s += now () - t0;
+      x = b->out;
+    }
+  net->z = x;
+}
+
+static size_t
+z_row_floats (const CariNet *net)
+{
+  return (size_t) net->z_c * net->z_h * net->z_w;
+}
+
+void
+cari_net_forward (CariNet *net, const float *images, int n_cari, int n_photo, gboolean training)
+{
+  const int n = n_cari + n_photo;
+  CariPass pass = make_pass (net, training);
+
+  g_assert (n_cari >= 0 && n_cari <= net->cfg.max_caricatures);
+  g_assert (n_photo >= 0 && n_photo <= net->cfg.max_photos && n > 0);
+  net->n_cari = n_cari;
+  net->n_photo = n_photo;
+
+  trunk_forward (net, images, n, &pass);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHead *h = &net->heads[t];
+      if (!h->present)
+        continue;
+      int first = t == CARI_TASK_VISUAL ? n_cari : 0;
+      int rows = t == CARI_TASK_VERIF ? n : t == CARI_TASK_CARI ? n_cari : n_photo;
+      h->n = rows;
+      if (rows > 0)
+        head_forward (net, h, net->z + (size_t) first * z_row_floats (net), rows, &pass);
+    }
+  if (net->module.present)
+    module_forward (net, net->z, n);
+}
+
+gboolean
+cari_net_head_output (CariNet *net, CariTask task, CariHeadOutput *out)
+{
+  if (!cari_net_has_task (net, task))
+    return FALSE;
+  CariHead *h = &net->heads[task];
+  out->rows = h->n;
+  out->logits = h->logits;
+  out->embedding = h->emb;
+  out->embedding_normalized = h->emb_norm;
+  return TRUE;
+}
+
+const float *
+cari_net_task_weights (CariNet *net, int *n_tasks)
+{
+  if (n_tasks != NULL)
+    *n_tasks = net->module.present ? net->module.T : 0;
+  return net->module.present ? net->module.weights : NULL;
+}
+
+float *
+cari_net_head_dlogits (CariNet *net, CariTask task)
+{
+  return cari_net_has_task (net, task) ? net->heads[task].dlogits : NULL;
+}
+
+float *
+cari_net_head_dembedding (CariNet *net, CariTask task)
+{
+  return cari_net_has_task (net, task) ? net->heads[task].demb : NULL;
+}
+
+float *
+cari_net_task_dweights (CariNet *net)
+{
+  return net->module.present ? net->module.dweights : NULL;
+}
+
+void
+cari_net_zero_grad (CariNet *net)
+{
+  CariBuild *b = &net->build;
+  memset (b->grads.base, 0, b->grads.used);
+  memset (b->module_grads.base, 0, b->module_grads.used);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHead *h = &net->heads[t];
+      if (!h->present)
+        continue;
+      memset (h->dlogits, 0, (size_t) h->max_n * net->cfg.n_identities * sizeof (float));
+      memset (h->demb, 0, (size_t) h->max_n * net->cfg.embedding_size * sizeof (float));
+    }
+  memset (net->module.dweights, 0, sizeof net->module.dweights);
+}
+
+/* Backward through a chain of blocks from dout (clobbered) to dinput (accumulated). */
+static void
+blocks_backward (CariNet *net, CariBlock *blocks, int n_blocks, float *dout, float *dinput,
+                 int n, const CariPass *pass)
+{
+  float *cur = dout;
+  for (int i = n_blocks - 1; i >= 0; i--)
+    {
+      CariBlock *b = &blocks[i];
+      float *dx = dinput;
+      double t0 = net->profiling ? now () : 0.0;
+      if (i > 0)
+        {
+          dx = cur == net->grad_a ? net->grad_b : net->grad_a;
+          memset (dx, 0, (size_t) n * b->in_c * b->in_h * b->in_w * sizeof (float));
+        }
+      cari_block_backward (b, cur, dx, n, pass);
+      if (net->profiling)
+        b->backward_s += now () - t0;
+      cur = dx;
+    }
+}
+
+static void
+head_backward (CariNet *net, CariHead *h, float *dz_rows, const CariPass *pass)
+{
+  const int E = net->cfg.embedding_size, K = net->cfg.n_identities, n = h->n;
+  const int HW = h->conv.shape.out_h * h->conv.shape.out_w;
+  double t0 = net->profiling ? now () : 0.0;
+
+  /* Classifier, then the embedding's BN and dense layer, dropout, pooling. */
+  cari_dense_backward (h->demb, h->dcls_w, h->dcls_b, h->dlogits, h->emb, h->cls_w, n, E, K);
+  cari_arena_rewind (pass->scratch);
+  float *demb_pre = cari_arena_floats (pass->scratch, (size_t) n * E);
+  float *ddropped = cari_arena_floats (pass->scratch, (size_t) n * h->hc);
+  float *dpooled = cari_arena_floats (pass->scratch, (size_t) n * h->hc);
+  float *dconv = cari_arena_floats (pass->scratch, (size_t) n * h->hc * HW);
+  memset (demb_pre, 0, (size_t) n * E * sizeof (float));
+  memset (ddropped, 0, (size_t) n * h->hc * sizeof (float));
+  memset (dpooled, 0, (size_t) n * h->hc * sizeof (float));
+  memset (dconv, 0, (size_t) n * h->hc * HW * sizeof (float));
+  cari_batchnorm_backward (demb_pre, NULL, h->demb_beta, h->demb, h->emb_pre, NULL, h->emb_mean,
+                           h->emb_invstd, n, E, 1);
+  cari_dense_backward (ddropped, h->demb_w, NULL, demb_pre, h->dropped, h->emb_w, n, h->hc, E);
+  cari_dropout_backward (dpooled, ddropped, h->mask, (size_t) n * h->hc);
+  cari_global_avgpool_backward (dconv, dpooled, n, h->hc, HW);
+
+  /* The 1×1 conv's input gradient goes to the last block's output (or Z). */
+  float *dlast = dz_rows;
+  if (h->n_blocks > 0)
+    {
+      dlast = net->grad_a;
+      memset (dlast, 0, (size_t) n * h->conv.shape.in_c * HW * sizeof (float));
+    }
+  cari_unit_backward (&h->conv, dconv, dlast, n, pass);
+  if (h->n_blocks > 0)
+    blocks_backward (net, h->blocks, h->n_blocks, dlast, dz_rows, n, pass);
+  if (net->profiling)
+    h->backward_s += now () - t0;
+}
+
+/* ∂L/∂(module logits) [n, T] for a gradient dw [T] of the batch-mean weights, into out
+ * (scratch). */
+static void
+module_dlogits (CariNet *net, const float *dw, float *out)
+{
+  CariWeightModule *m = &net->module;
+  const int T = m->T, n = m->n;
+  const float r = net->cfg.weight_r;
+
+  /* w_t = mean_i p_it: ∂p_it = ∂w_t / n; softmax: ∂s = p ⊙ (∂p − ⟨p, ∂p⟩). */
+  for (int i = 0; i < n; i++)
+    {
+      const float *p = m->probs + (size_t) i * T;
+      float *d = m->dprobs + (size_t) i * T;
+      double dot = 0.0;
+      for (int t = 0; t < T; t++)
+        dot += (double) p[t] * dw[t] / n;
+      for (int t = 0; t < T; t++)
+        d[t] = p[t] * (dw[t] / n - (float) dot);
+    }
+  if (r > 0.0f)
+    {
+      /* normed = r · l2norm(logits): back through the scale, then the normalisation, which needs
+       * its unit-norm output normed / r. */
+      g_autofree float *unit = g_new (float, (size_t) n * T);
+      for (size_t i = 0; i < (size_t) n * T; i++)
+        {
+          m->dprobs[i] *= r;
+          unit[i] = m->normed[i] / r;
+        }
+      memset (out, 0, (size_t) n * T * sizeof (float));
+      cari_l2norm_backward (out, m->dprobs, unit, m->norms, n, T, 1e-12f);
+    }
+  else
+    memcpy (out, m->dprobs, (size_t) n * T * sizeof (float));
+}
+
+static void
+module_backward (CariNet *net, const float *dweights_trunk)
+{
+  CariWeightModule *m = &net->module;
+  const int T = m->T, n = m->n;
+  double t0 = net->profiling ? now () : 0.0;
+  float *dlogits = cari_arena_floats (&net->scratch, (size_t) n * T);
+
+  /* Ψ from ∂L/∂w as the host set it. */
+  module_dlogits (net, m->dweights, dlogits);
+  cari_dense_backward (NULL, m->dw, m->db, dlogits, net->z, m->w, n, m->D, T);
+  /* Z from the trunk's own ∂L/∂w, when the module is not detached. */
+  if (dweights_trunk != NULL)
+    {
+      module_dlogits (net, dweights_trunk, dlogits);
+      cari_sgemm (FALSE, FALSE, n, m->D, T, 1.0f, dlogits, T, m->w, m->D, 1.0f, net->dz, m->D);
+    }
+  if (net->profiling)
+    m->backward_s += now () - t0;
+}
+
+void
+cari_net_backward (CariNet *net, const float *dweights_trunk)
+{
+  const int n = net->n_cari + net->n_photo;
+  CariPass pass = make_pass (net, TRUE);
+  const size_t zrow = z_row_floats (net);
+
+  memset (net->dz, 0, (size_t) n * zrow * sizeof (float));
+  if (net->module.present)
+    {
+      cari_arena_rewind (&net->scratch);
+      module_backward (net, dweights_trunk);
+    }
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHead *h = &net->heads[t];
+      if (!h->present || h->n == 0)
+        continue;
+      int first = t == CARI_TASK_VISUAL ? net->n_cari : 0;
+      head_backward (net, h, net->dz + (size_t) first * zrow, &pass);
+    }
+
+  /* The trunk: ∂Z is consumed in place; the first conv needs no input gradient. */
+  blocks_backward (net, net->trunk, net->n_trunk, net->dz, NULL, n, &pass);
+}
+
+/* ---------------------------------------------------------------------------- inference */
+
+gboolean
+cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *embeddings,
+                float *probs, GError **error)
+{
+  const CariNetConfig *cfg = &net->cfg;
+  const int E = cfg->embedding_size, K = cfg->n_identities;
+  const size_t img = (size_t) 3 * cfg->input_size * cfg->input_size;
+  CariPass pass = make_pass (net, FALSE);
+
+  if (!cari_net_has_task (net, task))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("The network has no “%s” branch"), cari_task_to_string (task));
+      return FALSE;
+    }
+  CariHead *h = &net->heads[task];
+  int chunk = MIN (h->max_n, cfg->max_caricatures + cfg->max_photos);
+  for (int i0 = 0; i0 < n; i0 += chunk)
+    {
+      int m = MIN (chunk, n - i0);
+      trunk_forward (net, images + (size_t) i0 * img, m, &pass);
+      head_forward (net, h, net->z, m, &pass);
+      if (embeddings != NULL)
+        memcpy (embeddings + (size_t) i0 * E, h->emb_norm, (size_t) m * E * sizeof (float));
+      if (probs != NULL)
+        cari_softmax_forward (probs + (size_t) i0 * K, h->logits, m, K);
+    }
+  return TRUE;
+}

@@ -1,0 +1,64 @@
+/* net-private.h — the network's insides, shared by net.c (building, parameters, inference,
+ * cost), net-config.c (presets and validation) and net-pass.c (forward and backward).
+ */
+#pragma once
+
+#include "nn/block.h"
+#include "nn/net.h"
+
+G_BEGIN_DECLS
+
+#define MAX_REPEATS 20
+
+typedef struct
+{
+  CariTask task;
+  gboolean present;
+  int max_n;
+  int n;              /* rows of the last forward */
+  int n_blocks;
+  CariBlock blocks[MAX_REPEATS];
+  CariConvUnit conv;  /* 1×1 before pooling */
+  int hc;             /* its channels */
+  float *pooled, *mask, *dropped;        /* [max_n, hc] */
+  float *emb_w, *demb_w;                 /* [E, hc] */
+  float *emb_beta, *demb_beta;           /* [E] */
+  float *emb_rm, *emb_rv, *emb_mean, *emb_invstd;
+  float *emb_pre, *emb, *emb_norm, *norms; /* [max_n, E], norms [max_n] */
+  float *cls_w, *dcls_w, *cls_b, *dcls_b;  /* [K, E], [K] */
+  float *logits, *probs;                   /* [max_n, K] */
+  float *dlogits, *demb;                   /* host-filled */
+  double forward_s, backward_s;
+} CariHead;
+
+typedef struct
+{
+  gboolean present;
+  int T, D, max_n, n;
+  float *w, *dw, *b, *db;        /* [T, D], [T] */
+  float *logits, *normed, *norms, *probs, *dprobs; /* [max_n, T] */
+  float weights[CARI_N_TASKS], dweights[CARI_N_TASKS];
+  double forward_s, backward_s;
+} CariWeightModule;
+
+struct _CariNet
+{
+  CariNetConfig cfg;
+  CariBuild build; /* arenas (owned) and parameter infos */
+  float *workspace;
+  size_t workspace_floats;
+  CariArena scratch;
+  float *dz, *grad_a, *grad_b;
+  int n_trunk;
+  CariBlock trunk[7 + 2 * MAX_REPEATS + 2];
+  int z_c, z_h, z_w;
+  const float *z;
+  CariHead heads[CARI_N_TASKS];
+  CariWeightModule module;
+  CariRng rng;
+  int n_cari, n_photo;
+  gboolean profiling;
+  GArray *stage_times;
+};
+
+G_END_DECLS
