@@ -8,7 +8,7 @@ packages="
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
   libopenblas-dev zlib1g-dev libpng-dev libjpeg62-turbo-dev libsqlite3-dev sqlite3 libcairo2-dev
   desktop-file-utils appstream-util
-  xvfb xauth fonts-cantarell
+  xvfb xauth x11-utils fonts-cantarell
   clang libclang-rt-14-dev
 "
 

@@ -54,5 +54,11 @@ G_BEGIN_DECLS
 const char *cari_version (void);
 /* Bind the engine's message catalogue; hosts call this once before using the engine. */
 void        cari_init (void);
+/* The data folder of the installed tree the program runs from: <prefix>/share beside the
+ * executable's <prefix>/bin, wherever the tree was installed or moved (a DESTDIR, a relocated
+ * prefix); NULL when it runs from the build tree. Newly allocated. */
+char       *cari_installed_datadir (void);
+/* The message catalogues: <installed data>/locale, else the configured LOCALEDIR. */
+const char *cari_locale_dir (void);
 
 G_END_DECLS
