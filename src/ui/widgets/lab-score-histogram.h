@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "lab-pair-load.h"
+#include "cari.h"
 
 G_BEGIN_DECLS
 
