@@ -74,6 +74,7 @@ def chain(via, start, end):
     return " ← ".join(steps)
 
 
+IMPORTERS = {"src/engine/data/" + n + ".h" for n in ("webcari", "cavi", "folder", "syncari")}
 TOP_UI = {"src/ui/lab-window.h", "src/ui/lab-window-private.h", "src/ui/lab-application.h"}
 GTK = re.compile(r"^<(gtk/|gdk/|adwaita\.h|gtk\.h)")
 
@@ -84,6 +85,16 @@ rules = [
     ("the store (store.h and its files) includes nothing from nn/",
      lambda f: f.startswith("src/engine/store/"),
      lambda i: i.startswith("src/engine/nn/")),
+    ("the store includes nothing from launch/ or train/",
+     lambda f: f.startswith("src/engine/store/"),
+     lambda i: i.startswith(("src/engine/launch/", "src/engine/train/"))),
+    ("training (train/) includes no store, evaluation, launch or importer header",
+     lambda f: f.startswith("src/engine/train/"),
+     lambda i: i.startswith(("src/engine/store/", "src/engine/eval/", "src/engine/launch/"))
+     or i in IMPORTERS),
+    ("evaluation (eval/) includes no store, training or launch header",
+     lambda f: f.startswith("src/engine/eval/"),
+     lambda i: i.startswith(("src/engine/store/", "src/engine/train/", "src/engine/launch/"))),
     ("the plot library includes no GTK and no UI header",
      lambda f: f.startswith("src/plot/"),
      lambda i: i.startswith(("src/ui/", "src/cli/")) or GTK.match(i)),
