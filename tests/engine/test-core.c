@@ -81,12 +81,43 @@ test_error_codes (void)
   g_assert_cmpstr (cari_version (), ==, CARI_TEST_VERSION);
 }
 
+/* A shuffle is a permutation, the same for the same seed, and moves things. */
+static void
+test_rng_shuffle (void)
+{
+  int a[50], b[50];
+  CariRng r1, r2;
+  cari_rng_seed (&r1, 11);
+  cari_rng_seed (&r2, 11);
+  for (int i = 0; i < 50; i++)
+    a[i] = b[i] = i;
+  cari_rng_shuffle (&r1, a, 50);
+  cari_rng_shuffle (&r2, b, 50);
+  int moved = 0, sum = 0;
+  for (int i = 0; i < 50; i++)
+    {
+      g_assert_cmpint (a[i], ==, b[i]);
+      moved += a[i] != i;
+      sum += a[i];
+    }
+  g_assert_cmpint (sum, ==, 49 * 50 / 2);
+  g_assert_cmpint (moved, >, 40);
+  gboolean seen[50] = { FALSE };
+  for (int i = 0; i < 50; i++)
+    {
+      g_assert_false (seen[a[i]]);
+      seen[a[i]] = TRUE;
+    }
+  cari_rng_shuffle (&r1, a, 0); /* nothing to do, no access */
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/rng/deterministic", test_rng_deterministic);
   g_test_add_func ("/rng/ranges", test_rng_ranges);
+  g_test_add_func ("/rng/shuffle", test_rng_shuffle);
   g_test_add_func ("/tensor/helpers", test_tensor_helpers);
   g_test_add_func ("/error/codes", test_error_codes);
   return g_test_run ();

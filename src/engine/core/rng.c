@@ -79,3 +79,15 @@ cari_rng_split (CariRng *rng, CariRng *child)
 {
   cari_rng_seed (child, cari_rng_next (rng));
 }
+
+void
+cari_rng_shuffle (CariRng *rng, int *a, int n)
+{
+  for (int i = n - 1; i > 0; i--)
+    {
+      int j = (int) cari_rng_below (rng, (uint32_t) i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+}

@@ -23,6 +23,8 @@ float    cari_rng_uniform (CariRng *rng);
 uint32_t cari_rng_below (CariRng *rng, uint32_t bound);
 /* Standard normal (Box–Muller; one value per call, deterministic). */
 float    cari_rng_normal (CariRng *rng);
+/* Shuffles a[n] in place (Fisher–Yates, from the last element down). */
+void     cari_rng_shuffle (CariRng *rng, int *a, int n);
 /* A child generator for an independent stream (e.g. one per data worker). */
 void     cari_rng_split (CariRng *rng, CariRng *child);
 

@@ -33,22 +33,6 @@ import_clear (Import *imp)
   g_clear_pointer (&imp->folders, g_hash_table_unref);
 }
 
-/* The values of a table from cari_index_list_dir (names on disk), sorted, without the ignored
- * ones. */
-static GPtrArray *
-sorted_names (GHashTable *table)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init (&it, table);
-  while (g_hash_table_iter_next (&it, NULL, &value))
-    if (!cari_index_is_ignored_name (value))
-      g_ptr_array_add (names, value);
-  g_ptr_array_sort (names, cari_index_compare_strings);
-  return names;
-}
-
 static gboolean
 has_modality_folders (const char *dir)
 {
@@ -149,7 +133,7 @@ scan_folder (Import *imp, const char *top, const char *folder, guint8 modality, 
       cari_dataset_index_warn (imp->index, dir, 0, "%s", local->message);
       return 0;
     }
-  files = sorted_names (entries);
+  files = cari_index_table_names (entries, TRUE);
   for (guint i = 0; i < files->len; i++)
     {
       const char *file = g_ptr_array_index (files, i);
@@ -220,7 +204,7 @@ scan_images (Import *imp, GError **error)
       g_autoptr (GPtrArray) names = NULL;
       if (entries == NULL)
         goto out;
-      names = sorted_names (entries);
+      names = cari_index_table_names (entries, TRUE);
       for (guint i = 0; i < names->len; i++)
         {
           const char *name = g_ptr_array_index (names, i);

@@ -9,28 +9,6 @@
 #include <string.h>
 
 /* The entries of `dir`, sorted, without the ignored ones; NULL when it cannot be read. */
-static GPtrArray *
-list_sorted (const char *dir, GError **error)
-{
-  GError *local = NULL;
-  g_autoptr (GDir) d = g_dir_open (dir, 0, &local);
-  GPtrArray *names;
-  const char *name;
-  if (d == NULL)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot read the folder “%s”: %s"), dir,
-                   local->message);
-      g_error_free (local);
-      return NULL;
-    }
-  names = g_ptr_array_new_with_free_func (g_free);
-  while ((name = g_dir_read_name (d)) != NULL)
-    if (!cari_index_is_ignored_name (name))
-      g_ptr_array_add (names, g_strdup (name));
-  g_ptr_array_sort (names, cari_index_compare_strings);
-  return names;
-}
-
 /* CARI_MODALITY_* of a modality folder's name, -1 for another name. */
 static int
 modality_of (const char *name)
@@ -52,7 +30,7 @@ scan_identity (CariDatasetIndex *index, CariFingerprint *fp, const char *root,
   g_autoptr (GError) local = NULL;
   int identity = -1, counts[2] = { 0, 0 };
 
-  if ((subs = list_sorted (dir, &local)) == NULL)
+  if ((subs = cari_index_read_dir (dir, TRUE, &local)) == NULL)
     {
       cari_dataset_index_warn (index, dir, 0, "%s", local->message);
       return;
@@ -70,7 +48,7 @@ scan_identity (CariDatasetIndex *index, CariFingerprint *fp, const char *root,
                                    _("neither a photo nor a caricature folder; skipped"));
           continue;
         }
-      if ((files = list_sorted (sub_dir, &local)) == NULL)
+      if ((files = cari_index_read_dir (sub_dir, TRUE, &local)) == NULL)
         {
           cari_dataset_index_warn (index, sub_dir, 0, "%s", local->message);
           g_clear_error (&local);
@@ -125,7 +103,7 @@ cari_folder_import (const char *root, GError **error)
       return NULL;
     }
   canonical = g_canonicalize_filename (root, NULL);
-  if ((identities = list_sorted (canonical, error)) == NULL)
+  if ((identities = cari_index_read_dir (canonical, TRUE, error)) == NULL)
     return NULL;
   name = g_path_get_basename (canonical);
   index = cari_dataset_index_new (name, "folder", canonical);

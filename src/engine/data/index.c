@@ -217,15 +217,12 @@ cari_fingerprint_finish (CariFingerprint *fp)
 
 /* ------------------------------------------------------------------------------ files */
 
-GHashTable *
-cari_index_list_dir (const char *dir, GError **error)
+GPtrArray *
+cari_index_read_dir (const char *dir, gboolean skip_ignored, GError **error)
 {
   GError *local = NULL;
   g_autoptr (GDir) d = g_dir_open (dir, 0, &local);
-  g_autoptr (GPtrArray) names = NULL;
-  GHashTable *table;
   const char *name;
-
   if (d == NULL)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot read the folder “%s”: %s"), dir,
@@ -233,10 +230,35 @@ cari_index_list_dir (const char *dir, GError **error)
       g_error_free (local);
       return NULL;
     }
-  names = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
   while ((name = g_dir_read_name (d)) != NULL)
-    g_ptr_array_add (names, g_strdup (name));
+    if (!skip_ignored || !cari_index_is_ignored_name (name))
+      g_ptr_array_add (names, g_strdup (name));
   g_ptr_array_sort (names, cari_index_compare_strings);
+  return names;
+}
+
+GPtrArray *
+cari_index_table_names (GHashTable *table, gboolean skip_ignored)
+{
+  GPtrArray *names = g_ptr_array_new ();
+  GHashTableIter it;
+  gpointer value;
+  g_hash_table_iter_init (&it, table);
+  while (g_hash_table_iter_next (&it, NULL, &value))
+    if (!skip_ignored || !cari_index_is_ignored_name (value))
+      g_ptr_array_add (names, value);
+  g_ptr_array_sort (names, cari_index_compare_strings);
+  return names;
+}
+
+GHashTable *
+cari_index_list_dir (const char *dir, GError **error)
+{
+  g_autoptr (GPtrArray) names = cari_index_read_dir (dir, FALSE, error);
+  GHashTable *table;
+  if (names == NULL)
+    return NULL;
   table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   for (guint i = 0; i < names->len; i++)
     {

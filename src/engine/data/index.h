@@ -116,6 +116,13 @@ char *cari_fingerprint_finish (CariFingerprint *fp);
  * whose folded name is taken by another keeps the first in byte order). NULL, with `error` set,
  * when `dir` cannot be read. */
 GHashTable *cari_index_list_dir (const char *dir, GError **error);
+/* The names of the entries of `dir` (newly allocated), sorted in byte order, without the
+ * ignored ones (cari_index_is_ignored_name) when `skip_ignored`. NULL, with `error` set, when
+ * `dir` cannot be read. */
+GPtrArray  *cari_index_read_dir (const char *dir, gboolean skip_ignored, GError **error);
+/* The names on disk of a table from cari_index_list_dir (borrowed from it), sorted, without the
+ * ignored ones when `skip_ignored`. */
+GPtrArray  *cari_index_table_names (GHashTable *table, gboolean skip_ignored);
 /* The entry of `dir` whose name equals `name` ignoring case (the exact name first); newly
  * allocated, NULL when there is none. */
 char *cari_index_find_entry (const char *dir, const char *name);

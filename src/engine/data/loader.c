@@ -233,18 +233,6 @@ cari_loader_config_init (CariLoaderConfig *cfg, int size)
   cfg->threads = 2;
 }
 
-static void
-shuffle (int *a, int n, CariRng *rng)
-{
-  for (int i = n - 1; i > 0; i--)
-    {
-      int j = (int) cari_rng_below (rng, (uint32_t) i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-}
-
 CariDataSource *
 cari_loader_new (const CariDatasetIndex *index, const char *protocol, int fold,
                  const CariLoaderConfig *cfg, GError **error)
@@ -339,7 +327,7 @@ cari_loader_new (const CariDatasetIndex *index, const char *protocol, int fold,
             if (im->identity == k && im->modality == m)
               members[count++] = i;
           }
-        shuffle (members, count, &rng);
+        cari_rng_shuffle (&rng, members, count);
         /* Keep at least two training images of each modality an identity has. */
         int n_val = count >= 3 ? (int) (cfg->validation_fraction * count + 0.5) : 0;
         n_val = MIN (n_val, count - 2);

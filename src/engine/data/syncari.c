@@ -228,18 +228,6 @@ generate_range (gpointer data, size_t begin, size_t end)
 
 /* ---------------------------------------------------------------------------- protocols */
 
-static void
-shuffle_ints (int *a, int n, CariRng *rng)
-{
-  for (int i = n - 1; i > 0; i--)
-    {
-      int j = (int) cari_rng_below (rng, (uint32_t) i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-}
-
 /* Matched and mismatched pairs among `ids` (n of them), caricature first. Matched pairs are
  * drawn without repetition (as many as exist, at most `count`); the count line says how many. */
 static void
@@ -251,7 +239,7 @@ append_pairs (GString *out, const CariSynCariConfig *cfg, const int *ids, int n,
   g_autofree int *combos = g_new (int, all);
   for (int i = 0; i < all; i++)
     combos[i] = i;
-  shuffle_ints (combos, all, rng);
+  cari_rng_shuffle (rng, combos, all);
   count = MIN (count, all);
   g_string_append_printf (out, "%d\n", count);
   for (int i = 0; i < count; i++)
@@ -316,7 +304,7 @@ write_protocols (const CariSynCariConfig *cfg, const char *root, GError **error)
   cari_rng_seed (&rng, cfg->seed ^ 0x70726f746fULL);
   for (int i = 0; i < K; i++)
     order[i] = i;
-  shuffle_ints (order, K, &rng);
+  cari_rng_shuffle (&rng, order, K);
   /* Fold f (0-based) holds identities order[f], order[f + 10], … */
   g_autofree int *fold_ids = g_new (int, K);
   int fold_start[11] = { 0 };

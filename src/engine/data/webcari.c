@@ -109,18 +109,6 @@ cari_webcari_add_protocol_image (CariWebcariImport *imp, const char *protocol, i
 
 /* ----------------------------------------------------------------------------- images */
 
-static GPtrArray *
-sorted_keys_values (GHashTable *table)
-{
-  GPtrArray *names = g_ptr_array_new ();
-  GHashTableIter it;
-  gpointer value;
-  g_hash_table_iter_init (&it, table);
-  while (g_hash_table_iter_next (&it, NULL, &value))
-    g_ptr_array_add (names, value);
-  return names;
-}
-
 /* The landmarks of one image, or NULL (with a warning when the file is there but bad). */
 static float *
 read_landmarks (CariWebcariImport *imp, const char *dir, GHashTable *files, const char *stem, int *n)
@@ -187,8 +175,7 @@ scan_identity (CariWebcariImport *imp, const char *images_dir, const char *folde
                                  unreadable->message);
     }
 
-  names = sorted_keys_values (entries);
-  g_ptr_array_sort (names, cari_index_compare_strings);
+  names = cari_index_table_names (entries, FALSE);
   for (guint i = 0; i < names->len; i++)
     {
       const char *name = g_ptr_array_index (names, i);
@@ -283,8 +270,7 @@ scan_images (CariWebcariImport *imp, GError **error)
     cari_dataset_index_warn (imp->index, imp->root, 0,
                              _("no FacialPoints folder: the images have no landmarks"));
 
-  names = sorted_keys_values (folders);
-  g_ptr_array_sort (names, cari_index_compare_strings);
+  names = cari_index_table_names (folders, FALSE);
   for (guint i = 0; i < names->len; i++)
     {
       const char *folder = g_ptr_array_index (names, i);

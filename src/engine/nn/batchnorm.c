@@ -98,6 +98,24 @@ typedef struct
   gboolean relu;
 } BnArgs;
 
+/* y = x·scale + shift (then ReLU when asked) over channel c of every image. */
+static inline void
+normalize_channel (const BnArgs *a, size_t c, float scale, float shift)
+{
+  const int N = a->N, C = a->C, HW = a->HW;
+  for (int n = 0; n < N; n++)
+    {
+      const float *x = a->inp + ((size_t) n * C + c) * HW;
+      float *y = a->out + ((size_t) n * C + c) * HW;
+      if (a->relu)
+        for (int i = 0; i < HW; i++)
+          y[i] = MAX (x[i] * scale + shift, 0.0f);
+      else
+        for (int i = 0; i < HW; i++)
+          y[i] = x[i] * scale + shift;
+    }
+}
+
 static void
 forward_train_range (gpointer data, size_t c0, size_t c1)
 {
@@ -127,17 +145,7 @@ forward_train_range (gpointer data, size_t c0, size_t c1)
       float scale = g * invstd;
       float shift = b - (float) mean * scale;
 
-      for (int n = 0; n < N; n++)
-        {
-          const float *x = a->inp + ((size_t) n * C + c) * HW;
-          float *y = a->out + ((size_t) n * C + c) * HW;
-          if (a->relu)
-            for (int i = 0; i < HW; i++)
-              y[i] = MAX (x[i] * scale + shift, 0.0f);
-          else
-            for (int i = 0; i < HW; i++)
-              y[i] = x[i] * scale + shift;
-        }
+      normalize_channel (a, c, scale, shift);
 
       a->save_mean[c] = (float) mean;
       a->save_invstd[c] = invstd;
@@ -168,24 +176,13 @@ static void
 forward_infer_range (gpointer data, size_t c0, size_t c1)
 {
   const BnArgs *a = data;
-  const int N = a->N, C = a->C, HW = a->HW;
   for (size_t c = c0; c < c1; c++)
     {
       float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
       float b = a->beta != NULL ? a->beta[c] : 0.0f;
       float scale = g / sqrtf (a->running_var_c[c] + a->eps);
       float shift = b - a->running_mean_c[c] * scale;
-      for (int n = 0; n < N; n++)
-        {
-          const float *x = a->inp + ((size_t) n * C + c) * HW;
-          float *y = a->out + ((size_t) n * C + c) * HW;
-          if (a->relu)
-            for (int i = 0; i < HW; i++)
-              y[i] = MAX (x[i] * scale + shift, 0.0f);
-          else
-            for (int i = 0; i < HW; i++)
-              y[i] = x[i] * scale + shift;
-        }
+      normalize_channel (a, c, scale, shift);
     }
 }
 

@@ -115,13 +115,19 @@ typedef struct
   const CariConv2dShape *s;
 } ConvArgs;
 
-static void
-im2col_range (gpointer data, size_t c0, size_t c1)
+/* The rows of the columns and of the images they come from: for each input channel c in
+ * [c0, c1), tap (ky, kx), image g and output row oy, `row` is called with that row of the
+ * columns [out_w] and the input row iy of image g's channel c, or NULL where iy falls in the
+ * padding. im2col gathers along it, col2im scatters back: inlined into each, so `row` is
+ * known and called directly. */
+typedef void (*ColumnRowFunc) (float *col_row, float *img_row, int kx, const CariConv2dShape *s);
+
+static G_ALWAYS_INLINE inline void
+walk_columns (float *cols, float *images, int group, const CariConv2dShape *s, size_t c0,
+              size_t c1, ColumnRowFunc row_fn)
 {
-  const ConvArgs *a = data;
-  const CariConv2dShape *s = a->s;
   const size_t P = out_plane (s);
-  const size_t ld = P * (size_t) a->group;
+  const size_t ld = P * (size_t) group;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
 
   for (size_t c = c0; c < c1; c++)
@@ -129,44 +135,76 @@ im2col_range (gpointer data, size_t c0, size_t c1)
       for (int kx = 0; kx < s->kw; kx++)
         {
           size_t row = (c * s->kh + ky) * s->kw + kx;
-          for (int g = 0; g < a->group; g++)
+          for (int g = 0; g < group; g++)
             {
-              const float *plane = a->inp + ((size_t) g * s->in_c + c) * in_plane;
-              float *dst = a->col + row * ld + (size_t) g * P;
+              float *plane = images + ((size_t) g * s->in_c + c) * in_plane;
+              float *col = cols + row * ld + (size_t) g * P;
               for (int oy = 0; oy < s->out_h; oy++)
                 {
                   int iy = oy * s->sh + ky - s->pad_top;
-                  float *d = dst + (size_t) oy * s->out_w;
-                  if (iy < 0 || iy >= s->in_h)
-                    {
-                      memset (d, 0, sizeof (float) * s->out_w);
-                      continue;
-                    }
-                  const float *src = plane + (size_t) iy * s->in_w;
-                  if (s->sw == 1)
-                    {
-                      /* Contiguous run: zeros, a copy, zeros. */
-                      int x0 = kx - s->pad_left;
-                      int lo = MAX (0, -x0);
-                      int hi = MIN (s->out_w, s->in_w - x0);
-                      for (int ox = 0; ox < MIN (lo, s->out_w); ox++)
-                        d[ox] = 0.0f;
-                      if (hi > lo)
-                        memcpy (d + lo, src + x0 + lo, sizeof (float) * (size_t) (hi - lo));
-                      for (int ox = MAX (hi, lo); ox < s->out_w; ox++)
-                        d[ox] = 0.0f;
-                    }
-                  else
-                    {
-                      for (int ox = 0; ox < s->out_w; ox++)
-                        {
-                          int ix = ox * s->sw + kx - s->pad_left;
-                          d[ox] = (ix >= 0 && ix < s->in_w) ? src[ix] : 0.0f;
-                        }
-                    }
+                  float *img = iy >= 0 && iy < s->in_h ? plane + (size_t) iy * s->in_w : NULL;
+                  row_fn (col + (size_t) oy * s->out_w, img, kx, s);
                 }
             }
         }
+}
+
+static G_ALWAYS_INLINE inline void
+gather_row (float *d, float *src, int kx, const CariConv2dShape *s)
+{
+  if (src == NULL)
+    {
+      memset (d, 0, sizeof (float) * s->out_w);
+      return;
+    }
+  if (s->sw == 1)
+    {
+      /* Contiguous run: zeros, a copy, zeros. */
+      int x0 = kx - s->pad_left;
+      int lo = MAX (0, -x0);
+      int hi = MIN (s->out_w, s->in_w - x0);
+      for (int ox = 0; ox < MIN (lo, s->out_w); ox++)
+        d[ox] = 0.0f;
+      if (hi > lo)
+        memcpy (d + lo, src + x0 + lo, sizeof (float) * (size_t) (hi - lo));
+      for (int ox = MAX (hi, lo); ox < s->out_w; ox++)
+        d[ox] = 0.0f;
+      return;
+    }
+  for (int ox = 0; ox < s->out_w; ox++)
+    {
+      int ix = ox * s->sw + kx - s->pad_left;
+      d[ox] = (ix >= 0 && ix < s->in_w) ? src[ix] : 0.0f;
+    }
+}
+
+static G_ALWAYS_INLINE inline void
+scatter_row (float *src, float *d, int kx, const CariConv2dShape *s)
+{
+  if (d == NULL)
+    return;
+  if (s->sw == 1)
+    {
+      int x0 = kx - s->pad_left;
+      int lo = MAX (0, -x0), hi = MIN (s->out_w, s->in_w - x0);
+      for (int ox = lo; ox < hi; ox++)
+        d[ox + x0] += src[ox];
+      return;
+    }
+  for (int ox = 0; ox < s->out_w; ox++)
+    {
+      int ix = ox * s->sw + kx - s->pad_left;
+      if (ix >= 0 && ix < s->in_w)
+        d[ix] += src[ox];
+    }
+}
+
+static void
+im2col_range (gpointer data, size_t c0, size_t c1)
+{
+  const ConvArgs *a = data;
+  /* The images are only read: gather_row never writes through them. */
+  walk_columns (a->col, (float *) a->inp, a->group, a->s, c0, c1, gather_row);
 }
 
 /* Channels per part: about 64k floats of columns each. */
@@ -190,44 +228,8 @@ static void
 col2im_range (gpointer data, size_t c0, size_t c1)
 {
   const ConvArgs *a = data;
-  const CariConv2dShape *s = a->s;
-  const size_t P = out_plane (s);
-  const size_t ld = P * (size_t) a->group;
-  const size_t in_plane = (size_t) s->in_h * s->in_w;
-
-  for (size_t c = c0; c < c1; c++)
-    for (int ky = 0; ky < s->kh; ky++)
-      for (int kx = 0; kx < s->kw; kx++)
-        {
-          size_t row = (c * s->kh + ky) * s->kw + kx;
-          for (int g = 0; g < a->group; g++)
-            {
-              float *plane = a->dinp + ((size_t) g * s->in_c + c) * in_plane;
-              const float *srcrow = a->ccol + row * ld + (size_t) g * P;
-              for (int oy = 0; oy < s->out_h; oy++)
-                {
-                  int iy = oy * s->sh + ky - s->pad_top;
-                  if (iy < 0 || iy >= s->in_h)
-                    continue;
-                  float *d = plane + (size_t) iy * s->in_w;
-                  const float *src = srcrow + (size_t) oy * s->out_w;
-                  if (s->sw == 1)
-                    {
-                      int x0 = kx - s->pad_left;
-                      int lo = MAX (0, -x0), hi = MIN (s->out_w, s->in_w - x0);
-                      for (int ox = lo; ox < hi; ox++)
-                        d[ox + x0] += src[ox];
-                    }
-                  else
-                    for (int ox = 0; ox < s->out_w; ox++)
-                      {
-                        int ix = ox * s->sw + kx - s->pad_left;
-                        if (ix >= 0 && ix < s->in_w)
-                          d[ix] += src[ox];
-                      }
-                }
-            }
-        }
+  /* The columns are only read: scatter_row never writes through them. */
+  walk_columns ((float *) a->ccol, a->dinp, a->group, a->s, c0, c1, scatter_row);
 }
 
 void

@@ -26,18 +26,6 @@ struct _CariSampler
 };
 
 static void
-shuffle (int *a, int n, CariRng *rng)
-{
-  for (int i = n - 1; i > 0; i--)
-    {
-      int j = (int) cari_rng_below (rng, (uint32_t) i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-}
-
-static void
 pool_init (Pool *p, const CariDataSource *src, int modality)
 {
   p->images = cari_data_source_select (src, CARI_ROLE_TRAIN, modality, &p->n);
@@ -92,7 +80,7 @@ cari_sampler_new (const CariDataSource *src, int n_caricatures, int n_photos, gb
           cari_sampler_free (s);
           return NULL;
         }
-      shuffle (s->pools[m].images, s->pools[m].n, &s->rng);
+      cari_rng_shuffle (&s->rng, s->pools[m].images, s->pools[m].n);
     }
   return s;
 }
@@ -129,7 +117,7 @@ cari_sampler_next (CariSampler *s, int *indices)
             }
           if (p->cursor == p->n)
             {
-              shuffle (p->images, p->n, &s->rng);
+              cari_rng_shuffle (&s->rng, p->images, p->n);
               p->cursor = 0;
             }
           indices[out++] = p->images[p->cursor++];
