@@ -94,15 +94,17 @@ test_config_module_lr_auto (void)
   g_assert_true (cari_run_config_set (stored, "optim.lr=0.1", &error));
   g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.1);
 
-  /* A rate of its own stays; "auto" and older texts' −1 bring the default back. */
+  /* A rate of its own stays; "auto" brings the default back; a negative rate is an error, not a
+   * silent "auto". */
   g_assert_true (cari_run_config_set (stored, "optim.module_lr=0.003", &error));
   g_assert_true (cari_run_config_set (stored, "optim.lr=0.5", &error));
   g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.003);
   g_autofree char *own = cari_run_config_to_text (stored);
   g_assert_nonnull (strstr (own, "\nmodule_lr=0.003\n"));
-  g_assert_true (cari_run_config_set (stored, "optim.module_lr=-1", &error));
-  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.5);
-  g_assert_true (cari_run_config_set (stored, "optim.module_lr=0.003", &error));
+  g_assert_false (cari_run_config_set (stored, "optim.module_lr=-1", &error));
+  g_assert_nonnull (strstr (error->message, "optim.module_lr"));
+  g_clear_error (&error);
+  g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.003);
   g_assert_true (cari_run_config_set (stored, "optim.module_lr=auto", &error));
   g_assert_cmpfloat (cari_run_config_module_lr (stored), ==, 0.5);
   g_assert_false (cari_run_config_set (stored, "optim.module_lr=quick", &error));

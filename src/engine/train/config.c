@@ -212,21 +212,17 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
     }
   if (strcmp (k->key, "module_lr") == 0)
     {
-      /* "auto" (or a negative number, as older texts wrote it): the rate of Θ. */
+      /* "auto": the rate of Θ, kept as a word so that a later change of optim.lr carries. */
       KeySpec num = *k;
       num.type = K_DOUBLE;
-      num.min = -1e300;
+      num.min = 0;
       num.max = 10;
       if (strcmp (value, "auto") == 0)
         {
           cfg->module_lr = -1.0;
           return TRUE;
         }
-      if (!parse_number (&num, value, &cfg->module_lr, error))
-        return FALSE;
-      if (cfg->module_lr < 0.0)
-        cfg->module_lr = -1.0;
-      return TRUE;
+      return parse_number (&num, value, &cfg->module_lr, error);
     }
   if (strcmp (k->key, "weights") == 0)
     {
