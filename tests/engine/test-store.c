@@ -909,7 +909,7 @@ test_check (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   cari_store_close (store);
 
-  /* the same through a read-only connection: nothing is recorded, the damage is found */
+  /* and through a read-only connection */
   store = cari_store_open (f->path, CARI_STORE_READ_ONLY, &error);
   g_assert_no_error (error);
   g_assert_false (cari_store_check (store, &error));

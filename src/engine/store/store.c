@@ -204,7 +204,7 @@ cari_store_sql_exec (CariStore *s, StoreQuery q, int tolerated, GError **error)
   rc = sqlite3_step (st);
   if (rc == SQLITE_ROW)
     rc = SQLITE_DONE;
-  if (rc != SQLITE_DONE && (tolerated == 0 || rc != tolerated))
+  if (rc != SQLITE_DONE && rc != tolerated) /* step never returns 0 (SQLITE_OK) */
     cari_store_sql_error (s, rc, error);
   release (st);
   return rc;
@@ -221,50 +221,50 @@ cari_store_sql_change (CariStore *s, StoreQuery q, StoreThing thing, gint64 id, 
   return FALSE;
 }
 
-/* Steps `st` through its rows (at most `max_rows`, when > 0); returns SQLite's last code. */
+/* Runs a query through its rows (at most `max_rows`, when > 0), counting them in *n_rows;
+ * returns SQLite's last code, SQLITE_DONE when all went well. */
 static int
-step_rows (CariStore *s, sqlite3_stmt *st, int max_rows, StoreRowFunc row, gpointer data,
-           int *n_rows, GError **error)
+query_rows (CariStore *s, StoreQuery q, int max_rows, StoreRowFunc row, gpointer data,
+            int *n_rows, GError **error)
 {
+  sqlite3_stmt *st = bind_query (s, q, error);
   int rc = SQLITE_DONE;
+  if (st == NULL)
+    return SQLITE_ERROR;
   while ((max_rows <= 0 || *n_rows < max_rows) && (rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       (*n_rows)++;
       if (!row (st, data, error))
-        return SQLITE_ABORT; /* `error` says why */
+        {
+          rc = SQLITE_ABORT; /* `error` says why */
+          break;
+        }
     }
-  if (max_rows > 0 && *n_rows == max_rows)
-    return SQLITE_DONE;
-  if (rc != SQLITE_DONE)
+  if (rc == SQLITE_ROW) /* enough rows read */
+    rc = SQLITE_DONE;
+  else if (rc != SQLITE_DONE && rc != SQLITE_ABORT)
     cari_store_sql_error (s, rc, error);
+  release (st);
   return rc;
 }
 
 gboolean
 cari_store_sql_each (CariStore *s, StoreQuery q, StoreRowFunc row, gpointer data, GError **error)
 {
-  sqlite3_stmt *st = bind_query (s, q, error);
-  int n = 0, rc;
-  if (st == NULL)
-    return FALSE;
-  rc = step_rows (s, st, 0, row, data, &n, error);
-  release (st);
-  return rc == SQLITE_DONE;
+  int n = 0;
+  return query_rows (s, q, 0, row, data, &n, error) == SQLITE_DONE;
 }
 
 gboolean
 cari_store_sql_one (CariStore *s, StoreQuery q, StoreThing thing, gint64 id, StoreRowFunc row,
                     gpointer data, GError **error)
 {
-  sqlite3_stmt *st = bind_query (s, q, error);
-  int n = 0, rc;
-  if (st == NULL)
+  int n = 0;
+  if (query_rows (s, q, 1, row, data, &n, error) != SQLITE_DONE)
     return FALSE;
-  rc = step_rows (s, st, 1, row, data, &n, error);
-  release (st);
-  if (rc == SQLITE_DONE && n == 0)
+  if (n == 0)
     cari_store_not_found (s, thing, id, error);
-  return rc == SQLITE_DONE && n == 1;
+  return n == 1;
 }
 
 gboolean
