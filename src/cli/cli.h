@@ -39,6 +39,7 @@ int cmd_show (int argc, char **argv);
 int cmd_generate (int argc, char **argv);
 int cmd_import (int argc, char **argv);
 int cmd_dataset (int argc, char **argv);
+int cmd_check (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);

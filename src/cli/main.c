@@ -15,6 +15,7 @@ static const CliCommand commands[] = {
   { "generate", N_("Generate SynCari, the embedded data set"), cmd_generate },
   { "import", N_("Import a CaVI, WebCaricature or folder data set"), cmd_import },
   { "dataset", N_("Describe an imported data set (dataset info)"), cmd_dataset },
+  { "check", N_("Check that a run database is sound"), cmd_check },
   { "eval", N_("Evaluate runs on their data set's protocols (the paper's Tables 2–5)"), cmd_eval },
   { "eval-scores", N_("Evaluate an external file of verification scores"), cmd_eval_scores },
   { "tsne", N_("Lay out embedding vectors in 2-D with t-SNE"), cmd_tsne },

@@ -65,5 +65,36 @@ check "tsne wants a label per vector" 1 - "2 rows of metadata for 12 vectors" --
   tsne --vectors "$tmp/vec.tsv" --metadata "$tmp/short-meta.tsv" --perplexity 3
 check "tsne names a bad perplexity" 1 - "perplexity" -- tsne --vectors "$tmp/vec.tsv" --perplexity 11
 check "tsne needs --vectors" 2 - "give --vectors" -- tsne
+# check: a sound run database passes; a damaged one, a file that is no database or a missing
+# one fails ("damaged" on stdout, the reason on stderr). The store: 3000 pair scores of eval-scores.
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+  printf "%d %.3f %d\n", i % 2, (i * 7919 % 1000) / 1000, int (i / 2) % 10 + 1 }' >"$tmp/pairs.txt"
+n=$((n + 1))
+if "$cli" eval-scores --scores "$tmp/pairs.txt" --db "$tmp/good.db" >/dev/null 2>"$tmp/err"; then
+  echo "ok $n - a store to check"
+else
+  echo "not ok $n - a store to check"; sed 's/^/# /' "$tmp/err"; fail=1
+fi
+check "check help" 0 "--db" - -- check --help
+check "check rejects a stray argument" 2 - "unexpected argument" -- check extra
+check "check rejects a bad option" 2 - "Unknown option" -- check --bogus
+check "a sound store passes" 0 "good.db: ok" - -- check --db "$tmp/good.db"
+
+# Zero a page among the last ones (pair scores, written last): the header and the schema stay
+# readable, so only reading the whole file finds it.
+cp "$tmp/good.db" "$tmp/bad.db"
+pages=$(($(wc -c <"$tmp/bad.db") / 4096))
+dd if=/dev/zero of="$tmp/bad.db" bs=4096 seek=$((pages - 8)) count=1 conv=notrunc 2>/dev/null
+check "a damaged store fails" 1 "bad.db: damaged" "bad.db.* is damaged: .*[Pp]age" -- \
+  check --db "$tmp/bad.db"
+check "other commands still open it" 0 - - -- runs --db "$tmp/bad.db"
+
+printf 'not a database, but long enough to have a header of its own ...........\n' >"$tmp/text.db"
+check "a file that is no database fails" 1 "text.db: damaged" "text.db.*not a database" -- \
+  check --db "$tmp/text.db"
+check "a missing store fails" 1 - "missing.db" -- check --db "$tmp/missing.db"
+n=$((n + 1))
+if [ -e "$tmp/missing.db" ]; then echo "not ok $n - the check created a file"; fail=1
+else echo "ok $n - the check creates no file"; fi
 echo "1..$n"
 exit $fail

@@ -145,6 +145,7 @@ test_schema (Fixture *f, gconstpointer data)
   static const char *const tables[] = {
     "datasets",    "images",  "protocol_pairs", "protocol_images", "protocol_subjects", "runs",
     "metrics", "checkpoints", "evaluations",    "eval_metrics",    "eval_scores",       "layouts",
+    "store_checks",
   };
   CariStore *store = open_store (f);
   sqlite3 *db;
@@ -159,7 +160,7 @@ test_schema (Fixture *f, gconstpointer data)
 
   db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -534,6 +535,24 @@ test_metric_keys (Fixture *f, gconstpointer data)
       g_clear_error (&error);
     }
   g_assert_cmpint (count_metrics (store, run), ==, 0);
+
+  /* the per-task names: "loss/<task>", "weight/<task>" in task order, each accepted */
+  for (CariTask t = 0; t < CARI_N_TASKS; t++)
+    {
+      g_autofree char *loss = g_strdup_printf ("loss/%s", cari_task_names[t]);
+      g_autofree char *weight = g_strdup_printf ("weight/%s", cari_task_names[t]);
+      g_assert_cmpstr (cari_metric_key_loss (t), ==, loss);
+      g_assert_cmpstr (cari_metric_key_weight (t), ==, weight);
+      g_assert_true (cari_store_metric_key_is_valid (cari_metric_key_loss (t)));
+      g_assert_true (cari_store_metric_key_is_valid (cari_metric_key_weight (t)));
+    }
+  g_assert_null (cari_metric_key_loss (CARI_N_TASKS));
+  g_assert_null (cari_metric_key_weight ((CariTask) -1));
+  g_assert_cmpstr (CARI_METRIC_LOSS_L4, ==, "loss/l4");
+  g_assert_cmpstr (CARI_METRIC_LOSS_TOTAL, ==, "loss/total");
+  g_assert_cmpstr (CARI_METRIC_LR, ==, "lr");
+  g_assert_cmpstr (CARI_METRIC_IMAGES_PER_S, ==, "images_per_s");
+  g_assert_true (cari_store_metric_key_is_valid (CARI_METRIC_VAL_PREFIX "cari_acc"));
 }
 
 static void
@@ -817,7 +836,6 @@ test_corrupt (Fixture *f, gconstpointer data)
   GError *error = NULL;
   g_autofree char *garbage = g_build_filename (f->dir, "garbage.db", NULL);
   g_autofree char *newer = g_build_filename (f->dir, "newer.db", NULL);
-  g_autofree char *damaged = g_build_filename (f->dir, "damaged.db", NULL);
   char bytes[8192];
   GRand *rand = g_rand_new_with_seed (5);
   sqlite3 *raw;
@@ -842,28 +860,103 @@ test_corrupt (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "99"));
   g_clear_error (&error);
   g_assert_cmpint (query_int (newer, "PRAGMA user_version"), ==, 99);
+}
 
-  /* a valid header over a damaged page: caught by the check on opening */
-  {
-    g_autoptr (CariStore) store = NULL;
-    g_autofree char *contents = NULL;
-    gsize len;
-    gint64 page_size, root;
+/* Overwrites the root page of the index metrics_by_key of a closed store with garbage: the
+ * header and the schema stay readable, so the file still opens. */
+static void
+damage_metrics_index (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+  gint64 page_size = query_int (path, "PRAGMA page_size");
+  gint64 root = query_int (path, "SELECT rootpage FROM sqlite_master "
+                                 "WHERE name = 'metrics_by_key'");
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpint ((gint64) len, >=, root * page_size);
+  memset (contents + (root - 1) * page_size, 0x5a, (gsize) page_size);
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+}
 
-    store = cari_store_open (damaged, CARI_STORE_READ_WRITE, &error);
-    g_assert_no_error (error);
-    append_steps (store, new_run (store, "d"), 1, 50);
-    g_clear_pointer (&store, cari_store_close); /* the last close checkpoints the WAL */
-    page_size = query_int (damaged, "PRAGMA page_size");
-    root = query_int (damaged, "SELECT rootpage FROM sqlite_master WHERE name = 'metrics_by_key'");
-    g_assert_true (g_file_get_contents (damaged, &contents, &len, NULL));
-    g_assert_cmpint ((gint64) len, >=, root * page_size);
-    memset (contents + (root - 1) * page_size, 0x5a, (gsize) page_size);
-    g_assert_true (g_file_set_contents (damaged, contents, (gssize) len, NULL));
-    g_assert_null (cari_store_open (damaged, CARI_STORE_READ_WRITE, &error));
-    assert_error_names_file (error, CARI_ERROR_CORRUPT, damaged);
-    g_clear_error (&error);
-  }
+/* A valid header over a damaged page: opening does not read the whole file, so it opens; the
+ * explicit check finds the damage, and so does any statement that reads the page. */
+static void
+test_check (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  CariStore *store = open_store (f);
+  gint64 run = new_run (store, "d");
+  GArray *rows;
+
+  append_steps (store, run, 1, 50);
+  g_assert_true (cari_store_check (store, &error));
+  g_assert_no_error (error);
+  /* a check that passed on a read-write connection is recorded */
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM store_checks"), ==, 1);
+  cari_store_close (store); /* the last close checkpoints the WAL */
+  damage_metrics_index (f->path);
+
+  store = open_store (f);
+  g_assert_false (cari_store_check (store, &error));
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, f->path);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
+  /* a statement that meets the page: CORRUPT, and the message points to the check */
+  rows = cari_store_metrics_with_prefix (store, run, "loss/", &error);
+  g_assert_null (rows);
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, f->path);
+  g_assert_nonnull (strstr (error->message, "carilab-cli check"));
+  g_clear_error (&error);
+  cari_store_close (store);
+
+  /* and through a read-only connection */
+  store = cari_store_open (f->path, CARI_STORE_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_false (cari_store_check (store, &error));
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, f->path);
+  g_clear_error (&error);
+  cari_store_close (store);
+}
+
+/* A read-write open checks the file after an unclean stop (a running run whose heartbeat went
+ * stale), once: the check that passed covers that stop. */
+static void
+test_check_on_open (Fixture *f, gconstpointer data)
+{
+  GError *error = NULL;
+  CariStore *store = open_store (f);
+  gint64 run = new_run (store, "killed");
+  sqlite3 *raw;
+
+  g_assert_true (cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &error));
+  append_steps (store, run, 1, 50);
+  cari_store_close (store);
+  /* the process died an hour ago */
+  raw = raw_open (f->path);
+  raw_exec (raw, "UPDATE runs SET heartbeat = heartbeat - 3600");
+  sqlite3_close (raw);
+
+  /* the first read-write open checks (and the file is sound) */
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM store_checks"), ==, 0);
+  store = open_store (f);
+  cari_store_close (store);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM store_checks"), ==, 1);
+
+  /* damage after that check: the stop was already checked, so opening does not look again */
+  damage_metrics_index (f->path);
+  store = open_store (f);
+  cari_store_close (store);
+
+  /* a later unclean stop (here: the check made older than the stop) is checked on opening */
+  raw = raw_open (f->path);
+  raw_exec (raw, "UPDATE store_checks SET checked_at = checked_at - 7200");
+  sqlite3_close (raw);
+  store = cari_store_open (f->path, CARI_STORE_READ_ONLY, &error); /* only read-write checks */
+  g_assert_no_error (error);
+  cari_store_close (store);
+  g_assert_null (cari_store_open (f->path, CARI_STORE_READ_WRITE, &error));
+  assert_error_names_file (error, CARI_ERROR_CORRUPT, f->path);
+  g_clear_error (&error);
 }
 
 /* What a trainer pays per flush: one transaction of the 12 metrics of a step. The median is
@@ -927,6 +1020,8 @@ main (int argc, char **argv)
   ADD ("read-only", test_read_only);
   ADD ("full", test_full);
   ADD ("corrupt", test_corrupt);
+  ADD ("check", test_check);
+  ADD ("check-on-open", test_check_on_open);
   ADD ("append-timing", test_append_timing);
 #undef ADD
   return g_test_run ();

@@ -29,10 +29,6 @@ typedef struct
   CariRunReport *report;
 } Recorder;
 
-static const char *const loss_keys[CARI_N_TASKS] = { "loss/verif", "loss/cari", "loss/visual" };
-static const char *const weight_keys[CARI_N_TASKS] = { "weight/verif", "weight/cari",
-                                                       "weight/visual" };
-
 static void
 record (Recorder *r, guint64 step, double wall, const char *key, double value)
 {
@@ -162,14 +158,15 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
       for (int task = 0; task < CARI_N_TASKS; task++)
         if (st.present[task])
           {
-            record (&r, st.step, wall, loss_keys[task], st.loss[task]);
-            record (&r, st.step, wall, weight_keys[task], st.weight[task]);
+            record (&r, st.step, wall, cari_metric_key_loss (task), st.loss[task]);
+            record (&r, st.step, wall, cari_metric_key_weight (task), st.weight[task]);
           }
       if (cari_net_task_weights (cari_trainer_get_net (trainer), NULL) != NULL)
-        record (&r, st.step, wall, "loss/l4", st.l4);
-      record (&r, st.step, wall, "loss/total", st.total);
-      record (&r, st.step, wall, "lr", st.lr);
-      record (&r, st.step, wall, "images_per_s", st.seconds > 0 ? n_images / st.seconds : 0.0);
+        record (&r, st.step, wall, CARI_METRIC_LOSS_L4, st.l4);
+      record (&r, st.step, wall, CARI_METRIC_LOSS_TOTAL, st.total);
+      record (&r, st.step, wall, CARI_METRIC_LR, st.lr);
+      record (&r, st.step, wall, CARI_METRIC_IMAGES_PER_S,
+              st.seconds > 0 ? n_images / st.seconds : 0.0);
 
       if (cfg->eval_every > 0 && st.step % (guint64) cfg->eval_every == 0)
         {

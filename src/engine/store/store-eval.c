@@ -21,158 +21,40 @@ cari_eval_info_free (CariEvalInfo *info)
   g_free (info);
 }
 
-void
-cari_dataset_info_free (CariDatasetInfo *info)
+static gboolean
+append_id (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  if (info == NULL)
-    return;
-  g_free (info->name);
-  g_free (info->kind);
-  g_free (info->root);
-  g_free (info->fingerprint);
-  g_free (info->protocols);
-  g_free (info);
+  gint64 id = sqlite3_column_int64 (st, 0);
+  g_array_append_val ((GArray *) data, id);
+  return TRUE;
 }
 
-GPtrArray *
-cari_store_list_datasets (CariStore *s, GError **error)
-{
-  sqlite3_stmt *st = cari_store_priv_prepare (
-    s,
-    "SELECT d.id, d.name, d.kind, d.root, d.fingerprint, d.created_at, "
-    "(SELECT count(DISTINCT identity) FROM images WHERE dataset_id = d.id), "
-    "(SELECT count(*) FROM images WHERE dataset_id = d.id AND modality = 'caricature'), "
-    "(SELECT count(*) FROM images WHERE dataset_id = d.id AND modality = 'photo'), "
-    "(SELECT count(*) FROM runs WHERE dataset_id = d.id), "
-    "(SELECT group_concat(protocol, ';') FROM (SELECT protocol FROM protocol_pairs WHERE "
-    "dataset_id = d.id UNION SELECT protocol FROM protocol_images WHERE dataset_id = d.id "
-    "UNION SELECT protocol FROM protocol_subjects WHERE dataset_id = d.id ORDER BY 1)) "
-    "FROM datasets d ORDER BY d.name",
-    error);
-  if (st == NULL)
-    return NULL;
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_dataset_info_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      CariDatasetInfo *d = g_new0 (CariDatasetInfo, 1);
-      d->id = sqlite3_column_int64 (st, 0);
-      d->name = g_strdup ((const char *) sqlite3_column_text (st, 1));
-      d->kind = g_strdup ((const char *) sqlite3_column_text (st, 2));
-      d->root = g_strdup ((const char *) sqlite3_column_text (st, 3));
-      d->fingerprint = g_strdup ((const char *) sqlite3_column_text (st, 4));
-      d->created_at = sqlite3_column_double (st, 5);
-      d->n_identities = sqlite3_column_int (st, 6);
-      d->n_caricatures = sqlite3_column_int (st, 7);
-      d->n_photos = sqlite3_column_int (st, 8);
-      d->n_runs = sqlite3_column_int (st, 9);
-      const char *protocols = (const char *) sqlite3_column_text (st, 10);
-      d->protocols = g_strdup (protocols ? protocols : "");
-      g_ptr_array_add (list, d);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
-}
-
-gboolean
-cari_store_delete_dataset (CariStore *s, gint64 dataset, GError **error)
-{
-  sqlite3_stmt *st = cari_store_priv_prepare (s, "DELETE FROM datasets WHERE id = ?1", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, dataset);
-  gboolean ok = cari_store_priv_exec (s, st, error);
-  sqlite3_finalize (st);
-  if (ok && sqlite3_changes (cari_store_priv_db (s)) == 0)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                   _("No dataset %lld in the run database “%s”"), (long long) dataset,
-                   cari_store_get_path (s));
-      return FALSE;
-    }
-  return ok;
-}
-
-gboolean
-cari_store_set_run_dataset (CariStore *s, gint64 run, gint64 dataset, GError **error)
-{
-  sqlite3_stmt *st = cari_store_priv_prepare (s, "UPDATE runs SET dataset_id = ?2 WHERE id = ?1",
-                                              error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, run);
-  if (dataset > 0)
-    sqlite3_bind_int64 (st, 2, dataset);
-  else
-    sqlite3_bind_null (st, 2);
-  gboolean ok = cari_store_priv_exec (s, st, error);
-  sqlite3_finalize (st);
-  if (ok && sqlite3_changes (cari_store_priv_db (s)) == 0)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                   _("No run %lld in the run database “%s”"), (long long) run,
-                   cari_store_get_path (s));
-      return FALSE;
-    }
-  return ok;
-}
-
-/* The ids of a data set's images, ascending (= index order). */
+/* The ids of a data set's images, ascending (= index order); empty for no data set. */
 static GArray *
 image_ids (CariStore *s, gint64 dataset, GError **error)
 {
-  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  if (dataset <= 0)
-    return ids;
-  sqlite3_stmt *st = cari_store_priv_prepare (
-    s, "SELECT id FROM images WHERE dataset_id = ?1 ORDER BY id", error);
-  if (st == NULL)
-    {
-      g_array_unref (ids);
-      return NULL;
-    }
-  sqlite3_bind_int64 (st, 1, dataset);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (st, 0);
-      g_array_append_val (ids, id);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      g_array_unref (ids);
-      return NULL;
-    }
-  return ids;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  if (dataset > 0
+      && !cari_store_sql_each (s,
+                               STORE_SQL ("SELECT id FROM images WHERE dataset_id = ?1 "
+                                          "ORDER BY id",
+                                          SQL_INT (dataset)),
+                               append_id, ids, error))
+    return NULL;
+  return g_steal_pointer (&ids);
 }
 
+/* The data set of a run (0 for none, or for run 0: an external score file); −1 on error. */
 static gint64
 run_dataset (CariStore *s, gint64 run, GError **error)
 {
-  if (run <= 0)
-    return 0;
-  sqlite3_stmt *st = cari_store_priv_prepare (s, "SELECT dataset_id FROM runs WHERE id = ?1",
-                                              error);
-  if (st == NULL)
+  gint64 dataset = 0;
+  if (run > 0
+      && !cari_store_sql_one (s,
+                              STORE_SQL ("SELECT dataset_id FROM runs WHERE id = ?1",
+                                         SQL_INT (run)),
+                              STORE_RUN, run, cari_store_sql_int64, &dataset, error))
     return -1;
-  sqlite3_bind_int64 (st, 1, run);
-  int rc = sqlite3_step (st);
-  gint64 dataset = rc == SQLITE_ROW ? sqlite3_column_int64 (st, 0) : -1;
-  sqlite3_finalize (st);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                 _("No run %lld in the run database “%s”"), (long long) run,
-                 cari_store_get_path (s));
-  else if (rc != SQLITE_ROW)
-    cari_store_priv_error (s, rc, error);
   return dataset;
 }
 
@@ -198,103 +80,39 @@ index_of (GArray *ids, gint64 id)
   return hit ? (int) (hit - (const gint64 *) ids->data) : -1;
 }
 
-static void
-bind_image (sqlite3_stmt *st, int col, gint64 id)
-{
-  if (id > 0)
-    sqlite3_bind_int64 (st, col, id);
-  else
-    sqlite3_bind_null (st, col);
-}
-
 static gboolean
-insert_metric (CariStore *s, sqlite3_stmt *st, gint64 evaluation, const char *name,
-               double value, double std, GError **error)
+insert_metric (CariStore *s, gint64 evaluation, const char *name, double value, double std,
+               GError **error)
 {
-  sqlite3_bind_int64 (st, 1, evaluation);
-  sqlite3_bind_text (st, 2, name, -1, SQLITE_TRANSIENT);
-  if (isfinite (value))
-    sqlite3_bind_double (st, 3, value);
-  else
-    sqlite3_bind_null (st, 3);
-  if (std >= 0.0 && isfinite (std))
-    sqlite3_bind_double (st, 4, std);
-  else
-    sqlite3_bind_null (st, 4);
-  return cari_store_priv_exec (s, st, error);
+  return cari_store_sql_exec (s,
+                              STORE_SQL ("INSERT OR REPLACE INTO eval_metrics (evaluation_id, "
+                                         "name, value, std) VALUES (?1, ?2, ?3, ?4)",
+                                         SQL_INT (evaluation), SQL_TEXT (name),
+                                         isfinite (value) ? SQL_REAL (value) : SQL_NULL,
+                                         std >= 0.0 && isfinite (std) ? SQL_REAL (std)
+                                                                      : SQL_NULL),
+                              0, error)
+         == SQLITE_DONE;
 }
 
-gint64
-cari_store_save_evaluation (CariStore *s, gint64 run, gint64 step, const CariEvalResult *r,
-                            const char *options, GError **error)
+/* The evaluation's metrics, CMC ("cmc/k") and pair scores. */
+static gboolean
+write_rows (CariStore *s, gint64 evaluation, const CariEvalResult *r, GArray *ids,
+            GError **error)
 {
-  gint64 dataset = run_dataset (s, run, error);
-  if (dataset < 0)
-    return 0;
-  g_autoptr (GArray) ids = image_ids (s, dataset, error);
-  if (ids == NULL)
-    return 0;
-  if (!cari_store_priv_begin (s, TRUE, error))
-    return 0;
-
-  sqlite3_stmt *add = NULL, *metric = NULL, *score = NULL;
-  gint64 evaluation = 0;
-  gboolean ok = FALSE;
-  add = cari_store_priv_prepare (s,
-                                 "INSERT INTO evaluations (run_id, step, protocol, fold, "
-                                 "created_at, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                 error);
-  if (add == NULL)
-    goto out;
-  if (run > 0)
-    sqlite3_bind_int64 (add, 1, run);
-  else
-    sqlite3_bind_null (add, 1);
-  if (step >= 0)
-    sqlite3_bind_int64 (add, 2, step);
-  else
-    sqlite3_bind_null (add, 2);
-  sqlite3_bind_text (add, 3, r->protocol, -1, SQLITE_STATIC);
-  if (r->fold >= 0)
-    sqlite3_bind_int (add, 4, r->fold);
-  else
-    sqlite3_bind_null (add, 4);
-  sqlite3_bind_double (add, 5, (double) g_get_real_time () / 1e6);
-  if (options != NULL)
-    sqlite3_bind_text (add, 6, options, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (add, 6);
-  if (!cari_store_priv_exec (s, add, error))
-    goto out;
-  evaluation = sqlite3_last_insert_rowid (cari_store_priv_db (s));
-
-  metric = cari_store_priv_prepare (s,
-                                    "INSERT OR REPLACE INTO eval_metrics (evaluation_id, name, "
-                                    "value, std) VALUES (?1, ?2, ?3, ?4)",
-                                    error);
-  if (metric == NULL)
-    goto out;
   for (guint i = 0; i < r->metrics->len; i++)
     {
       const CariEvalMetric *m = &g_array_index (r->metrics, CariEvalMetric, i);
-      if (!insert_metric (s, metric, evaluation, m->name, m->value, m->std, error))
-        goto out;
+      if (!insert_metric (s, evaluation, m->name, m->value, m->std, error))
+        return FALSE;
     }
   for (guint k = 0; k < r->cmc->len; k++)
     {
       char name[32];
       g_snprintf (name, sizeof name, "cmc/%u", k + 1);
-      if (!insert_metric (s, metric, evaluation, name, g_array_index (r->cmc, double, k), -1.0,
-                          error))
-        goto out;
+      if (!insert_metric (s, evaluation, name, g_array_index (r->cmc, double, k), -1.0, error))
+        return FALSE;
     }
-
-  score = cari_store_priv_prepare (s,
-                                   "INSERT INTO eval_scores (evaluation_id, a_image, b_image, "
-                                   "score, same, fold) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                   error);
-  if (score == NULL)
-    goto out;
   for (guint i = 0; i < r->pairs->len; i++)
     {
       const CariPairScore *p = &g_array_index (r->pairs, CariPairScore, i);
@@ -302,37 +120,54 @@ cari_store_save_evaluation (CariStore *s, gint64 run, gint64 step, const CariEva
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                        _("Pair %u of the evaluation has no finite score"), i + 1);
-          goto out;
+          return FALSE;
         }
-      sqlite3_bind_int64 (score, 1, evaluation);
-      bind_image (score, 2, id_of (ids, p->a));
-      bind_image (score, 3, id_of (ids, p->b));
-      sqlite3_bind_double (score, 4, p->score);
-      sqlite3_bind_int (score, 5, p->same ? 1 : 0);
-      sqlite3_bind_int (score, 6, p->fold);
-      if (!cari_store_priv_exec (s, score, error))
-        goto out;
+      if (cari_store_sql_exec (s,
+                               STORE_SQL ("INSERT INTO eval_scores (evaluation_id, a_image, "
+                                          "b_image, score, same, fold) "
+                                          "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                          SQL_INT (evaluation), SQL_ID (id_of (ids, p->a)),
+                                          SQL_ID (id_of (ids, p->b)), SQL_REAL (p->score),
+                                          SQL_INT (p->same ? 1 : 0), SQL_INT (p->fold)),
+                               0, error)
+          != SQLITE_DONE)
+        return FALSE;
     }
-  ok = TRUE;
+  return TRUE;
+}
 
-out:
-  sqlite3_finalize (add);
-  sqlite3_finalize (metric);
-  sqlite3_finalize (score);
-  if (!ok)
+gint64
+cari_store_save_evaluation (CariStore *s, gint64 run, gint64 step, const CariEvalResult *r,
+                            const char *options, GError **error)
+{
+  gint64 dataset = run_dataset (s, run, error), evaluation = 0;
+  g_autoptr (GArray) ids = dataset >= 0 ? image_ids (s, dataset, error) : NULL;
+  if (ids == NULL || !cari_store_begin (s, TRUE, error))
+    return 0;
+  if (cari_store_sql_exec (s,
+                           STORE_SQL ("INSERT INTO evaluations (run_id, step, protocol, fold, "
+                                      "created_at, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                                      SQL_ID (run), step >= 0 ? SQL_INT (step) : SQL_NULL,
+                                      SQL_TEXT (r->protocol),
+                                      r->fold >= 0 ? SQL_INT (r->fold) : SQL_NULL,
+                                      SQL_REAL (cari_store_now ()), SQL_TEXT (options)),
+                           0, error)
+      == SQLITE_DONE)
+    evaluation = cari_store_sql_last_id (s);
+  if (evaluation <= 0 || !write_rows (s, evaluation, r, ids, error))
     {
-      cari_store_priv_rollback (s);
+      cari_store_rollback (s);
       return 0;
     }
-  return cari_store_priv_commit (s, error) ? evaluation : 0;
+  return cari_store_commit (s, error) ? evaluation : 0;
 }
 
 #define EVAL_COLUMNS                                                                            \
   "SELECT e.id, e.run_id, e.step, e.protocol, e.fold, e.options, e.created_at, r.dataset_id "  \
   "FROM evaluations e LEFT JOIN runs r ON r.id = e.run_id "
 
-static CariEvalInfo *
-info_of_row (sqlite3_stmt *st)
+static gboolean
+read_info (sqlite3_stmt *st, gpointer data, GError **error)
 {
   CariEvalInfo *info = g_new0 (CariEvalInfo, 1);
   info->id = sqlite3_column_int64 (st, 0);
@@ -343,144 +178,136 @@ info_of_row (sqlite3_stmt *st)
   info->options = g_strdup ((const char *) sqlite3_column_text (st, 5));
   info->created_at = sqlite3_column_double (st, 6);
   info->dataset = sqlite3_column_int64 (st, 7);
-  return info;
+  g_ptr_array_add (data, info);
+  return TRUE;
 }
 
 GPtrArray *
 cari_store_list_evaluations (CariStore *s, gint64 run, GError **error)
 {
-  sqlite3_stmt *st = cari_store_priv_prepare (
-    s, EVAL_COLUMNS "WHERE ?1 = 0 OR e.run_id = ?1 ORDER BY e.id DESC", error);
-  if (st == NULL)
+  g_autoptr (GPtrArray) list
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
+  if (!cari_store_sql_each (s,
+                            STORE_SQL (EVAL_COLUMNS "WHERE ?1 = 0 OR e.run_id = ?1 "
+                                                    "ORDER BY e.id DESC",
+                                       SQL_INT (run)),
+                            read_info, list, error))
     return NULL;
-  sqlite3_bind_int64 (st, 1, run);
-  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    g_ptr_array_add (list, info_of_row (st));
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      g_ptr_array_unref (list);
-      return NULL;
-    }
-  return list;
+  return g_steal_pointer (&list);
 }
 
 CariEvalInfo *
 cari_store_get_evaluation (CariStore *s, gint64 evaluation, GError **error)
 {
-  sqlite3_stmt *st = cari_store_priv_prepare (s, EVAL_COLUMNS "WHERE e.id = ?1", error);
-  if (st == NULL)
+  g_autoptr (GPtrArray) one
+    = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
+  if (!cari_store_sql_one (s, STORE_SQL (EVAL_COLUMNS "WHERE e.id = ?1", SQL_INT (evaluation)),
+                           STORE_EVALUATION, evaluation, read_info, one, error))
     return NULL;
-  sqlite3_bind_int64 (st, 1, evaluation);
-  int rc = sqlite3_step (st);
-  CariEvalInfo *info = rc == SQLITE_ROW ? info_of_row (st) : NULL;
-  sqlite3_finalize (st);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                 _("No evaluation %lld in the run database “%s”"), (long long) evaluation,
-                 cari_store_get_path (s));
-  else if (rc != SQLITE_ROW)
-    cari_store_priv_error (s, rc, error);
-  return info;
+  return g_ptr_array_steal_index (one, 0);
+}
+
+/* Reading an evaluation's rows back into a result. */
+typedef struct
+{
+  CariEvalResult *result;
+  GArray *cmc; /* of double, k − 1 → rank-k accuracy */
+  GArray *ids; /* the data set's image ids */
+} ResultReader;
+
+static gboolean
+read_metric (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  ResultReader *r = data;
+  const char *name = (const char *) sqlite3_column_text (st, 0);
+  double value = sqlite3_column_type (st, 1) == SQLITE_NULL ? NAN : sqlite3_column_double (st, 1);
+  double std = sqlite3_column_type (st, 2) == SQLITE_NULL ? -1.0 : sqlite3_column_double (st, 2);
+  CariEvalMetric m = { "", value, std };
+
+  if (g_str_has_prefix (name, "cmc/"))
+    {
+      guint64 k = g_ascii_strtoull (name + 4, NULL, 10);
+      if (k >= 1 && k <= 1000000)
+        {
+          if (r->cmc->len < k)
+            g_array_set_size (r->cmc, (guint) k);
+          g_array_index (r->cmc, double, k - 1) = value;
+        }
+      return TRUE;
+    }
+  g_strlcpy (m.name, name, sizeof m.name);
+  g_array_append_val (r->result->metrics, m);
+  if (strcmp (name, "threshold") == 0)
+    r->result->threshold = value;
+  if (strcmp (name, "leaked_images") == 0)
+    r->result->leaked = (int) value;
+  return TRUE;
+}
+
+/* An image column: the data-set index of its id, −1 when NULL or gone. */
+static int
+column_image (ResultReader *r, sqlite3_stmt *st, int col)
+{
+  return sqlite3_column_type (st, col) == SQLITE_NULL
+           ? -1
+           : index_of (r->ids, sqlite3_column_int64 (st, col));
 }
 
 static gboolean
-load_rows (CariStore *s, CariEvalResult *r, gint64 evaluation, GArray *ids, GError **error)
+read_score (sqlite3_stmt *st, gpointer data, GError **error)
 {
-  sqlite3_stmt *st = cari_store_priv_prepare (
-    s, "SELECT name, value, std FROM eval_metrics WHERE evaluation_id = ?1 ORDER BY name", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, evaluation);
-  int rc;
-  g_autoptr (GArray) cmc = g_array_new (FALSE, TRUE, sizeof (double));
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      const char *name = (const char *) sqlite3_column_text (st, 0);
-      double value = sqlite3_column_type (st, 1) == SQLITE_NULL ? NAN
-                                                                  : sqlite3_column_double (st, 1);
-      double std = sqlite3_column_type (st, 2) == SQLITE_NULL ? -1.0
-                                                                : sqlite3_column_double (st, 2);
-      if (g_str_has_prefix (name, "cmc/"))
-        {
-          guint64 k = g_ascii_strtoull (name + 4, NULL, 10);
-          if (k >= 1 && k <= 1000000)
-            {
-              if (cmc->len < k)
-                g_array_set_size (cmc, (guint) k);
-              g_array_index (cmc, double, k - 1) = value;
-            }
-          continue;
-        }
-      CariEvalMetric m = { "", value, std };
-      g_strlcpy (m.name, name, sizeof m.name);
-      g_array_append_val (r->metrics, m);
-      if (strcmp (name, "threshold") == 0)
-        r->threshold = value;
-      if (strcmp (name, "leaked_images") == 0)
-        r->leaked = (int) value;
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      return FALSE;
-    }
-  g_array_append_vals (r->cmc, cmc->data, cmc->len);
-
-  st = cari_store_priv_prepare (s,
-                                "SELECT a_image, b_image, score, same, fold FROM eval_scores "
-                                "WHERE evaluation_id = ?1 ORDER BY rowid",
-                                error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, evaluation);
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      CariPairScore p = {
-        sqlite3_column_type (st, 0) == SQLITE_NULL ? -1 : index_of (ids, sqlite3_column_int64 (st, 0)),
-        sqlite3_column_type (st, 1) == SQLITE_NULL ? -1 : index_of (ids, sqlite3_column_int64 (st, 1)),
-        (float) sqlite3_column_double (st, 2),
-        (guint8) (sqlite3_column_int (st, 3) != 0),
-        (guint8) CLAMP (sqlite3_column_int (st, 4), 0, 255),
-      };
-      g_array_append_val (r->pairs, p);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      return FALSE;
-    }
+  ResultReader *r = data;
+  CariPairScore p = {
+    column_image (r, st, 0),
+    column_image (r, st, 1),
+    (float) sqlite3_column_double (st, 2),
+    (guint8) (sqlite3_column_int (st, 3) != 0),
+    (guint8) CLAMP (sqlite3_column_int (st, 4), 0, 255),
+  };
+  g_array_append_val (r->result->pairs, p);
   return TRUE;
+}
+
+static CariEvalResult *
+load_result (CariStore *s, const CariEvalInfo *info, GArray *ids, GError **error)
+{
+  g_autoptr (CariEvalResult) result = g_new0 (CariEvalResult, 1);
+  g_autoptr (GArray) cmc = g_array_new (FALSE, TRUE, sizeof (double));
+  ResultReader r = { result, cmc, ids };
+
+  result->protocol = g_strdup (info->protocol);
+  result->fold = info->fold;
+  if (!cari_protocol_kind (info->protocol, &result->kind))
+    result->kind = CARI_PROTOCOL_VERIFICATION;
+  result->metrics = g_array_new (FALSE, FALSE, sizeof (CariEvalMetric));
+  result->pairs = g_array_new (FALSE, FALSE, sizeof (CariPairScore));
+  result->cmc = g_array_new (FALSE, FALSE, sizeof (double));
+  result->threshold = NAN;
+  if (!cari_store_sql_each (s,
+                            STORE_SQL ("SELECT name, value, std FROM eval_metrics "
+                                       "WHERE evaluation_id = ?1 ORDER BY name",
+                                       SQL_INT (info->id)),
+                            read_metric, &r, error)
+      || !cari_store_sql_each (s,
+                               STORE_SQL ("SELECT a_image, b_image, score, same, fold "
+                                          "FROM eval_scores WHERE evaluation_id = ?1 "
+                                          "ORDER BY rowid",
+                                          SQL_INT (info->id)),
+                               read_score, &r, error))
+    return NULL;
+  g_array_append_vals (result->cmc, cmc->data, cmc->len);
+  return g_steal_pointer (&result);
 }
 
 CariEvalResult *
 cari_store_load_evaluation (CariStore *s, gint64 evaluation, GError **error)
 {
-  if (!cari_store_priv_begin (s, FALSE, error))
+  if (!cari_store_begin (s, FALSE, error))
     return NULL;
   g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (s, evaluation, error);
   g_autoptr (GArray) ids = info ? image_ids (s, info->dataset, error) : NULL;
-  g_autoptr (CariEvalResult) r = NULL;
-  if (ids != NULL)
-    {
-      r = g_new0 (CariEvalResult, 1);
-      r->protocol = g_strdup (info->protocol);
-      r->fold = info->fold;
-      if (!cari_protocol_kind (info->protocol, &r->kind))
-        r->kind = CARI_PROTOCOL_VERIFICATION;
-      r->metrics = g_array_new (FALSE, FALSE, sizeof (CariEvalMetric));
-      r->pairs = g_array_new (FALSE, FALSE, sizeof (CariPairScore));
-      r->cmc = g_array_new (FALSE, FALSE, sizeof (double));
-      r->threshold = NAN;
-      if (!load_rows (s, r, evaluation, ids, error))
-        g_clear_pointer (&r, cari_eval_result_free);
-    }
-  if (!cari_store_priv_commit (s, r != NULL ? error : NULL))
+  g_autoptr (CariEvalResult) r = ids != NULL ? load_result (s, info, ids, error) : NULL;
+  if (!cari_store_commit (s, r != NULL ? error : NULL))
     g_clear_pointer (&r, cari_eval_result_free);
   return g_steal_pointer (&r);
 }
@@ -488,21 +315,10 @@ cari_store_load_evaluation (CariStore *s, gint64 evaluation, GError **error)
 gboolean
 cari_store_delete_evaluation (CariStore *s, gint64 evaluation, GError **error)
 {
-  sqlite3_stmt *st = cari_store_priv_prepare (s, "DELETE FROM evaluations WHERE id = ?1", error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, evaluation);
-  gboolean ok = cari_store_priv_exec (s, st, error);
-  sqlite3_finalize (st);
-  if (ok && sqlite3_changes (cari_store_priv_db (s)) == 0)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                   _("No evaluation %lld in the run database “%s”"), (long long) evaluation,
-                   cari_store_get_path (s));
-      return FALSE;
-    }
-  return ok;
+  return cari_store_delete (s, STORE_EVALUATION, evaluation, error);
 }
+
+/* ------------------------------------------------------------------------------- layouts */
 
 static gboolean
 check_view (const char *view, GError **error)
@@ -516,23 +332,47 @@ check_view (const char *view, GError **error)
   return FALSE;
 }
 
-static gint64
-evaluation_dataset (CariStore *s, gint64 evaluation, GError **error)
+/* The image ids of the data set of an evaluation whose `view` is a t-SNE view; NULL with
+ * `error` set otherwise. */
+static GArray *
+layout_image_ids (CariStore *s, gint64 evaluation, const char *view, GError **error)
 {
-  g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (s, evaluation, error);
-  return info ? info->dataset : -1;
+  g_autoptr (CariEvalInfo) info = NULL;
+  if (!check_view (view, error)
+      || (info = cari_store_get_evaluation (s, evaluation, error)) == NULL)
+    return NULL;
+  return image_ids (s, info->dataset, error);
+}
+
+static gboolean
+write_layout (CariStore *s, gint64 evaluation, const char *view, GArray *ids, const int *images,
+              const float *xy, int n, GError **error)
+{
+  if (cari_store_sql_exec (s,
+                           STORE_SQL ("DELETE FROM layouts WHERE evaluation_id = ?1 "
+                                      "AND view = ?2",
+                                      SQL_INT (evaluation), SQL_TEXT (view)),
+                           0, error)
+      != SQLITE_DONE)
+    return FALSE;
+  for (int i = 0; i < n; i++)
+    if (cari_store_sql_exec (s,
+                             STORE_SQL ("INSERT INTO layouts (evaluation_id, view, image_id, "
+                                        "x, y) VALUES (?1, ?2, ?3, ?4, ?5)",
+                                        SQL_INT (evaluation), SQL_TEXT (view),
+                                        SQL_INT (id_of (ids, images[i])), SQL_REAL (xy[2 * i]),
+                                        SQL_REAL (xy[2 * i + 1])),
+                             0, error)
+        != SQLITE_DONE)
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
 cari_store_save_layout (CariStore *s, gint64 evaluation, const char *view, const int *images,
                         const float *xy, int n, GError **error)
 {
-  if (!check_view (view, error))
-    return FALSE;
-  gint64 dataset = evaluation_dataset (s, evaluation, error);
-  if (dataset < 0)
-    return FALSE;
-  g_autoptr (GArray) ids = image_ids (s, dataset, error);
+  g_autoptr (GArray) ids = layout_image_ids (s, evaluation, view, error);
   if (ids == NULL)
     return FALSE;
   for (int i = 0; i < n; i++)
@@ -543,77 +383,48 @@ cari_store_save_layout (CariStore *s, gint64 evaluation, const char *view, const
                      i + 1);
         return FALSE;
       }
-  if (!cari_store_priv_begin (s, TRUE, error))
+  if (!cari_store_begin (s, TRUE, error))
     return FALSE;
-  gboolean ok = FALSE;
-  sqlite3_stmt *del = cari_store_priv_prepare (
-    s, "DELETE FROM layouts WHERE evaluation_id = ?1 AND view = ?2", error);
-  sqlite3_stmt *ins = del ? cari_store_priv_prepare (s,
-                                                     "INSERT INTO layouts (evaluation_id, view, "
-                                                     "image_id, x, y) VALUES (?1, ?2, ?3, ?4, ?5)",
-                                                     error)
-                          : NULL;
-  if (ins != NULL)
+  if (!write_layout (s, evaluation, view, ids, images, xy, n, error))
     {
-      sqlite3_bind_int64 (del, 1, evaluation);
-      sqlite3_bind_text (del, 2, view, -1, SQLITE_STATIC);
-      ok = cari_store_priv_exec (s, del, error);
-      for (int i = 0; ok && i < n; i++)
-        {
-          sqlite3_bind_int64 (ins, 1, evaluation);
-          sqlite3_bind_text (ins, 2, view, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (ins, 3, id_of (ids, images[i]));
-          sqlite3_bind_double (ins, 4, xy[2 * i]);
-          sqlite3_bind_double (ins, 5, xy[2 * i + 1]);
-          ok = cari_store_priv_exec (s, ins, error);
-        }
-    }
-  sqlite3_finalize (del);
-  sqlite3_finalize (ins);
-  if (!ok)
-    {
-      cari_store_priv_rollback (s);
+      cari_store_rollback (s);
       return FALSE;
     }
-  return cari_store_priv_commit (s, error);
+  return cari_store_commit (s, error);
+}
+
+/* Reading a layout's points: data-set indices and positions. */
+typedef struct
+{
+  GArray *ids, *images, *xy;
+} LayoutReader;
+
+static gboolean
+read_point (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  LayoutReader *r = data;
+  int index = index_of (r->ids, sqlite3_column_int64 (st, 0));
+  float p[2] = { (float) sqlite3_column_double (st, 1), (float) sqlite3_column_double (st, 2) };
+  g_array_append_val (r->images, index);
+  g_array_append_vals (r->xy, p, 2);
+  return TRUE;
 }
 
 gboolean
 cari_store_load_layout (CariStore *s, gint64 evaluation, const char *view, int **images,
                         float **xy, int *n, GError **error)
 {
-  if (!check_view (view, error))
-    return FALSE;
-  gint64 dataset = evaluation_dataset (s, evaluation, error);
-  if (dataset < 0)
-    return FALSE;
-  g_autoptr (GArray) ids = image_ids (s, dataset, error);
-  if (ids == NULL)
-    return FALSE;
-  sqlite3_stmt *st = cari_store_priv_prepare (s,
-                                              "SELECT image_id, x, y FROM layouts WHERE "
-                                              "evaluation_id = ?1 AND view = ?2 ORDER BY image_id",
-                                              error);
-  if (st == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (st, 1, evaluation);
-  sqlite3_bind_text (st, 2, view, -1, SQLITE_STATIC);
+  g_autoptr (GArray) ids = layout_image_ids (s, evaluation, view, error);
   g_autoptr (GArray) im = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr (GArray) pos = g_array_new (FALSE, FALSE, sizeof (float));
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      int index = index_of (ids, sqlite3_column_int64 (st, 0));
-      float p[2] = { (float) sqlite3_column_double (st, 1), (float) sqlite3_column_double (st, 2) };
-      g_array_append_val (im, index);
-      g_array_append_vals (pos, p, 2);
-    }
-  sqlite3_finalize (st);
-  if (rc != SQLITE_DONE)
-    {
-      cari_store_priv_error (s, rc, error);
-      return FALSE;
-    }
+  LayoutReader r = { ids, im, pos };
+  if (ids == NULL
+      || !cari_store_sql_each (s,
+                               STORE_SQL ("SELECT image_id, x, y FROM layouts WHERE "
+                                          "evaluation_id = ?1 AND view = ?2 ORDER BY image_id",
+                                          SQL_INT (evaluation), SQL_TEXT (view)),
+                               read_point, &r, error))
+    return FALSE;
   if (im->len == 0)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,

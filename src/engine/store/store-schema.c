@@ -134,10 +134,19 @@ static const char schema_v2[] =
   "ALTER TABLE evaluations ADD COLUMN options TEXT;\n"
   "CREATE INDEX evaluations_by_protocol ON evaluations (protocol, fold);\n";
 
+/* v3: when the last integrity check passed (one row), so that opening checks the file again
+ * only after a stop that came later (store.c, docs/store.md "Integrity"). */
+static const char schema_v3[] =
+  "CREATE TABLE store_checks (\n"
+  "  id         INTEGER PRIMARY KEY CHECK (id = 1),\n"
+  "  checked_at REAL NOT NULL\n"
+  ");\n";
+
 /* migrations[i] takes user_version i to i + 1. Append; never edit a released step. */
 static const char *const migrations[] = {
   schema_v1,
   schema_v2,
+  schema_v3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARI_STORE_SCHEMA_VERSION);

@@ -13,8 +13,9 @@
 /* ------------------------------------------------------------------------------ LabRunItem */
 
 static const char *const metric_keys[] = {
-  "loss/verif", "loss/cari", "loss/visual", "loss/l4", "loss/total",
-  "weight/verif", "weight/cari", "weight/visual", "images_per_s",
+  CARI_METRIC_LOSS_VERIF, CARI_METRIC_LOSS_CARI, CARI_METRIC_LOSS_VISUAL, CARI_METRIC_LOSS_L4,
+  CARI_METRIC_LOSS_TOTAL, CARI_METRIC_WEIGHT_VERIF, CARI_METRIC_WEIGHT_CARI,
+  CARI_METRIC_WEIGHT_VISUAL, CARI_METRIC_IMAGES_PER_S,
 };
 #define N_METRICS G_N_ELEMENTS (metric_keys)
 

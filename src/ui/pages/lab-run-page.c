@@ -77,7 +77,6 @@ static void
 build_models (LabRunPage *self)
 {
   LabLineStyle style = style_of_strategy (self->strategy);
-  static const char *const tasks[] = { "verif", "cari", "visual" };
 
   g_clear_object (&self->weights);
   g_clear_object (&self->losses);
@@ -85,16 +84,16 @@ build_models (LabRunPage *self)
   self->weights = lab_chart_model_new ();
   self->losses = lab_chart_model_new ();
   self->val = lab_chart_model_new ();
-  for (size_t t = 0; t < G_N_ELEMENTS (tasks); t++)
+  for (CariTask t = 0; t < CARI_N_TASKS; t++)
     {
-      g_autofree char *w = g_strdup_printf ("weight/%s", tasks[t]);
-      g_autofree char *l = g_strdup_printf ("loss/%s", tasks[t]);
-      lab_chart_model_add_series (self->weights, w, tasks[t], lab_series_role_for_key (w), style);
-      lab_chart_model_add_series (self->losses, l, tasks[t], lab_series_role_for_key (l), style);
+      const char *w = cari_metric_key_weight (t), *l = cari_metric_key_loss (t);
+      const char *task = cari_task_names[t];
+      lab_chart_model_add_series (self->weights, w, task, lab_series_role_for_key (w), style);
+      lab_chart_model_add_series (self->losses, l, task, lab_series_role_for_key (l), style);
     }
-  lab_chart_model_add_series (self->losses, "loss/l4", "L4", LAB_SERIES_ROLE_L4, style);
-  lab_chart_model_add_series (self->losses, "loss/total", _("total"), LAB_SERIES_ROLE_TOTAL,
-                              style);
+  lab_chart_model_add_series (self->losses, CARI_METRIC_LOSS_L4, "L4", LAB_SERIES_ROLE_L4, style);
+  lab_chart_model_add_series (self->losses, CARI_METRIC_LOSS_TOTAL, _("total"),
+                              LAB_SERIES_ROLE_TOTAL, style);
   /* Validation: the classifiers on their own modality (solid) and on the other (dotted). */
   lab_chart_model_add_series (self->val, "val/verif_acc", "verif-id", LAB_SERIES_ROLE_VERIF,
                               LAB_LINE_STYLE_SOLID);
@@ -109,9 +108,9 @@ build_models (LabRunPage *self)
   lab_chart_set_model (self->weights_chart, self->weights);
   lab_chart_set_model (self->losses_chart, self->losses);
   lab_chart_set_model (self->val_chart, self->val);
-  lab_chart_set_series_visible (self->losses_chart, "loss/l4",
+  lab_chart_set_series_visible (self->losses_chart, CARI_METRIC_LOSS_L4,
                                 gtk_toggle_button_get_active (self->l4_button));
-  lab_chart_set_series_visible (self->losses_chart, "loss/total",
+  lab_chart_set_series_visible (self->losses_chart, CARI_METRIC_LOSS_TOTAL,
                                 gtk_toggle_button_get_active (self->total_button));
   self->time_origin = 0.0;
   self->last_step = -1;
@@ -233,7 +232,7 @@ on_rows (LabRunWatch *watch, GArray *rows, LabRunPage *self)
       const CariMetricRow *r = &g_array_index (rows, CariMetricRow, i);
       converted[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
       self->last_step = MAX (self->last_step, r->step);
-      if (g_strcmp0 (r->key, "images_per_s") == 0 && isfinite (r->value))
+      if (g_strcmp0 (r->key, CARI_METRIC_IMAGES_PER_S) == 0 && isfinite (r->value))
         self->images_per_s = self->images_per_s > 0 ? 0.9 * self->images_per_s + 0.1 * r->value
                                                     : r->value;
     }
@@ -318,9 +317,9 @@ static void
 on_toggles (GtkToggleButton *button, LabRunPage *self)
 {
   lab_chart_set_log_y (self->losses_chart, gtk_toggle_button_get_active (self->log_button));
-  lab_chart_set_series_visible (self->losses_chart, "loss/l4",
+  lab_chart_set_series_visible (self->losses_chart, CARI_METRIC_LOSS_L4,
                                 gtk_toggle_button_get_active (self->l4_button));
-  lab_chart_set_series_visible (self->losses_chart, "loss/total",
+  lab_chart_set_series_visible (self->losses_chart, CARI_METRIC_LOSS_TOTAL,
                                 gtk_toggle_button_get_active (self->total_button));
   gboolean follow = gtk_toggle_button_get_active (self->follow_button);
   lab_chart_set_follow (self->weights_chart, follow);
