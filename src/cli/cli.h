@@ -42,6 +42,7 @@ int cmd_dataset (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);
+int cmd_plot (int argc, char **argv);
 
 /* cli-run.c */
 typedef struct _CariStore CariStore;
