@@ -546,11 +546,7 @@ cari_plot_chart_render (cairo_t             *cr,
   cairo_save (cr);
   cari_plot_text_init (&text, cr, style);
 
-  if (style->paper)
-    {
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-    }
+  cari_plot_paint_paper (cr, style);
 
   /* The data rectangle. */
   t.log_y = chart->log_y;

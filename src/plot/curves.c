@@ -275,11 +275,7 @@ cari_plot_curves_render (cairo_t              *cr,
   CariPlotText text;
   double x0, y0, x1, y1;
 
-  if (style->paper)
-    {
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-    }
+  cari_plot_paint_paper (cr, style);
   cari_plot_text_init (&text, cr, style);
   cari_plot_curves_map (plot, width, height, plot->x.min, plot->y.min, &x0, &y0);
   cari_plot_curves_map (plot, width, height, plot->x.max, plot->y.max, &x1, &y1);

@@ -220,11 +220,7 @@ cari_plot_histogram_render (cairo_t                 *cr,
   double top = histogram->peak > 0 ? histogram->peak * 1.15 : 1.0;
   CariPlotText text;
 
-  if (style->paper)
-    {
-      cairo_set_source_rgb (cr, 1, 1, 1);
-      cairo_paint (cr);
-    }
+  cari_plot_paint_paper (cr, style);
   cari_plot_text_init (&text, cr, style);
   render_ticks (&text, histogram, width, x0, x1, y0, y1, top);
   cari_plot_set_source (cr, fg, 0.9);

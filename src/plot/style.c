@@ -232,6 +232,17 @@ cari_plot_set_line_style (cairo_t           *cr,
     }
 }
 
+/* With a paper style, paints the whole page white (a file has no background of its own). */
+void
+cari_plot_paint_paper (cairo_t             *cr,
+                       const CariPlotStyle *style)
+{
+  if (!style->paper)
+    return;
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+}
+
 /* A line's sample in a legend: a stroke @length long of its colour and dash, from (x, y). */
 void
 cari_plot_draw_sample (cairo_t            *cr,

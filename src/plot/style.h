@@ -87,6 +87,8 @@ void              cari_plot_set_source_rgb      (cairo_t             *cr,
 void              cari_plot_set_line_style      (cairo_t             *cr,
                                                  CariPlotLineStyle    line_style,
                                                  double               width);
+void              cari_plot_paint_paper         (cairo_t             *cr,
+                                                 const CariPlotStyle *style);
 void              cari_plot_draw_sample         (cairo_t             *cr,
                                                  const CariPlotRgba  *color,
                                                  CariPlotLineStyle    line_style,

@@ -9,7 +9,7 @@
 #include "plot/plot.h"
 
 #include "lab-chart.h"
-#include "lab-plot-style.h"
+#include "lab-figure.h"
 
 G_BEGIN_DECLS
 

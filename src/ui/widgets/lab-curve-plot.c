@@ -6,7 +6,7 @@
 #include "lab-config.h"
 
 #include "lab-curve-plot.h"
-#include "lab-plot-style.h"
+#include "lab-figure.h"
 
 /* A curve and the copies its CariPlotCurve points into. */
 typedef struct
@@ -72,7 +72,7 @@ lab_curve_plot_draw (LabCurvePlot *self, cairo_t *cr, int width, int height,
   if (for_export)
     cari_plot_style_init_paper (&style);
   else
-    lab_plot_style_init_widget (&style, GTK_WIDGET (self));
+    lab_figure_style_init (&style, GTK_WIDGET (self));
   lab_curve_plot_describe (self, &plot, &curves);
   cari_plot_curves_render (cr, &style, &plot, width, height);
 }

@@ -9,7 +9,7 @@
 
 #include <math.h>
 
-#include "lab-plot-style.h"
+#include "lab-figure.h"
 #include "lab-scatter-private.h"
 
 #define CARD_THUMB 96.0
@@ -76,7 +76,7 @@ lab_scatter_draw (LabScatter *self, cairo_t *cr, int width, int height, gboolean
   if (for_export)
     cari_plot_style_init_paper (&style);
   else
-    lab_plot_style_init_widget (&style, GTK_WIDGET (self));
+    lab_figure_style_init (&style, GTK_WIDGET (self));
   cari_plot_scatter_render (cr, &style, &scatter, width, height, for_export);
 }
 

@@ -10,7 +10,7 @@
 
 #include "plot/histogram.h"
 
-#include "lab-plot-style.h"
+#include "lab-figure.h"
 #include "lab-score-histogram.h"
 
 #define N_BINS 50
@@ -89,7 +89,7 @@ lab_score_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   CariPlotStyle style;
   GdkRGBA bg = { 1, 1, 1, 1 };
 
-  lab_plot_style_init_widget (&style, widget);
+  lab_figure_style_init (&style, widget);
   /* The threshold's label sits on a veil of the view's background. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "view_bg_color", &bg);

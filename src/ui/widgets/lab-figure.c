@@ -1,22 +1,23 @@
-/* lab-plot-style.c — a widget's theme (its CSS colour and font) as carilab-plot's style
+/* lab-figure.c — what the widgets that draw through carilab-plot share: their theme (its CSS
+ * colour and font) as carilab-plot's style
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #include "lab-config.h"
 
-#include "lab-plot-style.h"
+#include "lab-figure.h"
 
 /**
- * lab_plot_style_init_widget:
+ * lab_figure_style_init:
  *
  * The screen style of @widget: its text colour (light text makes a dark style), its font
  * family and the screen's font options. The strings and options stay the widget's: use the
  * style while the widget lives and its theme does not change.
  */
 void
-lab_plot_style_init_widget (CariPlotStyle *style,
-                            GtkWidget     *widget)
+lab_figure_style_init (CariPlotStyle *style,
+                       GtkWidget     *widget)
 {
   PangoContext *context = gtk_widget_get_pango_context (widget);
   const PangoFontDescription *font = pango_context_get_font_description (context);
