@@ -8,33 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 db="$tmp/runs.db"
-n=0
-fail=0
-
-check () {
-  # check NAME EXPECTED_STATUS PATTERN_IN_STDOUT|- PATTERN_IN_STDERR|- -- ARGS...
-  name=$1 want=$2 out_pat=$3 err_pat=$4
-  shift 5
-  n=$((n + 1))
-  "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  ok=1
-  [ "$got" -eq "$want" ] || ok=0
-  if [ "$out_pat" != - ] && ! grep -q -- "$out_pat" "$tmp/out"; then ok=0; fi
-  if [ "$err_pat" != - ] && ! grep -q -- "$err_pat" "$tmp/err"; then ok=0; fi
-  if [ $ok -eq 1 ]; then
-    echo "ok $n - $name"
-  else
-    echo "not ok $n - $name (status $got, want $want)"
-    sed 's/^/# stdout: /' "$tmp/out"
-    sed 's/^/# stderr: /' "$tmp/err"
-    fail=1
-  fi
-}
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
+. "$(dirname "$0")/tap.sh"
 
 tiny="--dataset toy --set model.input_size=75 --set model.width=0.0625 \
   --set model.embedding_size=16 --set batch.caricatures=8 --set batch.photos=8 \
