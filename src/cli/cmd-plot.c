@@ -6,7 +6,7 @@
 #include <cari.h>
 #include <glib/gi18n.h>
 
-#include "plot/plot.h"
+#include "plot.h"
 
 /* A task's line takes its task's colour. */
 G_STATIC_ASSERT ((int) CARI_PLOT_ROLE_VERIF == CARI_TASK_VERIF

@@ -14,8 +14,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "plot/chart.h"
-#include "plot/text.h"
+#include "chart.h"
+#include "text.h"
 
 #define PAD 8.0
 #define TICK_LENGTH 4.0

@@ -9,9 +9,9 @@
 
 #include <cairo.h>
 
-#include "plot/scale.h"
-#include "plot/series.h"
-#include "plot/style.h"
+#include "scale.h"
+#include "series.h"
+#include "style.h"
 
 G_BEGIN_DECLS
 

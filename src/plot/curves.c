@@ -7,9 +7,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "plot/curves.h"
-#include "plot/scale.h"
-#include "plot/text.h"
+#include "curves.h"
+#include "scale.h"
+#include "text.h"
 
 #define MARGIN_LEFT 58
 #define MARGIN_RIGHT 14

@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 
-#include "plot/export.h"
+#include "export.h"
 
 static void
 cari_plot_set_export_error (GError         **error,

@@ -9,9 +9,9 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "plot/histogram.h"
-#include "plot/scale.h"
-#include "plot/text.h"
+#include "histogram.h"
+#include "scale.h"
+#include "text.h"
 
 #define MARGIN_LEFT 52
 #define MARGIN_RIGHT 14

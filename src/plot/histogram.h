@@ -8,7 +8,7 @@
 
 #include <cairo.h>
 
-#include "plot/style.h"
+#include "style.h"
 
 G_BEGIN_DECLS
 

@@ -12,12 +12,12 @@
 
 #pragma once
 
-#include "plot/chart.h"
-#include "plot/curves.h"
-#include "plot/export.h"
-#include "plot/histogram.h"
-#include "plot/scale.h"
-#include "plot/scatter.h"
-#include "plot/series.h"
-#include "plot/style.h"
-#include "plot/text.h"
+#include "chart.h"
+#include "curves.h"
+#include "export.h"
+#include "histogram.h"
+#include "scale.h"
+#include "scatter.h"
+#include "series.h"
+#include "style.h"
+#include "text.h"

@@ -10,7 +10,7 @@
 
 #include <math.h>
 
-#include "plot/pyramid.h"
+#include "pyramid.h"
 
 #define CARI_PLOT_PYRAMID_BASE_SHIFT 4
 #define CARI_PLOT_PYRAMID_BASE (1u << CARI_PLOT_PYRAMID_BASE_SHIFT)

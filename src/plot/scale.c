@@ -8,7 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "plot/scale.h"
+#include "scale.h"
 
 static double
 cari_plot_transform_y_unit (const CariPlotTransform *t,

@@ -8,8 +8,8 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "plot/scatter.h"
-#include "plot/text.h"
+#include "scatter.h"
+#include "text.h"
 
 #define PAD 8.0
 #define TITLE_H 20.0

@@ -11,8 +11,8 @@
 
 #include <math.h>
 
-#include "plot/pyramid.h"
-#include "plot/series.h"
+#include "pyramid.h"
+#include "series.h"
 
 struct _CariPlotSeries
 {

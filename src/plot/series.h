@@ -9,7 +9,7 @@
 
 #include <glib.h>
 
-#include "plot/scale.h"
+#include "scale.h"
 
 G_BEGIN_DECLS
 

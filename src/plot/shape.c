@@ -6,7 +6,7 @@
 
 #include <math.h>
 
-#include "plot/series.h"
+#include "series.h"
 
 typedef struct
 {

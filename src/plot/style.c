@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "plot/style.h"
+#include "style.h"
 
 /* Fig. 7's colours for the tasks (matplotlib's blue, grey and orange), purple for L4, green
  * for validation, and a cycle of further colours for anything else; lightened a little for a

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "plot/text.h"
+#include "text.h"
 
 void
 cari_plot_text_init (CariPlotText        *text,

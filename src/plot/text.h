@@ -7,7 +7,7 @@
 
 #include <pango/pangocairo.h>
 
-#include "plot/style.h"
+#include "style.h"
 
 G_BEGIN_DECLS
 

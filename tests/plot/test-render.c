@@ -8,7 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 
-#include "plot/plot.h"
+#include "plot.h"
 
 #define WIDTH 640
 #define HEIGHT 320

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "plot/plot.h"
+#include "plot.h"
 
 static void
 assert_ticks (const CariPlotTicks *ticks, const double *want, guint n_want)

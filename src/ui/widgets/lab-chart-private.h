@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "plot/plot.h"
+#include "plot.h"
 
 #include "lab-chart.h"
 #include "lab-figure.h"

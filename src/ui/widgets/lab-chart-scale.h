@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "plot/scale.h"
+#include "scale.h"
 
 G_BEGIN_DECLS
 

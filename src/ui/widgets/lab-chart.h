@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "plot/export.h"
+#include "export.h"
 
 #include "lab-chart-model.h"
 #include "lab-chart-scale.h"

@@ -9,7 +9,7 @@
 
 #include <gtk/gtk.h>
 
-#include "plot/curves.h"
+#include "curves.h"
 
 #include "lab-chart.h"
 

@@ -12,8 +12,8 @@
 
 #include <glib.h>
 
-#include "plot/scatter.h"
-#include "plot/style.h"
+#include "scatter.h"
+#include "style.h"
 
 G_BEGIN_DECLS
 

@@ -8,7 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-#include "plot/histogram.h"
+#include "histogram.h"
 
 #include "lab-figure.h"
 #include "lab-score-histogram.h"

@@ -9,8 +9,8 @@
 
 #include <glib-object.h>
 
-#include "plot/series.h"
-#include "plot/style.h"
+#include "series.h"
+#include "style.h"
 
 #include "lab-chart-scale.h"
 
