@@ -43,6 +43,7 @@ int cmd_check (int argc, char **argv);
 int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);
+int cmd_plot (int argc, char **argv);
 
 /* cli-run.c */
 CariStore        *cli_open_store (const char *db, gboolean read_only, GError **error);

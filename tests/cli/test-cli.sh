@@ -5,29 +5,7 @@ set -u
 cli=$1
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-n=0
-fail=0
-
-check () {
-  # check NAME EXPECTED_STATUS PATTERN_IN_STDOUT|- PATTERN_IN_STDERR|- -- ARGS...
-  name=$1 want=$2 out_pat=$3 err_pat=$4
-  shift 5
-  n=$((n + 1))
-  LC_ALL=C "$cli" "$@" >"$tmp/out" 2>"$tmp/err"
-  got=$?
-  ok=1
-  [ "$got" -eq "$want" ] || ok=0
-  if [ "$out_pat" != - ] && ! grep -q -- "$out_pat" "$tmp/out"; then ok=0; fi
-  if [ "$err_pat" != - ] && ! grep -q -- "$err_pat" "$tmp/err"; then ok=0; fi
-  if [ $ok -eq 1 ]; then
-    echo "ok $n - $name"
-  else
-    echo "not ok $n - $name (status $got, want $want)"
-    sed 's/^/# stdout: /' "$tmp/out"
-    sed 's/^/# stderr: /' "$tmp/err"
-    fail=1
-  fi
-}
+. "$(dirname "$0")/tap.sh"
 
 check "top-level help" 0 "Usage: carilab-cli" - -- --help
 check "no command is a usage error" 2 - "Usage: carilab-cli" --

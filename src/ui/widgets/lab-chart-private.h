@@ -6,9 +6,10 @@
 
 #pragma once
 
-#include <pango/pangocairo.h>
+#include "plot.h"
 
 #include "lab-chart.h"
+#include "lab-figure.h"
 
 G_BEGIN_DECLS
 
@@ -81,16 +82,6 @@ struct _LabChart
   double pointer_y;
 };
 
-typedef struct
-{
-  GdkRGBA foreground;
-  GdkRGBA box_background;
-  gboolean dark;
-  gboolean paper;              /* export: black on white */
-  const char *font_family;
-  const cairo_font_options_t *font_options; /* nullable */
-} LabChartStyle;
-
 /* lab-chart.c */
 void     lab_chart_invalidate          (LabChart           *self);
 void     lab_chart_invalidate_linked   (LabChart           *self);
@@ -119,77 +110,30 @@ void     lab_chart_set_follow_internal (LabChart           *self,
 void     lab_chart_init_input          (LabChart           *self);
 extern guint lab_chart_signal_step_activated;
 
-/* Font sizes in device units (pixels on screen and in PNG, points in SVG and PDF). */
-#define LAB_CHART_FONT_TICK 11.0
-#define LAB_CHART_FONT_LABEL 12.0
-#define LAB_CHART_FONT_TITLE 13.0
-
-typedef struct
-{
-  cairo_t *cr;
-  PangoLayout *layout;  /* owned */
-  const LabChartStyle *style;
-} LabChartText;
-
-/* The visible series, and for each the colour it takes. */
-typedef struct
-{
-  LabSeries *series;  /* borrowed */
-  GdkRGBA color;
-  double origin;
-} LabShownSeries;
-
-/* lab-chart-render.c */
-void     lab_chart_text_init           (LabChartText       *text,
-                                        cairo_t            *cr,
-                                        const LabChartStyle *style);
-void     lab_chart_text_clear          (LabChartText       *text);
-void     lab_chart_text_set            (LabChartText       *text,
-                                        const char         *string,
-                                        double              size,
-                                        gboolean            bold,
-                                        double             *width,
-                                        double             *height);
-void     lab_chart_text_show           (LabChartText       *text,
-                                        double              x,
-                                        double              y);
-void     lab_chart_set_source          (cairo_t            *cr,
-                                        const GdkRGBA      *color,
-                                        double              alpha);
-void     lab_chart_set_line_style      (cairo_t            *cr,
-                                        LabLineStyle        line_style,
-                                        double              width);
-GArray  *lab_chart_shown_series        (LabChart           *self,
-                                        const LabChartStyle *style,
-                                        double              chart_origin);
-void     lab_chart_render              (LabChart           *self,
-                                        cairo_t            *cr,
-                                        const LabChartStyle *style,
-                                        int                 width,
-                                        int                 height,
-                                        double              scale,
-                                        gboolean            align_linked,
-                                        LabChartTransform  *shown);
-void     lab_chart_style_init_paper    (LabChartStyle      *style);
-void     lab_chart_style_init_widget   (LabChartStyle      *style,
-                                        LabChart           *self);
-void     lab_chart_series_color        (LabSeries          *series,
-                                        guint               other_index,
-                                        gboolean            dark,
-                                        const GdkRGBA      *foreground,
-                                        GdkRGBA            *color);
-gboolean lab_chart_compute_y_range     (LabChart           *self,
-                                        double              x_lower,
-                                        double              x_upper,
-                                        double             *lower,
-                                        double             *upper);
+/* lab-chart-draw.c */
+GArray  *lab_chart_shown_lines         (LabChart            *self,
+                                        const CariPlotStyle *style,
+                                        double               chart_origin);
+void     lab_chart_render              (LabChart            *self,
+                                        cairo_t             *cr,
+                                        const CariPlotStyle *style,
+                                        int                  width,
+                                        int                  height,
+                                        double               scale,
+                                        gboolean             align_linked,
+                                        LabChartTransform   *shown);
+gboolean lab_chart_compute_y_range     (LabChart            *self,
+                                        double               x_lower,
+                                        double               x_upper,
+                                        double              *lower,
+                                        double              *upper);
 
 /* lab-chart-readout.c */
-void     lab_chart_render_overlay      (LabChart           *self,
-                                        cairo_t            *cr,
-                                        const LabChartStyle *style,
-                                        int                 width,
-                                        int                 height);
-char    *lab_chart_describe_hover      (LabChart           *self);
+void     lab_chart_render_overlay      (LabChart            *self,
+                                        cairo_t             *cr,
+                                        const CariPlotStyle *style,
+                                        int                  width,
+                                        int                  height);
+char    *lab_chart_describe_hover      (LabChart            *self);
 
 G_END_DECLS

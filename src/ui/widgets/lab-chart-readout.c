@@ -17,8 +17,9 @@
 
 typedef struct
 {
-  LabSeries *series;  /* borrowed */
-  GdkRGBA color;
+  const char *label;  /* borrowed */
+  CariPlotRgba color;
+  CariPlotLineStyle line_style;
   double x;
   double value;       /* smoothed when smoothing, else raw */
   double raw;
@@ -28,7 +29,7 @@ typedef struct
  * is the first one's x, where the rule goes. */
 static GArray *
 lab_chart_build_readout (LabChart            *self,
-                         const LabChartStyle *style,
+                         const CariPlotStyle *style,
                          double              *snapped_x)
 {
   g_autoptr(GArray) shown = NULL;
@@ -40,22 +41,24 @@ lab_chart_build_readout (LabChart            *self,
   if (isnan (hover_x))
     return readout;
 
-  shown = lab_chart_shown_series (self, style, chart_origin);
+  shown = lab_chart_shown_lines (self, style, chart_origin);
   for (guint i = 0; i < shown->len; i++)
     {
-      LabShownSeries *entry = &g_array_index (shown, LabShownSeries, i);
-      gssize index = lab_series_nearest_index (entry->series, self->link->axis, entry->origin,
-                                               hover_x);
+      const CariPlotLine *line = &g_array_index (shown, CariPlotLine, i);
+      gssize index = cari_plot_series_nearest_index (line->series, self->link->axis,
+                                                     line->origin, hover_x);
       LabReadout item;
 
       if (index < 0)
         continue;
 
-      item.series = entry->series;
-      item.color = entry->color;
-      item.x = lab_series_get_x (entry->series, self->link->axis, entry->origin, (guint) index);
-      item.raw = lab_series_get_value (entry->series, (guint) index);
-      item.value = lab_series_get_smoothed (entry->series, (guint) index);
+      item.label = line->label;
+      item.color = line->color;
+      item.line_style = line->line_style;
+      item.x = cari_plot_series_get_x (line->series, self->link->axis, line->origin,
+                                       (guint) index);
+      item.raw = cari_plot_series_peek_values (line->series, FALSE)[index];
+      item.value = cari_plot_series_peek_values (line->series, TRUE)[index];
       if (readout->len == 0)
         *snapped_x = item.x;
       g_array_append_val (readout, item);
@@ -101,13 +104,13 @@ lab_chart_readout_value (LabChart         *self,
 char *
 lab_chart_describe_hover (LabChart *self)
 {
-  LabChartStyle style;
+  CariPlotStyle style;
   g_autoptr(GArray) readout = NULL;
   g_autofree char *title = NULL;
   GString *text;
   double snapped_x;
 
-  lab_chart_style_init_paper (&style);
+  cari_plot_style_init_paper (&style);
   readout = lab_chart_build_readout (self, &style, &snapped_x);
   if (isnan (snapped_x))
     return NULL;
@@ -119,26 +122,10 @@ lab_chart_describe_hover (LabChart *self)
       LabReadout *item = &g_array_index (readout, LabReadout, i);
       g_autofree char *value = lab_chart_readout_value (self, item);
 
-      g_string_append_printf (text, "\n%s: %s", lab_series_get_label (item->series), value);
+      g_string_append_printf (text, "\n%s: %s", item->label, value);
     }
 
   return g_string_free (text, FALSE);
-}
-
-static void
-lab_rounded_rectangle (cairo_t *cr,
-                       double   x,
-                       double   y,
-                       double   width,
-                       double   height,
-                       double   radius)
-{
-  cairo_new_sub_path (cr);
-  cairo_arc (cr, x + width - radius, y + radius, radius, -G_PI / 2, 0);
-  cairo_arc (cr, x + width - radius, y + height - radius, radius, 0, G_PI / 2);
-  cairo_arc (cr, x + radius, y + height - radius, radius, G_PI / 2, G_PI);
-  cairo_arc (cr, x + radius, y + radius, radius, G_PI, 3 * G_PI / 2);
-  cairo_close_path (cr);
 }
 
 /**
@@ -150,12 +137,12 @@ lab_rounded_rectangle (cairo_t *cr,
 void
 lab_chart_render_overlay (LabChart            *self,
                           cairo_t             *cr,
-                          const LabChartStyle *style,
+                          const CariPlotStyle *style,
                           int                  width,
                           int                  height)
 {
   const LabChartTransform *t = &self->shown;
-  LabChartText text;
+  CariPlotText text;
   g_autoptr(GArray) readout = NULL;
   g_autofree char *title = NULL;
   double snapped_x;
@@ -182,9 +169,9 @@ lab_chart_render_overlay (LabChart            *self,
       double b = CLAMP (MAX (self->drag_start_px, self->drag_px), t->left, t->left + t->width);
 
       cairo_rectangle (cr, a, t->top, b - a, t->height);
-      lab_chart_set_source (cr, &style->foreground, 0.1);
+      cari_plot_set_source (cr, &style->foreground, 0.1);
       cairo_fill_preserve (cr);
-      lab_chart_set_source (cr, &style->foreground, 0.4);
+      cari_plot_set_source (cr, &style->foreground, 0.4);
       cairo_set_line_width (cr, 1);
       cairo_stroke (cr);
     }
@@ -200,7 +187,7 @@ lab_chart_render_overlay (LabChart            *self,
 
   /* The rule. */
   cairo_set_line_width (cr, 1);
-  lab_chart_set_source (cr, &style->foreground, 0.45);
+  cari_plot_set_source (cr, &style->foreground, 0.45);
   cairo_move_to (cr, round (rule_px) + 0.5, t->top);
   cairo_line_to (cr, round (rule_px) + 0.5, t->top + t->height);
   cairo_stroke (cr);
@@ -219,18 +206,18 @@ lab_chart_render_overlay (LabChart            *self,
         continue;
       cairo_new_sub_path (cr);
       cairo_arc (cr, px, py, 3.5, 0, 2 * G_PI);
-      lab_chart_set_source (cr, &item->color, 1);
+      cari_plot_set_source (cr, &item->color, 1);
       cairo_fill_preserve (cr);
-      lab_chart_set_source (cr, &style->box_background, 1);
+      cari_plot_set_source (cr, &style->background, 1);
       cairo_set_line_width (cr, 1.5);
       cairo_stroke (cr);
     }
   cairo_restore (cr);
 
   /* The box: a title, then one row per series (swatch, label, value in a column). */
-  lab_chart_text_init (&text, cr, style);
+  cari_plot_text_init (&text, cr, style);
   title = lab_chart_readout_title (self, snapped_x);
-  lab_chart_text_set (&text, title, LAB_CHART_FONT_TICK, TRUE, &title_width, &title_height);
+  cari_plot_text_set (&text, title, style->font_tick, TRUE, &title_width, &title_height);
   for (guint i = 0; i < readout->len; i++)
     {
       LabReadout *item = &g_array_index (readout, LabReadout, i);
@@ -238,11 +225,10 @@ lab_chart_render_overlay (LabChart            *self,
       double w;
       double h;
 
-      lab_chart_text_set (&text, lab_series_get_label (item->series), LAB_CHART_FONT_TICK, FALSE,
-                          &w, &h);
+      cari_plot_text_set (&text, item->label, style->font_tick, FALSE, &w, &h);
       labels_width = MAX (labels_width, w);
       row_height = MAX (row_height, h);
-      lab_chart_text_set (&text, value, LAB_CHART_FONT_TICK, FALSE, &w, &h);
+      cari_plot_text_set (&text, value, style->font_tick, FALSE, &w, &h);
       values_width = MAX (values_width, w);
     }
 
@@ -254,36 +240,32 @@ lab_chart_render_overlay (LabChart            *self,
   box_x = MAX (box_x, 2);
   box_y = t->top + 6;
 
-  lab_rounded_rectangle (cr, box_x, box_y, box_width, box_height, 4);
-  lab_chart_set_source (cr, &style->box_background, 0.94);
+  cari_plot_rounded_rectangle (cr, box_x, box_y, box_width, box_height, 4);
+  cari_plot_set_source (cr, &style->background, 0.94);
   cairo_fill_preserve (cr);
-  lab_chart_set_source (cr, &style->foreground, 0.25);
+  cari_plot_set_source (cr, &style->foreground, 0.25);
   cairo_set_line_width (cr, 1);
   cairo_stroke (cr);
 
-  lab_chart_set_source (cr, &style->foreground, 1);
-  lab_chart_text_set (&text, title, LAB_CHART_FONT_TICK, TRUE, NULL, NULL);
-  lab_chart_text_show (&text, box_x + box_pad, box_y + box_pad);
+  cari_plot_set_source (cr, &style->foreground, 1);
+  cari_plot_text_set (&text, title, style->font_tick, TRUE, NULL, NULL);
+  cari_plot_text_show (&text, box_x + box_pad, box_y + box_pad);
   for (guint i = 0; i < readout->len; i++)
     {
       LabReadout *item = &g_array_index (readout, LabReadout, i);
       g_autofree char *value = lab_chart_readout_value (self, item);
       double y = box_y + box_pad + title_height + 2 + i * row_height;
 
-      lab_chart_set_source (cr, &item->color, 1);
-      lab_chart_set_line_style (cr, lab_series_get_line_style (item->series), 2);
-      cairo_move_to (cr, box_x + box_pad, y + row_height / 2);
-      cairo_line_to (cr, box_x + box_pad + swatch, y + row_height / 2);
-      cairo_stroke (cr);
+      cari_plot_draw_sample (cr, &item->color, item->line_style, box_x + box_pad,
+                             y + row_height / 2, swatch);
 
-      lab_chart_set_source (cr, &style->foreground, 1);
-      lab_chart_text_set (&text, lab_series_get_label (item->series), LAB_CHART_FONT_TICK, FALSE,
-                          NULL, NULL);
-      lab_chart_text_show (&text, box_x + box_pad + swatch + 5, y);
-      lab_chart_text_set (&text, value, LAB_CHART_FONT_TICK, FALSE, NULL, NULL);
-      lab_chart_text_show (&text, box_x + box_pad + swatch + 5 + labels_width + 12, y);
+      cari_plot_set_source (cr, &style->foreground, 1);
+      cari_plot_text_set (&text, item->label, style->font_tick, FALSE, NULL, NULL);
+      cari_plot_text_show (&text, box_x + box_pad + swatch + 5, y);
+      cari_plot_text_set (&text, value, style->font_tick, FALSE, NULL, NULL);
+      cari_plot_text_show (&text, box_x + box_pad + swatch + 5 + labels_width + 12, y);
     }
 
-  lab_chart_text_clear (&text);
+  cari_plot_text_clear (&text);
   cairo_restore (cr);
 }

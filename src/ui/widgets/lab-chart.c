@@ -4,7 +4,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The rest of LabChart: lab-chart-view.c (the x range, follow, linked axes, hover),
- * lab-chart-input.c (the pointer), lab-chart-render.c (the drawing), lab-chart-export.c.
+ * lab-chart-input.c (the pointer), lab-chart-draw.c (what it hands carilab-plot's chart to draw),
+ * lab-chart-readout.c (the hover readout), lab-chart-export.c.
  */
 
 #include "lab-config.h"
@@ -361,7 +362,7 @@ lab_chart_get_transform (LabChart          *self,
 {
   cairo_surface_t *surface;
   cairo_t *cr;
-  LabChartStyle style;
+  CariPlotStyle style;
 
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (transform != NULL);
@@ -369,7 +370,7 @@ lab_chart_get_transform (LabChart          *self,
   /* Text sizes decide the margins, so lay out on a scratch surface. */
   surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
   cr = cairo_create (surface);
-  lab_chart_style_init_widget (&style, self);
+  lab_figure_style_init (&style, GTK_WIDGET (self));
   lab_chart_render (self, cr, &style, width, height, 1, TRUE, transform);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -389,12 +390,12 @@ lab_chart_draw (LabChart *self,
                 int       width,
                 int       height)
 {
-  LabChartStyle style;
+  CariPlotStyle style;
 
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (cr != NULL);
 
-  lab_chart_style_init_widget (&style, self);
+  lab_figure_style_init (&style, GTK_WIDGET (self));
   lab_chart_render (self, cr, &style, width, height,
                     gtk_widget_get_scale_factor (GTK_WIDGET (self)), TRUE, &self->shown);
   self->shown_valid = self->shown.width > 0;
@@ -410,7 +411,7 @@ lab_chart_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   int scale = gtk_widget_get_scale_factor (widget);
-  LabChartStyle style;
+  CariPlotStyle style;
   cairo_t *cr;
 
   if (width <= 0 || height <= 0)
@@ -436,7 +437,7 @@ lab_chart_snapshot (GtkWidget   *widget,
 
   if (self->shown_valid && (!isnan (self->link->hover_x) || self->drag == LAB_CHART_DRAG_SELECT))
     {
-      lab_chart_style_init_widget (&style, self);
+      lab_figure_style_init (&style, GTK_WIDGET (self));
       cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
       lab_chart_render_overlay (self, cr, &style, width, height);
       cairo_destroy (cr);

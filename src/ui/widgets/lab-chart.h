@@ -8,31 +8,30 @@
 
 #include <gtk/gtk.h>
 
+#include "export.h"
+
 #include "lab-chart-model.h"
 #include "lab-chart-scale.h"
 #include "lab-series.h"
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  LAB_CHART_FORMAT_PNG,
-  LAB_CHART_FORMAT_SVG,
-  LAB_CHART_FORMAT_PDF,
-} LabChartFormat;
+/* The file formats of the figures (plot/export.h). */
+typedef CariPlotFormat LabChartFormat;
+#define LAB_CHART_FORMAT_PNG CARI_PLOT_FORMAT_PNG
+#define LAB_CHART_FORMAT_SVG CARI_PLOT_FORMAT_SVG
+#define LAB_CHART_FORMAT_PDF CARI_PLOT_FORMAT_PDF
 
 #define LAB_TYPE_CHART_FORMAT (lab_chart_format_get_type ())
 GType lab_chart_format_get_type (void);
 
 /* Draws a figure of width × height onto cr (the drawing code of a widget, for export). */
-typedef void (*LabDrawFunc) (cairo_t *cr, int width, int height, gpointer user_data);
+typedef CariPlotDrawFunc LabDrawFunc;
 
 /* Writes what `draw` draws to `path` as PNG, SVG or PDF (vector formats keep real text; a PDF
- * gets `title`, which may be NULL, as its metadata). Every figure of the workbench exports
- * through here. */
-gboolean lab_export_drawing (const char *path, LabChartFormat format, int width, int height,
-                             const char *title, LabDrawFunc draw, gpointer user_data,
-                             GError **error);
+ * gets `title`, which may be NULL, as its metadata): cari_plot_export (). Every figure of the
+ * workbench exports through here. */
+#define lab_export_drawing cari_plot_export
 
 #define LAB_CHART_DEFAULT_SMOOTHING 0.6
 

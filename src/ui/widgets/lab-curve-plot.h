@@ -1,6 +1,6 @@
 /* lab-curve-plot.h — a small plot of evaluation curves: ROC with a logarithmic FAR axis, DET on
- * normal-deviate (probit) axes, CMC on linear axes. One Cairo drawing function serves the
- * screen and PNG, SVG and PDF export (vector output keeps real text).
+ * normal-deviate (probit) axes, CMC on linear axes. carilab-plot draws it (plot/curves.c), on
+ * screen and into PNG, SVG and PDF files (vector output keeps real text).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,16 +9,18 @@
 
 #include <gtk/gtk.h>
 
+#include "curves.h"
+
 #include "lab-chart.h"
 
 G_BEGIN_DECLS
 
-typedef enum
-{
-  LAB_AXIS_LINEAR,
-  LAB_AXIS_LOG10,  /* values > 0 */
-  LAB_AXIS_PROBIT, /* probabilities in (0, 1), placed at Φ⁻¹(p) */
-} LabAxisScale;
+/* plot/curves.h's axis scales: linear, log10 (values > 0), probit (probabilities in (0, 1),
+ * placed at Φ⁻¹(p)). */
+typedef CariPlotAxisScale LabAxisScale;
+#define LAB_AXIS_LINEAR CARI_PLOT_AXIS_LINEAR
+#define LAB_AXIS_LOG10 CARI_PLOT_AXIS_LOG10
+#define LAB_AXIS_PROBIT CARI_PLOT_AXIS_PROBIT
 
 #define LAB_TYPE_CURVE_PLOT (lab_curve_plot_get_type ())
 G_DECLARE_FINAL_TYPE (LabCurvePlot, lab_curve_plot, LAB, CURVE_PLOT, GtkWidget)
@@ -48,6 +50,6 @@ gboolean   lab_curve_plot_export (LabCurvePlot *self, const char *path, LabChart
                                   int width, int height, GError **error);
 
 /* Φ⁻¹(p), the standard normal quantile, for p in (0, 1). */
-double     lab_probit (double p);
+#define lab_probit cari_plot_probit
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* lab-scatter-model.c — points, their grid, the transform, selection and identity colours.
+/* lab-scatter-model.c — points, their grid, selection and the ranks of identities.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -399,44 +399,6 @@ lab_scatter_layout_select_polygon (const LabScatterLayout *layout, const double 
   return out;
 }
 
-/* ------------------------------------------------------------------------------ transform */
-
-void
-lab_scatter_transform_fit (LabScatterTransform *t, const double bounds[4], double left,
-                           double top, double width, double height)
-{
-  double ex = bounds[2] - bounds[0], ey = bounds[3] - bounds[1];
-  width = MAX (width, 1.0);
-  height = MAX (height, 1.0);
-  if (ex > 0 && ey > 0)
-    t->scale = MIN (width / ex, height / ey);
-  else if (ex > 0)
-    t->scale = width / ex;
-  else if (ey > 0)
-    t->scale = height / ey;
-  else
-    t->scale = 1.0;
-  double cx = 0.5 * (bounds[0] + bounds[2]), cy = 0.5 * (bounds[1] + bounds[3]);
-  t->x0 = left + 0.5 * width - cx * t->scale;
-  t->y0 = top + 0.5 * height + cy * t->scale;
-}
-
-void
-lab_scatter_transform_to_px (const LabScatterTransform *t, double x, double y, double *px,
-                             double *py)
-{
-  *px = t->x0 + x * t->scale;
-  *py = t->y0 - y * t->scale;
-}
-
-void
-lab_scatter_transform_from_px (const LabScatterTransform *t, double px, double py, double *x,
-                               double *y)
-{
-  *x = (px - t->x0) / t->scale;
-  *y = (t->y0 - py) / t->scale;
-}
-
 /* ------------------------------------------------------------------------------ colours */
 
 typedef struct
@@ -467,26 +429,4 @@ lab_identity_ranks (const int *identities, int n, int n_identities)
   for (int r = 0; r < n_identities; r++)
     ranks[counts[r].identity] = r;
   return ranks;
-}
-
-guint32
-lab_scatter_palette (int rank)
-{
-  static const guint32 palette[LAB_SCATTER_PALETTE_SIZE] = {
-    /* tab10 without its grey */
-    0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd, 0x8c564b, 0xe377c2, 0xbcbd22, 0x17becf,
-    /* tab20's light tones, without grey */
-    0xaec7e8, 0xffbb78, 0x98df8a, 0xff9896, 0xc5b0d5, 0xc49c94, 0xf7b6d2, 0xdbdb8d, 0x9edae5,
-    /* tab20b, one tone of each hue in turn */
-    0x393b79, 0x637939, 0x8c6d31, 0x843c39, 0x7b4173, 0x6b6ecf, 0xb5cf6b, 0xe7ba52, 0xd6616b,
-    0xce6dbd, 0x5254a3, 0x8ca252, 0xbd9e39, 0xad494a, 0xa55194, 0x9c9ede, 0xcedb9c, 0xe7cb94,
-    0xe7969c, 0xde9ed6,
-    /* tab20c without its greys, one tone of each hue in turn */
-    0x3182bd, 0xe6550d, 0x31a354, 0x756bb1, 0x9ecae1, 0xfdae6b, 0xa1d99b, 0xbcbddc, 0x6baed6,
-    0xfd8d3c, 0x74c476, 0x9e9ac8, 0xc6dbef, 0xfdd0a2, 0xc7e9c0, 0xdadaeb,
-  };
-  G_STATIC_ASSERT (G_N_ELEMENTS (palette) == LAB_SCATTER_PALETTE_SIZE);
-  if (rank < 0)
-    rank = 0;
-  return palette[rank % LAB_SCATTER_PALETTE_SIZE];
 }

@@ -2,7 +2,8 @@
  * outside its draw path: the points with their markers, a uniform grid over them for nearest
  * and k-nearest queries, the data-to-pixel transform (one scale for both axes, so distances on
  * screen are distances in the layout), box and lasso selection, and the colours of identities
- * ranked by how many images they have. No GTK here: the tests and the bench use it directly.
+ * ranked by how many images they have; the transform, the markers and the palette are
+ * carilab-plot's. No GTK here: the tests and the bench use it directly.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,13 +12,14 @@
 
 #include <glib.h>
 
+#include "scatter.h"
+#include "style.h"
+
 G_BEGIN_DECLS
 
-typedef enum
-{
-  LAB_MARKER_CIRCLE,   /* photos */
-  LAB_MARKER_TRIANGLE, /* caricatures */
-} LabMarker;
+typedef CariPlotMarker LabMarker;
+#define LAB_MARKER_CIRCLE CARI_PLOT_MARKER_CIRCLE     /* photos */
+#define LAB_MARKER_TRIANGLE CARI_PLOT_MARKER_TRIANGLE /* caricatures */
 
 /* An immutable, reference-counted layout of n points (any thread may build one). */
 typedef struct _LabScatterLayout LabScatterLayout;
@@ -58,31 +60,21 @@ GArray  *lab_scatter_layout_select_polygon (const LabScatterLayout *layout, cons
 /* The even-odd point-in-polygon test behind it. */
 gboolean lab_point_in_polygon (const double *xy, int n_vertices, double x, double y);
 
-/* Layout units to pixels: px = x0 + x·scale, py = y0 − y·scale (y up, as the paper draws). */
-typedef struct
-{
-  double scale, x0, y0;
-} LabScatterTransform;
-
-/* The transform that fits `bounds` (x_min, y_min, x_max, y_max) centred in the rectangle
- * (left, top, width, height) with one scale for both axes. A zero extent on both axes (one
- * point, or none) maps the point to the centre at scale 1. */
-void lab_scatter_transform_fit (LabScatterTransform *t, const double bounds[4], double left,
-                                double top, double width, double height);
-void lab_scatter_transform_to_px (const LabScatterTransform *t, double x, double y, double *px,
-                                  double *py);
-void lab_scatter_transform_from_px (const LabScatterTransform *t, double px, double py,
-                                    double *x, double *y);
+/* Layout units to pixels: plot/scatter.h's transform (px = x0 + x·scale, py = y0 − y·scale, y up
+ * as the paper draws), fitted to bounds centred in a rectangle with one scale for both axes. */
+typedef CariPlotScatterTransform LabScatterTransform;
+#define lab_scatter_transform_fit cari_plot_scatter_transform_fit
+#define lab_scatter_transform_to_px cari_plot_scatter_transform_to_px
+#define lab_scatter_transform_from_px cari_plot_scatter_transform_from_px
 
 /* Identities ranked by their count among `identities` [n] (values in [0, n_identities)),
  * most first, ties by lower identity index: ranks[identity] (newly allocated, [n_identities]);
  * identities without a point rank last, in index order. */
 int    *lab_identity_ranks (const int *identities, int n, int n_identities);
 
-/* A qualitative palette (matplotlib's tab10, tab20's light tones, tab20b and tab20c interleaved,
- * greys left out so that they never look like the uncoloured identities). */
-#define LAB_SCATTER_PALETTE_SIZE 54
-guint32 lab_scatter_palette (int rank); /* 0xRRGGBB; rank modulo the palette size */
+/* A qualitative palette (cari_plot_palette ()): 0xRRGGBB; rank modulo the palette size. */
+#define LAB_SCATTER_PALETTE_SIZE CARI_PLOT_PALETTE_SIZE
+#define lab_scatter_palette cari_plot_palette
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabScatterLayout, lab_scatter_layout_unref)
 

@@ -12,14 +12,7 @@
 G_BEGIN_DECLS
 
 /* A batch of points drawn with one path: same colour, marker and layer. */
-typedef struct
-{
-  guint32 color;
-  LabMarker marker;
-  gboolean faded;    /* unselected while something is selected */
-  gboolean selected;
-  int start, count;  /* into the draw order */
-} Group;
+typedef CariPlotScatterGroup Group;
 
 struct _LabScatter
 {
@@ -56,7 +49,7 @@ struct _LabScatter
 };
 
 /* The radius of a marker (pixels) in a view of n points. */
-double lab_scatter_marker_radius (int n);
+#define lab_scatter_marker_radius cari_plot_scatter_marker_radius
 /* The plot's frame inside a width × height view. */
 void   lab_scatter_plot_rect (LabScatter *self, int width, int height, graphene_rect_t *r);
 /* Renders the view into self->texture unless it holds this size, scale and foreground. */

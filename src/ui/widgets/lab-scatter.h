@@ -6,7 +6,8 @@
  * The view is drawn once into a texture that is kept until the size, the colours, the
  * selection or the theme change; hover and dragging redraw only what lies on top. The points
  * are batched by colour and marker: in files one vector path per batch, on screen each batch's
- * marker stamped. The same Cairo code draws the view into PNG, SVG and PDF files.
+ * marker stamped. carilab-plot draws the view (plot/scatter.c), on screen and into PNG, SVG and
+ * PDF files.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,7 +22,7 @@
 G_BEGIN_DECLS
 
 /* A point's colour: 0xRRGGBB, or this for "no colour" (drawn light grey, under the others). */
-#define LAB_SCATTER_NO_COLOR 0xff000000u
+#define LAB_SCATTER_NO_COLOR CARI_PLOT_NO_COLOR
 
 #define LAB_TYPE_SCATTER (lab_scatter_get_type ())
 G_DECLARE_FINAL_TYPE (LabScatter, lab_scatter, LAB, SCATTER, GtkWidget)

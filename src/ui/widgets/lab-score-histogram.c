@@ -7,20 +7,14 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include <pango/pangocairo.h>
 
+#include "histogram.h"
+
+#include "lab-figure.h"
 #include "lab-score-histogram.h"
 
 #define N_BINS 50
-#define MARGIN_LEFT 52
-#define MARGIN_RIGHT 14
-#define MARGIN_TOP 26
-#define MARGIN_BOTTOM 34
 #define GRAB_DISTANCE 8.0
-
-/* ARCHITECTURE.md's verif blue for the genuine pairs, a neutral grey for the impostors. */
-#define GENUINE_RGB 0x1f77b4
-#define IMPOSTOR_RGB 0x7f7f7f
 
 struct _LabScoreHistogram
 {
@@ -59,68 +53,31 @@ static guint signals[N_SIGNALS];
 
 /* ------------------------------------------------------------------------------ geometry */
 
+/* What carilab-plot draws. */
+static CariPlotHistogram
+lab_score_histogram_describe (LabScoreHistogram *self)
+{
+  return (CariPlotHistogram) { self->genuine, self->impostor, N_BINS, self->peak, self->lo,
+                               self->hi, self->empty, self->threshold, self->dragging };
+}
+
 double
 lab_score_histogram_x_of_score (LabScoreHistogram *self, int width, double score)
 {
   g_return_val_if_fail (LAB_IS_SCORE_HISTOGRAM (self), 0.0);
-  double w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1);
-  double u = self->hi > self->lo ? (score - self->lo) / (self->hi - self->lo) : 0.5;
-  return MARGIN_LEFT + CLAMP (u, 0.0, 1.0) * w;
+  CariPlotHistogram histogram = lab_score_histogram_describe (self);
+  return cari_plot_histogram_x_of_score (&histogram, width, score);
 }
 
 double
 lab_score_histogram_score_at (LabScoreHistogram *self, int width, double x)
 {
   g_return_val_if_fail (LAB_IS_SCORE_HISTOGRAM (self), 0.0);
-  double w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1);
-  double u = CLAMP ((x - MARGIN_LEFT) / w, 0.0, 1.0);
-  return self->lo + u * (self->hi - self->lo);
+  CariPlotHistogram histogram = lab_score_histogram_describe (self);
+  return cari_plot_histogram_score_at (&histogram, width, x);
 }
 
 /* ------------------------------------------------------------------------------ drawing */
-
-static void
-show_text (cairo_t *cr, PangoFontDescription *font, const char *text, double x, double y,
-           double xalign, double yalign)
-{
-  PangoLayout *layout = pango_cairo_create_layout (cr);
-  pango_layout_set_font_description (layout, font);
-  pango_layout_set_text (layout, text, -1);
-  int w, h;
-  pango_layout_get_pixel_size (layout, &w, &h);
-  cairo_move_to (cr, x - xalign * w, y - yalign * h);
-  pango_cairo_show_layout (cr, layout);
-  g_object_unref (layout);
-}
-
-static void
-set_rgb (cairo_t *cr, guint32 rgb, double alpha)
-{
-  cairo_set_source_rgba (cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
-                         (rgb & 0xff) / 255.0, alpha);
-}
-
-/* One class as a step outline over the bins, filled translucent. */
-static void
-draw_bins (cairo_t *cr, const double *share, double peak, double x0, double x1, double y0,
-           double y1, guint32 rgb)
-{
-  double bw = (x1 - x0) / N_BINS;
-  cairo_move_to (cr, x0, y0);
-  for (int k = 0; k < N_BINS; k++)
-    {
-      double y = y0 - (peak > 0 ? share[k] / peak : 0.0) * (y0 - y1);
-      cairo_line_to (cr, x0 + k * bw, y);
-      cairo_line_to (cr, x0 + (k + 1) * bw, y);
-    }
-  cairo_line_to (cr, x1, y0);
-  cairo_close_path (cr);
-  set_rgb (cr, rgb, 0.35);
-  cairo_fill_preserve (cr);
-  set_rgb (cr, rgb, 0.95);
-  cairo_set_line_width (cr, 1.5);
-  cairo_stroke (cr);
-}
 
 static void
 lab_score_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
@@ -128,134 +85,17 @@ lab_score_histogram_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   LabScoreHistogram *self = LAB_SCORE_HISTOGRAM (widget);
   int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
   cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  GdkRGBA fg = { 0, 0, 0, 1 };
+  CariPlotHistogram histogram = lab_score_histogram_describe (self);
+  CariPlotStyle style;
+  GdkRGBA bg = { 1, 1, 1, 1 };
+
+  lab_figure_style_init (&style, widget);
+  /* The threshold's label sits on a veil of the view's background. */
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "view_bg_color", &bg);
   G_GNUC_END_IGNORE_DEPRECATIONS
-  PangoFontDescription *font = pango_font_description_from_string ("Sans 9");
-  double x0 = MARGIN_LEFT, x1 = MAX (width - MARGIN_RIGHT, x0 + 1);
-  double y1 = MARGIN_TOP, y0 = MAX (height - MARGIN_BOTTOM, y1 + 1);
-  double top = self->peak > 0 ? self->peak * 1.15 : 1.0;
-
-  /* Ticks: scores below, shares of each class on the left. */
-  cairo_set_line_width (cr, 1.0);
-  double span = self->hi - self->lo, raw = span / 6.0;
-  double mag = raw > 0 ? pow (10.0, floor (log10 (raw))) : 0.1, step = mag;
-  if (raw / mag >= 5)
-    step = 5 * mag;
-  else if (raw / mag >= 2)
-    step = 2 * mag;
-  for (double v = ceil (self->lo / step) * step; span > 0 && v <= self->hi + step * 1e-9;
-       v += step)
-    {
-      double px = round (lab_score_histogram_x_of_score (self, width, v)) + 0.5;
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.10);
-      cairo_move_to (cr, px, y1);
-      cairo_line_to (cr, px, y0);
-      cairo_stroke (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
-      g_autofree char *label = g_strdup_printf ("%g", fabs (v) < step * 1e-9 ? 0.0 : v);
-      show_text (cr, font, label, px, y0 + 3, 0.5, 0.0);
-    }
-  double ystep = top > 0.2 ? 0.1 : top > 0.1 ? 0.05 : top > 0.04 ? 0.02 : 0.01;
-  for (double v = 0; v <= top; v += ystep)
-    {
-      double py = round (y0 - v / top * (y0 - y1)) + 0.5;
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.10);
-      cairo_move_to (cr, x0, py);
-      cairo_line_to (cr, x1, py);
-      cairo_stroke (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.8);
-      g_autofree char *label = g_strdup_printf ("%g %%", round (v * 1000) / 10);
-      show_text (cr, font, label, x0 - 4, py, 1.0, 0.5);
-    }
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-  show_text (cr, font, _("score (higher: more similar)"), 0.5 * (x0 + x1), height - 2, 0.5, 1.0);
-  show_text (cr, font, _("share of each class"), 4, 4, 0.0, 0.0);
-
-  if (self->empty)
-    {
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.5);
-      show_text (cr, font, _("No pair scores"), 0.5 * (x0 + x1), 0.5 * (y0 + y1), 0.5, 0.5);
-    }
-  else
-    {
-      /* Impostors under, genuines over: the classes the paper's Fig. 8 tells apart. */
-      double peak = top;
-      draw_bins (cr, self->impostor, peak, x0, x1, y0, y1, IMPOSTOR_RGB);
-      draw_bins (cr, self->genuine, peak, x0, x1, y0, y1, GENUINE_RGB);
-    }
-  cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.6);
-  cairo_rectangle (cr, round (x0) + 0.5, round (y1) + 0.5, round (x1 - x0), round (y0 - y1));
-  cairo_stroke (cr);
-
-  /* Legend: one row above the plot, right-aligned, out of the bars' way. */
-  const struct
-  {
-    guint32 rgb;
-    const char *label;
-  } legend[] = { { IMPOSTOR_RGB, _("impostor (different persons)") },
-                 { GENUINE_RGB, _("genuine (same person)") } };
-  double lx = x1;
-  for (int i = 0; i < 2; i++)
-    {
-      PangoLayout *layout = pango_cairo_create_layout (cr);
-      pango_layout_set_font_description (layout, font);
-      pango_layout_set_text (layout, legend[i].label, -1);
-      int w, h;
-      pango_layout_get_pixel_size (layout, &w, &h);
-      lx -= w;
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.9);
-      cairo_move_to (cr, lx, 4);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
-      lx -= 20;
-      set_rgb (cr, legend[i].rgb, 0.5);
-      cairo_rectangle (cr, lx + 0.5, 4 + (h - 10) / 2 + 0.5, 14, 10);
-      cairo_fill_preserve (cr);
-      set_rgb (cr, legend[i].rgb, 1.0);
-      cairo_set_line_width (cr, 1.0);
-      cairo_stroke (cr);
-      lx -= 16;
-    }
-
-  /* The threshold: a line with a handle above the plot and its value inside it, on a veil of
-   * the background, on the side with more room; what lies right of it is accepted. */
-  if (!isnan (self->threshold) && !self->empty)
-    {
-      double px = round (lab_score_histogram_x_of_score (self, width, self->threshold)) + 0.5;
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 0.95);
-      cairo_set_line_width (cr, self->dragging ? 3.0 : 2.0);
-      cairo_move_to (cr, px, y1 - 2);
-      cairo_line_to (cr, px, y0);
-      cairo_stroke (cr);
-      cairo_move_to (cr, px - 6, y1 - 9);
-      cairo_line_to (cr, px + 6, y1 - 9);
-      cairo_line_to (cr, px, y1 - 1);
-      cairo_close_path (cr);
-      cairo_fill (cr);
-      g_autofree char *label = g_strdup_printf ("%.4f", self->threshold);
-      PangoLayout *layout = pango_cairo_create_layout (cr);
-      pango_layout_set_font_description (layout, font);
-      pango_layout_set_text (layout, label, -1);
-      int w, h;
-      pango_layout_get_pixel_size (layout, &w, &h);
-      gboolean left = px > 0.5 * (x0 + x1);
-      double tx = left ? px - 6 - w : px + 6, ty = y1 + 4;
-      GdkRGBA bg = { 1, 1, 1, 1 };
-      G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-      gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "view_bg_color",
-                                      &bg);
-      G_GNUC_END_IGNORE_DEPRECATIONS
-      cairo_set_source_rgba (cr, bg.red, bg.green, bg.blue, 0.85);
-      cairo_rectangle (cr, tx - 3, ty - 1, w + 6, h + 2);
-      cairo_fill (cr);
-      cairo_set_source_rgba (cr, fg.red, fg.green, fg.blue, 1.0);
-      cairo_move_to (cr, tx, ty);
-      pango_cairo_show_layout (cr, layout);
-      g_object_unref (layout);
-    }
-  pango_font_description_free (font);
+  style.background = (CariPlotRgba) { bg.red, bg.green, bg.blue, bg.alpha };
+  cari_plot_histogram_render (cr, &style, &histogram, width, height);
   cairo_destroy (cr);
 }
 

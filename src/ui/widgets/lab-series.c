@@ -1,20 +1,16 @@
-/* lab-series.c — one curve of a chart: growing (step, wall time, value) arrays, their
- * smoothed twin, and the min/max pyramid that decimates them
+/* lab-series.c — one curve of a chart as a GObject over carilab-plot's data
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything the chart draws is prepared here, off the draw path: appending a point extends
- * the debiased EMA and the min/max pyramids in amortised O(1), so a pixel column of a
- * million-point series costs O(log n) to summarise and a chart draws at most four vertices
- * per column whatever the length of the series.
+ * The data, its smoothing and its decimation are plot/series.c's; here the properties a chart
+ * and its pages set (label, role, line style, time origin, smoothing) and the points-added
+ * signal that tells a chart to redraw.
  */
 
 #include "lab-config.h"
 
 #include <math.h>
-#include <string.h>
 
-#include "lab-pyramid.h"
 #include "lab-series.h"
 
 G_DEFINE_ENUM_TYPE (LabSeriesRole, lab_series_role,
@@ -42,23 +38,11 @@ struct _LabSeries
   /* owned */
   char *key;
   char *label;
-  double *steps;
-  double *wall_times;
-  double *values;
-  double *smoothed;
-  LabPyramid raw_pyramid;
-  LabPyramid smoothed_pyramid;
+  CariPlotSeries *data;
 
   LabSeriesRole role;
   LabLineStyle line_style;
   double time_origin;
-  double smoothing;
-  guint n_points;
-  guint capacity;
-
-  /* The debiased EMA's running state over the finite values seen so far. */
-  double ema;
-  double ema_decay; /* smoothing^count */
 };
 
 G_DEFINE_FINAL_TYPE (LabSeries, lab_series, G_TYPE_OBJECT)
@@ -84,39 +68,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-/**
- * lab_series_role_for_key:
- * @key: a metric key such as "weight/cari", "loss/total" or "val/v2c", possibly prefixed
- *   ("run 3/loss/verif")
- *
- * Returns: the role whose colour the metric takes: its task for per-task metrics.
- */
-LabSeriesRole
-lab_series_role_for_key (const char *key)
-{
-  const char *last;
-
-  g_return_val_if_fail (key != NULL, LAB_SERIES_ROLE_OTHER);
-
-  if (g_str_has_prefix (key, "val/") || strstr (key, "/val/") != NULL)
-    return LAB_SERIES_ROLE_VAL;
-
-  last = strrchr (key, '/');
-  last = last != NULL ? last + 1 : key;
-  if (strcmp (last, "verif") == 0)
-    return LAB_SERIES_ROLE_VERIF;
-  if (strcmp (last, "cari") == 0)
-    return LAB_SERIES_ROLE_CARI;
-  if (strcmp (last, "visual") == 0)
-    return LAB_SERIES_ROLE_VISUAL;
-  if (strcmp (last, "l4") == 0)
-    return LAB_SERIES_ROLE_L4;
-  if (strcmp (last, "total") == 0)
-    return LAB_SERIES_ROLE_TOTAL;
-
-  return LAB_SERIES_ROLE_OTHER;
-}
 
 /* The data. */
 
@@ -230,31 +181,7 @@ double
 lab_series_get_smoothing (LabSeries *self)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
-  return self->smoothing;
-}
-
-/* The debiased EMA of TensorBoard: ema = w·ema + (1 − w)·v over the finite values, shown as
- * ema / (1 − w^t) after t of them, so the curve starts at the first value instead of near
- * zero. Non-finite values pass through and leave the average alone. */
-static void
-lab_series_smooth_from (LabSeries *self,
-                        guint      first)
-{
-  double w = self->smoothing;
-
-  for (guint i = first; i < self->n_points; i++)
-    {
-      double value = self->values[i];
-
-      if (!isfinite (value))
-        {
-          self->smoothed[i] = value;
-          continue;
-        }
-      self->ema = w * self->ema + (1 - w) * value;
-      self->ema_decay *= w;
-      self->smoothed[i] = self->ema / (1 - self->ema_decay);
-    }
+  return cari_plot_series_get_smoothing (self->data);
 }
 
 /**
@@ -269,68 +196,8 @@ lab_series_set_smoothing (LabSeries *self,
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
-  smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, LAB_SERIES_MAX_SMOOTHING);
-  if (self->smoothing == smoothing)
-    return;
-
-  self->smoothing = smoothing;
-  self->ema = 0;
-  self->ema_decay = 1;
-  lab_series_smooth_from (self, 0);
-  lab_pyramid_rebuild (&self->smoothed_pyramid, self->smoothed, self->n_points);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMOOTHING]);
-}
-
-static void
-lab_series_reserve (LabSeries *self,
-                    guint      n_more)
-{
-  guint needed;
-
-  g_return_if_fail (n_more <= G_MAXUINT - self->n_points);
-  needed = self->n_points + n_more;
-  if (needed <= self->capacity)
-    return;
-
-  /* Doubling keeps appends amortised O(1). */
-  self->capacity = MAX (MAX (needed, 64), MIN (self->capacity, G_MAXUINT / 2) * 2);
-  self->steps = g_renew (double, self->steps, self->capacity);
-  self->wall_times = g_renew (double, self->wall_times, self->capacity);
-  self->values = g_renew (double, self->values, self->capacity);
-  self->smoothed = g_renew (double, self->smoothed, self->capacity);
-}
-
-/* Both x arrays stay sorted, which binary search and decimation need: a point whose step
- * goes backwards (or is NaN) is dropped, and a wall time that goes backwards (a clock
- * adjusted) is stored as the previous one. */
-static gboolean
-lab_series_push (LabSeries *self,
-                 double     step,
-                 double     wall_time,
-                 double     value)
-{
-  guint i = self->n_points;
-
-  if (isnan (step) || (i > 0 && step < self->steps[i - 1]))
-    {
-      g_debug ("series %s: dropped a point at step %g, which comes before step %g", self->key,
-               step, i > 0 ? self->steps[i - 1] : NAN);
-      return FALSE;
-    }
-  if (i > 0 && !(wall_time >= self->wall_times[i - 1]))
-    wall_time = self->wall_times[i - 1];
-  else if (i == 0 && isnan (wall_time))
-    wall_time = 0;
-
-  self->steps[i] = step;
-  self->wall_times[i] = wall_time;
-  self->values[i] = value;
-  self->n_points++;
-
-  lab_series_smooth_from (self, i);
-  lab_pyramid_extend (&self->raw_pyramid, self->values, self->n_points);
-  lab_pyramid_extend (&self->smoothed_pyramid, self->smoothed, self->n_points);
-  return TRUE;
+  if (cari_plot_series_set_smoothing (self->data, smoothing))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMOOTHING]);
 }
 
 /**
@@ -353,8 +220,8 @@ lab_series_append (LabSeries *self,
  * lab_series_append_points:
  * @points: (array length=n_points): points in step order, after the ones already there
  *
- * Appends a batch in amortised O(1) per point and emits LabSeries::points-added once (not at
- * all when no point was kept).
+ * Appends a batch in amortised O(1) per point (a point that goes back in steps is dropped)
+ * and emits LabSeries::points-added once (not at all when no point was kept).
  */
 void
 lab_series_append_points (LabSeries      *self,
@@ -362,27 +229,42 @@ lab_series_append_points (LabSeries      *self,
                           guint           n_points)
 {
   guint first;
+  guint kept;
 
   g_return_if_fail (LAB_IS_SERIES (self));
   g_return_if_fail (points != NULL || n_points == 0);
 
-  first = self->n_points;
-  lab_series_reserve (self, n_points);
-  for (guint i = 0; i < n_points; i++)
-    lab_series_push (self, points[i].step, points[i].wall_time, points[i].value);
-
-  if (self->n_points > first)
+  first = cari_plot_series_get_n_points (self->data);
+  kept = cari_plot_series_append (self->data, points, n_points);
+  if (kept > 0)
     {
-      g_signal_emit (self, signals[POINTS_ADDED], 0, first, self->n_points - first);
+      g_signal_emit (self, signals[POINTS_ADDED], 0, first, kept);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_POINTS]);
     }
+}
+
+const CariPlotSeries *
+lab_series_peek_data (LabSeries *self)
+{
+  g_return_val_if_fail (LAB_IS_SERIES (self), NULL);
+  return self->data;
 }
 
 guint
 lab_series_get_n_points (LabSeries *self)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
-  return self->n_points;
+  return cari_plot_series_get_n_points (self->data);
+}
+
+/* A point's entry of one of the data's arrays, checked. */
+static double
+lab_series_peek (LabSeries    *self,
+                 const double *array,
+                 guint         index)
+{
+  g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
+  return array[index];
 }
 
 double
@@ -390,8 +272,7 @@ lab_series_get_step (LabSeries *self,
                      guint      index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
-  g_return_val_if_fail (index < self->n_points, NAN);
-  return self->steps[index];
+  return lab_series_peek (self, cari_plot_series_peek_steps (self->data), index);
 }
 
 double
@@ -399,8 +280,7 @@ lab_series_get_wall_time (LabSeries *self,
                           guint      index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
-  g_return_val_if_fail (index < self->n_points, NAN);
-  return self->wall_times[index];
+  return lab_series_peek (self, cari_plot_series_peek_wall_times (self->data), index);
 }
 
 double
@@ -408,8 +288,7 @@ lab_series_get_value (LabSeries *self,
                       guint      index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
-  g_return_val_if_fail (index < self->n_points, NAN);
-  return self->values[index];
+  return lab_series_peek (self, cari_plot_series_peek_values (self->data, FALSE), index);
 }
 
 double
@@ -417,8 +296,7 @@ lab_series_get_smoothed (LabSeries *self,
                          guint      index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
-  g_return_val_if_fail (index < self->n_points, NAN);
-  return self->smoothed[index];
+  return lab_series_peek (self, cari_plot_series_peek_values (self->data, TRUE), index);
 }
 
 /**
@@ -432,17 +310,7 @@ lab_series_peek_values (LabSeries *self,
                         gboolean   smoothed)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NULL);
-  return smoothed ? self->smoothed : self->values;
-}
-
-/* The x of a point on @axis; @origin is subtracted from wall times (ignored for steps). */
-static inline double
-lab_series_x (LabSeries *self,
-              LabXAxis   axis,
-              double     origin,
-              guint      index)
-{
-  return axis == LAB_X_AXIS_STEP ? self->steps[index] : self->wall_times[index] - origin;
+  return cari_plot_series_peek_values (self->data, smoothed);
 }
 
 double
@@ -452,8 +320,8 @@ lab_series_get_x (LabSeries *self,
                   guint      index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
-  g_return_val_if_fail (index < self->n_points, NAN);
-  return lab_series_x (self, axis, origin, index);
+  g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
+  return cari_plot_series_get_x (self->data, axis, origin, index);
 }
 
 gboolean
@@ -464,39 +332,7 @@ lab_series_get_x_extent (LabSeries *self,
                          double    *last)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
-
-  if (self->n_points == 0)
-    return FALSE;
-  if (first != NULL)
-    *first = lab_series_x (self, axis, origin, 0);
-  if (last != NULL)
-    *last = lab_series_x (self, axis, origin, self->n_points - 1);
-  return TRUE;
-}
-
-/* The first index whose x is >= @x (or > @x when @strict): n_points when there is none. */
-static guint
-lab_series_search (LabSeries *self,
-                   LabXAxis   axis,
-                   double     origin,
-                   double     x,
-                   gboolean   strict)
-{
-  guint low = 0;
-  guint high = self->n_points;
-
-  while (low < high)
-    {
-      guint mid = low + (high - low) / 2;
-      double mid_x = lab_series_x (self, axis, origin, mid);
-
-      if (mid_x < x || (strict && mid_x == x))
-        low = mid + 1;
-      else
-        high = mid;
-    }
-
-  return low;
+  return cari_plot_series_get_x_extent (self->data, axis, origin, first, last);
 }
 
 /**
@@ -511,7 +347,7 @@ lab_series_lower_bound (LabSeries *self,
                         double     x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
-  return lab_series_search (self, axis, origin, x, FALSE);
+  return cari_plot_series_lower_bound (self->data, axis, origin, x);
 }
 
 /**
@@ -526,7 +362,7 @@ lab_series_upper_bound (LabSeries *self,
                         double     x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
-  return lab_series_search (self, axis, origin, x, TRUE);
+  return cari_plot_series_upper_bound (self->data, axis, origin, x);
 }
 
 /**
@@ -549,24 +385,9 @@ lab_series_get_y_extent (LabSeries *self,
                          double    *min,
                          double    *max)
 {
-  LabExtent extent;
-
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
-
-  end = MIN (end, self->n_points);
-  if (begin >= end)
-    return FALSE;
-
-  lab_pyramid_query (smoothed ? &self->smoothed_pyramid : &self->raw_pyramid,
-                     smoothed ? self->smoothed : self->values, begin, end, &extent);
-  if (positive_only)
-    extent.min = extent.min_positive;
-  if (!(extent.min <= extent.max))
-    return FALSE;
-
-  *min = extent.min;
-  *max = extent.max;
-  return TRUE;
+  return cari_plot_series_get_y_extent (self->data, begin, end, smoothed, positive_only, min,
+                                        max);
 }
 
 /**
@@ -582,22 +403,8 @@ lab_series_nearest_index (LabSeries *self,
                           double     origin,
                           double     x)
 {
-  guint i;
-
   g_return_val_if_fail (LAB_IS_SERIES (self), -1);
-
-  if (self->n_points == 0 || isnan (x))
-    return -1;
-
-  i = lab_series_search (self, axis, origin, x, FALSE);
-  if (i == 0)
-    return 0;
-  if (i == self->n_points)
-    return self->n_points - 1;
-
-  if (lab_series_x (self, axis, origin, i) - x < x - lab_series_x (self, axis, origin, i - 1))
-    return i;
-  return i - 1;
+  return cari_plot_series_nearest_index (self->data, axis, origin, x);
 }
 
 /**
@@ -617,49 +424,45 @@ lab_series_decimate (LabSeries *self,
                      guint      n_columns,
                      LabColumn *columns)
 {
-  const LabPyramid *pyramid;
-  const double *values;
-  guint begin;
-
   g_return_if_fail (LAB_IS_SERIES (self));
-  g_return_if_fail (columns != NULL || n_columns == 0);
+  cari_plot_series_decimate (self->data, axis, origin, smoothed, x_lower, x_upper, n_columns,
+                             columns);
+}
 
-  pyramid = smoothed ? &self->smoothed_pyramid : &self->raw_pyramid;
-  values = smoothed ? self->smoothed : self->values;
-
-  begin = lab_series_search (self, axis, origin, x_lower, FALSE);
-  for (guint c = 0; c < n_columns; c++)
-    {
-      LabColumn *column = &columns[c];
-      guint end;
-      LabExtent extent;
-
-      if (c + 1 == n_columns)
-        end = lab_series_search (self, axis, origin, x_upper, TRUE);
-      else
-        end = lab_series_search (self, axis, origin,
-                                 x_lower + (x_upper - x_lower) * (c + 1) / n_columns, FALSE);
-      end = MAX (end, begin);
-
-      column->n = end - begin;
-      column->first = begin;
-      column->last = end > begin ? end - 1 : begin;
-      column->min = NAN;
-      column->max = NAN;
-      if (end > begin)
-        {
-          lab_pyramid_query (pyramid, values, begin, end, &extent);
-          if (extent.min <= extent.max)
-            {
-              column->min = extent.min;
-              column->max = extent.max;
-            }
-        }
-      begin = end;
-    }
+/**
+ * lab_series_build_shape:
+ * @transform: the data and plot rectangles
+ * @smoothed: the smoothed values instead of the raw ones
+ * @n_columns: the pixel columns of the plot (its width times the device scale)
+ * @shape: (out caller-allocates): what to draw; free with lab_series_shape_clear()
+ *
+ * What to draw of the series in a view (cari_plot_series_build_shape()).
+ */
+void
+lab_series_build_shape (LabSeries               *self,
+                        const LabChartTransform *transform,
+                        LabXAxis                 axis,
+                        double                   origin,
+                        gboolean                 smoothed,
+                        guint                    n_columns,
+                        LabSeriesShape          *shape)
+{
+  g_return_if_fail (LAB_IS_SERIES (self));
+  g_return_if_fail (transform != NULL);
+  g_return_if_fail (shape != NULL);
+  cari_plot_series_build_shape (self->data, transform, axis, origin, smoothed, n_columns, shape);
 }
 
 /* GObject. */
+
+static void
+lab_series_constructed (GObject *object)
+{
+  LabSeries *self = LAB_SERIES (object);
+
+  G_OBJECT_CLASS (lab_series_parent_class)->constructed (object);
+  self->data = cari_plot_series_new (self->key);
+}
 
 static void
 lab_series_finalize (GObject *object)
@@ -668,12 +471,7 @@ lab_series_finalize (GObject *object)
 
   g_clear_pointer (&self->key, g_free);
   g_clear_pointer (&self->label, g_free);
-  g_clear_pointer (&self->steps, g_free);
-  g_clear_pointer (&self->wall_times, g_free);
-  g_clear_pointer (&self->values, g_free);
-  g_clear_pointer (&self->smoothed, g_free);
-  lab_pyramid_clear (&self->raw_pyramid);
-  lab_pyramid_clear (&self->smoothed_pyramid);
+  g_clear_pointer (&self->data, cari_plot_series_free);
 
   G_OBJECT_CLASS (lab_series_parent_class)->finalize (object);
 }
@@ -704,10 +502,10 @@ lab_series_get_property (GObject    *object,
       g_value_set_double (value, self->time_origin);
       break;
     case PROP_SMOOTHING:
-      g_value_set_double (value, self->smoothing);
+      g_value_set_double (value, cari_plot_series_get_smoothing (self->data));
       break;
     case PROP_N_POINTS:
-      g_value_set_uint (value, self->n_points);
+      g_value_set_uint (value, cari_plot_series_get_n_points (self->data));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -752,6 +550,7 @@ lab_series_class_init (LabSeriesClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = lab_series_constructed;
   object_class->finalize = lab_series_finalize;
   object_class->get_property = lab_series_get_property;
   object_class->set_property = lab_series_set_property;
@@ -797,5 +596,4 @@ lab_series_init (LabSeries *self)
 {
   self->role = LAB_SERIES_ROLE_OTHER;
   self->time_origin = NAN;
-  self->ema_decay = 1;
 }

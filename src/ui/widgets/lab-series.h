@@ -1,5 +1,6 @@
-/* lab-series.h — one curve of a chart: growing (step, wall time, value) arrays, their
- * smoothed twin, and the min/max pyramid that decimates them
+/* lab-series.h — one curve of a chart as a GObject: its key, label, role (its colour), line
+ * style and time origin over carilab-plot's data (plot/series.h: the growing arrays, their
+ * smoothed twin and the pyramids that decimate them), with a signal when points arrive
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,37 +9,34 @@
 
 #include <glib-object.h>
 
+#include "series.h"
+#include "style.h"
+
 #include "lab-chart-scale.h"
 
 G_BEGIN_DECLS
 
 /* The colour a series takes (ARCHITECTURE.md, "Tasks, branches, colours"). */
-typedef enum
-{
-  LAB_SERIES_ROLE_VERIF,
-  LAB_SERIES_ROLE_CARI,
-  LAB_SERIES_ROLE_VISUAL,
-  LAB_SERIES_ROLE_L4,
-  LAB_SERIES_ROLE_TOTAL,
-  LAB_SERIES_ROLE_VAL,
-  LAB_SERIES_ROLE_OTHER,
-} LabSeriesRole;
+typedef CariPlotRole LabSeriesRole;
+#define LAB_SERIES_ROLE_VERIF CARI_PLOT_ROLE_VERIF
+#define LAB_SERIES_ROLE_CARI CARI_PLOT_ROLE_CARI
+#define LAB_SERIES_ROLE_VISUAL CARI_PLOT_ROLE_VISUAL
+#define LAB_SERIES_ROLE_L4 CARI_PLOT_ROLE_L4
+#define LAB_SERIES_ROLE_TOTAL CARI_PLOT_ROLE_TOTAL
+#define LAB_SERIES_ROLE_VAL CARI_PLOT_ROLE_VAL
+#define LAB_SERIES_ROLE_OTHER CARI_PLOT_ROLE_OTHER
 
 /* The dash a series takes: one per weighting strategy (proposed, naive, static). */
-typedef enum
-{
-  LAB_LINE_STYLE_SOLID,
-  LAB_LINE_STYLE_DASHED,
-  LAB_LINE_STYLE_DOTTED,
-} LabLineStyle;
+typedef CariPlotLineStyle LabLineStyle;
+#define LAB_LINE_STYLE_SOLID CARI_PLOT_LINE_STYLE_SOLID
+#define LAB_LINE_STYLE_DASHED CARI_PLOT_LINE_STYLE_DASHED
+#define LAB_LINE_STYLE_DOTTED CARI_PLOT_LINE_STYLE_DOTTED
 
 /* What the x axis measures. Wall time is shown as seconds since an origin (see
  * LabSeries:time-origin); steps as they are. */
-typedef enum
-{
-  LAB_X_AXIS_STEP,
-  LAB_X_AXIS_WALL_TIME,
-} LabXAxis;
+typedef CariPlotXAxis LabXAxis;
+#define LAB_X_AXIS_STEP CARI_PLOT_X_AXIS_STEP
+#define LAB_X_AXIS_WALL_TIME CARI_PLOT_X_AXIS_WALL_TIME
 
 #define LAB_TYPE_SERIES_ROLE (lab_series_role_get_type ())
 #define LAB_TYPE_LINE_STYLE (lab_line_style_get_type ())
@@ -47,47 +45,14 @@ GType lab_series_role_get_type (void);
 GType lab_line_style_get_type (void);
 GType lab_x_axis_get_type (void);
 
-LabSeriesRole lab_series_role_for_key (const char *key);
+#define lab_series_role_for_key cari_plot_role_for_key
 
-#define LAB_SERIES_MAX_SMOOTHING 0.999
+#define LAB_SERIES_MAX_SMOOTHING CARI_PLOT_MAX_SMOOTHING
 
-typedef struct
-{
-  double step;
-  double wall_time;
-  double value;
-} LabPoint;
-
-/* One pixel column of a decimated series: the points whose x falls in the column. Columns
- * without points have n == 0. min and max are over finite values only (NaN when none). */
-typedef struct
-{
-  guint n;
-  guint first;
-  guint last;
-  double min;
-  double max;
-} LabColumn;
-
-/* One vertex of a polyline in device units; move_to starts a new sub-path (after a gap). */
-typedef struct
-{
-  double x;
-  double y;
-  gboolean move_to;
-} LabVertex;
-
-/* What to draw of a series in a view. With few points per pixel column, a polyline through
- * every point (@band FALSE). With more, the band between each column's minimum and maximum
- * (@band TRUE): one closed polygon, its upper edge left to right and then its lower edge right
- * to left, so vertex k and vertex n − 1 − k belong to the same column. Filling a band costs
- * about what stroking a short line does, however many points it stands for; stroking the
- * same data as a zigzag would cost as much as the zigzag's many long vertical edges. */
-typedef struct
-{
-  GArray *vertices;  /* owned; LabVertex */
-  gboolean band;
-} LabSeriesShape;
+typedef CariPlotPoint LabPoint;
+typedef CariPlotColumn LabColumn;
+typedef CariPlotVertex LabVertex;
+typedef CariPlotShape LabSeriesShape;
 
 #define LAB_TYPE_SERIES (lab_series_get_type ())
 
@@ -178,6 +143,9 @@ void           lab_series_build_shape     (LabSeries               *self,
                                            gboolean                 smoothed,
                                            guint                    n_columns,
                                            LabSeriesShape          *shape);
-void           lab_series_shape_clear     (LabSeriesShape          *shape);
+#define lab_series_shape_clear cari_plot_shape_clear
+
+/* The data the chart draws. */
+const CariPlotSeries *lab_series_peek_data (LabSeries *self);
 
 G_END_DECLS

@@ -1,32 +1,31 @@
-/* lab-chart-scale.c — mapping between data and pixels, and axis ticks, for LabChart
+/* scale.c — mapping between data and device units, and axis ticks: nice numbers, decades,
+ * round durations
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "lab-config.h"
-
 #include <math.h>
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
-#include "lab-chart-scale.h"
+#include "scale.h"
 
 static double
-lab_chart_transform_y_unit (const LabChartTransform *t,
+cari_plot_transform_y_unit (const CariPlotTransform *t,
                             double                   y)
 {
   return t->log_y ? log10 (y) : y;
 }
 
 double
-lab_chart_transform_x_to_px (const LabChartTransform *t,
+cari_plot_transform_x_to_px (const CariPlotTransform *t,
                              double                   x)
 {
   return t->left + (x - t->x_lower) / (t->x_upper - t->x_lower) * t->width;
 }
 
 double
-lab_chart_transform_px_to_x (const LabChartTransform *t,
+cari_plot_transform_px_to_x (const CariPlotTransform *t,
                              double                   px)
 {
   return t->x_lower + (px - t->left) / t->width * (t->x_upper - t->x_lower);
@@ -34,25 +33,25 @@ lab_chart_transform_px_to_x (const LabChartTransform *t,
 
 /* A value that has no place on a log axis (zero, negative) maps to NaN: a gap in the line. */
 double
-lab_chart_transform_y_to_px (const LabChartTransform *t,
+cari_plot_transform_y_to_px (const CariPlotTransform *t,
                              double                   y)
 {
-  double lower = lab_chart_transform_y_unit (t, t->y_lower);
-  double upper = lab_chart_transform_y_unit (t, t->y_upper);
+  double lower = cari_plot_transform_y_unit (t, t->y_lower);
+  double upper = cari_plot_transform_y_unit (t, t->y_upper);
 
   if (t->log_y && !(y > 0))
     return NAN;
 
   return t->top + t->height
-         - (lab_chart_transform_y_unit (t, y) - lower) / (upper - lower) * t->height;
+         - (cari_plot_transform_y_unit (t, y) - lower) / (upper - lower) * t->height;
 }
 
 double
-lab_chart_transform_px_to_y (const LabChartTransform *t,
+cari_plot_transform_px_to_y (const CariPlotTransform *t,
                              double                   py)
 {
-  double lower = lab_chart_transform_y_unit (t, t->y_lower);
-  double upper = lab_chart_transform_y_unit (t, t->y_upper);
+  double lower = cari_plot_transform_y_unit (t, t->y_lower);
+  double upper = cari_plot_transform_y_unit (t, t->y_upper);
   double unit = lower + (t->top + t->height - py) / t->height * (upper - lower);
 
   return t->log_y ? pow (10, unit) : unit;
@@ -60,7 +59,7 @@ lab_chart_transform_px_to_y (const LabChartTransform *t,
 
 /* The smallest of 1, 2, 2.5, 5 times a power of ten that is >= @raw_step. */
 double
-lab_chart_nice_step (double raw_step)
+cari_plot_nice_step (double raw_step)
 {
   static const double mantissas[] = { 1, 2, 2.5, 5, 10 };
   double magnitude;
@@ -77,19 +76,19 @@ lab_chart_nice_step (double raw_step)
 }
 
 /* Multiples of @step inside [lower, upper]; FALSE when there would be more than
- * LAB_CHART_MAX_TICKS of them. */
+ * CARI_PLOT_MAX_TICKS of them. */
 static gboolean
-lab_chart_fill_multiples (double          lower,
+cari_plot_fill_multiples (double          lower,
                           double          upper,
                           double          step,
-                          LabChartTicks  *ticks)
+                          CariPlotTicks  *ticks)
 {
   double first = ceil (lower / step - 1e-9);
   double last = floor (upper / step + 1e-9);
 
   ticks->n = 0;
   ticks->step = step;
-  if (last - first + 1 > LAB_CHART_MAX_TICKS)
+  if (last - first + 1 > CARI_PLOT_MAX_TICKS)
     return FALSE;
 
   for (double k = first; k <= last; k++)
@@ -105,14 +104,14 @@ lab_chart_fill_multiples (double          lower,
 
 /* Ticks at "nice" multiples (1, 2, 2.5, 5 × 10^k), at most @max_ticks of them. */
 void
-lab_chart_nice_ticks (double          lower,
+cari_plot_nice_ticks (double          lower,
                       double          upper,
                       guint           max_ticks,
-                      LabChartTicks  *ticks)
+                      CariPlotTicks  *ticks)
 {
   double step;
 
-  max_ticks = CLAMP (max_ticks, 2, LAB_CHART_MAX_TICKS);
+  max_ticks = CLAMP (max_ticks, 2, CARI_PLOT_MAX_TICKS);
   ticks->n = 0;
   ticks->step = 1;
   if (!isfinite (lower) || !isfinite (upper))
@@ -123,9 +122,9 @@ lab_chart_nice_ticks (double          lower,
       return;
     }
 
-  step = lab_chart_nice_step ((upper - lower) / max_ticks);
-  while (!lab_chart_fill_multiples (lower, upper, step, ticks) || ticks->n > max_ticks)
-    step = lab_chart_nice_step (step * 1.01);
+  step = cari_plot_nice_step ((upper - lower) / max_ticks);
+  while (!cari_plot_fill_multiples (lower, upper, step, ticks) || ticks->n > max_ticks)
+    step = cari_plot_nice_step (step * 1.01);
 }
 
 /* Across less than three decades, 1-2-5 mantissas when they fit (a loss from 0.02 to 7:
@@ -133,22 +132,22 @@ lab_chart_nice_ticks (double          lower,
  * when there are many); inside less than one, linear ticks. Each tick is formatted by its
  * own value (step = 0). */
 void
-lab_chart_log_ticks (double          lower,
+cari_plot_log_ticks (double          lower,
                      double          upper,
                      guint           max_ticks,
-                     LabChartTicks  *ticks)
+                     CariPlotTicks  *ticks)
 {
   static const double mantissa_sets[][4] = { { 1, 2, 5, 0 }, { 1, 3, 0, 0 } };
   double first;
   double last;
   double every;
 
-  max_ticks = CLAMP (max_ticks, 2, LAB_CHART_MAX_TICKS);
+  max_ticks = CLAMP (max_ticks, 2, CARI_PLOT_MAX_TICKS);
   ticks->n = 0;
   ticks->step = 0;
   if (!(lower > 0) || !(upper > lower) || !isfinite (upper))
     {
-      lab_chart_nice_ticks (lower, upper, max_ticks, ticks);
+      cari_plot_nice_ticks (lower, upper, max_ticks, ticks);
       return;
     }
 
@@ -181,15 +180,15 @@ lab_chart_log_ticks (double          lower,
       return;
     }
 
-  lab_chart_nice_ticks (lower, upper, max_ticks, ticks);
+  cari_plot_nice_ticks (lower, upper, max_ticks, ticks);
 }
 
 /* Ticks at round durations (seconds, minutes, hours, days) for an axis in seconds. */
 void
-lab_chart_time_ticks (double          lower,
+cari_plot_time_ticks (double          lower,
                       double          upper,
                       guint           max_ticks,
-                      LabChartTicks  *ticks)
+                      CariPlotTicks  *ticks)
 {
   static const double steps[] = {
     1, 2, 5, 10, 15, 30,
@@ -200,11 +199,11 @@ lab_chart_time_ticks (double          lower,
   double raw;
   double step = 0;
 
-  max_ticks = CLAMP (max_ticks, 2, LAB_CHART_MAX_TICKS);
+  max_ticks = CLAMP (max_ticks, 2, CARI_PLOT_MAX_TICKS);
   raw = (upper - lower) / max_ticks;
   if (!(upper > lower) || !isfinite (raw) || raw < 1)
     {
-      lab_chart_nice_ticks (lower, upper, max_ticks, ticks);
+      cari_plot_nice_ticks (lower, upper, max_ticks, ticks);
       return;
     }
 
@@ -212,15 +211,52 @@ lab_chart_time_ticks (double          lower,
     if (steps[i] >= raw)
       step = steps[i];
   if (step == 0)
-    step = 86400 * lab_chart_nice_step (raw / 86400);
+    step = 86400 * cari_plot_nice_step (raw / 86400);
 
-  while (!lab_chart_fill_multiples (lower, upper, step, ticks) || ticks->n > max_ticks)
+  while (!cari_plot_fill_multiples (lower, upper, step, ticks) || ticks->n > max_ticks)
     step *= 2;
+}
+
+/**
+ * cari_plot_simple_ticks:
+ * @divisions: about how many gaps between ticks
+ *
+ * Ticks at multiples of 1, 2 or 5 × 10^k, the largest of these not above (upper − lower) /
+ * @divisions: the small figures' axes (curve plots, the score histogram), whose labels print
+ * each value as it is ("%g"). No ticks for an empty range.
+ */
+void
+cari_plot_simple_ticks (double          lower,
+                        double          upper,
+                        guint           divisions,
+                        CariPlotTicks  *ticks)
+{
+  double raw = (upper - lower) / MAX (divisions, 1);
+  double magnitude;
+  double step;
+
+  ticks->n = 0;
+  ticks->step = 1;
+  if (!(raw > 0) || !isfinite (raw))
+    return;
+
+  magnitude = pow (10, floor (log10 (raw)));
+  step = magnitude;
+  if (raw / magnitude >= 5)
+    step = 5 * magnitude;
+  else if (raw / magnitude >= 2)
+    step = 2 * magnitude;
+  ticks->step = step;
+
+  /* A running sum, as these axes always had; zero is exactly zero. */
+  for (double v = ceil (lower / step) * step;
+       v <= upper + step * 1e-9 && ticks->n < CARI_PLOT_MAX_TICKS; v += step)
+    ticks->values[ticks->n++] = fabs (v) < step * 1e-9 ? 0 : v;
 }
 
 /* Decimal places that show every multiple of @step exactly (2.5 → 1, 0.25 → 2). */
 static int
-lab_chart_decimals_for (double step)
+cari_plot_decimals_for (double step)
 {
   for (int decimals = 0; decimals <= 9; decimals++)
     {
@@ -234,7 +270,7 @@ lab_chart_decimals_for (double step)
 }
 
 /**
- * lab_chart_format_number:
+ * cari_plot_format_number:
  * @value: a tick value
  * @step: the spacing of the ticks, or 0 to format @value on its own
  *
@@ -244,7 +280,7 @@ lab_chart_decimals_for (double step)
  * Returns: (transfer full): the label
  */
 char *
-lab_chart_format_number (double value,
+cari_plot_format_number (double value,
                          double step)
 {
   const char *suffix = "";
@@ -273,12 +309,12 @@ lab_chart_format_number (double value,
       suffix = "k";
     }
 
-  decimals = lab_chart_decimals_for (step);
+  decimals = cari_plot_decimals_for (step);
   return g_strdup_printf ("%.*f%s", decimals, value, suffix);
 }
 
 static void G_GNUC_PRINTF (2, 3)
-lab_chart_append_part (GString    *text,
+cari_plot_append_part (GString    *text,
                        const char *format,
                        ...)
 {
@@ -293,7 +329,7 @@ lab_chart_append_part (GString    *text,
 }
 
 /**
- * lab_chart_format_duration:
+ * cari_plot_format_duration:
  * @seconds: a duration
  * @step: the spacing of the ticks, in seconds
  *
@@ -302,7 +338,7 @@ lab_chart_append_part (GString    *text,
  * Returns: (transfer full): the label
  */
 char *
-lab_chart_format_duration (double seconds,
+cari_plot_format_duration (double seconds,
                            double step)
 {
   GString *text;
@@ -318,7 +354,7 @@ lab_chart_format_duration (double seconds,
     return g_strdup ("0");
   if (step > 0 && step < 1)
     /* TRANSLATORS: a duration in seconds with decimals, as an axis label (1.5s) */
-    return g_strdup_printf (C_("duration", "%.*fs"), lab_chart_decimals_for (step), seconds);
+    return g_strdup_printf (C_("duration", "%.*fs"), cari_plot_decimals_for (step), seconds);
 
   text = g_string_new (seconds < 0 ? "−" : "");
   total = llround (fabs (seconds));
@@ -329,13 +365,13 @@ lab_chart_format_duration (double seconds,
 
   if (days > 0)
     /* TRANSLATORS: parts of a duration as an axis label, joined by spaces ("2d 6h") */
-    lab_chart_append_part (text, C_("duration", "%dd"), days);
+    cari_plot_append_part (text, C_("duration", "%dd"), days);
   if (hours > 0)
-    lab_chart_append_part (text, C_("duration", "%dh"), hours);
+    cari_plot_append_part (text, C_("duration", "%dh"), hours);
   if (minutes > 0)
-    lab_chart_append_part (text, C_("duration", "%dm"), minutes);
+    cari_plot_append_part (text, C_("duration", "%dm"), minutes);
   if (secs > 0 || total == 0)
-    lab_chart_append_part (text, C_("duration", "%ds"), secs);
+    cari_plot_append_part (text, C_("duration", "%ds"), secs);
 
   return g_string_free (text, FALSE);
 }
