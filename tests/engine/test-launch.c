@@ -119,6 +119,38 @@ test_execute_queued_run (Fixture *f, gconstpointer data)
   g_autoptr (CariRunInfo) info = cari_store_get_run (f->store, run, &error);
   g_assert_cmpint (info->dataset_id, >, 0);
   g_assert_cmpint (info->last_step, ==, 6);
+  /* The module's scheduled rate is recorded beside the network's ("auto": the same). */
+  g_autoptr (GHashTable) latest = cari_store_latest_metrics (f->store, run, &error);
+  g_assert_no_error (error);
+  const double *lr = g_hash_table_lookup (latest, CARI_METRIC_LR);
+  const double *module_lr = g_hash_table_lookup (latest, CARI_METRIC_MODULE_LR);
+  g_assert_nonnull (lr);
+  g_assert_nonnull (module_lr);
+  g_assert_cmpfloat (*lr, >, 0.0);
+  g_assert_cmpfloat (*module_lr, ==, *lr);
+}
+
+/* A module rate of its own is scheduled like the network's: the ratio stays. */
+static void
+test_module_rate_is_scheduled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run = queue (f, "rates", 6,
+                      "[optim]\nlr=0.01\nmodule_lr=0.002\nlr_steps=3\nlr_factor=0.1\n");
+  g_assert_true (cari_launch_execute (f->store, run, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (GArray) rows = cari_store_metrics_since (f->store, run, 0, &error);
+  int seen = 0;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CariMetricRow *m = &g_array_index (rows, CariMetricRow, i);
+      if (strcmp (m->key, CARI_METRIC_MODULE_LR) != 0)
+        continue;
+      double want = m->step <= 3 ? 0.002 : 0.0002;
+      g_assert_cmpfloat_with_epsilon (m->value, want, 1e-9);
+      seen++;
+    }
+  g_assert_cmpint (seen, ==, 6);
 }
 
 /* Whatever the front end, a run that cannot start says why in the store. */
@@ -216,6 +248,8 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/launch/execute-queued-run", Fixture, NULL, fixture_set_up,
               test_execute_queued_run, fixture_tear_down);
+  g_test_add ("/launch/module-rate-is-scheduled", Fixture, NULL, fixture_set_up,
+              test_module_rate_is_scheduled, fixture_tear_down);
   g_test_add ("/launch/failed-preparation-is-recorded", Fixture, NULL, fixture_set_up,
               test_failed_preparation_is_recorded, fixture_tear_down);
   g_test_add ("/launch/cancelled-preparation", Fixture, NULL, fixture_set_up,

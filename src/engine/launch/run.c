@@ -162,7 +162,10 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
             record (&r, st.step, wall, cari_metric_key_weight (task), st.weight[task]);
           }
       if (cari_net_task_weights (cari_trainer_get_net (trainer), NULL) != NULL)
-        record (&r, st.step, wall, CARI_METRIC_LOSS_L4, st.l4);
+        {
+          record (&r, st.step, wall, CARI_METRIC_LOSS_L4, st.l4);
+          record (&r, st.step, wall, CARI_METRIC_MODULE_LR, st.module_lr);
+        }
       record (&r, st.step, wall, CARI_METRIC_LOSS_TOTAL, st.total);
       record (&r, st.step, wall, CARI_METRIC_LR, st.lr);
       record (&r, st.step, wall, CARI_METRIC_IMAGES_PER_S,
