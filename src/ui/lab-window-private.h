@@ -21,7 +21,7 @@ struct _LabWindow
   /* owned */
   GSettings *settings;
   char *db_path;
-  LabStoreGateway *gateway; /* the window's one way to the store */
+  LabStoreGateway *gateway;  /* the window's one way to the store */
   GCancellable *cancellable; /* of the window's own store jobs */
   LabRunner *runner;
   LabRunList *runs;

@@ -16,9 +16,11 @@
 #include "cari.h"
 
 #include "lab-datasets-page.h"
+#include "lab-export-dialog.h"
 #include "lab-import-dialog.h"
 #include "lab-new-run-dialog.h"
 #include "lab-run-list.h"
+#include "lab-run-page.h"
 #include "lab-runner.h"
 #include "lab-runs-page.h"
 #include "lab-window.h"
@@ -53,7 +55,8 @@ refresh_and_wait (LabRunList *runs)
   for (int round = 0; round < 2; round++)
     {
       gboolean done = FALSE;
-      gulong id = g_signal_connect_swapped (runs, "refreshed", G_CALLBACK (ui_test_set_flag), &done);
+      gulong id = g_signal_connect_swapped (runs, "refreshed", G_CALLBACK (ui_test_set_flag),
+                                            &done);
       lab_run_list_refresh (runs);
       ui_test_wait_for (ui_test_is_true, &done, 20, "a refresh");
       g_signal_handler_disconnect (runs, id);
@@ -153,12 +156,14 @@ no_message_dialog (gpointer data)
   return find_message_dialog () == NULL;
 }
 
-/* --- a window that records win.open-run */
+/* --- a window that records what pages ask of it: win.open-run, win.toast, win.show-analysis */
 
 typedef struct
 {
   GtkWindow *window;
   gint64 opened;
+  GPtrArray *toasts;           /* of char * */
+  gint64 analysis_run, analysis_step;
 } Host;
 
 static void
@@ -168,13 +173,42 @@ on_open_run (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 static void
+on_toast (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  g_ptr_array_add (((Host *) data)->toasts, g_variant_dup_string (param, NULL));
+}
+
+static void
+on_show_analysis (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  Host *host = data;
+  g_variant_get (param, "(xx)", &host->analysis_run, &host->analysis_step);
+}
+
+static void
 host_init (Host *host, GtkWidget *child)
 {
+  static const struct
+  {
+    const char *name, *type;
+    GCallback activate;
+  } actions[] = {
+    { "open-run", "x", G_CALLBACK (on_open_run) },
+    { "toast", "s", G_CALLBACK (on_toast) },
+    { "show-analysis", "(xx)", G_CALLBACK (on_show_analysis) },
+  };
   g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr (GSimpleAction) open = g_simple_action_new ("open-run", G_VARIANT_TYPE_INT64);
-  g_signal_connect (open, "activate", G_CALLBACK (on_open_run), host);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (open));
+  for (size_t i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr (GSimpleAction) action = g_simple_action_new (
+        actions[i].name, G_VARIANT_TYPE (actions[i].type));
+      g_signal_connect (action, "activate", actions[i].activate, host);
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+    }
   host->opened = 0;
+  host->toasts = g_ptr_array_new_with_free_func (g_free);
+  host->analysis_run = 0;
+  host->analysis_step = -1;
   host->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (host->window, 1000, 600);
   gtk_widget_insert_action_group (GTK_WIDGET (host->window), "win", G_ACTION_GROUP (group));
@@ -188,6 +222,69 @@ host_destroy (Host *host)
   ui_test_drain ();
   gtk_window_destroy (host->window);
   ui_test_drain ();
+  g_clear_pointer (&host->toasts, g_ptr_array_unref);
+}
+
+/* The last toast, or "". */
+static const char *
+last_toast (Host *host)
+{
+  return host->toasts->len > 0 ? g_ptr_array_index (host->toasts, host->toasts->len - 1) : "";
+}
+
+static gboolean
+has_toast (gpointer host)
+{
+  return ((Host *) host)->toasts->len > 0;
+}
+
+/* The file chooser an export shows (GtkFileChooserNative's own dialog, without a portal). */
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+/* Lets the file chooser load what it shows (it does so in the background). */
+static void
+let_chooser_load (void)
+{
+  for (int i = 0; i < 30; i++)
+    {
+      ui_test_drain ();
+      g_usleep (10000);
+    }
+}
+
+/* Answers the export's chooser: `name` in `folder` (a file), or `folder` itself (name NULL). */
+static void
+choose (const char *folder, const char *name)
+{
+  ui_test_wait_for (file_chooser_shown, NULL, 10, "the export's file chooser");
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (find_file_chooser ());
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  let_chooser_load ();
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, dir, NULL));
+  let_chooser_load ();
+  if (name != NULL)
+    gtk_file_chooser_set_current_name (chooser, name);
+  g_autoptr (GFile) want = name != NULL ? g_file_get_child (dir, name) : g_object_ref (dir);
+  g_autoptr (GFile) chosen = gtk_file_chooser_get_file (chooser);
+  g_assert_true (chosen != NULL && g_file_equal (chosen, want));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
 }
 
 /* ------------------------------------------------------------------------------ Runs page */
@@ -254,8 +351,8 @@ static void
 sort_by (RunsFixture *f, const char *column, GtkSortType order)
 {
   GtkColumnView *view = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
-  gtk_column_view_sort_by_column (view, ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, column),
-                                  order);
+  gtk_column_view_sort_by_column (
+    view, ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, column), order);
   ui_test_drain ();
 }
 
@@ -519,6 +616,120 @@ test_runs_new_from (RunsFixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (dialog));
   ui_test_drain ();
   g_assert_finalize_object (dialog);
+}
+
+/* --- the live page of a run */
+
+static gboolean
+drawn_dotted (gpointer page)
+{
+  LabChartModel *model = lab_chart_get_model (lab_run_page_get_weights_chart (page));
+  LabSeries *series = model != NULL ? lab_chart_model_lookup (model, "weight/cari") : NULL;
+  return series != NULL && lab_series_get_line_style (series) == LAB_LINE_STYLE_DOTTED;
+}
+
+static gboolean
+page_has_rows (gpointer page)
+{
+  return lab_run_page_get_n_rows (page) > 0;
+}
+
+/* What the run is comes off the main thread (charlie's static strategy draws dotted); a
+ * secondary click on a chart asks the window for the analysis at that step (win.show-analysis);
+ * a chart exports to the file chosen, and the window says so (win.toast). */
+static void
+test_run_page (RunsFixture *f, gconstpointer data)
+{
+  Host host;
+  LabRunPage *page = g_object_ref_sink (
+    LAB_RUN_PAGE (lab_run_page_new (f->gateway, f->charlie, f->runner, f->runs, 0)));
+  host_init (&host, GTK_WIDGET (page));
+  ui_test_wait_for (drawn_dotted, page, 10, "charlie's strategy");
+  ui_test_wait_for (page_has_rows, page, 10, "charlie's rows");
+  GtkLabel *summary = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "summary_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (summary), "static weighting"));
+
+  g_signal_emit_by_name (lab_run_page_get_losses_chart (page), "step-activated", 19.6);
+  g_assert_cmpint (host.analysis_run, ==, f->charlie);
+  g_assert_cmpint (host.analysis_step, ==, 20);
+
+  g_autofree char *dir = g_path_get_dirname (f->db);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", "s", "weights.csv");
+  choose (dir, "charlie-weights.csv");
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_autofree char *path = g_build_filename (dir, "charlie-weights.csv", NULL);
+  g_autofree char *said = g_strdup_printf ("Saved %s", path);
+  g_assert_cmpstr (last_toast (&host), ==, said);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "weight/cari,20,"));
+
+  host_destroy (&host);
+  ui_test_settle ();
+  g_assert_finalize_object (page);
+}
+
+/* --- the export dialog */
+
+typedef struct
+{
+  char *path, *format;
+  gboolean fail;
+} Written;
+
+static char *
+write_export (GtkWidget *source, const char *path, const char *format, gpointer data,
+              GError **error)
+{
+  Written *w = data;
+  w->path = g_strdup (path);
+  w->format = g_strdup (format);
+  if (w->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "the disk is full");
+      return NULL;
+    }
+  return g_strdup_printf ("wrote %s", path);
+}
+
+/* To a folder: the page's writing gets the folder and the format, and its words are toasted;
+ * to a file that cannot be written: the toast says why. */
+static void
+test_export_dialog (void)
+{
+  g_autofree char *db = ui_test_temp_db ("carilab-export");
+  g_autofree char *dir = g_path_get_dirname (db);
+  Host host;
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("figure"));
+  host_init (&host, label);
+
+  Written w = { 0 };
+  lab_export_dialog_run (label, "Export", "svg", NULL, write_export, &w, NULL);
+  choose (dir, NULL);
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_assert_cmpstr (w.path, ==, dir);
+  g_assert_cmpstr (w.format, ==, "svg");
+  g_autofree char *said = g_strdup_printf ("wrote %s", dir);
+  g_assert_cmpstr (last_toast (&host), ==, said);
+  g_clear_pointer (&w.path, g_free);
+  g_clear_pointer (&w.format, g_free);
+
+  w.fail = TRUE;
+  g_ptr_array_set_size (host.toasts, 0);
+  lab_export_dialog_run (label, "Export", "png", "figure.png", write_export, &w, NULL);
+  choose (dir, "figure.png");
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_autofree char *file = g_build_filename (dir, "figure.png", NULL);
+  g_assert_cmpstr (w.path, ==, file);
+  g_assert_cmpstr (last_toast (&host), ==, "Could not export: the disk is full");
+  g_assert_cmpuint (host.toasts->len, ==, 1);
+  g_clear_pointer (&w.path, g_free);
+  g_clear_pointer (&w.format, g_free);
+
+  host_destroy (&host);
+  ui_test_settle ();
+  g_assert_finalize_object (label);
+  ui_test_remove_db (db);
 }
 
 /* ------------------------------------------------------------------------------ New Run */
@@ -931,7 +1142,8 @@ test_datasets_generate (DatasetsFixture *f, gconstpointer data)
 static gboolean
 has_warning_about (DatasetsFixture *f, const char *what)
 {
-  AdwExpanderRow *warnings = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "warnings_row");
+  AdwExpanderRow *warnings = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE,
+                                                     "warnings_row");
   if (!gtk_widget_get_visible (GTK_WIDGET (warnings)))
     return FALSE;
   /* The rows are labels inside the expander's list. */
@@ -959,8 +1171,8 @@ test_datasets_import (DatasetsFixture *f, gconstpointer data)
   AdwActionRow *import_row = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "import_row");
 
   lab_datasets_page_import (f->page, "folder", folder, "faces");
-  g_assert_true (gtk_widget_get_visible (ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE,
-                                                         "import_group")));
+  g_assert_true (gtk_widget_get_visible (
+    ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "import_group")));
   ui_test_wait_for (not_importing, f->page, 20, "not importing");
   ui_test_wait_for (not_loading, f->page, 20, "not loading");
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (import_row)),
@@ -1108,6 +1320,7 @@ main (int argc, char *argv[])
   RUNS_TEST ("delete", test_runs_delete);
   RUNS_TEST ("resume", test_runs_resume);
   RUNS_TEST ("new-from", test_runs_new_from);
+  RUNS_TEST ("run-page", test_run_page);
   DIALOG_TEST ("defaults", test_new_run_defaults);
   DIALOG_TEST ("invalid", test_new_run_invalid);
   DIALOG_TEST ("round-trip", test_new_run_round_trip);
@@ -1117,6 +1330,7 @@ main (int argc, char *argv[])
   DATASETS_TEST ("import", test_datasets_import);
   DATASETS_TEST ("import-dialog", test_datasets_import_dialog);
   DATASETS_TEST ("delete", test_datasets_delete);
+  g_test_add_func ("/pages/export-dialog", test_export_dialog);
   g_test_add_func ("/pages/window", test_window_pages);
 
   int status = g_test_run ();

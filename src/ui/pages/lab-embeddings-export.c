@@ -69,6 +69,7 @@ lab_embeddings_view_export_action (GtkWidget *widget, const char *action, GVaria
     return;
   gboolean figure = g_str_has_prefix (target, "figure");
   g_autofree char *name = figure ? g_strdup_printf ("embeddings%s", dot) : NULL;
-  lab_export_dialog_run (widget, figure ? _("Export the Figure") : _("Export the Views to a Folder"),
+  lab_export_dialog_run (widget,
+                         figure ? _("Export the Figure") : _("Export the Views to a Folder"),
                          dot + 1, name, write_views, GINT_TO_POINTER (figure), NULL);
 }

@@ -256,7 +256,8 @@ show_curves (LabResultsView *self)
             rank[i] = i + 1;
           LabCurvePlot *plot = p == 0 ? self->cmc_c2p : self->cmc_p2c;
           lab_curve_plot_add_curve (plot, label, rank, (const double *) (void *) c->cmc->data,
-                                    (int) c->cmc->len, shade (k), lab_page_line_style (r->strategy));
+                                    (int) c->cmc->len, shade (k),
+                                    lab_page_line_style (r->strategy));
           lab_curve_plot_set_x_axis (plot, _("rank"), LAB_AXIS_LINEAR, 1,
                                      MAX (c->cmc->len, 2));
         }
