@@ -433,12 +433,24 @@ lab_run_page_new (LabStoreGateway *gateway, gint64 run, LabRunner *runner, LabRu
   self->run = run;
   self->runner = runner ? g_object_ref (runner) : NULL;
   self->runs = runs ? g_object_ref (runs) : NULL;
-  build_models (self);
 
-  /* What the run is: one quick read, then the rows as they come. */
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_run_read, NULL);
-  g_task_set_task_data (task, g_memdup2 (&run, sizeof run), g_free);
-  lab_store_gateway_run (gateway, LAB_STORE_LANE_POLL, task, read_run_job);
+  /* What the run is: the list's parsed configuration, or one quick read when the list does not
+   * know the run yet (just created); then the rows as they come. */
+  LabRunItem *item = runs != NULL ? lab_run_list_find (runs, run) : NULL;
+  if (item != NULL)
+    {
+      g_free (self->name);
+      self->name = g_strdup (lab_run_item_get_name (item));
+      lab_run_summary_unref (self->summary);
+      self->summary = lab_run_summary_ref (lab_run_item_get_summary (item));
+    }
+  else
+    {
+      g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_run_read, NULL);
+      g_task_set_task_data (task, g_memdup2 (&run, sizeof run), g_free);
+      lab_store_gateway_run (gateway, LAB_STORE_LANE_POLL, task, read_run_job);
+    }
+  build_models (self);
   self->watch = lab_run_watch_new (gateway, run, interval_ms);
   g_signal_connect_object (self->watch, "rows", G_CALLBACK (on_rows), self, 0);
   g_signal_connect_object (self->watch, "reset", G_CALLBACK (on_reset), self, 0);
