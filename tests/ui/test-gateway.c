@@ -269,6 +269,18 @@ refresh_and_wait (LabRunList *runs)
   g_signal_handler_disconnect (runs, id);
 }
 
+/* Lets go of a test's store: its gateway (which nothing holds any more), the writer's connection
+ * and the files. */
+static void
+drop_store (LabStoreGateway *gateway, CariStore *writer, const char *db)
+{
+  ui_test_settle ();
+  g_assert_finalize_object (gateway);
+  cari_store_close (writer);
+  ui_test_settle ();
+  ui_test_remove_db (db);
+}
+
 /* A checkpoint of the whole WAL by another connection, as SQLite's own would: it completes only
  * when no reader holds an older snapshot. TRUE when it did. */
 static gboolean
@@ -332,11 +344,7 @@ test_polls_open_once (void)
   ui_test_settle ();
   g_assert_finalize_object (watch);
   g_assert_finalize_object (runs);
-  ui_test_settle ();
-  g_assert_finalize_object (gateway);
-  cari_store_close (writer);
-  ui_test_settle ();
-  ui_test_remove_db (db);
+  drop_store (gateway, writer, db);
 }
 
 /* Each run's configuration is parsed once: the list keeps its summary from refresh to refresh,
@@ -378,11 +386,7 @@ test_summaries_kept (void)
 
   ui_test_settle ();
   g_assert_finalize_object (runs);
-  ui_test_settle ();
-  g_assert_finalize_object (gateway);
-  cari_store_close (writer);
-  ui_test_settle ();
-  ui_test_remove_db (db);
+  drop_store (gateway, writer, db);
 }
 
 int

@@ -311,9 +311,8 @@ loaded (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   if (!lab_store_job_finish (result, &error))
     {
-      if (error == NULL)
-        return; /* cancelled: replaced or gone */
-      lab_page_toast (GTK_WIDGET (source), error->message);
+      if (error != NULL) /* else cancelled: replaced or gone */
+        lab_page_toast (GTK_WIDGET (source), error->message);
       return;
     }
   LabResultsView *self = LAB_RESULTS_VIEW (source);
