@@ -258,15 +258,19 @@ file_chooser_shown (gpointer data)
   return find_file_chooser () != NULL;
 }
 
-/* Lets the file chooser load what it shows (it does so in the background). */
-static void
-let_chooser_load (void)
+typedef struct
 {
-  for (int i = 0; i < 30; i++)
-    {
-      ui_test_drain ();
-      g_usleep (10000);
-    }
+  GtkFileChooser *chooser;
+  GFile *folder;
+} InFolder;
+
+/* The chooser shows `folder`. */
+static gboolean
+chooser_in_folder (gpointer data)
+{
+  InFolder *in = data;
+  g_autoptr (GFile) current = gtk_file_chooser_get_current_folder (in->chooser);
+  return current != NULL && g_file_equal (current, in->folder);
 }
 
 /* Answers the export's chooser: `name` in `folder` (a file), or `folder` itself (name NULL). */
@@ -276,9 +280,15 @@ choose (const char *folder, const char *name)
   ui_test_wait_for (file_chooser_shown, NULL, 10, "the export's file chooser");
   GtkFileChooser *chooser = GTK_FILE_CHOOSER (find_file_chooser ());
   g_autoptr (GFile) dir = g_file_new_for_path (folder);
-  let_chooser_load ();
+  /* It loads its first folder in the background: one set before that is in would be replaced
+   * by it. */
+  for (int i = 0; i < 30; i++)
+    {
+      ui_test_drain ();
+      g_usleep (10000);
+    }
   g_assert_true (gtk_file_chooser_set_current_folder (chooser, dir, NULL));
-  let_chooser_load ();
+  ui_test_wait_for (chooser_in_folder, &(InFolder) { chooser, dir }, 10, "the folder chosen");
   if (name != NULL)
     gtk_file_chooser_set_current_name (chooser, name);
   g_autoptr (GFile) want = name != NULL ? g_file_get_child (dir, name) : g_object_ref (dir);
