@@ -107,7 +107,8 @@ measure (int n_pairs, int events)
 
   GtkWidget *window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 900);
-  LabErrorsView *view = LAB_ERRORS_VIEW (lab_errors_view_new (db));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (db);
+  LabErrorsView *view = LAB_ERRORS_VIEW (lab_errors_view_new (gateway));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (GTK_WINDOW (window));
   gboolean loaded = FALSE;

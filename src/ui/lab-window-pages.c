@@ -19,9 +19,9 @@ void
 lab_window_create_pages (LabWindow *self)
 {
   adw_bin_set_child (self->runs_bin, lab_runs_page_new (self->runs, self->runner));
-  adw_bin_set_child (self->datasets_bin, lab_datasets_page_new (self->db_path, self->runner));
-  adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->db_path, self->runs, 1000));
-  adw_bin_set_child (self->analysis_bin, lab_analysis_page_new (self->db_path, self->runs));
+  adw_bin_set_child (self->datasets_bin, lab_datasets_page_new (self->gateway, self->runner));
+  adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->gateway, self->runs, 1000));
+  adw_bin_set_child (self->analysis_bin, lab_analysis_page_new (self->gateway, self->runs));
 }
 
 GtkWidget *
@@ -29,7 +29,7 @@ lab_window_create_run_page (LabWindow *self, gint64 run)
 {
   /* Polled twice a second: a chart updates at least once a second without the store being
    * read more than needed. */
-  return lab_run_page_new (self->db_path, run, self->runner, self->runs, 500);
+  return lab_run_page_new (self->gateway, run, self->runner, self->runs, 500);
 }
 
 void
@@ -42,6 +42,15 @@ lab_window_show_comparison (LabWindow *self, const gint64 *runs, int n_runs)
   adw_view_stack_set_visible_child_name (self->view_stack, "compare");
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "home") != 0)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.go-back", NULL);
+}
+
+/* win.show-analysis (run, step): a page's way to the analysis. */
+void
+lab_window_show_analysis_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  gint64 run = 0, step = -1;
+  g_variant_get (param, "(xx)", &run, &step);
+  lab_window_show_analysis (LAB_WINDOW (widget), run, step);
 }
 
 /* win.new-run (Ctrl+N): the New Run dialog with every default. */

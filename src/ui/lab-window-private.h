@@ -9,6 +9,7 @@
 #include "lab-demo.h"
 #include "lab-run-list.h"
 #include "lab-runner.h"
+#include "lab-store-gateway.h"
 #include "lab-window.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,8 @@ struct _LabWindow
   /* owned */
   GSettings *settings;
   char *db_path;
+  LabStoreGateway *gateway;  /* the window's one way to the store */
+  GCancellable *cancellable; /* of the window's own store jobs */
   LabRunner *runner;
   LabRunList *runs;
   gint64 shown_run;       /* the run of the live page, 0 when none */
@@ -54,5 +57,7 @@ void       lab_window_create_pages (LabWindow *self);
 /* The live page of `run`, or NULL. */
 GtkWidget *lab_window_create_run_page (LabWindow *self, gint64 run);
 void       lab_window_new_run_action (GtkWidget *widget, const char *action, GVariant *param);
+void       lab_window_show_analysis_action (GtkWidget *widget, const char *action,
+                                            GVariant *param);
 
 G_END_DECLS

@@ -7,10 +7,12 @@
 #include "lab-config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cari.h"
 
 #include "lab-demo.h"
+#include "lab-page.h"
 #include "lab-run-list.h"
 #include "lab-runner.h"
 #include "lab-window-private.h"
@@ -51,6 +53,13 @@ lab_window_get_db_path (LabWindow *self)
   return self->db_path;
 }
 
+LabStoreGateway *
+lab_window_get_store_gateway (LabWindow *self)
+{
+  g_return_val_if_fail (LAB_IS_WINDOW (self), NULL);
+  return self->gateway;
+}
+
 LabRunner *
 lab_window_get_runner (LabWindow *self)
 {
@@ -72,6 +81,13 @@ lab_window_toast (LabWindow *self, const char *message)
   AdwToast *toast = adw_toast_new (message);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+/* win.toast: how the pages, which know nothing of the window, say something. */
+static void
+toast_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  lab_window_toast (LAB_WINDOW (widget), g_variant_get_string (param, NULL));
 }
 
 /* ------------------------------------------------------------------------------ navigation */
@@ -138,15 +154,6 @@ open_run_action (GtkWidget *widget, const char *action, GVariant *param)
 
 /* ------------------------------------------------------------------------------ runner */
 
-static char *
-format_eta (double seconds)
-{
-  int s = (int) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
-}
-
 static void
 on_runner_progress (LabRunner *runner, LabWindow *self)
 {
@@ -174,7 +181,7 @@ on_runner_progress (LabRunner *runner, LabWindow *self)
     text = g_strdup_printf ("%s%s", p.what != NULL ? p.what : _("Preparing…"), more);
   else
     {
-      g_autofree char *eta = p.eta_s >= 0 ? format_eta (p.eta_s) : g_strdup ("–");
+      g_autofree char *eta = p.eta_s >= 0 ? lab_page_format_duration (p.eta_s) : g_strdup ("–");
       text = g_strdup_printf (_("%s: step %llu of %llu, %.0f images/s, %s left%s%s"), name,
                               (unsigned long long) p.stats.step,
                               (unsigned long long) p.total_steps, p.images_per_s, eta,
@@ -263,22 +270,41 @@ stop_action (GtkWidget *widget, const char *action, GVariant *param)
 
 /* ------------------------------------------------------------------------------ demo */
 
+/* Write lane: the demo's three runs, queued in the store. */
 static void
-start_demo (GtkWidget *widget, const char *action, GVariant *param)
+queue_demo_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  LabWindow *self = LAB_WINDOW (widget);
+  GError *error = NULL;
+  gboolean ok = lab_demo_queue (store, data, &error);
+  lab_store_job_return_boolean (task, ok, error);
+}
+
+static void
+on_demo_queued (GObject *source, GAsyncResult *result, gpointer data)
+{
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store == NULL || !lab_demo_queue (store, self->demo_runs, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      lab_window_toast (self, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        lab_window_toast (LAB_WINDOW (source), error->message);
       return;
     }
+  LabWindow *self = LAB_WINDOW (source);
+  memcpy (self->demo_runs, g_task_get_task_data (G_TASK (result)), sizeof self->demo_runs);
   for (int i = 0; i < LAB_DEMO_N_RUNS; i++)
     lab_runner_enqueue (self->runner, self->demo_runs[i]);
   self->follow_active = TRUE;
   lab_run_list_refresh (self->runs);
   lab_window_open_run (self, self->demo_runs[LAB_DEMO_PRETRAIN]);
+}
+
+static void
+start_demo (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabWindow *self = LAB_WINDOW (widget);
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_demo_queued, NULL);
+  g_task_set_task_data (task, g_new0 (gint64, LAB_DEMO_N_RUNS), g_free);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, queue_demo_job);
 }
 
 static void
@@ -366,27 +392,35 @@ lab_window_close_request (GtkWindow *window)
   return FALSE;
 }
 
+/* The database could not be created or migrated: said on the welcome page. */
+static void
+on_store_checked (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  if (lab_store_gateway_check_finish (LAB_STORE_GATEWAY (source), result, &error)
+      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  LabWindow *self = data; /* alive: its dispose cancels the check */
+  g_autofree char *text = g_strdup_printf (_("Cannot open the run database: %s"),
+                                           error->message);
+  adw_status_page_set_title (self->welcome_page, _("No Run Database"));
+  adw_status_page_set_description (self->welcome_page, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_button), FALSE);
+}
+
 static void
 lab_window_constructed (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
-  g_autoptr (GError) error = NULL;
 
   G_OBJECT_CLASS (lab_window_parent_class)->constructed (object);
 
   if (self->db_path == NULL)
     self->db_path = cari_store_default_path ();
-  /* Create or migrate the database once, here, so readers find the schema. */
-  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store == NULL)
-    {
-      g_autofree char *text = g_strdup_printf (_("Cannot open the run database: %s"),
-                                               error->message);
-      adw_status_page_set_title (self->welcome_page, _("No Run Database"));
-      adw_status_page_set_description (self->welcome_page, text);
-      gtk_widget_set_visible (GTK_WIDGET (self->demo_button), FALSE);
-    }
-  g_clear_pointer (&store, cari_store_close);
+  /* The gateway creates or migrates the database first, so readers find the schema. */
+  self->gateway = lab_store_gateway_new (self->db_path);
+  self->cancellable = g_cancellable_new ();
+  lab_store_gateway_check_async (self->gateway, self->cancellable, on_store_checked, self);
 
   self->runner = lab_runner_new (self->db_path);
   g_signal_connect_object (self->runner, "progress", G_CALLBACK (on_runner_progress), self, 0);
@@ -394,7 +428,7 @@ lab_window_constructed (GObject *object)
   g_signal_connect_object (self->runner, "run-finished", G_CALLBACK (on_run_finished), self, 0);
   g_signal_connect_object (self->runner, "dataset-ready", G_CALLBACK (on_dataset_ready), self,
                            0);
-  self->runs = lab_run_list_new (self->db_path);
+  self->runs = lab_run_list_new (self->gateway);
   g_signal_connect_object (self->runs, "refreshed", G_CALLBACK (on_runs_refreshed), self, 0);
   lab_run_list_refresh (self->runs);
   lab_run_list_set_auto_refresh (self->runs, 1000);
@@ -436,6 +470,7 @@ lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
   if (self->runner != NULL)
     lab_runner_shutdown (self->runner);
   if (self->runs != NULL)
@@ -445,6 +480,8 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_object (&self->runs);
   g_clear_object (&self->runner);
+  g_clear_object (&self->gateway);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }
@@ -506,6 +543,10 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.pause", NULL, pause_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
   gtk_widget_class_install_action (widget_class, "win.new-run", NULL, lab_window_new_run_action);
+  /* What the pages ask of the window: they do not include it. */
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.show-analysis", "(xx)",
+                                   lab_window_show_analysis_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.go-back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "win.new-run",

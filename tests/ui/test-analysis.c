@@ -18,43 +18,7 @@
 #include "lab-curve-plot.h"
 #include "lab-results-view.h"
 #include "lab-run-list.h"
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Lets worker threads drop their last references to finished tasks (and so to the widgets
- * that own them) before a finalize assertion. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 40; i++)
-    {
-      drain ();
-      g_usleep (5000);
-    }
-}
-
-static void
-set_flag (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-wait_flag (gboolean *flag, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!*flag)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
+#include "ui-test-util.h"
 
 /* ------------------------------------------------------------------------------ plot */
 
@@ -208,8 +172,7 @@ store_setup (Store *s, gconstpointer data)
 static void
 store_teardown (Store *s, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", s->dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  ui_test_remove_tree (s->dir);
   g_free (s->db);
   g_free (s->dir);
 }
@@ -217,11 +180,12 @@ store_teardown (Store *s, gconstpointer data)
 static void
 test_results_view (Store *s, gconstpointer data)
 {
-  LabResultsView *view = g_object_ref_sink (LAB_RESULTS_VIEW (lab_results_view_new (s->db)));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (s->db);
+  LabResultsView *view = g_object_ref_sink (LAB_RESULTS_VIEW (lab_results_view_new (gateway)));
   gboolean loaded = FALSE;
-  g_signal_connect_swapped (view, "loaded", G_CALLBACK (set_flag), &loaded);
+  g_signal_connect_swapped (view, "loaded", G_CALLBACK (ui_test_set_flag), &loaded);
   lab_results_view_set_run (view, s->runs[1], 100);
-  wait_flag (&loaded, "the results");
+  ui_test_wait_flag (&loaded, "the results");
   GPtrArray *tables = lab_results_view_get_tables (view);
   /* Table 2 and 3 from restricted, Table 4 from C2P. */
   g_assert_cmpuint (tables->len, ==, 3);
@@ -238,7 +202,7 @@ test_results_view (Store *s, gconstpointer data)
   /* Beside the naive run: one more row, its figures its own. */
   loaded = FALSE;
   lab_results_view_set_other_runs (view, &s->runs[0], 1);
-  wait_flag (&loaded, "both runs");
+  ui_test_wait_flag (&loaded, "both runs");
   tables = lab_results_view_get_tables (view);
   g_assert_cmpint (cari_table_get_n_rows (g_ptr_array_index (tables, 0)), ==, 2);
   g_assert_cmpfloat_with_epsilon (cari_table_get_cell (g_ptr_array_index (tables, 0), 1, 0)->value,
@@ -250,7 +214,7 @@ test_results_view (Store *s, gconstpointer data)
   g_autofree char *tex = lab_results_view_export_tables (view, CARI_TABLE_LATEX);
   g_assert_nonnull (strstr (tex, "proposed & $90.00 \\pm 2.00$"));
 
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (view);
 }
 
@@ -266,8 +230,9 @@ difference_ready (LabComparePage *page)
 static void
 test_compare_difference (Store *s, gconstpointer data)
 {
-  LabRunList *runs = lab_run_list_new (s->db);
-  LabComparePage *page = g_object_ref_sink (LAB_COMPARE_PAGE (lab_compare_page_new (s->db, runs,
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (s->db);
+  LabRunList *runs = lab_run_list_new (gateway);
+  LabComparePage *page = g_object_ref_sink (LAB_COMPARE_PAGE (lab_compare_page_new (gateway, runs,
                                                                                     0)));
   /* The difference is the second run minus the first. */
   const gint64 chosen[] = { s->runs[0], s->runs[1] };
@@ -301,7 +266,7 @@ test_compare_difference (Store *s, gconstpointer data)
   g_assert_nonnull (lab_chart_model_lookup (a, "weight/cari"));
   g_assert_cmpuint (lab_series_get_n_points (lab_chart_model_lookup (a, "weight/cari")), ==, 25);
 
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (page);
   g_object_unref (runs);
 }
@@ -309,14 +274,8 @@ test_compare_difference (Store *s, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  cari_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
   g_test_add_func ("/analysis/probit", test_probit);
   g_test_add_func ("/analysis/plot-mapping", test_plot_mapping);
   g_test_add ("/analysis/results-view", Store, NULL, store_setup, test_results_view,

@@ -14,15 +14,9 @@
 #include <zlib.h>
 
 #include "lab-chart-private.h"
+#include "ui-test-util.h"
 
 /* Helpers. */
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static char *
 temp_path (const char *name)
@@ -1113,9 +1107,9 @@ test_chart_widget (void)
   lab_chart_set_x_range (chart, 400, 800);
   g_assert_cmpfloat_with_epsilon (lab_chart_get_hover_x (chart), 500, 1e-9);
 
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_destroy (window);
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (window);
   g_assert_finalize_object (chart);
   g_assert_finalize_object (model);
@@ -1125,15 +1119,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* gtk_test_init() aborts without a display; say why instead. */
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/chart/transform", test_chart_transform);
   g_test_add_func ("/chart/transform-log", test_chart_transform_log);

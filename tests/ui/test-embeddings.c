@@ -21,37 +21,7 @@
 #include "lab-embedding-detail.h"
 #include "lab-embeddings-view.h"
 #include "lab-scatter.h"
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Lets worker threads drop their last references before a finalize assertion. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 40; i++)
-    {
-      drain ();
-      g_usleep (5000);
-    }
-}
-
-static void
-wait_until (gboolean (*done) (gpointer), gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
+#include "ui-test-util.h"
 
 /* ------------------------------------------------------------------------------ brute force */
 
@@ -501,7 +471,7 @@ test_scatter_widget (void)
   g_signal_connect (scatter, "points-selected", G_CALLBACK (on_points_selected), &r);
   g_signal_connect (scatter, "hover-changed", G_CALLBACK (on_hover), &r);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (rendered, scatter, "the first frame");
+  ui_test_wait_for (rendered, scatter, 20, "the first frame");
 
   /* The mapping fits the layout in the plot with one scale: x spans more, so it decides. */
   int w = gtk_widget_get_width (GTK_WIDGET (scatter));
@@ -620,7 +590,7 @@ test_scatter_widget (void)
 
   g_clear_pointer (&r.points, g_array_unref);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (scatter);
 }
 
@@ -732,8 +702,7 @@ store_setup (Store *s, gconstpointer data)
 static void
 store_teardown (Store *s, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", s->dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  ui_test_remove_tree (s->dir);
   g_free (s->db);
   g_free (s->dir);
 }
@@ -771,7 +740,8 @@ test_view_store (Store *s, gconstpointer data)
 {
   GtkWidget *window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 800);
-  LabEmbeddingsView *view = g_object_ref (LAB_EMBEDDINGS_VIEW (lab_embeddings_view_new (s->db)));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (s->db);
+  LabEmbeddingsView *view = g_object_ref (LAB_EMBEDDINGS_VIEW (lab_embeddings_view_new (gateway)));
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   gtk_window_present (GTK_WINDOW (window));
   int loads = 0;
@@ -783,7 +753,7 @@ test_view_store (Store *s, gconstpointer data)
   /* The verification evaluation has no layouts; its sibling at the same step has them. */
   lab_embeddings_view_set_evaluation (view, s->evaluation);
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "loading");
-  wait_until (counter_reached, &(Waiting) { &loads, 1 }, "the layouts");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 1 }, 20, "the layouts");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "views");
   int n;
   const int *images = lab_embeddings_view_get_images (view, CARI_VIEW_V2V, &n);
@@ -803,7 +773,7 @@ test_view_store (Store *s, gconstpointer data)
                                                 LAB_MARKER_TRIANGLE));
   g_assert_cmpstr (lab_scatter_get_title (v2v), ==, "V2V: visual branch on photos");
   lab_embeddings_view_set_evaluation (view, s->evaluation);
-  drain ();
+  ui_test_drain ();
   g_assert_cmpint (loads, ==, 1);
 
   /* Colours: 50 by default colours all five; two colour identities 0 and 1 (1 wins its tie
@@ -821,7 +791,7 @@ test_view_store (Store *s, gconstpointer data)
   lab_embeddings_view_set_coloured (view, 50);
 
   /* Selecting identity 0's photos in V2V selects them in C2V too, and tells the page. */
-  wait_until (rendered, v2v, "the views drawn");
+  ui_test_wait_for (rendered, v2v, 20, "the views drawn");
   LabScatterTransform t;
   lab_scatter_get_transform (v2v, -1, -1, &t);
   double ax, ay, bx, by;
@@ -902,23 +872,23 @@ test_view_store (Store *s, gconstpointer data)
 
   /* Another step without layouts offers to compute them; 0 clears. */
   lab_embeddings_view_set_evaluation (view, s->other_step);
-  wait_until (counter_reached, &(Waiting) { &loads, 2 }, "the other step");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 2 }, 20, "the other step");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "compute");
   /* Asked again (the page does after Evaluate), it looks again for layouts; views shown are
    * not read again. */
   lab_embeddings_view_set_evaluation (view, s->other_step);
-  wait_until (counter_reached, &(Waiting) { &loads, 3 }, "the other step again");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 3 }, 20, "the other step again");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "compute");
   lab_embeddings_view_set_evaluation (view, 0);
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "empty");
   /* A missing evaluation reads as an error, not a crash. */
   lab_embeddings_view_set_evaluation (view, 999);
-  wait_until (counter_reached, &(Waiting) { &loads, 4 }, "a missing evaluation");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 4 }, 20, "a missing evaluation");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "error");
 
   g_clear_pointer (&r.points, g_array_unref);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (view);
 }
 
@@ -1003,14 +973,16 @@ test_compute (void)
   }
   g_assert_cmpint (count_layout_points (db, evaluation), ==, 0);
 
-  LabEmbeddingsView *view = g_object_ref_sink (LAB_EMBEDDINGS_VIEW (lab_embeddings_view_new (db)));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (db);
+  LabEmbeddingsView *view = g_object_ref_sink (
+    LAB_EMBEDDINGS_VIEW (lab_embeddings_view_new (gateway)));
   int loads = 0;
   g_signal_connect_swapped (view, "loaded", G_CALLBACK (count_loaded), &loads);
   lab_embeddings_view_set_evaluation (view, evaluation);
-  wait_until (counter_reached, &(Waiting) { &loads, 1 }, "the evaluation");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 1 }, 20, "the evaluation");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "compute");
   lab_embeddings_view_compute (view);
-  wait_until (counter_reached, &(Waiting) { &loads, 2 }, "the computed layouts");
+  ui_test_wait_for (counter_reached, &(Waiting) { &loads, 2 }, 20, "the computed layouts");
   g_assert_cmpstr (lab_embeddings_view_get_state (view), ==, "views");
   int shown = 0;
   for (int v = 0; v < CARI_N_VIEWS; v++)
@@ -1022,23 +994,16 @@ test_compute (void)
     }
   g_assert_cmpint (count_layout_points (db, evaluation), ==, shown);
 
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (view);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  ui_test_remove_tree (dir);
 }
 
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  cari_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
   g_test_add_func ("/embeddings/nearest-random", test_nearest_random);
   g_test_add_func ("/embeddings/nearest-borders", test_nearest_borders);
   g_test_add_func ("/embeddings/nearest-degenerate", test_nearest_degenerate);

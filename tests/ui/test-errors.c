@@ -22,58 +22,7 @@
 #include "lab-pair-window.h"
 #include "lab-score-histogram.h"
 #include "lab-thumbnail-cache.h"
-
-static void
-drain (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-/* Lets worker threads drop their last references to finished tasks (and so to the widgets
- * that own them) before a finalize assertion. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 40; i++)
-    {
-      drain ();
-      g_usleep (5000);
-    }
-}
-
-static void
-set_flag (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static void
-wait_flag (gboolean *flag, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!*flag)
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition done, gpointer data, const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("timed out waiting for %s", what);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
+#include "ui-test-util.h"
 
 /* ------------------------------------------------------------------------------ hand-made */
 
@@ -500,8 +449,7 @@ store_setup (Store *s, gconstpointer data)
 static void
 store_teardown (Store *s, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", s->dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  ui_test_remove_tree (s->dir);
   g_free (s->db);
   g_free (s->dir);
 }
@@ -524,7 +472,8 @@ static void
 test_loaded_like_error_pairs (Store *s, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (LabPairLoad) load = lab_pair_load (s->db, s->evaluations[0], NULL, &error);
+  g_autoptr (CariStore) store = cari_store_open (s->db, CARI_STORE_READ_ONLY, &error);
+  g_autoptr (LabPairLoad) load = lab_pair_load (store, s->evaluations[0], NULL, &error);
   g_assert_no_error (error);
   g_autoptr (CariEvalResult) r = stored (s, s->evaluations[0]);
   const CariPairScore *pairs = (CariPairScore *) (void *) r->pairs->data;
@@ -646,7 +595,7 @@ test_thumbnail_cache (Store *s, gconstpointer data)
   g_assert_null (lab_thumbnail_cache_lookup (cache, c0, TRUE, NULL)); /* asked once */
   g_assert_cmpuint (lab_thumbnail_cache_get_n_pending (cache), ==, 1);
   g_assert_null (lab_thumbnail_cache_lookup (cache, missing, TRUE, NULL));
-  wait_until (cache_idle, cache, "the thumbnails");
+  ui_test_wait_for (cache_idle, cache, 20, "the thumbnails");
   GdkTexture *t = lab_thumbnail_cache_lookup (cache, c0, FALSE, &failed);
   g_assert_nonnull (t);
   g_assert_false (failed);
@@ -658,7 +607,7 @@ test_thumbnail_cache (Store *s, gconstpointer data)
   /* Capacity 2: the least recently used goes. c0 was looked up last; p0 pushes out missing. */
   lab_thumbnail_cache_lookup (cache, c0, FALSE, NULL);
   lab_thumbnail_cache_lookup (cache, p0, TRUE, NULL);
-  wait_until (cache_idle, cache, "the photo");
+  ui_test_wait_for (cache_idle, cache, 20, "the photo");
   g_assert_cmpuint (lab_thumbnail_cache_get_n_cached (cache), ==, 2);
   g_assert_nonnull (lab_thumbnail_cache_lookup (cache, c0, FALSE, NULL));
   g_assert_nonnull (lab_thumbnail_cache_lookup (cache, p0, FALSE, NULL));
@@ -671,7 +620,7 @@ test_thumbnail_cache (Store *s, gconstpointer data)
       g_autofree char *path = g_build_filename (s->dir, name, NULL);
       lab_thumbnail_cache_lookup (cache, path, TRUE, NULL);
     }
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (cache);
 }
 
@@ -693,7 +642,7 @@ test_histogram (void)
   g_assert_cmpfloat_with_epsilon (lab_score_histogram_score_at (h, 400, 0.0), lo, 1e-9);
   g_assert_cmpfloat_with_epsilon (lab_score_histogram_x_of_score (h, 400, 5.0), 386.0, 1e-9);
   gboolean notified = FALSE;
-  g_signal_connect_swapped (h, "notify::threshold", G_CALLBACK (set_flag), &notified);
+  g_signal_connect_swapped (h, "notify::threshold", G_CALLBACK (ui_test_set_flag), &notified);
   lab_score_histogram_set_threshold (h, 0.25);
   g_assert_true (notified);
   g_assert_cmpfloat (lab_score_histogram_get_threshold (h), ==, 0.25);
@@ -790,14 +739,15 @@ pair_images_shown (gpointer data)
 static void
 test_view (Store *s, gconstpointer data)
 {
-  LabErrorsView *view = g_object_ref_sink (LAB_ERRORS_VIEW (lab_errors_view_new (s->db)));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (s->db);
+  LabErrorsView *view = g_object_ref_sink (LAB_ERRORS_VIEW (lab_errors_view_new (gateway)));
   gboolean loaded = FALSE;
-  g_signal_connect_swapped (view, "loaded", G_CALLBACK (set_flag), &loaded);
+  g_signal_connect_swapped (view, "loaded", G_CALLBACK (ui_test_set_flag), &loaded);
   lab_errors_view_set_evaluation (view, s->evaluations[0]);
-  wait_flag (&loaded, "the pairs");
+  ui_test_wait_flag (&loaded, "the pairs");
   Expect e = { view, n_errors (s, s->evaluations[0], 0.15) };
   g_assert_cmpuint (e.n, >, 20);
-  wait_until (model_holds, &e, "the false positives and negatives");
+  ui_test_wait_for (model_holds, &e, 20, "the false positives and negatives");
   g_assert_cmpuint (g_list_model_get_n_items (lab_errors_view_get_items (view)), ==, N_PAIRS);
   g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_SELECTION);
   g_assert_cmpfloat (lab_errors_view_get_threshold (view), ==, 0.15);
@@ -834,7 +784,7 @@ test_view (Store *s, gconstpointer data)
   lab_errors_view_set_image_filter (view, first_images, 2);
   lab_errors_view_set_verdicts (view, genuine);
   gtk_window_present (GTK_WINDOW (window));
-  wait_until (thumbnails_shown, window, "a tile with both thumbnails");
+  ui_test_wait_for (thumbnails_shown, window, 20, "a tile with both thumbnails");
 
   /* The image filter: only pairs of images 0 or 1, whatever their verdict. */
   guint with_images = 0;
@@ -847,7 +797,7 @@ test_view (Store *s, gconstpointer data)
   lab_errors_view_set_verdicts (view, CARI_VERDICT_ALL);
   e.n = with_images;
   g_assert_cmpuint (e.n, >, 0);
-  wait_until (model_holds, &e, "the pairs of two images");
+  ui_test_wait_for (model_holds, &e, 20, "the pairs of two images");
   lab_errors_view_set_image_filter (view, NULL, 0);
   lab_errors_view_set_verdicts (view, CARI_VERDICT_ERRORS);
 
@@ -857,11 +807,11 @@ test_view (Store *s, gconstpointer data)
   g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_DRAGGED);
   e.n = n_errors (s, s->evaluations[0], t1);
   g_assert_cmpuint (e.n, !=, n_errors (s, s->evaluations[0], 0.15));
-  wait_until (model_holds, &e, "the errors at 0.4");
+  ui_test_wait_for (model_holds, &e, 20, "the errors at 0.4");
   lab_errors_view_move_threshold (view, t1, TRUE);
   assert_hardest_first (view);
   /* A tile on screen says its score and its margin at the new threshold. */
-  drain ();
+  ui_test_drain ();
   LabPairTile *tile = find_tile (window);
   g_assert_nonnull (tile);
   LabPairItem *on_tile = lab_pair_tile_get_item (tile);
@@ -881,14 +831,14 @@ test_view (Store *s, gconstpointer data)
   g_signal_emit_by_name (histogram, "threshold-moved", -0.1);
   g_assert_cmpfloat (lab_errors_view_get_threshold (view), ==, -0.1);
   e.n = n_errors (s, s->evaluations[0], -0.1);
-  wait_until (model_holds, &e, "the errors at −0.1");
+  ui_test_wait_for (model_holds, &e, 20, "the errors at −0.1");
   assert_hardest_first (view);
 
   /* Verdict toggles: true positives only. */
   lab_errors_view_set_verdicts (view, CARI_VERDICT_FLAG (CARI_VERDICT_TP));
   lab_errors_view_get_counts (view, &c);
   e.n = c.tp;
-  wait_until (model_holds, &e, "the true positives");
+  ui_test_wait_for (model_holds, &e, 20, "the true positives");
   /* By score, highest first. */
   lab_errors_view_set_order (view, CARI_PAIR_ORDER_SCORE);
   g_autoptr (LabPairItem) top = g_list_model_get_item (lab_errors_view_get_model (view), 0);
@@ -909,15 +859,16 @@ test_view (Store *s, gconstpointer data)
   g_assert_false (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_DRAGGED));
   g_assert_true (lab_errors_view_snap_threshold (view, CARI_THRESHOLD_SELECTION));
   e.n = n_errors (s, s->evaluations[0], 0.15);
-  wait_until (model_holds, &e, "the errors at the selection threshold");
+  ui_test_wait_for (model_holds, &e, 20, "the errors at the selection threshold");
 
   /* Comparing with run 1 at FAR 1 %. */
   g_assert_cmpuint (lab_errors_view_get_comparable (view)->len, ==, 1);
   gboolean compared = FALSE;
-  g_signal_connect_swapped (view, "compared", G_CALLBACK (set_flag), &compared);
+  g_signal_connect_swapped (view, "compared", G_CALLBACK (ui_test_set_flag), &compared);
   lab_errors_view_compare_with (view, s->evaluations[1], 1e-2);
-  wait_flag (&compared, "the comparison");
-  g_autoptr (LabPairLoad) other = lab_pair_load (s->db, s->evaluations[1], NULL, NULL);
+  ui_test_wait_flag (&compared, "the comparison");
+  g_autoptr (CariStore) store = cari_store_open (s->db, CARI_STORE_READ_ONLY, NULL);
+  g_autoptr (LabPairLoad) other = lab_pair_load (store, s->evaluations[1], NULL, NULL);
   g_autofree int *match = cari_pair_set_match (set, other->set);
   g_autofree guint8 *classes = g_new (guint8, N_PAIRS);
   CariDiffCounts want, got;
@@ -930,7 +881,7 @@ test_view (Store *s, gconstpointer data)
   g_assert_cmpuint (got.both_wrong, ==, want.both_wrong);
   g_assert_cmpuint (want.fixed + want.broken, >, 0);
   /* The tiles show B's score and verdict, and where B's threshold comes from. */
-  drain ();
+  ui_test_drain ();
   tile = find_tile (window);
   g_assert_nonnull (tile);
   g_autofree char *other_line = lab_pair_tile_get_text (tile, 3);
@@ -944,7 +895,7 @@ test_view (Store *s, gconstpointer data)
       /* This run's threshold moves to the comparison's FAR. */
       g_assert_cmpint (lab_errors_view_get_threshold_origin (view), ==, CARI_THRESHOLD_FAR_1);
       e.n = counts[k];
-      wait_until (model_holds, &e, "a difference class");
+      ui_test_wait_for (model_holds, &e, 20, "a difference class");
       for (guint i = 0; i < e.n; i++)
         {
           g_autoptr (LabPairItem) item = g_list_model_get_item (lab_errors_view_get_model (view),
@@ -971,9 +922,9 @@ test_view (Store *s, gconstpointer data)
   g_assert_true (LAB_IS_PAIR_WINDOW (pair));
   g_object_ref (pair);
   g_assert_true (gtk_window_get_modal (GTK_WINDOW (pair)));
-  wait_until (pair_images_shown, pair, "the full-size pair");
+  ui_test_wait_for (pair_images_shown, pair, 20, "the full-size pair");
   gtk_window_destroy (GTK_WINDOW (pair));
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (pair);
   g_assert_null (lab_errors_view_open_pair (view, 100000));
 
@@ -981,10 +932,10 @@ test_view (Store *s, gconstpointer data)
   lab_errors_view_set_evaluation (view, 0);
   g_assert_cmpuint (g_list_model_get_n_items (lab_errors_view_get_model (view)), ==, 0);
 
-  settle ();
+  ui_test_settle ();
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   gtk_window_destroy (GTK_WINDOW (window));
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (view);
 }
 
@@ -999,7 +950,8 @@ count (gpointer counter)
 static void
 test_view_cancelled (Store *s, gconstpointer data)
 {
-  LabErrorsView *view = g_object_ref_sink (LAB_ERRORS_VIEW (lab_errors_view_new (s->db)));
+  g_autoptr (LabStoreGateway) gateway = lab_store_gateway_new (s->db);
+  LabErrorsView *view = g_object_ref_sink (LAB_ERRORS_VIEW (lab_errors_view_new (gateway)));
   int loads = 0;
   g_signal_connect_swapped (view, "loaded", G_CALLBACK (count), &loads);
   lab_errors_view_set_evaluation (view, s->evaluations[0]);
@@ -1010,25 +962,19 @@ test_view_cancelled (Store *s, gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
   /* Time for the first load to finish too, were it not cancelled. */
   for (int i = 0; i < 10; i++)
-    settle ();
+    ui_test_settle ();
   g_assert_cmpint (loads, ==, 1);
   g_assert_cmpfloat (lab_errors_view_get_threshold (view), ==, 0.15 + 0.02);
   lab_errors_view_set_evaluation (view, s->evaluations[0]);
-  settle ();
+  ui_test_settle ();
   g_assert_finalize_object (view);
 }
 
 int
 main (int argc, char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  cari_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
   g_test_add_func ("/errors/verdicts", test_verdicts);
   g_test_add_func ("/errors/threshold-origins", test_threshold_origins);
   g_test_add_func ("/errors/filters-and-orders", test_filters_and_orders);

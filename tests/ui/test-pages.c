@@ -16,36 +16,17 @@
 #include "cari.h"
 
 #include "lab-datasets-page.h"
+#include "lab-export-dialog.h"
 #include "lab-import-dialog.h"
 #include "lab-new-run-dialog.h"
 #include "lab-run-list.h"
+#include "lab-run-page.h"
 #include "lab-runner.h"
 #include "lab-runs-page.h"
 #include "lab-window.h"
+#include "ui-test-util.h"
 
 /* ------------------------------------------------------------------------------ helpers */
-
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main loop until `done` holds, or fails after a few seconds. */
-static void
-wait_for (Condition done, gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
 
 static gboolean
 property_false (gpointer object, const char *name)
@@ -67,18 +48,6 @@ not_importing (gpointer object)
   return property_false (object, "importing");
 }
 
-static void
-set_flag (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 /* A refresh that read the store after now: one in flight may have read it before. */
 static void
 refresh_and_wait (LabRunList *runs)
@@ -86,9 +55,10 @@ refresh_and_wait (LabRunList *runs)
   for (int round = 0; round < 2; round++)
     {
       gboolean done = FALSE;
-      gulong id = g_signal_connect_swapped (runs, "refreshed", G_CALLBACK (set_flag), &done);
+      gulong id = g_signal_connect_swapped (runs, "refreshed", G_CALLBACK (ui_test_set_flag),
+                                            &done);
       lab_run_list_refresh (runs);
-      wait_for (is_true, &done);
+      ui_test_wait_for (ui_test_is_true, &done, 20, "a refresh");
       g_signal_handler_disconnect (runs, id);
     }
 }
@@ -96,45 +66,7 @@ refresh_and_wait (LabRunList *runs)
 static char *
 temp_db (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("carilab-pages-XXXXXX", &error);
-  g_assert_no_error (error);
-  return g_build_filename (dir, "runs.db", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  if (dir != NULL)
-    {
-      const char *name;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_dir_close (dir);
-      g_rmdir (path);
-    }
-  else
-    g_remove (path);
-}
-
-static void
-remove_db (const char *db)
-{
-  g_autofree char *dir = g_path_get_dirname (db);
-  remove_tree (dir);
-}
-
-static CariStore *
-open_store (const char *db)
-{
-  g_autoptr (GError) error = NULL;
-  CariStore *store = cari_store_open (db, CARI_STORE_READ_WRITE, &error);
-  g_assert_no_error (error);
-  return store;
+  return ui_test_temp_db ("carilab-pages");
 }
 
 /* A run whose configuration is the defaults with `assignments` applied. */
@@ -166,14 +98,6 @@ add_metrics (CariStore *store, gint64 run, gint64 step, double weight_cari)
   };
   g_assert_true (cari_store_append_metrics (store, run, m, G_N_ELEMENTS (m), &error));
   g_assert_no_error (error);
-}
-
-static gpointer
-template_child (gpointer widget, GType type, const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-  g_assert_nonnull (child);
-  return child;
 }
 
 /* The names of the runs a model shows, in order, joined by spaces. */
@@ -232,12 +156,14 @@ no_message_dialog (gpointer data)
   return find_message_dialog () == NULL;
 }
 
-/* --- a window that records win.open-run */
+/* --- a window that records what pages ask of it: win.open-run, win.toast, win.show-analysis */
 
 typedef struct
 {
   GtkWindow *window;
   gint64 opened;
+  GPtrArray *toasts;           /* of char * */
+  gint64 analysis_run, analysis_step;
 } Host;
 
 static void
@@ -247,13 +173,42 @@ on_open_run (GSimpleAction *action, GVariant *param, gpointer data)
 }
 
 static void
+on_toast (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  g_ptr_array_add (((Host *) data)->toasts, g_variant_dup_string (param, NULL));
+}
+
+static void
+on_show_analysis (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  Host *host = data;
+  g_variant_get (param, "(xx)", &host->analysis_run, &host->analysis_step);
+}
+
+static void
 host_init (Host *host, GtkWidget *child)
 {
+  static const struct
+  {
+    const char *name, *type;
+    GCallback activate;
+  } actions[] = {
+    { "open-run", "x", G_CALLBACK (on_open_run) },
+    { "toast", "s", G_CALLBACK (on_toast) },
+    { "show-analysis", "(xx)", G_CALLBACK (on_show_analysis) },
+  };
   g_autoptr (GSimpleActionGroup) group = g_simple_action_group_new ();
-  g_autoptr (GSimpleAction) open = g_simple_action_new ("open-run", G_VARIANT_TYPE_INT64);
-  g_signal_connect (open, "activate", G_CALLBACK (on_open_run), host);
-  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (open));
+  for (size_t i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autoptr (GSimpleAction) action = g_simple_action_new (
+        actions[i].name, G_VARIANT_TYPE (actions[i].type));
+      g_signal_connect (action, "activate", actions[i].activate, host);
+      g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+    }
   host->opened = 0;
+  host->toasts = g_ptr_array_new_with_free_func (g_free);
+  host->analysis_run = 0;
+  host->analysis_step = -1;
   host->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (host->window, 1000, 600);
   gtk_widget_insert_action_group (GTK_WIDGET (host->window), "win", G_ACTION_GROUP (group));
@@ -264,9 +219,82 @@ host_init (Host *host, GtkWidget *child)
 static void
 host_destroy (Host *host)
 {
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_destroy (host->window);
-  drain_main_context ();
+  ui_test_drain ();
+  g_clear_pointer (&host->toasts, g_ptr_array_unref);
+}
+
+/* The last toast, or "". */
+static const char *
+last_toast (Host *host)
+{
+  return host->toasts->len > 0 ? g_ptr_array_index (host->toasts, host->toasts->len - 1) : "";
+}
+
+static gboolean
+has_toast (gpointer host)
+{
+  return ((Host *) host)->toasts->len > 0;
+}
+
+/* The file chooser an export shows (GtkFileChooserNative's own dialog, without a portal). */
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+  return NULL;
+}
+
+static gboolean
+file_chooser_shown (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+typedef struct
+{
+  GtkFileChooser *chooser;
+  GFile *folder;
+} InFolder;
+
+/* The chooser shows `folder`. */
+static gboolean
+chooser_in_folder (gpointer data)
+{
+  InFolder *in = data;
+  g_autoptr (GFile) current = gtk_file_chooser_get_current_folder (in->chooser);
+  return current != NULL && g_file_equal (current, in->folder);
+}
+
+/* Answers the export's chooser: `name` in `folder` (a file), or `folder` itself (name NULL). */
+static void
+choose (const char *folder, const char *name)
+{
+  ui_test_wait_for (file_chooser_shown, NULL, 10, "the export's file chooser");
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (find_file_chooser ());
+  g_autoptr (GFile) dir = g_file_new_for_path (folder);
+  /* It loads its first folder in the background: one set before that is in would be replaced
+   * by it. */
+  for (int i = 0; i < 30; i++)
+    {
+      ui_test_drain ();
+      g_usleep (10000);
+    }
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, dir, NULL));
+  ui_test_wait_for (chooser_in_folder, &(InFolder) { chooser, dir }, 10, "the folder chosen");
+  if (name != NULL)
+    gtk_file_chooser_set_current_name (chooser, name);
+  g_autoptr (GFile) want = name != NULL ? g_file_get_child (dir, name) : g_object_ref (dir);
+  g_autoptr (GFile) chosen = gtk_file_chooser_get_file (chooser);
+  g_assert_true (chosen != NULL && g_file_equal (chosen, want));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
 }
 
 /* ------------------------------------------------------------------------------ Runs page */
@@ -275,6 +303,7 @@ typedef struct
 {
   char *db;
   CariStore *store;
+  LabStoreGateway *gateway;
   LabRunList *runs;
   LabRunner *runner;
   LabRunsPage *page;
@@ -288,7 +317,7 @@ runs_fixture_set_up (RunsFixture *f, gconstpointer data)
   const char *naive[] = { "strategy.name=naive", "data.dataset=toy", NULL };
   const char *stat[] = { "strategy.name=static", "strategy.weights=0.2;0.3;0.5", NULL };
   f->db = temp_db ();
-  f->store = open_store (f->db);
+  f->store = ui_test_open_store (f->db);
   /* Created in this order, so "newest first" is charlie, bravo, alpha. */
   f->alpha = add_run (f->store, "alpha", NULL);
   f->bravo = add_run (f->store, "bravo", naive);
@@ -296,12 +325,13 @@ runs_fixture_set_up (RunsFixture *f, gconstpointer data)
   add_metrics (f->store, f->alpha, 30, 0.5);
   add_metrics (f->store, f->bravo, 10, 0.9);
   add_metrics (f->store, f->charlie, 20, 0.3);
-  f->runs = lab_run_list_new (f->db);
+  f->gateway = lab_store_gateway_new (f->db);
+  f->runs = lab_run_list_new (f->gateway);
   f->runner = lab_runner_new (f->db);
   refresh_and_wait (f->runs);
   f->page = g_object_ref_sink (LAB_RUNS_PAGE (lab_runs_page_new (f->runs, f->runner)));
   host_init (&f->host, GTK_WIDGET (f->page));
-  drain_main_context ();
+  ui_test_drain ();
 }
 
 static void
@@ -311,28 +341,29 @@ runs_fixture_tear_down (RunsFixture *f, gconstpointer data)
   g_assert_finalize_object (f->page);
   lab_runner_shutdown (f->runner);
   /* Its last notifications hold it until they run. */
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (f->runner);
   g_assert_finalize_object (f->runs);
+  g_assert_finalize_object (f->gateway);
   cari_store_close (f->store);
-  remove_db (f->db);
+  ui_test_remove_db (f->db);
   g_free (f->db);
 }
 
 static GListModel *
 runs_model (RunsFixture *f)
 {
-  GtkColumnView *view = template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
+  GtkColumnView *view = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
   return G_LIST_MODEL (gtk_column_view_get_model (view));
 }
 
 static void
 sort_by (RunsFixture *f, const char *column, GtkSortType order)
 {
-  GtkColumnView *view = template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
-  gtk_column_view_sort_by_column (view, template_child (f->page, LAB_TYPE_RUNS_PAGE, column),
-                                  order);
-  drain_main_context ();
+  GtkColumnView *view = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
+  gtk_column_view_sort_by_column (
+    view, ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, column), order);
+  ui_test_drain ();
 }
 
 static void
@@ -388,17 +419,17 @@ shown_count_is (gpointer data)
 static void
 search (RunsFixture *f, const char *text, guint expected)
 {
-  GtkEditable *entry = template_child (f->page, LAB_TYPE_RUNS_PAGE, "search_entry");
+  GtkEditable *entry = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "search_entry");
   gpointer data[] = { f, GUINT_TO_POINTER (expected) };
   gtk_editable_set_text (entry, text);
   /* search-changed comes after GtkSearchEntry's delay. */
-  wait_for (shown_count_is, data);
+  ui_test_wait_for (shown_count_is, data, 20, "shown count is");
 }
 
 static void
 test_runs_search (RunsFixture *f, gconstpointer data)
 {
-  GtkStack *stack = template_child (f->page, LAB_TYPE_RUNS_PAGE, "stack");
+  GtkStack *stack = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "stack");
   search (f, "NAIVE", 1);
   assert_shown (f, "bravo");
   search (f, "toy br", 1);
@@ -416,7 +447,7 @@ test_runs_search (RunsFixture *f, gconstpointer data)
 static void
 test_runs_open (RunsFixture *f, gconstpointer data)
 {
-  GtkWidget *open = template_child (f->page, LAB_TYPE_RUNS_PAGE, "open_button");
+  GtkWidget *open = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "open_button");
   g_assert_cmpint (lab_runs_page_get_selected_run (f->page), ==, 0);
   g_assert_false (gtk_widget_get_sensitive (open));
   g_assert_true (lab_runs_page_select_run (f->page, f->bravo));
@@ -425,9 +456,17 @@ test_runs_open (RunsFixture *f, gconstpointer data)
   g_assert_cmpint (f->host.opened, ==, f->bravo);
 
   /* A row's activation (double click, Enter) opens it too. */
-  GtkColumnView *view = template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
+  GtkColumnView *view = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "column_view");
   g_signal_emit_by_name (view, "activate", 0u);
   g_assert_cmpint (f->host.opened, ==, f->charlie);
+}
+
+static gboolean
+run_named (gpointer data)
+{
+  RunsFixture *f = ((gpointer *) data)[0];
+  gint64 found;
+  return cari_store_find_run (f->store, ((gpointer *) data)[1], &found, NULL);
 }
 
 static void
@@ -452,10 +491,13 @@ test_runs_rename (RunsFixture *f, gconstpointer data)
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "");
 
   respond (dialog, "rename");
+  /* Written on the store gateway's write lane. */
+  gpointer renamed[] = { f, "alpha-2" };
+  ui_test_wait_for (run_named, renamed, 20, "the run renamed in the store");
   gint64 found = 0;
   g_assert_true (cari_store_find_run (f->store, "alpha-2", &found, &error));
   g_assert_cmpint (found, ==, f->alpha);
-  wait_for (no_message_dialog, NULL);
+  ui_test_wait_for (no_message_dialog, NULL, 20, "no message dialog");
   refresh_and_wait (f->runs);
   g_assert_cmpstr (lab_run_item_get_name (lab_run_list_find (f->runs, f->alpha)), ==, "alpha-2");
 }
@@ -497,8 +539,8 @@ test_runs_delete (RunsFixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "alpha"));
   respond (dialog, "cancel");
-  wait_for (no_message_dialog, NULL);
-  drain_main_context ();
+  ui_test_wait_for (no_message_dialog, NULL, 20, "no message dialog");
+  ui_test_drain ();
   gpointer gone_alpha[] = { f, &f->alpha };
   g_assert_false (run_gone (gone_alpha));
 
@@ -507,10 +549,10 @@ test_runs_delete (RunsFixture *f, gconstpointer data)
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   respond (dialog, "delete");
-  wait_for (run_gone, gone_alpha);
+  ui_test_wait_for (run_gone, gone_alpha, 20, "run gone");
   /* The files go after the rows, in the same worker. */
-  wait_for (path_gone, dir);
-  wait_for (no_message_dialog, NULL);
+  ui_test_wait_for (path_gone, dir, 20, "path gone");
+  ui_test_wait_for (no_message_dialog, NULL, 20, "no message dialog");
   refresh_and_wait (f->runs);
   g_assert_false (g_file_test (first, G_FILE_TEST_EXISTS));
   g_assert_false (g_file_test (second, G_FILE_TEST_EXISTS));
@@ -520,7 +562,7 @@ test_runs_delete (RunsFixture *f, gconstpointer data)
 
   /* A run that trains (here: in another process) is not deleted, even when it started after the
    * dialog opened. */
-  GtkWidget *delete_button = template_child (f->page, LAB_TYPE_RUNS_PAGE, "delete_button");
+  GtkWidget *delete_button = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "delete_button");
   g_assert_true (lab_runs_page_select_run (f->page, f->bravo));
   g_assert_true (gtk_widget_get_sensitive (delete_button));
   gtk_widget_activate_action (GTK_WIDGET (f->page), "runs.delete", NULL);
@@ -530,10 +572,10 @@ test_runs_delete (RunsFixture *f, gconstpointer data)
   refresh_and_wait (f->runs);
   g_assert_false (gtk_widget_get_sensitive (delete_button));
   respond (dialog, "delete");
-  wait_for (no_message_dialog, NULL);
+  ui_test_wait_for (no_message_dialog, NULL, 20, "no message dialog");
   for (int i = 0; i < 50; i++)
     {
-      drain_main_context ();
+      ui_test_drain ();
       g_usleep (2000);
     }
   gpointer gone_bravo[] = { f, &f->bravo };
@@ -544,7 +586,7 @@ static void
 test_runs_resume (RunsFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  GtkWidget *resume = template_child (f->page, LAB_TYPE_RUNS_PAGE, "resume_button");
+  GtkWidget *resume = ui_test_template_child (f->page, LAB_TYPE_RUNS_PAGE, "resume_button");
   /* Nothing trains in this test: the runner holds whatever it starts. */
   lab_runner_pause (f->runner);
   g_assert_true (cari_store_set_run_status (f->store, f->alpha, CARI_RUN_RUNNING, NULL, &error));
@@ -574,7 +616,7 @@ test_runs_new_from (RunsFixture *f, gconstpointer data)
   LabNewRunDialog *dialog = LAB_NEW_RUN_DIALOG (find_toplevel (LAB_TYPE_NEW_RUN_DIALOG));
   g_assert_nonnull (dialog);
   g_object_ref (dialog);
-  wait_for (not_loading, dialog);
+  ui_test_wait_for (not_loading, dialog, 20, "not loading");
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (lab_new_run_dialog_get_config_text (dialog),
                                                        NULL);
   g_assert_nonnull (cfg);
@@ -582,8 +624,138 @@ test_runs_new_from (RunsFixture *f, gconstpointer data)
   g_assert_cmpfloat (cfg->weights[2], ==, 0.5);
   g_assert_cmpstr (cfg->name, ==, "");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (dialog);
+}
+
+/* --- the live page of a run */
+
+static LabLineStyle
+line_style (LabRunPage *page)
+{
+  LabChartModel *model = lab_chart_get_model (lab_run_page_get_weights_chart (page));
+  LabSeries *series = model != NULL ? lab_chart_model_lookup (model, "weight/cari") : NULL;
+  g_assert_nonnull (series);
+  return lab_series_get_line_style (series);
+}
+
+static gboolean
+drawn_dashed (gpointer page)
+{
+  return line_style (page) == LAB_LINE_STYLE_DASHED;
+}
+
+static gboolean
+page_has_rows (gpointer page)
+{
+  return lab_run_page_get_n_rows (page) > 0;
+}
+
+/* What the run is comes from the run list (charlie's static strategy draws dotted at once), or,
+ * for a run the list does not know yet, from a read off the main thread; a secondary click on a
+ * chart asks the window for the analysis at that step (win.show-analysis); a chart exports to
+ * the file chosen, and the window says so (win.toast). */
+static void
+test_run_page (RunsFixture *f, gconstpointer data)
+{
+  const char *naive[] = { "strategy.name=naive", NULL };
+  gint64 echo = add_run (f->store, "echo", naive);
+  LabRunPage *unlisted = g_object_ref_sink (
+    LAB_RUN_PAGE (lab_run_page_new (f->gateway, echo, f->runner, f->runs, 0)));
+  ui_test_wait_for (drawn_dashed, unlisted, 10, "the unlisted run's strategy");
+  ui_test_settle ();
+  g_assert_finalize_object (unlisted);
+
+  Host host;
+  LabRunPage *page = g_object_ref_sink (
+    LAB_RUN_PAGE (lab_run_page_new (f->gateway, f->charlie, f->runner, f->runs, 0)));
+  g_assert_cmpint (line_style (page), ==, LAB_LINE_STYLE_DOTTED);
+  host_init (&host, GTK_WIDGET (page));
+  ui_test_wait_for (page_has_rows, page, 10, "charlie's rows");
+  GtkLabel *summary = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "summary_label");
+  g_assert_nonnull (strstr (gtk_label_get_text (summary), "static weighting"));
+
+  g_signal_emit_by_name (lab_run_page_get_losses_chart (page), "step-activated", 19.6);
+  g_assert_cmpint (host.analysis_run, ==, f->charlie);
+  g_assert_cmpint (host.analysis_step, ==, 20);
+
+  g_autofree char *dir = g_path_get_dirname (f->db);
+  gtk_widget_activate_action (GTK_WIDGET (page), "page.export", "s", "weights.csv");
+  choose (dir, "charlie-weights.csv");
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_autofree char *path = g_build_filename (dir, "charlie-weights.csv", NULL);
+  g_autofree char *said = g_strdup_printf ("Saved %s", path);
+  g_assert_cmpstr (last_toast (&host), ==, said);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  g_assert_nonnull (strstr (csv, "weight/cari,20,"));
+
+  host_destroy (&host);
+  ui_test_settle ();
+  g_assert_finalize_object (page);
+}
+
+/* --- the export dialog */
+
+typedef struct
+{
+  char *path, *format;
+  gboolean fail;
+} Written;
+
+static char *
+write_export (GtkWidget *source, const char *path, const char *format, gpointer data,
+              GError **error)
+{
+  Written *w = data;
+  w->path = g_strdup (path);
+  w->format = g_strdup (format);
+  if (w->fail)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "the disk is full");
+      return NULL;
+    }
+  return g_strdup_printf ("wrote %s", path);
+}
+
+/* To a folder: the page's writing gets the folder and the format, and its words are toasted;
+ * to a file that cannot be written: the toast says why. */
+static void
+test_export_dialog (void)
+{
+  g_autofree char *db = ui_test_temp_db ("carilab-export");
+  g_autofree char *dir = g_path_get_dirname (db);
+  Host host;
+  GtkWidget *label = g_object_ref_sink (gtk_label_new ("figure"));
+  host_init (&host, label);
+
+  Written w = { 0 };
+  lab_export_dialog_run (label, "Export", "svg", NULL, write_export, &w, NULL);
+  choose (dir, NULL);
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_assert_cmpstr (w.path, ==, dir);
+  g_assert_cmpstr (w.format, ==, "svg");
+  g_autofree char *said = g_strdup_printf ("wrote %s", dir);
+  g_assert_cmpstr (last_toast (&host), ==, said);
+  g_clear_pointer (&w.path, g_free);
+  g_clear_pointer (&w.format, g_free);
+
+  w.fail = TRUE;
+  g_ptr_array_set_size (host.toasts, 0);
+  lab_export_dialog_run (label, "Export", "png", "figure.png", write_export, &w, NULL);
+  choose (dir, "figure.png");
+  ui_test_wait_for (has_toast, &host, 10, "the export's toast");
+  g_autofree char *file = g_build_filename (dir, "figure.png", NULL);
+  g_assert_cmpstr (w.path, ==, file);
+  g_assert_cmpstr (last_toast (&host), ==, "Could not export: the disk is full");
+  g_assert_cmpuint (host.toasts->len, ==, 1);
+  g_clear_pointer (&w.path, g_free);
+  g_clear_pointer (&w.format, g_free);
+
+  host_destroy (&host);
+  ui_test_settle ();
+  g_assert_finalize_object (label);
+  ui_test_remove_db (db);
 }
 
 /* ------------------------------------------------------------------------------ New Run */
@@ -601,15 +773,15 @@ dialog_open (DialogFixture *f, const char *text)
   f->dialog = g_object_ref (LAB_NEW_RUN_DIALOG (lab_new_run_dialog_new (NULL, f->db, f->runner,
                                                                          text)));
   gtk_window_present (GTK_WINDOW (f->dialog));
-  wait_for (not_loading, f->dialog);
+  ui_test_wait_for (not_loading, f->dialog, 20, "not loading");
 }
 
 static void
 dialog_close (DialogFixture *f)
 {
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_destroy (GTK_WINDOW (f->dialog));
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (f->dialog);
   f->dialog = NULL;
 }
@@ -618,7 +790,7 @@ static void
 dialog_fixture_set_up (DialogFixture *f, gconstpointer data)
 {
   f->db = temp_db ();
-  g_autoptr (CariStore) store = open_store (f->db);
+  g_autoptr (CariStore) store = ui_test_open_store (f->db);
   f->runner = lab_runner_new (f->db);
   /* Nothing trains in these tests: the runner holds whatever it starts. */
   lab_runner_pause (f->runner);
@@ -631,16 +803,16 @@ dialog_fixture_tear_down (DialogFixture *f, gconstpointer data)
     dialog_close (f);
   lab_runner_shutdown (f->runner);
   /* Its last notifications hold it until they run. */
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (f->runner);
-  remove_db (f->db);
+  ui_test_remove_db (f->db);
   g_free (f->db);
 }
 
 static gpointer
 child (DialogFixture *f, const char *name)
 {
-  return template_child (f->dialog, LAB_TYPE_NEW_RUN_DIALOG, name);
+  return ui_test_template_child (f->dialog, LAB_TYPE_NEW_RUN_DIALOG, name);
 }
 
 static const char *
@@ -805,7 +977,7 @@ static void
 test_new_run_create (DialogFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = open_store (f->db);
+  g_autoptr (CariStore) store = ui_test_open_store (f->db);
   g_assert_cmpint (add_run (store, "taken", NULL), >, 0);
 
   dialog_open (f, NULL);
@@ -839,6 +1011,7 @@ test_new_run_create (DialogFixture *f, gconstpointer data)
 typedef struct
 {
   char *db;
+  LabStoreGateway *gateway;
   LabRunner *runner;
   LabDatasetsPage *page;
   Host host;
@@ -864,7 +1037,7 @@ datasets_fixture_set_up (DatasetsFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   f->db = temp_db ();
-  g_autoptr (CariStore) store = open_store (f->db);
+  g_autoptr (CariStore) store = ui_test_open_store (f->db);
 
   /* An index built here, with a protocol. */
   g_autoptr (CariDatasetIndex) index = cari_dataset_index_new ("mini", "webcari", "/data/mini");
@@ -897,23 +1070,26 @@ datasets_fixture_set_up (DatasetsFixture *f, gconstpointer data)
   g_autofree char *empty = g_build_filename (f->folder, "bob", "caricature", "empty.png", NULL);
   g_assert_true (g_file_set_contents (empty, "", 0, &error));
 
+  f->gateway = lab_store_gateway_new (f->db);
   f->runner = lab_runner_new (f->db);
-  f->page = g_object_ref_sink (LAB_DATASETS_PAGE (lab_datasets_page_new (f->db, f->runner)));
+  f->page = g_object_ref_sink (LAB_DATASETS_PAGE (lab_datasets_page_new (f->gateway,
+                                                                         f->runner)));
   host_init (&f->host, GTK_WIDGET (f->page));
-  wait_for (not_loading, f->page);
+  ui_test_wait_for (not_loading, f->page, 20, "not loading");
 }
 
 static void
 datasets_fixture_tear_down (DatasetsFixture *f, gconstpointer data)
 {
-  wait_for (not_loading, f->page);
+  ui_test_wait_for (not_loading, f->page, 20, "not loading");
   host_destroy (&f->host);
   g_assert_finalize_object (f->page);
   lab_runner_shutdown (f->runner);
   /* Its last notifications hold it until they run. */
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (f->runner);
-  remove_db (f->db);
+  g_assert_finalize_object (f->gateway);
+  ui_test_remove_db (f->db);
   g_free (f->db);
   g_free (f->folder);
 }
@@ -922,7 +1098,7 @@ datasets_fixture_tear_down (DatasetsFixture *f, gconstpointer data)
 static GtkWidget *
 dataset_row (DatasetsFixture *f, const char *name)
 {
-  GtkWidget *list = template_child (f->page, LAB_TYPE_DATASETS_PAGE, "list_box");
+  GtkWidget *list = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "list_box");
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
        row = gtk_widget_get_next_sibling (row))
     if (g_strcmp0 (gtk_widget_get_name (row), name) == 0)
@@ -933,7 +1109,7 @@ dataset_row (DatasetsFixture *f, const char *name)
 static void
 test_datasets_list (DatasetsFixture *f, gconstpointer data)
 {
-  GtkWidget *list = template_child (f->page, LAB_TYPE_DATASETS_PAGE, "list_box");
+  GtkWidget *list = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "list_box");
   /* SynCari first, not generated in this store; then the store's. */
   GtkWidget *first = gtk_widget_get_first_child (list);
   g_assert_cmpstr (gtk_widget_get_name (first), ==, "syncari-generate");
@@ -986,13 +1162,14 @@ test_datasets_generate (DatasetsFixture *f, gconstpointer data)
   g_assert_true (lab_runner_get_n_queued (f->runner) > 0
                  || lab_runner_get_state (f->runner) != LAB_RUNNER_IDLE);
   lab_runner_stop_all (f->runner);
-  wait_for (generate_button_sensitive, f);
+  ui_test_wait_for (generate_button_sensitive, f, 20, "generate button sensitive");
 }
 
 static gboolean
 has_warning_about (DatasetsFixture *f, const char *what)
 {
-  AdwExpanderRow *warnings = template_child (f->page, LAB_TYPE_DATASETS_PAGE, "warnings_row");
+  AdwExpanderRow *warnings = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE,
+                                                     "warnings_row");
   if (!gtk_widget_get_visible (GTK_WIDGET (warnings)))
     return FALSE;
   /* The rows are labels inside the expander's list. */
@@ -1017,18 +1194,18 @@ test_datasets_import (DatasetsFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GFile) folder = g_file_new_for_path (f->folder);
-  AdwActionRow *import_row = template_child (f->page, LAB_TYPE_DATASETS_PAGE, "import_row");
+  AdwActionRow *import_row = ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "import_row");
 
   lab_datasets_page_import (f->page, "folder", folder, "faces");
-  g_assert_true (gtk_widget_get_visible (template_child (f->page, LAB_TYPE_DATASETS_PAGE,
-                                                         "import_group")));
-  wait_for (not_importing, f->page);
-  wait_for (not_loading, f->page);
+  g_assert_true (gtk_widget_get_visible (
+    ui_test_template_child (f->page, LAB_TYPE_DATASETS_PAGE, "import_group")));
+  ui_test_wait_for (not_importing, f->page, 20, "not importing");
+  ui_test_wait_for (not_loading, f->page, 20, "not loading");
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (import_row)),
                             "faces"));
 
   /* In the store, six images (the empty one skipped), and listed. */
-  g_autoptr (CariStore) store = open_store (f->db);
+  g_autoptr (CariStore) store = ui_test_open_store (f->db);
   gint64 id = 0;
   g_assert_true (cari_store_find_dataset (store, "faces", &id, &error));
   g_autoptr (CariDatasetIndex) stored = cari_store_load_dataset (store, id, &error);
@@ -1044,7 +1221,7 @@ test_datasets_import (DatasetsFixture *f, gconstpointer data)
   g_autofree char *missing = g_build_filename (f->folder, "not-here", NULL);
   g_autoptr (GFile) nowhere = g_file_new_for_path (missing);
   lab_datasets_page_import (f->page, "cavi", nowhere, "nothing");
-  wait_for (not_importing, f->page);
+  ui_test_wait_for (not_importing, f->page, 20, "not importing");
   g_assert_nonnull (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (import_row)),
                             "nothing"));
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (import_row), missing));
@@ -1068,7 +1245,7 @@ test_datasets_import_dialog (DatasetsFixture *f, gconstpointer data)
   g_assert_cmpstr (lab_import_dialog_get_name (dialog), ==, "faces");
   g_assert_false (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
                                                            "import"));
-  GtkEditable *name = template_child (dialog, LAB_TYPE_IMPORT_DIALOG, "name_entry");
+  GtkEditable *name = ui_test_template_child (dialog, LAB_TYPE_IMPORT_DIALOG, "name_entry");
   gtk_editable_set_text (name, "faces-2");
   g_assert_true (adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (dialog),
                                                           "import"));
@@ -1081,7 +1258,7 @@ static gboolean
 dataset_gone (gpointer data)
 {
   DatasetsFixture *f = data;
-  g_autoptr (CariStore) store = open_store (f->db);
+  g_autoptr (CariStore) store = ui_test_open_store (f->db);
   gint64 id;
   return !cari_store_find_dataset (store, "mini", &id, NULL) && dataset_row (f, "mini") == NULL;
 }
@@ -1099,8 +1276,8 @@ test_datasets_delete (DatasetsFixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "mini"));
   respond (dialog, "delete");
-  wait_for (dataset_gone, f);
-  wait_for (no_message_dialog, NULL);
+  ui_test_wait_for (dataset_gone, f, 20, "dataset gone");
+  ui_test_wait_for (no_message_dialog, NULL, 20, "no message dialog");
 }
 
 /* ------------------------------------------------------------------------------ the window */
@@ -1116,46 +1293,41 @@ test_window_pages (void)
 {
   g_autofree char *db = temp_db ();
   LabWindow *window = g_object_ref (lab_window_new (NULL, db));
-  AdwBin *runs_bin = template_child (window, LAB_TYPE_WINDOW, "runs_bin");
-  AdwBin *datasets_bin = template_child (window, LAB_TYPE_WINDOW, "datasets_bin");
+  AdwBin *runs_bin = ui_test_template_child (window, LAB_TYPE_WINDOW, "runs_bin");
+  AdwBin *datasets_bin = ui_test_template_child (window, LAB_TYPE_WINDOW, "datasets_bin");
   g_assert_true (LAB_IS_RUNS_PAGE (adw_bin_get_child (runs_bin)));
   g_assert_true (LAB_IS_DATASETS_PAGE (adw_bin_get_child (datasets_bin)));
   GtkWidget *datasets = adw_bin_get_child (datasets_bin);
 
   gtk_window_present (GTK_WINDOW (window));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.new-run", NULL);
-  wait_for (dialog_shown, NULL);
+  ui_test_wait_for (dialog_shown, NULL, 20, "dialog shown");
   GtkWindow *dialog = g_object_ref (find_toplevel (LAB_TYPE_NEW_RUN_DIALOG));
   g_assert_true (gtk_window_get_transient_for (dialog) == GTK_WINDOW (window));
-  wait_for (not_loading, dialog);
-  wait_for (not_loading, datasets);
+  ui_test_wait_for (not_loading, dialog, 20, "not loading");
+  ui_test_wait_for (not_loading, datasets, 20, "not loading");
   gtk_window_destroy (dialog);
   g_assert_finalize_object (dialog);
 
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (window);
-  remove_db (db);
+  ui_test_remove_db (db);
 }
 
 int
 main (int argc, char *argv[])
 {
-  /* gtk_test_init() aborts without a display; say why instead. */
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-
   /* SynCari, should a test start generating it, goes nowhere that lasts. */
   g_autofree char *cache = g_dir_make_tmp ("carilab-pages-cache-XXXXXX", NULL);
   g_setenv ("XDG_CACHE_HOME", cache, TRUE);
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  cari_init ();
+  if (!ui_test_init (&argc, &argv))
+    {
+      ui_test_remove_tree (cache);
+      return 0;
+    }
 
 #define RUNS_TEST(path, fn)                                                                       \
   g_test_add ("/pages/runs/" path, RunsFixture, NULL, runs_fixture_set_up, fn,                   \
@@ -1174,6 +1346,7 @@ main (int argc, char *argv[])
   RUNS_TEST ("delete", test_runs_delete);
   RUNS_TEST ("resume", test_runs_resume);
   RUNS_TEST ("new-from", test_runs_new_from);
+  RUNS_TEST ("run-page", test_run_page);
   DIALOG_TEST ("defaults", test_new_run_defaults);
   DIALOG_TEST ("invalid", test_new_run_invalid);
   DIALOG_TEST ("round-trip", test_new_run_round_trip);
@@ -1183,9 +1356,10 @@ main (int argc, char *argv[])
   DATASETS_TEST ("import", test_datasets_import);
   DATASETS_TEST ("import-dialog", test_datasets_import_dialog);
   DATASETS_TEST ("delete", test_datasets_delete);
+  g_test_add_func ("/pages/export-dialog", test_export_dialog);
   g_test_add_func ("/pages/window", test_window_pages);
 
   int status = g_test_run ();
-  remove_tree (cache);
+  ui_test_remove_tree (cache);
   return status;
 }

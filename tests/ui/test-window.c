@@ -14,37 +14,26 @@
 #include "cari.h"
 
 #include "lab-window.h"
+#include "ui-test-util.h"
+
+static gboolean
+mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
 
 /* Runs the main loop until @widget is mapped, or fails after a few seconds. */
 static void
 wait_until_mapped (GtkWidget *widget)
 {
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-}
-
-/* Lets pending idles and frame callbacks, which may hold references, run out. */
-static void
-drain_main_context (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  ui_test_wait_for (mapped, widget, 5, "a widget on screen");
 }
 
 static gpointer
 template_child (LabWindow  *window,
                 const char *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), LAB_TYPE_WINDOW, name);
-
-  g_assert_nonnull (child);
-  return child;
+  return ui_test_template_child (window, LAB_TYPE_WINDOW, name);
 }
 
 static gboolean
@@ -72,22 +61,7 @@ menu_has_action (GMenuModel *model,
 static char *
 temp_db (void)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("carilab-window-XXXXXX", &error);
-  g_assert_no_error (error);
-  return g_build_filename (dir, "runs.db", NULL);
-}
-
-static void
-remove_db (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-  g_remove (wal);
-  g_remove (shm);
-  g_remove (path);
-  g_rmdir (dir);
+  return ui_test_temp_db ("carilab-window");
 }
 
 static LabWindow *
@@ -100,16 +74,10 @@ new_window (const char *db)
 static void
 close_window (LabWindow *window)
 {
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_destroy (GTK_WINDOW (window));
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (window);
-}
-
-static void
-set_flag (gpointer flag)
-{
-  *(gboolean *) flag = TRUE;
 }
 
 /* Runs the main loop until the run list has refreshed once. */
@@ -118,13 +86,8 @@ wait_refreshed (LabWindow *window)
 {
   gboolean done = FALSE;
   gulong id = g_signal_connect_swapped (lab_window_get_run_list (window), "refreshed",
-                                        G_CALLBACK (set_flag), &done);
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!done)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+                                        G_CALLBACK (ui_test_set_flag), &done);
+  ui_test_wait_for (ui_test_is_true, &done, 10, "a refresh of the run list");
   g_signal_handler_disconnect (lab_window_get_run_list (window), id);
 }
 
@@ -138,9 +101,10 @@ test_window_welcome (void)
 
   gtk_window_present (GTK_WINDOW (window));
   wait_until_mapped (GTK_WIDGET (window));
-  /* The window created the database; an empty one shows the welcome page and the demo. */
-  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
+  /* The window created the database (its store gateway, before the list is read); an empty one
+   * shows the welcome page and the demo. */
   wait_refreshed (window);
+  g_assert_true (g_file_test (db, G_FILE_TEST_EXISTS));
   runs_stack = template_child (window, "runs_stack");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (runs_stack), ==, "welcome");
   welcome_page = template_child (window, "welcome_page");
@@ -161,7 +125,13 @@ test_window_welcome (void)
                     1);
 
   close_window (window);
-  remove_db (db);
+  ui_test_remove_db (db);
+}
+
+static gboolean
+says_no_database (gpointer page)
+{
+  return g_strcmp0 (adw_status_page_get_title (page), "No Run Database") == 0;
 }
 
 /* An unusable database path (a file where a folder should be) is said on the welcome page. */
@@ -173,11 +143,13 @@ test_window_bad_database (void)
   g_autofree char *bad = g_build_filename (db, "runs.db", NULL);
   LabWindow *window = new_window (bad);
   AdwStatusPage *welcome_page = template_child (window, "welcome_page");
-  /* The message names the file that stands where the folder should be. */
+  /* Said once the store gateway tried; the message names the file that stands where the folder
+   * should be. */
+  ui_test_wait_for (says_no_database, welcome_page, 10, "the welcome page's error");
   g_assert_nonnull (strstr (adw_status_page_get_description (welcome_page), db));
   g_assert_false (gtk_widget_get_visible (template_child (window, "demo_button")));
   close_window (window);
-  remove_db (db);
+  ui_test_remove_db (db);
 }
 
 static void
@@ -216,7 +188,7 @@ test_window_primary_menu (void)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (popover)));
 
   close_window (window);
-  remove_db (db);
+  ui_test_remove_db (db);
 }
 
 static void
@@ -250,33 +222,26 @@ test_window_size_settings (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 650);
   gtk_window_present (GTK_WINDOW (window));
   wait_until_mapped (GTK_WIDGET (window));
-  drain_main_context ();
+  ui_test_drain ();
   gtk_window_close (GTK_WINDOW (window));
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1000);
   g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 650);
   g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
-  drain_main_context ();
+  ui_test_drain ();
   g_assert_finalize_object (window);
 
   g_settings_reset (settings, "window-width");
   g_settings_reset (settings, "window-height");
   g_settings_reset (settings, "window-maximized");
-  remove_db (db);
+  ui_test_remove_db (db);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  /* gtk_test_init() aborts without a display; say why instead. */
-  if (g_getenv ("DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display: run the UI tests under xvfb-run\n");
-      return 0;
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  if (!ui_test_init (&argc, &argv))
+    return 0;
 
   g_test_add_func ("/window/welcome", test_window_welcome);
   g_test_add_func ("/window/bad-database", test_window_bad_database);

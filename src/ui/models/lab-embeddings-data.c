@@ -109,11 +109,10 @@ read_pairs (CariStore *store, GPtrArray *evaluations, LabEmbeddingData *d, GErro
 }
 
 LabEmbeddingData *
-lab_embedding_data_read (const char *db_path, gint64 evaluation, GCancellable *cancellable, GError **error)
+lab_embedding_data_read (CariStore *store, gint64 evaluation, GCancellable *cancellable,
+                         GError **error)
 {
-  g_autoptr (CariStore) store = cari_store_open (db_path, CARI_STORE_READ_ONLY, error);
-  g_autoptr (CariEvalInfo) info = store ? cari_store_get_evaluation (store, evaluation, error)
-                                        : NULL;
+  g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (store, evaluation, error);
   if (info == NULL)
     return NULL;
   if (info->dataset <= 0)

@@ -39,11 +39,11 @@ typedef struct
 } LabEmbeddingData;
 
 void              lab_embedding_data_free (LabEmbeddingData *d);
-/* Opens `db_path` read-only (its own connection: any thread) and reads `evaluation`'s layouts —
+/* Reads from `store` (a job of the gateway's load lane) `evaluation`'s layouts —
  * or, when it has none, those of the newest evaluation of the same run and step that has them
  * (layout_evaluation 0 when none has) — and the step's verification pairs: of each protocol
  * fold, its newest evaluation. NULL with an error naming what is missing. */
-LabEmbeddingData *lab_embedding_data_read (const char *db_path, gint64 evaluation,
+LabEmbeddingData *lab_embedding_data_read (CariStore *store, gint64 evaluation,
                                            GCancellable *cancellable, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LabEmbeddingData, lab_embedding_data_free)

@@ -83,11 +83,8 @@ lab_pair_load_free (LabPairLoad *load)
 }
 
 LabPairLoad *
-lab_pair_load (const char *db_path, gint64 evaluation, LabDataset *known, GError **error)
+lab_pair_load (CariStore *store, gint64 evaluation, LabDataset *known, GError **error)
 {
-  g_autoptr (CariStore) store = cari_store_open (db_path, CARI_STORE_READ_ONLY, error);
-  if (store == NULL)
-    return NULL;
   g_autoptr (LabPairLoad) load = g_new0 (LabPairLoad, 1);
   load->info = cari_store_get_evaluation (store, evaluation, error);
   if (load->info == NULL)

@@ -40,10 +40,11 @@ typedef struct
   GPtrArray *labels;        /* of char *: a label for each of them ("run, step 800 …") */
 } LabPairLoad;
 
-/* Opens `db_path` read-only and reads evaluation `evaluation` (its pairs and the threshold
- * stored with it), its run's data set (`known` is reused when it is that one; may be NULL), and
- * the evaluations it can be compared with. Errors name the evaluation or the file. */
-LabPairLoad *lab_pair_load (const char *db_path, gint64 evaluation, LabDataset *known,
+/* Reads evaluation `evaluation` (its pairs and the threshold stored with it), its run's data set
+ * (`known` is reused when it is that one; may be NULL), and the evaluations it can be compared
+ * with, from `store` (a job of the gateway's load lane). Errors name the evaluation or the
+ * file. */
+LabPairLoad *lab_pair_load (CariStore *store, gint64 evaluation, LabDataset *known,
                             GError **error);
 void         lab_pair_load_free (LabPairLoad *load);
 

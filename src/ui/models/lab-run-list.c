@@ -1,4 +1,4 @@
-/* lab-run-list.c — the store's runs as a list model, refreshed off the main thread.
+/* lab-run-list.c — the store's runs as a list model, refreshed on the store gateway's poll lane.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +22,9 @@ static const char *const metric_keys[] = {
 /* A snapshot of one run, as the worker reads it. */
 typedef struct
 {
-  gint64 id, parent, step, steps;
-  char *name, *dataset, *strategy, *config, *message, *protocol;
-  int fold;
+  gint64 id, parent, step;
+  char *name, *message;
+  LabRunSummary *summary; /* shared with the next snapshot while the configuration is the same */
   CariRunStatus status;
   double created, started, duration;
   double metrics[N_METRICS];
@@ -36,11 +36,8 @@ run_row_free (RunRow *row)
   if (row == NULL)
     return;
   g_free (row->name);
-  g_free (row->dataset);
-  g_free (row->strategy);
-  g_free (row->config);
   g_free (row->message);
-  g_free (row->protocol);
+  g_clear_pointer (&row->summary, lab_run_summary_unref);
   g_free (row);
 }
 
@@ -96,10 +93,10 @@ lab_run_item_get_property (GObject *object, guint id, GValue *value, GParamSpec 
       g_value_set_string (value, self->row->name);
       break;
     case ITEM_PROP_DATASET:
-      g_value_set_string (value, self->row->dataset);
+      g_value_set_string (value, self->row->summary->dataset);
       break;
     case ITEM_PROP_STRATEGY:
-      g_value_set_string (value, self->row->strategy);
+      g_value_set_string (value, self->row->summary->strategy);
       break;
     case ITEM_PROP_STATUS:
       g_value_set_int (value, self->row->status);
@@ -111,7 +108,7 @@ lab_run_item_get_property (GObject *object, guint id, GValue *value, GParamSpec 
       g_value_set_int64 (value, self->row->step);
       break;
     case ITEM_PROP_STEPS:
-      g_value_set_int64 (value, self->row->steps);
+      g_value_set_int64 (value, self->row->summary->steps);
       break;
     case ITEM_PROP_CREATED:
       g_value_set_double (value, self->row->created);
@@ -205,9 +202,9 @@ lab_run_item_update (LabRunItem *self, RunRow *row)
   g_object_freeze_notify (G_OBJECT (self));
   if (g_strcmp0 (old->name, row->name) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_NAME]);
-  if (g_strcmp0 (old->dataset, row->dataset) != 0)
+  if (g_strcmp0 (old->summary->dataset, row->summary->dataset) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_DATASET]);
-  if (g_strcmp0 (old->strategy, row->strategy) != 0)
+  if (g_strcmp0 (old->summary->strategy, row->summary->strategy) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STRATEGY]);
   if (old->status != row->status)
     {
@@ -216,7 +213,7 @@ lab_run_item_update (LabRunItem *self, RunRow *row)
     }
   if (old->step != row->step)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEP]);
-  if (old->steps != row->steps)
+  if (old->summary->steps != row->summary->steps)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEPS]);
   if (old->started != row->started)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STARTED]);
@@ -244,13 +241,13 @@ lab_run_item_get_name (LabRunItem *self)
 const char *
 lab_run_item_get_dataset (LabRunItem *self)
 {
-  return self->row->dataset;
+  return self->row->summary->dataset;
 }
 
 const char *
 lab_run_item_get_strategy (LabRunItem *self)
 {
-  return self->row->strategy;
+  return self->row->summary->strategy;
 }
 
 CariRunStatus
@@ -294,7 +291,7 @@ lab_run_item_get_step (LabRunItem *self)
 gint64
 lab_run_item_get_steps (LabRunItem *self)
 {
-  return self->row->steps;
+  return self->row->summary->steps;
 }
 
 double
@@ -327,7 +324,13 @@ lab_run_item_get_duration (LabRunItem *self)
 const char *
 lab_run_item_get_config (LabRunItem *self)
 {
-  return self->row->config;
+  return self->row->summary->config;
+}
+
+LabRunSummary *
+lab_run_item_get_summary (LabRunItem *self)
+{
+  return self->row->summary;
 }
 
 const char *
@@ -345,13 +348,13 @@ lab_run_item_get_parent (LabRunItem *self)
 int
 lab_run_item_get_fold (LabRunItem *self)
 {
-  return self->row->fold;
+  return self->row->summary->fold;
 }
 
 const char *
 lab_run_item_get_protocol (LabRunItem *self)
 {
-  return self->row->protocol;
+  return self->row->summary->protocol;
 }
 
 /* ------------------------------------------------------------------------------ LabRunList */
@@ -360,7 +363,7 @@ struct _LabRunList
 {
   GObject parent_instance;
 
-  char *db_path;         /* owned */
+  LabStoreGateway *gateway; /* owned */
   GPtrArray *items;      /* of LabRunItem, owned */
   GCancellable *cancellable; /* owned: of the refresh in flight */
   gboolean refreshing;
@@ -410,14 +413,28 @@ lab_run_list_model_init (GListModelInterface *iface)
   iface->get_item = lab_run_list_get_item;
 }
 
-/* Worker: every run with its latest metrics, ordered by id. */
-static void
-read_runs (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+/* The summaries the items hold now, by run: the worker keeps those whose text is unchanged. */
+static GHashTable *
+summaries_of (LabRunList *self)
 {
-  const char *path = data;
+  GHashTable *cached = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                              (GDestroyNotify) lab_run_summary_unref);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      RunRow *row = LAB_RUN_ITEM (g_ptr_array_index (self->items, i))->row;
+      g_hash_table_insert (cached, g_memdup2 (&row->id, sizeof row->id),
+                           lab_run_summary_ref (row->summary));
+    }
+  return cached;
+}
+
+/* Poll lane: every run with its latest metrics, ordered by id. */
+static void
+read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  GHashTable *cached = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_ONLY, &error);
-  g_autoptr (GPtrArray) infos = store ? cari_store_list_runs (store, &error) : NULL;
+  g_autoptr (GPtrArray) infos = cari_store_list_runs (store, &error);
   if (infos == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -433,7 +450,6 @@ read_runs (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
       row->parent = info->parent_run;
       row->step = info->last_step;
       row->name = g_strdup (info->name);
-      row->config = g_strdup (info->config);
       row->message = g_strdup (info->message);
       row->status = info->status;
       row->created = info->created_at;
@@ -446,20 +462,8 @@ read_runs (GTask *task, gpointer source, gpointer data, GCancellable *cancellabl
                                                               : info->started_at;
           row->duration = MAX (end - info->started_at, 0.0);
         }
-      g_autoptr (CariRunConfig) cfg = cari_run_config_new (info->config, NULL);
-      if (cfg != NULL)
-        {
-          row->dataset = g_strdup (cfg->dataset);
-          row->strategy = g_strdup (cari_strategy_to_string (cfg->strategy));
-          row->steps = cfg->steps;
-          row->protocol = g_strdup (cfg->protocol);
-          row->fold = cfg->fold;
-        }
-      else
-        {
-          row->dataset = g_strdup ("");
-          row->strategy = g_strdup ("");
-        }
+      row->summary = lab_run_summary_update (g_hash_table_lookup (cached, &info->id),
+                                             info->config);
       g_autoptr (GHashTable) latest = cari_store_latest_metrics (store, info->id, NULL);
       for (guint k = 0; k < N_METRICS; k++)
         {
@@ -524,19 +528,19 @@ refreshed (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 LabRunList *
-lab_run_list_new (const char *db_path)
+lab_run_list_new (LabStoreGateway *gateway)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabRunList *self = g_object_new (LAB_TYPE_RUN_LIST, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   return self;
 }
 
-const char *
-lab_run_list_get_db_path (LabRunList *self)
+LabStoreGateway *
+lab_run_list_get_gateway (LabRunList *self)
 {
   g_return_val_if_fail (LAB_IS_RUN_LIST (self), NULL);
-  return self->db_path;
+  return self->gateway;
 }
 
 void
@@ -547,8 +551,8 @@ lab_run_list_refresh (LabRunList *self)
     return;
   self->refreshing = TRUE;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, refreshed, NULL);
-  g_task_set_task_data (task, g_strdup (self->db_path), g_free);
-  g_task_run_in_thread (task, read_runs);
+  g_task_set_task_data (task, summaries_of (self), (GDestroyNotify) g_hash_table_unref);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, read_runs);
 }
 
 static gboolean
@@ -599,7 +603,7 @@ lab_run_list_finalize (GObject *object)
   LabRunList *self = LAB_RUN_LIST (object);
   g_ptr_array_unref (self->items);
   g_clear_object (&self->cancellable);
-  g_free (self->db_path);
+  g_clear_object (&self->gateway);
   g_free (self->error);
   G_OBJECT_CLASS (lab_run_list_parent_class)->finalize (object);
 }

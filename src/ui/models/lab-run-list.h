@@ -1,5 +1,6 @@
-/* lab-run-list.h — the runs of a store as a GListModel of LabRunItem, refreshed from a worker
- * thread (its own read-only connection) so the main thread never waits on SQL.
+/* lab-run-list.h — the runs of a store as a GListModel of LabRunItem, refreshed on the store
+ * gateway's poll lane so the main thread never waits on SQL. Each run's configuration is parsed
+ * once (LabRunSummary) and again only when its text changes.
  *
  * A refresh updates the items in place (same objects, properties notified), inserts new runs and
  * removes deleted ones, so views keep their selection and scroll position.
@@ -9,6 +10,9 @@
 #include <gio/gio.h>
 
 #include "cari.h"
+
+#include "lab-run-summary.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +36,8 @@ double       lab_run_item_get_started (LabRunItem *self);   /* 0 when not starte
 /* Seconds from start to finish (or to the last heartbeat while running), 0 when none. */
 double       lab_run_item_get_duration (LabRunItem *self);
 const char  *lab_run_item_get_config (LabRunItem *self);
+/* The parsed configuration (the same object from refresh to refresh while the text is). */
+LabRunSummary *lab_run_item_get_summary (LabRunItem *self);
 const char  *lab_run_item_get_message (LabRunItem *self);
 gint64       lab_run_item_get_parent (LabRunItem *self);
 int          lab_run_item_get_fold (LabRunItem *self);
@@ -40,8 +46,8 @@ const char  *lab_run_item_get_protocol (LabRunItem *self);
 #define LAB_TYPE_RUN_LIST (lab_run_list_get_type ())
 G_DECLARE_FINAL_TYPE (LabRunList, lab_run_list, LAB, RUN_LIST, GObject)
 
-LabRunList  *lab_run_list_new (const char *db_path);
-const char  *lab_run_list_get_db_path (LabRunList *self);
+LabRunList  *lab_run_list_new (LabStoreGateway *gateway);
+LabStoreGateway *lab_run_list_get_gateway (LabRunList *self);
 /* Starts a refresh unless one is in flight; "refreshed" is emitted when it is applied. */
 void         lab_run_list_refresh (LabRunList *self);
 /* Refreshes every `ms` milliseconds (0: stop). */

@@ -1,4 +1,4 @@
-/* lab-run-watch.c — polling a run's metric rows off the main thread.
+/* lab-run-watch.c — polling a run's metric rows on the store gateway's poll lane.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +11,7 @@ struct _LabRunWatch
 {
   GObject parent_instance;
 
-  char *db_path;      /* owned */
+  LabStoreGateway *gateway; /* owned */
   gint64 run;
   gint64 last_rowid;  /* of the rows handed out */
   gint64 last_step;   /* largest step handed out */
@@ -34,7 +34,6 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char *db_path;
   gint64 run, last_rowid, last_step;
   /* results */
   GArray *rows;
@@ -44,18 +43,17 @@ typedef struct
 static void
 poll_free (Poll *p)
 {
-  g_free (p->db_path);
   g_clear_pointer (&p->rows, g_array_unref);
   g_free (p);
 }
 
+/* Two autocommit statements: no read transaction outlives the poll. */
 static void
-poll_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+poll_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   Poll *p = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (p->db_path, CARI_STORE_READ_ONLY, &error);
-  g_autoptr (CariRunInfo) info = store ? cari_store_get_run (store, p->run, &error) : NULL;
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, p->run, &error);
   if (info != NULL)
     {
       p->max_step = info->last_step;
@@ -63,10 +61,7 @@ poll_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancella
       gint64 since = info->last_step < p->last_step ? 0 : p->last_rowid;
       p->rows = cari_store_metrics_since (store, p->run, since, &error);
     }
-  if (p->rows == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  lab_store_job_return_boolean (task, p->rows != NULL, g_steal_pointer (&error));
 }
 
 static void
@@ -107,13 +102,12 @@ lab_run_watch_poll (LabRunWatch *self)
     return;
   self->polling = TRUE;
   Poll *p = g_new0 (Poll, 1);
-  p->db_path = g_strdup (self->db_path);
   p->run = self->run;
   p->last_rowid = self->last_rowid;
   p->last_step = self->last_step;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, poll_done, NULL);
   g_task_set_task_data (task, p, (GDestroyNotify) poll_free);
-  g_task_run_in_thread (task, poll_thread);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, poll_job);
 }
 
 static gboolean
@@ -124,11 +118,11 @@ on_timer (gpointer data)
 }
 
 LabRunWatch *
-lab_run_watch_new (const char *db_path, gint64 run, guint interval_ms)
+lab_run_watch_new (LabStoreGateway *gateway, gint64 run, guint interval_ms)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabRunWatch *self = g_object_new (LAB_TYPE_RUN_WATCH, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->run = run;
   if (interval_ms > 0)
     self->timer = g_timeout_add (interval_ms, on_timer, self);
@@ -164,7 +158,7 @@ lab_run_watch_finalize (GObject *object)
 {
   LabRunWatch *self = LAB_RUN_WATCH (object);
   g_clear_object (&self->cancellable);
-  g_free (self->db_path);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_run_watch_parent_class)->finalize (object);
 }
 

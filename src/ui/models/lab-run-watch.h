@@ -1,12 +1,14 @@
 /* lab-run-watch.h — new metric rows of one run as they reach the store, whoever writes them (the
- * workbench's trainer thread or `carilab-cli train` in another process). Polls from a worker
- * thread with its own read-only connection; one poll in flight at a time.
+ * workbench's trainer thread or `carilab-cli train` in another process). Polls on the store
+ * gateway's poll lane (its long-lived read-only connection); one poll in flight at a time.
  */
 #pragma once
 
 #include <gio/gio.h>
 
 #include "cari.h"
+
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +20,7 @@ G_DECLARE_FINAL_TYPE (LabRunWatch, lab_run_watch, LAB, RUN_WATCH, GObject)
  * step that was deleted) is emitted when rows the watch handed out were deleted (a run resumed
  * from an earlier checkpoint writes them again): the handler drops everything it has, and the
  * next "rows" starts from the beginning again. */
-LabRunWatch *lab_run_watch_new (const char *db_path, gint64 run, guint interval_ms);
+LabRunWatch *lab_run_watch_new (LabStoreGateway *gateway, gint64 run, guint interval_ms);
 gint64       lab_run_watch_get_run (LabRunWatch *self);
 /* Polls now (unless a poll is in flight). */
 void         lab_run_watch_poll (LabRunWatch *self);

@@ -10,8 +10,8 @@
 #include "lab-analysis-page.h"
 #include "lab-embeddings-view.h"
 #include "lab-errors-view.h"
+#include "lab-page.h"
 #include "lab-results-view.h"
-#include "lab-window.h"
 
 typedef struct
 {
@@ -26,8 +26,10 @@ struct _LabAnalysisPage
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
   LabRunList *runs;
+  GCancellable *steps_cancellable; /* the read of the run's evaluations in flight */
+  GCancellable *pick_cancellable;  /* the read of the run evaluated last, in flight */
   GArray *run_ids;          /* of gint64, the run dropdown's order */
   GArray *steps;            /* of gint64, the step dropdown's order (evaluated checkpoints) */
   GPtrArray *evaluations;   /* of CariEvalInfo *, the run's, newest first */
@@ -59,13 +61,15 @@ struct _LabAnalysisPage
 
 G_DEFINE_FINAL_TYPE (LabAnalysisPage, lab_analysis_page, ADW_TYPE_BIN)
 
-static void
-toast (LabAnalysisPage *self, const char *text)
+enum
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-  if (window != NULL)
-    lab_window_toast (LAB_WINDOW (window), text);
-}
+  SIGNAL_SHOWN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void on_pick_read (GObject *source, GAsyncResult *result, gpointer data);
 
 /* ------------------------------------------------------------------------------ sub-views */
 
@@ -115,20 +119,42 @@ on_embeddings_selection_changed (LabEmbeddingsView *view, GArray *images, LabAna
 
 /* ------------------------------------------------------------------------------ choosers */
 
+/* Poll lane: a run's evaluations (run > 0), or every run's (run 0), newest first. */
 static void
-reload_steps (LabAnalysisPage *self, gint64 want_step)
+list_evaluations_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
+  GPtrArray *evaluations = cari_store_list_evaluations (store, *(gint64 *) data, &error);
+  lab_store_job_return (task, evaluations, (GDestroyNotify) g_ptr_array_unref, error);
+}
+
+/* Reads `run`'s evaluations (0: every run's) on the poll lane; `done` gets them. Cancels the read
+ * `*cancellable` had in flight. */
+static void
+list_evaluations (LabAnalysisPage *self, gint64 run, GCancellable **cancellable,
+                  GAsyncReadyCallback done, gint64 want_step)
+{
+  g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  *cancellable = g_cancellable_new ();
+  g_autoptr (GTask) task = g_task_new (self, *cancellable, done, NULL);
+  gint64 *args = g_new (gint64, 2);
+  args[0] = run;
+  args[1] = want_step;
+  g_task_set_task_data (task, args, g_free);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, list_evaluations_job);
+}
+
+/* The evaluated steps of the run's evaluations; the one nearest `want_step` shown (< 0: the
+ * latest). */
+static void
+show_steps (LabAnalysisPage *self, GPtrArray *evaluations, gint64 want_step)
+{
   g_clear_pointer (&self->evaluations, g_ptr_array_unref);
   g_array_set_size (self->steps, 0);
-  if (self->run > 0)
-    {
-      /* A run's evaluations: one short query. */
-      g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, &error);
-      self->evaluations = store ? cari_store_list_evaluations (store, self->run, &error) : NULL;
-    }
-  if (self->evaluations == NULL)
-    self->evaluations = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
+  self->evaluations = evaluations != NULL
+                        ? evaluations
+                        : g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
   for (guint i = 0; i < self->evaluations->len; i++)
     {
       const CariEvalInfo *e = g_ptr_array_index (self->evaluations, i);
@@ -164,6 +190,34 @@ reload_steps (LabAnalysisPage *self, gint64 want_step)
 }
 
 static void
+on_steps_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GPtrArray *evaluations = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
+  if (error != NULL)
+    g_debug ("analysis: %s", error->message);
+  show_steps (self, evaluations, ((gint64 *) g_task_get_task_data (G_TASK (result)))[1]);
+  g_signal_emit (self, signals[SIGNAL_SHOWN], 0);
+}
+
+/* Reads the run's evaluations again, then shows the step nearest `want_step` ("shown"). */
+static void
+reload_steps (LabAnalysisPage *self, gint64 want_step)
+{
+  if (self->run > 0)
+    {
+      list_evaluations (self, self->run, &self->steps_cancellable, on_steps_read, want_step);
+      return;
+    }
+  g_cancellable_cancel (self->steps_cancellable);
+  show_steps (self, NULL, want_step);
+  g_signal_emit (self, signals[SIGNAL_SHOWN], 0);
+}
+
+static void
 on_step_selected (GtkDropDown *dropdown, GParamSpec *pspec, LabAnalysisPage *self)
 {
   guint i = gtk_drop_down_get_selected (dropdown);
@@ -191,27 +245,37 @@ rebuild_runs (LabAnalysisPage *self)
         chosen = i;
     }
   g_ptr_array_add (labels, NULL);
-  /* Until the user chooses: the run evaluated last, else the newest run. */
-  gboolean pick = self->auto_pick && n > 0;
-  if (pick)
-    {
-      g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, NULL);
-      g_autoptr (GPtrArray) evals = store ? cari_store_list_evaluations (store, 0, NULL) : NULL;
-      gint64 want = evals && evals->len > 0 ? ((CariEvalInfo *) g_ptr_array_index (evals, 0))->run
-                                            : 0;
-      chosen = n - 1;
-      for (guint i = 0; i < n; i++)
-        if (g_array_index (self->run_ids, gint64, i) == want)
-          chosen = i;
-      pick = g_array_index (self->run_ids, gint64, chosen) != self->run;
-      self->run = g_array_index (self->run_ids, gint64, chosen);
-    }
   self->updating = TRUE;
   gtk_string_list_splice (self->run_names, 0, old, (const char *const *) labels->pdata);
   gtk_drop_down_set_selected (self->run_dropdown, chosen);
   self->updating = FALSE;
-  if (pick)
-    reload_steps (self, -1);
+  /* Until the user chooses: the run evaluated last, else the newest run. */
+  if (self->auto_pick && n > 0)
+    list_evaluations (self, 0, &self->pick_cancellable, on_pick_read, -1);
+}
+
+static void
+on_pick_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) evals = g_task_propagate_pointer (G_TASK (result), &error);
+  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
+  guint n = self->run_ids->len;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->auto_pick || n == 0)
+    return;
+  gint64 want = evals && evals->len > 0 ? ((CariEvalInfo *) g_ptr_array_index (evals, 0))->run
+                                        : 0;
+  guint chosen = n - 1;
+  for (guint i = 0; i < n; i++)
+    if (g_array_index (self->run_ids, gint64, i) == want)
+      chosen = i;
+  if (g_array_index (self->run_ids, gint64, chosen) == self->run)
+    return;
+  self->run = g_array_index (self->run_ids, gint64, chosen);
+  self->updating = TRUE;
+  gtk_drop_down_set_selected (self->run_dropdown, chosen);
+  self->updating = FALSE;
+  reload_steps (self, -1);
 }
 
 static void
@@ -257,33 +321,21 @@ eval_progress_free (EvalProgress *p)
 
 typedef struct
 {
-  char *db_path;
   gint64 run;
   EvalProgress *progress; /* borrowed: freed by the page after the task */
 } EvalJob;
 
+/* A long job (its own thread and connection): an evaluation runs the network for minutes. */
 static void
-eval_job_free (EvalJob *job)
-{
-  g_free (job->db_path);
-  g_free (job);
-}
-
-static void
-evaluate_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+evaluate_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   EvalJob *job = data;
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
   GArray *ids = NULL;
-  g_autoptr (CariStore) store = cari_store_open (job->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store != NULL)
-    cari_store_set_busy_timeout (store, 30000);
-  if (store == NULL
-      || !cari_launch_evaluate (store, job->run, -1, 50, on_eval_progress, job->progress, &ids,
-                                &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, ids, (GDestroyNotify) g_array_unref);
+  if (!cari_launch_evaluate (store, job->run, -1, 50, on_eval_progress, job->progress, &ids,
+                             &error))
+    g_clear_pointer (&ids, g_array_unref);
+  lab_store_job_return (task, ids, (GDestroyNotify) g_array_unref, error);
 }
 
 static gboolean
@@ -315,7 +367,7 @@ evaluated (GObject *source, GAsyncResult *result, gpointer data)
       if (!g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
         {
           g_autofree char *text = g_strdup_printf (_("Could not evaluate: %s"), error->message);
-          toast (self, text);
+          lab_page_toast (GTK_WIDGET (self), text);
         }
       return;
     }
@@ -329,7 +381,6 @@ lab_analysis_page_evaluate (LabAnalysisPage *self)
   if (self->run <= 0 || self->progress != NULL)
     return;
   EvalJob *job = g_new0 (EvalJob, 1);
-  job->db_path = g_strdup (self->db_path);
   job->run = self->run;
   self->progress = g_new0 (EvalProgress, 1);
   g_mutex_init (&self->progress->mutex);
@@ -338,8 +389,8 @@ lab_analysis_page_evaluate (LabAnalysisPage *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->evaluate_button), FALSE);
   self->progress_timer = g_timeout_add (100, on_progress_timer, self);
   g_autoptr (GTask) task = g_task_new (self, NULL, evaluated, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) eval_job_free);
-  g_task_run_in_thread (task, evaluate_thread);
+  g_task_set_task_data (task, job, g_free);
+  lab_store_gateway_run_long (self->gateway, task, evaluate_job);
 }
 
 static void
@@ -361,18 +412,19 @@ on_cancel_clicked (LabAnalysisPage *self)
 /* ------------------------------------------------------------------------------ public */
 
 GtkWidget *
-lab_analysis_page_new (const char *db_path, LabRunList *runs)
+lab_analysis_page_new (LabStoreGateway *gateway, LabRunList *runs)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
+  g_return_val_if_fail (LAB_IS_RUN_LIST (runs), NULL);
   LabAnalysisPage *self = g_object_new (LAB_TYPE_ANALYSIS_PAGE, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->runs = g_object_ref (runs);
   g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
-  self->results = lab_results_view_new (db_path);
+  self->results = lab_results_view_new (gateway);
   adw_bin_set_child (self->results_bin, self->results);
-  self->errors = lab_errors_view_new (db_path);
+  self->errors = lab_errors_view_new (gateway);
   adw_bin_set_child (self->errors_bin, self->errors);
-  self->embeddings = lab_embeddings_view_new (db_path);
+  self->embeddings = lab_embeddings_view_new (gateway);
   adw_bin_set_child (self->embeddings_bin, self->embeddings);
   g_signal_connect_object (self->embeddings, "selection-changed",
                            G_CALLBACK (on_embeddings_selection_changed), self, 0);
@@ -427,9 +479,12 @@ lab_analysis_page_dispose (GObject *object)
   LabAnalysisPage *self = LAB_ANALYSIS_PAGE (object);
   if (self->progress != NULL)
     on_cancel_clicked (self);
+  g_cancellable_cancel (self->steps_cancellable);
+  g_cancellable_cancel (self->pick_cancellable);
   g_clear_handle_id (&self->progress_timer, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_ANALYSIS_PAGE);
   g_clear_object (&self->runs);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_analysis_page_parent_class)->dispose (object);
 }
 
@@ -437,7 +492,8 @@ static void
 lab_analysis_page_finalize (GObject *object)
 {
   LabAnalysisPage *self = LAB_ANALYSIS_PAGE (object);
-  g_free (self->db_path);
+  g_clear_object (&self->steps_cancellable);
+  g_clear_object (&self->pick_cancellable);
   g_array_unref (self->run_ids);
   g_array_unref (self->steps);
   g_clear_pointer (&self->evaluations, g_ptr_array_unref);
@@ -453,6 +509,8 @@ lab_analysis_page_class_init (LabAnalysisPageClass *klass)
 
   object_class->dispose = lab_analysis_page_dispose;
   object_class->finalize = lab_analysis_page_finalize;
+  signals[SIGNAL_SHOWN] = g_signal_new ("shown", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/carilab/CariLab/ui/lab-analysis-page.ui");

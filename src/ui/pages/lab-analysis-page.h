@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 #define LAB_TYPE_ANALYSIS_PAGE (lab_analysis_page_get_type ())
 G_DECLARE_FINAL_TYPE (LabAnalysisPage, lab_analysis_page, LAB, ANALYSIS_PAGE, AdwBin)
 
-GtkWidget *lab_analysis_page_new (const char *db_path, LabRunList *runs);
-/* Shows `run` at its evaluated checkpoint nearest to `step` (the latest when step < 0). */
+GtkWidget *lab_analysis_page_new (LabStoreGateway *gateway, LabRunList *runs);
+/* Shows `run` at its evaluated checkpoint nearest to `step` (the latest when step < 0), once its
+ * evaluations are read (off the main thread): "shown" is emitted then. */
 void       lab_analysis_page_show (LabAnalysisPage *self, gint64 run, gint64 step);
 gint64     lab_analysis_page_get_run (LabAnalysisPage *self);
 /* The checkpoint step shown, −1 when none. */

@@ -9,8 +9,9 @@
 #include <math.h>
 
 #include "lab-compare-page.h"
+#include "lab-export-dialog.h"
+#include "lab-page.h"
 #include "lab-run-watch.h"
-#include "lab-window.h"
 
 static const char *const tasks[] = { "verif", "cari", "visual" };
 
@@ -19,6 +20,7 @@ typedef struct
   gint64 id;
   char *name;
   char *strategy;
+  gboolean listed; /* name and strategy from the run list; "Run N" until it knows the run */
   LabRunWatch *watch;
 } Source;
 
@@ -27,7 +29,7 @@ struct _LabComparePage
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
   LabRunList *runs;
   guint interval_ms;
   GPtrArray *sources;     /* of Source *, in the order the runs were chosen */
@@ -64,16 +66,6 @@ source_free (Source *s)
   g_free (s->strategy);
   g_clear_object (&s->watch);
   g_free (s);
-}
-
-static LabLineStyle
-style_of_strategy (const char *strategy)
-{
-  if (g_strcmp0 (strategy, "naive") == 0)
-    return LAB_LINE_STYLE_DASHED;
-  if (g_strcmp0 (strategy, "static") == 0)
-    return LAB_LINE_STYLE_DOTTED;
-  return LAB_LINE_STYLE_SOLID;
 }
 
 static LabChart *
@@ -116,7 +108,7 @@ rebuild_models (LabComparePage *self)
     {
       Source *s = g_ptr_array_index (self->sources, i);
       g_autofree char *prefix = g_strdup_printf ("%lld/", (long long) s->id);
-      LabLineStyle style = style_of_strategy (s->strategy);
+      LabLineStyle style = lab_page_line_style (s->strategy);
       add_task_series (self->weights, prefix, "weight", s->name, style);
       add_task_series (self->losses, prefix, "loss", s->name, style);
       if (i < 2)
@@ -221,14 +213,11 @@ on_rows (LabRunWatch *watch, GArray *rows, gpointer data)
   if (s == NULL || rows->len == 0)
     return;
   g_autoptr (GStringChunk) keys = g_string_chunk_new (4096);
-  g_autofree LabMetricRow *plain = g_new (LabMetricRow, rows->len);
-  g_autofree LabMetricRow *prefixed = g_new (LabMetricRow, rows->len);
+  g_autofree LabMetricRow *plain = lab_page_chart_rows (rows);
+  g_autofree LabMetricRow *prefixed = lab_page_chart_rows (rows);
   for (guint i = 0; i < rows->len; i++)
     {
-      const CariMetricRow *r = &g_array_index (rows, CariMetricRow, i);
-      g_autofree char *key = g_strdup_printf ("%lld/%s", (long long) s->id, r->key);
-      plain[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
-      prefixed[i] = plain[i];
+      g_autofree char *key = g_strdup_printf ("%lld/%s", (long long) s->id, plain[i].key);
       prefixed[i].key = g_string_chunk_insert (keys, key);
     }
   lab_chart_model_append_rows (self->weights, prefixed, rows->len);
@@ -311,6 +300,22 @@ on_runs_changed (GListModel *model, guint position, guint removed, guint added,
   rebuild_sidebar (self);
 }
 
+/* Runs compared before the list knew them are read again under their names and styles. */
+static void
+on_runs_refreshed (LabRunList *runs, LabComparePage *self)
+{
+  for (guint i = 0; i < self->sources->len; i++)
+    {
+      Source *s = g_ptr_array_index (self->sources, i);
+      if (!s->listed && lab_run_list_find (runs, s->id) != NULL)
+        {
+          g_autoptr (GArray) ids = lab_compare_page_get_runs (self);
+          lab_compare_page_set_runs (self, (const gint64 *) (void *) ids->data, (int) ids->len);
+          return;
+        }
+    }
+}
+
 /* ------------------------------------------------------------------------------ layout */
 
 static void
@@ -346,98 +351,64 @@ on_smoothing_changed (GtkAdjustment *adjustment, LabComparePage *self)
 
 /* ------------------------------------------------------------------------------ export */
 
-typedef struct
+/* The charts shown, one file each in the chosen folder. */
+static char *
+write_charts (GtkWidget *source, const char *dir, const char *format, gpointer data,
+              GError **error)
 {
-  LabComparePage *self; /* owned */
-  char *format;
-  GtkFileChooserNative *chooser; /* owned */
-} Export;
-
-static void
-on_export_response (GtkNativeDialog *dialog, int response, Export *e)
-{
-  LabComparePage *self = e->self;
-  if (response == GTK_RESPONSE_ACCEPT)
+  LabComparePage *self = LAB_COMPARE_PAGE (source);
+  const gboolean grid = self->layout == LAB_COMPARE_GRID;
+  struct
+  {
+    LabChart *chart;
+    const char *name;
+  } charts[] = {
+    { grid ? self->grid_a : self->weights_chart, grid ? "fig6-a" : "compare-weights" },
+    { grid ? self->grid_b : self->losses_chart, grid ? "fig6-b" : "compare-losses" },
+    { grid ? self->grid_c : self->difference_chart, grid ? "fig6-c" : "compare-difference" },
+    { grid ? self->grid_d : NULL, "fig6-d" },
+  };
+  int written = 0;
+  for (size_t i = 0; i < G_N_ELEMENTS (charts); i++)
     {
-      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *dir = g_file_get_path (folder);
-      const gboolean grid = self->layout == LAB_COMPARE_GRID;
-      struct
-      {
-        LabChart *chart;
-        const char *name;
-      } charts[] = {
-        { grid ? self->grid_a : self->weights_chart, grid ? "fig6-a" : "compare-weights" },
-        { grid ? self->grid_b : self->losses_chart, grid ? "fig6-b" : "compare-losses" },
-        { grid ? self->grid_c : self->difference_chart, grid ? "fig6-c" : "compare-difference" },
-        { grid ? self->grid_d : NULL, "fig6-d" },
-      };
-      g_autoptr (GError) error = NULL;
-      int written = 0;
-      for (size_t i = 0; i < G_N_ELEMENTS (charts) && error == NULL; i++)
-        {
-          if (charts[i].chart == NULL
-              || (charts[i].chart == self->difference_chart
-                  && !gtk_widget_get_visible (GTK_WIDGET (self->difference_chart))))
-            continue;
-          g_autofree char *file = g_strdup_printf ("%s.%s", charts[i].name, e->format);
-          g_autofree char *path = g_build_filename (dir, file, NULL);
-          gboolean ok;
-          if (g_strcmp0 (e->format, "csv") == 0)
-            ok = lab_chart_export_csv (charts[i].chart, path, &error);
-          else
-            ok = lab_chart_export (charts[i].chart, path,
-                                   g_strcmp0 (e->format, "svg") == 0   ? LAB_CHART_FORMAT_SVG
-                                   : g_strcmp0 (e->format, "pdf") == 0 ? LAB_CHART_FORMAT_PDF
-                                                                       : LAB_CHART_FORMAT_PNG,
-                                   grid ? 800 : 1200, grid ? 400 : 480, &error);
-          written += ok;
-        }
-      GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-      if (window != NULL)
-        {
-          g_autofree char *text = error ? g_strdup_printf (_("Could not export: %s"),
-                                                           error->message)
-                                        : g_strdup_printf (ngettext ("Saved %d chart in %s",
-                                                                     "Saved %d charts in %s",
-                                                                     written),
-                                                           written, dir);
-          lab_window_toast (LAB_WINDOW (window), text);
-        }
+      if (charts[i].chart == NULL
+          || (charts[i].chart == self->difference_chart
+              && !gtk_widget_get_visible (GTK_WIDGET (self->difference_chart))))
+        continue;
+      g_autofree char *file = g_strdup_printf ("%s.%s", charts[i].name, format);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      gboolean ok = g_strcmp0 (format, "csv") == 0
+                      ? lab_chart_export_csv (charts[i].chart, path, error)
+                      : lab_chart_export (charts[i].chart, path, lab_export_format (format),
+                                          grid ? 800 : 1200, grid ? 400 : 480, error);
+      if (!ok)
+        return NULL;
+      written++;
     }
-  g_object_unref (e->self);
-  g_free (e->format);
-  g_object_unref (e->chooser);
-  g_free (e);
+  return g_strdup_printf (ngettext ("Saved %d chart in %s", "Saved %d charts in %s", written),
+                          written, dir);
 }
 
 static void
 export_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  Export *e = g_new0 (Export, 1);
-  e->self = g_object_ref (LAB_COMPARE_PAGE (widget));
-  e->format = g_variant_dup_string (param, NULL);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  e->chooser = gtk_file_chooser_native_new (_("Export the Charts to a Folder"),
-                                            GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                            GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"),
-                                            _("_Cancel"));
-  g_signal_connect (e->chooser, "response", G_CALLBACK (on_export_response), e);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (e->chooser));
+  lab_export_dialog_run (widget, _("Export the Charts to a Folder"),
+                         g_variant_get_string (param, NULL), NULL, write_charts, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------ public */
 
 GtkWidget *
-lab_compare_page_new (const char *db_path, LabRunList *runs, guint interval_ms)
+lab_compare_page_new (LabStoreGateway *gateway, LabRunList *runs, guint interval_ms)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   g_return_val_if_fail (LAB_IS_RUN_LIST (runs), NULL);
   LabComparePage *self = g_object_new (LAB_TYPE_COMPARE_PAGE, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->runs = g_object_ref (runs);
   self->interval_ms = interval_ms;
   g_signal_connect_object (runs, "items-changed", G_CALLBACK (on_runs_changed), self, 0);
+  g_signal_connect_object (runs, "refreshed", G_CALLBACK (on_runs_refreshed), self, 0);
   rebuild_sidebar (self);
   rebuild_models (self);
   update_stack (self);
@@ -450,7 +421,7 @@ lab_compare_page_set_runs (LabComparePage *self, const gint64 *runs, int n)
   g_return_if_fail (LAB_IS_COMPARE_PAGE (self));
   g_clear_handle_id (&self->difference_timer, g_source_remove);
   g_ptr_array_set_size (self->sources, 0);
-  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, NULL);
+  gboolean unknown = FALSE;
   for (int i = 0; i < n; i++)
     {
       if (is_chosen (self, runs[i]))
@@ -458,28 +429,27 @@ lab_compare_page_set_runs (LabComparePage *self, const gint64 *runs, int n)
       Source *s = g_new0 (Source, 1);
       s->id = runs[i];
       LabRunItem *item = lab_run_list_find (self->runs, runs[i]);
-      g_autoptr (CariRunInfo) info = item == NULL && store ? cari_store_get_run (store, runs[i],
-                                                                                 NULL)
-                                                           : NULL;
-      g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, NULL) : NULL;
-      s->name = g_strdup (item  ? lab_run_item_get_name (item)
-                          : info ? info->name
-                                 : "?");
-      s->strategy = g_strdup (item ? lab_run_item_get_strategy (item)
-                              : cfg ? cari_strategy_to_string (cfg->strategy)
-                                    : "");
+      s->listed = item != NULL;
+      s->name = item != NULL ? g_strdup (lab_run_item_get_name (item))
+                             : g_strdup_printf (_("Run %lld"), (long long) runs[i]);
+      s->strategy = g_strdup (item != NULL ? lab_run_item_get_strategy (item) : "");
+      unknown |= item == NULL;
       g_ptr_array_add (self->sources, s);
     }
   rebuild_models (self);
   for (guint i = 0; i < self->sources->len; i++)
     {
       Source *s = g_ptr_array_index (self->sources, i);
-      s->watch = lab_run_watch_new (self->db_path, s->id, self->interval_ms);
+      s->watch = lab_run_watch_new (self->gateway, s->id, self->interval_ms);
       g_signal_connect_object (s->watch, "rows", G_CALLBACK (on_rows), self, 0);
       g_signal_connect_object (s->watch, "reset", G_CALLBACK (on_reset), self, 0);
     }
   rebuild_sidebar (self);
   update_stack (self);
+  /* A run the list does not know yet (just created): its name and strategy come with the next
+   * refresh. */
+  if (unknown)
+    lab_run_list_refresh (self->runs);
 }
 
 GArray *
@@ -548,6 +518,7 @@ lab_compare_page_dispose (GObject *object)
   for (int g = 0; g < 4; g++)
     g_clear_object (&self->grid[g]);
   g_clear_object (&self->runs);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_compare_page_parent_class)->dispose (object);
 }
 
@@ -556,7 +527,6 @@ lab_compare_page_finalize (GObject *object)
 {
   LabComparePage *self = LAB_COMPARE_PAGE (object);
   g_ptr_array_unref (self->sources);
-  g_free (self->db_path);
   G_OBJECT_CLASS (lab_compare_page_parent_class)->finalize (object);
 }
 

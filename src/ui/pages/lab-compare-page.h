@@ -23,7 +23,8 @@ typedef enum
 #define LAB_TYPE_COMPARE_PAGE (lab_compare_page_get_type ())
 G_DECLARE_FINAL_TYPE (LabComparePage, lab_compare_page, LAB, COMPARE_PAGE, AdwBin)
 
-GtkWidget       *lab_compare_page_new (const char *db_path, LabRunList *runs, guint interval_ms);
+GtkWidget       *lab_compare_page_new (LabStoreGateway *gateway, LabRunList *runs,
+                                       guint interval_ms);
 /* The runs compared, in this order (the difference is the second minus the first). */
 void             lab_compare_page_set_runs (LabComparePage *self, const gint64 *runs, int n);
 /* Of gint64. */

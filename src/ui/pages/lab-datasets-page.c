@@ -1,7 +1,8 @@
 /* lab-datasets-page.c — the Data Sets page.
  *
- * The list is read off the main thread (cari_store_list_datasets counts images and protocols);
- * imports and deletions run in a GTask with their own store connection. SynCari is listed
+ * The list is read on the store gateway's load lane (cari_store_list_datasets counts images and
+ * protocols); an import reads its folder in a GTask, then writes the index on the write lane,
+ * as a deletion does. SynCari is listed
  * first: until it is generated its row offers to generate it in the runner's queue, whose
  * progress shows in the window's activity bar.
  *
@@ -16,7 +17,7 @@
 
 #include "lab-datasets-page.h"
 #include "lab-import-dialog.h"
-#include "lab-window.h"
+#include "lab-page.h"
 
 /* Warnings listed after an import; the rest are counted. */
 #define MAX_WARNING_ROWS 200
@@ -26,7 +27,7 @@ struct _LabDatasetsPage
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
   LabRunner *runner;
   GPtrArray *datasets;   /* of CariDatasetInfo *, as last read; NULL before */
   GPtrArray *warning_rows; /* of GtkWidget *, in warnings_row */
@@ -59,23 +60,6 @@ enum
 };
 
 static GParamSpec *props[N_PROPS];
-
-static void
-page_toast (LabDatasetsPage *self, const char *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (LAB_IS_WINDOW (root))
-    lab_window_toast (LAB_WINDOW (root), message);
-  else
-    g_message ("%s", message);
-}
-
-static GtkWindow *
-parent_window (LabDatasetsPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
-}
 
 static const CariDatasetInfo *
 find_info (LabDatasetsPage *self, const char *name)
@@ -216,15 +200,11 @@ rebuild_rows (LabDatasetsPage *self)
 /* ------------------------------------------------------------------------------ the list */
 
 static void
-read_datasets (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+read_datasets (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (data, CARI_STORE_READ_ONLY, &error);
-  GPtrArray *infos = store != NULL ? cari_store_list_datasets (store, &error) : NULL;
-  if (infos == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, infos, (GDestroyNotify) g_ptr_array_unref);
+  GError *error = NULL;
+  GPtrArray *infos = cari_store_list_datasets (store, &error);
+  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 static void
@@ -253,7 +233,7 @@ on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autofree char *text = g_strdup_printf (_("Could not read the data sets: %s"),
                                                error->message);
-      page_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
     }
   rebuild_rows (self);
   if (self->reload)
@@ -278,8 +258,7 @@ lab_datasets_page_refresh (LabDatasetsPage *self)
   set_loading (self, TRUE);
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_datasets_read, NULL);
   g_task_set_source_tag (task, lab_datasets_page_refresh);
-  g_task_set_task_data (task, g_strdup (self->db_path), g_free);
-  g_task_run_in_thread (task, read_datasets);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, read_datasets);
 }
 
 /* ------------------------------------------------------------------------------ SynCari */
@@ -318,49 +297,58 @@ on_runner_progress (LabRunner *runner, LabDatasetsPage *self)
 
 /* ------------------------------------------------------------------------------ import */
 
+/* Shared by the two steps of an import (atomic reference count). */
 typedef struct
 {
-  char *db_path, *kind, *root, *name;
+  char *kind, *root, *name;
+  CariDatasetIndex *index; /* read from the folder, then written to the store */
 } ImportJob;
 
 static void
-import_job_free (ImportJob *job)
+import_job_clear (ImportJob *job)
 {
-  g_free (job->db_path);
   g_free (job->kind);
   g_free (job->root);
   g_free (job->name);
-  g_free (job);
+  cari_dataset_index_free (job->index);
 }
 
 static void
-import_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+import_job_unref (ImportJob *job)
+{
+  g_atomic_rc_box_release_full (job, (GDestroyNotify) import_job_clear);
+}
+
+/* A GTask thread: reading a data set's folder (every image's header) needs no store. */
+static void
+import_read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ImportJob *job = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariDatasetIndex) index = NULL;
+  GError *error = NULL;
   if (g_strcmp0 (job->kind, "webcari") == 0)
-    index = cari_webcari_import (job->root, &error);
+    job->index = cari_webcari_import (job->root, &error);
   else if (g_strcmp0 (job->kind, "cavi") == 0)
-    index = cari_cavi_import (job->root, &error);
+    job->index = cari_cavi_import (job->root, &error);
   else
-    index = cari_folder_import (job->root, &error);
-  if (index == NULL)
+    job->index = cari_folder_import (job->root, &error);
+  if (job->index == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (task, error);
       return;
     }
-  g_free (index->name);
-  index->name = g_strdup (job->name);
-  /* Its own connection: this thread writes while the page's reads go on. */
-  g_autoptr (CariStore) store = cari_store_open (job->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store == NULL || cari_store_import_dataset (store, index, &error) <= 0)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&index),
-                         (GDestroyNotify) cari_dataset_index_free);
+  g_free (job->index->name);
+  job->index->name = g_strdup (job->name);
+  g_task_return_boolean (task, TRUE);
+}
+
+/* Write lane: the whole index in one transaction. */
+static void
+import_write_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  ImportJob *job = data;
+  GError *error = NULL;
+  gboolean ok = cari_store_import_dataset (store, job->index, &error) > 0;
+  lab_store_job_return_boolean (task, ok, error);
 }
 
 static void
@@ -437,9 +425,9 @@ on_imported (GObject *source, GAsyncResult *result, gpointer data)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
   ImportJob *job = g_task_get_task_data (G_TASK (result));
+  const CariDatasetIndex *index = job->index;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariDatasetIndex) index = g_task_propagate_pointer (G_TASK (result), &error);
-  if (index == NULL)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *title = g_strdup_printf (_("Could not import “%s”"), job->name);
       g_autofree char *text = g_strdup_printf (_("%s: %s"), job->root, error->message);
@@ -447,7 +435,7 @@ on_imported (GObject *source, GAsyncResult *result, gpointer data)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->import_row), title);
       adw_action_row_set_subtitle (self->import_row, text);
       gtk_stack_set_visible_child_name (self->import_icon_stack, "failed");
-      page_toast (self, toast);
+      lab_page_toast (GTK_WIDGET (self), toast);
     }
   else
     {
@@ -468,6 +456,22 @@ on_imported (GObject *source, GAsyncResult *result, gpointer data)
   lab_datasets_page_refresh (self);
 }
 
+/* The folder is read: its index goes to the store, or its error is said. */
+static void
+on_import_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
+  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GTask) task = g_task_new (self, NULL, on_imported, NULL);
+  g_task_set_source_tag (task, lab_datasets_page_import);
+  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref);
+  g_autoptr (GError) error = NULL;
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, import_write_job);
+  else
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
 void
 lab_datasets_page_import (LabDatasetsPage *self, const char *kind, GFile *folder,
                           const char *name)
@@ -477,17 +481,16 @@ lab_datasets_page_import (LabDatasetsPage *self, const char *kind, GFile *folder
   g_return_if_fail (name != NULL);
   if (self->importing)
     {
-      page_toast (self, _("Another import is running: wait for it to finish"));
+      lab_page_toast (GTK_WIDGET (self), _("Another import is running: wait for it to finish"));
       return;
     }
   g_autofree char *root = g_file_get_path (folder);
   if (root == NULL)
     {
-      page_toast (self, _("Only local folders can be imported"));
+      lab_page_toast (GTK_WIDGET (self), _("Only local folders can be imported"));
       return;
     }
-  ImportJob *job = g_new0 (ImportJob, 1);
-  job->db_path = g_strdup (self->db_path);
+  ImportJob *job = g_atomic_rc_box_new0 (ImportJob);
   job->kind = g_strdup (kind);
   job->root = g_strdup (root);
   job->name = g_strdup (name);
@@ -500,10 +503,10 @@ lab_datasets_page_import (LabDatasetsPage *self, const char *kind, GFile *folder
   gtk_widget_set_visible (GTK_WIDGET (self->import_group), TRUE);
   set_importing (self, TRUE);
 
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_imported, NULL);
+  g_autoptr (GTask) task = g_task_new (self, NULL, on_import_read, NULL);
   g_task_set_source_tag (task, lab_datasets_page_import);
-  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
-  g_task_run_in_thread (task, import_thread);
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_unref);
+  g_task_run_in_thread (task, import_read_thread);
 }
 
 static void
@@ -529,7 +532,7 @@ add_action (GtkWidget *widget, const char *action, GVariant *param)
   for (guint i = 0; self->datasets != NULL && i < self->datasets->len; i++)
     g_ptr_array_add (taken, ((CariDatasetInfo *) g_ptr_array_index (self->datasets, i))->name);
   g_ptr_array_add (taken, NULL);
-  GtkWidget *dialog = lab_import_dialog_new (parent_window (self),
+  GtkWidget *dialog = lab_import_dialog_new (lab_page_get_window (GTK_WIDGET (self)),
                                              (const char *const *) taken->pdata);
   g_signal_connect_object (dialog, "response::import", G_CALLBACK (on_import_response), self,
                            0);
@@ -540,29 +543,25 @@ add_action (GtkWidget *widget, const char *action, GVariant *param)
 
 typedef struct
 {
-  char *db_path, *name;
+  char *name;
   gint64 id;
 } DeleteJob;
 
 static void
 delete_job_free (DeleteJob *job)
 {
-  g_free (job->db_path);
   g_free (job->name);
   g_free (job);
 }
 
-/* Worker: a data set's rows are many (images, protocols). */
+/* Write lane: a data set's rows are many (images, protocols). */
 static void
-delete_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+delete_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   DeleteJob *job = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (job->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store == NULL || !cari_store_delete_dataset (store, job->id, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  GError *error = NULL;
+  gboolean ok = cari_store_delete_dataset (store, job->id, &error);
+  lab_store_job_return_boolean (task, ok, error);
 }
 
 static void
@@ -575,7 +574,7 @@ on_dataset_deleted (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autofree char *text = g_strdup_printf (_("Could not delete “%s”: %s"), job->name,
                                                error->message);
-      page_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
     }
   lab_datasets_page_refresh (self);
 }
@@ -584,13 +583,12 @@ static void
 on_delete_response (AdwMessageDialog *dialog, const char *response, LabDatasetsPage *self)
 {
   DeleteJob *job = g_new0 (DeleteJob, 1);
-  job->db_path = g_strdup (self->db_path);
   job->name = g_strdup (g_object_get_data (G_OBJECT (dialog), "lab-dataset"));
   job->id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "lab-dataset-id"));
   g_autoptr (GTask) task = g_task_new (self, NULL, on_dataset_deleted, NULL);
   g_task_set_source_tag (task, on_delete_response);
   g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
-  g_task_run_in_thread (task, delete_thread);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, delete_job);
 }
 
 static void
@@ -598,8 +596,6 @@ on_delete_clicked (GtkButton *button, LabDatasetsPage *self)
 {
   const char *name = g_object_get_data (G_OBJECT (button), "lab-dataset");
   const CariDatasetInfo *info = find_info (self, name);
-  GtkWidget *dialog = adw_message_dialog_new (parent_window (self), NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"), name);
   g_autofree char *runs = info != NULL && info->n_runs > 0
                             ? g_strdup_printf (ngettext (" %d run trained on it: it keeps its "
                                                          "metrics.",
@@ -608,32 +604,28 @@ on_delete_clicked (GtkButton *button, LabDatasetsPage *self)
                                                          info->n_runs),
                                                info->n_runs)
                             : g_strdup ("");
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _("Its images and protocols leave the run database; the files "
-                                    "on disk stay.%s"),
-                                  runs);
+  g_autofree char *heading = g_strdup_printf (_("Delete “%s”?"), name);
+  g_autofree char *body = g_strdup_printf (_("Its images and protocols leave the run database; "
+                                             "the files on disk stay.%s"),
+                                           runs);
+  AdwMessageDialog *dialog = lab_page_ask (GTK_WIDGET (self), heading, body, "delete",
+                                           _("_Delete"), ADW_RESPONSE_DESTRUCTIVE,
+                                           G_CALLBACK (on_delete_response), self);
   g_object_set_data_full (G_OBJECT (dialog), "lab-dataset", g_strdup (name), g_free);
   g_object_set_data (G_OBJECT (dialog), "lab-dataset-id",
                      g_object_get_data (G_OBJECT (button), "lab-dataset-id"));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response::delete", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ------------------------------------------------------------------------------ GObject */
 
 GtkWidget *
-lab_datasets_page_new (const char *db_path, LabRunner *runner)
+lab_datasets_page_new (LabStoreGateway *gateway, LabRunner *runner)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   g_return_val_if_fail (LAB_IS_RUNNER (runner), NULL);
   LabDatasetsPage *self = g_object_new (LAB_TYPE_DATASETS_PAGE, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->runner = g_object_ref (runner);
   g_signal_connect_object (runner, "dataset-ready", G_CALLBACK (on_dataset_ready), self, 0);
   g_signal_connect_object (runner, "progress", G_CALLBACK (on_runner_progress), self, 0);
@@ -671,6 +663,7 @@ lab_datasets_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DATASETS_PAGE);
   g_clear_object (&self->runner);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_datasets_page_parent_class)->dispose (object);
 }
 
@@ -678,7 +671,6 @@ static void
 lab_datasets_page_finalize (GObject *object)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (object);
-  g_free (self->db_path);
   g_clear_pointer (&self->datasets, g_ptr_array_unref);
   g_ptr_array_unref (self->warning_rows);
   G_OBJECT_CLASS (lab_datasets_page_parent_class)->finalize (object);

@@ -9,14 +9,15 @@
 #include <adwaita.h>
 
 #include "lab-runner.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
 #define LAB_TYPE_DATASETS_PAGE (lab_datasets_page_get_type ())
 G_DECLARE_FINAL_TYPE (LabDatasetsPage, lab_datasets_page, LAB, DATASETS_PAGE, AdwBin)
 
-/* The data sets of the store at `db_path`; `runner` generates SynCari. */
-GtkWidget *lab_datasets_page_new (const char *db_path, LabRunner *runner);
+/* The data sets of the store `gateway` reaches; `runner` generates SynCari. */
+GtkWidget *lab_datasets_page_new (LabStoreGateway *gateway, LabRunner *runner);
 /* Reads the list again (off the main thread); "loading" is TRUE meanwhile. */
 void       lab_datasets_page_refresh (LabDatasetsPage *self);
 /* Imports `folder` as a data set of `kind` ("webcari", "cavi" or "folder") named `name`, off

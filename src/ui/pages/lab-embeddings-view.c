@@ -1,4 +1,6 @@
-/* lab-embeddings-view.c — Fig. 2's four t-SNE views of an evaluated checkpoint.
+/* lab-embeddings-view.c — Fig. 2's four t-SNE views of an evaluated checkpoint: loading them,
+ * the selection linked across the views, the hovered and opened points. Computing the layouts
+ * is lab-embeddings-compute.c; exporting the views, lab-embeddings-export.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,84 +13,11 @@
 #include "lab-embedding-detail.h"
 #include "lab-embeddings-data.h"
 #include "lab-embeddings-view-private.h"
+#include "lab-page.h"
 #include "lab-thumbnails.h"
-#include "lab-window.h"
 
 #define N_NEIGHBOURS 8
 #define CARD_SIZE 96
-#define VIEWS_TOP 50
-
-/* Shared between the computing thread and the view: progress under the mutex, at most one
- * idle callback pending; `cancel` is tsne's flag. */
-typedef struct
-{
-  GMutex mutex;
-  double fraction;
-  char *what;
-  gboolean idle_pending;
-  gint cancel;
-  GWeakRef view;
-  gint64 evaluation;
-} ComputeJob;
-
-static void
-compute_job_clear (ComputeJob *job)
-{
-  g_mutex_clear (&job->mutex);
-  g_free (job->what);
-  g_weak_ref_clear (&job->view);
-}
-
-static ComputeJob *
-compute_job_ref (ComputeJob *job)
-{
-  return g_atomic_rc_box_acquire (job);
-}
-
-static void
-compute_job_unref (ComputeJob *job)
-{
-  g_atomic_rc_box_release_full (job, (GDestroyNotify) compute_job_clear);
-}
-
-struct _LabEmbeddingsView
-{
-  AdwBin parent_instance;
-
-  /* owned */
-  char *db_path;
-  gint64 evaluation;
-  LabEmbeddingData *data;
-  GCancellable *load_cancellable;
-  guint8 *selected;          /* [images of the data set] */
-  int n_selected;
-  int coloured;
-  LabThumbnails *thumbnails;
-  GCancellable *hover_cancellable;
-  ComputeJob *compute;       /* while computing */
-  int opened_view, opened_point, opened_image;
-  const char *state;         /* static string */
-  GtkWidget *detail;         /* LabEmbeddingDetail, in detail_bin */
-
-  /* template */
-  GtkStack *stack;
-  AdwStatusPage *error_page;
-  AdwStatusPage *compute_page;
-  GtkButton *compute_button;
-  GtkBox *compute_box;
-  GtkProgressBar *compute_bar;
-  GtkSpinButton *coloured_spin;
-  GtkLabel *selection_label;
-  GtkToggleButton *lasso_toggle;
-  GtkButton *clear_button;
-  GtkLabel *hint_label;
-  GtkRevealer *detail_revealer;
-  AdwBin *detail_bin;
-  LabScatter *scatter_v2v;
-  LabScatter *scatter_v2c;
-  LabScatter *scatter_c2c;
-  LabScatter *scatter_c2v;
-};
 
 G_DEFINE_FINAL_TYPE (LabEmbeddingsView, lab_embeddings_view, ADW_TYPE_BIN)
 
@@ -148,14 +77,6 @@ view_of (LabEmbeddingsView *self, LabScatter *scatter)
 }
 
 static void
-toast (LabEmbeddingsView *self, const char *text)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-  if (window != NULL)
-    lab_window_toast (LAB_WINDOW (window), text);
-}
-
-static void
 set_state (LabEmbeddingsView *self, const char *state)
 {
   self->state = state;
@@ -166,7 +87,6 @@ set_state (LabEmbeddingsView *self, const char *state)
 
 typedef struct
 {
-  char *db_path;
   gint64 evaluation;
   GWeakRef view;
 } LoadJob;
@@ -174,21 +94,18 @@ typedef struct
 static void
 load_job_free (LoadJob *job)
 {
-  g_free (job->db_path);
   g_weak_ref_clear (&job->view);
   g_free (job);
 }
 
+/* Load lane: the data set, the four layouts (their grids built here) and the step's pairs. */
 static void
-load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+load_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   LoadJob *job = data;
-  g_autoptr (GError) error = NULL;
-  LabEmbeddingData *d = lab_embedding_data_read (job->db_path, job->evaluation, cancellable, &error);
-  if (d == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, d, (GDestroyNotify) lab_embedding_data_free);
+  GError *error = NULL;
+  LabEmbeddingData *d = lab_embedding_data_read (store, job->evaluation, cancellable, &error);
+  lab_store_job_return (task, d, (GDestroyNotify) lab_embedding_data_free, error);
 }
 
 static void
@@ -307,7 +224,7 @@ loaded (GObject *source, GAsyncResult *result, gpointer user_data)
           "step %lld on the unseen images of the %d identities with the most of them, then "
           "t-SNE (perplexity 50, PCA initialisation) for each of the four views; they are "
           "stored with the evaluation."),
-        (long long) d->step, VIEWS_TOP);
+        (long long) d->step, LAB_EMBEDDINGS_VIEWS_TOP);
       adw_status_page_set_description (self->compute_page, text);
       set_state (self, "compute");
     }
@@ -319,155 +236,19 @@ loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_emit (self, signals[SIGNAL_LOADED], 0);
 }
 
-static void
-start_load (LabEmbeddingsView *self)
+void
+lab_embeddings_view_load (LabEmbeddingsView *self)
 {
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
   LoadJob *job = g_new0 (LoadJob, 1);
-  job->db_path = g_strdup (self->db_path);
   job->evaluation = self->evaluation;
   g_weak_ref_init (&job->view, self);
   /* No source object: a view that goes away while its store is read is not kept alive. */
   g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, loaded, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  g_task_run_in_thread (task, load_thread);
-}
-
-/* ------------------------------------------------------------------------------ computing */
-
-static void
-cancel_compute (LabEmbeddingsView *self)
-{
-  if (self->compute != NULL)
-    g_atomic_int_set (&self->compute->cancel, 1);
-}
-
-static gboolean
-compute_progress_idle (gpointer data)
-{
-  ComputeJob *job = data;
-  g_autoptr (LabEmbeddingsView) self = g_weak_ref_get (&job->view);
-  g_mutex_lock (&job->mutex);
-  job->idle_pending = FALSE;
-  double fraction = job->fraction;
-  g_autofree char *what = g_strdup (job->what);
-  g_mutex_unlock (&job->mutex);
-  if (self != NULL && self->compute == job)
-    {
-      gtk_progress_bar_set_fraction (self->compute_bar, CLAMP (fraction, 0.0, 1.0));
-      gtk_progress_bar_set_text (self->compute_bar, what);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-on_compute_progress (double fraction, const char *what, gpointer data)
-{
-  ComputeJob *job = data;
-  g_mutex_lock (&job->mutex);
-  job->fraction = fraction;
-  g_free (job->what);
-  job->what = g_strdup (what);
-  gboolean schedule = !job->idle_pending;
-  job->idle_pending = TRUE;
-  g_mutex_unlock (&job->mutex);
-  if (schedule)
-    g_idle_add_full (G_PRIORITY_LOW, compute_progress_idle, compute_job_ref (job),
-                     (GDestroyNotify) compute_job_unref);
-  return !g_atomic_int_get (&job->cancel);
-}
-
-typedef struct
-{
-  char *db_path;
-  ComputeJob *job;
-} ComputeTask;
-
-static void
-compute_task_free (ComputeTask *t)
-{
-  g_free (t->db_path);
-  compute_job_unref (t->job);
-  g_free (t);
-}
-
-static void
-compute_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  ComputeTask *t = data;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (t->db_path, CARI_STORE_READ_WRITE, &error);
-  if (store != NULL)
-    cari_store_set_busy_timeout (store, 30000);
-  if (store == NULL
-      || !cari_launch_layouts (store, t->job->evaluation, VIEWS_TOP, on_compute_progress, t->job,
-                               &t->job->cancel, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-computed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ComputeTask *t = g_task_get_task_data (G_TASK (result));
-  g_autoptr (LabEmbeddingsView) self = g_weak_ref_get (&t->job->view);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
-  if (self == NULL || self->compute != t->job)
-    return;
-  g_clear_pointer (&self->compute, compute_job_unref);
-  gtk_widget_set_visible (GTK_WIDGET (self->compute_box), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->compute_button), TRUE);
-  if (!ok)
-    {
-      if (!g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
-        {
-          g_autofree char *text = g_strdup_printf (_("Could not lay out the views: %s"),
-                                                   error->message);
-          toast (self, text);
-          adw_status_page_set_description (self->compute_page, text);
-        }
-      return;
-    }
-  start_load (self);
-}
-
-void
-lab_embeddings_view_compute (LabEmbeddingsView *self)
-{
-  g_return_if_fail (LAB_IS_EMBEDDINGS_VIEW (self));
-  if (self->compute != NULL || self->evaluation <= 0)
-    return;
-  ComputeJob *job = g_atomic_rc_box_new0 (ComputeJob);
-  g_mutex_init (&job->mutex);
-  g_weak_ref_init (&job->view, self);
-  job->evaluation = self->evaluation;
-  self->compute = job;
-  ComputeTask *t = g_new0 (ComputeTask, 1);
-  t->db_path = g_strdup (self->db_path);
-  t->job = compute_job_ref (job);
-  gtk_progress_bar_set_fraction (self->compute_bar, 0.0);
-  gtk_progress_bar_set_text (self->compute_bar, _("Loading the network…"));
-  gtk_widget_set_visible (GTK_WIDGET (self->compute_box), TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->compute_button), FALSE);
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, computed, NULL);
-  g_task_set_task_data (task, t, (GDestroyNotify) compute_task_free);
-  g_task_run_in_thread (task, compute_thread);
-}
-
-static void
-on_compute_clicked (LabEmbeddingsView *self)
-{
-  lab_embeddings_view_compute (self);
-}
-
-static void
-on_compute_cancel_clicked (LabEmbeddingsView *self)
-{
-  cancel_compute (self);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, load_job);
 }
 
 /* ------------------------------------------------------------------------------ pointer */
@@ -624,7 +405,7 @@ on_detail_image_activated (LabEmbeddingDetail *detail, int image, LabEmbeddingsV
               return;
             }
       }
-  toast (self, _("That image is in none of the views"));
+  lab_page_toast (GTK_WIDGET (self), _("That image is in none of the views"));
 }
 
 static void
@@ -658,11 +439,11 @@ on_clear_clicked (LabEmbeddingsView *self)
 /* ------------------------------------------------------------------------------ public */
 
 GtkWidget *
-lab_embeddings_view_new (const char *db_path)
+lab_embeddings_view_new (LabStoreGateway *gateway)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabEmbeddingsView *self = g_object_new (LAB_TYPE_EMBEDDINGS_VIEW, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   return GTK_WIDGET (self);
 }
 
@@ -679,7 +460,7 @@ lab_embeddings_view_set_evaluation (LabEmbeddingsView *self, gint64 evaluation)
     return;
   /* Layouts being computed for another evaluation are not wanted any more. */
   if (evaluation != self->evaluation)
-    cancel_compute (self);
+    lab_embeddings_view_cancel_compute (self);
   self->evaluation = evaluation;
   if (evaluation == 0)
     {
@@ -692,7 +473,7 @@ lab_embeddings_view_set_evaluation (LabEmbeddingsView *self, gint64 evaluation)
   /* The old views stay until the new ones arrive, unless there are none to keep. */
   if (self->data == NULL || g_strcmp0 (self->state, "views") != 0)
     set_state (self, "loading");
-  start_load (self);
+  lab_embeddings_view_load (self);
 }
 
 gint64
@@ -792,9 +573,10 @@ lab_embeddings_view_dispose (GObject *object)
   g_clear_object (&self->load_cancellable);
   g_cancellable_cancel (self->hover_cancellable);
   g_clear_object (&self->hover_cancellable);
-  cancel_compute (self);
-  g_clear_pointer (&self->compute, compute_job_unref);
+  lab_embeddings_view_cancel_compute (self);
+  g_clear_pointer (&self->compute, lab_embeddings_compute_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_EMBEDDINGS_VIEW);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_embeddings_view_parent_class)->dispose (object);
 }
 
@@ -802,7 +584,6 @@ static void
 lab_embeddings_view_finalize (GObject *object)
 {
   LabEmbeddingsView *self = LAB_EMBEDDINGS_VIEW (object);
-  g_free (self->db_path);
   lab_embedding_data_free (self->data);
   g_free (self->selected);
   g_clear_object (&self->thumbnails);
@@ -846,8 +627,11 @@ lab_embeddings_view_class_init (LabEmbeddingsViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabEmbeddingsView, scatter_v2c);
   gtk_widget_class_bind_template_child (widget_class, LabEmbeddingsView, scatter_c2c);
   gtk_widget_class_bind_template_child (widget_class, LabEmbeddingsView, scatter_c2v);
-  gtk_widget_class_bind_template_callback (widget_class, on_compute_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_compute_cancel_clicked);
+  gtk_widget_class_bind_template_callback_full (
+    widget_class, "on_compute_clicked", G_CALLBACK (lab_embeddings_view_on_compute_clicked));
+  gtk_widget_class_bind_template_callback_full (
+    widget_class, "on_compute_cancel_clicked",
+    G_CALLBACK (lab_embeddings_view_on_compute_cancel_clicked));
   gtk_widget_class_bind_template_callback (widget_class, on_clear_clicked);
 }
 

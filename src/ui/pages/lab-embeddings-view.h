@@ -19,6 +19,7 @@
 
 #include "lab-chart.h"
 #include "lab-scatter.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
@@ -28,7 +29,7 @@ G_DECLARE_FINAL_TYPE (LabEmbeddingsView, lab_embeddings_view, LAB, EMBEDDINGS_VI
 /* How many identities are coloured until the user says otherwise (the paper's 50). */
 #define LAB_EMBEDDINGS_DEFAULT_COLOURED 50
 
-GtkWidget  *lab_embeddings_view_new (const char *db_path);
+GtkWidget  *lab_embeddings_view_new (LabStoreGateway *gateway);
 /* Shows the layouts stored with `evaluation` — or, when it has none, with another evaluation
  * of the same run and step (the newest first) — and the step's verification pairs. 0 clears.
  * Loads in the background; "loaded" is emitted when it is done. The evaluation shown already

@@ -11,6 +11,7 @@
 #include <math.h>
 
 #include "lab-errors-view-private.h"
+#include "lab-page.h"
 #include "lab-pair-item.h"
 
 /* The comparison's target FARs, as the dropdown lists them. */
@@ -113,7 +114,6 @@ lab_errors_view_show_comparison (LabErrorsView *self)
 
 typedef struct
 {
-  char *db_path;
   gint64 evaluation;
   CariPairSet *set;       /* this view's pairs */
   LabDataset *dataset;   /* may be NULL */
@@ -124,7 +124,6 @@ typedef struct
 static void
 compare_job_free (CompareJob *job)
 {
-  g_free (job->db_path);
   g_clear_pointer (&job->set, cari_pair_set_unref);
   g_clear_pointer (&job->dataset, lab_dataset_unref);
   g_clear_pointer (&job->load, lab_pair_load_free);
@@ -132,32 +131,29 @@ compare_job_free (CompareJob *job)
   g_free (job);
 }
 
+/* Load lane: the other evaluation's pairs, matched with this one's. */
 static void
-compare_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+compare_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   CompareJob *job = data;
   GError *error = NULL;
-  job->load = lab_pair_load (job->db_path, job->evaluation, job->dataset, &error);
-  if (job->load == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  job->match = cari_pair_set_match (job->set, job->load->set);
-  g_task_return_boolean (task, TRUE);
+  job->load = lab_pair_load (store, job->evaluation, job->dataset, &error);
+  if (job->load != NULL)
+    job->match = cari_pair_set_match (job->set, job->load->set);
+  lab_store_job_return_boolean (task, job->load != NULL, error);
 }
 
 static void
 compared (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!lab_store_job_finish (result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+      if (error == NULL)
+        return; /* cancelled: replaced or gone */
       LabErrorsView *self = LAB_ERRORS_VIEW (source);
       g_autofree char *text = g_strdup_printf (_("Could not compare: %s"), error->message);
-      lab_errors_view_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
       return;
     }
   /* A comparison replaced or stopped since was cancelled: it ends above as CANCELLED. */
@@ -211,14 +207,12 @@ lab_errors_view_compare_with (LabErrorsView *self, gint64 evaluation, double far
   self->other_evaluation = evaluation;
   self->compare_cancellable = g_cancellable_new ();
   CompareJob *job = g_new0 (CompareJob, 1);
-  job->db_path = g_strdup (self->db_path);
   job->evaluation = evaluation;
   job->set = cari_pair_set_ref (self->set);
   job->dataset = self->dataset ? lab_dataset_ref (self->dataset) : NULL;
   g_autoptr (GTask) task = g_task_new (self, self->compare_cancellable, compared, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) compare_job_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, compare_thread);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, compare_job);
 }
 
 void

@@ -1,4 +1,5 @@
-/* lab-errors-view-private.h — what lab-errors-view.c and lab-errors-view-compare.c share.
+/* lab-errors-view-private.h — what lab-errors-view.c, lab-errors-view-load.c and
+ * lab-errors-view-compare.c share.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,7 +20,7 @@ struct _LabErrorsView
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
   gint64 evaluation;
   GCancellable *cancellable;         /* the evaluation's load */
   CariEvalInfo *info;
@@ -90,7 +91,8 @@ struct _LabErrorsView
 };
 
 /* lab-errors-view.c */
-void        lab_errors_view_toast (LabErrorsView *self, const char *text);
+/* The threshold, the rates and the counts at it, the origin buttons. */
+void        lab_errors_view_update_readout (LabErrorsView *self);
 void        lab_errors_view_refilter (LabErrorsView *self);
 /* Binds the shown tiles again (when the comparison starts or stops). */
 void        lab_errors_view_rebind_tiles (LabErrorsView *self);

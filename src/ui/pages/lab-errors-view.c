@@ -1,5 +1,6 @@
 /* lab-errors-view.c — score histograms with a draggable threshold over the gallery of pairs
- * (Fig. 8). The difference of errors between two runs is lab-errors-view-compare.c.
+ * (Fig. 8). Reading an evaluation's pairs is lab-errors-view-load.c; the difference of errors
+ * between two runs, lab-errors-view-compare.c.
  *
  * The gallery is one GListStore of LabPairItem (every pair of the evaluation, by score) under a
  * GtkFilterListModel (verdicts, difference class, images) and a GtkSortListModel (hardest first,
@@ -22,8 +23,8 @@
 #include "lab-errors-view-private.h"
 #include "lab-pair-item.h"
 #include "lab-pair-tile.h"
+#include "lab-page.h"
 #include "lab-pair-window.h"
-#include "lab-window.h"
 
 #define THUMBNAIL_SIZE 96
 #define THUMBNAIL_CAPACITY 600
@@ -41,14 +42,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-void
-lab_errors_view_toast (LabErrorsView *self, const char *text)
-{
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-  if (window != NULL)
-    lab_window_toast (LAB_WINDOW (window), text);
-}
 
 /* ------------------------------------------------------------------------------ filter, order */
 
@@ -111,8 +104,8 @@ sync_origin_buttons (LabErrorsView *self)
   self->updating = FALSE;
 }
 
-static void
-update_readout (LabErrorsView *self)
+void
+lab_errors_view_update_readout (LabErrorsView *self)
 {
   CariPairCounts c = { 0 };
   if (self->set != NULL)
@@ -187,7 +180,7 @@ apply_threshold (LabErrorsView *self, double threshold, CariThresholdOrigin orig
         resort (self);
     }
   lab_score_histogram_set_threshold (self->histogram, threshold);
-  update_readout (self);
+  lab_errors_view_update_readout (self);
 }
 
 void
@@ -431,196 +424,14 @@ on_grid_activate (LabErrorsView *self, guint position)
   lab_errors_view_open_pair (self, position);
 }
 
-/* ------------------------------------------------------------------------------ loading */
-
-typedef struct
-{
-  char *db_path;
-  gint64 evaluation;
-  LabDataset *known;   /* may be NULL */
-  LabPairLoad *load;   /* result */
-  GPtrArray *items;    /* result: of LabPairItem */
-  double threshold;    /* result */
-  CariThresholdOrigin origin;
-} LoadJob;
-
-static void
-load_job_free (LoadJob *job)
-{
-  g_free (job->db_path);
-  g_clear_pointer (&job->known, lab_dataset_unref);
-  g_clear_pointer (&job->load, lab_pair_load_free);
-  g_clear_pointer (&job->items, g_ptr_array_unref);
-  g_free (job);
-}
-
-static int
-by_score (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const CariPairScore *pairs = data;
-  int i = *(const int *) a, j = *(const int *) b;
-  return cari_pair_compare (CARI_PAIR_ORDER_SCORE, 0, pairs[i].score, i, 0, pairs[j].score, j);
-}
-
-static void
-load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  LoadJob *job = data;
-  GError *error = NULL;
-  job->load = lab_pair_load (job->db_path, job->evaluation, job->known, &error);
-  if (job->load == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The operating threshold first; the EER's when none was stored (a score file). */
-  const CariPairSet *set = job->load->set;
-  job->origin = CARI_THRESHOLD_SELECTION;
-  job->threshold = cari_pair_set_get_threshold (set, job->origin);
-  if (isnan (job->threshold))
-    {
-      job->origin = CARI_THRESHOLD_EER;
-      job->threshold = cari_pair_set_get_threshold (set, job->origin);
-    }
-  if (isnan (job->threshold))
-    job->threshold = 0.0;
-  /* Every item here: making 40,000 GObjects is no work for the main thread. In score order,
-   * highest first: the pairs whose verdict a move of the threshold changes are then one run of
-   * the list, so the filter reports one short change instead of one spanning the whole gallery
-   * (which would make the grid rebuild every tile it shows). */
-  const LabDataset *ds = job->load->dataset;
-  const CariPairScore *pairs = cari_pair_set_get_pairs (set);
-  int n = cari_pair_set_get_n (set);
-  g_autofree int *order = g_new (int, MAX (n, 1));
-  for (int i = 0; i < n; i++)
-    order[i] = i;
-  g_qsort_with_data (order, n, sizeof (int), by_score, (gpointer) pairs);
-  job->items = g_ptr_array_new_full (n, g_object_unref);
-  for (int k = 0; k < n && !g_cancellable_is_cancelled (cancellable); k++)
-    {
-      int i = order[k];
-      const CariPairScore *p = &pairs[i];
-      gboolean caricature_first = lab_dataset_image_is_caricature (ds, p->a)
-                                  || !lab_dataset_image_is_caricature (ds, p->b);
-      int c = caricature_first ? p->a : p->b, ph = caricature_first ? p->b : p->a;
-      LabPairItem *item = lab_pair_item_new (i, p, caricature_first,
-                                             lab_dataset_image_name (ds, c),
-                                             lab_dataset_image_name (ds, ph));
-      lab_pair_item_set_threshold (item, job->threshold);
-      lab_pair_item_keep_order_key (item);
-      g_ptr_array_add (job->items, item);
-    }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-clear_pairs (LabErrorsView *self)
-{
-  g_clear_pointer (&self->info, cari_eval_info_free);
-  g_clear_pointer (&self->set, cari_pair_set_unref);
-  g_clear_pointer (&self->comparable, g_ptr_array_unref);
-  g_clear_pointer (&self->comparable_labels, g_ptr_array_unref);
-  g_ptr_array_set_size (self->item_array, 0);
-  g_list_store_remove_all (self->items);
-  lab_score_histogram_set_pairs (self->histogram, NULL);
-}
-
-static void
-loaded (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      LabErrorsView *self = LAB_ERRORS_VIEW (source);
-      adw_status_page_set_description (self->empty_page, error->message);
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      gtk_spinner_stop (self->spinner);
-      g_autofree char *text = g_strdup_printf (_("Could not read the pair scores: %s"),
-                                               error->message);
-      lab_errors_view_toast (self, text);
-      return;
-    }
-  /* A load replaced since was cancelled: it ends above as CANCELLED. */
-  LabErrorsView *self = LAB_ERRORS_VIEW (source);
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
-  clear_pairs (self);
-  self->info = g_steal_pointer (&job->load->info);
-  self->set = cari_pair_set_ref (job->load->set);
-  if (job->load->dataset != self->dataset)
-    {
-      g_clear_pointer (&self->dataset, lab_dataset_unref);
-      self->dataset = job->load->dataset ? lab_dataset_ref (job->load->dataset) : NULL;
-    }
-  self->comparable = g_steal_pointer (&job->load->comparable);
-  self->comparable_labels = g_steal_pointer (&job->load->labels);
-  g_ptr_array_extend_and_steal (self->item_array, g_steal_pointer (&job->items));
-  self->threshold = job->threshold;
-  self->origin = job->origin;
-  self->resort_pending = FALSE;
-  /* One items-changed for the whole evaluation. */
-  g_list_store_splice (self->items, 0, 0, self->item_array->pdata, self->item_array->len);
-  lab_score_histogram_set_pairs (self->histogram, self->set);
-  lab_score_histogram_set_threshold (self->histogram, self->threshold);
-  update_readout (self);
-  lab_errors_view_fill_compare_list (self);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->compare_button), TRUE);
-  gtk_spinner_stop (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, cari_pair_set_get_n (self->set) > 0 ? "pairs"
-                                                                                   : "empty");
-  if (cari_pair_set_get_n (self->set) == 0)
-    adw_status_page_set_description (self->empty_page,
-                                     _("This evaluation has no pair scores."));
-  g_signal_emit (self, signals[SIGNAL_LOADED], 0);
-}
-
-void
-lab_errors_view_set_evaluation (LabErrorsView *self, gint64 evaluation)
-{
-  g_return_if_fail (LAB_IS_ERRORS_VIEW (self));
-  if (evaluation == self->evaluation)
-    return;
-  self->evaluation = evaluation;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  lab_errors_view_stop_comparing (self);
-  self->diff_filter = CARI_DIFF_UNMATCHED;
-  lab_errors_view_show_comparison (self);
-  if (evaluation <= 0)
-    {
-      clear_pairs (self);
-      adw_status_page_set_description (
-        self->empty_page, _("This checkpoint has no verification evaluation: evaluate it on a "
-                            "verification protocol to see its false-positive and "
-                            "false-negative pairs."));
-      gtk_stack_set_visible_child_name (self->stack, "empty");
-      return;
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->compare_button), FALSE);
-  gtk_spinner_start (self->spinner);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  self->cancellable = g_cancellable_new ();
-  LoadJob *job = g_new0 (LoadJob, 1);
-  job->db_path = g_strdup (self->db_path);
-  job->evaluation = evaluation;
-  job->known = self->dataset ? lab_dataset_ref (self->dataset) : NULL;
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, loaded, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, load_thread);
-}
-
 /* ------------------------------------------------------------------------------ public */
 
 GtkWidget *
-lab_errors_view_new (const char *db_path)
+lab_errors_view_new (LabStoreGateway *gateway)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabErrorsView *self = g_object_new (LAB_TYPE_ERRORS_VIEW, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   return GTK_WIDGET (self);
 }
 
@@ -705,6 +516,7 @@ lab_errors_view_dispose (GObject *object)
   g_clear_object (&self->filter);
   g_clear_object (&self->items);
   g_clear_object (&self->thumbnails);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_errors_view_parent_class)->dispose (object);
 }
 
@@ -712,7 +524,6 @@ static void
 lab_errors_view_finalize (GObject *object)
 {
   LabErrorsView *self = LAB_ERRORS_VIEW (object);
-  g_free (self->db_path);
   g_clear_pointer (&self->info, cari_eval_info_free);
   g_clear_pointer (&self->set, cari_pair_set_unref);
   g_clear_pointer (&self->dataset, lab_dataset_unref);
@@ -897,7 +708,7 @@ lab_errors_view_init (LabErrorsView *self)
 
   lab_errors_view_sync_filter_buttons (self);
   lab_errors_view_show_comparison (self);
-  update_readout (self);
+  lab_errors_view_update_readout (self);
   on_shown_changed (G_LIST_MODEL (self->sorted), 0, 0, 0, self);
   gtk_stack_set_visible_child_name (self->stack, "empty");
 }

@@ -12,13 +12,14 @@
 #include <adwaita.h>
 
 #include "lab-pair-load.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
 #define LAB_TYPE_ERRORS_VIEW (lab_errors_view_get_type ())
 G_DECLARE_FINAL_TYPE (LabErrorsView, lab_errors_view, LAB, ERRORS_VIEW, AdwBin)
 
-GtkWidget *lab_errors_view_new (const char *db_path);
+GtkWidget *lab_errors_view_new (LabStoreGateway *gateway);
 /* Shows an evaluation's pairs (0: none), loaded in the background; "loaded" is emitted when they
  * are in. The same evaluation again changes nothing. */
 void       lab_errors_view_set_evaluation (LabErrorsView *self, gint64 evaluation);

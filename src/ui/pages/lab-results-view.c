@@ -8,8 +8,10 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "lab-export-dialog.h"
+#include "lab-page.h"
 #include "lab-results-view.h"
-#include "lab-window.h"
+#include "lab-run-summary.h"
 
 #define VERIF_RGB 0x1f77b4
 
@@ -37,7 +39,7 @@ struct _LabResultsView
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
   gint64 run;
   gint64 step;
   GArray *others;       /* of gint64 */
@@ -46,6 +48,7 @@ struct _LabResultsView
   GArray *val_rows;     /* of CariMetricRow: the shown run's val/ metrics */
   LabChartModel *val_model;
   GCancellable *cancellable;
+  GCancellable *others_cancellable; /* the read of the runs the popover offers */
 
   /* children */
   GtkBox *tables_box;
@@ -73,7 +76,6 @@ static guint signals[N_SIGNALS];
 
 typedef struct
 {
-  char *db_path;
   gint64 run, step;
   GArray *others;
   /* results */
@@ -84,7 +86,6 @@ typedef struct
 static void
 load_free (Load *l)
 {
-  g_free (l->db_path);
   g_array_unref (l->others);
   g_clear_pointer (&l->loaded, g_ptr_array_unref);
   g_clear_pointer (&l->val_rows, g_array_unref);
@@ -103,10 +104,10 @@ read_run (CariStore *store, gint64 run, gint64 step, GError **error)
     for (guint i = 0; i < evals->len; i++)
       step = MAX (step, ((CariEvalInfo *) g_ptr_array_index (evals, i))->step);
   RunResults *r = g_new0 (RunResults, 1);
-  g_autoptr (CariRunConfig) cfg = cari_run_config_new (info->config, NULL);
+  g_autoptr (LabRunSummary) summary = lab_run_summary_new (info->config);
   r->run = run;
   r->name = g_strdup (info->name);
-  r->strategy = g_strdup (cfg ? cari_strategy_to_string (cfg->strategy) : "");
+  r->strategy = g_strdup (summary->strategy);
   r->step = step;
   r->results = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_result_free);
   /* Newest first: an evaluation of the same protocol fold evaluated again replaces the older. */
@@ -129,17 +130,12 @@ read_run (CariStore *store, gint64 run, gint64 step, GError **error)
   return r;
 }
 
+/* Load lane: every pair score of the checkpoint's evaluations may be many. */
 static void
-load_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+load_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
   Load *l = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (l->db_path, CARI_STORE_READ_ONLY, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
   l->loaded = g_ptr_array_new_with_free_func ((GDestroyNotify) run_results_free);
   RunResults *main = read_run (store, l->run, l->step, &error);
   if (main == NULL)
@@ -188,16 +184,6 @@ table_widget (const CariTable *table)
   gtk_widget_add_css_class (label, "lab-table");
   gtk_box_append (GTK_BOX (box), label);
   return box;
-}
-
-static LabLineStyle
-style_of (const char *strategy)
-{
-  if (g_strcmp0 (strategy, "naive") == 0)
-    return LAB_LINE_STYLE_DASHED;
-  if (g_strcmp0 (strategy, "static") == 0)
-    return LAB_LINE_STYLE_DOTTED;
-  return LAB_LINE_STYLE_SOLID;
 }
 
 /* The run's `verif` colour, darker for each further run of the same strategy. */
@@ -255,9 +241,9 @@ show_curves (LabResultsView *self)
               frr[i] = 1.0 - p->tar;
             }
           lab_curve_plot_add_curve (self->roc, label, far, tar, (int) roc->len, shade (k),
-                                    style_of (r->strategy));
+                                    lab_page_line_style (r->strategy));
           lab_curve_plot_add_curve (self->det, label, far, frr, (int) roc->len, shade (k),
-                                    style_of (r->strategy));
+                                    lab_page_line_style (r->strategy));
         }
       const char *protocols[] = { "webcari.c2p", "webcari.p2c" };
       for (int p = 0; p < 2; p++)
@@ -270,7 +256,8 @@ show_curves (LabResultsView *self)
             rank[i] = i + 1;
           LabCurvePlot *plot = p == 0 ? self->cmc_c2p : self->cmc_p2c;
           lab_curve_plot_add_curve (plot, label, rank, (const double *) (void *) c->cmc->data,
-                                    (int) c->cmc->len, shade (k), style_of (r->strategy));
+                                    (int) c->cmc->len, shade (k),
+                                    lab_page_line_style (r->strategy));
           lab_curve_plot_set_x_axis (plot, _("rank"), LAB_AXIS_LINEAR, 1,
                                      MAX (c->cmc->len, 2));
         }
@@ -282,29 +269,10 @@ show_val (LabResultsView *self)
 {
   g_clear_object (&self->val_model);
   self->val_model = lab_chart_model_new ();
-  static const struct
-  {
-    const char *key, *label;
-    LabSeriesRole role;
-    LabLineStyle style;
-  } keys[] = {
-    { "val/verif_acc", "verif-id", LAB_SERIES_ROLE_VERIF, LAB_LINE_STYLE_SOLID },
-    { "val/cari_acc", "cari-id (C2C)", LAB_SERIES_ROLE_CARI, LAB_LINE_STYLE_SOLID },
-    { "val/visual_acc", "visual-id (V2V)", LAB_SERIES_ROLE_VISUAL, LAB_LINE_STYLE_SOLID },
-    { "val/c2v_acc", "C2V", LAB_SERIES_ROLE_CARI, LAB_LINE_STYLE_DOTTED },
-    { "val/v2c_acc", "V2C", LAB_SERIES_ROLE_VISUAL, LAB_LINE_STYLE_DOTTED },
-  };
-  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
-    lab_chart_model_add_series (self->val_model, keys[i].key, keys[i].label, keys[i].role,
-                                keys[i].style);
+  lab_page_add_validation_series (self->val_model);
   if (self->val_rows != NULL && self->val_rows->len > 0)
     {
-      g_autofree LabMetricRow *rows = g_new (LabMetricRow, self->val_rows->len);
-      for (guint i = 0; i < self->val_rows->len; i++)
-        {
-          const CariMetricRow *r = &g_array_index (self->val_rows, CariMetricRow, i);
-          rows[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
-        }
+      g_autofree LabMetricRow *rows = lab_page_chart_rows (self->val_rows);
       lab_chart_model_append_rows (self->val_model, rows, self->val_rows->len);
     }
   lab_chart_set_model (self->val_chart, self->val_model);
@@ -341,14 +309,10 @@ static void
 loaded (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!lab_store_job_finish (result, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      LabResultsView *self = LAB_RESULTS_VIEW (source);
-      GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-      if (window != NULL)
-        lab_window_toast (LAB_WINDOW (window), error->message);
+      if (error != NULL) /* else cancelled: replaced or gone */
+        lab_page_toast (GTK_WIDGET (source), error->message);
       return;
     }
   LabResultsView *self = LAB_RESULTS_VIEW (source);
@@ -370,14 +334,12 @@ reload (LabResultsView *self)
     return;
   self->cancellable = g_cancellable_new ();
   Load *l = g_new0 (Load, 1);
-  l->db_path = g_strdup (self->db_path);
   l->run = self->run;
   l->step = self->step;
   l->others = g_array_copy (self->others);
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, loaded, NULL);
   g_task_set_task_data (task, l, (GDestroyNotify) load_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, load_thread);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, load_job);
 }
 
 /* ------------------------------------------------------------------------------ compare */
@@ -395,127 +357,134 @@ on_compare_toggled (GtkCheckButton *check, LabResultsView *self)
   reload (self);
 }
 
-/* The runs with evaluations, listed when the popover opens (one short query). */
+/* Poll lane: the runs with evaluations, newest evaluated first, as (id, name) pairs. */
+static void
+evaluated_runs_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) evals = cari_store_list_evaluations (store, 0, &error);
+  if (evals == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_run_info_free);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < evals->len; i++)
+    {
+      const CariEvalInfo *e = g_ptr_array_index (evals, i);
+      if (e->run <= 0 || g_hash_table_contains (seen, &e->run))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&e->run, sizeof e->run));
+      CariRunInfo *info = cari_store_get_run (store, e->run, NULL);
+      if (info != NULL)
+        g_ptr_array_add (runs, info);
+    }
+  g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_evaluated_runs (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) runs = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  LabResultsView *self = LAB_RESULTS_VIEW (source);
+  guint shown = 0;
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    {
+      const CariRunInfo *info = g_ptr_array_index (runs, i);
+      if (info->id == self->run)
+        continue;
+      GtkWidget *check = gtk_check_button_new_with_label (info->name);
+      g_object_set_data (G_OBJECT (check), "run-id", GSIZE_TO_POINTER ((gsize) info->id));
+      for (guint k = 0; k < self->others->len; k++)
+        if (g_array_index (self->others, gint64, k) == info->id)
+          gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
+      g_signal_connect_object (check, "toggled", G_CALLBACK (on_compare_toggled), self, 0);
+      gtk_list_box_append (self->compare_list, check);
+      shown++;
+    }
+  if (shown == 0)
+    gtk_list_box_append (self->compare_list, gtk_label_new (_("No other evaluated run")));
+}
+
+/* The runs with evaluations, listed when the popover opens. */
 static void
 on_compare_popover_show (GtkWidget *popover, LabResultsView *self)
 {
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->compare_list))) != NULL)
     gtk_list_box_remove (self->compare_list, child);
-  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_ONLY, NULL);
-  g_autoptr (GPtrArray) evals = store ? cari_store_list_evaluations (store, 0, NULL) : NULL;
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (guint i = 0; evals != NULL && i < evals->len; i++)
-    {
-      const CariEvalInfo *e = g_ptr_array_index (evals, i);
-      if (e->run <= 0 || e->run == self->run || g_hash_table_contains (seen, &e->run))
-        continue;
-      g_hash_table_add (seen, g_memdup2 (&e->run, sizeof e->run));
-      g_autoptr (CariRunInfo) info = cari_store_get_run (store, e->run, NULL);
-      if (info == NULL)
-        continue;
-      GtkWidget *check = gtk_check_button_new_with_label (info->name);
-      g_object_set_data (G_OBJECT (check), "run-id", GSIZE_TO_POINTER ((gsize) e->run));
-      for (guint k = 0; k < self->others->len; k++)
-        if (g_array_index (self->others, gint64, k) == e->run)
-          gtk_check_button_set_active (GTK_CHECK_BUTTON (check), TRUE);
-      g_signal_connect_object (check, "toggled", G_CALLBACK (on_compare_toggled), self, 0);
-      gtk_list_box_append (self->compare_list, check);
-    }
-  if (g_hash_table_size (seen) == 0)
-    gtk_list_box_append (self->compare_list, gtk_label_new (_("No other evaluated run")));
+  g_cancellable_cancel (self->others_cancellable);
+  g_clear_object (&self->others_cancellable);
+  self->others_cancellable = g_cancellable_new ();
+  g_autoptr (GTask) task = g_task_new (self, self->others_cancellable, on_evaluated_runs, NULL);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, evaluated_runs_job);
 }
 
 /* ------------------------------------------------------------------------------ export */
 
-typedef struct
+/* Tables to the chosen file (csv, tex), curves to the chosen folder (png, svg, pdf). */
+static char *
+write_results (GtkWidget *source, const char *path, const char *format, gpointer data,
+               GError **error)
 {
-  LabResultsView *self; /* owned */
-  char *format;
-  GtkFileChooserNative *chooser; /* owned */
-} Export;
-
-static void
-on_export_response (GtkNativeDialog *dialog, int response, Export *e)
-{
-  LabResultsView *self = e->self;
-  if (response == GTK_RESPONSE_ACCEPT)
+  LabResultsView *self = LAB_RESULTS_VIEW (source);
+  if (g_strcmp0 (format, "csv") == 0 || g_strcmp0 (format, "tex") == 0)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      int written = 0;
-      if (g_strcmp0 (e->format, "csv") == 0 || g_strcmp0 (e->format, "latex") == 0)
+      g_autofree char *text = lab_results_view_export_tables (
+        self, g_strcmp0 (format, "csv") == 0 ? CARI_TABLE_CSV : CARI_TABLE_LATEX);
+      if (!g_file_set_contents (path, text, -1, error))
+        return NULL;
+    }
+  else
+    {
+      const struct
+      {
+        LabCurvePlot *plot;
+        const char *name;
+      } plots[] = { { self->roc, "roc" },
+                    { self->det, "det" },
+                    { self->cmc_c2p, "cmc-c2p" },
+                    { self->cmc_p2c, "cmc-p2c" } };
+      for (size_t i = 0; i < G_N_ELEMENTS (plots); i++)
         {
-          g_autofree char *text = lab_results_view_export_tables (
-            self, g_strcmp0 (e->format, "csv") == 0 ? CARI_TABLE_CSV : CARI_TABLE_LATEX);
-          written = g_file_set_contents (path, text, -1, &error);
-        }
-      else
-        {
-          const struct
-          {
-            LabCurvePlot *plot;
-            const char *name;
-          } plots[] = { { self->roc, "roc" },
-                        { self->det, "det" },
-                        { self->cmc_c2p, "cmc-c2p" },
-                        { self->cmc_p2c, "cmc-p2c" } };
-          LabChartFormat format = g_strcmp0 (e->format, "svg") == 0   ? LAB_CHART_FORMAT_SVG
-                                  : g_strcmp0 (e->format, "pdf") == 0 ? LAB_CHART_FORMAT_PDF
-                                                                      : LAB_CHART_FORMAT_PNG;
-          for (size_t i = 0; i < G_N_ELEMENTS (plots) && error == NULL; i++)
-            {
-              g_autofree char *name = g_strdup_printf ("%s.%s", plots[i].name, e->format);
-              g_autofree char *out = g_build_filename (path, name, NULL);
-              written += lab_curve_plot_export (plots[i].plot, out, format, 640, 480, &error);
-            }
-        }
-      GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-      if (window != NULL)
-        {
-          g_autofree char *text = error ? g_strdup_printf (_("Could not export: %s"),
-                                                           error->message)
-                                        : g_strdup_printf (_("Saved in %s"), path);
-          lab_window_toast (LAB_WINDOW (window), text);
+          g_autofree char *name = g_strdup_printf ("%s.%s", plots[i].name, format);
+          g_autofree char *out = g_build_filename (path, name, NULL);
+          if (!lab_curve_plot_export (plots[i].plot, out, lab_export_format (format), 640, 480,
+                                      error))
+            return NULL;
         }
     }
-  g_object_unref (e->self);
-  g_free (e->format);
-  g_object_unref (e->chooser);
-  g_free (e);
+  return g_strdup_printf (_("Saved in %s"), path);
 }
 
+/* results.export: csv or latex (the tables), png, svg or pdf (the curves). */
 static void
 export_action (GtkWidget *widget, const char *action, GVariant *param)
 {
-  LabResultsView *self = LAB_RESULTS_VIEW (widget);
-  Export *e = g_new0 (Export, 1);
-  e->self = g_object_ref (self);
-  e->format = g_variant_dup_string (param, NULL);
-  gboolean table = g_strcmp0 (e->format, "csv") == 0 || g_strcmp0 (e->format, "latex") == 0;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  e->chooser = gtk_file_chooser_native_new (
-    table ? _("Export the Tables") : _("Export the Curves to a Folder"),
-    GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-    table ? GTK_FILE_CHOOSER_ACTION_SAVE : GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"),
-    _("_Cancel"));
-  if (table)
-    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (e->chooser),
-                                       g_strcmp0 (e->format, "csv") == 0 ? "tables.csv"
-                                                                         : "tables.tex");
-  g_signal_connect (e->chooser, "response", G_CALLBACK (on_export_response), e);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (e->chooser));
+  const char *target = g_variant_get_string (param, NULL);
+  if (g_strcmp0 (target, "csv") == 0)
+    lab_export_dialog_run (widget, _("Export the Tables"), "csv", "tables.csv", write_results,
+                           NULL, NULL);
+  else if (g_strcmp0 (target, "latex") == 0)
+    lab_export_dialog_run (widget, _("Export the Tables"), "tex", "tables.tex", write_results,
+                           NULL, NULL);
+  else
+    lab_export_dialog_run (widget, _("Export the Curves to a Folder"), target, NULL,
+                           write_results, NULL, NULL);
 }
 
 /* ------------------------------------------------------------------------------ public */
 
 GtkWidget *
-lab_results_view_new (const char *db_path)
+lab_results_view_new (LabStoreGateway *gateway)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabResultsView *self = g_object_new (LAB_TYPE_RESULTS_VIEW, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   return GTK_WIDGET (self);
 }
 
@@ -586,8 +555,11 @@ lab_results_view_dispose (GObject *object)
   LabResultsView *self = LAB_RESULTS_VIEW (object);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->others_cancellable);
+  g_clear_object (&self->others_cancellable);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_object (&self->val_model);
+  g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_results_view_parent_class)->dispose (object);
 }
 
@@ -595,7 +567,6 @@ static void
 lab_results_view_finalize (GObject *object)
 {
   LabResultsView *self = LAB_RESULTS_VIEW (object);
-  g_free (self->db_path);
   g_array_unref (self->others);
   g_clear_pointer (&self->loaded, g_ptr_array_unref);
   g_clear_pointer (&self->tables, g_ptr_array_unref);

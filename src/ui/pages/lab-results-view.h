@@ -11,13 +11,14 @@
 
 #include "cari.h"
 #include "lab-curve-plot.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
 #define LAB_TYPE_RESULTS_VIEW (lab_results_view_get_type ())
 G_DECLARE_FINAL_TYPE (LabResultsView, lab_results_view, LAB, RESULTS_VIEW, AdwBin)
 
-GtkWidget *lab_results_view_new (const char *db_path);
+GtkWidget *lab_results_view_new (LabStoreGateway *gateway);
 /* Shows `run` at checkpoint `step` (run 0: nothing). Loads in the background; "loaded" is
  * emitted when the tables and curves are in. */
 void       lab_results_view_set_run (LabResultsView *self, gint64 run, gint64 step);

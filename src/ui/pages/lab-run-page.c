@@ -9,22 +9,21 @@
 #include <glib/gstdio.h>
 #include <math.h>
 
+#include "lab-export-dialog.h"
+#include "lab-page.h"
 #include "lab-run-page.h"
 #include "lab-run-watch.h"
-#include "lab-window.h"
 
 struct _LabRunPage
 {
   AdwBin parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway;
+  GCancellable *cancellable; /* of the read of what the run is */
   gint64 run;
   char *name;
-  char *strategy;
-  char *dataset;
-  gint64 steps;
-  int batch;              /* images per step */
+  LabRunSummary *summary; /* what the run is: strategy, data set, steps, batch */
   LabRunner *runner;      /* may be NULL */
   LabRunList *runs;       /* may be NULL */
   LabRunWatch *watch;
@@ -63,20 +62,10 @@ struct _LabRunPage
 
 G_DEFINE_FINAL_TYPE (LabRunPage, lab_run_page, ADW_TYPE_BIN)
 
-static LabLineStyle
-style_of_strategy (const char *strategy)
-{
-  if (g_strcmp0 (strategy, "naive") == 0)
-    return LAB_LINE_STYLE_DASHED;
-  if (g_strcmp0 (strategy, "static") == 0)
-    return LAB_LINE_STYLE_DOTTED;
-  return LAB_LINE_STYLE_SOLID;
-}
-
 static void
 build_models (LabRunPage *self)
 {
-  LabLineStyle style = style_of_strategy (self->strategy);
+  LabLineStyle style = lab_page_line_style (self->summary->strategy);
 
   g_clear_object (&self->weights);
   g_clear_object (&self->losses);
@@ -94,17 +83,7 @@ build_models (LabRunPage *self)
   lab_chart_model_add_series (self->losses, CARI_METRIC_LOSS_L4, "L4", LAB_SERIES_ROLE_L4, style);
   lab_chart_model_add_series (self->losses, CARI_METRIC_LOSS_TOTAL, _("total"),
                               LAB_SERIES_ROLE_TOTAL, style);
-  /* Validation: the classifiers on their own modality (solid) and on the other (dotted). */
-  lab_chart_model_add_series (self->val, "val/verif_acc", "verif-id", LAB_SERIES_ROLE_VERIF,
-                              LAB_LINE_STYLE_SOLID);
-  lab_chart_model_add_series (self->val, "val/cari_acc", "cari-id (C2C)", LAB_SERIES_ROLE_CARI,
-                              LAB_LINE_STYLE_SOLID);
-  lab_chart_model_add_series (self->val, "val/visual_acc", "visual-id (V2V)",
-                              LAB_SERIES_ROLE_VISUAL, LAB_LINE_STYLE_SOLID);
-  lab_chart_model_add_series (self->val, "val/c2v_acc", "C2V", LAB_SERIES_ROLE_CARI,
-                              LAB_LINE_STYLE_DOTTED);
-  lab_chart_model_add_series (self->val, "val/v2c_acc", "V2C", LAB_SERIES_ROLE_VISUAL,
-                              LAB_LINE_STYLE_DOTTED);
+  lab_page_add_validation_series (self->val);
   lab_chart_set_model (self->weights_chart, self->weights);
   lab_chart_set_model (self->losses_chart, self->losses);
   lab_chart_set_model (self->val_chart, self->val);
@@ -125,15 +104,6 @@ set_time_origin (LabChartModel *model, double origin)
 
 /* ------------------------------------------------------------------------------ status */
 
-static char *
-format_duration (double seconds)
-{
-  int s = (int) (seconds + 0.5);
-  if (s >= 3600)
-    return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
-  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
-}
-
 static void
 update_status (LabRunPage *self)
 {
@@ -150,8 +120,8 @@ update_status (LabRunPage *self)
     status_label = _("Preparing");
   else if (active && lab_runner_get_state (self->runner) == LAB_RUNNER_PAUSED)
     status_label = C_("run status", "Paused");
-  summary = g_strdup_printf (_("%s weighting on %s · %s"), self->strategy, self->dataset,
-                             status_label);
+  summary = g_strdup_printf (_("%s weighting on %s · %s"), self->summary->strategy,
+                             self->summary->dataset, status_label);
 
   if (active)
     {
@@ -161,7 +131,7 @@ update_status (LabRunPage *self)
         detail = g_strdup (p.what != NULL ? p.what : _("Preparing the data set…"));
       else
         {
-          g_autofree char *eta = p.eta_s >= 0 ? format_duration (p.eta_s) : g_strdup ("–");
+          g_autofree char *eta = p.eta_s >= 0 ? lab_page_format_duration (p.eta_s) : g_strdup ("–");
           detail = g_strdup_printf (_("step %llu of %llu · %.0f images/s · %s left"),
                                     (unsigned long long) p.stats.step,
                                     (unsigned long long) p.total_steps, p.images_per_s, eta);
@@ -174,20 +144,21 @@ update_status (LabRunPage *self)
   else
     {
       gint64 step = MAX (self->last_step, 0);
-      fraction = self->steps > 0 ? (double) step / self->steps : 0.0;
-      if (status == CARI_RUN_RUNNING && self->images_per_s > 0 && self->batch > 0)
+      gint64 steps = self->summary->steps;
+      int batch = self->summary->batch;
+      fraction = steps > 0 ? (double) step / steps : 0.0;
+      if (status == CARI_RUN_RUNNING && self->images_per_s > 0 && batch > 0)
         {
           /* A run another process writes: its own figures, from the store. */
-          double left = self->steps > step ? (double) (self->steps - step) : 0.0;
-          g_autofree char *eta = format_duration (left * self->batch / self->images_per_s);
+          double left = steps > step ? (double) (steps - step) : 0.0;
+          g_autofree char *eta = lab_page_format_duration (left * batch / self->images_per_s);
           detail = g_strdup_printf (_("step %lld of %lld · %.0f images/s · %s left · written by "
                                       "another process"),
-                                    (long long) step, (long long) self->steps,
-                                    self->images_per_s, eta);
+                                    (long long) step, (long long) steps, self->images_per_s,
+                                    eta);
         }
       else
-        detail = g_strdup_printf (_("step %lld of %lld"), (long long) step,
-                                  (long long) self->steps);
+        detail = g_strdup_printf (_("step %lld of %lld"), (long long) step, (long long) steps);
       if (item != NULL && lab_run_item_get_message (item) != NULL)
         {
           char *with = g_strdup_printf ("%s · %s", detail, lab_run_item_get_message (item));
@@ -226,11 +197,10 @@ on_rows (LabRunWatch *watch, GArray *rows, LabRunPage *self)
       set_time_origin (self->losses, self->time_origin);
       set_time_origin (self->val, self->time_origin);
     }
-  g_autofree LabMetricRow *converted = g_new (LabMetricRow, rows->len);
+  g_autofree LabMetricRow *converted = lab_page_chart_rows (rows);
   for (guint i = 0; i < rows->len; i++)
     {
       const CariMetricRow *r = &g_array_index (rows, CariMetricRow, i);
-      converted[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
       self->last_step = MAX (self->last_step, r->step);
       if (g_strcmp0 (r->key, CARI_METRIC_IMAGES_PER_S) == 0 && isfinite (r->value))
         self->images_per_s = self->images_per_s > 0 ? 0.9 * self->images_per_s + 0.1 * r->value
@@ -336,52 +306,17 @@ on_chart_follow (LabChart *chart, GParamSpec *pspec, LabRunPage *self)
     gtk_toggle_button_set_active (self->follow_button, follow);
 }
 
-typedef struct
+static char *
+write_chart (GtkWidget *source, const char *path, const char *format, gpointer chart,
+             GError **error)
 {
-  LabRunPage *self; /* owned */
-  LabChart *chart;  /* borrowed from self */
-  char *format;     /* owned: png, svg, pdf or csv */
-  GtkFileChooserNative *chooser; /* owned */
-} Export;
-
-static void
-export_free (Export *e)
-{
-  g_object_unref (e->self);
-  g_free (e->format);
-  g_object_unref (e->chooser);
-  g_free (e);
+  gboolean ok = g_strcmp0 (format, "csv") == 0
+                  ? lab_chart_export_csv (chart, path, error)
+                  : lab_chart_export (chart, path, lab_export_format (format), 1200, 480, error);
+  return ok ? g_strdup_printf (_("Saved %s"), path) : NULL;
 }
 
-static void
-on_export_response (GtkNativeDialog *dialog, int response, Export *e)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = g_file_get_path (file);
-      g_autoptr (GError) error = NULL;
-      gboolean ok;
-      if (g_strcmp0 (e->format, "csv") == 0)
-        ok = lab_chart_export_csv (e->chart, path, &error);
-      else
-        {
-          LabChartFormat format = g_strcmp0 (e->format, "svg") == 0   ? LAB_CHART_FORMAT_SVG
-                                  : g_strcmp0 (e->format, "pdf") == 0 ? LAB_CHART_FORMAT_PDF
-                                                                      : LAB_CHART_FORMAT_PNG;
-          ok = lab_chart_export (e->chart, path, format, 1200, 480, &error);
-        }
-      GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (e->self), LAB_TYPE_WINDOW);
-      if (window != NULL)
-        {
-          g_autofree char *text = ok ? g_strdup_printf (_("Saved %s"), path)
-                                     : g_strdup_printf (_("Could not export: %s"), error->message);
-          lab_window_toast (LAB_WINDOW (window), text);
-        }
-    }
-  export_free (e);
-}
-
+/* page.export "<chart>.<format>": weights, losses or val; png, svg, pdf or csv. */
 static void
 export_action (GtkWidget *widget, const char *action, GVariant *param)
 {
@@ -390,30 +325,18 @@ export_action (GtkWidget *widget, const char *action, GVariant *param)
   g_auto (GStrv) parts = g_strsplit (target, ".", 2);
   if (parts[0] == NULL || parts[1] == NULL)
     return;
-  Export *e = g_new0 (Export, 1);
-  e->self = g_object_ref (self);
-  e->chart = g_strcmp0 (parts[0], "weights") == 0  ? self->weights_chart
-             : g_strcmp0 (parts[0], "losses") == 0 ? self->losses_chart
-                                                   : self->val_chart;
-  e->format = g_strdup (parts[1]);
-  GtkRoot *root = gtk_widget_get_root (widget);
-  e->chooser = gtk_file_chooser_native_new (_("Export Chart"),
-                                            GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                            GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"),
-                                            _("_Cancel"));
+  LabChart *chart = g_strcmp0 (parts[0], "weights") == 0  ? self->weights_chart
+                    : g_strcmp0 (parts[0], "losses") == 0 ? self->losses_chart
+                                                          : self->val_chart;
   g_autofree char *name = g_strdup_printf ("%s-%s.%s", self->name, parts[0], parts[1]);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (e->chooser), name);
-  g_signal_connect (e->chooser, "response", G_CALLBACK (on_export_response), e);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (e->chooser));
+  lab_export_dialog_run (widget, _("Export Chart"), parts[1], name, write_chart, chart, NULL);
 }
 
 /* A secondary click on a chart: the analysis of the evaluated checkpoint nearest that step. */
 static void
 on_step_activated (LabChart *chart, double step, LabRunPage *self)
 {
-  GtkWidget *window = gtk_widget_get_ancestor (GTK_WIDGET (self), LAB_TYPE_WINDOW);
-  if (window != NULL)
-    lab_window_show_analysis (LAB_WINDOW (window), self->run, (gint64) llround (step));
+  lab_page_show_analysis (GTK_WIDGET (self), self->run, (gint64) llround (step));
 }
 
 /* ------------------------------------------------------------------------------ frames */
@@ -460,30 +383,74 @@ on_runs_refreshed (LabRunList *runs, LabRunPage *self)
   update_status (self);
 }
 
+/* Poll lane: the run's name and configuration. */
+static void
+read_run_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  CariRunInfo *info = cari_store_get_run (store, *(gint64 *) data, &error);
+  lab_store_job_return (task, info, (GDestroyNotify) cari_run_info_free, error);
+}
+
+static void
+restyle (LabChartModel *model, LabLineStyle style)
+{
+  for (guint i = 0; i < lab_chart_model_get_n_series (model); i++)
+    lab_series_set_line_style (lab_chart_model_get_series (model, i), style);
+}
+
+static void
+on_run_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunInfo) info = g_task_propagate_pointer (G_TASK (result), &error);
+  if (info == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("run page: %s", error->message);
+      return;
+    }
+  LabRunPage *self = LAB_RUN_PAGE (source);
+  g_free (self->name);
+  self->name = g_strdup (info->name);
+  lab_run_summary_unref (self->summary);
+  self->summary = lab_run_summary_new (info->config);
+  /* The charts were made before the strategy was known. */
+  LabLineStyle style = lab_page_line_style (self->summary->strategy);
+  restyle (self->weights, style);
+  restyle (self->losses, style);
+  update_status (self);
+}
+
 GtkWidget *
-lab_run_page_new (const char *db_path, gint64 run, LabRunner *runner, LabRunList *runs,
+lab_run_page_new (LabStoreGateway *gateway, gint64 run, LabRunner *runner, LabRunList *runs,
                   guint interval_ms)
 {
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   LabRunPage *self = g_object_new (LAB_TYPE_RUN_PAGE, NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->run = run;
   self->runner = runner ? g_object_ref (runner) : NULL;
   self->runs = runs ? g_object_ref (runs) : NULL;
 
-  /* What the run is: one quick read. */
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (db_path, CARI_STORE_READ_ONLY, &error);
-  g_autoptr (CariRunInfo) info = store ? cari_store_get_run (store, run, &error) : NULL;
-  g_autoptr (CariRunConfig) cfg = info ? cari_run_config_new (info->config, NULL) : NULL;
-  self->name = g_strdup (info ? info->name : "");
-  self->strategy = g_strdup (cfg ? cari_strategy_to_string (cfg->strategy) : "");
-  self->dataset = g_strdup (cfg && cfg->dataset ? cfg->dataset : "");
-  self->steps = cfg ? cfg->steps : 0;
-  self->batch = cfg ? cfg->caricatures + cfg->photos : 0;
+  /* What the run is: the list's parsed configuration, or one quick read when the list does not
+   * know the run yet (just created); then the rows as they come. */
+  LabRunItem *item = runs != NULL ? lab_run_list_find (runs, run) : NULL;
+  if (item != NULL)
+    {
+      g_free (self->name);
+      self->name = g_strdup (lab_run_item_get_name (item));
+      lab_run_summary_unref (self->summary);
+      self->summary = lab_run_summary_ref (lab_run_item_get_summary (item));
+    }
+  else
+    {
+      g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_run_read, NULL);
+      g_task_set_task_data (task, g_memdup2 (&run, sizeof run), g_free);
+      lab_store_gateway_run (gateway, LAB_STORE_LANE_POLL, task, read_run_job);
+    }
   build_models (self);
-
-  self->watch = lab_run_watch_new (db_path, run, interval_ms);
+  self->watch = lab_run_watch_new (gateway, run, interval_ms);
   g_signal_connect_object (self->watch, "rows", G_CALLBACK (on_rows), self, 0);
   g_signal_connect_object (self->watch, "reset", G_CALLBACK (on_reset), self, 0);
   if (self->runner != NULL)
@@ -546,6 +513,7 @@ lab_run_page_dispose (GObject *object)
   if (self->tick_id != 0 && self->weights_chart != NULL)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self->weights_chart), self->tick_id);
   self->tick_id = 0;
+  g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->watch);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_RUN_PAGE);
   g_clear_object (&self->weights);
@@ -554,6 +522,7 @@ lab_run_page_dispose (GObject *object)
   g_clear_object (&self->runner);
   g_clear_object (&self->runs);
   g_clear_object (&self->settings);
+  g_clear_object (&self->gateway);
 
   G_OBJECT_CLASS (lab_run_page_parent_class)->dispose (object);
 }
@@ -562,10 +531,9 @@ static void
 lab_run_page_finalize (GObject *object)
 {
   LabRunPage *self = LAB_RUN_PAGE (object);
-  g_free (self->db_path);
+  g_clear_object (&self->cancellable);
   g_free (self->name);
-  g_free (self->strategy);
-  g_free (self->dataset);
+  lab_run_summary_unref (self->summary);
   g_array_unref (self->frame_intervals);
   G_OBJECT_CLASS (lab_run_page_parent_class)->finalize (object);
 }
@@ -610,6 +578,9 @@ lab_run_page_init (LabRunPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->frame_intervals = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->last_step = -1;
+  self->cancellable = g_cancellable_new ();
+  self->name = g_strdup ("");
+  self->summary = lab_run_summary_new (NULL);
 
   lab_chart_set_title (self->weights_chart, _("Task weights"));
   lab_chart_set_y_label (self->weights_chart, _("weight"));

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LabRunPage, lab_run_page, LAB, RUN_PAGE, AdwBin)
 
 /* runner may be NULL (read-only). The page polls the store every `interval_ms`. */
-GtkWidget     *lab_run_page_new (const char *db_path, gint64 run, LabRunner *runner,
+GtkWidget     *lab_run_page_new (LabStoreGateway *gateway, gint64 run, LabRunner *runner,
                                  LabRunList *runs, guint interval_ms);
 gint64         lab_run_page_get_run (LabRunPage *self);
 LabChart      *lab_run_page_get_weights_chart (LabRunPage *self);

@@ -18,9 +18,9 @@
 #include "cari.h"
 
 #include "lab-new-run-dialog.h"
+#include "lab-page.h"
 #include "lab-run-columns.h"
 #include "lab-runs-page.h"
-#include "lab-window.h"
 
 struct _LabRunsPage
 {
@@ -61,16 +61,6 @@ struct _LabRunsPage
 };
 
 G_DEFINE_FINAL_TYPE (LabRunsPage, lab_runs_page, ADW_TYPE_BIN)
-
-static void
-page_toast (LabRunsPage *self, const char *message)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  if (LAB_IS_WINDOW (root))
-    lab_window_toast (LAB_WINDOW (root), message);
-  else
-    g_message ("%s", message);
-}
 
 /* ------------------------------------------------------------------------------ search */
 
@@ -252,10 +242,9 @@ new_from_action (GtkWidget *widget, const char *action, GVariant *param)
     }
   else
     text = g_strdup (lab_run_item_get_config (item));
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog = lab_new_run_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              lab_run_list_get_db_path (self->runs),
-                                              self->runner, text);
+  const char *db_path = lab_store_gateway_get_path (lab_run_list_get_gateway (self->runs));
+  GtkWidget *dialog = lab_new_run_dialog_new (lab_page_get_window (widget), db_path, self->runner,
+                                              text);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -300,23 +289,64 @@ on_rename_changed (GtkEditable *entry, AdwMessageDialog *dialog)
     gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 }
 
+typedef struct
+{
+  gint64 run;
+  char *name;
+} RunJob;
+
+static void
+run_job_free (RunJob *job)
+{
+  g_free (job->name);
+  g_free (job);
+}
+
+/* Runs `func` on the write lane for `run`, then `done` on the page. */
+static void
+write_run (LabRunsPage *self, gint64 run, const char *name, LabStoreJobFunc func,
+           GAsyncReadyCallback done)
+{
+  RunJob *job = g_new0 (RunJob, 1);
+  job->run = run;
+  job->name = g_strdup (name);
+  g_autoptr (GTask) task = g_task_new (self, NULL, done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) run_job_free);
+  lab_store_gateway_run (lab_run_list_get_gateway (self->runs), LAB_STORE_LANE_WRITE, task,
+                         func);
+}
+
+/* Write lane. */
+static void
+rename_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  RunJob *job = data;
+  GError *error = NULL;
+  gboolean ok = cari_store_rename_run (store, job->run, job->name, &error);
+  lab_store_job_return_boolean (task, ok, error);
+}
+
+static void
+on_run_renamed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  LabRunsPage *self = LAB_RUNS_PAGE (source);
+  g_autoptr (GError) error = NULL;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *text = g_strdup_printf (_("Could not rename the run: %s"), error->message);
+      lab_page_toast (GTK_WIDGET (self), text);
+      return;
+    }
+  lab_run_list_refresh (self->runs);
+}
+
 static void
 on_rename_response (AdwMessageDialog *dialog, const char *response, LabRunsPage *self)
 {
   gint64 run = *(gint64 *) g_object_get_data (G_OBJECT (dialog), "lab-run");
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   g_autofree char *name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  g_autoptr (GError) error = NULL;
-  /* One row: quick enough for the main thread. */
-  g_autoptr (CariStore) store = cari_store_open (lab_run_list_get_db_path (self->runs),
-                                                 CARI_STORE_READ_WRITE, &error);
-  if (store == NULL || !cari_store_rename_run (store, run, name, &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not rename the run: %s"), error->message);
-      page_toast (self, text);
-      return;
-    }
-  lab_run_list_refresh (self->runs);
+  write_run (self, run, name, rename_job, on_run_renamed);
 }
 
 static void
@@ -326,9 +356,9 @@ rename_action (GtkWidget *widget, const char *action, GVariant *param)
   LabRunItem *item = selected_item (self);
   if (item == NULL)
     return;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              _("Rename Run"), NULL);
+  AdwMessageDialog *dialog = lab_page_ask (widget, _("Rename Run"), NULL, "rename", _("_Rename"),
+                                           ADW_RESPONSE_SUGGESTED,
+                                           G_CALLBACK (on_rename_response), self);
   GtkWidget *entry = gtk_entry_new ();
   gint64 *run = g_new (gint64, 1);
   *run = lab_run_item_get_id (item);
@@ -336,48 +366,24 @@ rename_action (GtkWidget *widget, const char *action, GVariant *param)
   g_object_set_data (G_OBJECT (dialog), "lab-page", self);
   gtk_editable_set_text (GTK_EDITABLE (entry), lab_run_item_get_name (item));
   gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "rename", _("_Rename"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "rename",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "rename");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_extra_child (dialog, entry);
   g_signal_connect_object (entry, "changed", G_CALLBACK (on_rename_changed), dialog, 0);
-  g_signal_connect_object (dialog, "response::rename", G_CALLBACK (on_rename_response), self, 0);
-  on_rename_changed (GTK_EDITABLE (entry), ADW_MESSAGE_DIALOG (dialog));
+  on_rename_changed (GTK_EDITABLE (entry), dialog);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (entry);
 }
 
 /* --- delete */
 
-typedef struct
-{
-  char *db_path;
-  gint64 run;
-  char *name;
-} DeleteJob;
-
+/* Write lane: the run's rows (one transaction), then its checkpoint files and their folder. The
+ * rows go first: should that fail, the run stays whole; files that cannot be removed afterwards
+ * are only litter. */
 static void
-delete_job_free (DeleteJob *job)
+delete_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  g_free (job->db_path);
-  g_free (job->name);
-  g_free (job);
-}
-
-/* Worker: the run's rows (one transaction), then its checkpoint files and their folder. The rows
- * go first: should that fail, the run stays whole; files that cannot be removed afterwards are
- * only litter. */
-static void
-delete_run_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  DeleteJob *job = data;
+  RunJob *job = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (job->db_path, CARI_STORE_READ_WRITE, &error);
-  g_autoptr (GPtrArray) paths = store ? cari_store_list_checkpoint_paths (store, job->run, &error)
-                                      : NULL;
+  g_autoptr (GPtrArray) paths = cari_store_list_checkpoint_paths (store, job->run, &error);
   if (paths == NULL || !cari_store_delete_run (store, job->run, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
@@ -416,7 +422,7 @@ static void
 on_run_deleted (GObject *source, GAsyncResult *result, gpointer data)
 {
   LabRunsPage *self = LAB_RUNS_PAGE (source);
-  DeleteJob *job = g_task_get_task_data (G_TASK (result));
+  RunJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
   for (guint i = 0; i < self->deleting->len; i++)
     if (g_array_index (self->deleting, gint64, i) == job->run)
@@ -428,12 +434,12 @@ on_run_deleted (GObject *source, GAsyncResult *result, gpointer data)
     {
       g_autofree char *text = g_strdup_printf (_("Could not delete “%s”: %s"), job->name,
                                                error->message);
-      page_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
     }
   else
     {
       g_autofree char *text = g_strdup_printf (_("“%s” deleted"), job->name);
-      page_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
     }
   lab_run_list_refresh (self->runs);
   update_actions (self);
@@ -451,22 +457,15 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, LabRunsPage 
     {
       g_autofree char *text = g_strdup_printf (_("“%s” is training: stop it before deleting it"),
                                                lab_run_item_get_name (item));
-      page_toast (self, text);
+      lab_page_toast (GTK_WIDGET (self), text);
       return;
     }
   /* Waiting in this workbench's queue: it leaves the queue first, so it cannot start. */
   lab_runner_dequeue (self->runner, run);
 
-  DeleteJob *job = g_new0 (DeleteJob, 1);
-  job->db_path = g_strdup (lab_run_list_get_db_path (self->runs));
-  job->run = run;
-  job->name = g_strdup (lab_run_item_get_name (item));
   g_array_append_val (self->deleting, run);
   update_actions (self);
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_run_deleted, NULL);
-  g_task_set_source_tag (task, on_delete_response);
-  g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
-  g_task_run_in_thread (task, delete_run_thread);
+  write_run (self, run, lab_run_item_get_name (item), delete_job, on_run_deleted);
 }
 
 static void
@@ -476,24 +475,14 @@ delete_action (GtkWidget *widget, const char *action, GVariant *param)
   LabRunItem *item = selected_item (self);
   if (item == NULL)
     return;
-  GtkRoot *root = gtk_widget_get_root (widget);
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              NULL, NULL);
-  adw_message_dialog_format_heading (ADW_MESSAGE_DIALOG (dialog), _("Delete “%s”?"),
-                                     lab_run_item_get_name (item));
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                               _("Its metrics, evaluations and checkpoint files will be deleted. "
-                                 "This cannot be undone."));
+  g_autofree char *heading = g_strdup_printf (_("Delete “%s”?"), lab_run_item_get_name (item));
+  AdwMessageDialog *dialog = lab_page_ask (
+    widget, heading,
+    _("Its metrics, evaluations and checkpoint files will be deleted. This cannot be undone."),
+    "delete", _("_Delete"), ADW_RESPONSE_DESTRUCTIVE, G_CALLBACK (on_delete_response), self);
   gint64 *run = g_new (gint64, 1);
   *run = lab_run_item_get_id (item);
   g_object_set_data_full (G_OBJECT (dialog), "lab-run", run, g_free);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
-                                    "delete", _("_Delete"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_object (dialog, "response::delete", G_CALLBACK (on_delete_response), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

@@ -1,0 +1,101 @@
+/* lab-page.c — what the pages share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "lab-config.h"
+
+#include <glib/gi18n.h>
+
+#include "lab-page.h"
+
+void
+lab_page_toast (GtkWidget *page, const char *text)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  if (!gtk_widget_activate_action (page, "win.toast", "s", text))
+    g_message ("%s", text);
+}
+
+void
+lab_page_show_analysis (GtkWidget *page, gint64 run, gint64 step)
+{
+  g_return_if_fail (GTK_IS_WIDGET (page));
+  gtk_widget_activate_action (page, "win.show-analysis", "(xx)", run, step);
+}
+
+GtkWindow *
+lab_page_get_window (GtkWidget *page)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
+  GtkRoot *root = gtk_widget_get_root (page);
+  return GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL;
+}
+
+AdwMessageDialog *
+lab_page_ask (GtkWidget *page, const char *heading, const char *body, const char *response,
+              const char *label, AdwResponseAppearance appearance, GCallback on_response,
+              gpointer data)
+{
+  g_return_val_if_fail (GTK_IS_WIDGET (page), NULL);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (
+    adw_message_dialog_new (lab_page_get_window (page), heading, body));
+  adw_message_dialog_add_responses (dialog, "cancel", _("_Cancel"), response, label, NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, appearance);
+  adw_message_dialog_set_default_response (
+    dialog, appearance == ADW_RESPONSE_DESTRUCTIVE ? "cancel" : response);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  g_autofree char *signal = g_strdup_printf ("response::%s", response);
+  g_signal_connect_object (dialog, signal, on_response, data, 0);
+  return dialog;
+}
+
+LabLineStyle
+lab_page_line_style (const char *strategy)
+{
+  if (g_strcmp0 (strategy, "naive") == 0)
+    return LAB_LINE_STYLE_DASHED;
+  if (g_strcmp0 (strategy, "static") == 0)
+    return LAB_LINE_STYLE_DOTTED;
+  return LAB_LINE_STYLE_SOLID;
+}
+
+void
+lab_page_add_validation_series (LabChartModel *model)
+{
+  static const struct
+  {
+    const char *key, *label;
+    LabSeriesRole role;
+    LabLineStyle style;
+  } keys[] = {
+    { "val/verif_acc", "verif-id", LAB_SERIES_ROLE_VERIF, LAB_LINE_STYLE_SOLID },
+    { "val/cari_acc", "cari-id (C2C)", LAB_SERIES_ROLE_CARI, LAB_LINE_STYLE_SOLID },
+    { "val/visual_acc", "visual-id (V2V)", LAB_SERIES_ROLE_VISUAL, LAB_LINE_STYLE_SOLID },
+    { "val/c2v_acc", "C2V", LAB_SERIES_ROLE_CARI, LAB_LINE_STYLE_DOTTED },
+    { "val/v2c_acc", "V2C", LAB_SERIES_ROLE_VISUAL, LAB_LINE_STYLE_DOTTED },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    lab_chart_model_add_series (model, keys[i].key, keys[i].label, keys[i].role, keys[i].style);
+}
+
+LabMetricRow *
+lab_page_chart_rows (GArray *rows)
+{
+  LabMetricRow *out = g_new (LabMetricRow, MAX (rows->len, 1));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CariMetricRow *r = &g_array_index (rows, CariMetricRow, i);
+      out[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
+    }
+  return out;
+}
+
+char *
+lab_page_format_duration (double seconds)
+{
+  int s = (int) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}

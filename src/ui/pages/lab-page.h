@@ -1,0 +1,44 @@
+/* lab-page.h — what the pages share: they reach the window they are in only through its actions
+ * (win.toast, win.show-analysis, win.open-run), put their dialogs over it, ask before they do
+ * what cannot be undone, and draw a run's strategy and its validation accuracies alike
+ * everywhere.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "cari.h"
+
+#include "lab-chart-model.h"
+#include "lab-series.h"
+
+G_BEGIN_DECLS
+
+/* A short, non-blocking message (win.toast); said with g_message when no window takes it. */
+void              lab_page_toast (GtkWidget *page, const char *text);
+/* The analysis of `run` at its evaluated checkpoint nearest `step` (win.show-analysis). */
+void              lab_page_show_analysis (GtkWidget *page, gint64 run, gint64 step);
+/* The window the page is in, for its dialogs; NULL when none. */
+GtkWindow        *lab_page_get_window (GtkWidget *page);
+/* A message dialog over the page's window: Cancel, and `response` labelled `label` with
+ * `appearance`; the default response is Cancel for a destructive one, else `response`.
+ * `on_response` (void (AdwMessageDialog *, const char *response, gpointer data)) is connected to
+ * "response::<response>" for as long as `data` (a GObject) lives. Not presented yet. */
+AdwMessageDialog *lab_page_ask (GtkWidget *page, const char *heading, const char *body,
+                                const char *response, const char *label,
+                                AdwResponseAppearance appearance, GCallback on_response,
+                                gpointer data);
+/* Proposed solid, naive dashed, static dotted (the others solid). */
+LabLineStyle      lab_page_line_style (const char *strategy);
+/* The validation accuracies as every chart of a run shows them: the classifiers on their own
+ * modality (solid) and on the other (dotted). */
+void              lab_page_add_validation_series (LabChartModel *model);
+/* A store's metric rows (of CariMetricRow) as a chart's, their keys borrowed from `rows`. */
+LabMetricRow     *lab_page_chart_rows (GArray *rows);
+/* "m:ss", or "h:mm:ss" from an hour on. */
+char             *lab_page_format_duration (double seconds);
+
+G_END_DECLS
