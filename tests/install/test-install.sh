@@ -58,7 +58,7 @@ if [ -z "${DISPLAY:-}" ]; then
   echo "1..$((n + 1))"
   exit $fail
 fi
-GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 \
+GDK_BACKEND=x11 GSK_RENDERER=cairo GDK_DEBUG=gl-disable GTK_A11Y=none NO_AT_BRIDGE=1 \
   "$bin/carilab" --db "$tmp/runs.db" >"$tmp/gui.log" 2>&1 &
 pid=$!
 shown=1
