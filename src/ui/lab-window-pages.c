@@ -58,7 +58,7 @@ void
 lab_window_new_run_action (GtkWidget *widget, const char *action, GVariant *param)
 {
   LabWindow *self = LAB_WINDOW (widget);
-  GtkWidget *dialog = lab_new_run_dialog_new (GTK_WINDOW (self), self->db_path, self->runner,
+  GtkWidget *dialog = lab_new_run_dialog_new (GTK_WINDOW (self), self->gateway, self->runner,
                                               NULL);
   gtk_window_present (GTK_WINDOW (dialog));
 }

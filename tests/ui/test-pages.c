@@ -43,6 +43,12 @@ not_loading (gpointer object)
 }
 
 static gboolean
+not_creating (gpointer object)
+{
+  return property_false (object, "creating");
+}
+
+static gboolean
 not_importing (gpointer object)
 {
   return property_false (object, "importing");
@@ -763,6 +769,7 @@ test_export_dialog (void)
 typedef struct
 {
   char *db;
+  LabStoreGateway *gateway;
   LabRunner *runner;
   LabNewRunDialog *dialog;
 } DialogFixture;
@@ -770,8 +777,8 @@ typedef struct
 static void
 dialog_open (DialogFixture *f, const char *text)
 {
-  f->dialog = g_object_ref (LAB_NEW_RUN_DIALOG (lab_new_run_dialog_new (NULL, f->db, f->runner,
-                                                                         text)));
+  f->dialog = g_object_ref (LAB_NEW_RUN_DIALOG (lab_new_run_dialog_new (NULL, f->gateway,
+                                                                         f->runner, text)));
   gtk_window_present (GTK_WINDOW (f->dialog));
   ui_test_wait_for (not_loading, f->dialog, 20, "not loading");
 }
@@ -791,6 +798,7 @@ dialog_fixture_set_up (DialogFixture *f, gconstpointer data)
 {
   f->db = temp_db ();
   g_autoptr (CariStore) store = ui_test_open_store (f->db);
+  f->gateway = lab_store_gateway_new (f->db);
   f->runner = lab_runner_new (f->db);
   /* Nothing trains in these tests: the runner holds whatever it starts. */
   lab_runner_pause (f->runner);
@@ -805,6 +813,7 @@ dialog_fixture_tear_down (DialogFixture *f, gconstpointer data)
   /* Its last notifications hold it until they run. */
   ui_test_drain ();
   g_assert_finalize_object (f->runner);
+  g_assert_finalize_object (f->gateway);
   ui_test_remove_db (f->db);
   g_free (f->db);
 }
@@ -882,7 +891,7 @@ test_new_run_invalid (DialogFixture *f, gconstpointer data)
   g_assert_nonnull (strstr (subtitle (f, "steps_row"), "schedule.steps"));
   g_assert_true (gtk_widget_has_css_class (child (f, "steps_row"), "lab-invalid"));
   g_assert_true (gtk_widget_has_css_class (child (f, "steps_spin"), "error"));
-  g_assert_cmpint (lab_new_run_dialog_create (f->dialog), ==, 0);
+  g_assert_false (lab_new_run_dialog_create (f->dialog));
   /* The Configuration view says what stands in the way, as comments. */
   g_autofree char *shown = config_view_text (f);
   g_assert_true (g_str_has_prefix (shown, "# "));
@@ -984,7 +993,11 @@ test_new_run_create (DialogFixture *f, gconstpointer data)
   /* A name the store has: said at the name row. */
   gtk_editable_set_text (child (f, "name_entry"), "taken");
   g_assert_true (can_create (f));
-  g_assert_cmpint (lab_new_run_dialog_create (f->dialog), ==, 0);
+  g_assert_true (lab_new_run_dialog_create (f->dialog));
+  /* Off the main thread: Create waits for the store's answer. */
+  g_assert_false (can_create (f));
+  ui_test_wait_for (not_creating, f->dialog, 20, "not creating");
+  g_assert_cmpint (lab_new_run_dialog_get_created (f->dialog), ==, 0);
   g_assert_nonnull (strstr (subtitle (f, "name_row"), "taken"));
   g_assert_false (can_create (f));
 
@@ -994,7 +1007,9 @@ test_new_run_create (DialogFixture *f, gconstpointer data)
   g_assert_true (can_create (f));
   g_autofree char *text = g_strdup (lab_new_run_dialog_get_config_text (f->dialog));
   g_assert_nonnull (strstr (text, "dataset=toy\n"));
-  gint64 run = lab_new_run_dialog_create (f->dialog);
+  g_assert_true (lab_new_run_dialog_create (f->dialog));
+  ui_test_wait_for (not_creating, f->dialog, 20, "not creating");
+  gint64 run = lab_new_run_dialog_get_created (f->dialog);
   g_assert_cmpint (run, >, 0);
 
   /* Queued in the store with exactly the dialog's text, and in the runner. */
@@ -1307,6 +1322,8 @@ test_window_pages (void)
   ui_test_wait_for (not_loading, dialog, 20, "not loading");
   ui_test_wait_for (not_loading, datasets, 20, "not loading");
   gtk_window_destroy (dialog);
+  /* The gateway's lane lets go of the data sets' job in an idle. */
+  ui_test_drain ();
   g_assert_finalize_object (dialog);
 
   ui_test_drain ();

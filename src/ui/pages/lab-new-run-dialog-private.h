@@ -9,6 +9,7 @@
 
 #include "cari.h"
 #include "lab-new-run-dialog.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
@@ -17,7 +18,9 @@ struct _LabNewRunDialog
   AdwWindow parent_instance;
 
   /* owned */
-  char *db_path;
+  LabStoreGateway *gateway; /* owned */
+  gboolean creating;        /* the run is being queued (a write job) */
+  gint64 created;           /* the queued run, 0 until then */
   LabRunner *runner;
   char *base_text;          /* the text given, "" for the defaults */
   char *base_preset;        /* its model.preset */

@@ -22,6 +22,7 @@ enum
 {
   PROP_0,
   PROP_LOADING,
+  PROP_CREATING,
   N_PROPS
 };
 
@@ -66,18 +67,14 @@ on_dataset_changed (LabNewRunDialog *self)
   lab_new_run_form_recompute (self);
 }
 
-/* --- the store's data sets, read off the main thread */
+/* --- the store's data sets, read on the gateway's load lane */
 
 static void
-read_datasets (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+read_datasets (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariStore) store = cari_store_open (data, CARI_STORE_READ_ONLY, &error);
-  GPtrArray *infos = store != NULL ? cari_store_list_datasets (store, &error) : NULL;
-  if (infos == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, infos, (GDestroyNotify) g_ptr_array_unref);
+  GError *error = NULL;
+  GPtrArray *infos = cari_store_list_datasets (store, &error);
+  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 static void
@@ -86,7 +83,7 @@ on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   GPtrArray *infos = g_task_propagate_pointer (G_TASK (result), &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    return; /* the dialog is gone */
   LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (source);
   self->datasets = infos != NULL ? infos : g_ptr_array_new ();
   if (error != NULL)
@@ -102,52 +99,108 @@ on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
   g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOADING]);
 }
 
-/* --- create */
+/* --- create: the run queued on the gateway's write lane */
 
-gint64
-lab_new_run_dialog_create (LabNewRunDialog *self)
+typedef struct
 {
-  g_return_val_if_fail (LAB_IS_NEW_RUN_DIALOG (self), 0);
-  if (self->text == NULL)
-    return 0;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariRunConfig) cfg = cari_run_config_new (self->text, &error);
-  g_autoptr (CariStore) store = cfg != NULL ? cari_store_open (self->db_path,
-                                                               CARI_STORE_READ_WRITE, &error)
-                                            : NULL;
+  char *text;     /* the configuration */
+  gint64 run;     /* out: the queued run */
+  char *name_why; /* out: why the name cannot be used, or NULL */
+} Create;
+
+static void
+create_free (Create *c)
+{
+  g_free (c->text);
+  g_free (c->name_why);
+  g_free (c);
+}
+
+static void
+queue_run (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  Create *c = data;
+  GError *error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (c->text, &error);
   gint64 existing = 0;
-  if (store != NULL && cfg->name != NULL && cfg->name[0] != '\0')
+  if (cfg != NULL && cfg->name != NULL && cfg->name[0] != '\0')
     {
       gboolean number = TRUE;
       for (const char *p = cfg->name; *p != '\0'; p++)
         number &= g_ascii_isdigit (*p) != 0;
-      if (number || cari_store_find_run (store, cfg->name, &existing, NULL))
-        {
-          g_autofree char *why = number ? g_strdup (_("A name cannot be a number: numbers are "
-                                                      "run ids"))
-                                        : g_strdup_printf (_("Another run is called “%s”"),
-                                                           cfg->name);
-          lab_new_run_form_mark_row (self, GTK_WIDGET (self->name_row), why);
-          gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create", FALSE);
-          gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
-          return 0;
-        }
+      if (number)
+        c->name_why = g_strdup (_("A name cannot be a number: numbers are run ids"));
+      else if (cari_store_find_run (store, cfg->name, &existing, NULL))
+        c->name_why = g_strdup_printf (_("Another run is called “%s”"), cfg->name);
     }
-  /* One row in the store: quick enough for the main thread. */
-  gint64 run = store != NULL ? cari_launch_queue_run (store, cfg, &error) : 0;
-  if (run <= 0)
+  if (cfg != NULL && c->name_why == NULL)
+    c->run = cari_launch_queue_run (store, cfg, &error);
+  lab_store_job_return_boolean (task, error == NULL, error);
+}
+
+static void
+set_creating (LabNewRunDialog *self, gboolean creating)
+{
+  self->creating = creating;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create",
+                                 !creating && self->text != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CREATING]);
+}
+
+static void
+on_queued (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  if (!lab_store_job_finish (result, &error) && error == NULL)
+    return; /* cancelled: the dialog is gone */
+  LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (source);
+  Create *c = g_task_get_task_data (G_TASK (result));
+  if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not queue the run: %s"), error->message);
       gtk_label_set_text (self->error_label, text);
       gtk_widget_set_visible (GTK_WIDGET (self->error_group), TRUE);
-      return 0;
+      set_creating (self, FALSE);
+      return;
     }
-  lab_runner_enqueue (self->runner, run);
+  if (c->name_why != NULL)
+    {
+      set_creating (self, FALSE);
+      lab_new_run_form_mark_row (self, GTK_WIDGET (self->name_row), c->name_why);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create", FALSE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
+      return;
+    }
+  self->created = c->run;
+  lab_runner_enqueue (self->runner, c->run);
+  set_creating (self, FALSE);
   GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
   if (parent != NULL)
-    gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-run", "x", run);
+    gtk_widget_activate_action (GTK_WIDGET (parent), "win.open-run", "x", c->run);
   gtk_window_close (GTK_WINDOW (self));
-  return run;
+}
+
+gboolean
+lab_new_run_dialog_create (LabNewRunDialog *self)
+{
+  g_return_val_if_fail (LAB_IS_NEW_RUN_DIALOG (self), FALSE);
+  if (self->text == NULL || self->creating)
+    return FALSE;
+  Create *c = g_new0 (Create, 1);
+  c->text = g_strdup (self->text);
+  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_queued, NULL);
+  g_task_set_source_tag (task, lab_new_run_dialog_create);
+  g_task_set_task_data (task, c, (GDestroyNotify) create_free);
+  set_creating (self, TRUE);
+  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, queue_run);
+  return TRUE;
+}
+
+gint64
+lab_new_run_dialog_get_created (LabNewRunDialog *self)
+{
+  g_return_val_if_fail (LAB_IS_NEW_RUN_DIALOG (self), 0);
+  return self->created;
 }
 
 static void
@@ -159,17 +212,17 @@ create_action (GtkWidget *widget, const char *action, GVariant *param)
 /* ------------------------------------------------------------------------------ public API */
 
 GtkWidget *
-lab_new_run_dialog_new (GtkWindow *parent, const char *db_path, LabRunner *runner,
+lab_new_run_dialog_new (GtkWindow *parent, LabStoreGateway *gateway, LabRunner *runner,
                         const char *config_text)
 {
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
-  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (LAB_IS_STORE_GATEWAY (gateway), NULL);
   g_return_val_if_fail (LAB_IS_RUNNER (runner), NULL);
 
   LabNewRunDialog *self = g_object_new (LAB_TYPE_NEW_RUN_DIALOG,
                                         "transient-for", parent,
                                         NULL);
-  self->db_path = g_strdup (db_path);
+  self->gateway = g_object_ref (gateway);
   self->runner = g_object_ref (runner);
   self->base_text = g_strdup (config_text != NULL ? config_text : "");
 
@@ -191,8 +244,7 @@ lab_new_run_dialog_new (GtkWindow *parent, const char *db_path, LabRunner *runne
   self->loading = TRUE;
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_datasets_read, NULL);
   g_task_set_source_tag (task, lab_new_run_dialog_new);
-  g_task_set_task_data (task, g_strdup (db_path), g_free);
-  g_task_run_in_thread (task, read_datasets);
+  lab_store_gateway_run (gateway, LAB_STORE_LANE_LOAD, task, read_datasets);
 
   lab_new_run_form_recompute (self);
   return GTK_WIDGET (self);
@@ -216,6 +268,9 @@ lab_new_run_dialog_get_property (GObject *object, guint id, GValue *value, GPara
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_CREATING:
+      g_value_set_boolean (value, self->creating);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, id, pspec);
     }
@@ -229,6 +284,7 @@ lab_new_run_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_NEW_RUN_DIALOG);
   g_clear_object (&self->runner);
+  g_clear_object (&self->gateway);
   g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_new_run_dialog_parent_class)->dispose (object);
@@ -238,7 +294,6 @@ static void
 lab_new_run_dialog_finalize (GObject *object)
 {
   LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (object);
-  g_free (self->db_path);
   g_free (self->base_text);
   g_free (self->base_preset);
   g_free (self->text);
@@ -265,6 +320,10 @@ lab_new_run_dialog_class_init (LabNewRunDialogClass *klass)
   props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                                 | G_PARAM_STATIC_STRINGS);
+  /* TRUE while Create waits for the store. */
+  props[PROP_CREATING] = g_param_spec_boolean ("creating", NULL, NULL, FALSE,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                 | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   gtk_widget_class_set_template_from_resource (

@@ -370,7 +370,7 @@ lab_new_run_form_recompute (LabNewRunDialog *self)
                                 adw_action_row_get_subtitle (g_ptr_array_index (self->marked, i)));
       show_text (self, why->str);
     }
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create", valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create", valid && !self->creating);
 
   g_ptr_array_unref (a.rows);
   g_ptr_array_unref (a.assignments);

@@ -242,8 +242,8 @@ new_from_action (GtkWidget *widget, const char *action, GVariant *param)
     }
   else
     text = g_strdup (lab_run_item_get_config (item));
-  const char *db_path = lab_store_gateway_get_path (lab_run_list_get_gateway (self->runs));
-  GtkWidget *dialog = lab_new_run_dialog_new (lab_page_get_window (widget), db_path, self->runner,
+  GtkWidget *dialog = lab_new_run_dialog_new (lab_page_get_window (widget),
+                                              lab_run_list_get_gateway (self->runs), self->runner,
                                               text);
   gtk_window_present (GTK_WINDOW (dialog));
 }
