@@ -108,7 +108,7 @@ rebuild_models (LabComparePage *self)
     {
       Source *s = g_ptr_array_index (self->sources, i);
       g_autofree char *prefix = g_strdup_printf ("%lld/", (long long) s->id);
-      LabLineStyle style = lab_page_line_style (s->strategy);
+      LabLineStyle style = cari_plot_line_style_for_strategy (s->strategy);
       add_task_series (self->weights, prefix, "weight", s->name, style);
       add_task_series (self->losses, prefix, "loss", s->name, style);
       if (i < 2)

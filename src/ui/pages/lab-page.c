@@ -50,16 +50,6 @@ lab_page_ask (GtkWidget *page, const char *heading, const char *body, const char
   return dialog;
 }
 
-LabLineStyle
-lab_page_line_style (const char *strategy)
-{
-  if (g_strcmp0 (strategy, "naive") == 0)
-    return LAB_LINE_STYLE_DASHED;
-  if (g_strcmp0 (strategy, "static") == 0)
-    return LAB_LINE_STYLE_DOTTED;
-  return LAB_LINE_STYLE_SOLID;
-}
-
 void
 lab_page_add_validation_series (LabChartModel *model)
 {

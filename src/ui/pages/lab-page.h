@@ -31,8 +31,6 @@ AdwMessageDialog *lab_page_ask (GtkWidget *page, const char *heading, const char
                                 const char *response, const char *label,
                                 AdwResponseAppearance appearance, GCallback on_response,
                                 gpointer data);
-/* Proposed solid, naive dashed, static dotted (the others solid). */
-LabLineStyle      lab_page_line_style (const char *strategy);
 /* The validation accuracies as every chart of a run shows them: the classifiers on their own
  * modality (solid) and on the other (dotted). */
 void              lab_page_add_validation_series (LabChartModel *model);

@@ -13,8 +13,6 @@
 #include "lab-results-view.h"
 #include "lab-run-summary.h"
 
-#define VERIF_RGB 0x1f77b4
-
 /* One run's rows, as the loader thread reads them. */
 typedef struct
 {
@@ -241,9 +239,9 @@ show_curves (LabResultsView *self)
               frr[i] = 1.0 - p->tar;
             }
           lab_curve_plot_add_curve (self->roc, label, far, tar, (int) roc->len, shade (k),
-                                    lab_page_line_style (r->strategy));
+                                    cari_plot_line_style_for_strategy (r->strategy));
           lab_curve_plot_add_curve (self->det, label, far, frr, (int) roc->len, shade (k),
-                                    lab_page_line_style (r->strategy));
+                                    cari_plot_line_style_for_strategy (r->strategy));
         }
       const char *protocols[] = { "webcari.c2p", "webcari.p2c" };
       for (int p = 0; p < 2; p++)
@@ -257,7 +255,7 @@ show_curves (LabResultsView *self)
           LabCurvePlot *plot = p == 0 ? self->cmc_c2p : self->cmc_p2c;
           lab_curve_plot_add_curve (plot, label, rank, (const double *) (void *) c->cmc->data,
                                     (int) c->cmc->len, shade (k),
-                                    lab_page_line_style (r->strategy));
+                                    cari_plot_line_style_for_strategy (r->strategy));
           lab_curve_plot_set_x_axis (plot, _("rank"), LAB_AXIS_LINEAR, 1,
                                      MAX (c->cmc->len, 2));
         }

@@ -65,7 +65,7 @@ G_DEFINE_FINAL_TYPE (LabRunPage, lab_run_page, ADW_TYPE_BIN)
 static void
 build_models (LabRunPage *self)
 {
-  LabLineStyle style = lab_page_line_style (self->summary->strategy);
+  LabLineStyle style = cari_plot_line_style_for_strategy (self->summary->strategy);
 
   g_clear_object (&self->weights);
   g_clear_object (&self->losses);
@@ -416,7 +416,7 @@ on_run_read (GObject *source, GAsyncResult *result, gpointer data)
   lab_run_summary_unref (self->summary);
   self->summary = lab_run_summary_new (info->config);
   /* The charts were made before the strategy was known. */
-  LabLineStyle style = lab_page_line_style (self->summary->strategy);
+  LabLineStyle style = cari_plot_line_style_for_strategy (self->summary->strategy);
   restyle (self->weights, style);
   restyle (self->losses, style);
   update_status (self);
