@@ -63,16 +63,14 @@ lab_chart_invalidate_linked (LabChart *self)
 
 /* Notifies a property of the shared x axis (follow, x-axis) on every linked chart. */
 void
-lab_chart_notify_linked (LabChart *self,
-                         guint     prop_id)
+lab_chart_notify_linked (LabChart *self, guint prop_id)
 {
   for (guint i = 0; i < self->link->charts->len; i++)
     g_object_notify_by_pspec (g_ptr_array_index (self->link->charts, i), properties[prop_id]);
 }
 
 void
-lab_chart_notify (LabChart *self,
-                  guint     prop_id)
+lab_chart_notify (LabChart *self, guint prop_id)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
@@ -108,10 +106,7 @@ lab_chart_on_model_changed (LabChart *self)
 }
 
 static void
-lab_chart_on_items_changed (LabChart   *self,
-                            guint       position,
-                            guint       removed,
-                            guint       added,
+lab_chart_on_items_changed (LabChart *self, guint position, guint removed, guint added,
                             GListModel *model)
 {
   lab_chart_model_set_smoothing (self->model, self->smoothing);
@@ -125,8 +120,7 @@ lab_chart_on_items_changed (LabChart   *self,
  * The chart applies its smoothing to the model: give each chart a model of its own.
  */
 void
-lab_chart_set_model (LabChart      *self,
-                     LabChartModel *model)
+lab_chart_set_model (LabChart *self, LabChartModel *model)
 {
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (model == NULL || LAB_IS_CHART_MODEL (model));
@@ -158,8 +152,7 @@ lab_chart_get_title (LabChart *self)
 }
 
 void
-lab_chart_set_title (LabChart   *self,
-                     const char *title)
+lab_chart_set_title (LabChart *self, const char *title)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -182,8 +175,7 @@ lab_chart_get_y_label (LabChart *self)
 }
 
 void
-lab_chart_set_y_label (LabChart   *self,
-                       const char *y_label)
+lab_chart_set_y_label (LabChart *self, const char *y_label)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -207,8 +199,7 @@ lab_chart_get_smoothing (LabChart *self)
  * @smoothing: the EMA weight in [0, 0.999]; 0 draws the raw values only
  */
 void
-lab_chart_set_smoothing (LabChart *self,
-                         double    smoothing)
+lab_chart_set_smoothing (LabChart *self, double smoothing)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -230,8 +221,7 @@ lab_chart_get_log_y (LabChart *self)
 }
 
 void
-lab_chart_set_log_y (LabChart *self,
-                     gboolean  log_y)
+lab_chart_set_log_y (LabChart *self, gboolean log_y)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -257,8 +247,7 @@ lab_chart_get_x_axis (LabChart *self)
  * in the other unit).
  */
 void
-lab_chart_set_x_axis (LabChart *self,
-                      LabXAxis  x_axis)
+lab_chart_set_x_axis (LabChart *self, LabXAxis x_axis)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -284,8 +273,7 @@ lab_chart_get_follow (LabChart *self)
  * when it showed all of it). Off: the view stays where it is.
  */
 void
-lab_chart_set_follow (LabChart *self,
-                      gboolean  follow)
+lab_chart_set_follow (LabChart *self, gboolean follow)
 {
   double lower;
   double upper;
@@ -320,9 +308,7 @@ lab_chart_set_follow (LabChart *self,
  * series is left out of the legend, the hover readout and the axes' ranges.
  */
 void
-lab_chart_set_series_visible (LabChart   *self,
-                              const char *key,
-                              gboolean    visible)
+lab_chart_set_series_visible (LabChart *self, const char *key, gboolean visible)
 {
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (key != NULL);
@@ -337,8 +323,7 @@ lab_chart_set_series_visible (LabChart   *self,
 }
 
 gboolean
-lab_chart_get_series_visible (LabChart   *self,
-                              const char *key)
+lab_chart_get_series_visible (LabChart *self, const char *key)
 {
   g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -355,10 +340,7 @@ lab_chart_get_series_visible (LabChart   *self,
  * would show: what lab_chart_draw() uses to map data to pixels.
  */
 void
-lab_chart_get_transform (LabChart          *self,
-                         int                width,
-                         int                height,
-                         LabChartTransform *transform)
+lab_chart_get_transform (LabChart *self, int width, int height, LabChartTransform *transform)
 {
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -385,10 +367,7 @@ lab_chart_get_transform (LabChart          *self,
  * way in black on white.
  */
 void
-lab_chart_draw (LabChart *self,
-                cairo_t  *cr,
-                int       width,
-                int       height)
+lab_chart_draw (LabChart *self, cairo_t *cr, int width, int height)
 {
   CariPlotStyle style;
 
@@ -404,8 +383,7 @@ lab_chart_draw (LabChart *self,
 /* GtkWidget. */
 
 static void
-lab_chart_snapshot (GtkWidget   *widget,
-                    GtkSnapshot *snapshot)
+lab_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   LabChart *self = LAB_CHART (widget);
   int width = gtk_widget_get_width (widget);
@@ -445,13 +423,8 @@ lab_chart_snapshot (GtkWidget   *widget,
 }
 
 static void
-lab_chart_measure (GtkWidget      *widget,
-                   GtkOrientation  orientation,
-                   int             for_size,
-                   int            *minimum,
-                   int            *natural,
-                   int            *minimum_baseline,
-                   int            *natural_baseline)
+lab_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                   int *natural, int *minimum_baseline, int *natural_baseline)
 {
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
@@ -466,8 +439,7 @@ lab_chart_measure (GtkWidget      *widget,
 }
 
 static void
-lab_chart_css_changed (GtkWidget         *widget,
-                       GtkCssStyleChange *change)
+lab_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
   GTK_WIDGET_CLASS (lab_chart_parent_class)->css_changed (widget, change);
 
@@ -476,8 +448,7 @@ lab_chart_css_changed (GtkWidget         *widget,
 }
 
 static void
-lab_chart_system_setting_changed (GtkWidget       *widget,
-                                  GtkSystemSetting setting)
+lab_chart_system_setting_changed (GtkWidget *widget, GtkSystemSetting setting)
 {
   GTK_WIDGET_CLASS (lab_chart_parent_class)->system_setting_changed (widget, setting);
   lab_chart_invalidate (LAB_CHART (widget));
@@ -519,10 +490,7 @@ lab_chart_finalize (GObject *object)
 }
 
 static void
-lab_chart_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+lab_chart_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabChart *self = LAB_CHART (object);
 
@@ -555,10 +523,7 @@ lab_chart_get_property (GObject    *object,
 }
 
 static void
-lab_chart_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+lab_chart_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   LabChart *self = LAB_CHART (object);
 

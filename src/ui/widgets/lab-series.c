@@ -72,10 +72,7 @@ static guint signals[N_SIGNALS];
 /* The data. */
 
 LabSeries *
-lab_series_new (const char    *key,
-                const char    *label,
-                LabSeriesRole  role,
-                LabLineStyle   line_style)
+lab_series_new (const char *key, const char *label, LabSeriesRole role, LabLineStyle line_style)
 {
   g_return_val_if_fail (key != NULL, NULL);
 
@@ -102,8 +99,7 @@ lab_series_get_label (LabSeries *self)
 }
 
 void
-lab_series_set_label (LabSeries  *self,
-                      const char *label)
+lab_series_set_label (LabSeries *self, const char *label)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -122,8 +118,7 @@ lab_series_get_role (LabSeries *self)
 }
 
 void
-lab_series_set_role (LabSeries     *self,
-                     LabSeriesRole  role)
+lab_series_set_role (LabSeries *self, LabSeriesRole role)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -141,8 +136,7 @@ lab_series_get_line_style (LabSeries *self)
 }
 
 void
-lab_series_set_line_style (LabSeries    *self,
-                           LabLineStyle  line_style)
+lab_series_set_line_style (LabSeries *self, LabLineStyle line_style)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -166,8 +160,7 @@ lab_series_get_time_origin (LabSeries *self)
 }
 
 void
-lab_series_set_time_origin (LabSeries *self,
-                            double     time_origin)
+lab_series_set_time_origin (LabSeries *self, double time_origin)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -191,8 +184,7 @@ lab_series_get_smoothing (LabSeries *self)
  * Recomputes the smoothed values (O(n), here rather than in the draw).
  */
 void
-lab_series_set_smoothing (LabSeries *self,
-                          double     smoothing)
+lab_series_set_smoothing (LabSeries *self, double smoothing)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -206,10 +198,7 @@ lab_series_set_smoothing (LabSeries *self,
  * Appends one point and emits LabSeries::points-added.
  */
 void
-lab_series_append (LabSeries *self,
-                   double     step,
-                   double     wall_time,
-                   double     value)
+lab_series_append (LabSeries *self, double step, double wall_time, double value)
 {
   LabPoint point = { step, wall_time, value };
 
@@ -224,9 +213,7 @@ lab_series_append (LabSeries *self,
  * and emits LabSeries::points-added once (not at all when no point was kept).
  */
 void
-lab_series_append_points (LabSeries      *self,
-                          const LabPoint *points,
-                          guint           n_points)
+lab_series_append_points (LabSeries *self, const LabPoint *points, guint n_points)
 {
   guint first;
   guint kept;
@@ -259,41 +246,35 @@ lab_series_get_n_points (LabSeries *self)
 
 /* A point's entry of one of the data's arrays, checked. */
 static double
-lab_series_peek (LabSeries    *self,
-                 const double *array,
-                 guint         index)
+lab_series_peek (LabSeries *self, const double *array, guint index)
 {
   g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
   return array[index];
 }
 
 double
-lab_series_get_step (LabSeries *self,
-                     guint      index)
+lab_series_get_step (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_steps (self->data), index);
 }
 
 double
-lab_series_get_wall_time (LabSeries *self,
-                          guint      index)
+lab_series_get_wall_time (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_wall_times (self->data), index);
 }
 
 double
-lab_series_get_value (LabSeries *self,
-                      guint      index)
+lab_series_get_value (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_values (self->data, FALSE), index);
 }
 
 double
-lab_series_get_smoothed (LabSeries *self,
-                         guint      index)
+lab_series_get_smoothed (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_values (self->data, TRUE), index);
@@ -306,18 +287,14 @@ lab_series_get_smoothed (LabSeries *self,
  * Returns: (transfer none) (array): the values, valid until the next append or smoothing change
  */
 const double *
-lab_series_peek_values (LabSeries *self,
-                        gboolean   smoothed)
+lab_series_peek_values (LabSeries *self, gboolean smoothed)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NULL);
   return cari_plot_series_peek_values (self->data, smoothed);
 }
 
 double
-lab_series_get_x (LabSeries *self,
-                  LabXAxis   axis,
-                  double     origin,
-                  guint      index)
+lab_series_get_x (LabSeries *self, LabXAxis axis, double origin, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
@@ -325,11 +302,7 @@ lab_series_get_x (LabSeries *self,
 }
 
 gboolean
-lab_series_get_x_extent (LabSeries *self,
-                         LabXAxis   axis,
-                         double     origin,
-                         double    *first,
-                         double    *last)
+lab_series_get_x_extent (LabSeries *self, LabXAxis axis, double origin, double *first, double *last)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
   return cari_plot_series_get_x_extent (self->data, axis, origin, first, last);
@@ -341,10 +314,7 @@ lab_series_get_x_extent (LabSeries *self,
  * Returns: the first index whose x is >= @x, or the number of points when there is none.
  */
 guint
-lab_series_lower_bound (LabSeries *self,
-                        LabXAxis   axis,
-                        double     origin,
-                        double     x)
+lab_series_lower_bound (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
   return cari_plot_series_lower_bound (self->data, axis, origin, x);
@@ -356,10 +326,7 @@ lab_series_lower_bound (LabSeries *self,
  * Returns: the first index whose x is > @x, or the number of points when there is none.
  */
 guint
-lab_series_upper_bound (LabSeries *self,
-                        LabXAxis   axis,
-                        double     origin,
-                        double     x)
+lab_series_upper_bound (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
   return cari_plot_series_upper_bound (self->data, axis, origin, x);
@@ -377,13 +344,8 @@ lab_series_upper_bound (LabSeries *self,
  * Returns: FALSE when there is no such value
  */
 gboolean
-lab_series_get_y_extent (LabSeries *self,
-                         guint      begin,
-                         guint      end,
-                         gboolean   smoothed,
-                         gboolean   positive_only,
-                         double    *min,
-                         double    *max)
+lab_series_get_y_extent (LabSeries *self, guint begin, guint end, gboolean smoothed,
+                         gboolean positive_only, double *min, double *max)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
   return cari_plot_series_get_y_extent (self->data, begin, end, smoothed, positive_only, min,
@@ -398,10 +360,7 @@ lab_series_get_y_extent (LabSeries *self,
  * Returns: its index, or -1 when the series is empty
  */
 gssize
-lab_series_nearest_index (LabSeries *self,
-                          LabXAxis   axis,
-                          double     origin,
-                          double     x)
+lab_series_nearest_index (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), -1);
   return cari_plot_series_nearest_index (self->data, axis, origin, x);
@@ -415,14 +374,8 @@ lab_series_nearest_index (LabSeries *self,
  * summarises the points of each: count, first and last index, min and max. O(W log n).
  */
 void
-lab_series_decimate (LabSeries *self,
-                     LabXAxis   axis,
-                     double     origin,
-                     gboolean   smoothed,
-                     double     x_lower,
-                     double     x_upper,
-                     guint      n_columns,
-                     LabColumn *columns)
+lab_series_decimate (LabSeries *self, LabXAxis axis, double origin, gboolean smoothed,
+                     double x_lower, double x_upper, guint n_columns, LabColumn *columns)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
   cari_plot_series_decimate (self->data, axis, origin, smoothed, x_lower, x_upper, n_columns,
@@ -439,13 +392,8 @@ lab_series_decimate (LabSeries *self,
  * What to draw of the series in a view (cari_plot_series_build_shape()).
  */
 void
-lab_series_build_shape (LabSeries               *self,
-                        const LabChartTransform *transform,
-                        LabXAxis                 axis,
-                        double                   origin,
-                        gboolean                 smoothed,
-                        guint                    n_columns,
-                        LabSeriesShape          *shape)
+lab_series_build_shape (LabSeries *self, const LabChartTransform *transform, LabXAxis axis,
+                        double origin, gboolean smoothed, guint n_columns, LabSeriesShape *shape)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
   g_return_if_fail (transform != NULL);
@@ -477,10 +425,7 @@ lab_series_finalize (GObject *object)
 }
 
 static void
-lab_series_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+lab_series_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabSeries *self = LAB_SERIES (object);
 
@@ -513,10 +458,7 @@ lab_series_get_property (GObject    *object,
 }
 
 static void
-lab_series_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
+lab_series_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   LabSeries *self = LAB_SERIES (object);
 
