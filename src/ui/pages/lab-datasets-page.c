@@ -200,14 +200,6 @@ rebuild_rows (LabDatasetsPage *self)
 /* ------------------------------------------------------------------------------ the list */
 
 static void
-read_datasets (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *infos = cari_store_list_datasets (store, &error);
-  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
-}
-
-static void
 set_loading (LabDatasetsPage *self, gboolean loading)
 {
   if (self->loading == loading)
@@ -217,24 +209,17 @@ set_loading (LabDatasetsPage *self, gboolean loading)
 }
 
 static void
-on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
+on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  GPtrArray *infos = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
+  LabDatasetsPage *self = source;
   if (infos != NULL)
     {
       g_clear_pointer (&self->datasets, g_ptr_array_unref);
       self->datasets = infos;
     }
   else
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not read the data sets: %s"),
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not read the data sets: %s"),
+                           error->message);
   rebuild_rows (self);
   if (self->reload)
     {
@@ -256,9 +241,8 @@ lab_datasets_page_refresh (LabDatasetsPage *self)
       return;
     }
   set_loading (self, TRUE);
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_datasets_read, NULL);
-  g_task_set_source_tag (task, lab_datasets_page_refresh);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, read_datasets);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, lab_page_list_datasets_job, NULL,
+                           NULL, self, self->cancellable, on_datasets_read);
 }
 
 /* ------------------------------------------------------------------------------ SynCari */
@@ -421,13 +405,12 @@ show_warnings (LabDatasetsPage *self, GArray *warnings)
 }
 
 static void
-on_imported (GObject *source, GAsyncResult *result, gpointer data)
+on_imported (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  LabDatasetsPage *self = source;
+  ImportJob *job = data;
   const CariDatasetIndex *index = job->index;
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       g_autofree char *title = g_strdup_printf (_("Could not import “%s”"), job->name);
       g_autofree char *text = g_strdup_printf (_("%s: %s"), job->root, error->message);
@@ -462,14 +445,13 @@ on_import_read (GObject *source, GAsyncResult *result, gpointer data)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
   ImportJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_imported, NULL);
-  g_task_set_source_tag (task, lab_datasets_page_import);
-  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref);
   g_autoptr (GError) error = NULL;
   if (g_task_propagate_boolean (G_TASK (result), &error))
-    lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, import_write_job);
+    lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, import_write_job,
+                             g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref,
+                             self, NULL, on_imported);
   else
-    g_task_return_error (task, g_steal_pointer (&error));
+    on_imported (self, job, NULL, error);
 }
 
 void
@@ -565,17 +547,13 @@ delete_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancella
 }
 
 static void
-on_dataset_deleted (GObject *source, GAsyncResult *result, gpointer data)
+on_dataset_deleted (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
-  DeleteJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not delete “%s”: %s"), job->name,
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+  LabDatasetsPage *self = source;
+  DeleteJob *job = data;
+  if (error != NULL)
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not delete “%s”: %s"), job->name,
+                           error->message);
   lab_datasets_page_refresh (self);
 }
 
@@ -585,10 +563,8 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, LabDatasetsP
   DeleteJob *job = g_new0 (DeleteJob, 1);
   job->name = g_strdup (g_object_get_data (G_OBJECT (dialog), "lab-dataset"));
   job->id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "lab-dataset-id"));
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_dataset_deleted, NULL);
-  g_task_set_source_tag (task, on_delete_response);
-  g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, delete_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, delete_job, job,
+                           (GDestroyNotify) delete_job_free, self, NULL, on_dataset_deleted);
 }
 
 static void

@@ -18,6 +18,16 @@ lab_page_toast (GtkWidget *page, const char *text)
 }
 
 void
+lab_page_toast_printf (GtkWidget *page, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  lab_page_toast (page, text);
+}
+
+void
 lab_page_show_analysis (GtkWidget *page, gint64 run, gint64 step)
 {
   g_return_if_fail (GTK_IS_WIDGET (page));
@@ -79,6 +89,15 @@ lab_page_chart_rows (GArray *rows)
       out[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
     }
   return out;
+}
+
+void
+lab_page_list_datasets_job (GTask *task, CariStore *store, gpointer data,
+                            GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *infos = cari_store_list_datasets (store, &error);
+  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
 char *

@@ -14,11 +14,14 @@
 
 #include "lab-chart-model.h"
 #include "lab-series.h"
+#include "lab-store-gateway.h"
 
 G_BEGIN_DECLS
 
 /* A short, non-blocking message (win.toast); said with g_message when no window takes it. */
 void              lab_page_toast (GtkWidget *page, const char *text);
+void              lab_page_toast_printf (GtkWidget *page, const char *format, ...)
+  G_GNUC_PRINTF (2, 3);
 /* The analysis of `run` at its evaluated checkpoint nearest `step` (win.show-analysis). */
 void              lab_page_show_analysis (GtkWidget *page, gint64 run, gint64 step);
 /* The window the page is in, for its dialogs; NULL when none. */
@@ -36,6 +39,10 @@ AdwMessageDialog *lab_page_ask (GtkWidget *page, const char *heading, const char
 void              lab_page_add_validation_series (LabChartModel *model);
 /* A store's metric rows (of CariMetricRow) as a chart's, their keys borrowed from `rows`. */
 LabMetricRow     *lab_page_chart_rows (GArray *rows);
+/* The job that reads the store's data sets with their counts (cari_store_list_datasets: a
+ * GPtrArray of CariDatasetInfo *), for the load lane. */
+void              lab_page_list_datasets_job (GTask *task, CariStore *store, gpointer data,
+                                              GCancellable *cancellable);
 /* "m:ss", or "h:mm:ss" from an hour on. */
 char             *lab_page_format_duration (double seconds);
 
