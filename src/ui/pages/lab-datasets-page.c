@@ -18,6 +18,7 @@
 #include "lab-datasets-page.h"
 #include "lab-import-dialog.h"
 #include "lab-page.h"
+#include "lab-property.h"
 
 /* Warnings listed after an import; the rest are counted. */
 #define MAX_WARNING_ROWS 200
@@ -202,10 +203,7 @@ rebuild_rows (LabDatasetsPage *self)
 static void
 set_loading (LabDatasetsPage *self, gboolean loading)
 {
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOADING]);
+  lab_property_set_boolean (self, &self->loading, loading, props[PROP_LOADING]);
 }
 
 static void
@@ -338,11 +336,10 @@ import_write_job (GTask *task, CariStore *store, gpointer data, GCancellable *ca
 static void
 set_importing (LabDatasetsPage *self, gboolean importing)
 {
-  self->importing = importing;
   gtk_spinner_set_spinning (self->import_spinner, importing);
   gtk_widget_set_visible (GTK_WIDGET (self->import_dismiss_button), !importing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "datasets.add", !importing);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IMPORTING]);
+  lab_property_set_boolean (self, &self->importing, importing, props[PROP_IMPORTING]);
 }
 
 static void

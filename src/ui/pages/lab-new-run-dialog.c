@@ -15,6 +15,7 @@
 
 #include "lab-new-run-dialog-private.h"
 #include "lab-page.h"
+#include "lab-property.h"
 
 
 G_DEFINE_FINAL_TYPE (LabNewRunDialog, lab_new_run_dialog, ADW_TYPE_WINDOW)
@@ -130,10 +131,9 @@ queue_run (GTask *task, CariStore *store, gpointer data, GCancellable *cancellab
 static void
 set_creating (LabNewRunDialog *self, gboolean creating)
 {
-  self->creating = creating;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create",
                                  !creating && self->text != NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CREATING]);
+  lab_property_set_boolean (self, &self->creating, creating, props[PROP_CREATING]);
 }
 
 static void

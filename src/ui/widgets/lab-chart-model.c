@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-chart-model.h"
+#include "lab-property.h"
 
 #define LAB_CSV_HEADER "key,step,wall_time,value"
 
@@ -224,15 +225,13 @@ lab_chart_model_set_smoothing (LabChartModel *self, double smoothing)
   g_return_if_fail (LAB_IS_CHART_MODEL (self));
 
   smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, LAB_SERIES_MAX_SMOOTHING);
-  if (self->smoothing == smoothing)
+  if (!lab_property_set_double (self, &self->smoothing, smoothing, properties[PROP_SMOOTHING]))
     return;
 
-  self->smoothing = smoothing;
   lab_chart_model_begin_batch (self);
   for (guint i = 0; i < self->series->len; i++)
     lab_series_set_smoothing (g_ptr_array_index (self->series, i), smoothing);
   lab_chart_model_end_batch (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMOOTHING]);
 }
 
 /**

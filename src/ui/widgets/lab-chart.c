@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "lab-chart-private.h"
+#include "lab-property.h"
 
 G_DEFINE_ENUM_TYPE (LabChartFormat, lab_chart_format,
   G_DEFINE_ENUM_VALUE (LAB_CHART_FORMAT_PNG, "png"),
@@ -156,14 +157,11 @@ lab_chart_set_title (LabChart *self, const char *title)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
-  if (g_strcmp0 (self->title, title) == 0)
+  if (!lab_property_set_string (self, &self->title, title, properties[LAB_CHART_PROP_TITLE]))
     return;
-  g_free (self->title);
-  self->title = g_strdup (title);
   /* A chart is an image to assistive technologies; its title names it. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   title != NULL ? title : "", -1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_TITLE]);
   lab_chart_invalidate (self);
 }
 
@@ -178,13 +176,8 @@ void
 lab_chart_set_y_label (LabChart *self, const char *y_label)
 {
   g_return_if_fail (LAB_IS_CHART (self));
-
-  if (g_strcmp0 (self->y_label, y_label) == 0)
-    return;
-  g_free (self->y_label);
-  self->y_label = g_strdup (y_label);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_Y_LABEL]);
-  lab_chart_invalidate (self);
+  if (lab_property_set_string (self, &self->y_label, y_label, properties[LAB_CHART_PROP_Y_LABEL]))
+    lab_chart_invalidate (self);
 }
 
 double
@@ -204,12 +197,11 @@ lab_chart_set_smoothing (LabChart *self, double smoothing)
   g_return_if_fail (LAB_IS_CHART (self));
 
   smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, LAB_SERIES_MAX_SMOOTHING);
-  if (self->smoothing == smoothing)
+  if (!lab_property_set_double (self, &self->smoothing, smoothing,
+                                properties[LAB_CHART_PROP_SMOOTHING]))
     return;
-  self->smoothing = smoothing;
   if (self->model != NULL)
     lab_chart_model_set_smoothing (self->model, smoothing);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_SMOOTHING]);
   lab_chart_invalidate (self);
 }
 
@@ -224,13 +216,8 @@ void
 lab_chart_set_log_y (LabChart *self, gboolean log_y)
 {
   g_return_if_fail (LAB_IS_CHART (self));
-
-  log_y = !!log_y;
-  if (self->log_y == log_y)
-    return;
-  self->log_y = log_y;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_LOG_Y]);
-  lab_chart_invalidate (self);
+  if (lab_property_set_boolean (self, &self->log_y, log_y, properties[LAB_CHART_PROP_LOG_Y]))
+    lab_chart_invalidate (self);
 }
 
 LabXAxis

@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "lab-series.h"
+#include "lab-property.h"
 
 G_DEFINE_ENUM_TYPE (LabSeriesRole, lab_series_role,
   G_DEFINE_ENUM_VALUE (LAB_SERIES_ROLE_VERIF, "verif"),
@@ -102,12 +103,7 @@ void
 lab_series_set_label (LabSeries *self, const char *label)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
-
-  if (g_strcmp0 (self->label, label) == 0)
-    return;
-  g_free (self->label);
-  self->label = g_strdup (label);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+  lab_property_set_string (self, &self->label, label, properties[PROP_LABEL]);
 }
 
 LabSeriesRole
@@ -163,11 +159,7 @@ void
 lab_series_set_time_origin (LabSeries *self, double time_origin)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
-
-  if (self->time_origin == time_origin || (isnan (self->time_origin) && isnan (time_origin)))
-    return;
-  self->time_origin = time_origin;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_ORIGIN]);
+  lab_property_set_double (self, &self->time_origin, time_origin, properties[PROP_TIME_ORIGIN]);
 }
 
 double
