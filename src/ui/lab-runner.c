@@ -385,34 +385,36 @@ lab_runner_get_active_run (LabRunner *self)
   return run;
 }
 
-void
-lab_runner_pause (LabRunner *self)
+/* The active run paused or resumed, and the runs that start after it until told otherwise. */
+static void
+set_paused (LabRunner *self, gboolean paused)
 {
-  g_return_if_fail (LAB_IS_RUNNER (self));
   g_mutex_lock (&self->mutex);
-  self->pause_requested = TRUE;
+  self->pause_requested = paused;
   if (self->trainer != NULL)
     {
-      cari_trainer_pause (self->trainer);
-      self->state = LAB_RUNNER_PAUSED;
+      if (paused)
+        cari_trainer_pause (self->trainer);
+      else
+        cari_trainer_resume (self->trainer);
+      self->state = paused ? LAB_RUNNER_PAUSED : LAB_RUNNER_RUNNING;
     }
   g_mutex_unlock (&self->mutex);
   post_progress (self);
 }
 
 void
+lab_runner_pause (LabRunner *self)
+{
+  g_return_if_fail (LAB_IS_RUNNER (self));
+  set_paused (self, TRUE);
+}
+
+void
 lab_runner_resume (LabRunner *self)
 {
   g_return_if_fail (LAB_IS_RUNNER (self));
-  g_mutex_lock (&self->mutex);
-  self->pause_requested = FALSE;
-  if (self->trainer != NULL)
-    {
-      cari_trainer_resume (self->trainer);
-      self->state = LAB_RUNNER_RUNNING;
-    }
-  g_mutex_unlock (&self->mutex);
-  post_progress (self);
+  set_paused (self, FALSE);
 }
 
 void
