@@ -474,27 +474,6 @@ lab_run_page_get_run (LabRunPage *self)
   return self->run;
 }
 
-LabChart *
-lab_run_page_get_weights_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->weights_chart;
-}
-
-LabChart *
-lab_run_page_get_losses_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->losses_chart;
-}
-
-LabChart *
-lab_run_page_get_validation_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->val_chart;
-}
-
 guint64
 lab_run_page_get_n_rows (LabRunPage *self)
 {
