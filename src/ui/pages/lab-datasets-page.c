@@ -359,10 +359,7 @@ add_warning_row (LabDatasetsPage *self, const char *text)
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
+  lab_page_set_margins (label, 6, 12, 6, 12);
   gtk_widget_add_css_class (label, "lab-warning");
   /* A row of our own: the expander would wrap a bare label in one it cannot remove. */
   GtkWidget *row = gtk_list_box_row_new ();

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lab-embedding-detail.h"
+#include "lab-page.h"
 
 #define MAX_PAIR_ROWS 100
 #define IMAGE_SIZE 220
@@ -148,10 +149,7 @@ pair_row (LabEmbeddingDetail *self, const CariDatasetIndex *index, const LabDeta
   GtkWidget *row = gtk_list_box_row_new ();
   g_object_set_data (G_OBJECT (row), "image", GINT_TO_POINTER (p->other));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
+  lab_page_set_margins (box, 4, 6, 4, 6);
   GtkWidget *picture = new_picture (PAIR_SIZE);
   load_picture (self, GTK_PICTURE (picture), index, p->other, PAIR_SIZE * 2);
   gtk_box_append (GTK_BOX (box), picture);
@@ -358,10 +356,7 @@ lab_embedding_detail_init (LabEmbeddingDetail *self)
                                   GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request (scroll, 300, -1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 12);
+  lab_page_set_margins (box, 6, 12, 12, 12);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   adw_bin_set_child (ADW_BIN (self), scroll);
 

@@ -288,10 +288,7 @@ lab_errors_view_fill_compare_list (LabErrorsView *self)
       GtkWidget *label = gtk_label_new (g_ptr_array_index (self->comparable_labels, i));
       gtk_label_set_xalign (GTK_LABEL (label), 0.0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_margin_start (label, 8);
-      gtk_widget_set_margin_end (label, 8);
-      gtk_widget_set_margin_top (label, 8);
-      gtk_widget_set_margin_bottom (label, 8);
+      lab_page_set_margins (label, 8, 8, 8, 8);
       GtkWidget *row = gtk_list_box_row_new ();
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
       g_object_set_data_full (G_OBJECT (row), "evaluation", g_memdup2 (&e->id, sizeof e->id),

@@ -79,6 +79,15 @@ lab_page_add_validation_series (LabChartModel *model)
     lab_chart_model_add_series (model, keys[i].key, keys[i].label, keys[i].role, keys[i].style);
 }
 
+void
+lab_page_set_margins (GtkWidget *widget, int top, int end, int bottom, int start)
+{
+  gtk_widget_set_margin_top (widget, top);
+  gtk_widget_set_margin_end (widget, end);
+  gtk_widget_set_margin_bottom (widget, bottom);
+  gtk_widget_set_margin_start (widget, start);
+}
+
 LabMetricRow *
 lab_page_chart_rows (GArray *rows)
 {

@@ -37,6 +37,9 @@ AdwMessageDialog *lab_page_ask (GtkWidget *page, const char *heading, const char
 /* The validation accuracies as every chart of a run shows them: the classifiers on their own
  * modality (solid) and on the other (dotted). */
 void              lab_page_add_validation_series (LabChartModel *model);
+/* A widget's margins, in CSS's order. */
+void              lab_page_set_margins (GtkWidget *widget, int top, int end, int bottom,
+                                        int start);
 /* A store's metric rows (of CariMetricRow) as a chart's, their keys borrowed from `rows`. */
 LabMetricRow     *lab_page_chart_rows (GArray *rows);
 /* The job that reads the store's data sets with their counts (cari_store_list_datasets: a

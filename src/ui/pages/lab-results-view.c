@@ -599,10 +599,7 @@ lab_results_view_init (LabResultsView *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
+  lab_page_set_margins (box, 12, 18, 18, 18);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   adw_bin_set_child (ADW_BIN (self), scroll);
 
