@@ -62,18 +62,6 @@ enum
 
 static GParamSpec *props[N_PROPS];
 
-static const CariDatasetInfo *
-find_info (LabDatasetsPage *self, const char *name)
-{
-  for (guint i = 0; self->datasets != NULL && i < self->datasets->len; i++)
-    {
-      const CariDatasetInfo *info = g_ptr_array_index (self->datasets, i);
-      if (g_strcmp0 (info->name, name) == 0)
-        return info;
-    }
-  return NULL;
-}
-
 static gboolean
 has_images (const CariDatasetInfo *info)
 {
@@ -179,8 +167,8 @@ rebuild_rows (LabDatasetsPage *self)
     gtk_list_box_remove (self->list_box, child);
 
   /* SynCari first. A run queued before it was generated leaves an empty row of its name. */
-  const CariDatasetInfo *syncari = find_info (self, "syncari");
-  const CariDatasetInfo *pretrain = find_info (self, "syncari-pretrain");
+  const CariDatasetInfo *syncari = lab_page_find_dataset (self->datasets, "syncari");
+  const CariDatasetInfo *pretrain = lab_page_find_dataset (self->datasets, "syncari-pretrain");
   if (!has_images (syncari))
     gtk_list_box_append (self->list_box, syncari_row (self));
   else
@@ -565,7 +553,7 @@ static void
 on_delete_clicked (GtkButton *button, LabDatasetsPage *self)
 {
   const char *name = g_object_get_data (G_OBJECT (button), "lab-dataset");
-  const CariDatasetInfo *info = find_info (self, name);
+  const CariDatasetInfo *info = lab_page_find_dataset (self->datasets, name);
   g_autofree char *runs = info != NULL && info->n_runs > 0
                             ? g_strdup_printf (ngettext (" %d run trained on it: it keeps its "
                                                          "metrics.",

@@ -109,6 +109,18 @@ lab_page_list_datasets_job (GTask *task, CariStore *store, gpointer data,
   lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
 }
 
+const CariDatasetInfo *
+lab_page_find_dataset (GPtrArray *datasets, const char *name)
+{
+  for (guint i = 0; datasets != NULL && i < datasets->len; i++)
+    {
+      const CariDatasetInfo *info = g_ptr_array_index (datasets, i);
+      if (g_strcmp0 (info->name, name) == 0)
+        return info;
+    }
+  return NULL;
+}
+
 char *
 lab_page_format_duration (double seconds)
 {

@@ -46,6 +46,8 @@ LabMetricRow     *lab_page_chart_rows (GArray *rows);
  * GPtrArray of CariDatasetInfo *), for the load lane. */
 void              lab_page_list_datasets_job (GTask *task, CariStore *store, gpointer data,
                                               GCancellable *cancellable);
+/* The data set called `name` in `datasets` (such a list, or NULL), or NULL. */
+const CariDatasetInfo *lab_page_find_dataset (GPtrArray *datasets, const char *name);
 /* "m:ss", or "h:mm:ss" from an hour on. */
 char             *lab_page_format_duration (double seconds);
 
