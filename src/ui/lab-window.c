@@ -468,7 +468,7 @@ lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   if (self->runner != NULL)
     lab_runner_shutdown (self->runner);
   if (self->runs != NULL)
@@ -479,7 +479,6 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->runs);
   g_clear_object (&self->runner);
   g_clear_object (&self->gateway);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }

@@ -615,12 +615,11 @@ static void
 lab_datasets_page_dispose (GObject *object)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (object);
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DATASETS_PAGE);
   g_clear_object (&self->runner);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_datasets_page_parent_class)->dispose (object);
 }

@@ -264,11 +264,10 @@ lab_new_run_dialog_dispose (GObject *object)
 {
   LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_NEW_RUN_DIALOG);
   g_clear_object (&self->runner);
   g_clear_object (&self->gateway);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_new_run_dialog_parent_class)->dispose (object);
 }
