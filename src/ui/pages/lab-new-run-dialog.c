@@ -299,13 +299,10 @@ lab_new_run_dialog_class_init (LabNewRunDialogClass *klass)
   object_class->finalize = lab_new_run_dialog_finalize;
 
   /* TRUE until the store's data sets are read (their protocols fill the protocol row). */
-  props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
-                                                | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
   /* TRUE while Create waits for the store. */
-  props[PROP_CREATING] = g_param_spec_boolean ("creating", NULL, NULL, FALSE,
-                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
-                                                 | G_PARAM_STATIC_STRINGS);
+  props[PROP_CREATING] = g_param_spec_boolean ("creating", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   gtk_widget_class_set_template_from_resource (

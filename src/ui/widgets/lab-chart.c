@@ -558,28 +558,18 @@ lab_chart_class_init (LabChartClass *klass)
   widget_class->css_changed = lab_chart_css_changed;
   widget_class->system_setting_changed = lab_chart_system_setting_changed;
 
-  properties[LAB_CHART_PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL, LAB_TYPE_CHART_MODEL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_Y_LABEL] =
-    g_param_spec_string ("y-label", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_SMOOTHING] =
-    g_param_spec_double ("smoothing", NULL, NULL, 0, LAB_SERIES_MAX_SMOOTHING,
-                         LAB_CHART_DEFAULT_SMOOTHING,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_LOG_Y] =
-    g_param_spec_boolean ("log-y", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_X_AXIS] =
-    g_param_spec_enum ("x-axis", NULL, NULL, LAB_TYPE_X_AXIS, LAB_X_AXIS_STEP,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_FOLLOW] =
-    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  properties[LAB_CHART_PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
+                                                          LAB_TYPE_CHART_MODEL, flags);
+  properties[LAB_CHART_PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[LAB_CHART_PROP_Y_LABEL] = g_param_spec_string ("y-label", NULL, NULL, NULL, flags);
+  properties[LAB_CHART_PROP_SMOOTHING] = g_param_spec_double ("smoothing", NULL, NULL, 0,
+                                                              LAB_SERIES_MAX_SMOOTHING,
+                                                              LAB_CHART_DEFAULT_SMOOTHING, flags);
+  properties[LAB_CHART_PROP_LOG_Y] = g_param_spec_boolean ("log-y", NULL, NULL, FALSE, flags);
+  properties[LAB_CHART_PROP_X_AXIS] = g_param_spec_enum ("x-axis", NULL, NULL, LAB_TYPE_X_AXIS,
+                                                         LAB_X_AXIS_STEP, flags);
+  properties[LAB_CHART_PROP_FOLLOW] = g_param_spec_boolean ("follow", NULL, NULL, TRUE, flags);
   g_object_class_install_properties (object_class, LAB_CHART_N_PROPS, properties);
 
   /**

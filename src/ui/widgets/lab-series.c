@@ -489,28 +489,23 @@ lab_series_class_init (LabSeriesClass *klass)
   object_class->get_property = lab_series_get_property;
   object_class->set_property = lab_series_set_property;
 
-  properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LABEL] =
-    g_param_spec_string ("label", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ROLE] =
-    g_param_spec_enum ("role", NULL, NULL, LAB_TYPE_SERIES_ROLE, LAB_SERIES_ROLE_OTHER,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LINE_STYLE] =
-    g_param_spec_enum ("line-style", NULL, NULL, LAB_TYPE_LINE_STYLE, LAB_LINE_STYLE_SOLID,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
+                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
+                                                | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL, flags);
+  properties[PROP_ROLE] = g_param_spec_enum ("role", NULL, NULL, LAB_TYPE_SERIES_ROLE,
+                                             LAB_SERIES_ROLE_OTHER, flags);
+  properties[PROP_LINE_STYLE] = g_param_spec_enum ("line-style", NULL, NULL, LAB_TYPE_LINE_STYLE,
+                                                   LAB_LINE_STYLE_SOLID, flags);
   /* Unset (NaN, the chart decides) until set; a GParamSpec's default cannot be NaN. */
-  properties[PROP_TIME_ORIGIN] =
-    g_param_spec_double ("time-origin", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SMOOTHING] =
-    g_param_spec_double ("smoothing", NULL, NULL, 0, LAB_SERIES_MAX_SMOOTHING, 0,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_N_POINTS] =
-    g_param_spec_uint ("n-points", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIME_ORIGIN] = g_param_spec_double ("time-origin", NULL, NULL, -G_MAXDOUBLE,
+                                                      G_MAXDOUBLE, 0, flags);
+  properties[PROP_SMOOTHING] = g_param_spec_double ("smoothing", NULL, NULL, 0,
+                                                    LAB_SERIES_MAX_SMOOTHING, 0, flags);
+  properties[PROP_N_POINTS] = g_param_spec_uint ("n-points", NULL, NULL, 0, G_MAXUINT, 0,
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                   | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
