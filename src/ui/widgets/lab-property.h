@@ -1,5 +1,5 @@
-/* lab-property.h — the setters behind GObject properties that the widgets, models and pages
- * share: store a value, and notify its property when that changed it.
+/* lab-property.h — the setters behind GObject properties that the widgets share with the models
+ * and pages: store a value, and notify its property when that changed it.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
