@@ -1,7 +1,7 @@
 /* lab-page.h — what the pages share: they reach the window they are in only through its actions
  * (win.toast, win.show-analysis, win.open-run), put their dialogs over it, ask before they do
  * what cannot be undone, and draw a run's strategy and its validation accuracies alike
- * everywhere.
+ * everywhere; they read the data sets with one job.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
