@@ -27,8 +27,7 @@ struct _LabApplication
 G_DEFINE_FINAL_TYPE (LabApplication, lab_application, ADW_TYPE_APPLICATION)
 
 LabApplication *
-lab_application_new (const char        *application_id,
-                     GApplicationFlags  flags)
+lab_application_new (const char *application_id, GApplicationFlags flags)
 {
   g_return_val_if_fail (application_id != NULL, NULL);
 
@@ -128,9 +127,7 @@ lab_application_class_init (LabApplicationClass *klass)
  * close-request (and saves its state, or refuses while it still has work to keep). The
  * application ends by itself once the last window is gone. */
 static void
-lab_application_quit_action (GSimpleAction *action,
-                             GVariant      *parameter,
-                             gpointer       user_data)
+lab_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
   GList *windows = NULL;
@@ -171,9 +168,7 @@ lab_application_dup_debug_info (void)
 }
 
 static void
-lab_application_about_action (GSimpleAction *action,
-                              GVariant      *parameter,
-                              gpointer       user_data)
+lab_application_about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   GtkApplication *app = GTK_APPLICATION (user_data);
   g_autofree char *debug_info = lab_application_dup_debug_info ();

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LabApplication, lab_application, LAB, APPLICATION, AdwApplication)
 
-LabApplication *lab_application_new (const char        *application_id,
-                                     GApplicationFlags  flags);
+LabApplication *lab_application_new (const char *application_id, GApplicationFlags flags);
 
 G_END_DECLS

@@ -325,14 +325,22 @@ lab_runner_prepare_dataset (LabRunner *self, const char *name)
   push_item (self, 0, name);
 }
 
+/* Where `run` waits in the queue, or -1; the caller holds the mutex. */
+static int
+queued_at (LabRunner *self, gint64 run)
+{
+  for (guint i = 0; i < self->queue->len; i++)
+    if (g_array_index (self->queue, Item, i).run == run)
+      return (int) i;
+  return -1;
+}
+
 gboolean
 lab_runner_is_queued (LabRunner *self, gint64 run)
 {
   g_return_val_if_fail (LAB_IS_RUNNER (self), FALSE);
-  gboolean found = FALSE;
   g_mutex_lock (&self->mutex);
-  for (guint i = 0; i < self->queue->len && !found; i++)
-    found = g_array_index (self->queue, Item, i).run == run;
+  gboolean found = queued_at (self, run) >= 0;
   g_mutex_unlock (&self->mutex);
   return found;
 }
@@ -341,18 +349,14 @@ gboolean
 lab_runner_dequeue (LabRunner *self, gint64 run)
 {
   g_return_val_if_fail (LAB_IS_RUNNER (self), FALSE);
-  gboolean found = FALSE;
   g_mutex_lock (&self->mutex);
-  for (guint i = 0; i < self->queue->len && !found; i++)
-    if (g_array_index (self->queue, Item, i).run == run)
-      {
-        g_array_remove_index (self->queue, i);
-        found = TRUE;
-      }
+  int at = queued_at (self, run);
+  if (at >= 0)
+    g_array_remove_index (self->queue, at);
   g_mutex_unlock (&self->mutex);
-  if (found)
+  if (at >= 0)
     post_progress (self);
-  return found;
+  return at >= 0;
 }
 
 guint
@@ -385,34 +389,36 @@ lab_runner_get_active_run (LabRunner *self)
   return run;
 }
 
-void
-lab_runner_pause (LabRunner *self)
+/* The active run paused or resumed, and the runs that start after it until told otherwise. */
+static void
+set_paused (LabRunner *self, gboolean paused)
 {
-  g_return_if_fail (LAB_IS_RUNNER (self));
   g_mutex_lock (&self->mutex);
-  self->pause_requested = TRUE;
+  self->pause_requested = paused;
   if (self->trainer != NULL)
     {
-      cari_trainer_pause (self->trainer);
-      self->state = LAB_RUNNER_PAUSED;
+      if (paused)
+        cari_trainer_pause (self->trainer);
+      else
+        cari_trainer_resume (self->trainer);
+      self->state = paused ? LAB_RUNNER_PAUSED : LAB_RUNNER_RUNNING;
     }
   g_mutex_unlock (&self->mutex);
   post_progress (self);
 }
 
 void
+lab_runner_pause (LabRunner *self)
+{
+  g_return_if_fail (LAB_IS_RUNNER (self));
+  set_paused (self, TRUE);
+}
+
+void
 lab_runner_resume (LabRunner *self)
 {
   g_return_if_fail (LAB_IS_RUNNER (self));
-  g_mutex_lock (&self->mutex);
-  self->pause_requested = FALSE;
-  if (self->trainer != NULL)
-    {
-      cari_trainer_resume (self->trainer);
-      self->state = LAB_RUNNER_RUNNING;
-    }
-  g_mutex_unlock (&self->mutex);
-  post_progress (self);
+  set_paused (self, FALSE);
 }
 
 void

@@ -280,17 +280,15 @@ queue_demo_job (GTask *task, CariStore *store, gpointer data, GCancellable *canc
 }
 
 static void
-on_demo_queued (GObject *source, GAsyncResult *result, gpointer data)
+on_demo_queued (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  LabWindow *self = source;
+  if (error != NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        lab_window_toast (LAB_WINDOW (source), error->message);
+      lab_window_toast (self, error->message);
       return;
     }
-  LabWindow *self = LAB_WINDOW (source);
-  memcpy (self->demo_runs, g_task_get_task_data (G_TASK (result)), sizeof self->demo_runs);
+  memcpy (self->demo_runs, data, sizeof self->demo_runs);
   for (int i = 0; i < LAB_DEMO_N_RUNS; i++)
     lab_runner_enqueue (self->runner, self->demo_runs[i]);
   self->follow_active = TRUE;
@@ -302,9 +300,9 @@ static void
 start_demo (GtkWidget *widget, const char *action, GVariant *param)
 {
   LabWindow *self = LAB_WINDOW (widget);
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_demo_queued, NULL);
-  g_task_set_task_data (task, g_new0 (gint64, LAB_DEMO_N_RUNS), g_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, queue_demo_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, queue_demo_job,
+                           g_new0 (gint64, LAB_DEMO_N_RUNS), g_free, self, self->cancellable,
+                           on_demo_queued);
 }
 
 static void
@@ -470,7 +468,7 @@ lab_window_dispose (GObject *object)
 {
   LabWindow *self = LAB_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   if (self->runner != NULL)
     lab_runner_shutdown (self->runner);
   if (self->runs != NULL)
@@ -481,7 +479,6 @@ lab_window_dispose (GObject *object)
   g_clear_object (&self->runs);
   g_clear_object (&self->runner);
   g_clear_object (&self->gateway);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_window_parent_class)->dispose (object);
 }

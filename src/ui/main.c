@@ -42,8 +42,7 @@ find_installed_data (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr(LabApplication) app = NULL;
 

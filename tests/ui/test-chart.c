@@ -636,6 +636,37 @@ count_notify (GObject    *object,
   (*count)++;
 }
 
+/* A setter notifies its property when the value changes, and only then: a NaN time origin set
+ * again, a label set to the same text, a chart's log y set twice are no changes. */
+static void
+test_chart_notify (void)
+{
+  LabSeries *series = lab_series_new ("loss/cari", NULL, LAB_SERIES_ROLE_CARI,
+                                      LAB_LINE_STYLE_SOLID);
+  LabChart *chart = LAB_CHART (g_object_ref_sink (lab_chart_new ()));
+  guint label = 0, origin = 0, log_y = 0;
+  g_signal_connect (series, "notify::label", G_CALLBACK (count_notify), &label);
+  g_signal_connect (series, "notify::time-origin", G_CALLBACK (count_notify), &origin);
+  g_signal_connect (chart, "notify::log-y", G_CALLBACK (count_notify), &log_y);
+
+  lab_series_set_label (series, "cari");
+  lab_series_set_label (series, "cari");
+  g_assert_cmpuint (label, ==, 1);
+  g_assert_cmpstr (lab_series_get_label (series), ==, "cari");
+  lab_series_set_time_origin (series, NAN);
+  g_assert_cmpuint (origin, ==, 0);
+  lab_series_set_time_origin (series, 100);
+  lab_series_set_time_origin (series, 100);
+  g_assert_cmpuint (origin, ==, 1);
+  lab_chart_set_log_y (chart, 2);
+  lab_chart_set_log_y (chart, TRUE);
+  g_assert_cmpuint (log_y, ==, 1);
+  g_assert_true (lab_chart_get_log_y (chart) == TRUE);
+
+  g_assert_finalize_object (chart);
+  g_assert_finalize_object (series);
+}
+
 static void
 test_chart_link (void)
 {
@@ -1132,6 +1163,7 @@ main (int   argc,
   g_test_add_func ("/chart/nearest", test_chart_nearest);
   g_test_add_func ("/chart/hover-readout", test_chart_hover_readout);
   g_test_add_func ("/chart/follow", test_chart_follow);
+  g_test_add_func ("/chart/notify", test_chart_notify);
   g_test_add_func ("/chart/link", test_chart_link);
   g_test_add_func ("/chart/batch-signal", test_chart_batch_signal);
   g_test_add_func ("/chart/export-png", test_chart_export_png);

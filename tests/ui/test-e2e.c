@@ -33,7 +33,8 @@ run_page (LabWindow *window)
 static guint
 points_of (LabRunPage *page, const char *key)
 {
-  LabChartModel *model = lab_chart_get_model (lab_run_page_get_weights_chart (page));
+  LabChart *chart = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "weights_chart");
+  LabChartModel *model = lab_chart_get_model (chart);
   LabSeries *series = model ? lab_chart_model_lookup (model, key) : NULL;
   return series ? lab_series_get_n_points (series) : 0;
 }
@@ -144,7 +145,7 @@ test_demo (void)
   LabRunPage *page = run_page (window);
   g_assert_cmpint (lab_run_page_get_n_rows (page), >, 0);
 
-  LabChart *chart = lab_run_page_get_weights_chart (page);
+  LabChart *chart = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "weights_chart");
   lab_chart_set_smoothing (chart, 0.0);
   ui_test_wait_for (drawn, chart, 30, "the weight chart on screen");
   const struct

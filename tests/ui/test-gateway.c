@@ -1,5 +1,6 @@
 /* test-gateway.c — the window's store gateway: jobs on its lanes (a worker's connection, the
- * result on the main thread, cancelled before their turn), a long load that holds no poll back,
+ * result on the main thread, cancelled before their turn), jobs started with a callback of their
+ * own (silent when cancelled), a long load that holds no poll back,
  * the write lane creating the database before any read, a watched run and the run list polled
  * many times over connections opened once, no read transaction left open between polls, and the
  * run list's parsed configurations kept from refresh to refresh.
@@ -221,6 +222,106 @@ test_write_first (void)
   ui_test_remove_db (db);
 }
 
+/* --- jobs started with a callback of their own (lab_store_gateway_start) */
+
+typedef struct
+{
+  const char *answer; /* what the job returns; NULL: it fails */
+  int calls;          /* the callback's */
+  gpointer source;    /* what the callback was given */
+  char *result;
+  GError *error;
+  GThread *thread;    /* where the callback ran */
+  gboolean freed;     /* the job's data was freed */
+} Started;
+
+static void
+answer_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  Started *s = data;
+  GError *error = s->answer == NULL ? g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "no answer")
+                                    : NULL;
+  lab_store_job_return (task, g_strdup (s->answer), g_free, error);
+}
+
+static void
+on_answer (gpointer source, gpointer data, gpointer result, const GError *error)
+{
+  Started *s = data;
+  s->calls++;
+  s->source = source;
+  s->result = result;
+  s->error = error != NULL ? g_error_copy (error) : NULL;
+  s->thread = g_thread_self ();
+}
+
+static void
+started_freed (gpointer data)
+{
+  ((Started *) data)->freed = TRUE;
+}
+
+static gboolean
+started_done (gpointer data)
+{
+  Started *s = data;
+  return s->calls > 0 && s->freed;
+}
+
+/* The callback gets the source, the job's data and its result (or its error) on the main thread,
+ * then the data is freed; a job cancelled says nothing, even when it ran. */
+static void
+test_started (void)
+{
+  g_autofree char *db = ui_test_temp_db ("carilab-gateway");
+  LabStoreGateway *gateway = lab_store_gateway_new (db);
+  GObject *source = g_object_new (G_TYPE_OBJECT, NULL);
+
+  Started ok = { .answer = "42" };
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_LOAD, answer_job, &ok, started_freed, source,
+                           NULL, on_answer);
+  ui_test_wait_for (started_done, &ok, 20, "a job's callback");
+  g_assert_cmpint (ok.calls, ==, 1);
+  g_assert_true (ok.source == source);
+  g_assert_true (ok.thread == g_thread_self ());
+  g_assert_no_error (ok.error);
+  g_assert_cmpstr (ok.result, ==, "42");
+  g_free (ok.result);
+
+  Started failed = { .answer = NULL };
+  lab_store_gateway_start_long (gateway, answer_job, &failed, started_freed, source, on_answer);
+  ui_test_wait_for (started_done, &failed, 20, "a long job's callback");
+  g_assert_cmpint (failed.calls, ==, 1);
+  g_assert_error (failed.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_null (failed.result);
+  g_clear_error (&failed.error);
+
+  /* Cancelled before its turn, and cancelled once queued (it may run): neither says a word. */
+  g_autoptr (GCancellable) before = g_cancellable_new ();
+  g_cancellable_cancel (before);
+  Started early = { .answer = "early" }, late = { .answer = "late" }, after = { .answer = "" };
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_POLL, answer_job, &early, started_freed, NULL,
+                           before, on_answer);
+  g_autoptr (GCancellable) during = g_cancellable_new ();
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_POLL, answer_job, &late, started_freed, NULL,
+                           during, on_answer);
+  g_cancellable_cancel (during);
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_POLL, answer_job, &after, started_freed, NULL,
+                           NULL, on_answer);
+  ui_test_wait_for (started_done, &after, 20, "the job queued behind the cancelled ones");
+  g_free (after.result);
+  ui_test_settle ();
+  g_assert_cmpint (early.calls, ==, 0);
+  g_assert_cmpint (late.calls, ==, 0);
+  g_assert_true (early.freed);
+  g_assert_true (late.freed);
+
+  g_assert_finalize_object (source);
+  g_assert_finalize_object (gateway);
+  ui_test_settle ();
+  ui_test_remove_db (db);
+}
+
 /* ------------------------------------------------------------------------------ polls */
 
 #define N_POLLS 40
@@ -396,6 +497,7 @@ main (int argc, char *argv[])
     return 0;
   g_test_add_func ("/gateway/jobs", test_jobs);
   g_test_add_func ("/gateway/lanes", test_lanes);
+  g_test_add_func ("/gateway/started", test_started);
   g_test_add_func ("/gateway/write-first", test_write_first);
   g_test_add_func ("/gateway/polls-open-once", test_polls_open_once);
   g_test_add_func ("/gateway/summaries-kept", test_summaries_kept);

@@ -639,7 +639,8 @@ test_runs_new_from (RunsFixture *f, gconstpointer data)
 static LabLineStyle
 line_style (LabRunPage *page)
 {
-  LabChartModel *model = lab_chart_get_model (lab_run_page_get_weights_chart (page));
+  LabChart *chart = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "weights_chart");
+  LabChartModel *model = lab_chart_get_model (chart);
   LabSeries *series = model != NULL ? lab_chart_model_lookup (model, "weight/cari") : NULL;
   g_assert_nonnull (series);
   return lab_series_get_line_style (series);
@@ -681,7 +682,8 @@ test_run_page (RunsFixture *f, gconstpointer data)
   GtkLabel *summary = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "summary_label");
   g_assert_nonnull (strstr (gtk_label_get_text (summary), "static weighting"));
 
-  g_signal_emit_by_name (lab_run_page_get_losses_chart (page), "step-activated", 19.6);
+  g_signal_emit_by_name (ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "losses_chart"),
+                         "step-activated", 19.6);
   g_assert_cmpint (host.analysis_run, ==, f->charlie);
   g_assert_cmpint (host.analysis_step, ==, 20);
 

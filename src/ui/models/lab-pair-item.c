@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "lab-pair-item.h"
+#include "lab-property.h"
 
 struct _LabPairItem
 {
@@ -169,16 +170,8 @@ lab_pair_item_set_diff (LabPairItem *self, CariDiffClass diff, double other_scor
                         CariVerdict other_verdict)
 {
   g_return_if_fail (LAB_IS_PAIR_ITEM (self));
-  gboolean same_score = other_score == self->other_score
-                        || (isnan (other_score) && isnan (self->other_score));
-  if (diff == self->diff && same_score && other_verdict == self->other_verdict)
-    return;
   self->other_verdict = other_verdict;
-  if (!same_score)
-    {
-      self->other_score = other_score;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OTHER_SCORE]);
-    }
+  lab_property_set_double (self, &self->other_score, other_score, properties[PROP_OTHER_SCORE]);
   if (diff != self->diff)
     {
       self->diff = diff;

@@ -511,13 +511,10 @@ apply_rows (LabRunList *self, GPtrArray *rows)
 }
 
 static void
-refreshed (GObject *source, GAsyncResult *result, gpointer data)
+refreshed (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabRunList *self = LAB_RUN_LIST (source);
+  LabRunList *self = source;
+  g_autoptr (GPtrArray) rows = result;
   self->refreshing = FALSE;
   g_clear_pointer (&self->error, g_free);
   if (rows != NULL)
@@ -550,9 +547,9 @@ lab_run_list_refresh (LabRunList *self)
   if (self->refreshing)
     return;
   self->refreshing = TRUE;
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, refreshed, NULL);
-  g_task_set_task_data (task, summaries_of (self), (GDestroyNotify) g_hash_table_unref);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, read_runs);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, read_runs, summaries_of (self),
+                           (GDestroyNotify) g_hash_table_unref, self, self->cancellable,
+                           refreshed);
 }
 
 static gboolean

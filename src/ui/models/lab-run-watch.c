@@ -65,14 +65,10 @@ poll_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellabl
 }
 
 static void
-poll_done (GObject *source, GAsyncResult *result, gpointer data)
+poll_done (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error)
-      && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabRunWatch *self = LAB_RUN_WATCH (source);
-  Poll *p = g_task_get_task_data (G_TASK (result));
+  LabRunWatch *self = source;
+  Poll *p = data;
   self->polling = FALSE;
   if (p->rows == NULL)
     return; /* the store is busy or gone: try again next time */
@@ -105,9 +101,8 @@ lab_run_watch_poll (LabRunWatch *self)
   p->run = self->run;
   p->last_rowid = self->last_rowid;
   p->last_step = self->last_step;
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, poll_done, NULL);
-  g_task_set_task_data (task, p, (GDestroyNotify) poll_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, poll_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, poll_job, p,
+                           (GDestroyNotify) poll_free, self, self->cancellable, poll_done);
 }
 
 static gboolean

@@ -169,13 +169,36 @@ lab_store_job_return (GTask *task, gpointer result, GDestroyNotify result_free, 
 void
 lab_store_job_return_boolean (GTask *task, gboolean ok, GError *error)
 {
-  if (ok)
-    {
-      g_clear_error (&error);
-      g_task_return_boolean (task, TRUE);
-    }
-  else
-    g_task_return_error (task, error);
+  lab_store_job_return (task, ok ? GINT_TO_POINTER (TRUE) : NULL, NULL, error);
+}
+
+typedef struct
+{
+  LabStoreJobDone done;
+} JobDone;
+
+/* The task's callback: the job's result or error to `done`, but for a cancelled job. */
+static void
+job_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  JobDone *d = user_data;
+  g_autoptr (GError) error = NULL;
+  gpointer out = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    d->done (source, g_task_get_task_data (G_TASK (result)), out, error);
+  g_free (d);
+}
+
+/* A job's task, `done` to hear of its end. */
+static GTask *
+job_task_new (gpointer data, GDestroyNotify data_free, gpointer source,
+              GCancellable *cancellable, LabStoreJobDone done)
+{
+  JobDone *d = g_new (JobDone, 1);
+  d->done = done;
+  GTask *task = g_task_new (source, cancellable, job_done, d);
+  g_task_set_task_data (task, data, data_free);
+  return task;
 }
 
 void
@@ -193,17 +216,28 @@ lab_store_gateway_run (LabStoreGateway *self, LabStoreLane lane, GTask *task,
   g_async_queue_push (queue, job);
 }
 
-gboolean
-lab_store_job_finish (GAsyncResult *result, GError **error)
+void
+lab_store_gateway_start (LabStoreGateway *self, LabStoreLane lane, LabStoreJobFunc func,
+                         gpointer data, GDestroyNotify data_free, gpointer source,
+                         GCancellable *cancellable, LabStoreJobDone done)
 {
-  GError *local = NULL;
-  if (g_task_propagate_boolean (G_TASK (result), &local))
-    return TRUE;
-  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_error_free (local);
-  else
-    g_propagate_error (error, local);
-  return FALSE;
+  g_autoptr (GTask) task = job_task_new (data, data_free, source, cancellable, done);
+  lab_store_gateway_run (self, lane, task, func);
+}
+
+void
+lab_store_job_cancel (GCancellable **cancellable)
+{
+  g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+}
+
+GCancellable *
+lab_store_job_replace (GCancellable **cancellable)
+{
+  lab_store_job_cancel (cancellable);
+  *cancellable = g_cancellable_new ();
+  return *cancellable;
 }
 
 typedef struct
@@ -235,10 +269,11 @@ long_job_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
 }
 
 void
-lab_store_gateway_run_long (LabStoreGateway *self, GTask *task, LabStoreJobFunc func)
+lab_store_gateway_start_long (LabStoreGateway *self, LabStoreJobFunc func, gpointer data,
+                              GDestroyNotify data_free, gpointer source, LabStoreJobDone done)
 {
   g_return_if_fail (LAB_IS_STORE_GATEWAY (self));
-  g_return_if_fail (G_IS_TASK (task));
+  g_autoptr (GTask) task = job_task_new (data, data_free, source, NULL, done);
   LongJob *job = g_new0 (LongJob, 1);
   job->path = g_strdup (self->core->path);
   job->func = func;
@@ -249,7 +284,7 @@ lab_store_gateway_run_long (LabStoreGateway *self, GTask *task, LabStoreJobFunc 
 static void
 check_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  lab_store_job_return_boolean (task, TRUE, NULL);
+  g_task_return_boolean (task, TRUE);
 }
 
 void

@@ -18,7 +18,8 @@
  *   (a reader kept open would stop WAL checkpoints and let the WAL file grow).
  *
  * The trainer's thread keeps a connection of its own (LabRunner); so do the long jobs that run a
- * network for minutes against the store (evaluate, lay out the embeddings: run_long).
+ * network for minutes against the store (evaluate, lay out the embeddings:
+ * lab_store_gateway_start_long).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,16 +45,25 @@ typedef enum
 typedef void (*LabStoreJobFunc) (GTask *task, CariStore *store, gpointer task_data,
                                  GCancellable *cancellable);
 
-/* The end of most jobs: `result` (freed with `result_free` if nobody takes it) when it is not
- * NULL, else `error` (taken). */
+/* How a job ends: `result` (freed with `result_free` if nobody takes it) when it is not NULL,
+ * else `error` (taken). */
 void lab_store_job_return (GTask *task, gpointer result, GDestroyNotify result_free,
                            GError *error);
-/* TRUE, or `error` (taken) when `ok` is FALSE. */
+/* TRUE (as a pointer, GINT_TO_POINTER (TRUE)), or `error` (taken) when `ok` is FALSE. */
 void lab_store_job_return_boolean (GTask *task, gboolean ok, GError *error);
 
-/* What a job's callback reads first: TRUE when it returned TRUE; FALSE with `error` set when it
- * failed; FALSE with no error when it was cancelled (nothing to say). */
-gboolean lab_store_job_finish (GAsyncResult *result, GError **error);
+/* How the one who started a job (lab_store_gateway_start) hears of its end, on the main thread,
+ * unless the job was cancelled: then it hears nothing (it may be gone). `source`: what the job
+ * was started for; `data`: the job's data; `result`: what the job returned (transfer full), NULL
+ * when it failed; `error`: why it failed, NULL when it did not. */
+typedef void (*LabStoreJobDone) (gpointer source, gpointer data, gpointer result,
+                                 const GError *error);
+
+/* Cancels the job `*cancellable` belongs to, if any, and drops the cancellable. */
+void          lab_store_job_cancel (GCancellable **cancellable);
+/* Cancels the job `*cancellable` belongs to, if any, and puts a new cancellable in its place
+ * for the job that replaces it; returns it (borrowed). */
+GCancellable *lab_store_job_replace (GCancellable **cancellable);
 
 #define LAB_TYPE_STORE_GATEWAY (lab_store_gateway_get_type ())
 G_DECLARE_FINAL_TYPE (LabStoreGateway, lab_store_gateway, LAB, STORE_GATEWAY, GObject)
@@ -68,12 +78,21 @@ const char      *lab_store_gateway_get_path (LabStoreGateway *self);
  * that its source object (a widget) is never finalized on a worker. */
 void             lab_store_gateway_run (LabStoreGateway *self, LabStoreLane lane, GTask *task,
                                         LabStoreJobFunc func);
-/* Runs `func` for `task` on a thread of its own with a read-write connection of its own, opened
- * for it (waiting up to 30 s for another writer's lock) and closed after: for the jobs that run a
+/* How the window's models and pages run a job: `func` on `lane` with `data` (freed with
+ * `data_free` after `done`), for `source` (a GObject kept alive until then; NULL for none: what
+ * goes away meanwhile is then not kept alive, and `done` gets NULL), cancelled with
+ * `cancellable`. */
+void             lab_store_gateway_start (LabStoreGateway *self, LabStoreLane lane,
+                                          LabStoreJobFunc func, gpointer data,
+                                          GDestroyNotify data_free, gpointer source,
+                                          GCancellable *cancellable, LabStoreJobDone done);
+/* The same on a thread of its own with a read-write connection of its own, opened for the job
+ * (waiting up to 30 s for another writer's lock) and closed after: for the jobs that run a
  * network against the store for minutes (evaluate, lay out the embeddings), so that no lane
  * waits for them. */
-void             lab_store_gateway_run_long (LabStoreGateway *self, GTask *task,
-                                             LabStoreJobFunc func);
+void             lab_store_gateway_start_long (LabStoreGateway *self, LabStoreJobFunc func,
+                                               gpointer data, GDestroyNotify data_free,
+                                               gpointer source, LabStoreJobDone done);
 /* Whether the database could be opened for writing (created or migrated): the write lane's
  * first job. */
 void             lab_store_gateway_check_async (LabStoreGateway *self, GCancellable *cancellable,

@@ -69,7 +69,7 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static void on_pick_read (GObject *source, GAsyncResult *result, gpointer data);
+static void on_pick_read (gpointer source, gpointer data, gpointer result, const GError *error);
 
 /* ------------------------------------------------------------------------------ sub-views */
 
@@ -132,17 +132,13 @@ list_evaluations_job (GTask *task, CariStore *store, gpointer data, GCancellable
  * `*cancellable` had in flight. */
 static void
 list_evaluations (LabAnalysisPage *self, gint64 run, GCancellable **cancellable,
-                  GAsyncReadyCallback done, gint64 want_step)
+                  LabStoreJobDone done, gint64 want_step)
 {
-  g_cancellable_cancel (*cancellable);
-  g_clear_object (cancellable);
-  *cancellable = g_cancellable_new ();
-  g_autoptr (GTask) task = g_task_new (self, *cancellable, done, NULL);
   gint64 *args = g_new (gint64, 2);
   args[0] = run;
   args[1] = want_step;
-  g_task_set_task_data (task, args, g_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, list_evaluations_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, list_evaluations_job, args, g_free,
+                           self, lab_store_job_replace (cancellable), done);
 }
 
 /* The evaluated steps of the run's evaluations; the one nearest `want_step` shown (< 0: the
@@ -190,16 +186,12 @@ show_steps (LabAnalysisPage *self, GPtrArray *evaluations, gint64 want_step)
 }
 
 static void
-on_steps_read (GObject *source, GAsyncResult *result, gpointer data)
+on_steps_read (gpointer source, gpointer data, gpointer evaluations, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  GPtrArray *evaluations = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
+  LabAnalysisPage *self = source;
   if (error != NULL)
     g_debug ("analysis: %s", error->message);
-  show_steps (self, evaluations, ((gint64 *) g_task_get_task_data (G_TASK (result)))[1]);
+  show_steps (self, evaluations, ((gint64 *) data)[1]);
   g_signal_emit (self, signals[SIGNAL_SHOWN], 0);
 }
 
@@ -255,13 +247,12 @@ rebuild_runs (LabAnalysisPage *self)
 }
 
 static void
-on_pick_read (GObject *source, GAsyncResult *result, gpointer data)
+on_pick_read (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) evals = g_task_propagate_pointer (G_TASK (result), &error);
-  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
+  g_autoptr (GPtrArray) evals = result;
+  LabAnalysisPage *self = source;
   guint n = self->run_ids->len;
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !self->auto_pick || n == 0)
+  if (!self->auto_pick || n == 0)
     return;
   gint64 want = evals && evals->len > 0 ? ((CariEvalInfo *) g_ptr_array_index (evals, 0))->run
                                         : 0;
@@ -353,11 +344,10 @@ on_progress_timer (gpointer data)
 }
 
 static void
-evaluated (GObject *source, GAsyncResult *result, gpointer data)
+evaluated (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabAnalysisPage *self = LAB_ANALYSIS_PAGE (source);
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) ids = g_task_propagate_pointer (G_TASK (result), &error);
+  LabAnalysisPage *self = source;
+  g_autoptr (GArray) ids = result;
   g_clear_handle_id (&self->progress_timer, g_source_remove);
   g_clear_pointer (&self->progress, eval_progress_free);
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), FALSE);
@@ -365,10 +355,7 @@ evaluated (GObject *source, GAsyncResult *result, gpointer data)
   if (ids == NULL)
     {
       if (!g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
-        {
-          g_autofree char *text = g_strdup_printf (_("Could not evaluate: %s"), error->message);
-          lab_page_toast (GTK_WIDGET (self), text);
-        }
+        lab_page_toast_printf (GTK_WIDGET (self), _("Could not evaluate: %s"), error->message);
       return;
     }
   reload_steps (self, -1);
@@ -388,9 +375,7 @@ lab_analysis_page_evaluate (LabAnalysisPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->progress_box), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->evaluate_button), FALSE);
   self->progress_timer = g_timeout_add (100, on_progress_timer, self);
-  g_autoptr (GTask) task = g_task_new (self, NULL, evaluated, NULL);
-  g_task_set_task_data (task, job, g_free);
-  lab_store_gateway_run_long (self->gateway, task, evaluate_job);
+  lab_store_gateway_start_long (self->gateway, evaluate_job, job, g_free, self, evaluated);
 }
 
 static void

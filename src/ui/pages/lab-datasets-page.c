@@ -18,6 +18,7 @@
 #include "lab-datasets-page.h"
 #include "lab-import-dialog.h"
 #include "lab-page.h"
+#include "lab-property.h"
 
 /* Warnings listed after an import; the rest are counted. */
 #define MAX_WARNING_ROWS 200
@@ -60,18 +61,6 @@ enum
 };
 
 static GParamSpec *props[N_PROPS];
-
-static const CariDatasetInfo *
-find_info (LabDatasetsPage *self, const char *name)
-{
-  for (guint i = 0; self->datasets != NULL && i < self->datasets->len; i++)
-    {
-      const CariDatasetInfo *info = g_ptr_array_index (self->datasets, i);
-      if (g_strcmp0 (info->name, name) == 0)
-        return info;
-    }
-  return NULL;
-}
 
 static gboolean
 has_images (const CariDatasetInfo *info)
@@ -178,8 +167,8 @@ rebuild_rows (LabDatasetsPage *self)
     gtk_list_box_remove (self->list_box, child);
 
   /* SynCari first. A run queued before it was generated leaves an empty row of its name. */
-  const CariDatasetInfo *syncari = find_info (self, "syncari");
-  const CariDatasetInfo *pretrain = find_info (self, "syncari-pretrain");
+  const CariDatasetInfo *syncari = lab_page_find_dataset (self->datasets, "syncari");
+  const CariDatasetInfo *pretrain = lab_page_find_dataset (self->datasets, "syncari-pretrain");
   if (!has_images (syncari))
     gtk_list_box_append (self->list_box, syncari_row (self));
   else
@@ -200,41 +189,23 @@ rebuild_rows (LabDatasetsPage *self)
 /* ------------------------------------------------------------------------------ the list */
 
 static void
-read_datasets (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GPtrArray *infos = cari_store_list_datasets (store, &error);
-  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
-}
-
-static void
 set_loading (LabDatasetsPage *self, gboolean loading)
 {
-  if (self->loading == loading)
-    return;
-  self->loading = loading;
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOADING]);
+  lab_property_set_boolean (self, &self->loading, loading, props[PROP_LOADING]);
 }
 
 static void
-on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
+on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  GPtrArray *infos = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
+  LabDatasetsPage *self = source;
   if (infos != NULL)
     {
       g_clear_pointer (&self->datasets, g_ptr_array_unref);
       self->datasets = infos;
     }
   else
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not read the data sets: %s"),
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not read the data sets: %s"),
+                           error->message);
   rebuild_rows (self);
   if (self->reload)
     {
@@ -256,9 +227,8 @@ lab_datasets_page_refresh (LabDatasetsPage *self)
       return;
     }
   set_loading (self, TRUE);
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_datasets_read, NULL);
-  g_task_set_source_tag (task, lab_datasets_page_refresh);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, read_datasets);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, lab_page_list_datasets_job, NULL,
+                           NULL, self, self->cancellable, on_datasets_read);
 }
 
 /* ------------------------------------------------------------------------------ SynCari */
@@ -354,11 +324,10 @@ import_write_job (GTask *task, CariStore *store, gpointer data, GCancellable *ca
 static void
 set_importing (LabDatasetsPage *self, gboolean importing)
 {
-  self->importing = importing;
   gtk_spinner_set_spinning (self->import_spinner, importing);
   gtk_widget_set_visible (GTK_WIDGET (self->import_dismiss_button), !importing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "datasets.add", !importing);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_IMPORTING]);
+  lab_property_set_boolean (self, &self->importing, importing, props[PROP_IMPORTING]);
 }
 
 static void
@@ -378,10 +347,7 @@ add_warning_row (LabDatasetsPage *self, const char *text)
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_set_margin_start (label, 12);
-  gtk_widget_set_margin_end (label, 12);
-  gtk_widget_set_margin_top (label, 6);
-  gtk_widget_set_margin_bottom (label, 6);
+  lab_page_set_margins (label, 6, 12, 6, 12);
   gtk_widget_add_css_class (label, "lab-warning");
   /* A row of our own: the expander would wrap a bare label in one it cannot remove. */
   GtkWidget *row = gtk_list_box_row_new ();
@@ -421,13 +387,12 @@ show_warnings (LabDatasetsPage *self, GArray *warnings)
 }
 
 static void
-on_imported (GObject *source, GAsyncResult *result, gpointer data)
+on_imported (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
-  ImportJob *job = g_task_get_task_data (G_TASK (result));
+  LabDatasetsPage *self = source;
+  ImportJob *job = data;
   const CariDatasetIndex *index = job->index;
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       g_autofree char *title = g_strdup_printf (_("Could not import “%s”"), job->name);
       g_autofree char *text = g_strdup_printf (_("%s: %s"), job->root, error->message);
@@ -462,14 +427,13 @@ on_import_read (GObject *source, GAsyncResult *result, gpointer data)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
   ImportJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_imported, NULL);
-  g_task_set_source_tag (task, lab_datasets_page_import);
-  g_task_set_task_data (task, g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref);
   g_autoptr (GError) error = NULL;
   if (g_task_propagate_boolean (G_TASK (result), &error))
-    lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, import_write_job);
+    lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, import_write_job,
+                             g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref,
+                             self, NULL, on_imported);
   else
-    g_task_return_error (task, g_steal_pointer (&error));
+    on_imported (self, job, NULL, error);
 }
 
 void
@@ -565,17 +529,13 @@ delete_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancella
 }
 
 static void
-on_dataset_deleted (GObject *source, GAsyncResult *result, gpointer data)
+on_dataset_deleted (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
-  DeleteJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not delete “%s”: %s"), job->name,
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+  LabDatasetsPage *self = source;
+  DeleteJob *job = data;
+  if (error != NULL)
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not delete “%s”: %s"), job->name,
+                           error->message);
   lab_datasets_page_refresh (self);
 }
 
@@ -585,17 +545,15 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, LabDatasetsP
   DeleteJob *job = g_new0 (DeleteJob, 1);
   job->name = g_strdup (g_object_get_data (G_OBJECT (dialog), "lab-dataset"));
   job->id = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "lab-dataset-id"));
-  g_autoptr (GTask) task = g_task_new (self, NULL, on_dataset_deleted, NULL);
-  g_task_set_source_tag (task, on_delete_response);
-  g_task_set_task_data (task, job, (GDestroyNotify) delete_job_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, delete_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, delete_job, job,
+                           (GDestroyNotify) delete_job_free, self, NULL, on_dataset_deleted);
 }
 
 static void
 on_delete_clicked (GtkButton *button, LabDatasetsPage *self)
 {
   const char *name = g_object_get_data (G_OBJECT (button), "lab-dataset");
-  const CariDatasetInfo *info = find_info (self, name);
+  const CariDatasetInfo *info = lab_page_find_dataset (self->datasets, name);
   g_autofree char *runs = info != NULL && info->n_runs > 0
                             ? g_strdup_printf (ngettext (" %d run trained on it: it keeps its "
                                                          "metrics.",
@@ -657,12 +615,11 @@ static void
 lab_datasets_page_dispose (GObject *object)
 {
   LabDatasetsPage *self = LAB_DATASETS_PAGE (object);
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   if (self->runner != NULL)
     g_signal_handlers_disconnect_by_data (self->runner, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_DATASETS_PAGE);
   g_clear_object (&self->runner);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->gateway);
   G_OBJECT_CLASS (lab_datasets_page_parent_class)->dispose (object);
 }

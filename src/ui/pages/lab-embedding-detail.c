@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lab-embedding-detail.h"
+#include "lab-page.h"
 
 #define MAX_PAIR_ROWS 100
 #define IMAGE_SIZE 220
@@ -148,10 +149,7 @@ pair_row (LabEmbeddingDetail *self, const CariDatasetIndex *index, const LabDeta
   GtkWidget *row = gtk_list_box_row_new ();
   g_object_set_data (G_OBJECT (row), "image", GINT_TO_POINTER (p->other));
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  gtk_widget_set_margin_start (box, 6);
-  gtk_widget_set_margin_end (box, 6);
-  gtk_widget_set_margin_top (box, 4);
-  gtk_widget_set_margin_bottom (box, 4);
+  lab_page_set_margins (box, 4, 6, 4, 6);
   GtkWidget *picture = new_picture (PAIR_SIZE);
   load_picture (self, GTK_PICTURE (picture), index, p->other, PAIR_SIZE * 2);
   gtk_box_append (GTK_BOX (box), picture);
@@ -349,6 +347,27 @@ heading (const char *text)
   return label;
 }
 
+/* An empty dim caption that wraps, at the end of `box`. */
+static GtkLabel *
+append_caption (GtkWidget *box)
+{
+  GtkLabel *label = GTK_LABEL (small_label ("", TRUE));
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_ellipsize (label, PANGO_ELLIPSIZE_NONE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (label));
+  return label;
+}
+
+/* A section's heading at the end of `box`. */
+static GtkLabel *
+append_section (GtkWidget *box, const char *text)
+{
+  GtkWidget *label = heading (text);
+  gtk_widget_set_margin_top (label, 12);
+  gtk_box_append (GTK_BOX (box), label);
+  return GTK_LABEL (label);
+}
+
 static void
 lab_embedding_detail_init (LabEmbeddingDetail *self)
 {
@@ -358,10 +377,7 @@ lab_embedding_detail_init (LabEmbeddingDetail *self)
                                   GTK_POLICY_AUTOMATIC);
   gtk_widget_set_size_request (scroll, 300, -1);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  gtk_widget_set_margin_start (box, 12);
-  gtk_widget_set_margin_end (box, 12);
-  gtk_widget_set_margin_top (box, 6);
-  gtk_widget_set_margin_bottom (box, 12);
+  lab_page_set_margins (box, 6, 12, 12, 12);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   adw_bin_set_child (ADW_BIN (self), scroll);
 
@@ -373,10 +389,7 @@ lab_embedding_detail_init (LabEmbeddingDetail *self)
   gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
   gtk_label_set_selectable (self->title, TRUE);
   gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->title));
-  self->subtitle = GTK_LABEL (small_label ("", TRUE));
-  gtk_label_set_wrap (self->subtitle, TRUE);
-  gtk_label_set_ellipsize (self->subtitle, PANGO_ELLIPSIZE_NONE);
-  gtk_box_append (GTK_BOX (titles), GTK_WIDGET (self->subtitle));
+  self->subtitle = append_caption (titles);
   gtk_box_append (GTK_BOX (top), titles);
   GtkWidget *close = gtk_button_new_from_icon_name ("window-close-symbolic");
   gtk_widget_set_valign (close, GTK_ALIGN_START);
@@ -396,13 +409,8 @@ lab_embedding_detail_init (LabEmbeddingDetail *self)
   gtk_label_set_xalign (self->path, 0.5);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->path));
 
-  GtkWidget *nh = heading (_("Nearest in the Layout"));
-  gtk_widget_set_margin_top (nh, 12);
-  gtk_box_append (GTK_BOX (box), nh);
-  self->neighbours_caption = GTK_LABEL (small_label ("", TRUE));
-  gtk_label_set_wrap (self->neighbours_caption, TRUE);
-  gtk_label_set_ellipsize (self->neighbours_caption, PANGO_ELLIPSIZE_NONE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->neighbours_caption));
+  append_section (box, _("Nearest in the Layout"));
+  self->neighbours_caption = append_caption (box);
   self->neighbours = GTK_FLOW_BOX (gtk_flow_box_new ());
   gtk_flow_box_set_selection_mode (self->neighbours, GTK_SELECTION_NONE);
   gtk_flow_box_set_min_children_per_line (self->neighbours, 4);
@@ -413,13 +421,8 @@ lab_embedding_detail_init (LabEmbeddingDetail *self)
                            G_CALLBACK (on_neighbour_activated), self, 0);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->neighbours));
 
-  self->pairs_heading = GTK_LABEL (heading (""));
-  gtk_widget_set_margin_top (GTK_WIDGET (self->pairs_heading), 12);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->pairs_heading));
-  self->pairs_caption = GTK_LABEL (small_label ("", TRUE));
-  gtk_label_set_wrap (self->pairs_caption, TRUE);
-  gtk_label_set_ellipsize (self->pairs_caption, PANGO_ELLIPSIZE_NONE);
-  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->pairs_caption));
+  self->pairs_heading = append_section (box, "");
+  self->pairs_caption = append_caption (box);
   self->pairs = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->pairs, GTK_SELECTION_NONE);
   gtk_widget_add_css_class (GTK_WIDGET (self->pairs), "boxed-list");

@@ -100,18 +100,16 @@ compute_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancell
 }
 
 static void
-computed (GObject *source, GAsyncResult *result, gpointer user_data)
+computed (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabEmbeddingsCompute *job = g_task_get_task_data (G_TASK (result));
+  LabEmbeddingsCompute *job = data;
   g_autoptr (LabEmbeddingsView) self = g_weak_ref_get (&job->view);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
   if (self == NULL || self->compute != job)
     return;
   g_clear_pointer (&self->compute, lab_embeddings_compute_unref);
   gtk_widget_set_visible (GTK_WIDGET (self->compute_box), FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->compute_button), TRUE);
-  if (!ok)
+  if (error != NULL)
     {
       if (!g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
         {
@@ -141,9 +139,8 @@ lab_embeddings_view_compute (LabEmbeddingsView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->compute_box), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->compute_button), FALSE);
   /* No source object: a view that goes away while it computes is not kept alive. */
-  g_autoptr (GTask) task = g_task_new (NULL, NULL, computed, NULL);
-  g_task_set_task_data (task, compute_job_ref (job), (GDestroyNotify) lab_embeddings_compute_unref);
-  lab_store_gateway_run_long (self->gateway, task, compute_job);
+  lab_store_gateway_start_long (self->gateway, compute_job, compute_job_ref (job),
+                                (GDestroyNotify) lab_embeddings_compute_unref, NULL, computed);
 }
 
 void

@@ -196,16 +196,15 @@ install_data (LabEmbeddingsView *self, LabEmbeddingData *data)
     update_selection_widgets (self);
 }
 
+/* A load replaced since (by a newer one, or none) was cancelled: it does not come here. */
 static void
-loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+loaded (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
+  LoadJob *job = data;
+  LabEmbeddingData *d = result;
   g_autoptr (LabEmbeddingsView) self = g_weak_ref_get (&job->view);
-  g_autoptr (GError) error = NULL;
-  LabEmbeddingData *d = g_task_propagate_pointer (G_TASK (result), &error);
-  if (self == NULL || g_task_get_cancellable (G_TASK (result)) != self->load_cancellable)
+  if (self == NULL)
     {
-      /* A newer load (or none) replaced this one. */
       lab_embedding_data_free (d);
       return;
     }
@@ -239,16 +238,13 @@ loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 lab_embeddings_view_load (LabEmbeddingsView *self)
 {
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
   LoadJob *job = g_new0 (LoadJob, 1);
   job->evaluation = self->evaluation;
   g_weak_ref_init (&job->view, self);
   /* No source object: a view that goes away while its store is read is not kept alive. */
-  g_autoptr (GTask) task = g_task_new (NULL, self->load_cancellable, loaded, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, load_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, load_job, job,
+                           (GDestroyNotify) load_job_free, NULL,
+                           lab_store_job_replace (&self->load_cancellable), loaded);
 }
 
 /* ------------------------------------------------------------------------------ pointer */
@@ -297,8 +293,7 @@ image_path (const LabEmbeddingData *d, int image)
 static void
 on_hover_changed (LabScatter *scatter, int point, LabEmbeddingsView *self)
 {
-  g_cancellable_cancel (self->hover_cancellable);
-  g_clear_object (&self->hover_cancellable);
+  lab_store_job_cancel (&self->hover_cancellable);
   if (point < 0 || self->data == NULL)
     return;
   int v = view_of (self, scatter);
@@ -464,8 +459,7 @@ lab_embeddings_view_set_evaluation (LabEmbeddingsView *self, gint64 evaluation)
   self->evaluation = evaluation;
   if (evaluation == 0)
     {
-      g_cancellable_cancel (self->load_cancellable);
-      g_clear_object (&self->load_cancellable);
+      lab_store_job_cancel (&self->load_cancellable);
       install_data (self, NULL);
       set_state (self, "empty");
       return;
@@ -569,10 +563,8 @@ static void
 lab_embeddings_view_dispose (GObject *object)
 {
   LabEmbeddingsView *self = LAB_EMBEDDINGS_VIEW (object);
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  g_cancellable_cancel (self->hover_cancellable);
-  g_clear_object (&self->hover_cancellable);
+  lab_store_job_cancel (&self->load_cancellable);
+  lab_store_job_cancel (&self->hover_cancellable);
   lab_embeddings_view_cancel_compute (self);
   g_clear_pointer (&self->compute, lab_embeddings_compute_unref);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_EMBEDDINGS_VIEW);

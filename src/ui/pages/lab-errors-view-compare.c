@@ -143,22 +143,17 @@ compare_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancell
   lab_store_job_return_boolean (task, job->load != NULL, error);
 }
 
+/* A comparison replaced or stopped since was cancelled: it does not come here. */
 static void
-compared (GObject *source, GAsyncResult *result, gpointer data)
+compared (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!lab_store_job_finish (result, &error))
+  LabErrorsView *self = source;
+  CompareJob *job = data;
+  if (error != NULL)
     {
-      if (error == NULL)
-        return; /* cancelled: replaced or gone */
-      LabErrorsView *self = LAB_ERRORS_VIEW (source);
-      g_autofree char *text = g_strdup_printf (_("Could not compare: %s"), error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
+      lab_page_toast_printf (GTK_WIDGET (self), _("Could not compare: %s"), error->message);
       return;
     }
-  /* A comparison replaced or stopped since was cancelled: it ends above as CANCELLED. */
-  LabErrorsView *self = LAB_ERRORS_VIEW (source);
-  CompareJob *job = g_task_get_task_data (G_TASK (result));
   g_clear_pointer (&self->other, cari_pair_set_unref);
   g_clear_pointer (&self->match, g_free);
   self->other = cari_pair_set_ref (job->load->set);
@@ -177,8 +172,7 @@ compared (GObject *source, GAsyncResult *result, gpointer data)
 void
 lab_errors_view_stop_comparing (LabErrorsView *self)
 {
-  g_cancellable_cancel (self->compare_cancellable);
-  g_clear_object (&self->compare_cancellable);
+  lab_store_job_cancel (&self->compare_cancellable);
   self->other_evaluation = 0;
   g_clear_pointer (&self->other, cari_pair_set_unref);
   g_clear_pointer (&self->match, g_free);
@@ -205,14 +199,13 @@ lab_errors_view_compare_with (LabErrorsView *self, gint64 evaluation, double far
       return;
     }
   self->other_evaluation = evaluation;
-  self->compare_cancellable = g_cancellable_new ();
   CompareJob *job = g_new0 (CompareJob, 1);
   job->evaluation = evaluation;
   job->set = cari_pair_set_ref (self->set);
   job->dataset = self->dataset ? lab_dataset_ref (self->dataset) : NULL;
-  g_autoptr (GTask) task = g_task_new (self, self->compare_cancellable, compared, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) compare_job_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, compare_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, compare_job, job,
+                           (GDestroyNotify) compare_job_free, self,
+                           lab_store_job_replace (&self->compare_cancellable), compared);
 }
 
 void
@@ -295,10 +288,7 @@ lab_errors_view_fill_compare_list (LabErrorsView *self)
       GtkWidget *label = gtk_label_new (g_ptr_array_index (self->comparable_labels, i));
       gtk_label_set_xalign (GTK_LABEL (label), 0.0);
       gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-      gtk_widget_set_margin_start (label, 8);
-      gtk_widget_set_margin_end (label, 8);
-      gtk_widget_set_margin_top (label, 8);
-      gtk_widget_set_margin_bottom (label, 8);
+      lab_page_set_margins (label, 8, 8, 8, 8);
       GtkWidget *row = gtk_list_box_row_new ();
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), label);
       g_object_set_data_full (G_OBJECT (row), "evaluation", g_memdup2 (&e->id, sizeof e->id),

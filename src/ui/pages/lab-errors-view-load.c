@@ -89,9 +89,8 @@ load_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellabl
       lab_pair_item_keep_order_key (item);
       g_ptr_array_add (job->items, item);
     }
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  g_task_return_boolean (task, TRUE);
+  if (!g_task_return_error_if_cancelled (task))
+    lab_store_job_return_boolean (task, TRUE, NULL);
 }
 
 static void
@@ -106,26 +105,21 @@ clear_pairs (LabErrorsView *self)
   lab_score_histogram_set_pairs (self->histogram, NULL);
 }
 
+/* A load replaced since was cancelled: it does not come here. */
 static void
-loaded (GObject *source, GAsyncResult *result, gpointer data)
+loaded (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!lab_store_job_finish (result, &error))
+  LabErrorsView *self = source;
+  LoadJob *job = data;
+  if (error != NULL)
     {
-      if (error == NULL)
-        return; /* cancelled: replaced or gone */
-      LabErrorsView *self = LAB_ERRORS_VIEW (source);
       adw_status_page_set_description (self->empty_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       gtk_spinner_stop (self->spinner);
-      g_autofree char *text = g_strdup_printf (_("Could not read the pair scores: %s"),
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
+      lab_page_toast_printf (GTK_WIDGET (self), _("Could not read the pair scores: %s"),
+                             error->message);
       return;
     }
-  /* A load replaced since was cancelled: it ends above as CANCELLED. */
-  LabErrorsView *self = LAB_ERRORS_VIEW (source);
-  LoadJob *job = g_task_get_task_data (G_TASK (result));
   clear_pairs (self);
   self->info = g_steal_pointer (&job->load->info);
   self->set = cari_pair_set_ref (job->load->set);
@@ -163,8 +157,7 @@ lab_errors_view_set_evaluation (LabErrorsView *self, gint64 evaluation)
   if (evaluation == self->evaluation)
     return;
   self->evaluation = evaluation;
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   lab_errors_view_stop_comparing (self);
   self->diff_filter = CARI_DIFF_UNMATCHED;
   lab_errors_view_show_comparison (self);
@@ -181,11 +174,10 @@ lab_errors_view_set_evaluation (LabErrorsView *self, gint64 evaluation)
   gtk_widget_set_sensitive (GTK_WIDGET (self->compare_button), FALSE);
   gtk_spinner_start (self->spinner);
   gtk_stack_set_visible_child_name (self->stack, "loading");
-  self->cancellable = g_cancellable_new ();
   LoadJob *job = g_new0 (LoadJob, 1);
   job->evaluation = evaluation;
   job->known = self->dataset ? lab_dataset_ref (self->dataset) : NULL;
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, loaded, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) load_job_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, load_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, load_job, job,
+                           (GDestroyNotify) load_job_free, self,
+                           lab_store_job_replace (&self->cancellable), loaded);
 }

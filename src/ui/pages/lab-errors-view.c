@@ -499,8 +499,7 @@ static void
 lab_errors_view_dispose (GObject *object)
 {
   LabErrorsView *self = LAB_ERRORS_VIEW (object);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   lab_errors_view_stop_comparing (self);
   /* The filter and sorter call back into the view: not after this. */
   if (self->filter != NULL)

@@ -14,6 +14,8 @@
 #include "cari.h"
 
 #include "lab-new-run-dialog-private.h"
+#include "lab-page.h"
+#include "lab-property.h"
 
 
 G_DEFINE_FINAL_TYPE (LabNewRunDialog, lab_new_run_dialog, ADW_TYPE_WINDOW)
@@ -70,21 +72,9 @@ on_dataset_changed (LabNewRunDialog *self)
 /* --- the store's data sets, read on the gateway's load lane */
 
 static void
-read_datasets (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *error)
 {
-  GError *error = NULL;
-  GPtrArray *infos = cari_store_list_datasets (store, &error);
-  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
-}
-
-static void
-on_datasets_read (GObject *source, GAsyncResult *result, gpointer data)
-{
-  g_autoptr (GError) error = NULL;
-  GPtrArray *infos = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return; /* the dialog is gone */
-  LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (source);
+  LabNewRunDialog *self = source;
   self->datasets = infos != NULL ? infos : g_ptr_array_new ();
   if (error != NULL)
     g_debug ("new run: data sets: %s", error->message);
@@ -141,20 +131,16 @@ queue_run (GTask *task, CariStore *store, gpointer data, GCancellable *cancellab
 static void
 set_creating (LabNewRunDialog *self, gboolean creating)
 {
-  self->creating = creating;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "new-run.create",
                                  !creating && self->text != NULL);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_CREATING]);
+  lab_property_set_boolean (self, &self->creating, creating, props[PROP_CREATING]);
 }
 
 static void
-on_queued (GObject *source, GAsyncResult *result, gpointer data)
+on_queued (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!lab_store_job_finish (result, &error) && error == NULL)
-    return; /* cancelled: the dialog is gone */
-  LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (source);
-  Create *c = g_task_get_task_data (G_TASK (result));
+  LabNewRunDialog *self = source;
+  Create *c = data;
   if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Could not queue the run: %s"), error->message);
@@ -188,11 +174,9 @@ lab_new_run_dialog_create (LabNewRunDialog *self)
     return FALSE;
   Create *c = g_new0 (Create, 1);
   c->text = g_strdup (self->text);
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_queued, NULL);
-  g_task_set_source_tag (task, lab_new_run_dialog_create);
-  g_task_set_task_data (task, c, (GDestroyNotify) create_free);
   set_creating (self, TRUE);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_WRITE, task, queue_run);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, queue_run, c,
+                           (GDestroyNotify) create_free, self, self->cancellable, on_queued);
   return TRUE;
 }
 
@@ -242,9 +226,8 @@ lab_new_run_dialog_new (GtkWindow *parent, LabStoreGateway *gateway, LabRunner *
     }
 
   self->loading = TRUE;
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_datasets_read, NULL);
-  g_task_set_source_tag (task, lab_new_run_dialog_new);
-  lab_store_gateway_run (gateway, LAB_STORE_LANE_LOAD, task, read_datasets);
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_LOAD, lab_page_list_datasets_job, NULL, NULL,
+                           self, self->cancellable, on_datasets_read);
 
   lab_new_run_form_recompute (self);
   return GTK_WIDGET (self);
@@ -281,11 +264,10 @@ lab_new_run_dialog_dispose (GObject *object)
 {
   LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_NEW_RUN_DIALOG);
   g_clear_object (&self->runner);
   g_clear_object (&self->gateway);
-  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (lab_new_run_dialog_parent_class)->dispose (object);
 }
@@ -317,13 +299,10 @@ lab_new_run_dialog_class_init (LabNewRunDialogClass *klass)
   object_class->finalize = lab_new_run_dialog_finalize;
 
   /* TRUE until the store's data sets are read (their protocols fill the protocol row). */
-  props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE,
-                                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
-                                                | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  props[PROP_LOADING] = g_param_spec_boolean ("loading", NULL, NULL, FALSE, flags);
   /* TRUE while Create waits for the store. */
-  props[PROP_CREATING] = g_param_spec_boolean ("creating", NULL, NULL, FALSE,
-                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
-                                                 | G_PARAM_STATIC_STRINGS);
+  props[PROP_CREATING] = g_param_spec_boolean ("creating", NULL, NULL, FALSE, flags);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   gtk_widget_class_set_template_from_resource (

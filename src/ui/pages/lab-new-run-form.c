@@ -23,6 +23,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-new-run-dialog-private.h"
+#include "lab-page.h"
 
 /* Config values of the fixed combo rows, by position (the .ui lists their labels). */
 static const char *const preset_ids[] = { "demo", "paper" };
@@ -69,18 +70,6 @@ entry_text (GtkEntry *entry)
   return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
 }
 
-static const CariDatasetInfo *
-find_dataset_info (LabNewRunDialog *self, const char *name)
-{
-  for (guint i = 0; self->datasets != NULL && i < self->datasets->len; i++)
-    {
-      const CariDatasetInfo *info = g_ptr_array_index (self->datasets, i);
-      if (g_strcmp0 (info->name, name) == 0)
-        return info;
-    }
-  return NULL;
-}
-
 const char *
 lab_new_run_form_selected_dataset (LabNewRunDialog *self)
 {
@@ -93,7 +82,7 @@ lab_new_run_form_selected_dataset (LabNewRunDialog *self)
 static GStrv
 dataset_protocols (LabNewRunDialog *self, const char *name)
 {
-  const CariDatasetInfo *info = find_dataset_info (self, name);
+  const CariDatasetInfo *info = lab_page_find_dataset (self->datasets, name);
   if (info != NULL && info->protocols != NULL && info->protocols[0] != '\0')
     return g_strsplit (info->protocols, ";", -1);
   if (g_strcmp0 (name, "syncari") == 0)
@@ -106,7 +95,7 @@ dataset_protocols (LabNewRunDialog *self, const char *name)
 static char *
 describe_dataset (LabNewRunDialog *self, const char *name)
 {
-  const CariDatasetInfo *info = find_dataset_info (self, name);
+  const CariDatasetInfo *info = lab_page_find_dataset (self->datasets, name);
   if (info != NULL && info->n_identities > 0)
     return g_strdup_printf (_("%s: %d identities, %d caricatures, %d photos"), info->kind,
                             info->n_identities, info->n_caricatures, info->n_photos);

@@ -18,6 +18,16 @@ lab_page_toast (GtkWidget *page, const char *text)
 }
 
 void
+lab_page_toast_printf (GtkWidget *page, const char *format, ...)
+{
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  lab_page_toast (page, text);
+}
+
+void
 lab_page_show_analysis (GtkWidget *page, gint64 run, gint64 step)
 {
   g_return_if_fail (GTK_IS_WIDGET (page));
@@ -69,6 +79,15 @@ lab_page_add_validation_series (LabChartModel *model)
     lab_chart_model_add_series (model, keys[i].key, keys[i].label, keys[i].role, keys[i].style);
 }
 
+void
+lab_page_set_margins (GtkWidget *widget, int top, int end, int bottom, int start)
+{
+  gtk_widget_set_margin_top (widget, top);
+  gtk_widget_set_margin_end (widget, end);
+  gtk_widget_set_margin_bottom (widget, bottom);
+  gtk_widget_set_margin_start (widget, start);
+}
+
 LabMetricRow *
 lab_page_chart_rows (GArray *rows)
 {
@@ -79,6 +98,27 @@ lab_page_chart_rows (GArray *rows)
       out[i] = (LabMetricRow) { r->key, (double) r->step, r->wall_time, r->value };
     }
   return out;
+}
+
+void
+lab_page_list_datasets_job (GTask *task, CariStore *store, gpointer data,
+                            GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GPtrArray *infos = cari_store_list_datasets (store, &error);
+  lab_store_job_return (task, infos, (GDestroyNotify) g_ptr_array_unref, error);
+}
+
+const CariDatasetInfo *
+lab_page_find_dataset (GPtrArray *datasets, const char *name)
+{
+  for (guint i = 0; datasets != NULL && i < datasets->len; i++)
+    {
+      const CariDatasetInfo *info = g_ptr_array_index (datasets, i);
+      if (g_strcmp0 (info->name, name) == 0)
+        return info;
+    }
+  return NULL;
 }
 
 char *

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
+#include "lab-page.h"
 #include "lab-pair-window.h"
 #include "lab-thumbnail-cache.h"
 
@@ -142,10 +143,7 @@ lab_pair_window_new (GtkWindow *parent, const LabPairDetails *d)
                                    adw_window_title_new (title, cari_verdict_describe (verdict)));
   gtk_box_append (GTK_BOX (content), header);
   GtkWidget *body = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (body, 24);
-  gtk_widget_set_margin_end (body, 24);
-  gtk_widget_set_margin_top (body, 18);
-  gtk_widget_set_margin_bottom (body, 24);
+  lab_page_set_margins (body, 18, 24, 24, 24);
   gtk_box_append (GTK_BOX (content), body);
 
   GtkWidget *images = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);

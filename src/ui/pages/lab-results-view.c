@@ -150,7 +150,7 @@ load_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellabl
         g_ptr_array_add (l->loaded, r);
     }
   l->val_rows = cari_store_metrics_with_prefix (store, l->run, "val/", NULL);
-  g_task_return_boolean (task, TRUE);
+  lab_store_job_return_boolean (task, TRUE, NULL);
 }
 
 /* ------------------------------------------------------------------------------ showing */
@@ -304,17 +304,15 @@ show_loaded (LabResultsView *self)
 }
 
 static void
-loaded (GObject *source, GAsyncResult *result, gpointer data)
+loaded (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  if (!lab_store_job_finish (result, &error))
+  LabResultsView *self = source;
+  Load *l = data;
+  if (error != NULL)
     {
-      if (error != NULL) /* else cancelled: replaced or gone */
-        lab_page_toast (GTK_WIDGET (source), error->message);
+      lab_page_toast (GTK_WIDGET (self), error->message);
       return;
     }
-  LabResultsView *self = LAB_RESULTS_VIEW (source);
-  Load *l = g_task_get_task_data (G_TASK (result));
   g_clear_pointer (&self->loaded, g_ptr_array_unref);
   g_clear_pointer (&self->val_rows, g_array_unref);
   self->loaded = g_steal_pointer (&l->loaded);
@@ -326,18 +324,16 @@ loaded (GObject *source, GAsyncResult *result, gpointer data)
 static void
 reload (LabResultsView *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  lab_store_job_cancel (&self->cancellable);
   if (self->run <= 0)
     return;
-  self->cancellable = g_cancellable_new ();
   Load *l = g_new0 (Load, 1);
   l->run = self->run;
   l->step = self->step;
   l->others = g_array_copy (self->others);
-  g_autoptr (GTask) task = g_task_new (self, self->cancellable, loaded, NULL);
-  g_task_set_task_data (task, l, (GDestroyNotify) load_free);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_LOAD, task, load_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_LOAD, load_job, l,
+                           (GDestroyNotify) load_free, self,
+                           lab_store_job_replace (&self->cancellable), loaded);
 }
 
 /* ------------------------------------------------------------------------------ compare */
@@ -382,13 +378,10 @@ evaluated_runs_job (GTask *task, CariStore *store, gpointer data, GCancellable *
 }
 
 static void
-on_evaluated_runs (GObject *source, GAsyncResult *result, gpointer data)
+on_evaluated_runs (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) runs = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  LabResultsView *self = LAB_RESULTS_VIEW (source);
+  LabResultsView *self = source;
+  g_autoptr (GPtrArray) runs = result;
   guint shown = 0;
   for (guint i = 0; runs != NULL && i < runs->len; i++)
     {
@@ -415,11 +408,9 @@ on_compare_popover_show (GtkWidget *popover, LabResultsView *self)
   GtkWidget *child;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->compare_list))) != NULL)
     gtk_list_box_remove (self->compare_list, child);
-  g_cancellable_cancel (self->others_cancellable);
-  g_clear_object (&self->others_cancellable);
-  self->others_cancellable = g_cancellable_new ();
-  g_autoptr (GTask) task = g_task_new (self, self->others_cancellable, on_evaluated_runs, NULL);
-  lab_store_gateway_run (self->gateway, LAB_STORE_LANE_POLL, task, evaluated_runs_job);
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, evaluated_runs_job, NULL, NULL,
+                           self, lab_store_job_replace (&self->others_cancellable),
+                           on_evaluated_runs);
 }
 
 /* ------------------------------------------------------------------------------ export */
@@ -551,10 +542,8 @@ static void
 lab_results_view_dispose (GObject *object)
 {
   LabResultsView *self = LAB_RESULTS_VIEW (object);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_cancellable_cancel (self->others_cancellable);
-  g_clear_object (&self->others_cancellable);
+  lab_store_job_cancel (&self->cancellable);
+  lab_store_job_cancel (&self->others_cancellable);
   adw_bin_set_child (ADW_BIN (self), NULL);
   g_clear_object (&self->val_model);
   g_clear_object (&self->gateway);
@@ -610,10 +599,7 @@ lab_results_view_init (LabResultsView *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroll), GTK_POLICY_NEVER,
                                   GTK_POLICY_AUTOMATIC);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 18);
-  gtk_widget_set_margin_start (box, 18);
-  gtk_widget_set_margin_end (box, 18);
-  gtk_widget_set_margin_top (box, 12);
-  gtk_widget_set_margin_bottom (box, 18);
+  lab_page_set_margins (box, 12, 18, 18, 18);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroll), box);
   adw_bin_set_child (ADW_BIN (self), scroll);
 

@@ -392,6 +392,16 @@ read_run_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancel
   lab_store_job_return (task, info, (GDestroyNotify) cari_run_info_free, error);
 }
 
+/* Takes `summary`. */
+static void
+set_run (LabRunPage *self, const char *name, LabRunSummary *summary)
+{
+  g_free (self->name);
+  self->name = g_strdup (name);
+  lab_run_summary_unref (self->summary);
+  self->summary = summary;
+}
+
 static void
 restyle (LabChartModel *model, LabLineStyle style)
 {
@@ -400,21 +410,16 @@ restyle (LabChartModel *model, LabLineStyle style)
 }
 
 static void
-on_run_read (GObject *source, GAsyncResult *result, gpointer data)
+on_run_read (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariRunInfo) info = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (CariRunInfo) info = result;
   if (info == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_debug ("run page: %s", error->message);
+      g_debug ("run page: %s", error->message);
       return;
     }
-  LabRunPage *self = LAB_RUN_PAGE (source);
-  g_free (self->name);
-  self->name = g_strdup (info->name);
-  lab_run_summary_unref (self->summary);
-  self->summary = lab_run_summary_new (info->config);
+  LabRunPage *self = source;
+  set_run (self, info->name, lab_run_summary_new (info->config));
   /* The charts were made before the strategy was known. */
   LabLineStyle style = cari_plot_line_style_for_strategy (self->summary->strategy);
   restyle (self->weights, style);
@@ -437,18 +442,12 @@ lab_run_page_new (LabStoreGateway *gateway, gint64 run, LabRunner *runner, LabRu
    * know the run yet (just created); then the rows as they come. */
   LabRunItem *item = runs != NULL ? lab_run_list_find (runs, run) : NULL;
   if (item != NULL)
-    {
-      g_free (self->name);
-      self->name = g_strdup (lab_run_item_get_name (item));
-      lab_run_summary_unref (self->summary);
-      self->summary = lab_run_summary_ref (lab_run_item_get_summary (item));
-    }
+    set_run (self, lab_run_item_get_name (item),
+             lab_run_summary_ref (lab_run_item_get_summary (item)));
   else
-    {
-      g_autoptr (GTask) task = g_task_new (self, self->cancellable, on_run_read, NULL);
-      g_task_set_task_data (task, g_memdup2 (&run, sizeof run), g_free);
-      lab_store_gateway_run (gateway, LAB_STORE_LANE_POLL, task, read_run_job);
-    }
+    lab_store_gateway_start (gateway, LAB_STORE_LANE_POLL, read_run_job,
+                             g_memdup2 (&run, sizeof run), g_free, self, self->cancellable,
+                             on_run_read);
   build_models (self);
   self->watch = lab_run_watch_new (gateway, run, interval_ms);
   g_signal_connect_object (self->watch, "rows", G_CALLBACK (on_rows), self, 0);
@@ -473,27 +472,6 @@ lab_run_page_get_run (LabRunPage *self)
 {
   g_return_val_if_fail (LAB_IS_RUN_PAGE (self), 0);
   return self->run;
-}
-
-LabChart *
-lab_run_page_get_weights_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->weights_chart;
-}
-
-LabChart *
-lab_run_page_get_losses_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->losses_chart;
-}
-
-LabChart *
-lab_run_page_get_validation_chart (LabRunPage *self)
-{
-  g_return_val_if_fail (LAB_IS_RUN_PAGE (self), NULL);
-  return self->val_chart;
 }
 
 guint64

@@ -23,9 +23,6 @@ G_DECLARE_FINAL_TYPE (LabRunPage, lab_run_page, LAB, RUN_PAGE, AdwBin)
 GtkWidget     *lab_run_page_new (LabStoreGateway *gateway, gint64 run, LabRunner *runner,
                                  LabRunList *runs, guint interval_ms);
 gint64         lab_run_page_get_run (LabRunPage *self);
-LabChart      *lab_run_page_get_weights_chart (LabRunPage *self);
-LabChart      *lab_run_page_get_losses_chart (LabRunPage *self);
-LabChart      *lab_run_page_get_validation_chart (LabRunPage *self);
 /* Metric rows received from the store so far. */
 guint64        lab_run_page_get_n_rows (LabRunPage *self);
 

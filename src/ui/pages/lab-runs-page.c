@@ -305,15 +305,13 @@ run_job_free (RunJob *job)
 /* Runs `func` on the write lane for `run`, then `done` on the page. */
 static void
 write_run (LabRunsPage *self, gint64 run, const char *name, LabStoreJobFunc func,
-           GAsyncReadyCallback done)
+           LabStoreJobDone done)
 {
   RunJob *job = g_new0 (RunJob, 1);
   job->run = run;
   job->name = g_strdup (name);
-  g_autoptr (GTask) task = g_task_new (self, NULL, done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) run_job_free);
-  lab_store_gateway_run (lab_run_list_get_gateway (self->runs), LAB_STORE_LANE_WRITE, task,
-                         func);
+  lab_store_gateway_start (lab_run_list_get_gateway (self->runs), LAB_STORE_LANE_WRITE, func, job,
+                           (GDestroyNotify) run_job_free, self, NULL, done);
 }
 
 /* Write lane. */
@@ -327,17 +325,13 @@ rename_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancella
 }
 
 static void
-on_run_renamed (GObject *source, GAsyncResult *result, gpointer data)
+on_run_renamed (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabRunsPage *self = LAB_RUNS_PAGE (source);
-  g_autoptr (GError) error = NULL;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not rename the run: %s"), error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-      return;
-    }
-  lab_run_list_refresh (self->runs);
+  LabRunsPage *self = source;
+  if (error != NULL)
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not rename the run: %s"), error->message);
+  else
+    lab_run_list_refresh (self->runs);
 }
 
 static void
@@ -415,32 +409,25 @@ delete_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancella
                                failed, first);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  lab_store_job_return_boolean (task, TRUE, NULL);
 }
 
 static void
-on_run_deleted (GObject *source, GAsyncResult *result, gpointer data)
+on_run_deleted (gpointer source, gpointer data, gpointer result, const GError *error)
 {
-  LabRunsPage *self = LAB_RUNS_PAGE (source);
-  RunJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
+  LabRunsPage *self = source;
+  RunJob *job = data;
   for (guint i = 0; i < self->deleting->len; i++)
     if (g_array_index (self->deleting, gint64, i) == job->run)
       {
         g_array_remove_index_fast (self->deleting, i);
         break;
       }
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      g_autofree char *text = g_strdup_printf (_("Could not delete “%s”: %s"), job->name,
-                                               error->message);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+  if (error != NULL)
+    lab_page_toast_printf (GTK_WIDGET (self), _("Could not delete “%s”: %s"), job->name,
+                           error->message);
   else
-    {
-      g_autofree char *text = g_strdup_printf (_("“%s” deleted"), job->name);
-      lab_page_toast (GTK_WIDGET (self), text);
-    }
+    lab_page_toast_printf (GTK_WIDGET (self), _("“%s” deleted"), job->name);
   lab_run_list_refresh (self->runs);
   update_actions (self);
 }
@@ -455,9 +442,8 @@ on_delete_response (AdwMessageDialog *dialog, const char *response, LabRunsPage 
   /* It may have started while the dialog was open. */
   if (is_busy (self, item))
     {
-      g_autofree char *text = g_strdup_printf (_("“%s” is training: stop it before deleting it"),
-                                               lab_run_item_get_name (item));
-      lab_page_toast (GTK_WIDGET (self), text);
+      lab_page_toast_printf (GTK_WIDGET (self), _("“%s” is training: stop it before deleting it"),
+                             lab_run_item_get_name (item));
       return;
     }
   /* Waiting in this workbench's queue: it leaves the queue first, so it cannot start. */

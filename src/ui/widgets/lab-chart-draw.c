@@ -19,9 +19,7 @@
  *   in @style
  */
 GArray *
-lab_chart_shown_lines (LabChart            *self,
-                       const CariPlotStyle *style,
-                       double               chart_origin)
+lab_chart_shown_lines (LabChart *self, const CariPlotStyle *style, double chart_origin)
 {
   GArray *shown = g_array_new (FALSE, FALSE, sizeof (CariPlotLine));
   guint n_others = 0;
@@ -62,11 +60,8 @@ lab_chart_shown_lines (LabChart            *self,
  * Returns: FALSE when no visible point falls in the range
  */
 gboolean
-lab_chart_compute_y_range (LabChart *self,
-                           double    x_lower,
-                           double    x_upper,
-                           double   *lower,
-                           double   *upper)
+lab_chart_compute_y_range (LabChart *self, double x_lower, double x_upper, double *lower,
+                           double *upper)
 {
   CariPlotStyle style;
   g_autoptr(GArray) lines = NULL;
@@ -89,14 +84,8 @@ lab_chart_compute_y_range (LabChart *self,
  * Draws the whole chart but the hover readout, with @style's colours and fonts.
  */
 void
-lab_chart_render (LabChart            *self,
-                  cairo_t             *cr,
-                  const CariPlotStyle *style,
-                  int                  width,
-                  int                  height,
-                  double               scale,
-                  gboolean             align_linked,
-                  LabChartTransform   *shown)
+lab_chart_render (LabChart *self, cairo_t *cr, const CariPlotStyle *style, int width, int height,
+                  double scale, gboolean align_linked, LabChartTransform *shown)
 {
   g_autoptr(GArray) lines = lab_chart_shown_lines (self, style, lab_chart_time_origin (self));
   CariPlotChart chart = {

@@ -26,12 +26,8 @@ draw_chart_for_paper (cairo_t *cr, int width, int height, gpointer data)
  * Draws the chart in black on white to a file (lab_export_drawing ()).
  */
 gboolean
-lab_chart_export (LabChart        *self,
-                  const char      *path,
-                  LabChartFormat   format,
-                  int              width,
-                  int              height,
-                  GError         **error)
+lab_chart_export (LabChart *self, const char *path, LabChartFormat format, int width, int height,
+                  GError **error)
 {
   g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
   return lab_export_drawing (path, format, width, height, self->title, draw_chart_for_paper,
@@ -45,9 +41,7 @@ lab_chart_export (LabChart        *self,
  * format).
  */
 gboolean
-lab_chart_export_csv (LabChart    *self,
-                      const char  *path,
-                      GError     **error)
+lab_chart_export_csv (LabChart *self, const char *path, GError **error)
 {
   g_autoptr(LabChartModel) empty = NULL;
 

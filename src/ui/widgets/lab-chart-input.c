@@ -30,9 +30,7 @@
 #define LAB_CHART_MIN_SELECTION 5.0
 
 static gboolean
-lab_chart_in_plot (LabChart *self,
-                   double    x,
-                   double    y)
+lab_chart_in_plot (LabChart *self, double x, double y)
 {
   const LabChartTransform *t = &self->shown;
 
@@ -41,10 +39,7 @@ lab_chart_in_plot (LabChart *self,
 }
 
 static void
-lab_chart_on_motion (LabChart                 *self,
-                     double                    x,
-                     double                    y,
-                     GtkEventControllerMotion *controller)
+lab_chart_on_motion (LabChart *self, double x, double y, GtkEventControllerMotion *controller)
 {
   self->pointer_x = x;
   self->pointer_y = y;
@@ -55,18 +50,14 @@ lab_chart_on_motion (LabChart                 *self,
 }
 
 static void
-lab_chart_on_leave (LabChart                 *self,
-                    GtkEventControllerMotion *controller)
+lab_chart_on_leave (LabChart *self, GtkEventControllerMotion *controller)
 {
   self->pointer_x = NAN;
   lab_chart_set_hover_x (self, NAN);
 }
 
 static gboolean
-lab_chart_on_scroll (LabChart                 *self,
-                     double                    dx,
-                     double                    dy,
-                     GtkEventControllerScroll *controller)
+lab_chart_on_scroll (LabChart *self, double dx, double dy, GtkEventControllerScroll *controller)
 {
   GdkModifierType state
     = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (controller));
@@ -99,10 +90,7 @@ lab_chart_on_scroll (LabChart                 *self,
 }
 
 static void
-lab_chart_on_drag_begin (LabChart       *self,
-                         double          x,
-                         double          y,
-                         GtkGestureDrag *gesture)
+lab_chart_on_drag_begin (LabChart *self, double x, double y, GtkGestureDrag *gesture)
 {
   GtkEventController *controller = GTK_EVENT_CONTROLLER (gesture);
   guint button = gtk_gesture_single_get_current_button (GTK_GESTURE_SINGLE (gesture));
@@ -125,10 +113,7 @@ lab_chart_on_drag_begin (LabChart       *self,
 }
 
 static void
-lab_chart_on_drag_update (LabChart       *self,
-                          double          offset_x,
-                          double          offset_y,
-                          GtkGestureDrag *gesture)
+lab_chart_on_drag_update (LabChart *self, double offset_x, double offset_y, GtkGestureDrag *gesture)
 {
   if (self->drag != LAB_CHART_DRAG_NONE && fabs (offset_x) >= 2)
     gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
@@ -148,10 +133,7 @@ lab_chart_on_drag_update (LabChart       *self,
 }
 
 static void
-lab_chart_on_drag_end (LabChart       *self,
-                       double          offset_x,
-                       double          offset_y,
-                       GtkGestureDrag *gesture)
+lab_chart_on_drag_end (LabChart *self, double offset_x, double offset_y, GtkGestureDrag *gesture)
 {
   const LabChartTransform *t = &self->shown;
 
@@ -171,22 +153,14 @@ lab_chart_on_drag_end (LabChart       *self,
 }
 
 static void
-lab_chart_on_pressed (LabChart        *self,
-                      int              n_press,
-                      double           x,
-                      double           y,
-                      GtkGestureClick *gesture)
+lab_chart_on_pressed (LabChart *self, int n_press, double x, double y, GtkGestureClick *gesture)
 {
   if (n_press == 2 && lab_chart_in_plot (self, x, y))
     lab_chart_reset_view (self);
 }
 
 static void
-lab_chart_on_secondary (LabChart        *self,
-                        int              n_press,
-                        double           x,
-                        double           y,
-                        GtkGestureClick *gesture)
+lab_chart_on_secondary (LabChart *self, int n_press, double x, double y, GtkGestureClick *gesture)
 {
   if (n_press != 1 || !lab_chart_in_plot (self, x, y)
       || lab_chart_get_x_axis (self) != LAB_X_AXIS_STEP)
@@ -196,8 +170,7 @@ lab_chart_on_secondary (LabChart        *self,
 }
 
 static GtkEventController *
-lab_chart_add_drag (LabChart *self,
-                    guint     button)
+lab_chart_add_drag (LabChart *self, guint button)
 {
   GtkGesture *drag = gtk_gesture_drag_new ();
 

@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 
 #include "lab-chart-model.h"
+#include "lab-property.h"
 
 #define LAB_CSV_HEADER "key,step,wall_time,value"
 
@@ -96,18 +97,13 @@ lab_chart_model_end_batch (LabChartModel *self)
 }
 
 static void
-lab_chart_model_on_points_added (LabSeries     *series,
-                                 guint          first,
-                                 guint          n_added,
-                                 LabChartModel *self)
+lab_chart_model_on_points_added (LabSeries *series, guint first, guint n_added, LabChartModel *self)
 {
   lab_chart_model_changed (self);
 }
 
 static void
-lab_chart_model_on_series_notify (LabSeries     *series,
-                                  GParamSpec    *pspec,
-                                  LabChartModel *self)
+lab_chart_model_on_series_notify (LabSeries *series, GParamSpec *pspec, LabChartModel *self)
 {
   /* n-points goes with points-added, which already counted. */
   if (g_strcmp0 (pspec->name, "n-points") != 0)
@@ -125,11 +121,8 @@ lab_chart_model_on_series_notify (LabSeries     *series,
  * Returns: (transfer none): the series
  */
 LabSeries *
-lab_chart_model_add_series (LabChartModel *self,
-                            const char    *key,
-                            const char    *label,
-                            LabSeriesRole  role,
-                            LabLineStyle   line_style)
+lab_chart_model_add_series (LabChartModel *self, const char *key, const char *label,
+                            LabSeriesRole role, LabLineStyle line_style)
 {
   LabSeries *series;
 
@@ -159,8 +152,7 @@ lab_chart_model_add_series (LabChartModel *self,
  * Returns: whether there was a series with @key
  */
 gboolean
-lab_chart_model_remove_series (LabChartModel *self,
-                               const char    *key)
+lab_chart_model_remove_series (LabChartModel *self, const char *key)
 {
   LabSeries *series;
   guint index;
@@ -185,8 +177,7 @@ lab_chart_model_remove_series (LabChartModel *self,
  * Returns: (transfer none) (nullable): the series with @key
  */
 LabSeries *
-lab_chart_model_lookup (LabChartModel *self,
-                        const char    *key)
+lab_chart_model_lookup (LabChartModel *self, const char *key)
 {
   g_return_val_if_fail (LAB_IS_CHART_MODEL (self), NULL);
   g_return_val_if_fail (key != NULL, NULL);
@@ -207,8 +198,7 @@ lab_chart_model_get_n_series (LabChartModel *self)
  * Returns: (transfer none): the series at @index
  */
 LabSeries *
-lab_chart_model_get_series (LabChartModel *self,
-                            guint          index)
+lab_chart_model_get_series (LabChartModel *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_CHART_MODEL (self), NULL);
   g_return_val_if_fail (index < self->series->len, NULL);
@@ -230,21 +220,18 @@ lab_chart_model_get_smoothing (LabChartModel *self)
  * Smooths every series, now and when added later; one LabChartModel::changed.
  */
 void
-lab_chart_model_set_smoothing (LabChartModel *self,
-                               double         smoothing)
+lab_chart_model_set_smoothing (LabChartModel *self, double smoothing)
 {
   g_return_if_fail (LAB_IS_CHART_MODEL (self));
 
   smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, LAB_SERIES_MAX_SMOOTHING);
-  if (self->smoothing == smoothing)
+  if (!lab_property_set_double (self, &self->smoothing, smoothing, properties[PROP_SMOOTHING]))
     return;
 
-  self->smoothing = smoothing;
   lab_chart_model_begin_batch (self);
   for (guint i = 0; i < self->series->len; i++)
     lab_series_set_smoothing (g_ptr_array_index (self->series, i), smoothing);
   lab_chart_model_end_batch (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SMOOTHING]);
 }
 
 /**
@@ -257,9 +244,7 @@ lab_chart_model_set_smoothing (LabChartModel *self,
  * Returns: the number of rows appended
  */
 guint
-lab_chart_model_append_rows (LabChartModel      *self,
-                             const LabMetricRow *rows,
-                             guint               n_rows)
+lab_chart_model_append_rows (LabChartModel *self, const LabMetricRow *rows, guint n_rows)
 {
   guint appended = 0;
 
@@ -287,8 +272,7 @@ lab_chart_model_append_rows (LabChartModel      *self,
 /* CSV. */
 
 static void
-lab_csv_append_double (GString *line,
-                       double   value)
+lab_csv_append_double (GString *line, double value)
 {
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
@@ -299,8 +283,7 @@ lab_csv_append_double (GString *line,
 }
 
 static void
-lab_csv_append_field (GString    *line,
-                      const char *text)
+lab_csv_append_field (GString *line, const char *text)
 {
   if (strpbrk (text, ",\"\r\n") == NULL)
     {
@@ -325,9 +308,7 @@ lab_csv_append_field (GString    *line,
  * this file, replacing @path atomically.
  */
 gboolean
-lab_chart_model_save_csv (LabChartModel  *self,
-                          const char     *path,
-                          GError        **error)
+lab_chart_model_save_csv (LabChartModel *self, const char *path, GError **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) stream = NULL;
@@ -425,8 +406,7 @@ lab_csv_split (const char *line)
 }
 
 static gboolean
-lab_csv_parse_double (const char *text,
-                      double     *value)
+lab_csv_parse_double (const char *text, double *value)
 {
   char *end = NULL;
 
@@ -444,9 +424,7 @@ lab_csv_parse_double (const char *text,
  * appended when the file has an error. Emits LabChartModel::changed once.
  */
 gboolean
-lab_chart_model_load_csv (LabChartModel  *self,
-                          const char     *path,
-                          GError        **error)
+lab_chart_model_load_csv (LabChartModel *self, const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
@@ -553,8 +531,7 @@ lab_chart_model_get_n_items (GListModel *model)
 }
 
 static gpointer
-lab_chart_model_get_item (GListModel *model,
-                          guint       position)
+lab_chart_model_get_item (GListModel *model, guint position)
 {
   LabChartModel *self = LAB_CHART_MODEL (model);
 
@@ -588,10 +565,7 @@ lab_chart_model_dispose (GObject *object)
 }
 
 static void
-lab_chart_model_get_property (GObject    *object,
-                              guint       prop_id,
-                              GValue     *value,
-                              GParamSpec *pspec)
+lab_chart_model_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabChartModel *self = LAB_CHART_MODEL (object);
 
@@ -606,10 +580,8 @@ lab_chart_model_get_property (GObject    *object,
 }
 
 static void
-lab_chart_model_set_property (GObject      *object,
-                              guint         prop_id,
-                              const GValue *value,
-                              GParamSpec   *pspec)
+lab_chart_model_set_property (GObject *object, guint prop_id, const GValue *value,
+                              GParamSpec *pspec)
 {
   LabChartModel *self = LAB_CHART_MODEL (object);
 

@@ -83,57 +83,35 @@ struct _LabChart
 };
 
 /* lab-chart.c */
-void     lab_chart_invalidate          (LabChart           *self);
-void     lab_chart_invalidate_linked   (LabChart           *self);
-void     lab_chart_notify              (LabChart           *self,
-                                        guint               prop_id);
-void     lab_chart_notify_linked       (LabChart           *self,
-                                        guint               prop_id);
+void     lab_chart_invalidate (LabChart *self);
+void     lab_chart_invalidate_linked (LabChart *self);
+void     lab_chart_notify (LabChart *self, guint prop_id);
+void     lab_chart_notify_linked (LabChart *self, guint prop_id);
 
 /* lab-chart-view.c */
-LabXLink *lab_x_link_new               (void);
-void     lab_x_link_unref              (LabXLink           *link);
-gboolean lab_chart_is_visible_series   (LabChart           *self,
-                                        LabSeries          *series);
-double   lab_chart_time_origin         (LabChart           *self);
-double   lab_chart_series_origin       (LabChart           *self,
-                                        LabSeries          *series,
-                                        double              chart_origin);
-gboolean lab_chart_get_data_extent     (LabChart           *self,
-                                        double             *lower,
-                                        double             *upper);
-void     lab_chart_set_follow_internal (LabChart           *self,
-                                        gboolean            follow,
-                                        double              follow_width);
+LabXLink *lab_x_link_new (void);
+void     lab_x_link_unref (LabXLink *link);
+gboolean lab_chart_is_visible_series (LabChart *self, LabSeries *series);
+double   lab_chart_time_origin (LabChart *self);
+double   lab_chart_series_origin (LabChart *self, LabSeries *series, double chart_origin);
+gboolean lab_chart_get_data_extent (LabChart *self, double *lower, double *upper);
+void     lab_chart_set_follow_internal (LabChart *self, gboolean follow, double follow_width);
 
 /* lab-chart-input.c */
-void     lab_chart_init_input          (LabChart           *self);
+void     lab_chart_init_input (LabChart *self);
 extern guint lab_chart_signal_step_activated;
 
 /* lab-chart-draw.c */
-GArray  *lab_chart_shown_lines         (LabChart            *self,
-                                        const CariPlotStyle *style,
-                                        double               chart_origin);
-void     lab_chart_render              (LabChart            *self,
-                                        cairo_t             *cr,
-                                        const CariPlotStyle *style,
-                                        int                  width,
-                                        int                  height,
-                                        double               scale,
-                                        gboolean             align_linked,
-                                        LabChartTransform   *shown);
-gboolean lab_chart_compute_y_range     (LabChart            *self,
-                                        double               x_lower,
-                                        double               x_upper,
-                                        double              *lower,
-                                        double              *upper);
+GArray  *lab_chart_shown_lines (LabChart *self, const CariPlotStyle *style, double chart_origin);
+void     lab_chart_render (LabChart *self, cairo_t *cr, const CariPlotStyle *style, int width,
+                           int height, double scale, gboolean align_linked,
+                           LabChartTransform *shown);
+gboolean lab_chart_compute_y_range (LabChart *self, double x_lower, double x_upper, double *lower,
+                                    double *upper);
 
 /* lab-chart-readout.c */
-void     lab_chart_render_overlay      (LabChart            *self,
-                                        cairo_t             *cr,
-                                        const CariPlotStyle *style,
-                                        int                  width,
-                                        int                  height);
-char    *lab_chart_describe_hover      (LabChart            *self);
+void     lab_chart_render_overlay (LabChart *self, cairo_t *cr, const CariPlotStyle *style,
+                                   int width, int height);
+char    *lab_chart_describe_hover (LabChart *self);
 
 G_END_DECLS

@@ -28,9 +28,7 @@ typedef struct
 /* For each visible, non-empty series, its point nearest to the hover position; @snapped_x
  * is the first one's x, where the rule goes. */
 static GArray *
-lab_chart_build_readout (LabChart            *self,
-                         const CariPlotStyle *style,
-                         double              *snapped_x)
+lab_chart_build_readout (LabChart *self, const CariPlotStyle *style, double *snapped_x)
 {
   g_autoptr(GArray) shown = NULL;
   GArray *readout = g_array_new (FALSE, FALSE, sizeof (LabReadout));
@@ -68,8 +66,7 @@ lab_chart_build_readout (LabChart            *self,
 }
 
 static char *
-lab_chart_readout_title (LabChart *self,
-                         double    x)
+lab_chart_readout_title (LabChart *self, double x)
 {
   g_autofree char *value = NULL;
 
@@ -85,8 +82,7 @@ lab_chart_readout_title (LabChart *self,
 }
 
 static char *
-lab_chart_readout_value (LabChart         *self,
-                         const LabReadout *item)
+lab_chart_readout_value (LabChart *self, const LabReadout *item)
 {
   if (self->smoothing > 0)
     /* TRANSLATORS: a smoothed value, then the raw value it was smoothed from */
@@ -135,11 +131,8 @@ lab_chart_describe_hover (LabChart *self)
  * hover rule with a dot on each curve and a box of values beside it.
  */
 void
-lab_chart_render_overlay (LabChart            *self,
-                          cairo_t             *cr,
-                          const CariPlotStyle *style,
-                          int                  width,
-                          int                  height)
+lab_chart_render_overlay (LabChart *self, cairo_t *cr, const CariPlotStyle *style, int width,
+                          int height)
 {
   const LabChartTransform *t = &self->shown;
   CariPlotText text;

@@ -54,8 +54,7 @@ lab_x_link_unref (LabXLink *link)
 }
 
 gboolean
-lab_chart_is_visible_series (LabChart  *self,
-                             LabSeries *series)
+lab_chart_is_visible_series (LabChart *self, LabSeries *series)
 {
   return !g_hash_table_contains (self->hidden, lab_series_get_key (series));
 }
@@ -85,9 +84,7 @@ lab_chart_time_origin (LabChart *self)
 }
 
 double
-lab_chart_series_origin (LabChart  *self,
-                         LabSeries *series,
-                         double     chart_origin)
+lab_chart_series_origin (LabChart *self, LabSeries *series, double chart_origin)
 {
   double origin = lab_series_get_time_origin (series);
 
@@ -96,9 +93,7 @@ lab_chart_series_origin (LabChart  *self,
 
 /* The x extent of the visible data of all linked charts. */
 gboolean
-lab_chart_get_data_extent (LabChart *self,
-                           double   *lower,
-                           double   *upper)
+lab_chart_get_data_extent (LabChart *self, double *lower, double *upper)
 {
   double chart_origin = lab_chart_time_origin (self);
   double low = INFINITY;
@@ -140,9 +135,7 @@ lab_chart_get_data_extent (LabChart *self,
  * (or a window of the chosen width on its newest end); otherwise the range the user chose.
  */
 void
-lab_chart_get_x_range (LabChart *self,
-                       double   *lower,
-                       double   *upper)
+lab_chart_get_x_range (LabChart *self, double *lower, double *upper)
 {
   LabXLink *link;
   double low;
@@ -179,9 +172,7 @@ lab_chart_get_x_range (LabChart *self,
 }
 
 void
-lab_chart_set_follow_internal (LabChart *self,
-                               gboolean  follow,
-                               double    follow_width)
+lab_chart_set_follow_internal (LabChart *self, gboolean follow, double follow_width)
 {
   LabXLink *link = self->link;
   gboolean changed = link->follow != follow;
@@ -200,9 +191,7 @@ lab_chart_set_follow_internal (LabChart *self,
  * follow turns off, and new data leave the range alone.
  */
 void
-lab_chart_set_x_range (LabChart *self,
-                       double    lower,
-                       double    upper)
+lab_chart_set_x_range (LabChart *self, double lower, double upper)
 {
   double data_lower;
   double data_upper;
@@ -239,9 +228,7 @@ lab_chart_set_x_range (LabChart *self,
  * @factor: the new width over the old one (< 1 zooms in)
  */
 void
-lab_chart_zoom_x (LabChart *self,
-                  double    centre,
-                  double    factor)
+lab_chart_zoom_x (LabChart *self, double centre, double factor)
 {
   double lower;
   double upper;
@@ -259,8 +246,7 @@ lab_chart_zoom_x (LabChart *self,
  * @delta: how far to move the view, in x units (> 0 towards later steps)
  */
 void
-lab_chart_pan_x (LabChart *self,
-                 double    delta)
+lab_chart_pan_x (LabChart *self, double delta)
 {
   double lower;
   double upper;
@@ -292,9 +278,7 @@ lab_chart_reset_view (LabChart *self)
  * Returns: FALSE when no visible point is in the x range (the chart then shows [0, 1])
  */
 gboolean
-lab_chart_get_y_range (LabChart *self,
-                       double   *lower,
-                       double   *upper)
+lab_chart_get_y_range (LabChart *self, double *lower, double *upper)
 {
   double x_lower;
   double x_upper;
@@ -324,8 +308,7 @@ lab_chart_get_y_range (LabChart *self,
  * @other takes this chart's view.
  */
 void
-lab_chart_link_x (LabChart *self,
-                  LabChart *other)
+lab_chart_link_x (LabChart *self, LabChart *other)
 {
   LabXLink *old;
 
@@ -386,8 +369,7 @@ lab_chart_unlink_x (LabChart *self)
 }
 
 gboolean
-lab_chart_is_linked_x (LabChart *self,
-                       LabChart *other)
+lab_chart_is_linked_x (LabChart *self, LabChart *other)
 {
   g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
   g_return_val_if_fail (LAB_IS_CHART (other), FALSE);
@@ -414,8 +396,7 @@ lab_chart_get_hover_x (LabChart *self)
  * Shows the hover readout at @x, in this chart and the charts linked to it.
  */
 void
-lab_chart_set_hover_x (LabChart *self,
-                       double    x)
+lab_chart_set_hover_x (LabChart *self, double x)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "lab-chart-private.h"
+#include "lab-property.h"
 
 G_DEFINE_ENUM_TYPE (LabChartFormat, lab_chart_format,
   G_DEFINE_ENUM_VALUE (LAB_CHART_FORMAT_PNG, "png"),
@@ -63,16 +64,14 @@ lab_chart_invalidate_linked (LabChart *self)
 
 /* Notifies a property of the shared x axis (follow, x-axis) on every linked chart. */
 void
-lab_chart_notify_linked (LabChart *self,
-                         guint     prop_id)
+lab_chart_notify_linked (LabChart *self, guint prop_id)
 {
   for (guint i = 0; i < self->link->charts->len; i++)
     g_object_notify_by_pspec (g_ptr_array_index (self->link->charts, i), properties[prop_id]);
 }
 
 void
-lab_chart_notify (LabChart *self,
-                  guint     prop_id)
+lab_chart_notify (LabChart *self, guint prop_id)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
@@ -108,10 +107,7 @@ lab_chart_on_model_changed (LabChart *self)
 }
 
 static void
-lab_chart_on_items_changed (LabChart   *self,
-                            guint       position,
-                            guint       removed,
-                            guint       added,
+lab_chart_on_items_changed (LabChart *self, guint position, guint removed, guint added,
                             GListModel *model)
 {
   lab_chart_model_set_smoothing (self->model, self->smoothing);
@@ -125,8 +121,7 @@ lab_chart_on_items_changed (LabChart   *self,
  * The chart applies its smoothing to the model: give each chart a model of its own.
  */
 void
-lab_chart_set_model (LabChart      *self,
-                     LabChartModel *model)
+lab_chart_set_model (LabChart *self, LabChartModel *model)
 {
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (model == NULL || LAB_IS_CHART_MODEL (model));
@@ -158,19 +153,15 @@ lab_chart_get_title (LabChart *self)
 }
 
 void
-lab_chart_set_title (LabChart   *self,
-                     const char *title)
+lab_chart_set_title (LabChart *self, const char *title)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
-  if (g_strcmp0 (self->title, title) == 0)
+  if (!lab_property_set_string (self, &self->title, title, properties[LAB_CHART_PROP_TITLE]))
     return;
-  g_free (self->title);
-  self->title = g_strdup (title);
   /* A chart is an image to assistive technologies; its title names it. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   title != NULL ? title : "", -1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_TITLE]);
   lab_chart_invalidate (self);
 }
 
@@ -182,17 +173,11 @@ lab_chart_get_y_label (LabChart *self)
 }
 
 void
-lab_chart_set_y_label (LabChart   *self,
-                       const char *y_label)
+lab_chart_set_y_label (LabChart *self, const char *y_label)
 {
   g_return_if_fail (LAB_IS_CHART (self));
-
-  if (g_strcmp0 (self->y_label, y_label) == 0)
-    return;
-  g_free (self->y_label);
-  self->y_label = g_strdup (y_label);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_Y_LABEL]);
-  lab_chart_invalidate (self);
+  if (lab_property_set_string (self, &self->y_label, y_label, properties[LAB_CHART_PROP_Y_LABEL]))
+    lab_chart_invalidate (self);
 }
 
 double
@@ -207,18 +192,16 @@ lab_chart_get_smoothing (LabChart *self)
  * @smoothing: the EMA weight in [0, 0.999]; 0 draws the raw values only
  */
 void
-lab_chart_set_smoothing (LabChart *self,
-                         double    smoothing)
+lab_chart_set_smoothing (LabChart *self, double smoothing)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
   smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, LAB_SERIES_MAX_SMOOTHING);
-  if (self->smoothing == smoothing)
+  if (!lab_property_set_double (self, &self->smoothing, smoothing,
+                                properties[LAB_CHART_PROP_SMOOTHING]))
     return;
-  self->smoothing = smoothing;
   if (self->model != NULL)
     lab_chart_model_set_smoothing (self->model, smoothing);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_SMOOTHING]);
   lab_chart_invalidate (self);
 }
 
@@ -230,17 +213,11 @@ lab_chart_get_log_y (LabChart *self)
 }
 
 void
-lab_chart_set_log_y (LabChart *self,
-                     gboolean  log_y)
+lab_chart_set_log_y (LabChart *self, gboolean log_y)
 {
   g_return_if_fail (LAB_IS_CHART (self));
-
-  log_y = !!log_y;
-  if (self->log_y == log_y)
-    return;
-  self->log_y = log_y;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[LAB_CHART_PROP_LOG_Y]);
-  lab_chart_invalidate (self);
+  if (lab_property_set_boolean (self, &self->log_y, log_y, properties[LAB_CHART_PROP_LOG_Y]))
+    lab_chart_invalidate (self);
 }
 
 LabXAxis
@@ -257,8 +234,7 @@ lab_chart_get_x_axis (LabChart *self)
  * in the other unit).
  */
 void
-lab_chart_set_x_axis (LabChart *self,
-                      LabXAxis  x_axis)
+lab_chart_set_x_axis (LabChart *self, LabXAxis x_axis)
 {
   g_return_if_fail (LAB_IS_CHART (self));
 
@@ -284,8 +260,7 @@ lab_chart_get_follow (LabChart *self)
  * when it showed all of it). Off: the view stays where it is.
  */
 void
-lab_chart_set_follow (LabChart *self,
-                      gboolean  follow)
+lab_chart_set_follow (LabChart *self, gboolean follow)
 {
   double lower;
   double upper;
@@ -320,9 +295,7 @@ lab_chart_set_follow (LabChart *self,
  * series is left out of the legend, the hover readout and the axes' ranges.
  */
 void
-lab_chart_set_series_visible (LabChart   *self,
-                              const char *key,
-                              gboolean    visible)
+lab_chart_set_series_visible (LabChart *self, const char *key, gboolean visible)
 {
   g_return_if_fail (LAB_IS_CHART (self));
   g_return_if_fail (key != NULL);
@@ -337,8 +310,7 @@ lab_chart_set_series_visible (LabChart   *self,
 }
 
 gboolean
-lab_chart_get_series_visible (LabChart   *self,
-                              const char *key)
+lab_chart_get_series_visible (LabChart *self, const char *key)
 {
   g_return_val_if_fail (LAB_IS_CHART (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -355,10 +327,7 @@ lab_chart_get_series_visible (LabChart   *self,
  * would show: what lab_chart_draw() uses to map data to pixels.
  */
 void
-lab_chart_get_transform (LabChart          *self,
-                         int                width,
-                         int                height,
-                         LabChartTransform *transform)
+lab_chart_get_transform (LabChart *self, int width, int height, LabChartTransform *transform)
 {
   cairo_surface_t *surface;
   cairo_t *cr;
@@ -385,10 +354,7 @@ lab_chart_get_transform (LabChart          *self,
  * way in black on white.
  */
 void
-lab_chart_draw (LabChart *self,
-                cairo_t  *cr,
-                int       width,
-                int       height)
+lab_chart_draw (LabChart *self, cairo_t *cr, int width, int height)
 {
   CariPlotStyle style;
 
@@ -404,8 +370,7 @@ lab_chart_draw (LabChart *self,
 /* GtkWidget. */
 
 static void
-lab_chart_snapshot (GtkWidget   *widget,
-                    GtkSnapshot *snapshot)
+lab_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 {
   LabChart *self = LAB_CHART (widget);
   int width = gtk_widget_get_width (widget);
@@ -445,13 +410,8 @@ lab_chart_snapshot (GtkWidget   *widget,
 }
 
 static void
-lab_chart_measure (GtkWidget      *widget,
-                   GtkOrientation  orientation,
-                   int             for_size,
-                   int            *minimum,
-                   int            *natural,
-                   int            *minimum_baseline,
-                   int            *natural_baseline)
+lab_chart_measure (GtkWidget *widget, GtkOrientation orientation, int for_size, int *minimum,
+                   int *natural, int *minimum_baseline, int *natural_baseline)
 {
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
@@ -466,8 +426,7 @@ lab_chart_measure (GtkWidget      *widget,
 }
 
 static void
-lab_chart_css_changed (GtkWidget         *widget,
-                       GtkCssStyleChange *change)
+lab_chart_css_changed (GtkWidget *widget, GtkCssStyleChange *change)
 {
   GTK_WIDGET_CLASS (lab_chart_parent_class)->css_changed (widget, change);
 
@@ -476,8 +435,7 @@ lab_chart_css_changed (GtkWidget         *widget,
 }
 
 static void
-lab_chart_system_setting_changed (GtkWidget       *widget,
-                                  GtkSystemSetting setting)
+lab_chart_system_setting_changed (GtkWidget *widget, GtkSystemSetting setting)
 {
   GTK_WIDGET_CLASS (lab_chart_parent_class)->system_setting_changed (widget, setting);
   lab_chart_invalidate (LAB_CHART (widget));
@@ -519,10 +477,7 @@ lab_chart_finalize (GObject *object)
 }
 
 static void
-lab_chart_get_property (GObject    *object,
-                        guint       prop_id,
-                        GValue     *value,
-                        GParamSpec *pspec)
+lab_chart_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabChart *self = LAB_CHART (object);
 
@@ -555,10 +510,7 @@ lab_chart_get_property (GObject    *object,
 }
 
 static void
-lab_chart_set_property (GObject      *object,
-                        guint         prop_id,
-                        const GValue *value,
-                        GParamSpec   *pspec)
+lab_chart_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   LabChart *self = LAB_CHART (object);
 
@@ -606,28 +558,18 @@ lab_chart_class_init (LabChartClass *klass)
   widget_class->css_changed = lab_chart_css_changed;
   widget_class->system_setting_changed = lab_chart_system_setting_changed;
 
-  properties[LAB_CHART_PROP_MODEL] =
-    g_param_spec_object ("model", NULL, NULL, LAB_TYPE_CHART_MODEL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_TITLE] =
-    g_param_spec_string ("title", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_Y_LABEL] =
-    g_param_spec_string ("y-label", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_SMOOTHING] =
-    g_param_spec_double ("smoothing", NULL, NULL, 0, LAB_SERIES_MAX_SMOOTHING,
-                         LAB_CHART_DEFAULT_SMOOTHING,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_LOG_Y] =
-    g_param_spec_boolean ("log-y", NULL, NULL, FALSE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_X_AXIS] =
-    g_param_spec_enum ("x-axis", NULL, NULL, LAB_TYPE_X_AXIS, LAB_X_AXIS_STEP,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[LAB_CHART_PROP_FOLLOW] =
-    g_param_spec_boolean ("follow", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  properties[LAB_CHART_PROP_MODEL] = g_param_spec_object ("model", NULL, NULL,
+                                                          LAB_TYPE_CHART_MODEL, flags);
+  properties[LAB_CHART_PROP_TITLE] = g_param_spec_string ("title", NULL, NULL, NULL, flags);
+  properties[LAB_CHART_PROP_Y_LABEL] = g_param_spec_string ("y-label", NULL, NULL, NULL, flags);
+  properties[LAB_CHART_PROP_SMOOTHING] = g_param_spec_double ("smoothing", NULL, NULL, 0,
+                                                              LAB_SERIES_MAX_SMOOTHING,
+                                                              LAB_CHART_DEFAULT_SMOOTHING, flags);
+  properties[LAB_CHART_PROP_LOG_Y] = g_param_spec_boolean ("log-y", NULL, NULL, FALSE, flags);
+  properties[LAB_CHART_PROP_X_AXIS] = g_param_spec_enum ("x-axis", NULL, NULL, LAB_TYPE_X_AXIS,
+                                                         LAB_X_AXIS_STEP, flags);
+  properties[LAB_CHART_PROP_FOLLOW] = g_param_spec_boolean ("follow", NULL, NULL, TRUE, flags);
   g_object_class_install_properties (object_class, LAB_CHART_N_PROPS, properties);
 
   /**

@@ -39,78 +39,45 @@ typedef CariPlotDrawFunc LabDrawFunc;
 
 G_DECLARE_FINAL_TYPE (LabChart, lab_chart, LAB, CHART, GtkWidget)
 
-GtkWidget     *lab_chart_new                (void);
+GtkWidget     *lab_chart_new (void);
 
-LabChartModel *lab_chart_get_model          (LabChart           *self);
-void           lab_chart_set_model          (LabChart           *self,
-                                             LabChartModel      *model);
-const char    *lab_chart_get_title          (LabChart           *self);
-void           lab_chart_set_title          (LabChart           *self,
-                                             const char         *title);
-const char    *lab_chart_get_y_label        (LabChart           *self);
-void           lab_chart_set_y_label        (LabChart           *self,
-                                             const char         *y_label);
-double         lab_chart_get_smoothing      (LabChart           *self);
-void           lab_chart_set_smoothing      (LabChart           *self,
-                                             double              smoothing);
-gboolean       lab_chart_get_log_y          (LabChart           *self);
-void           lab_chart_set_log_y          (LabChart           *self,
-                                             gboolean            log_y);
-LabXAxis       lab_chart_get_x_axis         (LabChart           *self);
-void           lab_chart_set_x_axis         (LabChart           *self,
-                                             LabXAxis            x_axis);
-gboolean       lab_chart_get_follow         (LabChart           *self);
-void           lab_chart_set_follow         (LabChart           *self,
-                                             gboolean            follow);
+LabChartModel *lab_chart_get_model (LabChart *self);
+void           lab_chart_set_model (LabChart *self, LabChartModel *model);
+const char    *lab_chart_get_title (LabChart *self);
+void           lab_chart_set_title (LabChart *self, const char *title);
+const char    *lab_chart_get_y_label (LabChart *self);
+void           lab_chart_set_y_label (LabChart *self, const char *y_label);
+double         lab_chart_get_smoothing (LabChart *self);
+void           lab_chart_set_smoothing (LabChart *self, double smoothing);
+gboolean       lab_chart_get_log_y (LabChart *self);
+void           lab_chart_set_log_y (LabChart *self, gboolean log_y);
+LabXAxis       lab_chart_get_x_axis (LabChart *self);
+void           lab_chart_set_x_axis (LabChart *self, LabXAxis x_axis);
+gboolean       lab_chart_get_follow (LabChart *self);
+void           lab_chart_set_follow (LabChart *self, gboolean follow);
 
-void           lab_chart_set_series_visible (LabChart           *self,
-                                             const char         *key,
-                                             gboolean            visible);
-gboolean       lab_chart_get_series_visible (LabChart           *self,
-                                             const char         *key);
+void           lab_chart_set_series_visible (LabChart *self, const char *key, gboolean visible);
+gboolean       lab_chart_get_series_visible (LabChart *self, const char *key);
 
-void           lab_chart_get_x_range        (LabChart           *self,
-                                             double             *lower,
-                                             double             *upper);
-void           lab_chart_set_x_range        (LabChart           *self,
-                                             double              lower,
-                                             double              upper);
-gboolean       lab_chart_get_y_range        (LabChart           *self,
-                                             double             *lower,
-                                             double             *upper);
-void           lab_chart_zoom_x             (LabChart           *self,
-                                             double              centre,
-                                             double              factor);
-void           lab_chart_pan_x              (LabChart           *self,
-                                             double              delta);
-void           lab_chart_reset_view         (LabChart           *self);
+void           lab_chart_get_x_range (LabChart *self, double *lower, double *upper);
+void           lab_chart_set_x_range (LabChart *self, double lower, double upper);
+gboolean       lab_chart_get_y_range (LabChart *self, double *lower, double *upper);
+void           lab_chart_zoom_x (LabChart *self, double centre, double factor);
+void           lab_chart_pan_x (LabChart *self, double delta);
+void           lab_chart_reset_view (LabChart *self);
 
-void           lab_chart_link_x             (LabChart           *self,
-                                             LabChart           *other);
-void           lab_chart_unlink_x           (LabChart           *self);
-gboolean       lab_chart_is_linked_x        (LabChart           *self,
-                                             LabChart           *other);
+void           lab_chart_link_x (LabChart *self, LabChart *other);
+void           lab_chart_unlink_x (LabChart *self);
+gboolean       lab_chart_is_linked_x (LabChart *self, LabChart *other);
 
-double         lab_chart_get_hover_x        (LabChart           *self);
-void           lab_chart_set_hover_x        (LabChart           *self,
-                                             double              x);
+double         lab_chart_get_hover_x (LabChart *self);
+void           lab_chart_set_hover_x (LabChart *self, double x);
 
-void           lab_chart_get_transform      (LabChart           *self,
-                                             int                 width,
-                                             int                 height,
-                                             LabChartTransform  *transform);
-void           lab_chart_draw               (LabChart           *self,
-                                             cairo_t            *cr,
-                                             int                 width,
-                                             int                 height);
-gboolean       lab_chart_export             (LabChart           *self,
-                                             const char         *path,
-                                             LabChartFormat      format,
-                                             int                 width,
-                                             int                 height,
-                                             GError            **error);
-gboolean       lab_chart_export_csv         (LabChart           *self,
-                                             const char         *path,
-                                             GError            **error);
+void           lab_chart_get_transform (LabChart *self, int width, int height,
+                                        LabChartTransform *transform);
+void           lab_chart_draw (LabChart *self, cairo_t *cr, int width, int height);
+gboolean       lab_chart_export (LabChart *self, const char *path, LabChartFormat format, int width,
+                                 int height, GError **error);
+gboolean       lab_chart_export_csv (LabChart *self, const char *path, GError **error);
 
 G_END_DECLS

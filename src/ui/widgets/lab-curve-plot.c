@@ -7,6 +7,7 @@
 
 #include "lab-curve-plot.h"
 #include "lab-figure.h"
+#include "lab-property.h"
 
 /* A curve and the copies its CariPlotCurve points into. */
 typedef struct
@@ -111,9 +112,8 @@ void
 lab_curve_plot_set_title (LabCurvePlot *self, const char *title)
 {
   g_return_if_fail (LAB_IS_CURVE_PLOT (self));
-  g_free (self->title);
-  self->title = g_strdup (title);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (lab_property_set_string (self, &self->title, title, NULL))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 const char *

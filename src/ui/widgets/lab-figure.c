@@ -16,8 +16,7 @@
  * style while the widget lives and its theme does not change.
  */
 void
-lab_figure_style_init (CariPlotStyle *style,
-                       GtkWidget     *widget)
+lab_figure_style_init (CariPlotStyle *style, GtkWidget *widget)
 {
   PangoContext *context = gtk_widget_get_pango_context (widget);
   const PangoFontDescription *font = pango_context_get_font_description (context);

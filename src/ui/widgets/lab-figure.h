@@ -12,7 +12,6 @@
 
 G_BEGIN_DECLS
 
-void lab_figure_style_init (CariPlotStyle *style,
-                            GtkWidget     *widget);
+void lab_figure_style_init (CariPlotStyle *style, GtkWidget *widget);
 
 G_END_DECLS

@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "lab-scatter-private.h"
+#include "lab-property.h"
 
 #define HOVER_RADIUS 7.0 /* pixels: how far from a marker the pointer still picks it */
 #define CLICK_SLOP 4.0   /* pixels a press may move and still be a click */
@@ -269,16 +270,21 @@ lab_scatter_new (void)
   return g_object_new (LAB_TYPE_SCATTER, NULL);
 }
 
+/* The title or subtitle changed: the cached drawing shows the old one. */
+static void
+set_text (LabScatter *self, char **field, const char *text)
+{
+  if (!lab_property_set_string (self, field, text, NULL))
+    return;
+  g_clear_pointer (&self->texture, g_object_unref);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
 void
 lab_scatter_set_title (LabScatter *self, const char *title)
 {
   g_return_if_fail (LAB_IS_SCATTER (self));
-  if (g_strcmp0 (self->title, title) == 0)
-    return;
-  g_free (self->title);
-  self->title = g_strdup (title);
-  g_clear_pointer (&self->texture, g_object_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  set_text (self, &self->title, title);
 }
 
 const char *
@@ -292,12 +298,7 @@ void
 lab_scatter_set_subtitle (LabScatter *self, const char *subtitle)
 {
   g_return_if_fail (LAB_IS_SCATTER (self));
-  if (g_strcmp0 (self->subtitle, subtitle) == 0)
-    return;
-  g_free (self->subtitle);
-  self->subtitle = g_strdup (subtitle);
-  g_clear_pointer (&self->texture, g_object_unref);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  set_text (self, &self->subtitle, subtitle);
 }
 
 void

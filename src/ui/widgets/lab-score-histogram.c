@@ -11,6 +11,7 @@
 #include "histogram.h"
 
 #include "lab-figure.h"
+#include "lab-property.h"
 #include "lab-score-histogram.h"
 
 #define N_BINS 50
@@ -111,11 +112,8 @@ move_to (LabScoreHistogram *self, double threshold)
 static void
 set_dragging (LabScoreHistogram *self, gboolean dragging)
 {
-  if (self->dragging == dragging)
-    return;
-  self->dragging = dragging;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DRAGGING]);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  if (lab_property_set_boolean (self, &self->dragging, dragging, properties[PROP_DRAGGING]))
+    gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -221,13 +219,11 @@ void
 lab_score_histogram_set_threshold (LabScoreHistogram *self, double threshold)
 {
   g_return_if_fail (LAB_IS_SCORE_HISTOGRAM (self));
-  if (threshold == self->threshold || (isnan (threshold) && isnan (self->threshold)))
+  if (!lab_property_set_double (self, &self->threshold, threshold, properties[PROP_THRESHOLD]))
     return;
-  self->threshold = threshold;
   if (!isnan (threshold))
     gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_VALUE_NOW,
                                     threshold, -1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THRESHOLD]);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

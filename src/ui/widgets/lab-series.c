@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "lab-series.h"
+#include "lab-property.h"
 
 G_DEFINE_ENUM_TYPE (LabSeriesRole, lab_series_role,
   G_DEFINE_ENUM_VALUE (LAB_SERIES_ROLE_VERIF, "verif"),
@@ -72,10 +73,7 @@ static guint signals[N_SIGNALS];
 /* The data. */
 
 LabSeries *
-lab_series_new (const char    *key,
-                const char    *label,
-                LabSeriesRole  role,
-                LabLineStyle   line_style)
+lab_series_new (const char *key, const char *label, LabSeriesRole role, LabLineStyle line_style)
 {
   g_return_val_if_fail (key != NULL, NULL);
 
@@ -102,16 +100,10 @@ lab_series_get_label (LabSeries *self)
 }
 
 void
-lab_series_set_label (LabSeries  *self,
-                      const char *label)
+lab_series_set_label (LabSeries *self, const char *label)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
-
-  if (g_strcmp0 (self->label, label) == 0)
-    return;
-  g_free (self->label);
-  self->label = g_strdup (label);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LABEL]);
+  lab_property_set_string (self, &self->label, label, properties[PROP_LABEL]);
 }
 
 LabSeriesRole
@@ -122,8 +114,7 @@ lab_series_get_role (LabSeries *self)
 }
 
 void
-lab_series_set_role (LabSeries     *self,
-                     LabSeriesRole  role)
+lab_series_set_role (LabSeries *self, LabSeriesRole role)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -141,8 +132,7 @@ lab_series_get_line_style (LabSeries *self)
 }
 
 void
-lab_series_set_line_style (LabSeries    *self,
-                           LabLineStyle  line_style)
+lab_series_set_line_style (LabSeries *self, LabLineStyle line_style)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -166,15 +156,10 @@ lab_series_get_time_origin (LabSeries *self)
 }
 
 void
-lab_series_set_time_origin (LabSeries *self,
-                            double     time_origin)
+lab_series_set_time_origin (LabSeries *self, double time_origin)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
-
-  if (self->time_origin == time_origin || (isnan (self->time_origin) && isnan (time_origin)))
-    return;
-  self->time_origin = time_origin;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIME_ORIGIN]);
+  lab_property_set_double (self, &self->time_origin, time_origin, properties[PROP_TIME_ORIGIN]);
 }
 
 double
@@ -191,8 +176,7 @@ lab_series_get_smoothing (LabSeries *self)
  * Recomputes the smoothed values (O(n), here rather than in the draw).
  */
 void
-lab_series_set_smoothing (LabSeries *self,
-                          double     smoothing)
+lab_series_set_smoothing (LabSeries *self, double smoothing)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
 
@@ -206,10 +190,7 @@ lab_series_set_smoothing (LabSeries *self,
  * Appends one point and emits LabSeries::points-added.
  */
 void
-lab_series_append (LabSeries *self,
-                   double     step,
-                   double     wall_time,
-                   double     value)
+lab_series_append (LabSeries *self, double step, double wall_time, double value)
 {
   LabPoint point = { step, wall_time, value };
 
@@ -224,9 +205,7 @@ lab_series_append (LabSeries *self,
  * and emits LabSeries::points-added once (not at all when no point was kept).
  */
 void
-lab_series_append_points (LabSeries      *self,
-                          const LabPoint *points,
-                          guint           n_points)
+lab_series_append_points (LabSeries *self, const LabPoint *points, guint n_points)
 {
   guint first;
   guint kept;
@@ -259,41 +238,35 @@ lab_series_get_n_points (LabSeries *self)
 
 /* A point's entry of one of the data's arrays, checked. */
 static double
-lab_series_peek (LabSeries    *self,
-                 const double *array,
-                 guint         index)
+lab_series_peek (LabSeries *self, const double *array, guint index)
 {
   g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
   return array[index];
 }
 
 double
-lab_series_get_step (LabSeries *self,
-                     guint      index)
+lab_series_get_step (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_steps (self->data), index);
 }
 
 double
-lab_series_get_wall_time (LabSeries *self,
-                          guint      index)
+lab_series_get_wall_time (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_wall_times (self->data), index);
 }
 
 double
-lab_series_get_value (LabSeries *self,
-                      guint      index)
+lab_series_get_value (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_values (self->data, FALSE), index);
 }
 
 double
-lab_series_get_smoothed (LabSeries *self,
-                         guint      index)
+lab_series_get_smoothed (LabSeries *self, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   return lab_series_peek (self, cari_plot_series_peek_values (self->data, TRUE), index);
@@ -306,18 +279,14 @@ lab_series_get_smoothed (LabSeries *self,
  * Returns: (transfer none) (array): the values, valid until the next append or smoothing change
  */
 const double *
-lab_series_peek_values (LabSeries *self,
-                        gboolean   smoothed)
+lab_series_peek_values (LabSeries *self, gboolean smoothed)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NULL);
   return cari_plot_series_peek_values (self->data, smoothed);
 }
 
 double
-lab_series_get_x (LabSeries *self,
-                  LabXAxis   axis,
-                  double     origin,
-                  guint      index)
+lab_series_get_x (LabSeries *self, LabXAxis axis, double origin, guint index)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), NAN);
   g_return_val_if_fail (index < cari_plot_series_get_n_points (self->data), NAN);
@@ -325,11 +294,7 @@ lab_series_get_x (LabSeries *self,
 }
 
 gboolean
-lab_series_get_x_extent (LabSeries *self,
-                         LabXAxis   axis,
-                         double     origin,
-                         double    *first,
-                         double    *last)
+lab_series_get_x_extent (LabSeries *self, LabXAxis axis, double origin, double *first, double *last)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
   return cari_plot_series_get_x_extent (self->data, axis, origin, first, last);
@@ -341,10 +306,7 @@ lab_series_get_x_extent (LabSeries *self,
  * Returns: the first index whose x is >= @x, or the number of points when there is none.
  */
 guint
-lab_series_lower_bound (LabSeries *self,
-                        LabXAxis   axis,
-                        double     origin,
-                        double     x)
+lab_series_lower_bound (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
   return cari_plot_series_lower_bound (self->data, axis, origin, x);
@@ -356,10 +318,7 @@ lab_series_lower_bound (LabSeries *self,
  * Returns: the first index whose x is > @x, or the number of points when there is none.
  */
 guint
-lab_series_upper_bound (LabSeries *self,
-                        LabXAxis   axis,
-                        double     origin,
-                        double     x)
+lab_series_upper_bound (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), 0);
   return cari_plot_series_upper_bound (self->data, axis, origin, x);
@@ -377,13 +336,8 @@ lab_series_upper_bound (LabSeries *self,
  * Returns: FALSE when there is no such value
  */
 gboolean
-lab_series_get_y_extent (LabSeries *self,
-                         guint      begin,
-                         guint      end,
-                         gboolean   smoothed,
-                         gboolean   positive_only,
-                         double    *min,
-                         double    *max)
+lab_series_get_y_extent (LabSeries *self, guint begin, guint end, gboolean smoothed,
+                         gboolean positive_only, double *min, double *max)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), FALSE);
   return cari_plot_series_get_y_extent (self->data, begin, end, smoothed, positive_only, min,
@@ -398,10 +352,7 @@ lab_series_get_y_extent (LabSeries *self,
  * Returns: its index, or -1 when the series is empty
  */
 gssize
-lab_series_nearest_index (LabSeries *self,
-                          LabXAxis   axis,
-                          double     origin,
-                          double     x)
+lab_series_nearest_index (LabSeries *self, LabXAxis axis, double origin, double x)
 {
   g_return_val_if_fail (LAB_IS_SERIES (self), -1);
   return cari_plot_series_nearest_index (self->data, axis, origin, x);
@@ -415,14 +366,8 @@ lab_series_nearest_index (LabSeries *self,
  * summarises the points of each: count, first and last index, min and max. O(W log n).
  */
 void
-lab_series_decimate (LabSeries *self,
-                     LabXAxis   axis,
-                     double     origin,
-                     gboolean   smoothed,
-                     double     x_lower,
-                     double     x_upper,
-                     guint      n_columns,
-                     LabColumn *columns)
+lab_series_decimate (LabSeries *self, LabXAxis axis, double origin, gboolean smoothed,
+                     double x_lower, double x_upper, guint n_columns, LabColumn *columns)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
   cari_plot_series_decimate (self->data, axis, origin, smoothed, x_lower, x_upper, n_columns,
@@ -439,13 +384,8 @@ lab_series_decimate (LabSeries *self,
  * What to draw of the series in a view (cari_plot_series_build_shape()).
  */
 void
-lab_series_build_shape (LabSeries               *self,
-                        const LabChartTransform *transform,
-                        LabXAxis                 axis,
-                        double                   origin,
-                        gboolean                 smoothed,
-                        guint                    n_columns,
-                        LabSeriesShape          *shape)
+lab_series_build_shape (LabSeries *self, const LabChartTransform *transform, LabXAxis axis,
+                        double origin, gboolean smoothed, guint n_columns, LabSeriesShape *shape)
 {
   g_return_if_fail (LAB_IS_SERIES (self));
   g_return_if_fail (transform != NULL);
@@ -477,10 +417,7 @@ lab_series_finalize (GObject *object)
 }
 
 static void
-lab_series_get_property (GObject    *object,
-                         guint       prop_id,
-                         GValue     *value,
-                         GParamSpec *pspec)
+lab_series_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   LabSeries *self = LAB_SERIES (object);
 
@@ -513,10 +450,7 @@ lab_series_get_property (GObject    *object,
 }
 
 static void
-lab_series_set_property (GObject      *object,
-                         guint         prop_id,
-                         const GValue *value,
-                         GParamSpec   *pspec)
+lab_series_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
 {
   LabSeries *self = LAB_SERIES (object);
 
@@ -555,28 +489,23 @@ lab_series_class_init (LabSeriesClass *klass)
   object_class->get_property = lab_series_get_property;
   object_class->set_property = lab_series_set_property;
 
-  properties[PROP_KEY] =
-    g_param_spec_string ("key", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LABEL] =
-    g_param_spec_string ("label", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ROLE] =
-    g_param_spec_enum ("role", NULL, NULL, LAB_TYPE_SERIES_ROLE, LAB_SERIES_ROLE_OTHER,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_LINE_STYLE] =
-    g_param_spec_enum ("line-style", NULL, NULL, LAB_TYPE_LINE_STYLE, LAB_LINE_STYLE_SOLID,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  const GParamFlags flags = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  properties[PROP_KEY] = g_param_spec_string ("key", NULL, NULL, NULL,
+                                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
+                                                | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LABEL] = g_param_spec_string ("label", NULL, NULL, NULL, flags);
+  properties[PROP_ROLE] = g_param_spec_enum ("role", NULL, NULL, LAB_TYPE_SERIES_ROLE,
+                                             LAB_SERIES_ROLE_OTHER, flags);
+  properties[PROP_LINE_STYLE] = g_param_spec_enum ("line-style", NULL, NULL, LAB_TYPE_LINE_STYLE,
+                                                   LAB_LINE_STYLE_SOLID, flags);
   /* Unset (NaN, the chart decides) until set; a GParamSpec's default cannot be NaN. */
-  properties[PROP_TIME_ORIGIN] =
-    g_param_spec_double ("time-origin", NULL, NULL, -G_MAXDOUBLE, G_MAXDOUBLE, 0,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_SMOOTHING] =
-    g_param_spec_double ("smoothing", NULL, NULL, 0, LAB_SERIES_MAX_SMOOTHING, 0,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_N_POINTS] =
-    g_param_spec_uint ("n-points", NULL, NULL, 0, G_MAXUINT, 0,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TIME_ORIGIN] = g_param_spec_double ("time-origin", NULL, NULL, -G_MAXDOUBLE,
+                                                      G_MAXDOUBLE, 0, flags);
+  properties[PROP_SMOOTHING] = g_param_spec_double ("smoothing", NULL, NULL, 0,
+                                                    LAB_SERIES_MAX_SMOOTHING, 0, flags);
+  properties[PROP_N_POINTS] = g_param_spec_uint ("n-points", NULL, NULL, 0, G_MAXUINT, 0,
+                                                 G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                   | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

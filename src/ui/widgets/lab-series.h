@@ -58,91 +58,45 @@ typedef CariPlotShape LabSeriesShape;
 
 G_DECLARE_FINAL_TYPE (LabSeries, lab_series, LAB, SERIES, GObject)
 
-LabSeries     *lab_series_new             (const char     *key,
-                                           const char     *label,
-                                           LabSeriesRole   role,
-                                           LabLineStyle    line_style);
+LabSeries     *lab_series_new (const char *key, const char *label, LabSeriesRole role,
+                               LabLineStyle line_style);
 
-const char    *lab_series_get_key         (LabSeries      *self);
-const char    *lab_series_get_label       (LabSeries      *self);
-void           lab_series_set_label       (LabSeries      *self,
-                                           const char     *label);
-LabSeriesRole  lab_series_get_role        (LabSeries      *self);
-void           lab_series_set_role        (LabSeries      *self,
-                                           LabSeriesRole   role);
-LabLineStyle   lab_series_get_line_style  (LabSeries      *self);
-void           lab_series_set_line_style  (LabSeries      *self,
-                                           LabLineStyle    line_style);
-double         lab_series_get_time_origin (LabSeries      *self);
-void           lab_series_set_time_origin (LabSeries      *self,
-                                           double          time_origin);
-double         lab_series_get_smoothing   (LabSeries      *self);
-void           lab_series_set_smoothing   (LabSeries      *self,
-                                           double          smoothing);
+const char    *lab_series_get_key (LabSeries *self);
+const char    *lab_series_get_label (LabSeries *self);
+void           lab_series_set_label (LabSeries *self, const char *label);
+LabSeriesRole  lab_series_get_role (LabSeries *self);
+void           lab_series_set_role (LabSeries *self, LabSeriesRole role);
+LabLineStyle   lab_series_get_line_style (LabSeries *self);
+void           lab_series_set_line_style (LabSeries *self, LabLineStyle line_style);
+double         lab_series_get_time_origin (LabSeries *self);
+void           lab_series_set_time_origin (LabSeries *self, double time_origin);
+double         lab_series_get_smoothing (LabSeries *self);
+void           lab_series_set_smoothing (LabSeries *self, double smoothing);
 
-void           lab_series_append          (LabSeries      *self,
-                                           double          step,
-                                           double          wall_time,
-                                           double          value);
-void           lab_series_append_points   (LabSeries      *self,
-                                           const LabPoint *points,
-                                           guint           n_points);
+void           lab_series_append (LabSeries *self, double step, double wall_time, double value);
+void           lab_series_append_points (LabSeries *self, const LabPoint *points, guint n_points);
 
-guint          lab_series_get_n_points    (LabSeries      *self);
-double         lab_series_get_step        (LabSeries      *self,
-                                           guint           index);
-double         lab_series_get_wall_time   (LabSeries      *self,
-                                           guint           index);
-double         lab_series_get_value       (LabSeries      *self,
-                                           guint           index);
-double         lab_series_get_smoothed    (LabSeries      *self,
-                                           guint           index);
-const double  *lab_series_peek_values     (LabSeries      *self,
-                                           gboolean        smoothed);
-double         lab_series_get_x           (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           guint           index);
+guint          lab_series_get_n_points (LabSeries *self);
+double         lab_series_get_step (LabSeries *self, guint index);
+double         lab_series_get_wall_time (LabSeries *self, guint index);
+double         lab_series_get_value (LabSeries *self, guint index);
+double         lab_series_get_smoothed (LabSeries *self, guint index);
+const double  *lab_series_peek_values (LabSeries *self, gboolean smoothed);
+double         lab_series_get_x (LabSeries *self, LabXAxis axis, double origin, guint index);
 
-gboolean       lab_series_get_x_extent    (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           double         *first,
-                                           double         *last);
-guint          lab_series_lower_bound     (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           double          x);
-guint          lab_series_upper_bound     (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           double          x);
-gboolean       lab_series_get_y_extent    (LabSeries      *self,
-                                           guint           begin,
-                                           guint           end,
-                                           gboolean        smoothed,
-                                           gboolean        positive_only,
-                                           double         *min,
-                                           double         *max);
-gssize         lab_series_nearest_index   (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           double          x);
-void           lab_series_decimate        (LabSeries      *self,
-                                           LabXAxis        axis,
-                                           double          origin,
-                                           gboolean        smoothed,
-                                           double          x_lower,
-                                           double          x_upper,
-                                           guint           n_columns,
-                                           LabColumn      *columns);
-void           lab_series_build_shape     (LabSeries               *self,
-                                           const LabChartTransform *transform,
-                                           LabXAxis                 axis,
-                                           double                   origin,
-                                           gboolean                 smoothed,
-                                           guint                    n_columns,
-                                           LabSeriesShape          *shape);
+gboolean       lab_series_get_x_extent (LabSeries *self, LabXAxis axis, double origin,
+                                        double *first, double *last);
+guint          lab_series_lower_bound (LabSeries *self, LabXAxis axis, double origin, double x);
+guint          lab_series_upper_bound (LabSeries *self, LabXAxis axis, double origin, double x);
+gboolean       lab_series_get_y_extent (LabSeries *self, guint begin, guint end, gboolean smoothed,
+                                        gboolean positive_only, double *min, double *max);
+gssize         lab_series_nearest_index (LabSeries *self, LabXAxis axis, double origin, double x);
+void           lab_series_decimate (LabSeries *self, LabXAxis axis, double origin,
+                                    gboolean smoothed, double x_lower, double x_upper,
+                                    guint n_columns, LabColumn *columns);
+void           lab_series_build_shape (LabSeries *self, const LabChartTransform *transform,
+                                       LabXAxis axis, double origin, gboolean smoothed,
+                                       guint n_columns, LabSeriesShape *shape);
 #define lab_series_shape_clear cari_plot_shape_clear
 
 /* The data the chart draws. */

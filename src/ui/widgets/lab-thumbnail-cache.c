@@ -13,6 +13,7 @@
 
 #include "cari.h"
 #include "lab-thumbnail-cache.h"
+#include "lab-thumbnails.h"
 
 /* Shared between the main thread and the pool (atomic reference count). */
 typedef struct
@@ -100,32 +101,16 @@ entry_free (Entry *e)
 
 /* ------------------------------------------------------------------------------ worker */
 
-/* The image fitted into size × size (area average when shrinking), as RGB8. */
+/* The image fitted into size × size, grown when smaller. */
 static Decoded *
 decode (const char *path, int size)
 {
   Decoded *d = g_new0 (Decoded, 1);
   d->path = g_strdup (path);
   g_autoptr (GError) error = NULL;
-  g_autoptr (CariImage) img = cari_image_load (path, NULL, &error);
-  if (img == NULL)
-    {
-      g_debug ("thumbnail: %s", error->message);
-      return d;
-    }
-  double scale = MIN ((double) size / img->width, (double) size / img->height);
-  int w = MAX (1, (int) lround (img->width * scale)), h = MAX (1, (int) lround (img->height * scale));
-  g_autoptr (CariImage) small = cari_image_resize (img, w, h,
-                                                   scale < 1.0 ? CARI_RESIZE_AREA
-                                                               : CARI_RESIZE_BILINEAR);
-  guint8 *rgb = g_malloc ((gsize) w * h * 3);
-  const gsize plane = (gsize) w * h;
-  for (gsize i = 0; i < plane; i++)
-    for (int c = 0; c < 3; c++)
-      rgb[i * 3 + c] = (guint8) lroundf (CLAMP (small->pixels[c * plane + i], 0.0f, 1.0f) * 255.0f);
-  d->pixels = g_bytes_new_take (rgb, plane * 3);
-  d->width = w;
-  d->height = h;
+  d->pixels = lab_thumbnail_decode (path, size, TRUE, &d->width, &d->height, &error);
+  if (d->pixels == NULL)
+    g_debug ("thumbnail: %s", error->message);
   return d;
 }
 

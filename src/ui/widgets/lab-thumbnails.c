@@ -5,6 +5,8 @@
 
 #include "lab-config.h"
 
+#include <math.h>
+
 #include "cari.h"
 
 #include "lab-thumbnails.h"
@@ -61,23 +63,41 @@ cache_insert (LabThumbnails *self, const char *path, int size, GdkTexture *textu
   g_mutex_unlock (&self->mutex);
 }
 
-/* Planar float RGB shrunk to fit size × size (area average), as 8-bit RGB. */
-static GdkTexture *
-decode (const char *path, int size, GError **error)
+GBytes *
+lab_thumbnail_decode (const char *path, int size, gboolean grow, int *width, int *height,
+                      GError **error)
 {
   g_autoptr (CariImage) image = cari_image_load (path, NULL, error);
   if (image == NULL)
     return NULL;
-  double s = MIN (1.0, (double) size / MAX (image->width, image->height));
-  int w = MAX (1, (int) (image->width * s + 0.5)), h = MAX (1, (int) (image->height * s + 0.5));
-  g_autoptr (CariImage) small = cari_image_resize (image, w, h, CARI_RESIZE_AREA);
-  guint8 *rgb = g_malloc ((gsize) w * h * 3);
-  const float *p = small->pixels;
-  for (int c = 0; c < 3; c++)
-    for (int i = 0; i < w * h; i++)
-      rgb[3 * i + c] = (guint8) (CLAMP (p[c * w * h + i], 0.0f, 1.0f) * 255.0f + 0.5f);
-  g_autoptr (GBytes) bytes = g_bytes_new_take (rgb, (gsize) w * h * 3);
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, bytes, (gsize) w * 3);
+  double scale = (double) size / MAX (image->width, image->height);
+  if (!grow)
+    scale = MIN (scale, 1.0);
+  int w = MAX (1, (int) lround (image->width * scale));
+  int h = MAX (1, (int) lround (image->height * scale));
+  g_autoptr (CariImage) small = cari_image_resize (image, w, h,
+                                                   scale < 1.0 || !grow ? CARI_RESIZE_AREA
+                                                                        : CARI_RESIZE_BILINEAR);
+  /* Planar float RGB to interleaved 8-bit RGB. */
+  const gsize plane = (gsize) w * h;
+  guint8 *rgb = g_malloc (plane * 3);
+  for (gsize i = 0; i < plane; i++)
+    for (int c = 0; c < 3; c++)
+      rgb[i * 3 + c] = (guint8) lroundf (CLAMP (small->pixels[c * plane + i], 0.0f, 1.0f) * 255.0f);
+  *width = w;
+  *height = h;
+  return g_bytes_new_take (rgb, plane * 3);
+}
+
+/* The thumbnail of `path` for the cache: never grown. */
+static GdkTexture *
+decode (const char *path, int size, GError **error)
+{
+  int w, h;
+  g_autoptr (GBytes) pixels = lab_thumbnail_decode (path, size, FALSE, &w, &h, error);
+  if (pixels == NULL)
+    return NULL;
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_R8G8B8, pixels, (gsize) w * 3);
 }
 
 typedef struct

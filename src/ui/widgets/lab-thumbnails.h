@@ -27,4 +27,10 @@ GdkTexture    *lab_thumbnails_load_finish (LabThumbnails *self, GAsyncResult *re
 /* How many files were decoded (not served from the cache), for tests. */
 guint          lab_thumbnails_get_decoded (LabThumbnails *self);
 
+/* The image at `path` (the engine's decoder, data/image.h) fitted into size × size pixels, its
+ * aspect kept: shrunk by area averages, and grown (bilinear) when `grow`. Returns its pixels,
+ * width × height RGB8 (GDK_MEMORY_R8G8B8), or NULL with the decoder's error. Any thread. */
+GBytes        *lab_thumbnail_decode (const char *path, int size, gboolean grow, int *width,
+                                     int *height, GError **error);
+
 G_END_DECLS
