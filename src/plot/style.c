@@ -33,8 +33,7 @@ static const guint32 other_rgb_dark[CARI_PLOT_N_OTHER_COLORS] = {
 };
 
 void
-cari_plot_rgba_from_rgb (guint32       rgb,
-                         CariPlotRgba *color)
+cari_plot_rgba_from_rgb (guint32 rgb, CariPlotRgba *color)
 {
   color->red = ((rgb >> 16) & 0xff) / 255.0;
   color->green = ((rgb >> 8) & 0xff) / 255.0;
@@ -95,10 +94,8 @@ cari_plot_style_init_paper (CariPlotStyle *style)
  * text is light, with the series colours lightened to match.
  */
 void
-cari_plot_style_init_screen (CariPlotStyle              *style,
-                             const CariPlotRgba         *foreground,
-                             const char                 *font_family,
-                             const cairo_font_options_t *font_options)
+cari_plot_style_init_screen (CariPlotStyle *style, const CariPlotRgba *foreground,
+                             const char *font_family, const cairo_font_options_t *font_options)
 {
   double luminance = 0.299 * foreground->red + 0.587 * foreground->green
                      + 0.114 * foreground->blue;
@@ -122,10 +119,8 @@ cari_plot_style_init_screen (CariPlotStyle              *style,
  * The colour of a series of @role.
  */
 void
-cari_plot_style_series_color (const CariPlotStyle *style,
-                              CariPlotRole         role,
-                              guint                other_index,
-                              CariPlotRgba        *color)
+cari_plot_style_series_color (const CariPlotStyle *style, CariPlotRole role, guint other_index,
+                              CariPlotRgba *color)
 {
   if (role == CARI_PLOT_ROLE_OTHER || role >= CARI_PLOT_N_ROLES)
     *color = style->others[other_index % CARI_PLOT_N_OTHER_COLORS];
@@ -185,17 +180,13 @@ cari_plot_line_style_for_strategy (const char *strategy)
 }
 
 void
-cari_plot_set_source (cairo_t            *cr,
-                      const CariPlotRgba *color,
-                      double              alpha)
+cari_plot_set_source (cairo_t *cr, const CariPlotRgba *color, double alpha)
 {
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
 }
 
 void
-cari_plot_set_source_rgb (cairo_t *cr,
-                          guint32  rgb,
-                          double   alpha)
+cari_plot_set_source_rgb (cairo_t *cr, guint32 rgb, double alpha)
 {
   CariPlotRgba color;
 
@@ -205,9 +196,7 @@ cari_plot_set_source_rgb (cairo_t *cr,
 
 /* The width, dash and caps of a line of @line_style. */
 void
-cari_plot_set_line_style (cairo_t           *cr,
-                          CariPlotLineStyle  line_style,
-                          double             width)
+cari_plot_set_line_style (cairo_t *cr, CariPlotLineStyle line_style, double width)
 {
   static const double dashed[] = { 6, 3.5 };
   static const double dotted[] = { 0.1, 3.5 };
@@ -234,8 +223,7 @@ cari_plot_set_line_style (cairo_t           *cr,
 
 /* With a paper style, paints the whole page white (a file has no background of its own). */
 void
-cari_plot_paint_paper (cairo_t             *cr,
-                       const CariPlotStyle *style)
+cari_plot_paint_paper (cairo_t *cr, const CariPlotStyle *style)
 {
   if (!style->paper)
     return;
@@ -245,12 +233,8 @@ cari_plot_paint_paper (cairo_t             *cr,
 
 /* A line's sample in a legend: a stroke @length long of its colour and dash, from (x, y). */
 void
-cari_plot_draw_sample (cairo_t            *cr,
-                       const CariPlotRgba *color,
-                       CariPlotLineStyle   line_style,
-                       double              x,
-                       double              y,
-                       double              length)
+cari_plot_draw_sample (cairo_t *cr, const CariPlotRgba *color, CariPlotLineStyle line_style,
+                       double x, double y, double length)
 {
   cari_plot_set_source (cr, color, 1);
   cari_plot_set_line_style (cr, line_style, 2);
@@ -261,12 +245,8 @@ cari_plot_draw_sample (cairo_t            *cr,
 
 /* A rectangle with corners rounded to @radius, as a new sub-path (boxes over a plot). */
 void
-cari_plot_rounded_rectangle (cairo_t *cr,
-                             double   x,
-                             double   y,
-                             double   width,
-                             double   height,
-                             double   radius)
+cari_plot_rounded_rectangle (cairo_t *cr, double x, double y, double width, double height,
+                             double radius)
 {
   cairo_new_sub_path (cr);
   cairo_arc (cr, x + width - radius, y + radius, radius, -G_PI / 2, 0);
