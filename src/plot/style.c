@@ -9,27 +9,26 @@
 #include "style.h"
 
 /* Fig. 7's colours for the tasks (matplotlib's blue, grey and orange), purple for L4, green
- * for validation, and a cycle of further colours for anything else; lightened a little for a
- * dark background. The total takes the text colour. */
-static const guint32 role_rgb_light[CARI_PLOT_N_ROLES] = {
-  [CARI_PLOT_ROLE_VERIF] = 0x1f77b4,
-  [CARI_PLOT_ROLE_CARI] = 0x7f7f7f,
-  [CARI_PLOT_ROLE_VISUAL] = 0xff7f0e,
-  [CARI_PLOT_ROLE_L4] = 0x9467bd,
-  [CARI_PLOT_ROLE_VAL] = 0x2ca02c,
+ * for validation, and a cycle of further colours for anything else: each on a light
+ * background, then lightened a little for a dark one. The total takes the text colour. */
+enum
+{
+  SHADE_LIGHT,
+  SHADE_DARK,
+  N_SHADES
 };
-static const guint32 role_rgb_dark[CARI_PLOT_N_ROLES] = {
-  [CARI_PLOT_ROLE_VERIF] = 0x5aa9e6,
-  [CARI_PLOT_ROLE_CARI] = 0xa8a8a8,
-  [CARI_PLOT_ROLE_VISUAL] = 0xff9933,
-  [CARI_PLOT_ROLE_L4] = 0xb89be0,
-  [CARI_PLOT_ROLE_VAL] = 0x5cc45c,
+static const guint32 role_rgb[CARI_PLOT_N_ROLES][N_SHADES] = {
+  [CARI_PLOT_ROLE_VERIF] = { 0x1f77b4, 0x5aa9e6 },
+  [CARI_PLOT_ROLE_CARI] = { 0x7f7f7f, 0xa8a8a8 },
+  [CARI_PLOT_ROLE_VISUAL] = { 0xff7f0e, 0xff9933 },
+  [CARI_PLOT_ROLE_L4] = { 0x9467bd, 0xb89be0 },
+  [CARI_PLOT_ROLE_VAL] = { 0x2ca02c, 0x5cc45c },
 };
-static const guint32 other_rgb_light[CARI_PLOT_N_OTHER_COLORS] = {
-  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22,
-};
-static const guint32 other_rgb_dark[CARI_PLOT_N_OTHER_COLORS] = {
-  0xc49c94, 0xf7b6d2, 0x4fd8e8, 0xdbdb8d,
+static const guint32 other_rgb[CARI_PLOT_N_OTHER_COLORS][N_SHADES] = {
+  { 0x8c564b, 0xc49c94 },
+  { 0xe377c2, 0xf7b6d2 },
+  { 0x17becf, 0x4fd8e8 },
+  { 0xbcbd22, 0xdbdb8d },
 };
 
 void
@@ -44,14 +43,13 @@ cari_plot_rgba_from_rgb (guint32 rgb, CariPlotRgba *color)
 static void
 cari_plot_style_init_colors (CariPlotStyle *style)
 {
-  const guint32 *roles = style->dark ? role_rgb_dark : role_rgb_light;
-  const guint32 *others = style->dark ? other_rgb_dark : other_rgb_light;
+  int shade = style->dark ? SHADE_DARK : SHADE_LIGHT;
 
   for (guint r = 0; r < CARI_PLOT_N_ROLES; r++)
-    cari_plot_rgba_from_rgb (roles[r], &style->roles[r]);
+    cari_plot_rgba_from_rgb (role_rgb[r][shade], &style->roles[r]);
   style->roles[CARI_PLOT_ROLE_TOTAL] = style->foreground;
   for (guint k = 0; k < CARI_PLOT_N_OTHER_COLORS; k++)
-    cari_plot_rgba_from_rgb (others[k], &style->others[k]);
+    cari_plot_rgba_from_rgb (other_rgb[k][shade], &style->others[k]);
 }
 
 static void
