@@ -7,6 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+GOptionEntry
+cli_db_option (char **db)
+{
+  return (GOptionEntry) { "db", 0, 0, G_OPTION_ARG_FILENAME, db,
+                          N_("Run database (default: ~/.local/share/carilab/carilab.db)"),
+                          N_("FILE") };
+}
+
 CariStore *
 cli_open_store (const char *db, gboolean read_only, GError **error)
 {
@@ -181,10 +189,7 @@ cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *pr
                report.store_seconds, share, report.checkpoint_seconds);
     }
   if (!ok)
-    {
-      g_printerr ("%s: %s\n", prog, error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (prog, error, CLI_EXIT_FAILURE);
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, NULL);
   gint64 step = info != NULL ? MAX (info->last_step, 0) : 0;
   if (report.status == CARI_RUN_CANCELLED)
