@@ -210,12 +210,51 @@ cari_fingerprint_finish (CariFingerprint *fp)
     }
   hex = g_strdup (g_checksum_get_string (sum));
   g_checksum_free (sum);
-  g_ptr_array_unref (fp->entries);
-  g_free (fp);
+  cari_fingerprint_free (fp);
   return hex;
 }
 
+void
+cari_fingerprint_free (CariFingerprint *fp)
+{
+  if (fp == NULL)
+    return;
+  g_ptr_array_unref (fp->entries);
+  g_free (fp);
+}
+
+CariDatasetIndex *
+cari_dataset_index_finish (CariDatasetIndex **index, CariFingerprint **fp, gboolean ok)
+{
+  CariDatasetIndex *built = g_steal_pointer (index);
+  CariFingerprint *files = g_steal_pointer (fp);
+  if (!ok)
+    {
+      cari_dataset_index_free (built);
+      cari_fingerprint_free (files);
+      return NULL;
+    }
+  built->fingerprint = cari_fingerprint_finish (files);
+  return built;
+}
+
 /* ------------------------------------------------------------------------------ files */
+
+char *
+cari_index_canonical_root (const char *root, GError **error, const char *message, ...)
+{
+  g_return_val_if_fail (root != NULL, NULL);
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      va_list args;
+      va_start (args, message);
+      g_autofree char *text = g_strdup_vprintf (message, args);
+      va_end (args);
+      g_set_error_literal (error, CARI_ERROR, CARI_ERROR_IO, text);
+      return NULL;
+    }
+  return g_canonicalize_filename (root, NULL);
+}
 
 GPtrArray *
 cari_index_read_dir (const char *dir, gboolean skip_ignored, GError **error)

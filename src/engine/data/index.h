@@ -111,6 +111,17 @@ void  cari_fingerprint_add_contents (CariFingerprint *fp, const char *relpath, c
                                      gsize length);
 /* The hex digest; frees `fp`. */
 char *cari_fingerprint_finish (CariFingerprint *fp);
+/* Frees `fp` (may be NULL) without a digest: an import that failed. */
+void  cari_fingerprint_free (CariFingerprint *fp);
+/* The end of an import: `*index` with the digest of `*fp` when `ok`, else NULL (both freed).
+ * Takes both either way. */
+CariDatasetIndex *cari_dataset_index_finish (CariDatasetIndex **index, CariFingerprint **fp,
+                                             gboolean ok);
+
+/* An importer's `root`, canonical (newly allocated); NULL, with `error` set to `message` (a
+ * format, `root` its argument), when it is not a folder. */
+char *cari_index_canonical_root (const char *root, GError **error, const char *message, ...)
+  G_GNUC_PRINTF (3, 4);
 
 /* The entries of `dir` as a table from their case-folded name to their name on disk (an entry
  * whose folded name is taken by another keeps the first in byte order). NULL, with `error` set,
