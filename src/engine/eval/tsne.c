@@ -135,17 +135,13 @@ forces_range (gpointer data, size_t begin, size_t end)
 {
   Forces *f = data;
   const CariTsneAffinity *P = f->P;
-  double rep[2 * CARI_QUADTREE_GROUP];
   for (size_t g = begin; g < end; g++)
     {
-      int first, count = cari_quadtree_group (f->tree, (int) g, &first);
-      cari_quadtree_repel_group (f->tree, (int) g, f->theta, rep, f->z + first);
+      int first;
+      int count = cari_quadtree_repel_points (f->tree, (int) g, f->theta, f->repel, f->z, &first);
       for (int l = 0; l < count; l++)
         {
           int i = cari_quadtree_point (f->tree, first + l);
-          f->repel[2 * i] = rep[2 * l];
-          f->repel[2 * i + 1] = rep[2 * l + 1];
-
           double xi = f->y[2 * i], yi = f->y[2 * i + 1];
           attract_row (f->y, xi, yi, P->col + P->row[i], P->val + P->row[i],
                        (int) (P->row[i + 1] - P->row[i]), f->attract + 2 * (size_t) i);
