@@ -374,6 +374,20 @@ wrong_size (const CariCheckpoint *ck, const char *tag, size_t got, size_t want, 
   return FALSE;
 }
 
+/* The section `tag`, which must hold `size` bytes; NULL with `error` set otherwise. */
+static const guint8 *
+require_size (const CariCheckpoint *ck, const char *tag, size_t size, GError **error)
+{
+  size_t len;
+  const guint8 *data = require (ck, tag, &len, error);
+  if (data != NULL && len != size)
+    {
+      wrong_size (ck, tag, len, size, error);
+      return NULL;
+    }
+  return data;
+}
+
 void
 cari_checkpoint_add_u64 (CariCheckpoint *ck, const char *tag, uint64_t value)
 {
@@ -386,12 +400,9 @@ gboolean
 cari_checkpoint_get_u64 (const CariCheckpoint *ck, const char *tag, uint64_t *value,
                          GError **error)
 {
-  size_t len;
-  const guint8 *b = require (ck, tag, &len, error);
+  const guint8 *b = require_size (ck, tag, 8, error);
   if (b == NULL)
     return FALSE;
-  if (len != 8)
-    return wrong_size (ck, tag, len, 8, error);
   *value = cari_get_u64_le (b);
   return TRUE;
 }
@@ -431,12 +442,9 @@ cari_checkpoint_add_rng (CariCheckpoint *ck, const char *tag, const CariRng *rng
 gboolean
 cari_checkpoint_get_rng (const CariCheckpoint *ck, const char *tag, CariRng *rng, GError **error)
 {
-  size_t len;
-  const guint8 *b = require (ck, tag, &len, error);
+  const guint8 *b = require_size (ck, tag, 32, error);
   if (b == NULL)
     return FALSE;
-  if (len != 32)
-    return wrong_size (ck, tag, len, 32, error);
   for (int i = 0; i < 4; i++)
     rng->s[i] = cari_get_u64_le (b + 8 * i);
   return TRUE;
