@@ -166,6 +166,36 @@ cari_dataset_index_add_subject (CariDatasetIndex *index, const char *protocol, i
   g_array_append_val (index->subjects, s);
 }
 
+guint
+cari_dataset_index_n_protocol_rows (const CariDatasetIndex *index)
+{
+  return index->pairs->len + index->protocol_images->len + index->subjects->len;
+}
+
+void
+cari_dataset_index_get_protocol_row (const CariDatasetIndex *index, guint i, CariProtocolRow *row)
+{
+  guint n_pairs = index->pairs->len, n_images = index->protocol_images->len;
+  if (i < n_pairs)
+    {
+      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
+      *row = (CariProtocolRow) { p->protocol, p->fold, p->role, 2, { p->a, p->b }, -1 };
+    }
+  else if (i < n_pairs + n_images)
+    {
+      const CariIndexProtocolImage *p
+        = &g_array_index (index->protocol_images, CariIndexProtocolImage, i - n_pairs);
+      *row = (CariProtocolRow) { p->protocol, p->fold, p->role, 1, { p->image, -1 }, -1 };
+    }
+  else
+    {
+      g_assert (i < cari_dataset_index_n_protocol_rows (index));
+      const CariIndexSubject *s
+        = &g_array_index (index->subjects, CariIndexSubject, i - n_pairs - n_images);
+      *row = (CariProtocolRow) { s->protocol, s->fold, s->role, 0, { -1, -1 }, s->identity };
+    }
+}
+
 /* ------------------------------------------------------------------------- fingerprint */
 
 struct _CariFingerprint

@@ -98,6 +98,23 @@ void cari_dataset_index_add_protocol_image (CariDatasetIndex *index, const char 
 void cari_dataset_index_add_subject (CariDatasetIndex *index, const char *protocol, int fold,
                                      guint8 role, int identity);
 
+/* A row of any of the protocol lists (pairs, image lists, subject lists), for what reads them
+ * alike: its protocol, fold and role, the images it names and a subject's identity. */
+typedef struct
+{
+  const char *protocol; /* borrowed from the index */
+  int fold;
+  guint8 role;          /* CariRole */
+  int n_images;         /* 2 for a pair, 1 for an image-list entry, 0 for a subject */
+  int images[2];
+  int identity;         /* a subject's; −1 for the others */
+} CariProtocolRow;
+
+/* The protocol rows: the pairs, then the image-list entries, then the subjects. */
+guint cari_dataset_index_n_protocol_rows (const CariDatasetIndex *index);
+void  cari_dataset_index_get_protocol_row (const CariDatasetIndex *index, guint i,
+                                           CariProtocolRow *row);
+
 /* --- helpers shared by the importers ---------------------------------------------------------- */
 
 /* A dataset's fingerprint: a SHA-256 over the sorted relative paths of its files with their sizes,
