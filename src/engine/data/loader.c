@@ -82,6 +82,19 @@ evict (Loader *l)
     }
 }
 
+/* A new entry for `image`, being decoded, at the head of the LRU. Lock held. */
+static Entry *
+start_entry (Loader *l, int image, gboolean pinned)
+{
+  Entry *e = g_new0 (Entry, 1);
+  e->image = image;
+  e->pinned = pinned;
+  g_queue_push_head (&l->lru, e);
+  e->link = l->lru.head;
+  g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+  return e;
+}
+
 /* Store a decoded image in its entry and wake the waiters. Lock held. */
 static void
 finish (Loader *l, Entry *e, float *pixels, GError *error)
@@ -112,11 +125,7 @@ prefetch_thread (gpointer data)
       Entry *e = g_hash_table_lookup (l->cache, GINT_TO_POINTER (image + 1));
       if (e != NULL)
         continue; /* cached or being decoded */
-      e = g_new0 (Entry, 1);
-      e->image = image;
-      g_queue_push_head (&l->lru, e);
-      e->link = l->lru.head;
-      g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+      e = start_entry (l, image, FALSE);
       g_mutex_unlock (&l->mutex);
       GError *error = NULL;
       gint64 t0 = g_get_monotonic_time ();
@@ -162,12 +171,7 @@ loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError 
         {
           /* Not asked for ahead: decode here, outside the lock. */
           l->stats.misses++;
-          e = g_new0 (Entry, 1);
-          e->image = image;
-          e->pinned = TRUE;
-          g_queue_push_head (&l->lru, e);
-          e->link = l->lru.head;
-          g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+          e = start_entry (l, image, TRUE);
           g_mutex_unlock (&l->mutex);
           GError *local = NULL;
           float *pixels = decode (l, image, &local);
