@@ -475,6 +475,35 @@ box_blur (guint8 *rgb, int S, int radius)
     }
 }
 
+/* How far a drawing's pose and expression vary: yaw, roll, dx and dy are drawn in ± their value,
+ * scale, smile and open in [first, first + second). */
+typedef struct
+{
+  double yaw, roll;
+  double scale[2];
+  double dx, dy;
+  double smile[2], open[2];
+} PoseSpread;
+
+static const PoseSpread photo_pose = {
+  0.35, 0.2, { 0.85, 0.25 }, 0.06, 0.05, { -0.3, 1.3 }, { 0.6, 0.5 },
+};
+static const PoseSpread caricature_pose = {
+  0.15, 0.1, { 0.8, 0.15 }, 0.03, 0.03, { -0.2, 1.5 }, { 0.8, 0.4 },
+};
+
+static void
+draw_pose (Drawing *d, const PoseSpread *p, CariRng *rng)
+{
+  d->yaw = p->yaw * (2 * cari_rng_uniform (rng) - 1);
+  d->roll = p->roll * (2 * cari_rng_uniform (rng) - 1);
+  d->scale = p->scale[0] + p->scale[1] * cari_rng_uniform (rng);
+  d->dx = p->dx * (2 * cari_rng_uniform (rng) - 1);
+  d->dy = p->dy * (2 * cari_rng_uniform (rng) - 1);
+  d->smile = p->smile[0] + p->smile[1] * cari_rng_uniform (rng);
+  d->open = p->open[0] + p->open[1] * cari_rng_uniform (rng);
+}
+
 void
 cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, int index, int j, int S, CariSynRendered *r)
 {
@@ -488,13 +517,7 @@ cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, in
     {
       d.style = STYLE_PHOTO;
       d.k = 1.0;
-      d.yaw = 0.35 * (2 * cari_rng_uniform (&rng) - 1);
-      d.roll = 0.2 * (2 * cari_rng_uniform (&rng) - 1);
-      d.scale = 0.85 + 0.25 * cari_rng_uniform (&rng);
-      d.dx = 0.06 * (2 * cari_rng_uniform (&rng) - 1);
-      d.dy = 0.05 * (2 * cari_rng_uniform (&rng) - 1);
-      d.smile = -0.3 + 1.3 * cari_rng_uniform (&rng);
-      d.open = 0.6 + 0.5 * cari_rng_uniform (&rng);
+      draw_pose (&d, &photo_pose, &rng);
       d.line = 0.012;
       for (int c = 0; c < 3; c++)
         d.bg[c] = 0.15 + 0.8 * cari_rng_uniform (&rng);
@@ -503,13 +526,7 @@ cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, in
     {
       d.style = (Style) (1 + cari_rng_below (&rng, N_STYLES - 1));
       d.k = 1.6 + 1.2 * cari_rng_uniform (&rng);
-      d.yaw = 0.15 * (2 * cari_rng_uniform (&rng) - 1);
-      d.roll = 0.1 * (2 * cari_rng_uniform (&rng) - 1);
-      d.scale = 0.8 + 0.15 * cari_rng_uniform (&rng);
-      d.dx = 0.03 * (2 * cari_rng_uniform (&rng) - 1);
-      d.dy = 0.03 * (2 * cari_rng_uniform (&rng) - 1);
-      d.smile = -0.2 + 1.5 * cari_rng_uniform (&rng);
-      d.open = 0.8 + 0.4 * cari_rng_uniform (&rng);
+      draw_pose (&d, &caricature_pose, &rng);
       d.line = 0.015 + 0.012 * cari_rng_uniform (&rng);
       double paper = 0.9 + 0.1 * cari_rng_uniform (&rng);
       for (int c = 0; c < 3; c++)
