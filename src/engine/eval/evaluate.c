@@ -2,6 +2,7 @@
  * paper's Tables 2–5. */
 #include "eval/evaluate.h"
 
+#include "core/compare.h"
 #include "core/error.h"
 #include "core/i18n.h"
 #include "eval/identification.h"
@@ -78,13 +79,6 @@ cari_score_kind_from_string (const char *name, CariScoreKind *kind, GError **err
   return TRUE;
 }
 
-static int
-compare_int (const void *a, const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-  return (x > y) - (x < y);
-}
-
 GArray *
 cari_protocol_folds (const CariDatasetIndex *index, const char *protocol)
 {
@@ -99,7 +93,7 @@ cari_protocol_folds (const CariDatasetIndex *index, const char *protocol)
         g_array_append_val (folds, row.fold);
     }
   if (folds->len > 1)
-    qsort (folds->data, folds->len, sizeof (int), compare_int);
+    qsort (folds->data, folds->len, sizeof (int), cari_compare_int);
   return folds;
 }
 
