@@ -24,6 +24,26 @@ cli_open_store (const char *db, gboolean read_only, GError **error)
   return cari_store_open (db, read_only ? CARI_STORE_READ_ONLY : CARI_STORE_READ_WRITE, error);
 }
 
+CariStore *
+cli_open_run (const char *prog, const char *db, const char *run_arg, gboolean read_only,
+              gint64 *run, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  if (run_arg == NULL)
+    {
+      g_printerr (_("%s: give the run with --run\n"), prog);
+      *status = CLI_EXIT_USAGE;
+      return NULL;
+    }
+  g_autoptr (CariStore) store = cli_open_store (db, read_only, &error);
+  if (store == NULL || !cari_store_find_run (store, run_arg, run, &error))
+    {
+      *status = cli_report (prog, error, CLI_EXIT_FAILURE);
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
 /* ------------------------------------------------------------------------------ Ctrl-C */
 
 static volatile sig_atomic_t interrupted;

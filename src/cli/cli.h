@@ -52,6 +52,10 @@ int cmd_plot (int argc, char **argv);
 /* The --db option of the commands that use the run database: its file into @db. */
 GOptionEntry      cli_db_option (char **db);
 CariStore        *cli_open_store (const char *db, gboolean read_only, GError **error);
+/* The run database at `db` and in it the run that `run_arg` names (id or name, from --run) into
+ * *run; NULL after printing why, with the exit status to return in *status. */
+CariStore        *cli_open_run (const char *prog, const char *db, const char *run_arg,
+                                gboolean read_only, gint64 *run, int *status);
 /* Executes a stored run (started or resumed) with progress on stderr and Ctrl-C checkpointing;
  * the exit status. */
 int               cli_execute_run (CariStore *store, gint64 run, gboolean resuming,

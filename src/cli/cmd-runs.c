@@ -71,18 +71,14 @@ cmd_show (int argc, char **argv)
   };
   g_autoptr (GError) error = NULL;
   gint64 run;
+  int status;
 
   if (!cli_parse_command (&argc, &argv, _("Print a run's status, configuration and latest "
                                            "metrics."), entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL)
-    {
-      g_printerr (_("%s: give the run with --run\n"), argv[0]);
-      return CLI_EXIT_USAGE;
-    }
-  g_autoptr (CariStore) store = cli_open_store (db, TRUE, &error);
-  if (store == NULL || !cari_store_find_run (store, run_arg, &run, &error))
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
+  g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, TRUE, &run, &status);
+  if (store == NULL)
+    return status;
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
   g_autoptr (GHashTable) latest = info ? cari_store_latest_metrics (store, run, &error) : NULL;
   if (latest == NULL)

@@ -91,21 +91,16 @@ cmd_resume (int argc, char **argv)
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run to continue (id or name)"), N_("RUN") },
     { NULL },
   };
-  g_autoptr (GError) error = NULL;
   gint64 run;
+  int status;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Continue a run from its latest checkpoint; metrics recorded after "
                             "that checkpoint are replaced."),
                           entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL)
-    {
-      g_printerr (_("%s: give the run with --run\n"), argv[0]);
-      return CLI_EXIT_USAGE;
-    }
-  g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
-  if (store == NULL || !cari_store_find_run (store, run_arg, &run, &error))
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
+  g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, FALSE, &run, &status);
+  if (store == NULL)
+    return status;
   return cli_execute_run (store, run, TRUE, argv[0]);
 }
