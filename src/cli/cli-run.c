@@ -7,6 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+GOptionEntry
+cli_db_option (char **db)
+{
+  return (GOptionEntry) { "db", 0, 0, G_OPTION_ARG_FILENAME, db,
+                          N_("Run database (default: ~/.local/share/carilab/carilab.db)"),
+                          N_("FILE") };
+}
+
 CariStore *
 cli_open_store (const char *db, gboolean read_only, GError **error)
 {
@@ -14,6 +22,26 @@ cli_open_store (const char *db, gboolean read_only, GError **error)
   if (db == NULL)
     db = def = cari_store_default_path ();
   return cari_store_open (db, read_only ? CARI_STORE_READ_ONLY : CARI_STORE_READ_WRITE, error);
+}
+
+CariStore *
+cli_open_run (const char *prog, const char *db, const char *run_arg, gboolean read_only,
+              gint64 *run, int *status)
+{
+  g_autoptr (GError) error = NULL;
+  if (run_arg == NULL)
+    {
+      g_printerr (_("%s: give the run with --run\n"), prog);
+      *status = CLI_EXIT_USAGE;
+      return NULL;
+    }
+  g_autoptr (CariStore) store = cli_open_store (db, read_only, &error);
+  if (store == NULL || !cari_store_find_run (store, run_arg, run, &error))
+    {
+      *status = cli_report (prog, error, CLI_EXIT_FAILURE);
+      return NULL;
+    }
+  return g_steal_pointer (&store);
 }
 
 /* ------------------------------------------------------------------------------ Ctrl-C */
@@ -181,10 +209,7 @@ cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *pr
                report.store_seconds, share, report.checkpoint_seconds);
     }
   if (!ok)
-    {
-      g_printerr ("%s: %s\n", prog, error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (prog, error, CLI_EXIT_FAILURE);
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, NULL);
   gint64 step = info != NULL ? MAX (info->last_step, 0) : 0;
   if (report.status == CARI_RUN_CANCELLED)

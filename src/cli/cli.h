@@ -29,6 +29,9 @@ gboolean cli_parse_options (GOptionContext *context, int *argc, char ***argv);
  * printing why on bad usage. */
 gboolean cli_parse_command (int *argc, char ***argv, const char *summary,
                             const GOptionEntry *entries);
+/* Prints "PROG: MESSAGE" of @error on stderr and returns @status, for
+ * `return cli_report (argv[0], error, CLI_EXIT_FAILURE);`. */
+int cli_report (const char *prog, const GError *error, int status);
 
 int cmd_info (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
@@ -46,7 +49,13 @@ int cmd_tsne (int argc, char **argv);
 int cmd_plot (int argc, char **argv);
 
 /* cli-run.c */
+/* The --db option of the commands that use the run database: its file into @db. */
+GOptionEntry      cli_db_option (char **db);
 CariStore        *cli_open_store (const char *db, gboolean read_only, GError **error);
+/* The run database at `db` and in it the run that `run_arg` names (id or name, from --run) into
+ * *run; NULL after printing why, with the exit status to return in *status. */
+CariStore        *cli_open_run (const char *prog, const char *db, const char *run_arg,
+                                gboolean read_only, gint64 *run, int *status);
 /* Executes a stored run (started or resumed) with progress on stderr and Ctrl-C checkpointing;
  * the exit status. */
 int               cli_execute_run (CariStore *store, gint64 run, gboolean resuming,

@@ -83,10 +83,7 @@ bench_loader (const char *prog, const char *db, const char *dataset, const char 
   g_autofree char *set_data = g_strdup_printf ("data.dataset=%s", dataset);
   const char *sets[] = { set_preset, set_data, NULL };
   if (!cari_run_config_set_all (cfg, sets, NULL, &error))
-    {
-      g_printerr ("%s: %s\n", prog, error->message);
-      return CLI_EXIT_USAGE;
-    }
+    return cli_report (prog, error, CLI_EXIT_USAGE);
   if (input_size > 0)
     cfg->net.input_size = input_size;
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
@@ -95,10 +92,7 @@ bench_loader (const char *prog, const char *db, const char *dataset, const char 
                                                             FALSE, 1, &error)
                                         : NULL;
   if (sampler == NULL)
-    {
-      g_printerr ("%s: %s\n", prog, error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (prog, error, CLI_EXIT_FAILURE);
   const int n = cfg->caricatures + cfg->photos;
   g_autofree int *cur = g_new (int, n);
   g_autofree int *next = g_new (int, n);
@@ -111,10 +105,7 @@ bench_loader (const char *prog, const char *db, const char *dataset, const char 
       cari_sampler_next (sampler, next);
       cari_data_source_prefetch (src, next, n);
       if (!cari_data_source_load (src, cur, n, dst, &error))
-        {
-          g_printerr ("%s: %s\n", prog, error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (prog, error, CLI_EXIT_FAILURE);
     }
   double seconds = (double) (g_get_monotonic_time () - t0) * 1e-6;
   printf (_("loader:            %s at %d px, %d batches of %d from a cold cache\n"), dataset,
@@ -134,7 +125,7 @@ cmd_bench (int argc, char **argv)
   g_autofree char *dataset = NULL, *db = NULL;
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Time the data loader on this data set instead of the network"), N_("NAME") },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("Model preset: paper or demo (default: paper)"), N_("NAME") },
     { "caricatures", 'c', 0, G_OPTION_ARG_INT, &n_cari, N_("Caricatures per batch (default: the preset's)"), N_("N") },
     { "photos", 'v', 0, G_OPTION_ARG_INT, &n_photo, N_("Photos per batch (default: the preset's)"), N_("N") },
@@ -164,10 +155,7 @@ cmd_bench (int argc, char **argv)
     return bench_loader (argv[0], db, dataset, preset != NULL ? preset : "demo", input_size,
                          steps);
   if (!cari_net_config_init_preset (&cfg, preset != NULL ? preset : "paper", &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_USAGE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_USAGE);
   if (n_cari >= 0)
     cfg.max_caricatures = n_cari;
   if (n_photo >= 0)
@@ -181,10 +169,7 @@ cmd_bench (int argc, char **argv)
   cari_blas_set_threads (threads);
   g_autoptr (CariNet) net = cari_net_new (&cfg, 1, &error);
   if (net == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_USAGE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_USAGE);
 
   BenchState s = { net, NULL, NULL, NULL, { NULL }, cfg.max_caricatures, cfg.max_photos, 1e-3f };
   CariOptimizerConfig ocfg;
@@ -196,10 +181,7 @@ cmd_bench (int argc, char **argv)
   if (s.opt != NULL && cfg.weight_module)
     s.opt_module = cari_optimizer_new (&ocfg, n_psi, &error);
   if (s.opt == NULL || (cfg.weight_module && s.opt_module == NULL))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
 
   const int n = s.n_cari + s.n_photo;
   const size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;

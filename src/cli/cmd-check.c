@@ -11,8 +11,7 @@ cmd_check (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { NULL },
   };
   g_autoptr (GError) error = NULL;

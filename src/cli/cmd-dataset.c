@@ -10,7 +10,7 @@ cmd_import (int argc, char **argv)
 {
   g_autofree char *db = NULL, *kind = NULL, *root = NULL, *name = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind, N_("webcaricature, cavi or folder"), N_("KIND") },
     { "root", 'r', 0, G_OPTION_ARG_FILENAME, &root, N_("The data set's folder"), N_("DIR") },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("Name in the database (default: the kind)"), N_("NAME") },
@@ -44,10 +44,7 @@ cmd_import (int argc, char **argv)
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
   g_autoptr (CariDatasetIndex) index = store ? importer (root, &error) : NULL;
   if (index == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   if (name != NULL)
     {
       g_free (index->name);
@@ -63,10 +60,7 @@ cmd_import (int argc, char **argv)
     }
   gint64 id = cari_store_import_dataset (store, index, &error);
   if (id <= 0)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   printf (_("Data set %lld “%s”: %u identities, %u images, %u pairs; %u warnings\n"),
           (long long) id, index->name, index->identities->len, index->images->len,
           index->pairs->len, index->warnings->len);
@@ -86,10 +80,7 @@ dataset_info (const char *prog, const char *db, const char *name)
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
   g_autoptr (CariDatasetIndex) index = store ? cli_dataset_index (store, name, &error) : NULL;
   if (index == NULL)
-    {
-      g_printerr ("%s: %s\n", prog, error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (prog, error, CLI_EXIT_FAILURE);
   guint K = index->identities->len;
   g_autofree int *counts = g_new0 (int, 2 * MAX (K, 1));
   for (guint i = 0; i < index->images->len; i++)
@@ -158,7 +149,7 @@ cmd_dataset (int argc, char **argv)
 {
   g_autofree char *db = NULL, *name = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &name, N_("The data set (name or id; default: syncari)"), N_("NAME") },
     { NULL },
   };

@@ -153,20 +153,14 @@ cmd_eval_scores (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   if (format != NULL && !cari_table_format_from_string (format, &table_format, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_USAGE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_USAGE);
   g_autoptr (GArray) scores = g_array_new (FALSE, FALSE, sizeof (float));
   g_autoptr (GArray) labels = g_array_new (FALSE, FALSE, sizeof (guint8));
   g_autoptr (GArray) folds = g_array_new (FALSE, FALSE, sizeof (int));
   gboolean has_folds;
   CariVerification v;
   if (!read_scores (path, scores, labels, folds, &has_folds, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   const float *sc = (const float *) (void *) scores->data;
   const guint8 *lab = (const guint8 *) labels->data;
   const int n = (int) scores->len;
@@ -186,10 +180,7 @@ cmd_eval_scores (int argc, char **argv)
       return CLI_EXIT_FAILURE;
     }
   if (curve != NULL && !write_curve (curve, sc, lab, n, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   double auc_all = cari_auc (sc, lab, n);
   g_autoptr (CariEvalResult) result = result_of (&v, sc, lab, fold_of, n, auc_all);
   if (db != NULL)
@@ -200,10 +191,7 @@ cmd_eval_scores (int argc, char **argv)
                                                (long long) seed);
       gint64 id = store ? cari_store_save_evaluation (store, 0, -1, result, opts, &error) : 0;
       if (id <= 0)
-        {
-          g_printerr ("%s: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
       fprintf (stderr, _("Saved as evaluation %lld in %s\n"), (long long) id, db);
     }
 

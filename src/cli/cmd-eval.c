@@ -147,7 +147,7 @@ cmd_eval (int argc, char **argv)
   int n_errors = 0, views = 0;
   gboolean no_save = FALSE;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "run", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &runs, N_("Run to evaluate (id or name); repeat it for one table row per run"), N_("RUN") },
     { "step", 0, 0, G_OPTION_ARG_INT64, &step, N_("Checkpoint step (default: the latest)"), N_("N") },
     { "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol, N_("webcari.restricted, webcari.unrestricted, webcari.c2p, webcari.p2c, cavi.pairs or all (default: all the data set has)"), N_("NAME") },
@@ -195,10 +195,7 @@ cmd_eval (int argc, char **argv)
 
   g_autoptr (CariStore) store = cli_open_store (db, no_save, &error);
   if (store == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   cli_catch_interrupts ();
   const CariEvalRequest request = { protocol, fold, !no_save };
   gint64 start = g_get_monotonic_time ();

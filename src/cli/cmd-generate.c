@@ -62,10 +62,7 @@ cmd_generate (int argc, char **argv)
   if (sheet != NULL)
     {
       if (!cari_syncari_contact_sheet (&cfg, 6, 4, sheet, &error))
-        {
-          g_printerr ("%s: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
       printf ("%s\n", sheet);
       return CLI_EXIT_OK;
     }

@@ -100,8 +100,7 @@ cmd_plot (int argc, char **argv)
   double smoothing = 0.6;
   gboolean log_y = FALSE;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db,
-      N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "run", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &run_args,
       N_("A run to draw (id or name); repeat it to compare runs"), N_("RUN") },
     { "metric", 'm', 0, G_OPTION_ARG_STRING, &metric,
@@ -166,10 +165,7 @@ cmd_plot (int argc, char **argv)
   const char *prefix = losses ? "loss/" : "weight/";
   g_autoptr (CariStore) store = cli_open_store (db, TRUE, &error);
   if (store == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   g_autoptr (GPtrArray) runs = g_ptr_array_new_with_free_func ((GDestroyNotify) plot_run_free);
   g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (CariPlotLine));
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
@@ -180,10 +176,7 @@ cmd_plot (int argc, char **argv)
     {
       PlotRun *run = load_run (store, run_args[r], prefix, smoothing, &error);
       if (run == NULL)
-        {
-          g_printerr ("%s: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
       g_ptr_array_add (runs, run);
       for (int t = 0; t < CARI_N_TASKS; t++)
         {
@@ -225,10 +218,7 @@ cmd_plot (int argc, char **argv)
       chart.x_upper += 0.5;
     }
   if (!cari_plot_export (output, format, width, height, chart.title, draw_chart, &chart, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   printf ("%s\n", output);
   return CLI_EXIT_OK;
 }

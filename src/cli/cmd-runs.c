@@ -29,7 +29,7 @@ cmd_runs (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { NULL },
   };
   g_autoptr (GError) error = NULL;
@@ -39,10 +39,7 @@ cmd_runs (int argc, char **argv)
   g_autoptr (CariStore) store = cli_open_store (db, TRUE, &error);
   g_autoptr (GPtrArray) runs = store ? cari_store_list_runs (store, &error) : NULL;
   if (runs == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   printf ("%-5s %-24s %-9s %-12s %8s  %-16s\n", _("id"), _("name"), _("strategy"), _("status"),
           _("step"), _("started"));
   for (guint i = 0; i < runs->len; i++)
@@ -68,34 +65,24 @@ cmd_show (int argc, char **argv)
 {
   g_autofree char *db = NULL, *run_arg = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run (id or name)"), N_("RUN") },
     { NULL },
   };
   g_autoptr (GError) error = NULL;
   gint64 run;
+  int status;
 
   if (!cli_parse_command (&argc, &argv, _("Print a run's status, configuration and latest "
                                            "metrics."), entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL)
-    {
-      g_printerr (_("%s: give the run with --run\n"), argv[0]);
-      return CLI_EXIT_USAGE;
-    }
-  g_autoptr (CariStore) store = cli_open_store (db, TRUE, &error);
-  if (store == NULL || !cari_store_find_run (store, run_arg, &run, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+  g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, TRUE, &run, &status);
+  if (store == NULL)
+    return status;
   g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
   g_autoptr (GHashTable) latest = info ? cari_store_latest_metrics (store, run, &error) : NULL;
   if (latest == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   g_autofree char *started = format_time (info->started_at);
   g_autofree char *finished = format_time (info->finished_at);
   printf (_("run:      %lld “%s”\n"), (long long) info->id, info->name);

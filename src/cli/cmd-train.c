@@ -45,7 +45,7 @@ cmd_train (int argc, char **argv)
   g_auto (GStrv) sets = NULL;
   gboolean print_config = FALSE;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Data set to train on (default: toy)"), N_("NAME") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Run configuration file (.ini, see docs/config.md)"), N_("FILE") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Override one key, e.g. --set strategy.name=naive (repeatable)"), N_("GROUP.KEY=VALUE") },
@@ -78,10 +78,7 @@ cmd_train (int argc, char **argv)
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
   gint64 run = store != NULL ? cari_launch_queue_run (store, cfg, &error) : 0;
   if (run <= 0)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   return cli_execute_run (store, run, FALSE, argv[0]);
 }
 
@@ -90,28 +87,20 @@ cmd_resume (int argc, char **argv)
 {
   g_autofree char *db = NULL, *run_arg = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Run database (default: ~/.local/share/carilab/carilab.db)"), N_("FILE") },
+    cli_db_option (&db),
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run to continue (id or name)"), N_("RUN") },
     { NULL },
   };
-  g_autoptr (GError) error = NULL;
   gint64 run;
+  int status;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Continue a run from its latest checkpoint; metrics recorded after "
                             "that checkpoint are replaced."),
                           entries))
     return CLI_EXIT_USAGE;
-  if (run_arg == NULL)
-    {
-      g_printerr (_("%s: give the run with --run\n"), argv[0]);
-      return CLI_EXIT_USAGE;
-    }
-  g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
-  if (store == NULL || !cari_store_find_run (store, run_arg, &run, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+  g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, FALSE, &run, &status);
+  if (store == NULL)
+    return status;
   return cli_execute_run (store, run, TRUE, argv[0]);
 }

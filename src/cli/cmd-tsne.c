@@ -295,19 +295,13 @@ cmd_tsne (int argc, char **argv)
   int n = 0, dim = 0;
   g_autofree float *x = read_vectors (vectors, &n, &dim, &error);
   if (x == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   if (score != NULL)
     {
       g_autofree float *y = read_layout (score, n, &error);
       double kl = y != NULL ? cari_tsne_kl (x, n, dim, p.perplexity, y, &error) : NAN;
       if (error != NULL)
-        {
-          g_printerr ("%s: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       printf ("%s\n", g_ascii_formatd (buf, sizeof buf, "%.6f", kl));
       return CLI_EXIT_OK;
@@ -319,10 +313,7 @@ cmd_tsne (int argc, char **argv)
     {
       meta = read_metadata (metadata, n, &meta_text, &header, &error);
       if (meta == NULL)
-        {
-          g_printerr ("%s: %s\n", argv[0], error->message);
-          return CLI_EXIT_FAILURE;
-        }
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
     }
 
   fprintf (stderr, _("t-SNE of %d vectors of dimension %d, perplexity %g, %d iterations, %d "
@@ -334,16 +325,10 @@ cmd_tsne (int argc, char **argv)
   g_autofree float *y = cari_tsne_run (x, n, dim, &p, on_progress, &prog, &prog.cancel, &kl,
                                        &error);
   if (y == NULL)
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   fprintf (stderr, _("KL divergence %.4f after %d iterations (%.1f s)\n"), kl, p.n_iter,
            (double) (g_get_monotonic_time () - prog.start_us) * 1e-6);
   if (!write_layout (output, y, n, header, meta, &error))
-    {
-      g_printerr ("%s: %s\n", argv[0], error->message);
-      return CLI_EXIT_FAILURE;
-    }
+    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   return CLI_EXIT_OK;
 }

@@ -54,6 +54,13 @@ cli_parse_command (int *argc, char ***argv, const char *summary, const GOptionEn
   return TRUE;
 }
 
+int
+cli_report (const char *prog, const GError *error, int status)
+{
+  g_printerr ("%s: %s\n", prog, error->message);
+  return status;
+}
+
 static void
 print_usage (FILE *out)
 {

@@ -32,11 +32,8 @@
  * Returns: FALSE when no line has a point
  */
 gboolean
-cari_plot_chart_x_range (const CariPlotLine *lines,
-                         guint               n_lines,
-                         CariPlotXAxis       axis,
-                         double             *lower,
-                         double             *upper)
+cari_plot_chart_x_range (const CariPlotLine *lines, guint n_lines, CariPlotXAxis axis,
+                         double *lower, double *upper)
 {
   double low = INFINITY;
   double high = -INFINITY;
@@ -70,15 +67,9 @@ cari_plot_chart_x_range (const CariPlotLine *lines,
  * Returns: FALSE when no point falls in the range
  */
 gboolean
-cari_plot_chart_y_range (const CariPlotLine *lines,
-                         guint               n_lines,
-                         CariPlotXAxis       axis,
-                         gboolean            smoothed,
-                         gboolean            log_y,
-                         double              x_lower,
-                         double              x_upper,
-                         double             *lower,
-                         double             *upper)
+cari_plot_chart_y_range (const CariPlotLine *lines, guint n_lines, CariPlotXAxis axis,
+                         gboolean smoothed, gboolean log_y, double x_lower, double x_upper,
+                         double *lower, double *upper)
 {
   double low = INFINITY;
   double high = -INFINITY;
@@ -138,9 +129,7 @@ cari_plot_chart_y_range (const CariPlotLine *lines,
 /* Labels. */
 
 static char *
-format_x (CariPlotXAxis axis,
-          double        value,
-          double        step)
+format_x (CariPlotXAxis axis, double value, double step)
 {
   if (axis == CARI_PLOT_X_AXIS_WALL_TIME)
     return cari_plot_format_duration (value, step);
@@ -148,9 +137,7 @@ format_x (CariPlotXAxis axis,
 }
 
 static char *
-format_y (const CariPlotChart *chart,
-          double               value,
-          double               step)
+format_y (const CariPlotChart *chart, double value, double step)
 {
   return cari_plot_format_number (value, chart->log_y ? 0 : step);
 }
@@ -163,10 +150,7 @@ x_label (const CariPlotChart *chart)
 
 /* Title and legend: measures (and draws when @draw) and returns their height. */
 static double
-render_header (const CariPlotChart *chart,
-               CariPlotText        *text,
-               double               width,
-               gboolean             draw)
+render_header (const CariPlotChart *chart, CariPlotText *text, double width, gboolean draw)
 {
   cairo_t *cr = text->cr;
   const CariPlotStyle *style = text->style;
@@ -249,12 +233,8 @@ render_header (const CariPlotChart *chart,
 
 /* The current path through @n vertices, each moved by @dy (see draw_shape). */
 static void
-trace (cairo_t              *cr,
-       const CariPlotVertex *v,
-       guint                 n,
-       double                dy_upper,
-       double                dy_lower,
-       guint                 n_upper)
+trace (cairo_t *cr, const CariPlotVertex *v, guint n, double dy_upper, double dy_lower,
+       guint n_upper)
 {
   for (guint i = 0; i < n; i++)
     {
@@ -269,9 +249,7 @@ trace (cairo_t              *cr,
 
 /* Draws a series' shape with the source, line width and dash already set on @cr. */
 static void
-draw_shape (cairo_t             *cr,
-            const CariPlotShape *shape,
-            CariPlotLineStyle    line_style)
+draw_shape (cairo_t *cr, const CariPlotShape *shape, CariPlotLineStyle line_style)
 {
   const CariPlotVertex *v = (const CariPlotVertex *) (gconstpointer) shape->vertices->data;
   guint n = shape->vertices->len;
@@ -331,11 +309,8 @@ draw_shape (cairo_t             *cr,
 
 /* Grid, frame and ticks. Lines of one device pixel sit on pixel centres on screen. */
 static void
-render_grid (cairo_t                 *cr,
-             const CariPlotStyle     *style,
-             const CariPlotTransform *t,
-             const CariPlotTicks     *x_ticks,
-             const CariPlotTicks     *y_ticks)
+render_grid (cairo_t *cr, const CariPlotStyle *style, const CariPlotTransform *t,
+             const CariPlotTicks *x_ticks, const CariPlotTicks *y_ticks)
 {
   cairo_set_line_width (cr, 1);
   cairo_set_dash (cr, NULL, 0, 0);
@@ -378,10 +353,8 @@ render_grid (cairo_t                 *cr,
 
 /* x ticks: as many as fit with a gap between labels. */
 static void
-choose_x_ticks (const CariPlotChart     *chart,
-                CariPlotText            *text,
-                const CariPlotTransform *t,
-                CariPlotTicks           *x_ticks)
+choose_x_ticks (const CariPlotChart *chart, CariPlotText *text, const CariPlotTransform *t,
+                CariPlotTicks *x_ticks)
 {
   for (guint max_ticks = (guint) CLAMP (t->width / 90, 2, 12);; max_ticks--)
     {
@@ -410,13 +383,9 @@ choose_x_ticks (const CariPlotChart     *chart,
 
 /* Tick labels and axis labels. */
 static void
-render_labels (const CariPlotChart     *chart,
-               CariPlotText            *text,
-               const CariPlotTransform *t,
-               const CariPlotTicks     *x_ticks,
-               const CariPlotTicks     *y_ticks,
-               int                      height,
-               double                   label_height)
+render_labels (const CariPlotChart *chart, CariPlotText *text, const CariPlotTransform *t,
+               const CariPlotTicks *x_ticks, const CariPlotTicks *y_ticks, int height,
+               double label_height)
 {
   cairo_t *cr = text->cr;
   const CariPlotStyle *style = text->style;
@@ -459,9 +428,7 @@ render_labels (const CariPlotChart     *chart,
 
 /* The lines, clipped to the plot. Returns whether any has a point. */
 static gboolean
-render_lines (cairo_t                 *cr,
-              const CariPlotStyle     *style,
-              const CariPlotChart     *chart,
+render_lines (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,
               const CariPlotTransform *t)
 {
   gboolean has_points = FALSE;
@@ -515,13 +482,8 @@ render_lines (cairo_t                 *cr,
  * and on what is there already otherwise.
  */
 void
-cari_plot_chart_render (cairo_t             *cr,
-                        const CariPlotStyle *style,
-                        const CariPlotChart *chart,
-                        int                  width,
-                        int                  height,
-                        CariPlotTransform   *shown,
-                        double              *wanted_left)
+cari_plot_chart_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,
+                        int width, int height, CariPlotTransform *shown, double *wanted_left)
 {
   CariPlotText text;
   CariPlotTransform t = { 0 };

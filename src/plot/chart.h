@@ -44,26 +44,12 @@ typedef struct
   double min_left;
 } CariPlotChart;
 
-void     cari_plot_chart_render  (cairo_t             *cr,
-                                  const CariPlotStyle *style,
-                                  const CariPlotChart *chart,
-                                  int                  width,
-                                  int                  height,
-                                  CariPlotTransform   *shown,
-                                  double              *wanted_left);
-gboolean cari_plot_chart_x_range (const CariPlotLine  *lines,
-                                  guint                n_lines,
-                                  CariPlotXAxis        axis,
-                                  double              *lower,
-                                  double              *upper);
-gboolean cari_plot_chart_y_range (const CariPlotLine  *lines,
-                                  guint                n_lines,
-                                  CariPlotXAxis        axis,
-                                  gboolean             smoothed,
-                                  gboolean             log_y,
-                                  double               x_lower,
-                                  double               x_upper,
-                                  double              *lower,
-                                  double              *upper);
+void cari_plot_chart_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,
+                             int width, int height, CariPlotTransform *shown, double *wanted_left);
+gboolean cari_plot_chart_x_range (const CariPlotLine *lines, guint n_lines, CariPlotXAxis axis,
+                                  double *lower, double *upper);
+gboolean cari_plot_chart_y_range (const CariPlotLine *lines, guint n_lines, CariPlotXAxis axis,
+                                  gboolean smoothed, gboolean log_y, double x_lower, double x_upper,
+                                  double *lower, double *upper);
 
 G_END_DECLS

@@ -42,8 +42,7 @@ cari_plot_probit (double p)
 
 /* The axis coordinate of a data value, in [0, 1] over the axis range. */
 static double
-axis_unit (const CariPlotAxis *a,
-           double              v)
+axis_unit (const CariPlotAxis *a, double v)
 {
   double lo = a->min;
   double hi = a->max;
@@ -69,13 +68,8 @@ axis_unit (const CariPlotAxis *a,
 
 /* Data to device coordinates in a plot of width × height. */
 void
-cari_plot_curves_map (const CariPlotCurves *plot,
-                      int                   width,
-                      int                   height,
-                      double                x,
-                      double                y,
-                      double               *px,
-                      double               *py)
+cari_plot_curves_map (const CariPlotCurves *plot, int width, int height, double x, double y,
+                      double *px, double *py)
 {
   double w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1);
   double h = MAX (height - MARGIN_TOP - MARGIN_BOTTOM, 1);
@@ -86,9 +80,7 @@ cari_plot_curves_map (const CariPlotCurves *plot,
 
 /* Tick values of an axis, with their labels. */
 static void
-axis_ticks (const CariPlotAxis *a,
-            GArray             *values,
-            GPtrArray          *labels)
+axis_ticks (const CariPlotAxis *a, GArray *values, GPtrArray *labels)
 {
   static const double probabilities[] = { 0.0001, 0.001, 0.01, 0.05, 0.1, 0.2, 0.4,
                                           0.6,    0.8,   0.9,  0.95, 0.99, 0.999 };
@@ -130,10 +122,7 @@ axis_ticks (const CariPlotAxis *a,
 
 /* Grid lines, tick labels, the frame and the axis labels and title. */
 static void
-render_axes (CariPlotText         *text,
-             const CariPlotCurves *plot,
-             int                   width,
-             int                   height)
+render_axes (CariPlotText *text, const CariPlotCurves *plot, int width, int height)
 {
   cairo_t *cr = text->cr;
   const CariPlotStyle *style = text->style;
@@ -202,12 +191,8 @@ render_axes (CariPlotText         *text,
 /* The legend: a box in the corner the curves leave empty (lower right for ROC and CMC, which
  * rise to the right; upper right for DET, which falls). */
 static void
-render_legend (CariPlotText         *text,
-               const CariPlotCurves *plot,
-               double                x0,
-               double                y0,
-               double                x1,
-               double                y1)
+render_legend (CariPlotText *text, const CariPlotCurves *plot, double x0, double y0, double x1,
+               double y1)
 {
   cairo_t *cr = text->cr;
   const CariPlotStyle *style = text->style;
@@ -266,11 +251,8 @@ render_legend (CariPlotText         *text,
  * Draws the plot: on a white page with a paper style, on what is there otherwise.
  */
 void
-cari_plot_curves_render (cairo_t              *cr,
-                         const CariPlotStyle  *style,
-                         const CariPlotCurves *plot,
-                         int                   width,
-                         int                   height)
+cari_plot_curves_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotCurves *plot,
+                         int width, int height)
 {
   CariPlotText text;
   double x0, y0, x1, y1;

@@ -49,18 +49,10 @@ typedef struct
   gboolean legend_top;           /* the legend upper right (for falling curves), else lower */
 } CariPlotCurves;
 
-double cari_plot_probit        (double                p);
-void   cari_plot_curves_map    (const CariPlotCurves *plot,
-                                int                   width,
-                                int                   height,
-                                double                x,
-                                double                y,
-                                double               *px,
-                                double               *py);
-void   cari_plot_curves_render (cairo_t              *cr,
-                                const CariPlotStyle  *style,
-                                const CariPlotCurves *plot,
-                                int                   width,
-                                int                   height);
+double cari_plot_probit (double p);
+void cari_plot_curves_map (const CariPlotCurves *plot, int width, int height, double x, double y,
+                           double *px, double *py);
+void cari_plot_curves_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotCurves *plot,
+                              int width, int height);
 
 G_END_DECLS

@@ -11,9 +11,7 @@
 #include "export.h"
 
 static void
-cari_plot_set_export_error (GError         **error,
-                            const char      *path,
-                            cairo_status_t   status)
+cari_plot_set_export_error (GError **error, const char *path, cairo_status_t status)
 {
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                /* TRANSLATORS: %s are a file name and Cairo's reason */
@@ -34,14 +32,8 @@ cari_plot_set_export_error (GError         **error,
  * Returns: FALSE with G_IO_ERROR_FAILED naming @path when the file cannot be written
  */
 gboolean
-cari_plot_export (const char        *path,
-                  CariPlotFormat     format,
-                  int                width,
-                  int                height,
-                  const char        *title,
-                  CariPlotDrawFunc   draw,
-                  gpointer           user_data,
-                  GError           **error)
+cari_plot_export (const char *path, CariPlotFormat format, int width, int height, const char *title,
+                  CariPlotDrawFunc draw, gpointer user_data, GError **error)
 {
   cairo_surface_t *surface;
   cairo_status_t status;
@@ -107,8 +99,7 @@ cari_plot_export (const char        *path,
  * Returns: FALSE when @path ends in none of .png, .svg and .pdf (in any case)
  */
 gboolean
-cari_plot_format_from_path (const char     *path,
-                            CariPlotFormat *format)
+cari_plot_format_from_path (const char *path, CariPlotFormat *format)
 {
   static const char *const extensions[] = {
     [CARI_PLOT_FORMAT_PNG] = ".png",

@@ -20,15 +20,9 @@ typedef enum
 /* Draws a figure of width × height onto cr. */
 typedef void (*CariPlotDrawFunc) (cairo_t *cr, int width, int height, gpointer user_data);
 
-gboolean cari_plot_export           (const char        *path,
-                                     CariPlotFormat     format,
-                                     int                width,
-                                     int                height,
-                                     const char        *title,
-                                     CariPlotDrawFunc   draw,
-                                     gpointer           user_data,
-                                     GError           **error);
-gboolean cari_plot_format_from_path (const char        *path,
-                                     CariPlotFormat    *format);
+gboolean cari_plot_export (const char *path, CariPlotFormat format, int width, int height,
+                           const char *title, CariPlotDrawFunc draw, gpointer user_data,
+                           GError **error);
+gboolean cari_plot_format_from_path (const char *path, CariPlotFormat *format);
 
 G_END_DECLS

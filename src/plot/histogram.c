@@ -21,9 +21,7 @@
 /* The horizontal position of a score in a histogram @width pixels wide (scores outside the
  * shown range are held at its ends). */
 double
-cari_plot_histogram_x_of_score (const CariPlotHistogram *histogram,
-                                int                      width,
-                                double                   score)
+cari_plot_histogram_x_of_score (const CariPlotHistogram *histogram, int width, double score)
 {
   double w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1);
   double u = histogram->hi > histogram->lo
@@ -35,9 +33,7 @@ cari_plot_histogram_x_of_score (const CariPlotHistogram *histogram,
 
 /* The score at a position (held at the ends of the shown range). */
 double
-cari_plot_histogram_score_at (const CariPlotHistogram *histogram,
-                              int                      width,
-                              double                   x)
+cari_plot_histogram_score_at (const CariPlotHistogram *histogram, int width, double x)
 {
   double w = MAX (width - MARGIN_LEFT - MARGIN_RIGHT, 1);
   double u = CLAMP ((x - MARGIN_LEFT) / w, 0.0, 1.0);
@@ -47,15 +43,8 @@ cari_plot_histogram_score_at (const CariPlotHistogram *histogram,
 
 /* One class as a step outline over the bins, filled translucent. */
 static void
-draw_bins (cairo_t            *cr,
-           const double       *share,
-           int                 n_bins,
-           double              peak,
-           double              x0,
-           double              x1,
-           double              y0,
-           double              y1,
-           const CariPlotRgba *color)
+draw_bins (cairo_t *cr, const double *share, int n_bins, double peak, double x0, double x1,
+           double y0, double y1, const CariPlotRgba *color)
 {
   double bw = (x1 - x0) / n_bins;
 
@@ -78,14 +67,8 @@ draw_bins (cairo_t            *cr,
 
 /* Ticks: scores below, shares of each class on the left, with their grid lines. */
 static void
-render_ticks (CariPlotText            *text,
-              const CariPlotHistogram *histogram,
-              int                      width,
-              double                   x0,
-              double                   x1,
-              double                   y0,
-              double                   y1,
-              double                   top)
+render_ticks (CariPlotText *text, const CariPlotHistogram *histogram, int width, double x0,
+              double x1, double y0, double y1, double top)
 {
   cairo_t *cr = text->cr;
   const CariPlotRgba *fg = &text->style->foreground;
@@ -123,10 +106,8 @@ render_ticks (CariPlotText            *text,
 
 /* The legend: one row above the plot, right-aligned, out of the bars' way. */
 static void
-render_legend (CariPlotText        *text,
-               const CariPlotRgba  *genuine,
-               const CariPlotRgba  *impostor,
-               double               x1)
+render_legend (CariPlotText *text, const CariPlotRgba *genuine, const CariPlotRgba *impostor,
+               double x1)
 {
   cairo_t *cr = text->cr;
   const struct
@@ -160,13 +141,8 @@ render_legend (CariPlotText        *text,
 /* The threshold: a line with a handle above the plot and its value inside it, on a veil of
  * the background, on the side with more room; what lies right of it is accepted. */
 static void
-render_threshold (CariPlotText            *text,
-                  const CariPlotHistogram *histogram,
-                  int                      width,
-                  double                   x0,
-                  double                   x1,
-                  double                   y0,
-                  double                   y1)
+render_threshold (CariPlotText *text, const CariPlotHistogram *histogram, int width, double x0,
+                  double x1, double y0, double y1)
 {
   cairo_t *cr = text->cr;
   const CariPlotStyle *style = text->style;
@@ -205,11 +181,8 @@ render_threshold (CariPlotText            *text,
  * Draws the histogram: on a white page with a paper style, on what is there otherwise.
  */
 void
-cari_plot_histogram_render (cairo_t                 *cr,
-                            const CariPlotStyle     *style,
-                            const CariPlotHistogram *histogram,
-                            int                      width,
-                            int                      height)
+cari_plot_histogram_render (cairo_t *cr, const CariPlotStyle *style,
+                            const CariPlotHistogram *histogram, int width, int height)
 {
   const CariPlotRgba *fg = &style->foreground;
   const CariPlotRgba *genuine = &style->roles[CARI_PLOT_ROLE_VERIF];

@@ -25,16 +25,9 @@ typedef struct
   gboolean dragging;       /* the line drawn bolder */
 } CariPlotHistogram;
 
-double cari_plot_histogram_x_of_score (const CariPlotHistogram *histogram,
-                                       int                      width,
-                                       double                   score);
-double cari_plot_histogram_score_at   (const CariPlotHistogram *histogram,
-                                       int                      width,
-                                       double                   x);
-void   cari_plot_histogram_render     (cairo_t                 *cr,
-                                       const CariPlotStyle     *style,
-                                       const CariPlotHistogram *histogram,
-                                       int                      width,
-                                       int                      height);
+double cari_plot_histogram_x_of_score (const CariPlotHistogram *histogram, int width, double score);
+double cari_plot_histogram_score_at (const CariPlotHistogram *histogram, int width, double x);
+void cari_plot_histogram_render (cairo_t *cr, const CariPlotStyle *style,
+                                 const CariPlotHistogram *histogram, int width, int height);
 
 G_END_DECLS

@@ -24,8 +24,7 @@ cari_plot_extent_init (CariPlotExtent *extent)
 }
 
 static inline void
-cari_plot_extent_add_value (CariPlotExtent *extent,
-                            double          value)
+cari_plot_extent_add_value (CariPlotExtent *extent, double value)
 {
   /* Non-finite values (a diverged loss) would swallow the axis: they are left out. */
   if (!isfinite (value))
@@ -39,8 +38,7 @@ cari_plot_extent_add_value (CariPlotExtent *extent,
 }
 
 static inline void
-cari_plot_extent_add_extent (CariPlotExtent       *extent,
-                             const CariPlotExtent *other)
+cari_plot_extent_add_extent (CariPlotExtent *extent, const CariPlotExtent *other)
 {
   if (other->min < extent->min)
     extent->min = other->min;
@@ -62,9 +60,7 @@ cari_plot_pyramid_clear (CariPlotPyramid *pyramid)
 }
 
 static void
-cari_plot_pyramid_push (CariPlotPyramid      *pyramid,
-                        guint                 level,
-                        const CariPlotExtent *extent)
+cari_plot_pyramid_push (CariPlotPyramid *pyramid, guint level, const CariPlotExtent *extent)
 {
   CariPlotPyramidLevel *l = &pyramid->levels[level];
 
@@ -79,9 +75,7 @@ cari_plot_pyramid_push (CariPlotPyramid      *pyramid,
 /* Called after @values grew to @n_values: when that completes a block, summarise it, and
  * each pair of blocks it completes one level up. Amortised O(1) per value. */
 void
-cari_plot_pyramid_extend (CariPlotPyramid *pyramid,
-                          const double    *values,
-                          guint            n_values)
+cari_plot_pyramid_extend (CariPlotPyramid *pyramid, const double *values, guint n_values)
 {
   CariPlotExtent extent;
 
@@ -104,9 +98,7 @@ cari_plot_pyramid_extend (CariPlotPyramid *pyramid,
 }
 
 void
-cari_plot_pyramid_rebuild (CariPlotPyramid *pyramid,
-                           const double    *values,
-                           guint            n_values)
+cari_plot_pyramid_rebuild (CariPlotPyramid *pyramid, const double *values, guint n_values)
 {
   for (guint k = 0; k < CARI_PLOT_PYRAMID_MAX_LEVELS; k++)
     pyramid->levels[k].len = 0;
@@ -119,11 +111,8 @@ cari_plot_pyramid_rebuild (CariPlotPyramid *pyramid,
  * blocks per level: O(log n). A block that fits inside [0, n_values) is complete, so it is
  * always there. */
 void
-cari_plot_pyramid_query (const CariPlotPyramid *pyramid,
-                         const double          *values,
-                         guint                  begin,
-                         guint                  end,
-                         CariPlotExtent        *extent)
+cari_plot_pyramid_query (const CariPlotPyramid *pyramid, const double *values, guint begin,
+                         guint end, CariPlotExtent *extent)
 {
   guint a = (begin + CARI_PLOT_PYRAMID_BASE - 1) >> CARI_PLOT_PYRAMID_BASE_SHIFT;
   guint b = end >> CARI_PLOT_PYRAMID_BASE_SHIFT;

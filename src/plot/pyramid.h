@@ -31,19 +31,12 @@ typedef struct
   CariPlotPyramidLevel levels[CARI_PLOT_PYRAMID_MAX_LEVELS];
 } CariPlotPyramid;
 
-void cari_plot_extent_init     (CariPlotExtent        *extent);
+void cari_plot_extent_init (CariPlotExtent *extent);
 
-void cari_plot_pyramid_clear   (CariPlotPyramid       *pyramid);
-void cari_plot_pyramid_extend  (CariPlotPyramid *pyramid,
-                                const double    *values,
-                                guint            n_values);
-void cari_plot_pyramid_rebuild (CariPlotPyramid *pyramid,
-                                const double    *values,
-                                guint            n_values);
-void cari_plot_pyramid_query   (const CariPlotPyramid *pyramid,
-                                const double          *values,
-                                guint                  begin,
-                                guint                  end,
-                                CariPlotExtent        *extent);
+void cari_plot_pyramid_clear (CariPlotPyramid *pyramid);
+void cari_plot_pyramid_extend (CariPlotPyramid *pyramid, const double *values, guint n_values);
+void cari_plot_pyramid_rebuild (CariPlotPyramid *pyramid, const double *values, guint n_values);
+void cari_plot_pyramid_query (const CariPlotPyramid *pyramid, const double *values, guint begin,
+                              guint end, CariPlotExtent *extent);
 
 G_END_DECLS

@@ -11,30 +11,26 @@
 #include "scale.h"
 
 static double
-cari_plot_transform_y_unit (const CariPlotTransform *t,
-                            double                   y)
+cari_plot_transform_y_unit (const CariPlotTransform *t, double y)
 {
   return t->log_y ? log10 (y) : y;
 }
 
 double
-cari_plot_transform_x_to_px (const CariPlotTransform *t,
-                             double                   x)
+cari_plot_transform_x_to_px (const CariPlotTransform *t, double x)
 {
   return t->left + (x - t->x_lower) / (t->x_upper - t->x_lower) * t->width;
 }
 
 double
-cari_plot_transform_px_to_x (const CariPlotTransform *t,
-                             double                   px)
+cari_plot_transform_px_to_x (const CariPlotTransform *t, double px)
 {
   return t->x_lower + (px - t->left) / t->width * (t->x_upper - t->x_lower);
 }
 
 /* A value that has no place on a log axis (zero, negative) maps to NaN: a gap in the line. */
 double
-cari_plot_transform_y_to_px (const CariPlotTransform *t,
-                             double                   y)
+cari_plot_transform_y_to_px (const CariPlotTransform *t, double y)
 {
   double lower = cari_plot_transform_y_unit (t, t->y_lower);
   double upper = cari_plot_transform_y_unit (t, t->y_upper);
@@ -47,8 +43,7 @@ cari_plot_transform_y_to_px (const CariPlotTransform *t,
 }
 
 double
-cari_plot_transform_px_to_y (const CariPlotTransform *t,
-                             double                   py)
+cari_plot_transform_px_to_y (const CariPlotTransform *t, double py)
 {
   double lower = cari_plot_transform_y_unit (t, t->y_lower);
   double upper = cari_plot_transform_y_unit (t, t->y_upper);
@@ -78,10 +73,7 @@ cari_plot_nice_step (double raw_step)
 /* Multiples of @step inside [lower, upper]; FALSE when there would be more than
  * CARI_PLOT_MAX_TICKS of them. */
 static gboolean
-cari_plot_fill_multiples (double          lower,
-                          double          upper,
-                          double          step,
-                          CariPlotTicks  *ticks)
+cari_plot_fill_multiples (double lower, double upper, double step, CariPlotTicks *ticks)
 {
   double first = ceil (lower / step - 1e-9);
   double last = floor (upper / step + 1e-9);
@@ -104,10 +96,7 @@ cari_plot_fill_multiples (double          lower,
 
 /* Ticks at "nice" multiples (1, 2, 2.5, 5 × 10^k), at most @max_ticks of them. */
 void
-cari_plot_nice_ticks (double          lower,
-                      double          upper,
-                      guint           max_ticks,
-                      CariPlotTicks  *ticks)
+cari_plot_nice_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks)
 {
   double step;
 
@@ -132,10 +121,7 @@ cari_plot_nice_ticks (double          lower,
  * when there are many); inside less than one, linear ticks. Each tick is formatted by its
  * own value (step = 0). */
 void
-cari_plot_log_ticks (double          lower,
-                     double          upper,
-                     guint           max_ticks,
-                     CariPlotTicks  *ticks)
+cari_plot_log_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks)
 {
   static const double mantissa_sets[][4] = { { 1, 2, 5, 0 }, { 1, 3, 0, 0 } };
   double first;
@@ -185,10 +171,7 @@ cari_plot_log_ticks (double          lower,
 
 /* Ticks at round durations (seconds, minutes, hours, days) for an axis in seconds. */
 void
-cari_plot_time_ticks (double          lower,
-                      double          upper,
-                      guint           max_ticks,
-                      CariPlotTicks  *ticks)
+cari_plot_time_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks)
 {
   static const double steps[] = {
     1, 2, 5, 10, 15, 30,
@@ -226,10 +209,7 @@ cari_plot_time_ticks (double          lower,
  * each value as it is ("%g"). No ticks for an empty range.
  */
 void
-cari_plot_simple_ticks (double          lower,
-                        double          upper,
-                        guint           divisions,
-                        CariPlotTicks  *ticks)
+cari_plot_simple_ticks (double lower, double upper, guint divisions, CariPlotTicks *ticks)
 {
   double raw = (upper - lower) / MAX (divisions, 1);
   double magnitude;
@@ -280,8 +260,7 @@ cari_plot_decimals_for (double step)
  * Returns: (transfer full): the label
  */
 char *
-cari_plot_format_number (double value,
-                         double step)
+cari_plot_format_number (double value, double step)
 {
   const char *suffix = "";
   int decimals;
@@ -314,9 +293,7 @@ cari_plot_format_number (double value,
 }
 
 static void G_GNUC_PRINTF (2, 3)
-cari_plot_append_part (GString    *text,
-                       const char *format,
-                       ...)
+cari_plot_append_part (GString *text, const char *format, ...)
 {
   va_list args;
 
@@ -338,8 +315,7 @@ cari_plot_append_part (GString    *text,
  * Returns: (transfer full): the label
  */
 char *
-cari_plot_format_duration (double seconds,
-                           double step)
+cari_plot_format_duration (double seconds, double step)
 {
   GString *text;
   gint64 total;

@@ -27,14 +27,10 @@ typedef struct
   double height;
 } CariPlotTransform;
 
-double cari_plot_transform_x_to_px (const CariPlotTransform *t,
-                                    double                   x);
-double cari_plot_transform_px_to_x (const CariPlotTransform *t,
-                                    double                   px);
-double cari_plot_transform_y_to_px (const CariPlotTransform *t,
-                                    double                   y);
-double cari_plot_transform_px_to_y (const CariPlotTransform *t,
-                                    double                   py);
+double cari_plot_transform_x_to_px (const CariPlotTransform *t, double x);
+double cari_plot_transform_px_to_x (const CariPlotTransform *t, double px);
+double cari_plot_transform_y_to_px (const CariPlotTransform *t, double y);
+double cari_plot_transform_px_to_y (const CariPlotTransform *t, double py);
 
 #define CARI_PLOT_MAX_TICKS 24
 
@@ -47,27 +43,13 @@ typedef struct
   double values[CARI_PLOT_MAX_TICKS];
 } CariPlotTicks;
 
-double cari_plot_nice_step    (double          raw_step);
-void   cari_plot_nice_ticks   (double          lower,
-                               double          upper,
-                               guint           max_ticks,
-                               CariPlotTicks  *ticks);
-void   cari_plot_log_ticks    (double          lower,
-                               double          upper,
-                               guint           max_ticks,
-                               CariPlotTicks  *ticks);
-void   cari_plot_time_ticks   (double          lower,
-                               double          upper,
-                               guint           max_ticks,
-                               CariPlotTicks  *ticks);
-void   cari_plot_simple_ticks (double          lower,
-                               double          upper,
-                               guint           divisions,
-                               CariPlotTicks  *ticks);
+double cari_plot_nice_step (double raw_step);
+void cari_plot_nice_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks);
+void cari_plot_log_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks);
+void cari_plot_time_ticks (double lower, double upper, guint max_ticks, CariPlotTicks *ticks);
+void cari_plot_simple_ticks (double lower, double upper, guint divisions, CariPlotTicks *ticks);
 
-char *cari_plot_format_number   (double value,
-                                 double step);
-char *cari_plot_format_duration (double seconds,
-                                 double step);
+char *cari_plot_format_number (double value, double step);
+char *cari_plot_format_duration (double seconds, double step);
 
 G_END_DECLS

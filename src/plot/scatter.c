@@ -23,12 +23,8 @@
  * (left, top, width, height) with one scale for both axes. A zero extent on both axes (one
  * point, or none) maps the point to the centre at scale 1. */
 void
-cari_plot_scatter_transform_fit (CariPlotScatterTransform *t,
-                                 const double              bounds[4],
-                                 double                    left,
-                                 double                    top,
-                                 double                    width,
-                                 double                    height)
+cari_plot_scatter_transform_fit (CariPlotScatterTransform *t, const double bounds[4], double left,
+                                 double top, double width, double height)
 {
   double ex = bounds[2] - bounds[0], ey = bounds[3] - bounds[1];
   double cx = 0.5 * (bounds[0] + bounds[2]), cy = 0.5 * (bounds[1] + bounds[3]);
@@ -48,22 +44,16 @@ cari_plot_scatter_transform_fit (CariPlotScatterTransform *t,
 }
 
 void
-cari_plot_scatter_transform_to_px (const CariPlotScatterTransform *t,
-                                   double                          x,
-                                   double                          y,
-                                   double                         *px,
-                                   double                         *py)
+cari_plot_scatter_transform_to_px (const CariPlotScatterTransform *t, double x, double y,
+                                   double *px, double *py)
 {
   *px = t->x0 + x * t->scale;
   *py = t->y0 - y * t->scale;
 }
 
 void
-cari_plot_scatter_transform_from_px (const CariPlotScatterTransform *t,
-                                     double                          px,
-                                     double                          py,
-                                     double                         *x,
-                                     double                         *y)
+cari_plot_scatter_transform_from_px (const CariPlotScatterTransform *t, double px, double py,
+                                     double *x, double *y)
 {
   *x = (px - t->x0) / t->scale;
   *y = (t->y0 - py) / t->scale;
@@ -81,10 +71,8 @@ cari_plot_scatter_marker_radius (int n)
 
 /* The plot's frame inside a width × height view. */
 void
-cari_plot_scatter_plot_rect (const CariPlotScatter *scatter,
-                             int                    width,
-                             int                    height,
-                             CariPlotRect          *rect)
+cari_plot_scatter_plot_rect (const CariPlotScatter *scatter, int width, int height,
+                             CariPlotRect *rect)
 {
   double top = PAD + TITLE_H + (scatter->subtitle != NULL ? SUBTITLE_H : 0.0);
 
@@ -96,9 +84,7 @@ cari_plot_scatter_plot_rect (const CariPlotScatter *scatter,
 
 /* The transform of the plot in a width × height view. */
 void
-cari_plot_scatter_transform (const CariPlotScatter    *scatter,
-                             int                       width,
-                             int                       height,
+cari_plot_scatter_transform (const CariPlotScatter *scatter, int width, int height,
                              CariPlotScatterTransform *t)
 {
   CariPlotRect r;
@@ -113,11 +99,7 @@ cari_plot_scatter_transform (const CariPlotScatter    *scatter,
 /* ------------------------------------------------------------------------------ drawing */
 
 static void
-append_marker (cairo_t        *cr,
-               CariPlotMarker  marker,
-               double          x,
-               double          y,
-               double          r)
+append_marker (cairo_t *cr, CariPlotMarker marker, double x, double y, double r)
 {
   if (marker == CARI_PLOT_MARKER_TRIANGLE)
     {
@@ -138,10 +120,8 @@ append_marker (cairo_t        *cr,
 
 /* Fills (and for selected points strokes) the current path in the group's colours. */
 static void
-paint_group (cairo_t                    *cr,
-             const CariPlotScatterGroup *group,
-             const CariPlotStyle        *style,
-             double                      line_width)
+paint_group (cairo_t *cr, const CariPlotScatterGroup *group, const CariPlotStyle *style,
+             double line_width)
 {
   gboolean colored = group->color != CARI_PLOT_NO_COLOR;
   guint32 rgb = colored ? group->color : style->dark ? 0x5e5e5e : 0xc4c4c4;
@@ -163,12 +143,8 @@ paint_group (cairo_t                    *cr,
  * several times faster than one path of 20k arcs (bench/README.md). Needs a transform without
  * rotation or skew; the marker is the same append_marker () shape the files get. */
 static void
-stamp_group (cairo_t                        *cr,
-             const CariPlotScatter          *scatter,
-             const CariPlotScatterGroup     *group,
-             const CariPlotScatterTransform *t,
-             double                          r,
-             const CariPlotStyle            *style)
+stamp_group (cairo_t *cr, const CariPlotScatter *scatter, const CariPlotScatterGroup *group,
+             const CariPlotScatterTransform *t, double r, const CariPlotStyle *style)
 {
   cairo_matrix_t m;
   cairo_surface_t *sprites[PHASES * PHASES] = { NULL };
@@ -221,12 +197,8 @@ stamp_group (cairo_t                        *cr,
 
 /* The points, group by group: stamped, or one vector path per group. */
 static void
-draw_points (cairo_t               *cr,
-             const CariPlotStyle   *style,
-             const CariPlotScatter *scatter,
-             int                    width,
-             int                    height,
-             gboolean               vector)
+draw_points (cairo_t *cr, const CariPlotStyle *style, const CariPlotScatter *scatter, int width,
+             int height, gboolean vector)
 {
   CariPlotScatterTransform t;
   cairo_matrix_t m;
@@ -264,9 +236,7 @@ draw_points (cairo_t               *cr,
 
 /* Legend: the markers this view has. */
 static void
-render_legend (CariPlotText          *text,
-               const CariPlotScatter *scatter,
-               const CariPlotRect    *r)
+render_legend (CariPlotText *text, const CariPlotScatter *scatter, const CariPlotRect *r)
 {
   cairo_t *cr = text->cr;
   const struct
@@ -302,12 +272,8 @@ render_legend (CariPlotText          *text,
  * a paper style on a white rectangle.
  */
 void
-cari_plot_scatter_render (cairo_t               *cr,
-                          const CariPlotStyle   *style,
-                          const CariPlotScatter *scatter,
-                          int                    width,
-                          int                    height,
-                          gboolean               vector)
+cari_plot_scatter_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotScatter *scatter,
+                          int width, int height, gboolean vector)
 {
   const CariPlotRgba *fg = &style->foreground;
   CariPlotText text;

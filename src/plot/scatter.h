@@ -30,22 +30,12 @@ typedef struct
   double scale, x0, y0;
 } CariPlotScatterTransform;
 
-void cari_plot_scatter_transform_fit     (CariPlotScatterTransform       *t,
-                                          const double                    bounds[4],
-                                          double                          left,
-                                          double                          top,
-                                          double                          width,
-                                          double                          height);
-void cari_plot_scatter_transform_to_px   (const CariPlotScatterTransform *t,
-                                          double                          x,
-                                          double                          y,
-                                          double                         *px,
-                                          double                         *py);
-void cari_plot_scatter_transform_from_px (const CariPlotScatterTransform *t,
-                                          double                          px,
-                                          double                          py,
-                                          double                         *x,
-                                          double                         *y);
+void cari_plot_scatter_transform_fit (CariPlotScatterTransform *t, const double bounds[4],
+                                      double left, double top, double width, double height);
+void cari_plot_scatter_transform_to_px (const CariPlotScatterTransform *t, double x, double y,
+                                        double *px, double *py);
+void cari_plot_scatter_transform_from_px (const CariPlotScatterTransform *t, double px, double py,
+                                          double *x, double *y);
 
 /* A batch of points drawn with one path: same colour, marker and layer. */
 typedef struct
@@ -75,20 +65,13 @@ typedef struct
   gboolean has_marker[2];              /* which markers the legend lists */
 } CariPlotScatter;
 
-double cari_plot_scatter_marker_radius (int                       n);
-void   cari_plot_scatter_plot_rect     (const CariPlotScatter    *scatter,
-                                        int                       width,
-                                        int                       height,
-                                        CariPlotRect             *rect);
-void   cari_plot_scatter_transform     (const CariPlotScatter    *scatter,
-                                        int                       width,
-                                        int                       height,
-                                        CariPlotScatterTransform *t);
-void   cari_plot_scatter_render        (cairo_t                  *cr,
-                                        const CariPlotStyle      *style,
-                                        const CariPlotScatter    *scatter,
-                                        int                       width,
-                                        int                       height,
-                                        gboolean                  vector);
+double cari_plot_scatter_marker_radius (int n);
+void cari_plot_scatter_plot_rect (const CariPlotScatter *scatter, int width, int height,
+                                  CariPlotRect *rect);
+void cari_plot_scatter_transform (const CariPlotScatter *scatter, int width, int height,
+                                  CariPlotScatterTransform *t);
+void cari_plot_scatter_render (cairo_t *cr, const CariPlotStyle *style,
+                               const CariPlotScatter *scatter, int width, int height,
+                               gboolean vector);
 
 G_END_DECLS

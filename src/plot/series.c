@@ -82,8 +82,7 @@ cari_plot_series_get_smoothing (const CariPlotSeries *series)
  * ema / (1 − w^t) after t of them, so the curve starts at the first value instead of near
  * zero. Non-finite values pass through and leave the average alone. */
 static void
-cari_plot_series_smooth_from (CariPlotSeries *series,
-                              guint           first)
+cari_plot_series_smooth_from (CariPlotSeries *series, guint first)
 {
   double w = series->smoothing;
 
@@ -111,8 +110,7 @@ cari_plot_series_smooth_from (CariPlotSeries *series,
  * Returns: whether the smoothing changed
  */
 gboolean
-cari_plot_series_set_smoothing (CariPlotSeries *series,
-                                double          smoothing)
+cari_plot_series_set_smoothing (CariPlotSeries *series, double smoothing)
 {
   smoothing = isnan (smoothing) ? 0 : CLAMP (smoothing, 0, CARI_PLOT_MAX_SMOOTHING);
   if (series->smoothing == smoothing)
@@ -127,8 +125,7 @@ cari_plot_series_set_smoothing (CariPlotSeries *series,
 }
 
 static void
-cari_plot_series_reserve (CariPlotSeries *series,
-                          guint           n_more)
+cari_plot_series_reserve (CariPlotSeries *series, guint n_more)
 {
   guint needed;
 
@@ -149,10 +146,7 @@ cari_plot_series_reserve (CariPlotSeries *series,
  * goes backwards (or is NaN) is dropped, and a wall time that goes backwards (a clock
  * adjusted) is stored as the previous one. */
 static gboolean
-cari_plot_series_push (CariPlotSeries *series,
-                       double          step,
-                       double          wall_time,
-                       double          value)
+cari_plot_series_push (CariPlotSeries *series, double step, double wall_time, double value)
 {
   guint i = series->n_points;
 
@@ -187,9 +181,7 @@ cari_plot_series_push (CariPlotSeries *series,
  * Returns: how many points were kept (a point that goes back in steps is not)
  */
 guint
-cari_plot_series_append (CariPlotSeries      *series,
-                         const CariPlotPoint *points,
-                         guint                n_points)
+cari_plot_series_append (CariPlotSeries *series, const CariPlotPoint *points, guint n_points)
 {
   guint first = series->n_points;
 
@@ -226,29 +218,23 @@ cari_plot_series_peek_wall_times (const CariPlotSeries *series)
  * Returns: (transfer none) (array): the values, valid until the next append or smoothing change
  */
 const double *
-cari_plot_series_peek_values (const CariPlotSeries *series,
-                              gboolean              smoothed)
+cari_plot_series_peek_values (const CariPlotSeries *series, gboolean smoothed)
 {
   return smoothed ? series->smoothed : series->values;
 }
 
 /* The x of a point on @axis; @origin is subtracted from wall times (ignored for steps). */
 double
-cari_plot_series_get_x (const CariPlotSeries *series,
-                        CariPlotXAxis         axis,
-                        double                origin,
-                        guint                 index)
+cari_plot_series_get_x (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                        guint index)
 {
   return axis == CARI_PLOT_X_AXIS_STEP ? series->steps[index]
                                        : series->wall_times[index] - origin;
 }
 
 gboolean
-cari_plot_series_get_x_extent (const CariPlotSeries *series,
-                               CariPlotXAxis         axis,
-                               double                origin,
-                               double               *first,
-                               double               *last)
+cari_plot_series_get_x_extent (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                               double *first, double *last)
 {
   if (series->n_points == 0)
     return FALSE;
@@ -261,11 +247,8 @@ cari_plot_series_get_x_extent (const CariPlotSeries *series,
 
 /* The first index whose x is >= @x (or > @x when @strict): n_points when there is none. */
 static guint
-cari_plot_series_search (const CariPlotSeries *series,
-                         CariPlotXAxis         axis,
-                         double                origin,
-                         double                x,
-                         gboolean              strict)
+cari_plot_series_search (const CariPlotSeries *series, CariPlotXAxis axis, double origin, double x,
+                         gboolean strict)
 {
   guint low = 0;
   guint high = series->n_points;
@@ -290,10 +273,8 @@ cari_plot_series_search (const CariPlotSeries *series,
  * Returns: the first index whose x is >= @x, or the number of points when there is none.
  */
 guint
-cari_plot_series_lower_bound (const CariPlotSeries *series,
-                              CariPlotXAxis         axis,
-                              double                origin,
-                              double                x)
+cari_plot_series_lower_bound (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                              double x)
 {
   return cari_plot_series_search (series, axis, origin, x, FALSE);
 }
@@ -304,10 +285,8 @@ cari_plot_series_lower_bound (const CariPlotSeries *series,
  * Returns: the first index whose x is > @x, or the number of points when there is none.
  */
 guint
-cari_plot_series_upper_bound (const CariPlotSeries *series,
-                              CariPlotXAxis         axis,
-                              double                origin,
-                              double                x)
+cari_plot_series_upper_bound (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                              double x)
 {
   return cari_plot_series_search (series, axis, origin, x, TRUE);
 }
@@ -324,13 +303,8 @@ cari_plot_series_upper_bound (const CariPlotSeries *series,
  * Returns: FALSE when there is no such value
  */
 gboolean
-cari_plot_series_get_y_extent (const CariPlotSeries *series,
-                               guint                 begin,
-                               guint                 end,
-                               gboolean              smoothed,
-                               gboolean              positive_only,
-                               double               *min,
-                               double               *max)
+cari_plot_series_get_y_extent (const CariPlotSeries *series, guint begin, guint end,
+                               gboolean smoothed, gboolean positive_only, double *min, double *max)
 {
   CariPlotExtent extent;
 
@@ -358,10 +332,8 @@ cari_plot_series_get_y_extent (const CariPlotSeries *series,
  * Returns: its index, or -1 when the series is empty
  */
 gssize
-cari_plot_series_nearest_index (const CariPlotSeries *series,
-                                CariPlotXAxis         axis,
-                                double                origin,
-                                double                x)
+cari_plot_series_nearest_index (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                                double x)
 {
   guint i;
 
@@ -388,14 +360,9 @@ cari_plot_series_nearest_index (const CariPlotSeries *series,
  * summarises the points of each: count, first and last index, min and max. O(W log n).
  */
 void
-cari_plot_series_decimate (const CariPlotSeries *series,
-                           CariPlotXAxis         axis,
-                           double                origin,
-                           gboolean              smoothed,
-                           double                x_lower,
-                           double                x_upper,
-                           guint                 n_columns,
-                           CariPlotColumn       *columns)
+cari_plot_series_decimate (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                           gboolean smoothed, double x_lower, double x_upper, guint n_columns,
+                           CariPlotColumn *columns)
 {
   const CariPlotPyramid *pyramid;
   const double *values;

@@ -63,69 +63,41 @@ typedef struct
 
 typedef struct _CariPlotSeries CariPlotSeries;
 
-CariPlotSeries *cari_plot_series_new           (const char           *name);
-void            cari_plot_series_free          (CariPlotSeries       *series);
+CariPlotSeries *cari_plot_series_new (const char *name);
+void cari_plot_series_free (CariPlotSeries *series);
 
-const char     *cari_plot_series_get_name      (const CariPlotSeries *series);
-double          cari_plot_series_get_smoothing (const CariPlotSeries *series);
-gboolean        cari_plot_series_set_smoothing (CariPlotSeries       *series,
-                                                double                smoothing);
-guint           cari_plot_series_append        (CariPlotSeries       *series,
-                                                const CariPlotPoint  *points,
-                                                guint                 n_points);
+const char *cari_plot_series_get_name (const CariPlotSeries *series);
+double cari_plot_series_get_smoothing (const CariPlotSeries *series);
+gboolean cari_plot_series_set_smoothing (CariPlotSeries *series, double smoothing);
+guint cari_plot_series_append (CariPlotSeries *series, const CariPlotPoint *points, guint n_points);
 
-guint           cari_plot_series_get_n_points  (const CariPlotSeries *series);
-const double   *cari_plot_series_peek_steps    (const CariPlotSeries *series);
-const double   *cari_plot_series_peek_wall_times (const CariPlotSeries *series);
-const double   *cari_plot_series_peek_values   (const CariPlotSeries *series,
-                                                gboolean              smoothed);
-double          cari_plot_series_get_x         (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                guint                 index);
+guint cari_plot_series_get_n_points (const CariPlotSeries *series);
+const double *cari_plot_series_peek_steps (const CariPlotSeries *series);
+const double *cari_plot_series_peek_wall_times (const CariPlotSeries *series);
+const double *cari_plot_series_peek_values (const CariPlotSeries *series, gboolean smoothed);
+double cari_plot_series_get_x (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                               guint index);
 
-gboolean        cari_plot_series_get_x_extent  (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                double               *first,
-                                                double               *last);
-guint           cari_plot_series_lower_bound   (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                double                x);
-guint           cari_plot_series_upper_bound   (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                double                x);
-gboolean        cari_plot_series_get_y_extent  (const CariPlotSeries *series,
-                                                guint                 begin,
-                                                guint                 end,
-                                                gboolean              smoothed,
-                                                gboolean              positive_only,
-                                                double               *min,
-                                                double               *max);
-gssize          cari_plot_series_nearest_index (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                double                x);
-void            cari_plot_series_decimate      (const CariPlotSeries *series,
-                                                CariPlotXAxis         axis,
-                                                double                origin,
-                                                gboolean              smoothed,
-                                                double                x_lower,
-                                                double                x_upper,
-                                                guint                 n_columns,
-                                                CariPlotColumn       *columns);
+gboolean cari_plot_series_get_x_extent (const CariPlotSeries *series, CariPlotXAxis axis,
+                                        double origin, double *first, double *last);
+guint cari_plot_series_lower_bound (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                                    double x);
+guint cari_plot_series_upper_bound (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                                    double x);
+gboolean cari_plot_series_get_y_extent (const CariPlotSeries *series, guint begin, guint end,
+                                        gboolean smoothed, gboolean positive_only, double *min,
+                                        double *max);
+gssize cari_plot_series_nearest_index (const CariPlotSeries *series, CariPlotXAxis axis,
+                                       double origin, double x);
+void cari_plot_series_decimate (const CariPlotSeries *series, CariPlotXAxis axis, double origin,
+                                gboolean smoothed, double x_lower, double x_upper, guint n_columns,
+                                CariPlotColumn *columns);
 
 /* shape.c */
-void            cari_plot_series_build_shape   (const CariPlotSeries    *series,
-                                                const CariPlotTransform *transform,
-                                                CariPlotXAxis            axis,
-                                                double                   origin,
-                                                gboolean                 smoothed,
-                                                guint                    n_columns,
-                                                CariPlotShape           *shape);
-void            cari_plot_shape_clear          (CariPlotShape           *shape);
+void cari_plot_series_build_shape (const CariPlotSeries *series, const CariPlotTransform *transform,
+                                   CariPlotXAxis axis, double origin, gboolean smoothed,
+                                   guint n_columns, CariPlotShape *shape);
+void cari_plot_shape_clear (CariPlotShape *shape);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariPlotSeries, cari_plot_series_free)
 

@@ -15,9 +15,7 @@ typedef struct
 } CariPlotPolyline;
 
 static void
-cari_plot_polyline_add (CariPlotPolyline *line,
-                        double            x,
-                        double            y)
+cari_plot_polyline_add (CariPlotPolyline *line, double x, double y)
 {
   CariPlotVertex vertex;
 
@@ -35,13 +33,9 @@ cari_plot_polyline_add (CariPlotPolyline *line,
 }
 
 static void
-cari_plot_polyline_add_point (CariPlotPolyline        *line,
-                              const CariPlotSeries    *series,
-                              const CariPlotTransform *t,
-                              CariPlotXAxis            axis,
-                              double                   origin,
-                              const double            *values,
-                              guint                    index)
+cari_plot_polyline_add_point (CariPlotPolyline *line, const CariPlotSeries *series,
+                              const CariPlotTransform *t, CariPlotXAxis axis, double origin,
+                              const double *values, guint index)
 {
   double x = cari_plot_series_get_x (series, axis, origin, index);
 
@@ -53,8 +47,7 @@ cari_plot_polyline_add_point (CariPlotPolyline        *line,
  * Cairo's fixed-point coordinates overflow: slide such a vertex along its segment to just
  * outside the plot, which keeps the visible part of the segment exact. */
 static void
-cari_plot_vertex_pull_in (CariPlotVertex          *outer,
-                          const CariPlotVertex    *inner,
+cari_plot_vertex_pull_in (CariPlotVertex *outer, const CariPlotVertex *inner,
                           const CariPlotTransform *t)
 {
   double limit;
@@ -77,10 +70,8 @@ cari_plot_vertex_pull_in (CariPlotVertex          *outer,
 /* A column's extremes in pixels; on a log axis a minimum with no place there (zero or less)
  * goes below the plot. */
 static gboolean
-cari_plot_column_to_px (const CariPlotColumn    *column,
-                        const CariPlotTransform *t,
-                        double                  *low,
-                        double                  *high)
+cari_plot_column_to_px (const CariPlotColumn *column, const CariPlotTransform *t, double *low,
+                        double *high)
 {
   if (column->n == 0 || isnan (column->min))
     return FALSE;
@@ -94,15 +85,9 @@ cari_plot_column_to_px (const CariPlotColumn    *column,
 /* The band: an upper edge through the columns' maxima, a lower edge back through their
  * minima, both starting and ending at the neighbours outside the view (when there are). */
 static void
-cari_plot_series_build_band (const CariPlotSeries    *series,
-                             const CariPlotTransform *t,
-                             CariPlotXAxis            axis,
-                             double                   origin,
-                             gboolean                 smoothed,
-                             guint                    n_columns,
-                             guint                    begin,
-                             guint                    end,
-                             GArray                  *vertices)
+cari_plot_series_build_band (const CariPlotSeries *series, const CariPlotTransform *t,
+                             CariPlotXAxis axis, double origin, gboolean smoothed, guint n_columns,
+                             guint begin, guint end, GArray *vertices)
 {
   const double *values = cari_plot_series_peek_values (series, smoothed);
   g_autofree CariPlotColumn *columns = g_new (CariPlotColumn, n_columns);
@@ -185,13 +170,9 @@ cari_plot_series_build_band (const CariPlotSeries    *series,
  * CariPlotShape): at most 2 vertices per column and 4 more, wherever the spikes are.
  */
 void
-cari_plot_series_build_shape (const CariPlotSeries    *series,
-                              const CariPlotTransform *transform,
-                              CariPlotXAxis            axis,
-                              double                   origin,
-                              gboolean                 smoothed,
-                              guint                    n_columns,
-                              CariPlotShape           *shape)
+cari_plot_series_build_shape (const CariPlotSeries *series, const CariPlotTransform *transform,
+                              CariPlotXAxis axis, double origin, gboolean smoothed, guint n_columns,
+                              CariPlotShape *shape)
 {
   const CariPlotTransform *t = transform;
   const double *values;

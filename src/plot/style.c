@@ -9,32 +9,30 @@
 #include "style.h"
 
 /* Fig. 7's colours for the tasks (matplotlib's blue, grey and orange), purple for L4, green
- * for validation, and a cycle of further colours for anything else; lightened a little for a
- * dark background. The total takes the text colour. */
-static const guint32 role_rgb_light[CARI_PLOT_N_ROLES] = {
-  [CARI_PLOT_ROLE_VERIF] = 0x1f77b4,
-  [CARI_PLOT_ROLE_CARI] = 0x7f7f7f,
-  [CARI_PLOT_ROLE_VISUAL] = 0xff7f0e,
-  [CARI_PLOT_ROLE_L4] = 0x9467bd,
-  [CARI_PLOT_ROLE_VAL] = 0x2ca02c,
+ * for validation, and a cycle of further colours for anything else: each on a light
+ * background, then lightened a little for a dark one. The total takes the text colour. */
+enum
+{
+  SHADE_LIGHT,
+  SHADE_DARK,
+  N_SHADES
 };
-static const guint32 role_rgb_dark[CARI_PLOT_N_ROLES] = {
-  [CARI_PLOT_ROLE_VERIF] = 0x5aa9e6,
-  [CARI_PLOT_ROLE_CARI] = 0xa8a8a8,
-  [CARI_PLOT_ROLE_VISUAL] = 0xff9933,
-  [CARI_PLOT_ROLE_L4] = 0xb89be0,
-  [CARI_PLOT_ROLE_VAL] = 0x5cc45c,
+static const guint32 role_rgb[CARI_PLOT_N_ROLES][N_SHADES] = {
+  [CARI_PLOT_ROLE_VERIF] = { 0x1f77b4, 0x5aa9e6 },
+  [CARI_PLOT_ROLE_CARI] = { 0x7f7f7f, 0xa8a8a8 },
+  [CARI_PLOT_ROLE_VISUAL] = { 0xff7f0e, 0xff9933 },
+  [CARI_PLOT_ROLE_L4] = { 0x9467bd, 0xb89be0 },
+  [CARI_PLOT_ROLE_VAL] = { 0x2ca02c, 0x5cc45c },
 };
-static const guint32 other_rgb_light[CARI_PLOT_N_OTHER_COLORS] = {
-  0x8c564b, 0xe377c2, 0x17becf, 0xbcbd22,
-};
-static const guint32 other_rgb_dark[CARI_PLOT_N_OTHER_COLORS] = {
-  0xc49c94, 0xf7b6d2, 0x4fd8e8, 0xdbdb8d,
+static const guint32 other_rgb[CARI_PLOT_N_OTHER_COLORS][N_SHADES] = {
+  { 0x8c564b, 0xc49c94 },
+  { 0xe377c2, 0xf7b6d2 },
+  { 0x17becf, 0x4fd8e8 },
+  { 0xbcbd22, 0xdbdb8d },
 };
 
 void
-cari_plot_rgba_from_rgb (guint32       rgb,
-                         CariPlotRgba *color)
+cari_plot_rgba_from_rgb (guint32 rgb, CariPlotRgba *color)
 {
   color->red = ((rgb >> 16) & 0xff) / 255.0;
   color->green = ((rgb >> 8) & 0xff) / 255.0;
@@ -45,14 +43,13 @@ cari_plot_rgba_from_rgb (guint32       rgb,
 static void
 cari_plot_style_init_colors (CariPlotStyle *style)
 {
-  const guint32 *roles = style->dark ? role_rgb_dark : role_rgb_light;
-  const guint32 *others = style->dark ? other_rgb_dark : other_rgb_light;
+  int shade = style->dark ? SHADE_DARK : SHADE_LIGHT;
 
   for (guint r = 0; r < CARI_PLOT_N_ROLES; r++)
-    cari_plot_rgba_from_rgb (roles[r], &style->roles[r]);
+    cari_plot_rgba_from_rgb (role_rgb[r][shade], &style->roles[r]);
   style->roles[CARI_PLOT_ROLE_TOTAL] = style->foreground;
   for (guint k = 0; k < CARI_PLOT_N_OTHER_COLORS; k++)
-    cari_plot_rgba_from_rgb (others[k], &style->others[k]);
+    cari_plot_rgba_from_rgb (other_rgb[k][shade], &style->others[k]);
 }
 
 static void
@@ -95,10 +92,8 @@ cari_plot_style_init_paper (CariPlotStyle *style)
  * text is light, with the series colours lightened to match.
  */
 void
-cari_plot_style_init_screen (CariPlotStyle              *style,
-                             const CariPlotRgba         *foreground,
-                             const char                 *font_family,
-                             const cairo_font_options_t *font_options)
+cari_plot_style_init_screen (CariPlotStyle *style, const CariPlotRgba *foreground,
+                             const char *font_family, const cairo_font_options_t *font_options)
 {
   double luminance = 0.299 * foreground->red + 0.587 * foreground->green
                      + 0.114 * foreground->blue;
@@ -122,10 +117,8 @@ cari_plot_style_init_screen (CariPlotStyle              *style,
  * The colour of a series of @role.
  */
 void
-cari_plot_style_series_color (const CariPlotStyle *style,
-                              CariPlotRole         role,
-                              guint                other_index,
-                              CariPlotRgba        *color)
+cari_plot_style_series_color (const CariPlotStyle *style, CariPlotRole role, guint other_index,
+                              CariPlotRgba *color)
 {
   if (role == CARI_PLOT_ROLE_OTHER || role >= CARI_PLOT_N_ROLES)
     *color = style->others[other_index % CARI_PLOT_N_OTHER_COLORS];
@@ -185,17 +178,13 @@ cari_plot_line_style_for_strategy (const char *strategy)
 }
 
 void
-cari_plot_set_source (cairo_t            *cr,
-                      const CariPlotRgba *color,
-                      double              alpha)
+cari_plot_set_source (cairo_t *cr, const CariPlotRgba *color, double alpha)
 {
   cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
 }
 
 void
-cari_plot_set_source_rgb (cairo_t *cr,
-                          guint32  rgb,
-                          double   alpha)
+cari_plot_set_source_rgb (cairo_t *cr, guint32 rgb, double alpha)
 {
   CariPlotRgba color;
 
@@ -205,9 +194,7 @@ cari_plot_set_source_rgb (cairo_t *cr,
 
 /* The width, dash and caps of a line of @line_style. */
 void
-cari_plot_set_line_style (cairo_t           *cr,
-                          CariPlotLineStyle  line_style,
-                          double             width)
+cari_plot_set_line_style (cairo_t *cr, CariPlotLineStyle line_style, double width)
 {
   static const double dashed[] = { 6, 3.5 };
   static const double dotted[] = { 0.1, 3.5 };
@@ -234,8 +221,7 @@ cari_plot_set_line_style (cairo_t           *cr,
 
 /* With a paper style, paints the whole page white (a file has no background of its own). */
 void
-cari_plot_paint_paper (cairo_t             *cr,
-                       const CariPlotStyle *style)
+cari_plot_paint_paper (cairo_t *cr, const CariPlotStyle *style)
 {
   if (!style->paper)
     return;
@@ -245,12 +231,8 @@ cari_plot_paint_paper (cairo_t             *cr,
 
 /* A line's sample in a legend: a stroke @length long of its colour and dash, from (x, y). */
 void
-cari_plot_draw_sample (cairo_t            *cr,
-                       const CariPlotRgba *color,
-                       CariPlotLineStyle   line_style,
-                       double              x,
-                       double              y,
-                       double              length)
+cari_plot_draw_sample (cairo_t *cr, const CariPlotRgba *color, CariPlotLineStyle line_style,
+                       double x, double y, double length)
 {
   cari_plot_set_source (cr, color, 1);
   cari_plot_set_line_style (cr, line_style, 2);
@@ -261,12 +243,8 @@ cari_plot_draw_sample (cairo_t            *cr,
 
 /* A rectangle with corners rounded to @radius, as a new sub-path (boxes over a plot). */
 void
-cari_plot_rounded_rectangle (cairo_t *cr,
-                             double   x,
-                             double   y,
-                             double   width,
-                             double   height,
-                             double   radius)
+cari_plot_rounded_rectangle (cairo_t *cr, double x, double y, double width, double height,
+                             double radius)
 {
   cairo_new_sub_path (cr);
   cairo_arc (cr, x + width - radius, y + radius, radius, -G_PI / 2, 0);

@@ -63,48 +63,29 @@ typedef struct
   CariPlotRgba others[CARI_PLOT_N_OTHER_COLORS];
 } CariPlotStyle;
 
-void              cari_plot_style_init_paper    (CariPlotStyle       *style);
-void              cari_plot_style_init_screen   (CariPlotStyle       *style,
-                                                 const CariPlotRgba  *foreground,
-                                                 const char          *font_family,
-                                                 const cairo_font_options_t *font_options);
-void              cari_plot_style_series_color  (const CariPlotStyle *style,
-                                                 CariPlotRole         role,
-                                                 guint                other_index,
-                                                 CariPlotRgba        *color);
+void cari_plot_style_init_paper (CariPlotStyle *style);
+void cari_plot_style_init_screen (CariPlotStyle *style, const CariPlotRgba *foreground,
+                                  const char *font_family,
+                                  const cairo_font_options_t *font_options);
+void cari_plot_style_series_color (const CariPlotStyle *style, CariPlotRole role, guint other_index,
+                                   CariPlotRgba *color);
 
-CariPlotRole      cari_plot_role_for_key        (const char          *key);
-CariPlotLineStyle cari_plot_line_style_for_strategy (const char      *strategy);
+CariPlotRole cari_plot_role_for_key (const char *key);
+CariPlotLineStyle cari_plot_line_style_for_strategy (const char *strategy);
 
-void              cari_plot_rgba_from_rgb       (guint32              rgb,
-                                                 CariPlotRgba        *color);
-void              cari_plot_set_source          (cairo_t             *cr,
-                                                 const CariPlotRgba  *color,
-                                                 double               alpha);
-void              cari_plot_set_source_rgb      (cairo_t             *cr,
-                                                 guint32              rgb,
-                                                 double               alpha);
-void              cari_plot_set_line_style      (cairo_t             *cr,
-                                                 CariPlotLineStyle    line_style,
-                                                 double               width);
-void              cari_plot_paint_paper         (cairo_t             *cr,
-                                                 const CariPlotStyle *style);
-void              cari_plot_draw_sample         (cairo_t             *cr,
-                                                 const CariPlotRgba  *color,
-                                                 CariPlotLineStyle    line_style,
-                                                 double               x,
-                                                 double               y,
-                                                 double               length);
-void              cari_plot_rounded_rectangle   (cairo_t             *cr,
-                                                 double               x,
-                                                 double               y,
-                                                 double               width,
-                                                 double               height,
-                                                 double               radius);
+void cari_plot_rgba_from_rgb (guint32 rgb, CariPlotRgba *color);
+void cari_plot_set_source (cairo_t *cr, const CariPlotRgba *color, double alpha);
+void cari_plot_set_source_rgb (cairo_t *cr, guint32 rgb, double alpha);
+void cari_plot_set_line_style (cairo_t *cr, CariPlotLineStyle line_style, double width);
+void cari_plot_paint_paper (cairo_t *cr, const CariPlotStyle *style);
+void cari_plot_draw_sample (cairo_t *cr, const CariPlotRgba *color, CariPlotLineStyle line_style,
+                            double x, double y, double length);
+void cari_plot_rounded_rectangle (cairo_t *cr, double x, double y, double width, double height,
+                                  double radius);
 
 /* A qualitative palette for identities (matplotlib's tab10, tab20's light tones, tab20b and
  * tab20c interleaved, greys left out so that they never look like uncoloured points). */
 #define CARI_PLOT_PALETTE_SIZE 54
-guint32           cari_plot_palette             (int                  rank);
+guint32 cari_plot_palette (int rank);
 
 G_END_DECLS

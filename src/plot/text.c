@@ -6,9 +6,7 @@
 #include "text.h"
 
 void
-cari_plot_text_init (CariPlotText        *text,
-                     cairo_t             *cr,
-                     const CariPlotStyle *style)
+cari_plot_text_init (CariPlotText *text, cairo_t *cr, const CariPlotStyle *style)
 {
   text->cr = cr;
   text->style = style;
@@ -38,12 +36,8 @@ cari_plot_text_clear (CariPlotText *text)
 
 /* Sets the text and returns its logical size. */
 void
-cari_plot_text_set (CariPlotText *text,
-                    const char   *string,
-                    double        size,
-                    gboolean      bold,
-                    double       *width,
-                    double       *height)
+cari_plot_text_set (CariPlotText *text, const char *string, double size, gboolean bold,
+                    double *width, double *height)
 {
   PangoFontDescription *font = pango_font_description_new ();
   PangoRectangle logical;
@@ -64,9 +58,7 @@ cari_plot_text_set (CariPlotText *text,
 
 /* Draws the current text with its top-left corner at (x, y). */
 void
-cari_plot_text_show (CariPlotText *text,
-                     double        x,
-                     double        y)
+cari_plot_text_show (CariPlotText *text, double x, double y)
 {
   cairo_move_to (text->cr, x, y);
   pango_cairo_show_layout (text->cr, text->layout);
@@ -81,15 +73,8 @@ cari_plot_text_show (CariPlotText *text,
  * Draws @string aligned on (x, y) by its whole-pixel size (the small figures' layout).
  */
 void
-cari_plot_text_show_aligned (CariPlotText *text,
-                             const char   *string,
-                             double        size,
-                             gboolean      bold,
-                             double        x,
-                             double        y,
-                             double        xalign,
-                             double        yalign,
-                             double       *width)
+cari_plot_text_show_aligned (CariPlotText *text, const char *string, double size, gboolean bold,
+                             double x, double y, double xalign, double yalign, double *width)
 {
   int w;
   int h;

@@ -74,5 +74,10 @@ check "a missing store fails" 1 - "missing.db" -- check --db "$tmp/missing.db"
 n=$((n + 1))
 if [ -e "$tmp/missing.db" ]; then echo "not ok $n - the check created a file"; fail=1
 else echo "ok $n - the check creates no file"; fi
+
+# A command on one run: --run is required, and an unknown run is named.
+check "show needs --run" 2 - "give the run with --run" -- show --db "$tmp/good.db"
+check "show names an unknown run" 1 - "No run .nope." -- show --db "$tmp/good.db" --run nope
+check "resume names an unknown run" 1 - "No run .nope." -- resume --db "$tmp/good.db" --run nope
 echo "1..$n"
 exit $fail

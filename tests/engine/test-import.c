@@ -1187,6 +1187,42 @@ test_store_bad_index (Fixture *f, gconstpointer data)
   g_clear_error (&error);
 }
 
+/* The three protocol lists read as rows, in order: pairs, image-list entries, subjects. */
+static void
+test_index_protocol_rows (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariDatasetIndex) index = cari_dataset_index_new ("rows", "folder", "/nowhere");
+  CariProtocolRow row;
+
+  cari_dataset_index_add_pair (index, "webcari.restricted", 3, CARI_ROLE_TEST, 4, 5, TRUE);
+  cari_dataset_index_add_protocol_image (index, "webcari.c2p", 2, CARI_ROLE_TEST, "gallery", 6);
+  cari_dataset_index_add_subject (index, "webcari.unrestricted", 1, CARI_ROLE_TRAIN, 7);
+  g_assert_cmpuint (cari_dataset_index_n_protocol_rows (index), ==, 3);
+
+  cari_dataset_index_get_protocol_row (index, 0, &row);
+  g_assert_cmpstr (row.protocol, ==, "webcari.restricted");
+  g_assert_cmpint (row.fold, ==, 3);
+  g_assert_cmpint (row.role, ==, CARI_ROLE_TEST);
+  g_assert_cmpint (row.n_images, ==, 2);
+  g_assert_cmpint (row.images[0], ==, 4);
+  g_assert_cmpint (row.images[1], ==, 5);
+  g_assert_cmpint (row.identity, ==, -1);
+
+  cari_dataset_index_get_protocol_row (index, 1, &row);
+  g_assert_cmpstr (row.protocol, ==, "webcari.c2p");
+  g_assert_cmpint (row.fold, ==, 2);
+  g_assert_cmpint (row.n_images, ==, 1);
+  g_assert_cmpint (row.images[0], ==, 6);
+  g_assert_cmpint (row.identity, ==, -1);
+
+  cari_dataset_index_get_protocol_row (index, 2, &row);
+  g_assert_cmpstr (row.protocol, ==, "webcari.unrestricted");
+  g_assert_cmpint (row.fold, ==, 1);
+  g_assert_cmpint (row.role, ==, CARI_ROLE_TRAIN);
+  g_assert_cmpint (row.n_images, ==, 0);
+  g_assert_cmpint (row.identity, ==, 7);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1215,6 +1251,7 @@ main (int argc, char **argv)
   ADD ("cavi/unknown-identity", test_cavi_unknown_identity);
   ADD ("folder/layout", test_folder_layout);
   ADD ("garbage", test_garbage);
+  ADD ("index/protocol-rows", test_index_protocol_rows);
   ADD ("store/round-trip", test_store_round_trip);
   ADD ("store/changed-dataset", test_store_changed_dataset);
   ADD ("store/placeholder", test_store_placeholder);

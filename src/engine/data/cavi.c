@@ -25,8 +25,7 @@ static void
 import_clear (Import *imp)
 {
   cari_dataset_index_free (imp->index);
-  if (imp->fp != NULL)
-    g_free (cari_fingerprint_finish (imp->fp));
+  cari_fingerprint_free (imp->fp);
   g_free (imp->root);
   g_free (imp->lists);
   g_clear_pointer (&imp->images, g_hash_table_unref);
@@ -403,14 +402,10 @@ cari_cavi_import (const char *root, GError **error)
   g_autofree char *lists = NULL;
   CariDatasetIndex *index;
 
-  g_return_val_if_fail (root != NULL, NULL);
-  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
-                   _("The CaVI folder “%s” does not exist or is not a folder"), root);
-      return NULL;
-    }
-  canonical = g_canonicalize_filename (root, NULL);
+  canonical = cari_index_canonical_root (
+    root, error, _("The CaVI folder “%s” does not exist or is not a folder"), root);
+  if (canonical == NULL)
+    return NULL;
   if ((dataset = find_dataset_folder (canonical)) == NULL)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
@@ -443,13 +438,8 @@ cari_cavi_import (const char *root, GError **error)
   imp.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (!scan_images (&imp, error) || !import_pairs (&imp, error))
-    {
-      import_clear (&imp);
-      return NULL;
-    }
-  imp.index->fingerprint = cari_fingerprint_finish (g_steal_pointer (&imp.fp));
-  index = g_steal_pointer (&imp.index);
+  gboolean ok = scan_images (&imp, error) && import_pairs (&imp, error);
+  index = cari_dataset_index_finish (&imp.index, &imp.fp, ok);
   import_clear (&imp);
   return index;
 }

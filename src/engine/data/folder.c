@@ -95,14 +95,10 @@ cari_folder_import (const char *root, GError **error)
   g_autoptr (CariDatasetIndex) index = NULL;
   CariFingerprint *fp;
 
-  g_return_val_if_fail (root != NULL, NULL);
-  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
-                   _("The dataset folder “%s” does not exist or is not a folder"), root);
-      return NULL;
-    }
-  canonical = g_canonicalize_filename (root, NULL);
+  canonical = cari_index_canonical_root (
+    root, error, _("The dataset folder “%s” does not exist or is not a folder"), root);
+  if (canonical == NULL)
+    return NULL;
   if ((identities = cari_index_read_dir (canonical, TRUE, error)) == NULL)
     return NULL;
   name = g_path_get_basename (canonical);

@@ -1,7 +1,15 @@
 /* image-codec.c — what the PNG and JPEG decoders and encoders share: libjpeg's error manager
  * (errors longjmp back to the codec's `*_run` function; nothing is printed) and libpng's
- * warning handler. */
+ * error and warning handlers (errors likewise). */
 #include "data/image-private.h"
+
+void
+cari_png_on_error (png_structp png, png_const_charp msg)
+{
+  CariPngMessage *message = png_get_error_ptr (png);
+  g_strlcpy (message->text, msg, sizeof message->text);
+  png_longjmp (png, 1);
+}
 
 void
 cari_png_on_warning (png_structp png, png_const_charp msg)

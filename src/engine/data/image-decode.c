@@ -114,16 +114,8 @@ typedef struct
   CariImage *img;
   GError *error;    /* set by png_decode_run itself (limits, memory) */
   gboolean truncated;
-  char message[256]; /* libpng's last error */
+  CariPngMessage message;
 } PngDecode;
-
-static void
-png_on_error (png_structp png, png_const_charp msg)
-{
-  PngDecode *d = png_get_error_ptr (png);
-  g_strlcpy (d->message, msg, sizeof d->message);
-  png_longjmp (png, 1);
-}
 
 static void
 png_read_memory (png_structp png, png_bytep out, size_t n)
@@ -203,7 +195,8 @@ png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, 
   PngDecode d = { .data = data, .len = len, .name = name, .max_pixels = max_pixels };
   CariImage *img = NULL;
 
-  d.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &d, png_on_error, cari_png_on_warning);
+  d.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &d.message, cari_png_on_error,
+                                  cari_png_on_warning);
   if (d.png != NULL)
     d.info = png_create_info_struct (d.png);
   if (d.png == NULL || d.info == NULL)
@@ -215,7 +208,7 @@ png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, 
   else if (d.truncated)
     set_truncated (error, name);
   else
-    set_corrupt (error, name, d.message);
+    set_corrupt (error, name, d.message.text);
 
   png_destroy_read_struct (d.png != NULL ? &d.png : NULL, d.info != NULL ? &d.info : NULL, NULL);
   g_free (d.raw);

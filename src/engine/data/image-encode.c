@@ -76,16 +76,8 @@ typedef struct
   png_infop info;
   guint8 *row;
   GByteArray *bytes;
-  char message[256];
+  CariPngMessage message;
 } PngEncode;
-
-static void
-png_encode_on_error (png_structp png, png_const_charp msg)
-{
-  PngEncode *e = png_get_error_ptr (png);
-  g_strlcpy (e->message, msg, sizeof e->message);
-  png_longjmp (png, 1);
-}
 
 static void
 png_write_memory (png_structp png, png_bytep data, size_t n)
@@ -127,13 +119,14 @@ cari_image_save_png (const CariImage *img, const char *path, GError **error)
   g_return_val_if_fail (img != NULL && path != NULL, FALSE);
   e.row = g_new (guint8, (gsize) 3 * img->width);
   e.bytes = g_byte_array_new ();
-  e.png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &e, png_encode_on_error, cari_png_on_warning);
+  e.png = png_create_write_struct (PNG_LIBPNG_VER_STRING, &e.message, cari_png_on_error,
+                                   cari_png_on_warning);
   if (e.png != NULL)
     e.info = png_create_info_struct (e.png);
   if (e.png == NULL || e.info == NULL)
     set_encode_error (error, path, _("out of memory"));
   else if (!png_encode_run (&e))
-    set_encode_error (error, path, e.message);
+    set_encode_error (error, path, e.message.text);
   else
     ok = write_file (path, e.bytes->data, e.bytes->len, error);
 

@@ -28,6 +28,15 @@ typedef struct
 /* libjpeg's standard error manager with errors that longjmp to e->jump (keeping the message),
  * a truncated file (libjpeg only warns) that does too, and nothing printed. */
 void cari_jpeg_errors_init (CariJpegErrors *e);
+/* libpng's last error, where cari_png_on_error keeps it: a codec's error pointer. */
+typedef struct
+{
+  char text[256];
+} CariPngMessage;
+
+/* libpng's error handler: the message into the CariPngMessage that is the error pointer, then
+ * a longjmp to the codec's setjmp. */
+void cari_png_on_error (png_structp png, png_const_charp msg);
 /* libpng's warning handler: warnings do not stop a codec and are not printed. */
 void cari_png_on_warning (png_structp png, png_const_charp msg);
 

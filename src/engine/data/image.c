@@ -239,8 +239,12 @@ cari_image_rotate (const CariImage *img, float degrees)
 void
 cari_image_standardize (const CariImage *img, float *dst)
 {
-  gsize n = (gsize) 3 * img->width * img->height;
-  const float *x = img->pixels;
+  cari_standardize (img->pixels, dst, (gsize) 3 * img->width * img->height);
+}
+
+void
+cari_standardize (const float *x, float *dst, gsize n)
+{
   double sum = 0, sumsq = 0;
   for (gsize i = 0; i < n; i++)
     sum += x[i];

@@ -72,6 +72,8 @@ CariImage *cari_image_rotate (const CariImage *img, float degrees);
 /* The authors' per-image standardisation: (x − mean) / max(std, 1/sqrt(N)) with the mean and
  * std over all N = 3·H·W values, written into dst [3, H, W] (may be img->pixels). */
 void cari_image_standardize (const CariImage *img, float *dst);
+/* The same over the n values of x, into dst (may be x). */
+void cari_standardize (const float *x, float *dst, gsize n);
 
 /* The authors' landmark face crop (REFERENCE §5): the bounding box of the points xy [n_points, 2]
  * (pixel coordinates), about the same centre, width × 1.5 and height × 1.2, edges rounded to the

@@ -166,6 +166,36 @@ cari_dataset_index_add_subject (CariDatasetIndex *index, const char *protocol, i
   g_array_append_val (index->subjects, s);
 }
 
+guint
+cari_dataset_index_n_protocol_rows (const CariDatasetIndex *index)
+{
+  return index->pairs->len + index->protocol_images->len + index->subjects->len;
+}
+
+void
+cari_dataset_index_get_protocol_row (const CariDatasetIndex *index, guint i, CariProtocolRow *row)
+{
+  guint n_pairs = index->pairs->len, n_images = index->protocol_images->len;
+  if (i < n_pairs)
+    {
+      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
+      *row = (CariProtocolRow) { p->protocol, p->fold, p->role, 2, { p->a, p->b }, -1 };
+    }
+  else if (i < n_pairs + n_images)
+    {
+      const CariIndexProtocolImage *p
+        = &g_array_index (index->protocol_images, CariIndexProtocolImage, i - n_pairs);
+      *row = (CariProtocolRow) { p->protocol, p->fold, p->role, 1, { p->image, -1 }, -1 };
+    }
+  else
+    {
+      g_assert (i < cari_dataset_index_n_protocol_rows (index));
+      const CariIndexSubject *s
+        = &g_array_index (index->subjects, CariIndexSubject, i - n_pairs - n_images);
+      *row = (CariProtocolRow) { s->protocol, s->fold, s->role, 0, { -1, -1 }, s->identity };
+    }
+}
+
 /* ------------------------------------------------------------------------- fingerprint */
 
 struct _CariFingerprint
@@ -210,12 +240,51 @@ cari_fingerprint_finish (CariFingerprint *fp)
     }
   hex = g_strdup (g_checksum_get_string (sum));
   g_checksum_free (sum);
-  g_ptr_array_unref (fp->entries);
-  g_free (fp);
+  cari_fingerprint_free (fp);
   return hex;
 }
 
+void
+cari_fingerprint_free (CariFingerprint *fp)
+{
+  if (fp == NULL)
+    return;
+  g_ptr_array_unref (fp->entries);
+  g_free (fp);
+}
+
+CariDatasetIndex *
+cari_dataset_index_finish (CariDatasetIndex **index, CariFingerprint **fp, gboolean ok)
+{
+  CariDatasetIndex *built = g_steal_pointer (index);
+  CariFingerprint *files = g_steal_pointer (fp);
+  if (!ok)
+    {
+      cari_dataset_index_free (built);
+      cari_fingerprint_free (files);
+      return NULL;
+    }
+  built->fingerprint = cari_fingerprint_finish (files);
+  return built;
+}
+
 /* ------------------------------------------------------------------------------ files */
+
+char *
+cari_index_canonical_root (const char *root, GError **error, const char *message, ...)
+{
+  g_return_val_if_fail (root != NULL, NULL);
+  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
+    {
+      va_list args;
+      va_start (args, message);
+      g_autofree char *text = g_strdup_vprintf (message, args);
+      va_end (args);
+      g_set_error_literal (error, CARI_ERROR, CARI_ERROR_IO, text);
+      return NULL;
+    }
+  return g_canonicalize_filename (root, NULL);
+}
 
 GPtrArray *
 cari_index_read_dir (const char *dir, gboolean skip_ignored, GError **error)

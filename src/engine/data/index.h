@@ -98,6 +98,23 @@ void cari_dataset_index_add_protocol_image (CariDatasetIndex *index, const char 
 void cari_dataset_index_add_subject (CariDatasetIndex *index, const char *protocol, int fold,
                                      guint8 role, int identity);
 
+/* A row of any of the protocol lists (pairs, image lists, subject lists), for what reads them
+ * alike: its protocol, fold and role, the images it names and a subject's identity. */
+typedef struct
+{
+  const char *protocol; /* borrowed from the index */
+  int fold;
+  guint8 role;          /* CariRole */
+  int n_images;         /* 2 for a pair, 1 for an image-list entry, 0 for a subject */
+  int images[2];
+  int identity;         /* a subject's; −1 for the others */
+} CariProtocolRow;
+
+/* The protocol rows: the pairs, then the image-list entries, then the subjects. */
+guint cari_dataset_index_n_protocol_rows (const CariDatasetIndex *index);
+void  cari_dataset_index_get_protocol_row (const CariDatasetIndex *index, guint i,
+                                           CariProtocolRow *row);
+
 /* --- helpers shared by the importers ---------------------------------------------------------- */
 
 /* A dataset's fingerprint: a SHA-256 over the sorted relative paths of its files with their sizes,
@@ -111,6 +128,17 @@ void  cari_fingerprint_add_contents (CariFingerprint *fp, const char *relpath, c
                                      gsize length);
 /* The hex digest; frees `fp`. */
 char *cari_fingerprint_finish (CariFingerprint *fp);
+/* Frees `fp` (may be NULL) without a digest: an import that failed. */
+void  cari_fingerprint_free (CariFingerprint *fp);
+/* The end of an import: `*index` with the digest of `*fp` when `ok`, else NULL (both freed).
+ * Takes both either way. */
+CariDatasetIndex *cari_dataset_index_finish (CariDatasetIndex **index, CariFingerprint **fp,
+                                             gboolean ok);
+
+/* An importer's `root`, canonical (newly allocated); NULL, with `error` set to `message` (a
+ * format, `root` its argument), when it is not a folder. */
+char *cari_index_canonical_root (const char *root, GError **error, const char *message, ...)
+  G_GNUC_PRINTF (3, 4);
 
 /* The entries of `dir` as a table from their case-folded name to their name on disk (an entry
  * whose folded name is taken by another keeps the first in byte order). NULL, with `error` set,

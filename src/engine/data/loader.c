@@ -82,6 +82,19 @@ evict (Loader *l)
     }
 }
 
+/* A new entry for `image`, being decoded, at the head of the LRU. Lock held. */
+static Entry *
+start_entry (Loader *l, int image, gboolean pinned)
+{
+  Entry *e = g_new0 (Entry, 1);
+  e->image = image;
+  e->pinned = pinned;
+  g_queue_push_head (&l->lru, e);
+  e->link = l->lru.head;
+  g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+  return e;
+}
+
 /* Store a decoded image in its entry and wake the waiters. Lock held. */
 static void
 finish (Loader *l, Entry *e, float *pixels, GError *error)
@@ -112,11 +125,7 @@ prefetch_thread (gpointer data)
       Entry *e = g_hash_table_lookup (l->cache, GINT_TO_POINTER (image + 1));
       if (e != NULL)
         continue; /* cached or being decoded */
-      e = g_new0 (Entry, 1);
-      e->image = image;
-      g_queue_push_head (&l->lru, e);
-      e->link = l->lru.head;
-      g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+      e = start_entry (l, image, FALSE);
       g_mutex_unlock (&l->mutex);
       GError *error = NULL;
       gint64 t0 = g_get_monotonic_time ();
@@ -162,12 +171,7 @@ loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError 
         {
           /* Not asked for ahead: decode here, outside the lock. */
           l->stats.misses++;
-          e = g_new0 (Entry, 1);
-          e->image = image;
-          e->pinned = TRUE;
-          g_queue_push_head (&l->lru, e);
-          e->link = l->lru.head;
-          g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
+          e = start_entry (l, image, TRUE);
           g_mutex_unlock (&l->mutex);
           GError *local = NULL;
           float *pixels = decode (l, image, &local);
@@ -242,37 +246,23 @@ cari_loader_new (const CariDatasetIndex *index, const char *protocol, int fold,
   g_autofree guint8 *test_identity = g_new0 (guint8, MAX (K_all, 1));
   gboolean known = FALSE;
 
-  /* The fold's test images. */
-  for (guint i = 0; i < index->pairs->len; i++)
+  /* The fold's test images, and its test subjects. */
+  guint n_rows = cari_dataset_index_n_protocol_rows (index);
+  for (guint r = 0; r < n_rows; r++)
     {
-      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
-      if (strcmp (p->protocol, protocol) != 0)
+      CariProtocolRow row;
+      cari_dataset_index_get_protocol_row (index, r, &row);
+      if (strcmp (row.protocol, protocol) != 0)
         continue;
       known = TRUE;
-      if (p->fold == fold && p->role == CARI_ROLE_TEST)
-        test[p->a] = test[p->b] = 1;
-    }
-  for (guint i = 0; i < index->protocol_images->len; i++)
-    {
-      const CariIndexProtocolImage *p = &g_array_index (index->protocol_images,
-                                                        CariIndexProtocolImage, i);
-      if (strcmp (p->protocol, protocol) != 0)
+      if (row.fold != fold || row.role != CARI_ROLE_TEST)
         continue;
-      known = TRUE;
-      if (p->fold == fold && p->role == CARI_ROLE_TEST)
-        test[p->image] = 1;
+      for (int k = 0; k < row.n_images; k++)
+        test[row.images[k]] = 1;
+      if (row.identity >= 0)
+        test_identity[row.identity] = 1;
     }
-  for (guint i = 0; i < index->subjects->len; i++)
-    {
-      const CariIndexSubject *s = &g_array_index (index->subjects, CariIndexSubject, i);
-      if (strcmp (s->protocol, protocol) != 0)
-        continue;
-      known = TRUE;
-      if (s->fold == fold && s->role == CARI_ROLE_TEST)
-        test_identity[s->identity] = 1;
-    }
-  gboolean has_protocols = index->pairs->len + index->protocol_images->len
-                           + index->subjects->len > 0;
+  gboolean has_protocols = n_rows > 0;
   if (!known && has_protocols)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,

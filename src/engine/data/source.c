@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/i18n.h"
 #include "core/rng.h"
+#include "data/image.h"
 
 #include <math.h>
 #include <string.h>
@@ -105,21 +106,6 @@ typedef struct
   float x, y, sigma, colour[3];
 } Blob;
 
-/* Per-image standardisation, as the authors: (x − mean) / max(std, 1/sqrt(N)). */
-static void
-standardise (float *x, size_t n)
-{
-  double sum = 0, sumsq = 0;
-  for (size_t i = 0; i < n; i++)
-    sum += x[i];
-  double mean = sum / n;
-  for (size_t i = 0; i < n; i++)
-    sumsq += (x[i] - mean) * (x[i] - mean);
-  double sd = MAX (sqrt (sumsq / n), 1.0 / sqrt ((double) n));
-  for (size_t i = 0; i < n; i++)
-    x[i] = (float) ((x[i] - mean) / sd);
-}
-
 static void
 render (float *dst, int S, const Blob *blobs, const Blob *mean, float exaggeration, float dx,
         float dy, float noise, CariRng *rng)
@@ -203,7 +189,7 @@ cari_toy_source_new (const CariToyConfig *cfg, GError **error)
         float *dst = toy->pixels + (size_t) i * img;
         render (dst, S, &faces[k * BLOBS], mean, ex, dx, dy,
                 (float) (photo ? cfg->photo_noise : cfg->caricature_noise), &rng);
-        standardise (dst, img);
+        cari_standardize (dst, dst, img);
         src->modality[i] = photo ? CARI_MODALITY_PHOTO : CARI_MODALITY_CARICATURE;
         src->role[i] = within < cfg->validation_per_identity ? CARI_ROLE_VALIDATION
                                                               : CARI_ROLE_TRAIN;

@@ -88,6 +88,14 @@ typedef struct
   double landmarks[17][2];  /* face units, filled while drawing */
 } Drawing;
 
+/* Landmark k of the drawing, in face units. */
+static void
+set_landmark (Drawing *d, int k, double x, double y)
+{
+  d->landmarks[k][0] = x;
+  d->landmarks[k][1] = y;
+}
+
 static void
 set_rgb (cairo_t *cr, const double *c, double scale)
 {
@@ -235,8 +243,8 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
       cairo_new_path (cr);
       ellipse_path (cr, ex, ey + 0.08, ear * 0.45, ear);
       paint (cr, d, id->skin, TRUE, 1.0);
-      d->landmarks[side < 0 ? 1 : 3][0] = side * (W + ear * 0.45) + fx * (side > 0 ? -0.5 : 0.5);
-      d->landmarks[side < 0 ? 1 : 3][1] = ey + 0.08;
+      set_landmark (d, side < 0 ? 1 : 3, side * (W + ear * 0.45) + fx * (side > 0 ? -0.5 : 0.5),
+                    ey + 0.08);
     }
   /* The head, shaded for photos. */
   cairo_new_path (cr);
@@ -257,10 +265,8 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
     }
   else
     paint (cr, d, id->skin, TRUE, 1.2);
-  d->landmarks[2][0] = 0;
-  d->landmarks[2][1] = C;
-  d->landmarks[0][0] = fx * 0.5;
-  d->landmarks[0][1] = -H * hl;
+  set_landmark (d, 2, 0, C);
+  set_landmark (d, 0, fx * 0.5, -H * hl);
 
   /* Sketch shading: hatching on the shadow side of the face. */
   if (d->style == STYLE_SKETCH)
@@ -316,10 +322,8 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
           cairo_fill (cr);
         }
       int o = side < 0 ? 8 : 11, in = side < 0 ? 9 : 10;
-      d->landmarks[o][0] = outer;
-      d->landmarks[o][1] = ey;
-      d->landmarks[in][0] = inner;
-      d->landmarks[in][1] = ey;
+      set_landmark (d, o, outer, ey);
+      set_landmark (d, in, inner, ey);
 
       /* Brow: outer end raised by the tilt. */
       double bo_x = x + side * ew * 1.15, bi_x = x - side * ew * 0.9;
@@ -339,10 +343,8 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
         }
       cairo_restore (cr);
       int bo = side < 0 ? 4 : 7, bi = side < 0 ? 5 : 6;
-      d->landmarks[bo][0] = bo_x;
-      d->landmarks[bo][1] = bo_y;
-      d->landmarks[bi][0] = bi_x;
-      d->landmarks[bi][1] = bi_y;
+      set_landmark (d, bo, bo_x, bo_y);
+      set_landmark (d, bi, bi_x, bi_y);
     }
 
   /* Nose: bridge line and the nostril curve. */
@@ -354,8 +356,7 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
   cairo_curve_to (cr, tip_x + nw * 0.2, ny + 0.05, tip_x - nw * 0.2, ny + 0.05, tip_x - nw * 0.5,
                   ny + 0.015);
   paint (cr, d, NULL, FALSE, 0.8);
-  d->landmarks[12][0] = tip_x;
-  d->landmarks[12][1] = ny + 0.02;
+  set_landmark (d, 12, tip_x, ny + 0.02);
 
   /* Mouth: corners lift with the smile. */
   double cx = fx * 0.8, lift = d->smile * 0.04;
@@ -366,14 +367,10 @@ draw_face (cairo_t *cr, const CariSynIdentity *id, Drawing *d)
                   cx - mw / 2, my - lift);
   cairo_close_path (cr);
   paint (cr, d, lips, TRUE, 0.8);
-  d->landmarks[13][0] = cx;
-  d->landmarks[13][1] = my - lip * 0.75;
-  d->landmarks[14][0] = cx - mw / 2;
-  d->landmarks[14][1] = my - lift;
-  d->landmarks[15][0] = cx;
-  d->landmarks[15][1] = my + lip * 0.9 + lift * 0.75;
-  d->landmarks[16][0] = cx + mw / 2;
-  d->landmarks[16][1] = my - lift;
+  set_landmark (d, 13, cx, my - lip * 0.75);
+  set_landmark (d, 14, cx - mw / 2, my - lift);
+  set_landmark (d, 15, cx, my + lip * 0.9 + lift * 0.75);
+  set_landmark (d, 16, cx + mw / 2, my - lift);
 
   /* Hair on top. */
   cairo_new_path (cr);
@@ -478,6 +475,35 @@ box_blur (guint8 *rgb, int S, int radius)
     }
 }
 
+/* How far a drawing's pose and expression vary: yaw, roll, dx and dy are drawn in ± their value,
+ * scale, smile and open in [first, first + second). */
+typedef struct
+{
+  double yaw, roll;
+  double scale[2];
+  double dx, dy;
+  double smile[2], open[2];
+} PoseSpread;
+
+static const PoseSpread photo_pose = {
+  0.35, 0.2, { 0.85, 0.25 }, 0.06, 0.05, { -0.3, 1.3 }, { 0.6, 0.5 },
+};
+static const PoseSpread caricature_pose = {
+  0.15, 0.1, { 0.8, 0.15 }, 0.03, 0.03, { -0.2, 1.5 }, { 0.8, 0.4 },
+};
+
+static void
+draw_pose (Drawing *d, const PoseSpread *p, CariRng *rng)
+{
+  d->yaw = p->yaw * (2 * cari_rng_uniform (rng) - 1);
+  d->roll = p->roll * (2 * cari_rng_uniform (rng) - 1);
+  d->scale = p->scale[0] + p->scale[1] * cari_rng_uniform (rng);
+  d->dx = p->dx * (2 * cari_rng_uniform (rng) - 1);
+  d->dy = p->dy * (2 * cari_rng_uniform (rng) - 1);
+  d->smile = p->smile[0] + p->smile[1] * cari_rng_uniform (rng);
+  d->open = p->open[0] + p->open[1] * cari_rng_uniform (rng);
+}
+
 void
 cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, int index, int j, int S, CariSynRendered *r)
 {
@@ -491,13 +517,7 @@ cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, in
     {
       d.style = STYLE_PHOTO;
       d.k = 1.0;
-      d.yaw = 0.35 * (2 * cari_rng_uniform (&rng) - 1);
-      d.roll = 0.2 * (2 * cari_rng_uniform (&rng) - 1);
-      d.scale = 0.85 + 0.25 * cari_rng_uniform (&rng);
-      d.dx = 0.06 * (2 * cari_rng_uniform (&rng) - 1);
-      d.dy = 0.05 * (2 * cari_rng_uniform (&rng) - 1);
-      d.smile = -0.3 + 1.3 * cari_rng_uniform (&rng);
-      d.open = 0.6 + 0.5 * cari_rng_uniform (&rng);
+      draw_pose (&d, &photo_pose, &rng);
       d.line = 0.012;
       for (int c = 0; c < 3; c++)
         d.bg[c] = 0.15 + 0.8 * cari_rng_uniform (&rng);
@@ -506,13 +526,7 @@ cari_syncari_render (const CariSynIdentity *id, gboolean photo, guint64 seed, in
     {
       d.style = (Style) (1 + cari_rng_below (&rng, N_STYLES - 1));
       d.k = 1.6 + 1.2 * cari_rng_uniform (&rng);
-      d.yaw = 0.15 * (2 * cari_rng_uniform (&rng) - 1);
-      d.roll = 0.1 * (2 * cari_rng_uniform (&rng) - 1);
-      d.scale = 0.8 + 0.15 * cari_rng_uniform (&rng);
-      d.dx = 0.03 * (2 * cari_rng_uniform (&rng) - 1);
-      d.dy = 0.03 * (2 * cari_rng_uniform (&rng) - 1);
-      d.smile = -0.2 + 1.5 * cari_rng_uniform (&rng);
-      d.open = 0.8 + 0.4 * cari_rng_uniform (&rng);
+      draw_pose (&d, &caricature_pose, &rng);
       d.line = 0.015 + 0.012 * cari_rng_uniform (&rng);
       double paper = 0.9 + 0.1 * cari_rng_uniform (&rng);
       for (int c = 0; c < 3; c++)

@@ -13,8 +13,7 @@ static void
 import_clear (CariWebcariImport *imp)
 {
   cari_dataset_index_free (imp->index);
-  if (imp->fp != NULL)
-    g_free (cari_fingerprint_finish (imp->fp));
+  cari_fingerprint_free (imp->fp);
   g_free (imp->root);
   g_clear_pointer (&imp->identity_exact, g_hash_table_unref);
   g_clear_pointer (&imp->identity_loose, g_hash_table_unref);
@@ -352,14 +351,10 @@ cari_webcari_import (const char *root, GError **error)
   CariWebcariImport imp = { 0 };
   CariDatasetIndex *index;
 
-  g_return_val_if_fail (root != NULL, NULL);
-  if (!g_file_test (root, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
-                   _("The WebCaricature folder “%s” does not exist or is not a folder"), root);
-      return NULL;
-    }
-  imp.root = g_canonicalize_filename (root, NULL);
+  imp.root = cari_index_canonical_root (
+    root, error, _("The WebCaricature folder “%s” does not exist or is not a folder"), root);
+  if (imp.root == NULL)
+    return NULL;
   imp.index = cari_dataset_index_new ("webcari", "webcari", imp.root);
   imp.fp = cari_fingerprint_new ();
   imp.identity_exact = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -367,19 +362,11 @@ cari_webcari_import (const char *root, GError **error)
   imp.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  if (!scan_images (&imp, error))
-    {
-      import_clear (&imp);
-      return NULL;
-    }
-  check_filenames (&imp);
-  if (!cari_webcari_import_protocols (&imp, error))
-    {
-      import_clear (&imp);
-      return NULL;
-    }
-  imp.index->fingerprint = cari_fingerprint_finish (g_steal_pointer (&imp.fp));
-  index = g_steal_pointer (&imp.index);
+  gboolean ok = scan_images (&imp, error);
+  if (ok)
+    check_filenames (&imp);
+  ok = ok && cari_webcari_import_protocols (&imp, error);
+  index = cari_dataset_index_finish (&imp.index, &imp.fp, ok);
   import_clear (&imp);
   return index;
 }

@@ -2,6 +2,7 @@
  * paper's Tables 2–5. */
 #include "eval/evaluate.h"
 
+#include "core/compare.h"
 #include "core/error.h"
 #include "core/i18n.h"
 #include "eval/identification.h"
@@ -78,41 +79,21 @@ cari_score_kind_from_string (const char *name, CariScoreKind *kind, GError **err
   return TRUE;
 }
 
-static int
-compare_int (const void *a, const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-  return (x > y) - (x < y);
-}
-
 GArray *
 cari_protocol_folds (const CariDatasetIndex *index, const char *protocol)
 {
   g_autoptr (GHashTable) seen = g_hash_table_new (NULL, NULL);
   GArray *folds = g_array_new (FALSE, FALSE, sizeof (int));
-#define ADD_FOLD(p)                                                                             \
-  if (strcmp ((p)->protocol, protocol) == 0 && (p)->role == CARI_ROLE_TEST                      \
-      && g_hash_table_add (seen, GINT_TO_POINTER ((p)->fold + 1)))                              \
-  g_array_append_val (folds, (p)->fold)
-  for (guint i = 0; i < index->pairs->len; i++)
+  for (guint r = 0; r < cari_dataset_index_n_protocol_rows (index); r++)
     {
-      const CariIndexPair *p = &g_array_index (index->pairs, CariIndexPair, i);
-      ADD_FOLD (p);
+      CariProtocolRow row;
+      cari_dataset_index_get_protocol_row (index, r, &row);
+      if (strcmp (row.protocol, protocol) == 0 && row.role == CARI_ROLE_TEST
+          && g_hash_table_add (seen, GINT_TO_POINTER (row.fold + 1)))
+        g_array_append_val (folds, row.fold);
     }
-  for (guint i = 0; i < index->protocol_images->len; i++)
-    {
-      const CariIndexProtocolImage *p = &g_array_index (index->protocol_images,
-                                                        CariIndexProtocolImage, i);
-      ADD_FOLD (p);
-    }
-  for (guint i = 0; i < index->subjects->len; i++)
-    {
-      const CariIndexSubject *p = &g_array_index (index->subjects, CariIndexSubject, i);
-      ADD_FOLD (p);
-    }
-#undef ADD_FOLD
   if (folds->len > 1)
-    qsort (folds->data, folds->len, sizeof (int), compare_int);
+    qsort (folds->data, folds->len, sizeof (int), cari_compare_int);
   return folds;
 }
 

@@ -4,6 +4,7 @@
 
 #include "eval/pair-set.h"
 
+#include "core/compare.h"
 #include "core/i18n.h"
 
 #include <math.h>
@@ -288,13 +289,6 @@ struct _CariImageSet
   int n;
 };
 
-static int
-by_int (const void *a, const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-  return (x > y) - (x < y);
-}
-
 CariImageSet *
 cari_image_set_new (const int *images, int n)
 {
@@ -302,7 +296,7 @@ cari_image_set_new (const int *images, int n)
     return NULL;
   CariImageSet *set = g_new0 (CariImageSet, 1);
   set->images = g_memdup2 (images, sizeof (int) * n);
-  qsort (set->images, n, sizeof (int), by_int);
+  qsort (set->images, n, sizeof (int), cari_compare_int);
   for (int i = 0; i < n; i++)
     if (set->n == 0 || set->images[set->n - 1] != set->images[i])
       set->images[set->n++] = set->images[i];
@@ -321,7 +315,8 @@ cari_image_set_free (CariImageSet *set)
 gboolean
 cari_image_set_contains (const CariImageSet *set, int image)
 {
-  return set != NULL && bsearch (&image, set->images, set->n, sizeof (int), by_int) != NULL;
+  return set != NULL
+         && bsearch (&image, set->images, set->n, sizeof (int), cari_compare_int) != NULL;
 }
 
 int

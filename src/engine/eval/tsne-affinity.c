@@ -3,6 +3,7 @@
  * bounded heap per row, in parallel), per-point bandwidths by bisection, symmetric sparse P. */
 #include "eval/tsne-private.h"
 
+#include "core/compare.h"
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/i18n.h"
@@ -307,13 +308,6 @@ sift_down (float *hd, int *hi, int k, int i)
     }
 }
 
-static int
-by_int (const void *a, const void *b)
-{
-  int x = *(const int *) a, y = *(const int *) b;
-  return (x > y) - (x < y);
-}
-
 static void
 knn_rows (gpointer data, size_t begin, size_t end)
 {
@@ -363,7 +357,7 @@ knn_rows (gpointer data, size_t begin, size_t end)
         }
       /* Columns ascending (for the symmetrisation), distances recomputed exactly: the gemm
        * form loses digits to cancellation. */
-      qsort (hi, k, sizeof (int), by_int);
+      qsort (hi, k, sizeof (int), cari_compare_int);
       const float *restrict xi = kn->xc + (size_t) i * dim;
       for (int a = 0; a < k; a++)
         {

@@ -70,12 +70,13 @@ int           cari_quadtree_point (const CariQuadtree *tree, int pos);
 #define CARI_QUADTREE_GROUP 16
 int           cari_quadtree_n_groups (const CariQuadtree *tree);
 int           cari_quadtree_group (const CariQuadtree *tree, int g, int *begin);
-/* Unnormalised repulsion on each point i of group g: f [count × 2] = Σ_j w_ij² (y_i − y_j),
- * z [count] = Σ_j w_ij, w_ij = 1 / (1 + |y_i − y_j|²), over j ≠ i, a cell of side s standing
- * for all its points when s < theta · d for d its centre of mass's distance to the group's
- * bounding box. */
-void          cari_quadtree_repel_group (const CariQuadtree *tree, int g, double theta,
-                                         double *f, double *z);
+/* Unnormalised repulsion on each point i of group g: its row of force [n × 2] (by point) =
+ * Σ_j w_ij² (y_i − y_j), and z [pos] (by tree position) = Σ_j w_ij, w_ij = 1 / (1 + |y_i − y_j|²),
+ * over j ≠ i, a cell of side s standing for all its points when s < theta · d for d its centre of
+ * mass's distance to the group's bounding box. The group starts at *begin (may be NULL); returns
+ * its size. */
+int           cari_quadtree_repel_points (const CariQuadtree *tree, int g, double theta,
+                                          double *force, double *z, int *begin);
 
 /* Repulsion on every point (force [n × 2], tree order sums) and Z = Σ_i Σ_j≠i w_ij, in
  * parallel; what the optimiser does, open for tests. */

@@ -224,8 +224,10 @@ cari_quadtree_group (const CariQuadtree *t, int g, int *begin)
   return MIN (GROUP, t->n - g * GROUP);
 }
 
-void
-cari_quadtree_repel_group (const CariQuadtree *t, int g, double theta, double *f, double *z)
+/* cari_quadtree_repel_points's sums for group g: f [count × 2] and z [count] by its position
+ * in the group. */
+static void
+repel_group (const CariQuadtree *t, int g, double theta, double *f, double *z)
 {
   Walk w;
   int first, count = cari_quadtree_group (t, g, &first), last = first + count;
@@ -281,6 +283,24 @@ cari_quadtree_repel_group (const CariQuadtree *t, int g, double theta, double *f
     }
 }
 
+int
+cari_quadtree_repel_points (const CariQuadtree *tree, int g, double theta, double *force,
+                            double *z, int *begin)
+{
+  double f[2 * GROUP];
+  int first, count = cari_quadtree_group (tree, g, &first);
+  repel_group (tree, g, theta, f, z + first);
+  for (int l = 0; l < count; l++)
+    {
+      int i = cari_quadtree_point (tree, first + l);
+      force[2 * i] = f[2 * l];
+      force[2 * i + 1] = f[2 * l + 1];
+    }
+  if (begin != NULL)
+    *begin = first;
+  return count;
+}
+
 typedef struct
 {
   gint next; /* first position not yet taken */
@@ -324,18 +344,8 @@ static void
 repel_range (gpointer data, size_t begin, size_t end)
 {
   Repulsion *r = data;
-  double f[2 * GROUP];
   for (size_t g = begin; g < end; g++)
-    {
-      int first, count = cari_quadtree_group (r->tree, (int) g, &first);
-      cari_quadtree_repel_group (r->tree, (int) g, r->theta, f, r->z + first);
-      for (int l = 0; l < count; l++)
-        {
-          int i = cari_quadtree_point (r->tree, first + l);
-          r->force[2 * i] = f[2 * l];
-          r->force[2 * i + 1] = f[2 * l + 1];
-        }
-    }
+    cari_quadtree_repel_points (r->tree, (int) g, r->theta, r->force, r->z, NULL);
 }
 
 double

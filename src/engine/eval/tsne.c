@@ -99,6 +99,22 @@ typedef struct
   double *kl;       /* by point: Σ_j p_ij log (p_ij / w_ij), when with_kl */
 } Forces;
 
+/* Point i's term of KL(P‖W) before normalisation: Σ_j p_ij log (p_ij / w_ij) over row i of P,
+ * w_ij = 1 / (1 + |y_i − y_j|²). */
+static double
+row_kl (const CariTsneAffinity *P, const double *y, size_t i)
+{
+  double xi = y[2 * i], yi = y[2 * i + 1], kl = 0.0;
+  for (size_t e = P->row[i]; e < P->row[i + 1]; e++)
+    if (P->val[e] > 0.0f)
+      {
+        int j = P->col[e];
+        double dx = xi - y[2 * j], dy = yi - y[2 * j + 1];
+        kl += P->val[e] * log (P->val[e] * (1.0 + dx * dx + dy * dy));
+      }
+  return kl;
+}
+
 #define LANES 4
 
 /* a = Σ_e val[e] · w (y_i − y_col[e]), w = 1 / (1 + |y_i − y_col[e]|²): LANES partial sums
@@ -135,33 +151,18 @@ forces_range (gpointer data, size_t begin, size_t end)
 {
   Forces *f = data;
   const CariTsneAffinity *P = f->P;
-  double rep[2 * CARI_QUADTREE_GROUP];
   for (size_t g = begin; g < end; g++)
     {
-      int first, count = cari_quadtree_group (f->tree, (int) g, &first);
-      cari_quadtree_repel_group (f->tree, (int) g, f->theta, rep, f->z + first);
+      int first;
+      int count = cari_quadtree_repel_points (f->tree, (int) g, f->theta, f->repel, f->z, &first);
       for (int l = 0; l < count; l++)
         {
           int i = cari_quadtree_point (f->tree, first + l);
-          f->repel[2 * i] = rep[2 * l];
-          f->repel[2 * i + 1] = rep[2 * l + 1];
-
           double xi = f->y[2 * i], yi = f->y[2 * i + 1];
           attract_row (f->y, xi, yi, P->col + P->row[i], P->val + P->row[i],
                        (int) (P->row[i + 1] - P->row[i]), f->attract + 2 * (size_t) i);
-          if (f->with_kl)
-            {
-              /* Apart, every 50 iterations: log is dear. */
-              double kl = 0.0;
-              for (size_t e = P->row[i]; e < P->row[i + 1]; e++)
-                if (P->val[e] > 0.0f)
-                  {
-                    int j = P->col[e];
-                    double dx = xi - f->y[2 * j], dy = yi - f->y[2 * j + 1];
-                    kl += P->val[e] * log (P->val[e] * (1.0 + dx * dx + dy * dy));
-                  }
-              f->kl[i] = kl;
-            }
+          if (f->with_kl) /* apart, every 50 iterations: log is dear */
+            f->kl[i] = row_kl (P, f->y, i);
         }
     }
 }
@@ -373,7 +374,7 @@ cari_tsne_run (const float *x, int n, int dim, const CariTsneParams *p, CariTsne
 typedef struct
 {
   const CariTsneAffinity *P;
-  const float *y;
+  const double *y;
   int n;
   double *z;  /* by point: Σ_j≠i w_ij */
   double *kl; /* by point: Σ_j p_ij log (p_ij / w_ij) */
@@ -386,7 +387,7 @@ exact_range (gpointer data, size_t begin, size_t end)
   const CariTsneAffinity *P = x->P;
   for (size_t i = begin; i < end; i++)
     {
-      double xi = x->y[2 * i], yi = x->y[2 * i + 1], z = 0.0, kl = 0.0;
+      double xi = x->y[2 * i], yi = x->y[2 * i + 1], z = 0.0;
       for (int j = 0; j < x->n; j++)
         {
           if (j == (int) i)
@@ -395,14 +396,7 @@ exact_range (gpointer data, size_t begin, size_t end)
           z += 1.0 / (1.0 + dx * dx + dy * dy);
         }
       x->z[i] = z;
-      for (size_t e = P->row[i]; e < P->row[i + 1]; e++)
-        if (P->val[e] > 0.0f)
-          {
-            int j = P->col[e];
-            double dx = xi - x->y[2 * j], dy = yi - x->y[2 * j + 1];
-            kl += P->val[e] * log (P->val[e] * (1.0 + dx * dx + dy * dy));
-          }
-      x->kl[i] = kl;
+      x->kl[i] = row_kl (P, x->y, i);
     }
 }
 
@@ -424,8 +418,11 @@ cari_tsne_kl (const float *x, int n, int dim, double perplexity, const float *y,
   CariTsneAffinity P = { 0 };
   if (!cari_tsne_affinities (xc, n, d, perplexity, NULL, &P, error))
     return NAN;
-  g_autofree double *z = g_new (double, 2 * (size_t) n);
-  Exact ex = { &P, y, n, z, z + n };
+  g_autofree double *z = g_new (double, 4 * (size_t) n);
+  double *yd = z + 2 * (size_t) n; /* the layout in the optimiser's precision, exactly */
+  for (size_t e = 0; e < 2 * (size_t) n; e++)
+    yd[e] = y[e];
+  Exact ex = { &P, yd, n, z, z + n };
   cari_tsne_parallel_chunks ((size_t) n, 32, exact_range, &ex);
   double zs = 0.0, kl = 0.0, p_sum = 0.0;
   for (int i = 0; i < n; i++)

@@ -2,6 +2,7 @@
  * network's and optimisers' sections. All integers little-endian. */
 #include "nn/checkpoint.h"
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "core/i18n.h"
 
@@ -115,36 +116,6 @@ cari_checkpoint_get (const CariCheckpoint *ck, const char *tag, size_t *len)
 
 /* ---------------------------------------------------------------------------- writing */
 
-static void
-put_u32 (guint8 *p, guint32 v)
-{
-  v = GUINT32_TO_LE (v);
-  memcpy (p, &v, 4);
-}
-
-static void
-put_u64 (guint8 *p, guint64 v)
-{
-  v = GUINT64_TO_LE (v);
-  memcpy (p, &v, 8);
-}
-
-static guint32
-get_u32 (const guint8 *p)
-{
-  guint32 v;
-  memcpy (&v, p, 4);
-  return GUINT32_FROM_LE (v);
-}
-
-static guint64
-get_u64 (const guint8 *p)
-{
-  guint64 v;
-  memcpy (&v, p, 8);
-  return GUINT64_FROM_LE (v);
-}
-
 static guint32
 crc (const void *data, size_t len)
 {
@@ -204,10 +175,10 @@ cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **erro
       total += SECTION_HEADER_SIZE + padded (g_bytes_get_size (s->data));
     }
   memcpy (header, MAGIC, 8);
-  put_u32 (header + 8, CARI_CHECKPOINT_VERSION);
-  put_u32 (header + 12, ck->sections->len);
-  put_u64 (header + 16, total);
-  put_u32 (header + 24, crc (header, 24));
+  cari_put_u32_le (header + 8, CARI_CHECKPOINT_VERSION);
+  cari_put_u32_le (header + 12, ck->sections->len);
+  cari_put_u64_le (header + 16, total);
+  cari_put_u32_le (header + 24, crc (header, 24));
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -226,9 +197,9 @@ cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **erro
       const void *data = g_bytes_get_data (s->data, &len);
       guint8 sh[SECTION_HEADER_SIZE] = { 0 };
       memcpy (sh, s->tag, 4);
-      put_u32 (sh + 4, 0);
-      put_u64 (sh + 8, len);
-      put_u32 (sh + 16, crc (data, len));
+      cari_put_u32_le (sh + 4, 0);
+      cari_put_u64_le (sh + 8, len);
+      cari_put_u32_le (sh + 16, crc (data, len));
       if (!write_all (fd, sh, sizeof sh, path, error) || !write_all (fd, data, len, path, error)
           || !write_all (fd, zeros, padded (len) - len, path, error))
         goto fail;
@@ -308,12 +279,12 @@ cari_checkpoint_read (const char *path, GError **error)
                    _("“%s” is not a CariLab checkpoint"), path);
       return NULL;
     }
-  if (get_u32 (p + 24) != crc (p, 24))
+  if (cari_get_u32_le (p + 24) != crc (p, 24))
     {
       corrupt (error, path, _("its header fails its checksum"));
       return NULL;
     }
-  guint32 version = get_u32 (p + 8);
+  guint32 version = cari_get_u32_le (p + 8);
   if (version == 0 || version > CARI_CHECKPOINT_VERSION)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_VERSION,
@@ -322,8 +293,8 @@ cari_checkpoint_read (const char *path, GError **error)
                    path, version, CARI_CHECKPOINT_VERSION);
       return NULL;
     }
-  guint32 n_sections = get_u32 (p + 12);
-  guint64 total = get_u64 (p + 16);
+  guint32 n_sections = cari_get_u32_le (p + 12);
+  guint64 total = cari_get_u64_le (p + 16);
   if (total != size)
     {
       what = g_strdup_printf (_("it is %zu bytes long where its header says %llu (truncated or "
@@ -346,7 +317,7 @@ cari_checkpoint_read (const char *path, GError **error)
           return NULL;
         }
       const guint8 *sh = p + off;
-      guint64 len = get_u64 (sh + 8);
+      guint64 len = cari_get_u64_le (sh + 8);
       char tag[5] = { 0 };
       memcpy (tag, sh, 4);
       if (!printable_tag (sh) || len > size - off - SECTION_HEADER_SIZE
@@ -358,7 +329,7 @@ cari_checkpoint_read (const char *path, GError **error)
           return NULL;
         }
       const guint8 *payload = sh + SECTION_HEADER_SIZE;
-      if (get_u32 (sh + 16) != crc (payload, len))
+      if (cari_get_u32_le (sh + 16) != crc (payload, len))
         {
           what = g_strdup_printf (_("section “%s” fails its checksum"), tag);
           corrupt (error, path, what);
@@ -403,11 +374,25 @@ wrong_size (const CariCheckpoint *ck, const char *tag, size_t got, size_t want, 
   return FALSE;
 }
 
+/* The section `tag`, which must hold `size` bytes; NULL with `error` set otherwise. */
+static const guint8 *
+require_size (const CariCheckpoint *ck, const char *tag, size_t size, GError **error)
+{
+  size_t len;
+  const guint8 *data = require (ck, tag, &len, error);
+  if (data != NULL && len != size)
+    {
+      wrong_size (ck, tag, len, size, error);
+      return NULL;
+    }
+  return data;
+}
+
 void
 cari_checkpoint_add_u64 (CariCheckpoint *ck, const char *tag, uint64_t value)
 {
   guint8 b[8];
-  put_u64 (b, value);
+  cari_put_u64_le (b, value);
   cari_checkpoint_add (ck, tag, b, 8);
 }
 
@@ -415,13 +400,10 @@ gboolean
 cari_checkpoint_get_u64 (const CariCheckpoint *ck, const char *tag, uint64_t *value,
                          GError **error)
 {
-  size_t len;
-  const guint8 *b = require (ck, tag, &len, error);
+  const guint8 *b = require_size (ck, tag, 8, error);
   if (b == NULL)
     return FALSE;
-  if (len != 8)
-    return wrong_size (ck, tag, len, 8, error);
-  *value = get_u64 (b);
+  *value = cari_get_u64_le (b);
   return TRUE;
 }
 
@@ -453,21 +435,18 @@ cari_checkpoint_add_rng (CariCheckpoint *ck, const char *tag, const CariRng *rng
 {
   guint8 b[32];
   for (int i = 0; i < 4; i++)
-    put_u64 (b + 8 * i, rng->s[i]);
+    cari_put_u64_le (b + 8 * i, rng->s[i]);
   cari_checkpoint_add (ck, tag, b, sizeof b);
 }
 
 gboolean
 cari_checkpoint_get_rng (const CariCheckpoint *ck, const char *tag, CariRng *rng, GError **error)
 {
-  size_t len;
-  const guint8 *b = require (ck, tag, &len, error);
+  const guint8 *b = require_size (ck, tag, 32, error);
   if (b == NULL)
     return FALSE;
-  if (len != 32)
-    return wrong_size (ck, tag, len, 32, error);
   for (int i = 0; i < 4; i++)
-    rng->s[i] = get_u64 (b + 8 * i);
+    rng->s[i] = cari_get_u64_le (b + 8 * i);
   return TRUE;
 }
 
@@ -577,10 +556,10 @@ cari_checkpoint_add_optimizer (CariCheckpoint *ck, const char *tag, CariOptimize
   g_autofree guint8 *b = g_malloc (len);
   float settings[4] = { cfg->momentum, cfg->decay, cfg->epsilon, cfg->initial_mean_square };
 
-  put_u32 (b, (guint32) cfg->kind);
+  cari_put_u32_le (b, (guint32) cfg->kind);
   memcpy (b + 4, settings, sizeof settings);
-  put_u64 (b + 20, cari_optimizer_get_step_count (opt));
-  put_u64 (b + 28, cari_optimizer_get_n_params (opt));
+  cari_put_u64_le (b + 20, cari_optimizer_get_step_count (opt));
+  cari_put_u64_le (b + 28, cari_optimizer_get_n_params (opt));
   memcpy (b + OPT_HEADER, state, n_state * sizeof (float));
   cari_checkpoint_add (ck, tag, b, len);
 }
@@ -598,19 +577,19 @@ cari_checkpoint_restore_optimizer (const CariCheckpoint *ck, const char *tag, Ca
     return FALSE;
   if (len < OPT_HEADER)
     return wrong_size (ck, tag, len, OPT_HEADER + n_state * sizeof (float), error);
-  if (get_u32 (b) != (guint32) cfg->kind)
+  if (cari_get_u32_le (b) != (guint32) cfg->kind)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
                    _("Checkpoint “%s”: section “%s” holds %s state, the run uses %s"),
                    ck->path != NULL ? ck->path : "", tag,
-                   cari_optimizer_kind_to_string ((CariOptimizerKind) get_u32 (b)),
+                   cari_optimizer_kind_to_string ((CariOptimizerKind) cari_get_u32_le (b)),
                    cari_optimizer_kind_to_string (cfg->kind));
       return FALSE;
     }
-  if (get_u64 (b + 28) != cari_optimizer_get_n_params (opt)
+  if (cari_get_u64_le (b + 28) != cari_optimizer_get_n_params (opt)
       || len != OPT_HEADER + n_state * sizeof (float))
     return wrong_size (ck, tag, len, OPT_HEADER + n_state * sizeof (float), error);
   memcpy (state, b + OPT_HEADER, n_state * sizeof (float));
-  cari_optimizer_set_step_count (opt, get_u64 (b + 20));
+  cari_optimizer_set_step_count (opt, cari_get_u64_le (b + 20));
   return TRUE;
 }

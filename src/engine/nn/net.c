@@ -313,39 +313,42 @@ cari_net_has_task (const CariNet *net, CariTask task)
 
 /* ---------------------------------------------------------------------------- parameters */
 
+/* What an arena handed out, as one array of *n floats. */
+static float *
+arena_floats (const CariArena *arena, size_t *n)
+{
+  *n = arena->used / sizeof (float);
+  return (float *) arena->base;
+}
+
 float *
 cari_net_params (CariNet *net, size_t *n)
 {
-  *n = net->build.params.used / sizeof (float);
-  return (float *) net->build.params.base;
+  return arena_floats (&net->build.params, n);
 }
 
 float *
 cari_net_grads (CariNet *net, size_t *n)
 {
-  *n = net->build.grads.used / sizeof (float);
-  return (float *) net->build.grads.base;
+  return arena_floats (&net->build.grads, n);
 }
 
 float *
 cari_net_module_params (CariNet *net, size_t *n)
 {
-  *n = net->build.module_params.used / sizeof (float);
-  return (float *) net->build.module_params.base;
+  return arena_floats (&net->build.module_params, n);
 }
 
 float *
 cari_net_module_grads (CariNet *net, size_t *n)
 {
-  *n = net->build.module_grads.used / sizeof (float);
-  return (float *) net->build.module_grads.base;
+  return arena_floats (&net->build.module_grads, n);
 }
 
 float *
 cari_net_buffers (CariNet *net, size_t *n)
 {
-  *n = net->build.buffers.used / sizeof (float);
-  return (float *) net->build.buffers.base;
+  return arena_floats (&net->build.buffers, n);
 }
 
 CariRng *

@@ -54,17 +54,20 @@ cari_softmax_cross_entropy_forward (float *probs, const float *logits, const int
   return count > 0 ? loss / count : 0.0;
 }
 
-void
-cari_softmax_cross_entropy_backward (float *dlogits, const float *probs, const int *labels, int N,
-                                     int K, float dloss)
+float
+cari_masked_mean_scale (const int *labels, int N, float dloss)
 {
   int count = 0;
   for (int n = 0; n < N; n++)
     count += labels[n] >= 0;
-  if (count == 0)
-    return;
+  return count > 0 ? dloss / (float) count : 0.0f;
+}
 
-  const float scale = dloss / (float) count;
+void
+cari_softmax_cross_entropy_backward (float *dlogits, const float *probs, const int *labels, int N,
+                                     int K, float dloss)
+{
+  const float scale = cari_masked_mean_scale (labels, N, dloss);
   for (int n = 0; n < N; n++)
     {
       if (labels[n] < 0)

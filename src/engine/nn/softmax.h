@@ -13,6 +13,9 @@ void cari_softmax_forward (float *probs, const float *logits, int N, int K);
  * *n_counted (may be NULL). Returns 0 when no row counts. */
 double cari_softmax_cross_entropy_forward (float *probs, const float *logits, const int *labels,
                                            int N, int K, int *n_counted);
+/* The weight of each counted row (label ≥ 0) in the gradient of a mean over those rows:
+ * dloss / n_counted, 0 when no row counts. */
+float  cari_masked_mean_scale (const int *labels, int N, float dloss);
 /* dlogits += dloss · (probs − onehot(label)) / n_counted for counted rows. */
 void   cari_softmax_cross_entropy_backward (float *dlogits, const float *probs,
                                             const int *labels, int N, int K, float dloss);

@@ -1,6 +1,8 @@
 /* losses.c — center loss and L4. */
 #include "train/losses.h"
 
+#include "nn/softmax.h"
+
 #include <string.h>
 
 double
@@ -27,12 +29,7 @@ void
 cari_center_loss_backward (float *demb, const float *emb, const int *labels, const float *centers,
                            int N, int E, float dloss)
 {
-  int count = 0;
-  for (int i = 0; i < N; i++)
-    count += labels[i] >= 0;
-  if (count == 0)
-    return;
-  const float scale = dloss / (float) count;
+  const float scale = cari_masked_mean_scale (labels, N, dloss);
   for (int i = 0; i < N; i++)
     {
       if (labels[i] < 0)

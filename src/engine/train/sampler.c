@@ -1,6 +1,7 @@
 /* sampler.c — batch composition. */
 #include "train/sampler.h"
 
+#include "core/bytes.h"
 #include "core/error.h"
 #include "core/i18n.h"
 #include "core/rng.h"
@@ -153,28 +154,21 @@ cari_sampler_save (const CariSampler *s)
   return g_byte_array_free_to_bytes (b);
 }
 
-static guint32
-read_u32 (const guint8 *p)
-{
-  guint32 v;
-  memcpy (&v, p, 4);
-  return GUINT32_FROM_LE (v);
-}
-
 gboolean
 cari_sampler_restore (CariSampler *s, GBytes *state, GError **error)
 {
   size_t len;
   const guint8 *p = g_bytes_get_data (state, &len);
   size_t need = 8 + 32;
-  if (len < need || read_u32 (p) != SAMPLER_MAGIC || read_u32 (p + 4) != (guint32) s->balanced)
+  if (len < need || cari_get_u32_le (p) != SAMPLER_MAGIC
+      || cari_get_u32_le (p + 4) != (guint32) s->balanced)
     goto bad;
   size_t off = need;
   for (int m = 0; m < 2; m++)
     {
-      if (len < off + 8 || read_u32 (p + off) != (guint32) s->pools[m].n)
+      if (len < off + 8 || cari_get_u32_le (p + off) != (guint32) s->pools[m].n)
         goto bad;
-      guint32 cursor = read_u32 (p + off + 4);
+      guint32 cursor = cari_get_u32_le (p + off + 4);
       off += 8;
       if (cursor > (guint32) s->pools[m].n || len < off + 4 * (size_t) s->pools[m].n)
         goto bad;
@@ -189,14 +183,14 @@ cari_sampler_restore (CariSampler *s, GBytes *state, GError **error)
     {
       Pool *p2 = &s->pools[m];
       g_autofree int *saved = g_new (int, MAX (p2->n, 1));
-      guint32 cursor = read_u32 (p + off + 4);
+      guint32 cursor = cari_get_u32_le (p + off + 4);
       off += 8;
       g_autoptr (GHashTable) members = g_hash_table_new (NULL, NULL);
       for (int i = 0; i < p2->n; i++)
         g_hash_table_add (members, GINT_TO_POINTER (p2->images[i] + 1));
       for (int i = 0; i < p2->n; i++, off += 4)
         {
-          saved[i] = (int) read_u32 (p + off);
+          saved[i] = (int) cari_get_u32_le (p + off);
           if (!g_hash_table_contains (members, GINT_TO_POINTER (saved[i] + 1)))
             goto bad;
         }
@@ -204,11 +198,7 @@ cari_sampler_restore (CariSampler *s, GBytes *state, GError **error)
       p2->cursor = (int) cursor;
     }
   for (int i = 0; i < 4; i++)
-    {
-      guint64 v;
-      memcpy (&v, p + 8 + 8 * i, 8);
-      s->rng.s[i] = GUINT64_FROM_LE (v);
-    }
+    s->rng.s[i] = cari_get_u64_le (p + 8 + 8 * i);
   return TRUE;
 
 bad:

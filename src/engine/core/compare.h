@@ -1,0 +1,10 @@
+/* compare.h — the orders qsort and bsearch take, defined once. */
+#pragma once
+
+/* Ascending ints. */
+static inline int
+cari_compare_int (const void *a, const void *b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
