@@ -3,7 +3,7 @@
  * writes, ten rows a second, for SECONDS (default 60). Prints the count when the page is open
  * and at the end.
  *
- *   xvfb-run -a meson devenv -C _build ./tests/ui/watch-opens [SECONDS]
+ *   xvfb-run -a meson devenv -C _build ./bench/watch-opens [SECONDS]
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
