@@ -10,7 +10,9 @@ test_config_defaults_and_round_trip (void)
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cfg->strategy, ==, CARI_STRATEGY_PROPOSED);
-  g_assert_cmpfloat (cfg->r, ==, 2.0);          /* derived for proposed */
+  g_assert_cmpfloat (cfg->r, ==, 2.0);          /* the same for every strategy */
+  g_assert_false (cfg->module_xavier);          /* uniform weights at the start */
+  g_assert_cmpfloat (cfg->optim.initial_mean_square, ==, 1.0f); /* RMSProp's ms₀ */
   g_assert_cmpfloat (cfg->epsilon, ==, 0.01);
   g_assert_cmpuint (cfg->tasks, ==, CARI_ALL_TASKS);
   g_assert_cmpint (cfg->net.input_size, ==, 96); /* the demo preset */
@@ -18,7 +20,7 @@ test_config_defaults_and_round_trip (void)
   g_assert_cmpfloat (cari_run_config_module_lr (cfg), ==, cfg->lr);
 
   g_assert_true (cari_run_config_set (cfg, "strategy.name=naive", &error));
-  g_assert_cmpfloat (cfg->r, ==, 0.5); /* re-derived */
+  g_assert_cmpfloat (cfg->r, ==, 2.0); /* one r for every strategy */
   g_assert_true (cari_run_config_set (cfg, "tasks.tasks=cari;visual", &error));
   g_assert_true (cari_run_config_set (cfg, "model.width=0.5", &error));
   g_assert_true (cari_run_config_set (cfg, "optim.lr_steps=100;200", &error));
@@ -182,7 +184,7 @@ test_config_copy (void)
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (
     "[run]\nname=copy me\n[data]\ndataset=syncari\n[optim]\nlr_steps=10;20\n"
     "lr_schedule_file=lr.txt\n[init]\nfrom=/tmp/x.ckpt\n[strategy]\nname=static\n"
-    "weights=1;2;3\n", &error);
+    "weights=0.25;0.25;0.5\n", &error);
   g_assert_no_error (error);
   g_autoptr (CariRunConfig) copy = cari_run_config_copy (cfg);
   g_autofree char *a = cari_run_config_to_text (cfg);
@@ -192,11 +194,76 @@ test_config_copy (void)
                  && copy->dataset != cfg->dataset && copy->protocol != cfg->protocol
                  && copy->init_from != cfg->init_from
                  && copy->lr_schedule_file != cfg->lr_schedule_file);
-  g_assert_cmpfloat (copy->weights[2], ==, 3.0);
+  g_assert_cmpfloat (copy->weights[2], ==, 0.5);
   g_assert_cmpint (copy->lr_steps[1], ==, 20);
   /* Changing the copy leaves the original. */
   g_assert_true (cari_run_config_set (copy, "run.name=other", &error));
   g_assert_cmpstr (cfg->name, ==, "copy me");
+}
+
+/* Naive and proposed share r unless the authors' scales are asked for by name; the name stays
+ * in the text, so a later change of strategy takes its scale. */
+static void
+test_config_r (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) naive = cari_run_config_new ("[strategy]\nname=naive\n", &error);
+  g_autoptr (CariRunConfig) proposed = cari_run_config_new (NULL, &error);
+  g_assert_cmpfloat (naive->r, ==, proposed->r);
+  CariNetConfig a, b;
+  cari_run_config_net (naive, 10, &a);
+  cari_run_config_net (proposed, 10, &b);
+  g_assert_cmpfloat (a.weight_r, ==, b.weight_r);
+
+  g_assert_true (cari_run_config_set (naive, "strategy.r=authors", &error));
+  g_assert_cmpfloat (naive->r, ==, 0.5);
+  g_autofree char *text = cari_run_config_to_text (naive);
+  g_assert_nonnull (strstr (text, "\nr=authors\n"));
+  g_assert_true (cari_run_config_set (naive, "strategy.name=proposed", &error));
+  g_assert_cmpfloat (naive->r, ==, 2.0);
+  g_assert_true (cari_run_config_set (naive, "strategy.r=1.5", &error));
+  g_assert_true (cari_run_config_set (naive, "strategy.name=naive", &error));
+  g_assert_cmpfloat (naive->r, ==, 1.5); /* a number stays */
+  g_assert_false (cari_run_config_set (naive, "strategy.r=auto", &error));
+  g_assert_nonnull (strstr (error->message, "strategy.r"));
+}
+
+/* Static weights: one per task, summing to 1, or an error naming strategy.weights. */
+static void
+test_config_static_weights (void)
+{
+  expect_config_error ("[strategy]\nname=static\nweights=0.2;0.3;0.9\n", NULL, "sum to 1");
+  expect_config_error ("[strategy]\nname=static\nweights=0.5;0.5\n", NULL, "strategy.weights");
+  expect_config_error ("[strategy]\nname=static\nweights=0.5;0.5\n", NULL, "not 2");
+  expect_config_error ("[tasks]\ntasks=cari;visual\n[strategy]\nname=static\n"
+                       "weights=0.2;0.3;0.5\n", NULL, "strategy.weights");
+  expect_config_error ("[strategy]\nname=static\n", NULL, "strategy.weights");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) two = cari_run_config_new (
+    "[tasks]\ntasks=cari;visual\n[strategy]\nname=static\nweights=0.3;0.7\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (two->n_weights, ==, 2);
+  g_autofree char *text = cari_run_config_to_text (two);
+  g_assert_nonnull (strstr (text, "\nweights=0.3;0.7\n"));
+}
+
+/* The module's start and RMSProp's first mean squares are settings with documented defaults,
+ * and they reach the network and the optimiser. */
+static void
+test_config_starts (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (
+    "[strategy]\nmodule_init=xavier\n[optim]\ninitial_mean_square=0.25\n", &error);
+  g_assert_no_error (error);
+  CariNetConfig net;
+  cari_run_config_net (cfg, 10, &net);
+  g_assert_true (net.weight_xavier);
+  g_assert_cmpfloat (cfg->optim.initial_mean_square, ==, 0.25f);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_assert_nonnull (strstr (text, "\nmodule_init=xavier\n"));
+  g_assert_nonnull (strstr (text, "\ninitial_mean_square=0.25\n"));
+  expect_config_error ("[strategy]\nmodule_init=zeros\n", NULL, "strategy.module_init");
 }
 
 int
@@ -209,5 +276,8 @@ main (int argc, char **argv)
   g_test_add_func ("/config/failed-index", test_config_failed_index);
   g_test_add_func ("/config/name-tables", test_config_name_tables);
   g_test_add_func ("/config/copy", test_config_copy);
+  g_test_add_func ("/config/r", test_config_r);
+  g_test_add_func ("/config/static-weights", test_config_static_weights);
+  g_test_add_func ("/config/starts", test_config_starts);
   return g_test_run ();
 }

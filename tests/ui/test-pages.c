@@ -946,7 +946,7 @@ test_new_run_round_trip (DialogFixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
-  /* Settings of every kind: shown by a control, derived (r, module_lr), and shown by none
+  /* Settings of every kind: shown by a control, derived (module_lr), and shown by none
    * (lr_steps, center_rate, the model's sizes). */
   const char *settings[] = {
     "run.name=sweep-3", "run.seed=42", "model.preset=paper", "model.embedding_size=96",
@@ -976,12 +976,17 @@ test_new_run_round_trip (DialogFixture *f, gconstpointer data)
   g_assert_cmpint (demo->net.embedding_size, ==, 64);
   g_assert_cmpint (demo->n_lr_steps, ==, 2);
   g_assert_cmpfloat (demo->center_rate, ==, 0.3);
-  /* A new strategy re-derives r, as --set does. */
-  g_assert_cmpfloat (demo->r, ==, 0.5);
+  /* Every strategy takes the same r by default; "authors" follows the strategy, as --set does. */
+  g_assert_cmpfloat (demo->r, ==, 2.0);
+  gtk_editable_set_text (child (f, "r_entry"), "authors");
+  g_autoptr (CariRunConfig) authors = cari_run_config_new (
+    lab_new_run_dialog_get_config_text (f->dialog), &error);
+  g_assert_cmpfloat (authors->r, ==, 0.5);
   adw_combo_row_set_selected (child (f, "strategy_row"), CARI_STRATEGY_PROPOSED);
   g_autoptr (CariRunConfig) proposed = cari_run_config_new (
     lab_new_run_dialog_get_config_text (f->dialog), &error);
   g_assert_cmpfloat (proposed->r, ==, 2.0);
+  g_assert_true (proposed->r_authors);
 }
 
 static void

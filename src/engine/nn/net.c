@@ -199,6 +199,14 @@ net_build (CariNet *net, CariBuild *b, GError **error)
       m->max_n = max_n;
       m->w = cari_build_param (b, "dense/weight", (size_t) m->T * m->D, &m->dw, m->D, m->T, TRUE);
       m->b = cari_build_param (b, "dense/bias", m->T, &m->db, 0, 0, TRUE);
+      if (b->real && !cfg->weight_xavier)
+        {
+          /* Uniform weights from the first step (ψ = 0, equal biases); the Xavier draw above
+           * still takes its numbers, so every other tensor starts the same either way. */
+          memset (m->w, 0, sizeof (float) * (size_t) m->T * m->D);
+          for (int t = 0; t < m->T; t++)
+            m->b[t] = CARI_MODULE_BIAS;
+        }
       m->logits = cari_arena_floats (&b->acts, (size_t) max_n * m->T);
       m->normed = cari_arena_floats (&b->acts, (size_t) max_n * m->T);
       m->norms = cari_arena_floats (&b->acts, max_n);

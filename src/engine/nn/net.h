@@ -23,6 +23,12 @@
 
 G_BEGIN_DECLS
 
+/* The weight module's equal starting biases (with ψ = 0): the logits start at this value for
+ * every task, so the weights start uniform at a point where the L2 normalisation is defined;
+ * a larger value makes the first steps move the weights less (their angle moves by about
+ * |Δψ·z| / (√T · CARI_MODULE_BIAS)). */
+#define CARI_MODULE_BIAS 1.0f
+
 typedef struct
 {
   int   input_size;      /* square input side, 75 … 224 */
@@ -36,6 +42,8 @@ typedef struct
   guint tasks;           /* CARI_TASK_BIT set */
   gboolean weight_module;/* build the dynamic-weight module */
   float weight_r;        /* logit normalisation scale r; 0 = off */
+  gboolean weight_xavier;/* the module starts Xavier-initialised (random weights near the bound)
+                          * instead of ψ = 0 and equal biases (uniform weights, CARI_MODULE_BIAS) */
   int   max_caricatures; /* batch capacity, caricature rows */
   int   max_photos;      /* batch capacity, photo rows */
   float dropout_keep;    /* keep probability before the embedding, (0, 1] */

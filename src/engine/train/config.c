@@ -47,7 +47,8 @@ static const KeySpec keys[] = {
   { "model", "bn_decay", K_FLOAT, O (net.bn_decay), NULL, 0, 0.99999 },
   { "tasks", "tasks", K_SPECIAL, 0, "verif;cari;visual", 0, 0 },
   { "strategy", "name", K_SPECIAL, 0, "proposed", 0, 0 },
-  { "strategy", "r", K_SPECIAL, 0, "auto", 0, 0 },
+  { "strategy", "r", K_SPECIAL, 0, "2", 0, 0 },
+  { "strategy", "module_init", K_SPECIAL, 0, "uniform", 0, 0 },
   { "strategy", "epsilon", K_DOUBLE, O (epsilon), "0.01", 1e-9, 1e3 },
   { "strategy", "weights", K_SPECIAL, 0, "", 0, 0 },
   { "strategy", "task", K_SPECIAL, 0, "", 0, 0 },
@@ -60,6 +61,7 @@ static const KeySpec keys[] = {
   { "optim", "momentum", K_FLOAT, O (optim.momentum), "0.9", 0, 0.9999 },
   { "optim", "decay", K_FLOAT, O (optim.decay), "0.9", 0, 0.9999 },
   { "optim", "epsilon", K_FLOAT, O (optim.epsilon), "1.0", 1e-12, 10 },
+  { "optim", "initial_mean_square", K_FLOAT, O (optim.initial_mean_square), "1", 0, 1e3 },
   { "optim", "beta1", K_FLOAT, O (optim.beta1), "0.9", 0, 0.9999 },
   { "optim", "beta2", K_FLOAT, O (optim.beta2), "0.999", 0, 0.99999 },
   { "optim", "weight_decay", K_FLOAT, O (optim.weight_decay), "5e-5", 0, 1 },
@@ -178,8 +180,7 @@ parse_tasks (const KeySpec *k, const char *value, guint *tasks, GError **error)
 }
 
 static gboolean
-parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto,
-               GError **error)
+parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
 {
   if (strcmp (k->key, "preset") == 0)
     {
@@ -201,14 +202,22 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
     }
   if (strcmp (k->key, "r") == 0)
     {
-      *r_auto = strcmp (value, "auto") == 0;
-      if (*r_auto)
+      /* "authors": the scales of the authors' scripts, ½ for naive and 2 for proposed. */
+      cfg->r_authors = strcmp (value, "authors") == 0;
+      if (cfg->r_authors)
         return TRUE;
       KeySpec num = *k;
       num.type = K_DOUBLE;
       num.min = 0;
       num.max = 1e3;
       return parse_number (&num, value, &cfg->r, error);
+    }
+  if (strcmp (k->key, "module_init") == 0)
+    {
+      if (strcmp (value, "uniform") != 0 && strcmp (value, "xavier") != 0)
+        return bad_value (error, k, value, _("is not uniform or xavier"));
+      cfg->module_xavier = strcmp (value, "xavier") == 0;
+      return TRUE;
     }
   if (strcmp (k->key, "module_lr") == 0)
     {
@@ -241,6 +250,7 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
           if (!parse_number (&num, parts[i], &cfg->weights[n++], error))
             return FALSE;
         }
+      cfg->n_weights = n;
       return TRUE;
     }
   if (strcmp (k->key, "task") == 0)
@@ -282,7 +292,7 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean
 }
 
 static gboolean
-apply (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto, GError **error)
+apply (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
 {
   char *base = (char *) cfg;
   double v;
@@ -320,7 +330,7 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, gboolean *r_auto
       *(char **) (base + k->offset) = g_strdup (value);
       return TRUE;
     case K_SPECIAL:
-      return parse_special (cfg, k, value, r_auto, error);
+      return parse_special (cfg, k, value, error);
     default:
       g_assert_not_reached ();
     }
@@ -333,13 +343,26 @@ validate (CariRunConfig *cfg, const KeySpec **fault, GError **error)
 
   if (cfg->strategy == CARI_STRATEGY_STATIC)
     {
-      if (cfg->weights[0] + cfg->weights[1] + cfg->weights[2] <= 0.0)
+      double sum = 0.0;
+      for (int t = 0; t < cfg->n_weights; t++)
+        sum += cfg->weights[t];
+      /* One weight per task, summing to 1: other sums would rescale the loss (and the rate). */
+      if (cfg->n_weights != n_tasks)
         {
           *fault = find_key ("strategy", "weights");
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                        _("Configuration key “strategy.weights”: the static strategy needs one "
-                         "weight per task (%d), not all zero"),
-                       n_tasks);
+                         "weight per task in tasks.tasks (%d), not %d"),
+                       n_tasks, cfg->n_weights);
+          return FALSE;
+        }
+      if (fabs (sum - 1.0) > 1e-6)
+        {
+          *fault = find_key ("strategy", "weights");
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("Configuration key “strategy.weights”: the weights must sum to 1, not "
+                         "%g"),
+                       sum);
           return FALSE;
         }
     }
@@ -391,7 +414,6 @@ validate (CariRunConfig *cfg, const KeySpec **fault, GError **error)
 static gboolean
 parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **error)
 {
-  gboolean r_auto = TRUE;
   g_auto (GStrv) groups = g_key_file_get_groups (kf, NULL);
 
   *fault = NULL;
@@ -418,13 +440,13 @@ parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **er
       const char *value = given != NULL ? g_strstrip (given) : k->def;
       if (value == NULL)
         continue; /* the preset's */
-      if (!apply (cfg, k, value, &r_auto, error))
+      if (!apply (cfg, k, value, error))
         {
           *fault = k;
           return FALSE;
         }
     }
-  if (r_auto)
+  if (cfg->r_authors)
     cfg->r = cfg->strategy == CARI_STRATEGY_NAIVE ? 0.5 : 2.0;
   return validate (cfg, fault, error);
 }
@@ -518,7 +540,10 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
   if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
     return g_strdup (cari_strategy_to_string (cfg->strategy));
   if (strcmp (k->key, "r") == 0)
-    return g_strdup (g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->r));
+    return g_strdup (cfg->r_authors ? "authors"
+                                    : g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->r));
+  if (strcmp (k->key, "module_init") == 0)
+    return g_strdup (cfg->module_xavier ? "xavier" : "uniform");
   if (strcmp (k->key, "module_lr") == 0)
     return g_strdup (cfg->module_lr < 0.0 ? "auto"
                                           : g_ascii_formatd (buf, sizeof buf, "%.9g",
@@ -527,7 +552,7 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
     {
       GString *s = g_string_new (NULL);
       if (cfg->strategy == CARI_STRATEGY_STATIC)
-        for (int t = 0; t < __builtin_popcount (cfg->tasks); t++)
+        for (int t = 0; t < cfg->n_weights; t++)
           g_string_append_printf (s, "%s%s", s->len ? ";" : "",
                                   g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->weights[t]));
       return g_string_free (s, FALSE);
@@ -602,7 +627,6 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
 {
   g_autofree char *text = cari_run_config_to_text (cfg);
   g_autoptr (GKeyFile) kf = g_key_file_new ();
-  gboolean r_given = FALSE, strategy_given = FALSE;
 
   int unused;
   if (failed == NULL)
@@ -630,13 +654,8 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
           *failed = i;
           return FALSE;
         }
-      strategy_given |= strcmp (group, "strategy") == 0 && strcmp (key, "name") == 0;
-      r_given |= strcmp (group, "strategy") == 0 && strcmp (key, "r") == 0;
       g_key_file_set_value (kf, group, key, eq + 1);
     }
-  /* A strategy change re-derives r unless r is given too. */
-  if (strategy_given && !r_given)
-    g_key_file_set_value (kf, "strategy", "r", "auto");
 
   /* All changes are validated together, so their order does not matter. */
   CariRunConfig fresh;
@@ -665,6 +684,13 @@ cari_run_config_module_lr (const CariRunConfig *cfg)
   return cfg->module_lr < 0.0 ? cfg->lr : cfg->module_lr;
 }
 
+const char *
+cari_run_config_key_default (const char *group, const char *key)
+{
+  const KeySpec *k = find_key (group, key);
+  return k != NULL ? k->def : NULL;
+}
+
 gboolean
 cari_run_config_uses_module (const CariRunConfig *cfg)
 {
@@ -679,6 +705,7 @@ cari_run_config_net (const CariRunConfig *cfg, int n_identities, CariNetConfig *
   net->tasks = cfg->tasks;
   net->weight_module = cari_run_config_uses_module (cfg);
   net->weight_r = (float) cfg->r;
+  net->weight_xavier = cfg->module_xavier;
   net->max_caricatures = cfg->caricatures;
   net->max_photos = cfg->photos;
 }

@@ -47,8 +47,11 @@ typedef struct
   /* [strategy] */
   CariStrategyKind strategy;
   double   r;              /* logit normalisation scale of the module; 0 = off */
+  gboolean r_authors;      /* r is "authors": ½ for naive, 2 for the others */
+  gboolean module_xavier;  /* the module starts Xavier-initialised, not at uniform weights */
   double   epsilon;        /* ε of L4 */
-  double   weights[CARI_N_TASKS]; /* static */
+  double   weights[CARI_N_TASKS]; /* static: one per task in tasks.tasks, summing to 1 */
+  int      n_weights;
   CariTask single_task;
   gboolean detach;         /* proposed: w is a constant for Θ (paper); false = authors' code */
   /* [loss] */
@@ -96,6 +99,9 @@ gboolean       cari_run_config_set_all (CariRunConfig *cfg, const char *const *a
                                         int *failed, GError **error);
 /* The canonical text: every key, with its value. Parsing it gives the same configuration. */
 char          *cari_run_config_to_text (const CariRunConfig *cfg);
+/* The text a key takes when it is not given ("2" for strategy.r, "auto" for optim.module_lr);
+ * NULL for a key the model preset sets, or an unknown key. */
+const char    *cari_run_config_key_default (const char *group, const char *key);
 /* A deep copy, field by field. */
 CariRunConfig *cari_run_config_copy (const CariRunConfig *cfg);
 void           cari_run_config_free (CariRunConfig *cfg);

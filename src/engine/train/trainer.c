@@ -395,6 +395,8 @@ cari_trainer_init_from (CariTrainer *t, const CariCheckpoint *ck, gboolean branc
       return FALSE;
     }
   const CariParamInfo *infos = cari_net_param_infos (t->net, &n_infos);
+  gboolean from_checkpoint = branches_from_visual
+                             && !cari_net_has_task (t->net, CARI_TASK_VISUAL);
   g_auto (GStrv) lines = g_strsplit (names, "\n", -1);
   for (int i = 0; lines[i] != NULL; i++)
     {
@@ -412,9 +414,18 @@ cari_trainer_init_from (CariTrainer *t, const CariCheckpoint *ck, gboolean branc
                        path ? path : "", f[0]);
           return FALSE;
         }
+      /* A network without `visual` (a single-task cari or verif model) takes the checkpoint's
+       * visual branch as its own branches, as the pretraining's visual branch starts them. */
+      g_autofree char *as_verif = NULL, *as_cari = NULL;
+      if (from_checkpoint && g_str_has_prefix (f[0], "visual/"))
+        {
+          as_verif = g_strconcat ("verif/", f[0] + strlen ("visual/"), NULL);
+          as_cari = g_strconcat ("cari/", f[0] + strlen ("visual/"), NULL);
+        }
       for (size_t k = 0; k < n_infos; k++)
         if (infos[k].buffer == buffer && infos[k].size == size && !infos[k].module
-            && strcmp (infos[k].name, f[0]) == 0)
+            && (strcmp (infos[k].name, f[0]) == 0 || g_strcmp0 (infos[k].name, as_verif) == 0
+                || g_strcmp0 (infos[k].name, as_cari) == 0))
           {
             memcpy (infos[k].param, base + offset, size * sizeof (float));
             copied++;
@@ -427,7 +438,7 @@ cari_trainer_init_from (CariTrainer *t, const CariCheckpoint *ck, gboolean branc
       return FALSE;
     }
   g_debug ("initialised %d tensors from %s", copied, path ? path : "a checkpoint");
-  if (branches_from_visual)
+  if (branches_from_visual && !from_checkpoint)
     return cari_net_init_branches_from_visual (t->net, error);
   return TRUE;
 }

@@ -43,8 +43,7 @@ on_strategy_changed (LabNewRunDialog *self)
 {
   if (self->filling)
     return;
-  /* r follows the strategy, as with --set strategy.name=… */
-  gtk_editable_set_text (GTK_EDITABLE (self->r_entry), "");
+  /* r stays: the same for every strategy (and "authors" follows it by itself). */
   lab_new_run_form_update_strategy_rows (self);
   lab_new_run_form_recompute (self);
 }

@@ -230,9 +230,11 @@ collect (LabNewRunDialog *self, Assignments *a)
   if (gtk_widget_get_visible (GTK_WIDGET (self->task_row)))
     assign (a, self->task_row, "strategy.task",
             combo_id (self->task_row, cari_task_names, CARI_N_TASKS));
-  /* Given even while hidden: an empty entry is `auto`, which follows the strategy. */
+  /* Given even while hidden: an empty entry is the default scale, the same for every strategy
+   * ("authors" asks for the authors' ½ for naive and 2 for proposed). */
   g_autofree char *r = entry_text (self->r_entry);
-  assign (a, self->r_row, "strategy.r", r[0] != '\0' ? r : "auto");
+  assign (a, self->r_row, "strategy.r",
+          r[0] != '\0' ? r : cari_run_config_key_default ("strategy", "r"));
   assign_entry (a, self->epsilon_row, "strategy.epsilon", self->epsilon_entry, NULL);
   assign_switch (a, self->detach_row, "strategy.detach", self->detach_switch);
 
@@ -245,7 +247,8 @@ collect (LabNewRunDialog *self, Assignments *a)
                                            ? optimizer_order[optimizer]
                                            : optimizer_order[0]));
   assign_entry (a, self->lr_row, "optim.lr", self->lr_entry, NULL);
-  assign_entry (a, self->module_lr_row, "optim.module_lr", self->module_lr_entry, "auto");
+  assign_entry (a, self->module_lr_row, "optim.module_lr", self->module_lr_entry,
+                cari_run_config_key_default ("optim", "module_lr"));
 
   assign_entry (a, self->center_weight_row, "loss.center_weight", self->center_weight_entry,
                 NULL);
@@ -387,9 +390,6 @@ lab_new_run_form_update_strategy_rows (LabNewRunDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->r_row), module);
   gtk_widget_set_visible (GTK_WIDGET (self->epsilon_row), s == CARI_STRATEGY_PROPOSED);
   gtk_widget_set_visible (GTK_WIDGET (self->detach_row), s == CARI_STRATEGY_PROPOSED);
-  gtk_entry_set_placeholder_text (self->r_entry,
-                                  s == CARI_STRATEGY_NAIVE ? _("Automatic: 0.5")
-                                                           : _("Automatic: 2"));
 }
 
 void
@@ -505,9 +505,9 @@ lab_new_run_form_fill (LabNewRunDialog *self, const CariRunConfig *cfg)
   adw_combo_row_set_selected (self->task_row, cfg->strategy == CARI_STRATEGY_SINGLE
                                                 ? (guint) cfg->single_task
                                                 : 0);
-  /* Empty when the engine would derive the same value. */
-  double auto_r = cfg->strategy == CARI_STRATEGY_NAIVE ? 0.5 : 2.0;
-  if (cfg->r == auto_r)
+  /* Empty when it is the default. */
+  if (!cfg->r_authors
+      && cfg->r == g_ascii_strtod (cari_run_config_key_default ("strategy", "r"), NULL))
     gtk_editable_set_text (GTK_EDITABLE (self->r_entry), "");
   else
     set_entry (self->r_entry, kf, "strategy", "r");
