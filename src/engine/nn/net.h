@@ -27,7 +27,7 @@ G_BEGIN_DECLS
  * every task, so the weights start uniform at a point where the L2 normalisation is defined;
  * a larger value makes the first steps move the weights less (their angle moves by about
  * |Δψ·z| / (√T · CARI_MODULE_BIAS)). */
-#define CARI_MODULE_BIAS 1.0f
+#define CARI_MODULE_BIAS 2.0f
 
 typedef struct
 {
