@@ -2,9 +2,9 @@
  * leakage, embeddings computed once), error pairs, results tables, and evaluations in the store
  * (round trip, layouts, cascade, the v1 → v2 migration).
  *
- * The data source draws every image from its identity alone, so a caricature and a photo of one
- * person are the same picture: any network gives a genuine pair cosine 1 and ranks the right
- * gallery identity first, whatever its weights. */
+ * The data source draws every image from its identity, its modality and its copy, so no two
+ * images are the same picture: what a figure says is checked against the embeddings the
+ * evaluator computed, never taken for granted from the pictures. */
 #include <cari.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -22,6 +22,7 @@ typedef struct
 {
   CariDataSource parent;
   int *index_identity; /* owned */
+  guint8 *index_modality; /* owned */
   int loads;
 } Fake;
 
@@ -32,13 +33,15 @@ fake_load (CariDataSource *src, const int *indices, int n, float *dst, GError **
   const size_t plane = (size_t) SIZE * SIZE;
   for (int i = 0; i < n; i++)
     {
-      int id = f->index_identity[indices[i]];
+      int id = f->index_identity[indices[i]], m = f->index_modality[indices[i]];
+      int copy = indices[i] % PER;
       float *img = dst + (size_t) i * 3 * plane;
       for (int c = 0; c < 3; c++)
         for (int y = 0; y < SIZE; y++)
           for (int x = 0; x < SIZE; x++)
             img[c * plane + (size_t) y * SIZE + x]
-              = sinf (0.11f * (id + 1) * x + 0.37f * c * (id + 2)) * cosf (0.07f * (id + 3) * y);
+              = sinf (0.11f * (id + 1) * x + 0.37f * c * (id + 2)) * cosf (0.07f * (id + 3) * y)
+                + 0.6f * sinf (0.05f * (m + 1) * (x + 2 * y) + 0.9f * copy + 0.2f * c);
       f->loads++;
     }
   return TRUE;
@@ -48,6 +51,7 @@ static void
 fake_finalize (CariDataSource *src)
 {
   g_free (((Fake *) src)->index_identity);
+  g_free (((Fake *) src)->index_modality);
 }
 
 static const CariDataSourceOps fake_ops = { fake_load, fake_finalize, NULL };
@@ -88,11 +92,13 @@ make_index (void)
                                            image_of (k, CARI_MODALITY_CARICATURE, i),
                                            image_of (l, CARI_MODALITY_PHOTO, j), k == l);
     }
+  /* C2P: one photo of each identity in the gallery, both caricatures as probes. */
   for (int k = 3; k < N_IDS; k++)
     for (int j = 0; j < PER; j++)
       {
-        cari_dataset_index_add_protocol_image (index, "webcari.c2p", 1, CARI_ROLE_TEST, "gallery",
-                                               image_of (k, CARI_MODALITY_PHOTO, j));
+        if (j == 0)
+          cari_dataset_index_add_protocol_image (index, "webcari.c2p", 1, CARI_ROLE_TEST,
+                                                 "gallery", image_of (k, CARI_MODALITY_PHOTO, j));
         cari_dataset_index_add_protocol_image (index, "webcari.c2p", 1, CARI_ROLE_TEST, "probe",
                                                image_of (k, CARI_MODALITY_CARICATURE, j));
       }
@@ -114,10 +120,12 @@ make_source (const CariDatasetIndex *index)
   src->modality = g_new (guint8, n);
   src->role = g_new (guint8, n);
   f->index_identity = g_new (int, n);
+  f->index_modality = g_new (guint8, n);
   for (int i = 0; i < n; i++)
     {
       const CariIndexImage *im = &g_array_index (index->images, CariIndexImage, i);
       f->index_identity[i] = im->identity;
+      f->index_modality[i] = im->modality;
       src->modality[i] = im->modality;
       src->identity[i] = im->identity < 3 ? im->identity : -1;
       src->role[i] = im->identity >= 3 ? CARI_ROLE_TEST
@@ -196,28 +204,33 @@ test_verification_wiring (Fixture *f, gconstpointer data)
       g_assert_cmpint (a->modality, ==, CARI_MODALITY_CARICATURE);
       g_assert_cmpint (b->modality, ==, CARI_MODALITY_PHOTO);
       g_assert_cmpint (p->same, ==, a->identity == b->identity);
-      if (p->same)
-        g_assert_cmpfloat_with_epsilon (p->score, 1.0, 1e-5);
-      else
-        g_assert_cmpfloat (p->score, <, 0.9999);
+      /* The score is the cosine of the two images' embeddings. */
+      int dim, pair[2] = { p->a, p->b };
+      g_autofree float *e = cari_evaluator_embeddings (ev, CARI_TASK_VERIF, pair, 2, &dim,
+                                                       &error);
+      g_assert_no_error (error);
+      double dot = 0.0;
+      for (int k = 0; k < dim; k++)
+        dot += e[k] * e[dim + k];
+      g_assert_cmpfloat_with_epsilon (p->score, dot, 1e-5);
+      g_assert_cmpfloat (p->score, <, 0.9999); /* no two images alike */
       g_assert_cmpint (p->fold, <, 10);
       per_fold[p->fold]++;
     }
   for (int k = 0; k < 10; k++)
     g_assert_cmpint (per_fold[k], >=, 2);
-  /* Same-person pairs score 1 and others less: a perfect separation. */
-  g_assert_cmpfloat_with_epsilon (metric (r, "auc"), 1.0, 1e-12);
-  g_assert_cmpfloat_with_epsilon (metric (r, "accuracy"), 1.0, 1e-12);
-  g_assert_cmpfloat_with_epsilon (metric (r, "eer"), 0.0, 1e-12);
-  g_assert_cmpfloat_with_epsilon (metric (r, "val@far=1%"), 1.0, 1e-12);
+  double auc = metric (r, "auc"), acc = metric (r, "accuracy");
+  g_assert_true (auc >= 0.0 && auc <= 1.0 && acc >= 0.0 && acc <= 1.0);
   g_assert_true (isfinite (r->threshold));
-  g_assert_cmpfloat (r->threshold, <=, 1.0 + 1e-5);
+  g_assert_cmpfloat (metric (r, "impostor_pairs"), ==, 6 * PER * PER);
+  g_assert_cmpfloat (metric (r, "tar@far=1%"), >=, 0.0);
   /* Open set: the classifier columns come from the validation images of identities 0–2. */
   g_assert_cmpfloat (metric (r, "id_on_validation"), ==, 1.0);
   g_assert_cmpfloat (metric (r, "visual_id_images"), ==, 3);
   g_assert_cmpfloat (metric (r, "cari_id_images"), ==, 3);
-  double acc = metric (r, "visual_id");
-  g_assert_true (acc >= 0.0 && acc <= 1.0);
+  double vid = metric (r, "visual_id");
+  g_assert_true (vid >= 0.0 && vid <= 1.0);
+  g_assert_cmpfloat_with_epsilon (metric (r, "chance/visual_id"), 1.0 / 3.0, 1e-12);
 }
 
 static void
@@ -256,11 +269,43 @@ test_identification_and_cache (Fixture *f, gconstpointer data)
   g_assert_cmpint (f->source->loads, ==, loads);
   g_assert_cmpint (r->kind, ==, CARI_PROTOCOL_IDENTIFICATION);
   g_assert_cmpuint (r->cmc->len, ==, 3);
-  g_assert_cmpfloat (metric (r, "rank1"), ==, 1.0);
-  g_assert_cmpfloat (g_array_index (r->cmc, double, 2), ==, 1.0);
-  g_assert_cmpfloat (metric (r, "gallery_images"), ==, 3 * PER);
+  g_assert_cmpfloat (metric (r, "gallery_images"), ==, 3);
   g_assert_cmpfloat (metric (r, "probes"), ==, 3 * PER);
+  g_assert_cmpfloat (metric (r, "gallery_identities"), ==, 3);
+  g_assert_cmpfloat_with_epsilon (metric (r, "chance/rank1"), 1.0 / 3.0, 1e-12);
   g_assert_cmpuint (r->pairs->len, ==, 0);
+  /* C2P: the photos of identities 3–5 are the gallery, their caricatures the probes. The CMC is
+   * theirs, computed here from the evaluator's embeddings — and not the one with the roles
+   * swapped, which differs. */
+  int gal[3], prb[3 * PER], gid[3], pid[3 * PER], ng = 0, np = 0;
+  for (int k = 3; k < N_IDS; k++)
+    {
+      gal[ng] = image_of (k, CARI_MODALITY_PHOTO, 0);
+      gid[ng++] = k;
+      for (int j = 0; j < PER; j++)
+        {
+          prb[np] = image_of (k, CARI_MODALITY_CARICATURE, j);
+          pid[np++] = k;
+        }
+    }
+  int d, ranks;
+  g_autofree float *ge = cari_evaluator_embeddings (ev, CARI_TASK_VERIF, gal, ng, &d, &error);
+  g_autofree float *pe = cari_evaluator_embeddings (ev, CARI_TASK_VERIF, prb, np, &d, &error);
+  g_autofree double *want = cari_identification_cmc (ge, gid, ng, pe, pid, np, d, &ranks,
+                                                     &error);
+  g_autofree double *swapped = cari_identification_cmc (pe, pid, np, ge, gid, ng, d, &ranks,
+                                                        &error);
+  g_assert_no_error (error);
+  gboolean differ = FALSE;
+  for (int k = 0; k < 3; k++)
+    {
+      g_assert_cmpfloat_with_epsilon (g_array_index (r->cmc, double, k), want[k], 1e-12);
+      differ |= fabs (want[k] - swapped[k]) > 1e-9;
+    }
+  g_test_message ("C2P CMC %.4f %.4f %.4f, swapped %.4f %.4f %.4f", want[0], want[1], want[2],
+                  swapped[0], swapped[1], swapped[2]);
+  g_assert_true (differ);
+  g_assert_cmpfloat (metric (r, "rank1"), ==, want[0]);
 
   int dim;
   int images[2] = { image_of (4, 0, 0), image_of (4, 1, 1) };
@@ -271,7 +316,7 @@ test_identification_and_cache (Fixture *f, gconstpointer data)
   double dot = 0.0;
   for (int k = 0; k < dim; k++)
     dot += e[k] * e[dim + k];
-  g_assert_cmpfloat_with_epsilon (dot, 1.0, 1e-5);
+  g_assert_cmpfloat (dot, <, 0.9999); /* a caricature and a photo are different pictures */
 }
 
 static void
@@ -381,33 +426,68 @@ test_table_formats (void)
 {
   const CariColumn columns[] = { { "Rank-1 (%)", 100, 2 }, { "AUC", 1, 3 } };
   g_autoptr (CariTable) t = cari_table_new ("T", columns, 2);
-  const CariCell a[] = { { 0.873, 0.012, TRUE }, { 0.987, 0.002, TRUE } };
-  const CariCell b[] = { { 0.5, -1, TRUE }, { NAN, -1, FALSE } };
+  const CariCell a[] = { { 0.873, 0.012, TRUE, 1, FALSE }, { 0.987, 0.002, TRUE, 1, FALSE } };
+  const CariCell b[] = { { 0.5, -1, TRUE, 1, TRUE }, { NAN, -1, FALSE, 0, FALSE } };
   cari_table_add_row (t, "ours_1 & co", a);
   cari_table_add_row (t, "naive, \"x\"", b);
+  cari_table_add_note (t, "A note.");
 
   g_autofree char *text = cari_table_format (t, CARI_TABLE_TEXT);
   g_assert_cmpstr (text, ==,
                    "T\n"
                    "Method         Rank-1 (%)            AUC\n"
                    "ours_1 & co  87.30 ± 1.20  0.987 ± 0.002\n"
-                   "naive, \"x\"          50.00              –\n");
+                   "naive, \"x\"         50.00†              –\n"
+                   "  A note.\n");
   g_autofree char *csv = cari_table_format (t, CARI_TABLE_CSV);
   g_assert_cmpstr (csv, ==,
-                   "Method,Rank-1 (%),Rank-1 (%) std,AUC,AUC std\r\n"
-                   "ours_1 & co,87.3000,1.2000,0.98700,0.00200\r\n"
-                   "\"naive, \"\"x\"\"\",50.0000,,,\r\n");
+                   "Method,Rank-1 (%),Rank-1 (%) std,AUC,AUC std,Marks\r\n"
+                   "ours_1 & co,87.3000,1.2000,0.98700,0.00200,\r\n"
+                   "\"naive, \"\"x\"\"\",50.0000,,,,† trained on test identities or images\r\n");
   g_autofree char *tex = cari_table_format (t, CARI_TABLE_LATEX);
   g_assert_cmpstr (tex, ==,
                    "% T\n\\begin{tabular}{lcc}\n\\hline\n"
                    "Method & Rank-1 (\\%) & AUC \\\\\n\\hline\n"
                    "ours\\_1 \\& co & $87.30 \\pm 1.20$ & $0.987 \\pm 0.002$ \\\\\n"
-                   "naive, \"x\" & $50.00$ & -- \\\\\n"
-                   "\\hline\n\\end{tabular}\n");
+                   "naive, \"x\" & $50.00†$ & -- \\\\\n"
+                   "\\hline\n\\end{tabular}\n"
+                   "% A note.\n");
   CariTableFormat fmt;
   g_autoptr (GError) error = NULL;
   g_assert_false (cari_table_format_from_string ("html", &fmt, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+}
+
+/* A table says what its ± is, marks what a run trained on, and shows chance. */
+static void
+test_table_notes_marks_chance (void)
+{
+  g_autoptr (GPtrArray) one = g_ptr_array_new_with_free_func ((GDestroyNotify)
+                                                                cari_eval_result_free);
+  CariEvalResult *r = fake_result ("webcari.c2p", 1, "rank1", 0.30, -1);
+  CariEvalMetric chance = { "chance/rank1", 0.05, -1 };
+  g_array_append_val (r->metrics, chance);
+  r->leaked = 12;
+  g_ptr_array_add (one, r);
+  g_ptr_array_add (one, fake_result ("webcari.restricted", 1, "auc", 0.95, 0.01));
+  CariTableRow row = { "leaky", one };
+  g_autoptr (GPtrArray) tables = cari_paper_tables (&row, 1);
+  g_assert_cmpuint (tables->len, ==, 3);
+  const CariTable *t4 = g_ptr_array_index (tables, 2);
+  g_assert_true (cari_table_get_cell (t4, 0, 0)->leaked);
+  /* The chance row under the runs. */
+  g_assert_cmpint (cari_table_get_n_rows (t4), ==, 2);
+  g_assert_cmpfloat (cari_table_get_cell (t4, 1, 0)->value, ==, 0.05);
+  g_assert_false (cari_table_get_cell (t4, 1, 0)->leaked);
+  g_autofree char *text = cari_table_format (t4, CARI_TABLE_TEXT);
+  g_assert_nonnull (strstr (text, "30.00†"));
+  g_assert_nonnull (strstr (text, "the run trained on"));
+  g_assert_nonnull (strstr (text, "chance"));
+  /* One protocol fold: ± over threshold folds, said so. */
+  const CariTable *t3 = g_ptr_array_index (tables, 1);
+  g_autofree char *t3text = cari_table_format (t3, CARI_TABLE_TEXT);
+  g_assert_nonnull (strstr (t3text, "threshold-selection folds"));
+  g_assert_nonnull (strstr (t3text, "TAR (ROC)"));
 }
 
 /* ------------------------------------------------------------------------------ store */
@@ -674,6 +754,7 @@ main (int argc, char **argv)
   g_test_add_func ("/evaluate/protocol-names", test_protocol_names);
   g_test_add_func ("/table/cells", test_table_cells);
   g_test_add_func ("/table/formats", test_table_formats);
+  g_test_add_func ("/table/notes-marks-chance", test_table_notes_marks_chance);
   g_test_add ("/store-eval/round-trip", StoreFixture, NULL, store_setup, test_store_round_trip,
               store_teardown);
   g_test_add ("/store-eval/layouts", StoreFixture, NULL, store_setup, test_store_layouts,

@@ -142,6 +142,22 @@ test_bad_input (void)
   g_assert_false (cari_verification_evaluate (s, y, NULL, 1, 2, 1, &v, &error));
 }
 
+/* TAR at a FAR read off the ROC of the pairs themselves: the most accepting threshold whose
+ * FAR is within the target. */
+static void
+test_tar_at_far_from_roc (void)
+{
+  const float s[] = { 0.9f, 0.8f, 0.7f, 0.4f, 0.85f, 0.3f, 0.2f, 0.1f };
+  const guint8 y[] = { 1, 1, 1, 1, 0, 0, 0, 0 };
+  double t;
+  g_assert_cmpfloat_with_epsilon (cari_tar_at_far (s, y, 8, 0.0, &t), 0.25, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t, 0.9, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cari_tar_at_far (s, y, 8, 0.1, &t), 0.25, 1e-12);
+  g_assert_cmpfloat_with_epsilon (cari_tar_at_far (s, y, 8, 0.25, &t), 1.0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (t, 0.4, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cari_tar_at_far (s, y, 8, 0.49, &t), 1.0, 1e-12);
+}
+
 static void
 test_cmc_by_hand (void)
 {
@@ -170,6 +186,46 @@ test_cmc_by_hand (void)
   g_assert_cmpfloat (cari_argmax_accuracy (scores, labels, 3, 2), ==, 0.5);
 }
 
+/* Ties are broken at random, in expectation: a collapsed model, whose embeddings are all equal,
+ * scores rank-k = k / G for a gallery of G identities (chance), not 100 %; argmax likewise. */
+static void
+test_ties_earn_their_share (void)
+{
+  enum { G = 8, PROBES = 5, DIM = 3 };
+  float gallery[G * DIM], probes[PROBES * DIM];
+  int gids[G], pids[PROBES];
+  for (int i = 0; i < G * DIM; i++)
+    gallery[i] = 0.5f;
+  for (int i = 0; i < PROBES * DIM; i++)
+    probes[i] = 0.5f;
+  for (int g = 0; g < G; g++)
+    gids[g] = 100 + g;
+  for (int p = 0; p < PROBES; p++)
+    pids[p] = 100 + (p * 3) % G;
+  int K;
+  g_autoptr (GError) error = NULL;
+  g_autofree double *cmc = cari_identification_cmc (gallery, gids, G, probes, pids, PROBES, DIM,
+                                                    &K, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (K, ==, G);
+  for (int k = 1; k <= G; k++)
+    g_assert_cmpfloat_with_epsilon (cmc[k - 1], (double) k / G, 1e-12);
+
+  /* Two identities tied above a third: the probe of one of them is at rank 1 or 2. */
+  const float g2[] = { 1, 0, 1, 0, 0, 1 };
+  const int gid2[] = { 1, 2, 3 };
+  const float p2[] = { 1, 0 };
+  const int pid2[] = { 2 };
+  g_autofree double *c2 = cari_identification_cmc (g2, gid2, 3, p2, pid2, 1, 2, &K, &error);
+  g_assert_cmpfloat_with_epsilon (c2[0], 0.5, 1e-12);
+  g_assert_cmpfloat_with_epsilon (c2[1], 1.0, 1e-12);
+
+  /* Four classes all scored alike: a quarter right. */
+  const float flat[] = { 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f, 0.25f };
+  const int labels[] = { 0, 3 };
+  g_assert_cmpfloat_with_epsilon (cari_argmax_accuracy (flat, labels, 2, 4), 0.25, 1e-12);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -180,6 +236,8 @@ main (int argc, char **argv)
   g_test_add_func ("/verification/val-at-far", test_val_at_far);
   g_test_add_func ("/verification/stratified-folds", test_stratified_folds);
   g_test_add_func ("/verification/bad-input", test_bad_input);
+  g_test_add_func ("/verification/tar-at-far-from-roc", test_tar_at_far_from_roc);
   g_test_add_func ("/identification/cmc-by-hand", test_cmc_by_hand);
+  g_test_add_func ("/identification/ties-earn-their-share", test_ties_earn_their_share);
   return g_test_run ();
 }

@@ -426,6 +426,8 @@ add_classification (CariEvaluator *ev, CariEvalResult *r, const int *images, int
                 sizeof (float) * ev->n_classes);
       add_metric (r, columns[c].name, cari_argmax_accuracy (scores, labels, m, ev->n_classes),
                   -1.0);
+      g_autofree char *chance = g_strdup_printf ("chance/%s", columns[c].name);
+      add_metric (r, chance, 1.0 / ev->n_classes, -1.0);
       g_autofree char *count = g_strdup_printf ("%s_images", columns[c].name);
       add_metric (r, count, m, -1.0);
     }
@@ -523,6 +525,10 @@ run_verification (CariEvaluator *ev, CariEvalResult *r, GError **error)
   add_metric (r, "eer", v.eer.mean, v.eer.std);
   add_metric (r, "val@far=0.1%", v.val_at_far[0].mean, v.val_at_far[0].std);
   add_metric (r, "val@far=1%", v.val_at_far[1].mean, v.val_at_far[1].std);
+  /* As WebCaricature's baselines report it: read off the ROC of the test pairs themselves. */
+  add_metric (r, "tar@far=0.1%", cari_tar_at_far (scores, same, n, 1e-3, NULL), -1.0);
+  add_metric (r, "tar@far=1%", cari_tar_at_far (scores, same, n, 1e-2, NULL), -1.0);
+  add_metric (r, "impostor_pairs", n - genuine, -1.0);
   add_metric (r, "threshold", v.threshold, -1.0);
   add_metric (r, "pairs", n, -1.0);
   add_metric (r, "genuine_pairs", genuine, -1.0);
@@ -567,6 +573,11 @@ run_identification (CariEvaluator *ev, CariEvalResult *r, GError **error)
   add_metric (r, "rank1", cmc[0], -1.0);
   add_metric (r, "rank5", cmc[MIN (5, ranks) - 1], -1.0);
   add_metric (r, "rank10", cmc[MIN (10, ranks) - 1], -1.0);
+  /* What guessing earns with this gallery: rank-k is k / G for G identities. */
+  add_metric (r, "gallery_identities", ranks, -1.0);
+  add_metric (r, "chance/rank1", 1.0 / ranks, -1.0);
+  add_metric (r, "chance/rank5", MIN (5.0, ranks) / ranks, -1.0);
+  add_metric (r, "chance/rank10", MIN (10.0, ranks) / ranks, -1.0);
   add_metric (r, "gallery_images", n_gallery, -1.0);
   add_metric (r, "probes", n_probes, -1.0);
   return TRUE;

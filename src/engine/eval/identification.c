@@ -41,7 +41,7 @@ cari_identification_cmc (const float *gallery, const int *gallery_ids, int n_gal
               n_gallery);
 
   double *cmc = g_new0 (double, K);
-  g_autofree int *hits = g_new0 (int, K); /* probes found at rank k + 1 or better */
+  g_autofree double *hits = g_new0 (double, K); /* credit for finding it at rank k + 1 or better */
   g_autofree float *best = g_new (float, K);
   for (int p = 0; p < n_probes; p++)
     {
@@ -53,15 +53,21 @@ cari_identification_cmc (const float *gallery, const int *gallery_ids, int n_gal
       if (!g_hash_table_lookup_extended (slot, GINT_TO_POINTER (probe_ids[p] + 1), NULL, &value))
         continue;
       float mine = best[GPOINTER_TO_INT (value)];
-      /* Rank = 1 + identities strictly more similar (ties in the probe's favour). */
-      int rank = 1;
+      /* Identities strictly more similar, and others as similar: with ties broken at random the
+       * rank is uniform over [above + 1, above + tied + 1], so rank k earns the share of those
+       * places it covers (a model whose embeddings are all equal scores k / K, chance). */
+      int above = 0, tied = 0;
       for (int k = 0; k < K; k++)
-        rank += best[k] > mine;
-      for (int r = rank - 1; r < K; r++)
-        hits[r]++;
+        {
+          above += best[k] > mine;
+          tied += best[k] == mine;
+        }
+      tied -= 1; /* not itself */
+      for (int r = above; r < K; r++)
+        hits[r] += MIN ((double) (r + 1 - above) / (tied + 1), 1.0);
     }
   for (int r = 0; r < K; r++)
-    cmc[r] = (double) hits[r] / n_probes;
+    cmc[r] = hits[r] / n_probes;
   *n_ranks = K;
   return cmc;
 }
@@ -69,18 +75,23 @@ cari_identification_cmc (const float *gallery, const int *gallery_ids, int n_gal
 double
 cari_argmax_accuracy (const float *scores, const int *labels, int n, int K)
 {
-  int right = 0, counted = 0;
+  double right = 0.0;
+  int counted = 0;
   for (int i = 0; i < n; i++)
     {
       if (labels[i] < 0)
         continue;
       const float *s = scores + (size_t) i * K;
-      int best = 0;
+      float top = s[0];
       for (int k = 1; k < K; k++)
-        if (s[k] > s[best])
-          best = k;
-      right += best == labels[i];
+        top = MAX (top, s[k]);
+      /* A label among several classes tied at the top earns its share, as a random pick. */
+      int tied = 0;
+      for (int k = 0; k < K; k++)
+        tied += s[k] == top;
+      if (s[labels[i]] == top)
+        right += 1.0 / tied;
       counted++;
     }
-  return counted > 0 ? (double) right / counted : 0.0;
+  return counted > 0 ? right / counted : 0.0;
 }

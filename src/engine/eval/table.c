@@ -13,6 +13,7 @@ struct _CariTable
   GArray *columns;    /* of CariColumn, names owned */
   GPtrArray *labels;  /* of char * */
   GArray *cells;      /* of CariCell, row-major */
+  GPtrArray *notes;   /* of char * */
 };
 
 CariTable *
@@ -29,6 +30,7 @@ cari_table_new (const char *title, const CariColumn *columns, int n_columns)
     }
   t->labels = g_ptr_array_new_with_free_func (g_free);
   t->cells = g_array_new (FALSE, FALSE, sizeof (CariCell));
+  t->notes = g_ptr_array_new_with_free_func (g_free);
   return t;
 }
 
@@ -42,6 +44,7 @@ cari_table_free (CariTable *t)
   g_array_unref (t->columns);
   g_ptr_array_unref (t->labels);
   g_array_unref (t->cells);
+  g_ptr_array_unref (t->notes);
   g_free (t->title);
   g_free (t);
 }
@@ -51,6 +54,24 @@ cari_table_add_row (CariTable *t, const char *label, const CariCell *cells)
 {
   g_ptr_array_add (t->labels, g_strdup (label));
   g_array_append_vals (t->cells, cells, t->columns->len);
+}
+
+void
+cari_table_add_note (CariTable *t, const char *note)
+{
+  g_ptr_array_add (t->notes, g_strdup (note));
+}
+
+guint
+cari_table_get_n_notes (const CariTable *t)
+{
+  return t->notes->len;
+}
+
+const char *
+cari_table_get_note (const CariTable *t, guint i)
+{
+  return i < t->notes->len ? g_ptr_array_index (t->notes, i) : NULL;
 }
 
 const char *
@@ -97,16 +118,29 @@ cari_table_format_from_string (const char *name, CariTableFormat *format, GError
   return TRUE;
 }
 
-/* "87.30 ± 1.20", "87.30", or "–"; `pm` is the ± of the format. */
+#define LEAK_MARK "†"
+
+/* "87.30 ± 1.20", "87.30", or "–"; `pm` is the ± of the format; a leaked cell is marked. */
 static char *
 cell_text (const CariCell *c, const CariColumn *col, const char *pm)
 {
   if (!c->present || !isfinite (c->value))
     return g_strdup ("–");
+  const char *mark = c->leaked ? LEAK_MARK : "";
   if (c->std >= 0.0 && isfinite (c->std))
-    return g_strdup_printf ("%.*f%s%.*f", col->decimals, c->value * col->scale, pm, col->decimals,
-                            c->std * col->scale);
-  return g_strdup_printf ("%.*f", col->decimals, c->value * col->scale);
+    return g_strdup_printf ("%.*f%s%.*f%s", col->decimals, c->value * col->scale, pm,
+                            col->decimals, c->std * col->scale, mark);
+  return g_strdup_printf ("%.*f%s", col->decimals, c->value * col->scale, mark);
+}
+
+/* Whether row r has a leaked cell. */
+static gboolean
+row_leaked (const CariTable *t, int r)
+{
+  for (guint c = 0; c < t->columns->len; c++)
+    if (cari_table_get_cell (t, r, (int) c)->leaked)
+      return TRUE;
+  return FALSE;
 }
 
 static void
@@ -195,6 +229,8 @@ cari_table_format (const CariTable *t, CariTableFormat format)
           g_string_append_c (out, ',');
           append_csv_field (out, std);
         }
+      g_string_append_c (out, ',');
+      append_csv_field (out, _("Marks"));
       g_string_append (out, "\r\n");
       for (int r = 0; r < R; r++)
         {
@@ -210,6 +246,9 @@ cari_table_format (const CariTable *t, CariTableFormat format)
               if (cell->present && cell->std >= 0.0 && isfinite (cell->std))
                 g_string_append_printf (out, "%.*f", col->decimals + 2, cell->std * col->scale);
             }
+          g_string_append_c (out, ',');
+          if (row_leaked (t, r))
+            append_csv_field (out, _("† trained on test identities or images"));
           g_string_append (out, "\r\n");
         }
       return g_string_free (out, FALSE);
@@ -247,6 +286,8 @@ cari_table_format (const CariTable *t, CariTableFormat format)
           g_string_append (out, " \\\\\n");
         }
       g_string_append (out, "\\hline\n\\end{tabular}\n");
+      for (guint i = 0; i < t->notes->len; i++)
+        g_string_append_printf (out, "%% %s\n", (const char *) g_ptr_array_index (t->notes, i));
       return g_string_free (out, FALSE);
     }
 
@@ -286,6 +327,8 @@ cari_table_format (const CariTable *t, CariTableFormat format)
         }
       g_string_append_c (out, '\n');
     }
+  for (guint i = 0; i < t->notes->len; i++)
+    g_string_append_printf (out, "  %s\n", (const char *) g_ptr_array_index (t->notes, i));
   return g_string_free (out, FALSE);
 }
 
@@ -294,9 +337,10 @@ cari_table_format (const CariTable *t, CariTableFormat format)
 CariCell
 cari_results_cell (GPtrArray *results, const char *protocol, const char *name)
 {
-  CariCell cell = { NAN, -1.0, FALSE };
+  CariCell cell = { NAN, -1.0, FALSE, 0, FALSE };
   double sum = 0.0, sum2 = 0.0, single_std = -1.0;
   int n = 0;
+  gboolean leaked = FALSE;
   for (guint i = 0; results != NULL && i < results->len; i++)
     {
       const CariEvalResult *r = g_ptr_array_index (results, i);
@@ -308,11 +352,14 @@ cari_results_cell (GPtrArray *results, const char *protocol, const char *name)
       sum += m->value;
       sum2 += m->value * m->value;
       single_std = m->std;
+      leaked |= r->leaked > 0;
       n++;
     }
   if (n == 0)
     return cell;
   cell.present = TRUE;
+  cell.n = n;
+  cell.leaked = leaked;
   cell.value = sum / n;
   if (n == 1)
     cell.std = single_std;
@@ -333,9 +380,71 @@ rows_have (const CariTableRow *rows, int n_rows, const char *protocol)
   return FALSE;
 }
 
+/* What ± means in `t`, and what its marks and chance row are, as notes under it. */
+static void
+add_notes (CariTable *t)
+{
+  int single = 0, several = 0, most = 0;
+  gboolean leaked = FALSE, spread = FALSE;
+  for (int r = 0; r < cari_table_get_n_rows (t); r++)
+    for (int c = 0; c < cari_table_get_n_columns (t); c++)
+      {
+        const CariCell *cell = cari_table_get_cell (t, r, c);
+        if (!cell->present)
+          continue;
+        leaked |= cell->leaked;
+        if (cell->std < 0.0)
+          continue;
+        spread = TRUE;
+        if (cell->n > 1)
+          {
+            several++;
+            most = MAX (most, cell->n);
+          }
+        else
+          single++;
+      }
+  if (spread && single > 0)
+    cari_table_add_note (t, _("± of one protocol fold: the standard deviation over its "
+                              "threshold-selection folds, narrower than the paper's ± over ten "
+                              "protocol folds."));
+  if (spread && several > 0)
+    {
+      g_autofree char *note = g_strdup_printf (
+        _("± of several protocol folds (up to %d): the standard deviation over them, as the "
+          "paper's."),
+        most);
+      cari_table_add_note (t, note);
+    }
+  if (leaked)
+    cari_table_add_note (t, _("† computed on identities or images the run trained on: "
+                              "optimistic, not comparable."));
+}
+
+/* A "chance" row of what guessing scores in each column that has a chance metric. */
+static void
+add_chance_row (CariTable *t, const char *protocol, const char *const *chance, int n_columns,
+                const CariTableRow *rows, int n_rows)
+{
+  g_autofree CariCell *cells = g_new0 (CariCell, n_columns);
+  gboolean any = FALSE;
+  for (int c = 0; c < n_columns; c++)
+    {
+      cells[c] = (CariCell) { NAN, -1.0, FALSE, 0, FALSE };
+      for (int r = 0; chance[c] != NULL && r < n_rows && !cells[c].present; r++)
+        cells[c] = cari_results_cell (rows[r].results, protocol, chance[c]);
+      cells[c].std = -1.0;
+      cells[c].leaked = FALSE;
+      any |= cells[c].present;
+    }
+  if (any)
+    cari_table_add_row (t, _("chance"), cells);
+}
+
 static CariTable *
 make_table (const char *title, const char *protocol, const CariColumn *columns,
-            const char *const *metrics, int n_columns, const CariTableRow *rows, int n_rows)
+            const char *const *metrics, const char *const *chance, int n_columns,
+            const CariTableRow *rows, int n_rows)
 {
   CariTable *t = cari_table_new (title, columns, n_columns);
   g_autofree CariCell *cells = g_new (CariCell, n_columns);
@@ -345,7 +454,24 @@ make_table (const char *title, const char *protocol, const CariColumn *columns,
         cells[c] = cari_results_cell (rows[r].results, protocol, metrics[c]);
       cari_table_add_row (t, rows[r].label, cells);
     }
+  add_notes (t);
+  if (chance != NULL)
+    add_chance_row (t, protocol, chance, n_columns, rows, n_rows);
   return t;
+}
+
+/* The fewest impostor pairs behind `protocol` in the rows (0 when unknown). */
+static int
+fewest_impostors (const CariTableRow *rows, int n_rows, const char *protocol)
+{
+  int fewest = 0;
+  for (int r = 0; r < n_rows; r++)
+    {
+      CariCell cell = cari_results_cell (rows[r].results, protocol, "impostor_pairs");
+      if (cell.present && (fewest == 0 || cell.value < fewest))
+        fewest = (int) cell.value;
+    }
+  return fewest;
 }
 
 GPtrArray *
@@ -363,9 +489,11 @@ cari_paper_tables (const CariTableRow *rows, int n_rows)
           { "V2C", 100, 2 },             { "C2V", 100, 2 },
         };
         const char *const metrics[] = { "accuracy", "visual_id", "cari_id", "v2c", "c2v" };
+        const char *const chance[] = { NULL, "chance/visual_id", "chance/cari_id", "chance/v2c",
+                                       "chance/c2v" };
         g_autofree char *title = g_strdup_printf (
           _("Table 2: verification and identification accuracy (%%) on %s"), verification[v]);
-        g_ptr_array_add (tables, make_table (title, verification[v], columns, metrics,
+        g_ptr_array_add (tables, make_table (title, verification[v], columns, metrics, chance,
                                              G_N_ELEMENTS (columns), rows, n_rows));
         break;
       }
@@ -373,17 +501,31 @@ cari_paper_tables (const CariTableRow *rows, int n_rows)
     if (rows_have (rows, n_rows, verification[v]))
       {
         const CariColumn columns[] = {
-          { "VAL@FAR=0.1%", 100, 2 },
-          { "VAL@FAR=1%", 100, 2 },
-          { "AUC", 1, 3 },
-          { "EER (%)", 100, 2 },
+          { _("TAR@FAR=0.1% (ROC)"), 100, 2 }, { _("TAR@FAR=1% (ROC)"), 100, 2 },
+          { _("VAL@FAR=0.1% (held out)"), 100, 2 }, { _("VAL@FAR=1% (held out)"), 100, 2 },
+          { "AUC", 1, 3 }, { "EER (%)", 100, 2 },
         };
-        const char *const metrics[] = { "val@far=0.1%", "val@far=1%", "auc", "eer" };
+        const char *const metrics[] = { "tar@far=0.1%", "tar@far=1%", "val@far=0.1%",
+                                        "val@far=1%", "auc", "eer" };
         g_autofree char *title = g_strdup_printf (
-          _("Table 3: verification, validation rate (%%) at a false accept rate, on %s"),
+          _("Table 3: verification, true accept rate (%%) at a false accept rate, on %s"),
           verification[v]);
-        g_ptr_array_add (tables, make_table (title, verification[v], columns, metrics,
-                                             G_N_ELEMENTS (columns), rows, n_rows));
+        CariTable *t = make_table (title, verification[v], columns, metrics, NULL,
+                                   G_N_ELEMENTS (columns), rows, n_rows);
+        cari_table_add_note (t, _("TAR (ROC): the threshold read off the ROC of the test pairs "
+                                  "themselves, as WebCaricature's baselines report it. VAL "
+                                  "(held out): the threshold set on the other threshold-selection "
+                                  "folds, measured on the held-out one."));
+        int impostors = fewest_impostors (rows, n_rows, verification[v]);
+        if (impostors > 0 && impostors < 100000)
+          {
+            g_autofree char *note = g_strdup_printf (
+              _("With %d impostor pairs, FAR 0.1 %% allows %d false accepts: the figures at "
+                "0.1 %% rest on that few pairs."),
+              impostors, impostors / 1000);
+            cari_table_add_note (t, note);
+          }
+        g_ptr_array_add (tables, t);
       }
   const struct
   {
@@ -398,8 +540,10 @@ cari_paper_tables (const CariTableRow *rows, int n_rows)
       {
         const CariColumn columns[] = { { "Rank-1 (%)", 100, 2 }, { "Rank-10 (%)", 100, 2 } };
         const char *const metrics[] = { "rank1", "rank10" };
+        const char *const chance[] = { "chance/rank1", "chance/rank10" };
         g_ptr_array_add (tables, make_table (_(ident[i].title), ident[i].protocol, columns,
-                                             metrics, G_N_ELEMENTS (columns), rows, n_rows));
+                                             metrics, chance, G_N_ELEMENTS (columns), rows,
+                                             n_rows));
       }
   return tables;
 }

@@ -87,6 +87,27 @@ cari_auc (const float *scores, const guint8 *same, int n)
   return auc_of (roc);
 }
 
+double
+cari_tar_at_far (const float *scores, const guint8 *same, int n, double far, double *threshold)
+{
+  g_autoptr (GArray) roc = cari_roc (scores, same, n);
+  double tar = 0.0;
+  if (threshold != NULL)
+    *threshold = INFINITY;
+  /* The ROC's points are thresholds at the pairs' scores, FAR rising: the last one within the
+   * target is the most accepting threshold that keeps to it (a step, not interpolated). */
+  for (guint i = 0; i < roc->len; i++)
+    {
+      const CariRocPoint *pt = &g_array_index (roc, CariRocPoint, i);
+      if (pt->far > far)
+        break;
+      tar = pt->tar;
+      if (threshold != NULL)
+        *threshold = pt->threshold;
+    }
+  return tar;
+}
+
 static double
 eer_of (GArray *roc, double *threshold)
 {

@@ -43,6 +43,12 @@ typedef struct
  * points. AUC of the same pairs. */
 GArray  *cari_roc (const float *scores, const guint8 *same, int n);
 double   cari_auc (const float *scores, const guint8 *same, int n);
+/* The true accept rate at `far` read off the ROC of all the pairs — the threshold set on the
+ * very pairs it is measured on, as WebCaricature's baselines report it (not held out: see
+ * cari_verification_evaluate's VAL) — with its threshold (+∞ when even the strictest accepts
+ * too many impostors). With I impostor pairs the figure rests on ⌊far·I⌋ false accepts. */
+double   cari_tar_at_far (const float *scores, const guint8 *same, int n, double far,
+                          double *threshold);
 /* EER and the threshold where it holds. */
 double   cari_eer (const float *scores, const guint8 *same, int n, double *threshold);
 
