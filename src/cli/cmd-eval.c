@@ -72,16 +72,26 @@ typedef struct
 {
   const CariDatasetIndex *index;
   int n_errors;
+  GPtrArray *left_out; /* of char *: "protocol fold k", owned by the caller */
 } Printer;
 
 static void
-on_result (const CariEvalResult *r, gint64 evaluation, gpointer data)
+on_result (const CariEvalResult *r, gint64 evaluation, gboolean left_out, gpointer data)
 {
   Printer *p = data;
+  if (left_out)
+    {
+      fprintf (stderr,
+               _("  %s fold %d: left out of the tables: the run trained on %d of its test "
+                 "images (or their identities); --include-leaked shows it, marked †\n"),
+               r->protocol, r->fold, r->leaked);
+      g_ptr_array_add (p->left_out, g_strdup_printf ("%s fold %d", r->protocol, r->fold));
+      return;
+    }
   if (r->leaked > 0)
     fprintf (stderr,
              _("Warning: %s fold %d: the run trained on %d of its test images (or their "
-               "identities); its figures are optimistic\n"),
+               "identities); its figures are optimistic and marked † in the tables\n"),
              r->protocol, r->fold, r->leaked);
   if (evaluation > 0)
     fprintf (stderr, _("  %s fold %d: saved as evaluation %lld\n"), r->protocol, r->fold,
@@ -100,7 +110,8 @@ on_view (CariView view, const CariViewLayout *layout, double seconds, gpointer d
 /* Evaluates one run into `row`; FALSE after printing why. */
 static gboolean
 eval_run (CariStore *store, const char *run_arg, gint64 step, const CariEvalRequest *request,
-          const CariEvalOptions *options, int n_errors, int views, const char *prog, Row *row)
+          const CariEvalOptions *options, int n_errors, int views, const char *prog, Row *row,
+          GPtrArray *left_out)
 {
   g_autoptr (GError) error = NULL;
   gint64 run;
@@ -119,7 +130,7 @@ eval_run (CariStore *store, const char *run_arg, gint64 step, const CariEvalRequ
     }
   fprintf (stderr, _("Evaluating run %lld “%s” at step %lld on %s\n"), (long long) run,
            s->info->name, (long long) s->step, s->index->name);
-  Printer printer = { s->index, n_errors };
+  Printer printer = { s->index, n_errors, left_out };
   g_autoptr (GArray) saved = NULL;
   row->label = g_strdup (s->info->name);
   row->results = cari_eval_session_run (s, store, request, on_result, &printer, &saved, &error);
@@ -145,7 +156,7 @@ cmd_eval (int argc, char **argv)
   g_auto (GStrv) runs = NULL;
   gint64 step = -1, seed = 1;
   int n_errors = 0, views = 0;
-  gboolean no_save = FALSE;
+  gboolean no_save = FALSE, include_leaked = FALSE;
   GOptionEntry entries[] = {
     cli_db_option (&db),
     { "run", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &runs, N_("Run to evaluate (id or name); repeat it for one table row per run"), N_("RUN") },
@@ -157,6 +168,7 @@ cmd_eval (int argc, char **argv)
     { "format", 0, 0, G_OPTION_ARG_STRING, &format, N_("Tables as text, csv or latex (default: text)"), N_("FORMAT") },
     { "errors", 'e', 0, G_OPTION_ARG_INT, &n_errors, N_("Print the N worst false positives and false negatives"), N_("N") },
     { "no-save", 0, 0, G_OPTION_ARG_NONE, &no_save, N_("Do not record the evaluation in the run database"), NULL },
+    { "include-leaked", 0, 0, G_OPTION_ARG_NONE, &include_leaked, N_("Keep results computed on identities or images the run trained on (left out by default), marked † in the tables"), NULL },
     { "views", 0, 0, G_OPTION_ARG_INT, &views, N_("Also lay out Fig. 2's four t-SNE views of the N identities with the most unseen images (the paper: 50), stored with the first evaluation"), N_("N") },
     { NULL },
   };
@@ -197,7 +209,8 @@ cmd_eval (int argc, char **argv)
   if (store == NULL)
     return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   cli_catch_interrupts ();
-  const CariEvalRequest request = { protocol, fold, !no_save };
+  const CariEvalRequest request = { protocol, fold, !no_save, include_leaked };
+  g_autoptr (GPtrArray) left_out = g_ptr_array_new_with_free_func (g_free);
   gint64 start = g_get_monotonic_time ();
   guint n_runs = g_strv_length (runs);
   g_autoptr (GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
@@ -206,7 +219,7 @@ cmd_eval (int argc, char **argv)
     {
       Row row = { NULL, NULL };
       gboolean ok = eval_run (store, runs[i], step, &request, &options, n_errors, views, argv[0],
-                              &row);
+                              &row, left_out);
       g_array_append_val (rows, row); /* cleared with the rows, even when it failed */
       if (!ok)
         return CLI_EXIT_FAILURE;
@@ -238,5 +251,18 @@ cmd_eval (int argc, char **argv)
     printf ("\n%s\n", _("Visual-id, Cari-id, V2C and C2V are measured on the validation images of "
                         "the training identities: the protocol's test identities are unseen by "
                         "the classifiers (open set)."));
+  if (left_out->len > 0 && table_format == CARI_TABLE_TEXT)
+    {
+      /* Where a table is short of a protocol, say why and what would fill it. */
+      g_autoptr (GString) which = g_string_new (NULL);
+      for (guint i = 0; i < left_out->len; i++)
+        g_string_append_printf (which, "%s%s", i ? ", " : "",
+                                (const char *) g_ptr_array_index (left_out, i));
+      printf ("\n");
+      printf (_("Left out of the tables: %s — the run trained on their test identities (on "
+                "WebCaricature a protocol's folds split the subjects their own way). A run "
+                "trained on that protocol's own split (--set data.protocol=…) fills them.\n"),
+              which->str);
+    }
   return CLI_EXIT_OK;
 }

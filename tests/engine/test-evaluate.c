@@ -92,6 +92,17 @@ make_index (void)
                                            image_of (k, CARI_MODALITY_CARICATURE, i),
                                            image_of (l, CARI_MODALITY_PHOTO, j), k == l);
     }
+  /* P2C fold 1 on purpose misaligned with the other protocols' fold 1: its subjects are the
+   * training identities 0–2 (as WebCaricature's identification folds split the subjects their
+   * own way). */
+  for (int k = 0; k < 3; k++)
+    for (int j = 0; j < PER; j++)
+      {
+        cari_dataset_index_add_protocol_image (index, "webcari.p2c", 1, CARI_ROLE_TEST, "gallery",
+                                               image_of (k, CARI_MODALITY_CARICATURE, j));
+        cari_dataset_index_add_protocol_image (index, "webcari.p2c", 1, CARI_ROLE_TEST, "probe",
+                                               image_of (k, CARI_MODALITY_PHOTO, j));
+      }
   /* C2P: one photo of each identity in the gallery, both caricatures as probes. */
   for (int k = 3; k < N_IDS; k++)
     for (int j = 0; j < PER; j++)
@@ -336,15 +347,72 @@ test_leakage_and_errors (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (error->message, "no fold 7"));
   g_assert_nonnull (strstr (error->message, "folds: 1, 2"));
   g_clear_error (&error);
-  bad = cari_evaluator_run (ev, "webcari.p2c", 1, &error);
+  bad = cari_evaluator_run (ev, "cavi.pairs", 1, &error);
   g_assert_null (bad);
   g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
-  g_assert_nonnull (strstr (error->message, "webcari.p2c"));
+  g_assert_nonnull (strstr (error->message, "cavi.pairs"));
   g_clear_error (&error);
   bad = cari_evaluator_run (ev, "lfw", 1, &error);
   g_assert_null (bad);
   g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
   g_assert_nonnull (strstr (error->message, "“lfw”"));
+}
+
+static void
+on_each_result (const CariEvalResult *r, gint64 evaluation, gboolean left_out, gpointer data)
+{
+  int *count = data;
+  count[left_out ? 1 : 0]++;
+}
+
+/* A result computed on identities the run trained on never reaches a table unmarked: by default
+ * it is left out (said through the callback); asked for, it is kept and marked. The fixture's
+ * P2C fold 1 holds the training identities, and restricted fold 2 pairs them. */
+static void
+test_leaked_results_left_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
+  CariRunInfo info = { .id = 1, .name = (char *) "r" };
+  CariEvalSession s = { .run = 1, .step = 0, .info = &info, .config = cfg, .index = f->index,
+                        .source = &f->source->parent, .net = f->net };
+  cari_eval_options_init (&s.options);
+  s.evaluator = cari_evaluator_new (f->net, &f->source->parent, f->index, &s.options);
+
+  /* Every protocol at the run's fold (1): P2C is left out, the rest kept. */
+  int count[2] = { 0, 0 };
+  CariEvalRequest every = { NULL, NULL, FALSE, FALSE };
+  g_autoptr (GPtrArray) results = cari_eval_session_run (&s, NULL, &every, on_each_result, count,
+                                                         NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count[1], ==, 1);
+  g_assert_cmpuint (results->len, ==, 2);
+  for (guint i = 0; i < results->len; i++)
+    {
+      const CariEvalResult *r = g_ptr_array_index (results, i);
+      g_assert_cmpint (r->leaked, ==, 0);
+      g_assert_cmpstr (r->protocol, !=, "webcari.p2c");
+    }
+  /* Every fold of restricted: the leaked fold 2 does not enter the mean. */
+  CariEvalRequest all_folds = { "webcari.restricted", "all", FALSE, FALSE };
+  g_autoptr (GPtrArray) folds = cari_eval_session_run (&s, NULL, &all_folds, NULL, NULL, NULL,
+                                                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (folds->len, ==, 1);
+  /* Asked for: kept, and marked in the table. */
+  CariEvalRequest include = { "webcari.p2c", NULL, FALSE, TRUE };
+  g_autoptr (GPtrArray) leaky = cari_eval_session_run (&s, NULL, &include, NULL, NULL, NULL,
+                                                       &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (leaky->len, ==, 1);
+  CariTableRow row = { "r", leaky };
+  g_autoptr (GPtrArray) tables = cari_paper_tables (&row, 1);
+  g_assert_true (cari_table_get_cell (g_ptr_array_index (tables, 0), 0, 0)->leaked);
+  /* Only leaked results: an error that says so. */
+  CariEvalRequest only = { "webcari.p2c", NULL, FALSE, FALSE };
+  g_assert_null (cari_eval_session_run (&s, NULL, &only, NULL, NULL, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_MISMATCH);
+  cari_evaluator_free (s.evaluator);
 }
 
 static void
@@ -665,7 +733,7 @@ test_store_datasets (StoreFixture *f, gconstpointer data)
   g_assert_cmpint (d->n_caricatures, ==, N_IDS * PER);
   g_assert_cmpint (d->n_photos, ==, N_IDS * PER);
   g_assert_cmpint (d->n_runs, ==, 1);
-  g_assert_cmpstr (d->protocols, ==, "webcari.c2p;webcari.restricted");
+  g_assert_cmpstr (d->protocols, ==, "webcari.c2p;webcari.p2c;webcari.restricted");
   /* Deleting it leaves the run, without a data set. */
   g_assert_true (cari_store_delete_dataset (f->store, d->id, &error));
   g_assert_no_error (error);
@@ -751,6 +819,8 @@ main (int argc, char **argv)
   g_test_add ("/evaluate/leakage-and-errors", Fixture, NULL, fixture_setup,
               test_leakage_and_errors, fixture_teardown);
   g_test_add_func ("/evaluate/error-pairs", test_error_pairs);
+  g_test_add ("/evaluate/leaked-results-left-out", Fixture, NULL, fixture_setup,
+              test_leaked_results_left_out, fixture_teardown);
   g_test_add_func ("/evaluate/protocol-names", test_protocol_names);
   g_test_add_func ("/table/cells", test_table_cells);
   g_test_add_func ("/table/formats", test_table_formats);

@@ -130,6 +130,7 @@ cari_eval_session_run (CariEvalSession *s, CariStore *store, const CariEvalReque
                        GError **error)
 {
   gboolean every = req->protocol == NULL || strcmp (req->protocol, "all") == 0;
+  int left_out = 0;
   g_autoptr (GPtrArray) results
     = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_result_free);
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -154,19 +155,37 @@ cari_eval_session_run (CariEvalSession *s, CariStore *store, const CariEvalReque
         }
       for (guint f = 0; f < folds->len; f++)
         {
-          CariEvalResult *r = cari_evaluator_run (s->evaluator, protocol,
-                                                  g_array_index (folds, int, f), error);
+          g_autoptr (CariEvalResult) r = cari_evaluator_run (s->evaluator, protocol,
+                                                             g_array_index (folds, int, f),
+                                                             error);
           if (r == NULL)
             return NULL;
-          g_ptr_array_add (results, r);
+          if (r->leaked > 0 && !req->include_leaked)
+            {
+              /* Never in a table, a plot or a file unmarked: not kept at all by default. */
+              left_out++;
+              if (on_result != NULL)
+                on_result (r, 0, TRUE, user_data);
+              continue;
+            }
           gint64 id = 0;
           if (req->save && (id = cari_store_save_evaluation (store, s->run, s->step, r, opts,
                                                              error)) <= 0)
             return NULL;
           g_array_append_val (ids, id);
           if (on_result != NULL)
-            on_result (r, id, user_data);
+            on_result (r, id, FALSE, user_data);
+          g_ptr_array_add (results, g_steal_pointer (&r));
         }
+    }
+  if (results->len == 0 && left_out > 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Every result was computed on identities or images run “%s” trained on, "
+                     "and left out: evaluate it on the protocol fold it trained for, or train a "
+                     "run on the protocol to evaluate (data.protocol)"),
+                   s->info->name);
+      return NULL;
     }
   if (results->len == 0)
     {
@@ -265,7 +284,7 @@ cari_launch_evaluate (CariStore *store, gint64 run, gint64 step, int views_top,
                                                           user_data, error);
   if (s == NULL)
     return FALSE;
-  const CariEvalRequest every = { NULL, NULL, TRUE };
+  const CariEvalRequest every = { NULL, NULL, TRUE, FALSE };
   g_autoptr (GArray) ids = NULL;
   g_autoptr (GPtrArray) results = cari_eval_session_run (s, store, &every, NULL, NULL, &ids,
                                                          error);

@@ -126,17 +126,21 @@ typedef struct
 {
   const char *protocol;
   const char *fold;
-  gboolean    save;  /* record each result (metrics, pair scores, CMC) in the store */
+  gboolean    save;           /* record each result (metrics, pair scores, CMC) in the store */
+  gboolean    include_leaked; /* keep results computed on identities or images the run trained
+                               * on (marked † in tables); left out by default */
 } CariEvalRequest;
 
-/* Each result as it is done, with the id it was saved under (0 when not saved). */
+/* Each result as it is done, with the id it was saved under (0 when not saved); `left_out`
+ * when it was computed on identities or images the run trained on (result->leaked of them) and
+ * the request does not include those: then it is neither saved nor returned. */
 typedef void (*CariEvalResultFunc) (const CariEvalResult *result, gint64 evaluation,
-                                    gpointer user_data);
+                                    gboolean left_out, gpointer user_data);
 
 /* Runs `request`. Returns the results (of CariEvalResult *, in protocol then fold order) and,
  * when `saved` is not NULL, their evaluation ids (gint64, 0 when not saved); NULL on error —
  * naming a fold that is not there, a protocol the data set lacks (when one was asked for), or
- * that it has none of them. */
+ * that it has none of them; CARI_ERROR_MISMATCH when every result was left out for leaking. */
 GPtrArray *cari_eval_session_run (CariEvalSession *session, CariStore *store,
                                   const CariEvalRequest *request, CariEvalResultFunc on_result,
                                   gpointer user_data, GArray **saved, GError **error);

@@ -215,10 +215,12 @@ show_curves (LabResultsView *self)
   for (guint k = 0; k < self->loaded->len; k++)
     {
       const RunResults *r = g_ptr_array_index (self->loaded, k);
-      g_autofree char *label = g_strdup_printf ("%s (%s)", r->name, r->strategy);
       const CariEvalResult *v = find_result (r, TRUE, NULL);
       if (v != NULL)
         {
+          /* A curve of identities the run trained on says so, as the tables' † does. */
+          g_autofree char *label = g_strdup_printf ("%s (%s)%s", r->name, r->strategy,
+                                                    v->leaked > 0 ? " †" : "");
           const int n = (int) v->pairs->len;
           g_autofree float *scores = g_new (float, n);
           g_autofree guint8 *same = g_new (guint8, n);
@@ -249,6 +251,8 @@ show_curves (LabResultsView *self)
           const CariEvalResult *c = find_result (r, FALSE, protocols[p]);
           if (c == NULL || c->cmc->len == 0)
             continue;
+          g_autofree char *label = g_strdup_printf ("%s (%s)%s", r->name, r->strategy,
+                                                    c->leaked > 0 ? " †" : "");
           g_autofree double *rank = g_new (double, c->cmc->len);
           for (guint i = 0; i < c->cmc->len; i++)
             rank[i] = i + 1;
@@ -296,8 +300,29 @@ show_loaded (LabResultsView *self)
         }
     }
   self->tables = cari_paper_tables (rows, (int) self->loaded->len);
+  gboolean identification = FALSE;
   for (guint t = 0; t < self->tables->len; t++)
     gtk_box_append (self->tables_box, table_widget (g_ptr_array_index (self->tables, t)));
+  for (guint i = 0; i < self->loaded->len; i++)
+    {
+      const RunResults *r = g_ptr_array_index (self->loaded, i);
+      for (guint j = 0; j < r->results->len; j++)
+        identification |= ((const CariEvalResult *) g_ptr_array_index (r->results, j))->kind
+                          == CARI_PROTOCOL_IDENTIFICATION;
+    }
+  if (self->loaded->len > 0 && !identification)
+    {
+      /* Where Tables 4–5 would be, say why they are not and what would fill them. */
+      GtkWidget *why = gtk_label_new (
+        _("No Table 4 or 5: the data set has no C2P or P2C protocol, or the run trained on "
+          "their test identities and their results were left out (on WebCaricature each "
+          "protocol splits the subjects its own way). A run trained on webcari.c2p's own split "
+          "(New Run, Protocol) fills them."));
+      gtk_label_set_xalign (GTK_LABEL (why), 0);
+      gtk_label_set_wrap (GTK_LABEL (why), TRUE);
+      gtk_widget_add_css_class (why, "dim-label");
+      gtk_box_append (self->tables_box, why);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), on_validation);
   show_curves (self);
   show_val (self);
