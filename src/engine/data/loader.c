@@ -166,6 +166,9 @@ loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError 
                        src->n_images);
           return FALSE;
         }
+      /* Asked for now: a prefetch request still queued would only decode it again later,
+       * perhaps after it was evicted. */
+      g_queue_remove_all (&l->queue, GINT_TO_POINTER (image + 1));
       Entry *e = g_hash_table_lookup (l->cache, GINT_TO_POINTER (image + 1));
       if (e == NULL)
         {
