@@ -517,12 +517,21 @@ cari_paper_tables (const CariTableRow *rows, int n_rows)
                                   "(held out): the threshold set on the other threshold-selection "
                                   "folds, measured on the held-out one."));
         int impostors = fewest_impostors (rows, n_rows, verification[v]);
-        if (impostors > 0 && impostors < 100000)
+        if (impostors > 0 && impostors / 1000 < 10)
           {
-            g_autofree char *note = g_strdup_printf (
-              _("With %d impostor pairs, FAR 0.1 %% allows %d false accepts: the figures at "
-                "0.1 %% rest on that few pairs."),
-              impostors, impostors / 1000);
+            /* So few false accepts make the 0.1 % column a coarse figure: say how coarse. */
+            int allowed = impostors / 1000;
+            g_autofree char *note = allowed == 0 ? g_strdup_printf (
+              _("With %d impostor pairs, FAR 0.1 %% allows no false accept: the figures at 0.1 %% "
+                "are at a threshold above every impostor."),
+              impostors) : g_strdup_printf (
+              g_dngettext (GETTEXT_PACKAGE,
+                           "With %d impostor pairs, FAR 0.1 %% allows %d false accept: the "
+                           "figures at 0.1 %% rest on that one pair.",
+                           "With %d impostor pairs, FAR 0.1 %% allows %d false accepts: the "
+                           "figures at 0.1 %% rest on that few pairs.",
+                           allowed),
+              impostors, allowed);
             cari_table_add_note (t, note);
           }
         g_ptr_array_add (tables, t);
