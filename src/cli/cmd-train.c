@@ -46,10 +46,10 @@ cmd_train (int argc, char **argv)
   gboolean print_config = FALSE;
   GOptionEntry entries[] = {
     cli_db_option (&db),
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Data set to train on (default: toy)"), N_("NAME") },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Data set to train on (default: syncari)"), N_("NAME") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Run configuration file (.ini, see docs/config.md)"), N_("FILE") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Override one key, e.g. --set strategy.name=naive (repeatable)"), N_("GROUP.KEY=VALUE") },
-    { "name", 'n', 0, G_OPTION_ARG_STRING, &name, N_("Name of the run (default: strategy and number)"), N_("NAME") },
+    { "name", 'n', 0, G_OPTION_ARG_FILENAME, &name, N_("Name of the run (default: strategy and number)"), N_("NAME") },
     { "print-config", 0, 0, G_OPTION_ARG_NONE, &print_config, N_("Print the complete configuration and exit"), NULL },
     { NULL },
   };
@@ -63,11 +63,9 @@ cmd_train (int argc, char **argv)
   g_autoptr (CariRunConfig) cfg = load_config (argv[0], config, sets, dataset);
   if (cfg == NULL)
     return CLI_EXIT_USAGE;
-  if (name != NULL)
-    {
-      g_free (cfg->name);
-      cfg->name = g_strdup (name);
-    }
+  g_autofree char *assign_name = name != NULL ? g_strdup_printf ("run.name=%s", name) : NULL;
+  if (assign_name != NULL && !cari_run_config_set (cfg, assign_name, &error))
+    return cli_report (argv[0], error, CLI_EXIT_USAGE);
   if (print_config)
     {
       g_autofree char *text = cari_run_config_to_text (cfg);

@@ -79,5 +79,15 @@ else echo "ok $n - the check creates no file"; fi
 check "show needs --run" 2 - "give the run with --run" -- show --db "$tmp/good.db"
 check "show names an unknown run" 1 - "No run .nope." -- show --db "$tmp/good.db" --run nope
 check "resume names an unknown run" 1 - "No run .nope." -- resume --db "$tmp/good.db" --run nope
+# Any name a user types survives the stored configuration: a newline, brackets, "=", ";", "#".
+odd=$(printf 'two\nlines [run] name=x; #y')
+tiny="--set model.input_size=75 --set model.width=0.0625 --set model.embedding_size=8 \
+  --set batch.caricatures=4 --set batch.photos=4 --set schedule.steps=2"
+check "a name over two lines trains" 0 "finished at step 2" - -- \
+  train --db "$tmp/names.db" --dataset toy $tiny --name "$odd"
+check "and resumes from its stored configuration" 0 "finished at step 2" - -- \
+  resume --db "$tmp/names.db" --run 1
+check "a name that is not UTF-8 is refused, naming the key" 2 - "run.name" -- \
+  train --db "$tmp/names.db" --dataset toy $tiny --name "$(printf 'bad\377')"
 echo "1..$n"
 exit $fail

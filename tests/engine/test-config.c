@@ -266,6 +266,61 @@ test_config_starts (void)
   expect_config_error ("[strategy]\nmodule_init=zeros\n", NULL, "strategy.module_init");
 }
 
+/* Any text a user can type survives the stored configuration: random strings of newlines,
+ * "[", "=", ";", "#", backslashes, spaces at the ends, accents and CJK round-trip through
+ * set → text → parse, as the run's name and as a path; bytes that are not UTF-8 are refused
+ * naming the key, and leave the configuration as it was. */
+static void
+test_config_any_text (void)
+{
+  static const char *const pieces[] = {
+    "\n", "\r", "\t", "[", "]", "=", ";", "#", " ", "\\", "\\n", "\\s", "a", "Z", "0", "é",
+    "日本", "[run]", "name=x", "\xff", "\xc3", "\xe2\x82",
+  };
+  for (int trial = 0; trial < 500; trial++)
+    {
+      GString *value = g_string_new (NULL);
+      int n = g_test_rand_int_range (0, 12);
+      for (int i = 0; i < n; i++)
+        g_string_append (value, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+      gboolean utf8 = g_utf8_validate (value->str, -1, NULL);
+      for (int key = 0; key < 2; key++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
+          g_autofree char *before = cari_run_config_to_text (cfg);
+          g_autofree char *assign = g_strdup_printf ("%s=%s", key ? "init.from" : "run.name",
+                                                     value->str);
+          gboolean ok = cari_run_config_set (cfg, assign, &error);
+          if (!utf8)
+            {
+              g_assert_false (ok);
+              g_assert_nonnull (strstr (error->message, key ? "init.from" : "run.name"));
+              g_autofree char *after = cari_run_config_to_text (cfg);
+              g_assert_cmpstr (before, ==, after);
+              continue;
+            }
+          g_assert_no_error (error);
+          g_autofree char *text = cari_run_config_to_text (cfg);
+          g_autoptr (CariRunConfig) back = cari_run_config_new (text, &error);
+          g_assert_no_error (error);
+          g_assert_cmpstr (key ? back->init_from : back->name, ==, value->str);
+          /* The value is one line of the text: as many lines as the defaults have. */
+          int lines = 0, lines_before = 0;
+          for (const char *c = text; *c != '\0'; c++)
+            lines += *c == '\n';
+          for (const char *c = before; *c != '\0'; c++)
+            lines_before += *c == '\n';
+          g_assert_cmpint (lines, ==, lines_before);
+          /* And a copy by text of a copy by fields is the same. */
+          g_autoptr (CariRunConfig) copy = cari_run_config_copy (back);
+          g_autofree char *again = cari_run_config_to_text (copy);
+          g_assert_cmpstr (again, ==, text);
+        }
+      g_string_free (value, TRUE);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -279,5 +334,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/r", test_config_r);
   g_test_add_func ("/config/static-weights", test_config_static_weights);
   g_test_add_func ("/config/starts", test_config_starts);
+  g_test_add_func ("/config/any-text", test_config_any_text);
   return g_test_run ();
 }

@@ -410,6 +410,79 @@ validate (CariRunConfig *cfg, const KeySpec **fault, GError **error)
   return TRUE;
 }
 
+/* A string value as the text stores it: backslash, newline, carriage return and tab escaped as
+ * GKeyFile escapes them, and spaces at either end as "\s", so that any text a user types —
+ * a run name over several lines, with "[", "=", ";" or "#" — is one line that reads back the
+ * same. */
+static char *
+escape_string (const char *s)
+{
+  GString *out = g_string_new (NULL);
+  size_t n = strlen (s), lead = strspn (s, " "), trail = 0;
+  while (trail < n - lead && s[n - 1 - trail] == ' ')
+    trail++;
+  for (size_t i = 0; i < n; i++)
+    switch (s[i])
+      {
+      case '\\':
+        g_string_append (out, "\\\\");
+        break;
+      case '\n':
+        g_string_append (out, "\\n");
+        break;
+      case '\r':
+        g_string_append (out, "\\r");
+        break;
+      case '\t':
+        g_string_append (out, "\\t");
+        break;
+      case ' ':
+        g_string_append (out, i < lead || i >= n - trail ? "\\s" : " ");
+        break;
+      default:
+        g_string_append_c (out, s[i]);
+      }
+  return g_string_free (out, FALSE);
+}
+
+/* The inverse of escape_string for a value as read (whitespace not escaped at either end is not
+ * part of it); NULL, with an error naming the key, when the text is not UTF-8. */
+static char *
+unescape_string (const KeySpec *k, const char *raw, GError **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (raw));
+  GString *out = g_string_new (NULL);
+  for (const char *p = trimmed; *p != '\0'; p++)
+    {
+      if (*p != '\\' || p[1] == '\0')
+        {
+          g_string_append_c (out, *p);
+          continue;
+        }
+      p++;
+      switch (*p)
+        {
+        case 'n': g_string_append_c (out, '\n'); break;
+        case 'r': g_string_append_c (out, '\r'); break;
+        case 't': g_string_append_c (out, '\t'); break;
+        case 's': g_string_append_c (out, ' '); break;
+        case '\\': g_string_append_c (out, '\\'); break;
+        default:
+          /* Not an escape (a Windows path): the backslash stays. */
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, *p);
+        }
+    }
+  if (!g_utf8_validate (out->str, (gssize) out->len, NULL))
+    {
+      g_string_free (out, TRUE);
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Configuration key “%s.%s”: the value is not UTF-8 text"), k->group, k->key);
+      return NULL;
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Parses `kf` into `cfg`; on error *fault is the key at fault (NULL for an unknown key). */
 static gboolean
 parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **error)
@@ -437,7 +510,14 @@ parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **er
     {
       const KeySpec *k = &keys[i];
       g_autofree char *given = g_key_file_get_value (kf, k->group, k->key, NULL);
-      const char *value = given != NULL ? g_strstrip (given) : k->def;
+      g_autofree char *text = NULL;
+      if (given != NULL && k->type == K_STRING
+          && (text = unescape_string (k, given, error)) == NULL)
+        {
+          *fault = k;
+          return FALSE;
+        }
+      const char *value = text != NULL ? text : given != NULL ? g_strstrip (given) : k->def;
       if (value == NULL)
         continue; /* the preset's */
       if (!apply (cfg, k, value, error))
@@ -519,7 +599,7 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
     case K_STRING:
       {
         const char *s = *(char *const *) (base + k->offset);
-        return g_strdup (s != NULL ? s : "");
+        return escape_string (s != NULL ? s : "");
       }
     case K_SPECIAL:
       break;
@@ -654,7 +734,23 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
           *failed = i;
           return FALSE;
         }
-      g_key_file_set_value (kf, group, key, eq + 1);
+      const KeySpec *k = find_key (group, key);
+      if (k->type == K_STRING)
+        {
+          /* Any text, kept as typed: escaped into one line, refused when it is not UTF-8. */
+          if (!g_utf8_validate (eq + 1, -1, NULL))
+            {
+              g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                           _("Configuration key “%s.%s”: the value is not UTF-8 text"), group,
+                           key);
+              *failed = i;
+              return FALSE;
+            }
+          g_autofree char *escaped = escape_string (eq + 1);
+          g_key_file_set_value (kf, group, key, escaped);
+        }
+      else
+        g_key_file_set_value (kf, group, key, eq + 1);
     }
 
   /* All changes are validated together, so their order does not matter. */
