@@ -222,6 +222,11 @@ on_run_finished (LabRunner *runner, gint64 run, int status, const char *message,
     case CARI_RUN_DIVERGED:
       text = g_strdup_printf (_("“%s” diverged: %s"), name, message ? message : "");
       break;
+    case CARI_RUN_RUNNING:
+    case CARI_RUN_PAUSED:
+      /* Left as it was: another process holds it. */
+      text = g_strdup_printf (_("“%s” was not started: %s"), name, message ? message : "");
+      break;
     default:
       text = g_strdup_printf (_("“%s” failed: %s"), name, message ? message : "");
       break;

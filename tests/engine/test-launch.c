@@ -1,9 +1,14 @@
 /* test-launch.c — the launch layer the CLI and the workbench share: a queued run executed to its
  * end through one function, a run that cannot start recorded as failed (or cancelled) with why,
- * resuming from the latest checkpoint, and a list of runs that skips the finished ones. */
+ * resuming from the latest checkpoint, a list of runs that skips the finished ones, and a run
+ * another live process holds left alone. */
 #include <cari.h>
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "gradcheck.h"
 
@@ -238,6 +243,103 @@ test_execute_all (Fixture *f, gconstpointer data)
   g_assert_cmpint (status_of (f, runs[2], NULL), ==, CARI_RUN_FINISHED);
 }
 
+/* Writing the run's row as if process `owner` held it, `status`, its heartbeat `age` s old. */
+static void
+hold (Fixture *f, gint64 run, const char *owner, const char *status, double age)
+{
+  g_autofree char *path = g_build_filename (f->dir, "runs.db", NULL);
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "UPDATE runs SET owner = ?2, status = ?3, "
+                                       "heartbeat = ?4 WHERE id = ?1",
+                                       -1, &st, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (st, 1, run);
+  sqlite3_bind_text (st, 2, owner, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (st, 3, status, -1, SQLITE_STATIC);
+  sqlite3_bind_double (st, 4, (double) g_get_real_time () * 1e-6 - age);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+/* A run another process of this machine executes is refused, untouched, with who holds it;
+ * once that process is gone (killed: it never said so) the run is taken over at once; a run of
+ * another machine is held while its heartbeat is fresh. */
+static void
+test_live_run_is_left_alone (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run = queue (f, "held", 4, NULL);
+
+  /* A live process of this machine: a child that waits to be killed. */
+  pid_t child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      /* Out of the test's output, and gone on its own should the test fail before killing it. */
+      close (STDOUT_FILENO);
+      close (STDERR_FILENO);
+      alarm (60);
+      pause ();
+      _exit (0);
+    }
+  g_autofree char *owner = g_strdup_printf ("%s:%d", g_get_host_name (), (int) child);
+  hold (f, run, owner, "running", 1.0);
+  Seen seen = { 0 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_false (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, owner));
+  g_assert_nonnull (strstr (error->message, "held"));
+  g_clear_error (&error);
+  g_assert_cmpint (report.status, ==, CARI_RUN_RUNNING);
+  g_assert_cmpint (seen.readies, ==, 0);
+  g_autoptr (CariRunInfo) info = cari_store_get_run (f->store, run, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_RUNNING);
+  g_assert_cmpstr (info->owner, ==, owner);
+  g_assert_cmpint (info->last_step, ==, -1);
+
+  /* Paused there: still held, though a paused run does not beat. */
+  hold (f, run, owner, "paused", 3600.0);
+  g_assert_false (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* Running with a late heartbeat (a process stopped in a debugger): alive, so still held. */
+  hold (f, run, owner, "running", 3600.0);
+  g_assert_false (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
+  g_clear_error (&error);
+
+  /* Killed: the process is gone, the heartbeat still fresh; the run is taken over. */
+  kill (child, SIGKILL);
+  g_assert_cmpint (waitpid (child, NULL, 0), ==, child);
+  hold (f, run, owner, "running", 1.0);
+  g_assert_true (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FINISHED);
+  g_assert_cmpint (seen.readies, ==, 1);
+  g_clear_pointer (&info, cari_run_info_free);
+  info = cari_store_get_run (f->store, run, &error);
+  g_assert_cmpstr (info->owner, ==, cari_store_owner_self ());
+
+  /* Another machine's: held while its heartbeat is fresh, free once it is stale. */
+  gint64 other = queue (f, "elsewhere", 4, NULL);
+  hold (f, other, "another-host.invalid:12345", "running", 1.0);
+  g_assert_false (cari_launch_execute (f->store, other, NULL, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another-host.invalid:12345"));
+  g_clear_error (&error);
+  hold (f, other, "another-host.invalid:12345", "running", 1e6);
+  g_assert_true (cari_launch_execute (f->store, other, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FINISHED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -258,6 +360,8 @@ main (int argc, char **argv)
               test_resume_from_checkpoint, fixture_tear_down);
   g_test_add ("/launch/execute-all", Fixture, NULL, fixture_set_up, test_execute_all,
               fixture_tear_down);
+  g_test_add ("/launch/live-run-is-left-alone", Fixture, NULL, fixture_set_up,
+              test_live_run_is_left_alone, fixture_tear_down);
   int status = g_test_run ();
   test_remove_tree (cache);
   return status;

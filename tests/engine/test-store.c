@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gradcheck.h"
+#include "store/store-schema.h"
 
 typedef struct
 {
@@ -160,7 +161,7 @@ test_schema (Fixture *f, gconstpointer data)
 
   db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 3);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 4);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -184,6 +185,41 @@ test_schema (Fixture *f, gconstpointer data)
     sqlite3_finalize (st);
   }
   sqlite3_close (db);
+}
+
+/* A store of schema 3 with a run and an evaluation: opened, it is migrated to 4 with its rows
+ * kept, the run owned by no one and the evaluation complete. */
+static void
+test_migrate_v3 (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sub = g_path_get_dirname (f->path);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  for (int v = 0; v < 3; v++)
+    raw_exec (db, cari_store_schema_migration (v));
+  raw_exec (db, "PRAGMA user_version = 3;"
+                "INSERT INTO runs (id, name, config, seed, status, heartbeat, created_at) "
+                "VALUES (7, 'old', '[run]', 1, 'running', 1.0, 1.0);"
+                "INSERT INTO evaluations (id, run_id, step, protocol, created_at) "
+                "VALUES (3, 7, 10, 'cavi-verification', 2.0);");
+  sqlite3_close (db);
+
+  g_autoptr (CariStore) store = open_store (f);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->name, ==, "old");
+  g_assert_null (info->owner);
+  /* Its heartbeat is long stale: over, and free to be taken. */
+  g_assert_cmpint (info->status, ==, CARI_RUN_INTERRUPTED);
+  g_assert_true (cari_store_claim_run (store, 7, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (query_int (f->path, "SELECT complete FROM evaluations WHERE id = 3"), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs WHERE id = 7 AND "
+                                       "status = 'running' AND owner IS NOT NULL"),
+                   ==, 1);
 }
 
 static void
@@ -1007,6 +1043,7 @@ main (int argc, char **argv)
   cari_init ();
 #define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("schema", test_schema);
+  ADD ("migrate-v3", test_migrate_v3);
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/status-strings", test_status_strings);
   ADD ("datasets", test_datasets);

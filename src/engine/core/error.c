@@ -20,6 +20,7 @@ cari_error_code_to_string (CariErrorCode code)
     case CARI_ERROR_READ_ONLY: return "read-only";
     case CARI_ERROR_FULL: return "full";
     case CARI_ERROR_NOT_FOUND: return "not-found";
+    case CARI_ERROR_BUSY: return "busy";
     default: return "unknown";
     }
 }

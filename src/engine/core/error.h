@@ -26,6 +26,7 @@ typedef enum
   CARI_ERROR_READ_ONLY,        /* a database or file can only be read */
   CARI_ERROR_FULL,             /* a database or disk is full */
   CARI_ERROR_NOT_FOUND,        /* a run, dataset or key that does not exist */
+  CARI_ERROR_BUSY,             /* a run another live process is executing */
 } CariErrorCode;
 
 GQuark       cari_error_quark (void);

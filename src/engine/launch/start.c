@@ -121,6 +121,13 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
       report->status = CARI_RUN_FAILED;
       return FALSE;
     }
+  /* A run another live process executes is left alone, status and all: two writers of one run
+   * would interleave its metrics and checkpoints. */
+  if (!cari_store_claim_run (store, run, error))
+    {
+      report->status = info->status;
+      return FALSE;
+    }
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (info->config, &local);
   g_autoptr (CariDataSource) source = cfg != NULL
                                         ? cari_launch_source (store, cfg, cb->preparing,

@@ -2,6 +2,10 @@
  * running run whose heartbeat went stale reads as interrupted. */
 #include "store/store-private.h"
 
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
+
 #include "core/error.h"
 #include "core/i18n.h"
 
@@ -181,13 +185,14 @@ cari_run_info_free (CariRunInfo *info)
   g_free (info->name);
   g_free (info->config);
   g_free (info->message);
+  g_free (info->owner);
   g_free (info);
 }
 
 #define RUN_COLUMNS                                                                            \
   "SELECT id, name, dataset_id, config, seed, status, heartbeat, created_at, started_at, "     \
-  "finished_at, parent_run, message, (SELECT max(step) FROM metrics WHERE run_id = runs.id) " \
-  "FROM runs "
+  "finished_at, parent_run, message, (SELECT max(step) FROM metrics WHERE run_id = runs.id), " \
+  "owner FROM runs "
 
 static double
 column_time (sqlite3_stmt *st, int col)
@@ -226,6 +231,7 @@ read_run (sqlite3_stmt *st, gpointer data, GError **error)
   info->message = message != NULL ? g_strdup (message) : NULL;
   info->last_step = sqlite3_column_type (st, 12) == SQLITE_NULL ? -1
                                                                  : sqlite3_column_int64 (st, 12);
+  info->owner = g_strdup ((const char *) sqlite3_column_text (st, 13));
   /* A killed process never says it stopped: a running run whose heartbeat is older than the
    * stale delay is over. */
   if (info->status == CARI_RUN_RUNNING
@@ -260,4 +266,99 @@ GPtrArray *
 cari_store_list_runs (CariStore *s, GError **error)
 {
   return read_runs (s, STORE_SQL0 (RUN_COLUMNS "ORDER BY id"), STORE_NOTHING, 0, error);
+}
+
+const char *
+cari_store_owner_self (void)
+{
+  static char *self = NULL;
+  static gsize once = 0;
+  if (g_once_init_enter (&once))
+    {
+      self = g_strdup_printf ("%s:%d", g_get_host_name (), (int) getpid ());
+      g_once_init_leave (&once, 1);
+    }
+  return self;
+}
+
+/* Whether `owner` ("host:pid") names a process of this machine that still exists. */
+static gboolean
+owner_alive_here (const char *owner, gboolean *here)
+{
+  const char *colon = owner != NULL ? strrchr (owner, ':') : NULL;
+  *here = FALSE;
+  if (colon == NULL)
+    return FALSE;
+  g_autofree char *host = g_strndup (owner, (gsize) (colon - owner));
+  *here = strcmp (host, g_get_host_name ()) == 0;
+  char *end = NULL;
+  gint64 pid = g_ascii_strtoll (colon + 1, &end, 10);
+  if (!*here || end == colon + 1 || *end != '\0' || pid <= 0 || pid > G_MAXINT)
+    return FALSE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+}
+
+gboolean
+cari_store_claim_run (CariStore *s, gint64 run, GError **error)
+{
+  if (!cari_store_begin (s, TRUE, error))
+    return FALSE;
+  g_autoptr (GPtrArray) runs
+    = read_runs (s, STORE_SQL (RUN_COLUMNS "WHERE id = ?1", SQL_INT (run)), STORE_RUN, run, error);
+  if (runs == NULL)
+    {
+      cari_store_rollback (s);
+      return FALSE;
+    }
+  const CariRunInfo *info = g_ptr_array_index (runs, 0);
+  const char *self = cari_store_owner_self ();
+  /* The status as written, before the stale-heartbeat rule: a live process whose heartbeat is
+   * late (stopped by a debugger, swapping) still holds its run. */
+  gint64 active = 0;
+  if (!cari_store_sql_one (s,
+                           STORE_SQL ("SELECT status IN ('running', 'paused') FROM runs "
+                                      "WHERE id = ?1",
+                                      SQL_INT (run)),
+                           STORE_RUN, run, cari_store_sql_int64, &active, error))
+    {
+      cari_store_rollback (s);
+      return FALSE;
+    }
+  gboolean held = active && info->owner != NULL && strcmp (info->owner, self) != 0;
+  if (held)
+    {
+      gboolean here;
+      gboolean alive = owner_alive_here (info->owner, &here);
+      double age = cari_store_now () - info->heartbeat;
+      /* On this machine the process tells; elsewhere, a running run's fresh heartbeat (a paused
+       * one does not beat: it is taken for held until it is stale). */
+      if (here ? alive : info->heartbeat > 0.0 && age <= cari_store_stale_after (s))
+        {
+          cari_store_rollback (s);
+          if (here)
+            g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
+                         _("Run “%s” is held by process %s of this machine, which is still "
+                           "alive: stop it there first (Ctrl-C checkpoints it)"),
+                         info->name, info->owner);
+          else
+            g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
+                         _("Run “%s” is held by %s on another machine (heartbeat %.0f s ago): "
+                           "stop it there first, or wait until its heartbeat is older than "
+                           "%.0f s"),
+                         info->name, info->owner, age, cari_store_stale_after (s));
+          return FALSE;
+        }
+    }
+  double now = cari_store_now ();
+  if (!cari_store_sql_change (
+        s,
+        STORE_SQL ("UPDATE runs SET owner = ?2, status = 'running', heartbeat = ?3, "
+                   "started_at = coalesce (started_at, ?3), finished_at = NULL WHERE id = ?1",
+                   SQL_INT (run), SQL_TEXT (self), SQL_REAL (now)),
+        STORE_RUN, run, error))
+    {
+      cari_store_rollback (s);
+      return FALSE;
+    }
+  return cari_store_commit (s, error);
 }

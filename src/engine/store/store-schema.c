@@ -142,11 +142,19 @@ static const char schema_v3[] =
   "  checked_at REAL NOT NULL\n"
   ");\n";
 
+/* v4: who executes a run ("host:pid", so that a second trainer can tell a live one from a
+ * killed one), and whether an evaluation's rows are all written (a long evaluation is written
+ * in chunks, and readers see it only once it is complete). */
+static const char schema_v4[] =
+  "ALTER TABLE runs ADD COLUMN owner TEXT;\n"
+  "ALTER TABLE evaluations ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;\n";
+
 /* migrations[i] takes user_version i to i + 1. Append; never edit a released step. */
 static const char *const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
+  schema_v4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARI_STORE_SCHEMA_VERSION);

@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build creates and reads (PRAGMA user_version). */
-#define CARI_STORE_SCHEMA_VERSION 3
+#define CARI_STORE_SCHEMA_VERSION 4
 
 typedef struct _CariStore CariStore;
 
@@ -128,6 +128,14 @@ gint64   cari_store_create_run (CariStore *s, const char *name, gint64 dataset_i
 gboolean cari_store_set_run_status (CariStore *s, gint64 run, CariRunStatus status,
                                     const char *message, GError **error);
 gboolean cari_store_heartbeat (CariStore *s, gint64 run, GError **error);
+/* Claims `run` for this process before executing it, in one transaction: refused (CARI_ERROR_BUSY,
+ * saying who holds it) when the run is running or paused in another process that is alive — on
+ * this machine, its process still exists; elsewhere, its heartbeat is fresh (see
+ * cari_store_set_stale_after). A run whose holder is gone is taken over. On success the run
+ * reads running, with this process as its owner and a fresh heartbeat. */
+gboolean cari_store_claim_run (CariStore *s, gint64 run, GError **error);
+/* "host:pid" of this process, as claims record it. */
+const char *cari_store_owner_self (void);
 gboolean cari_store_rename_run (CariStore *s, gint64 run, const char *name, GError **error);
 /* Deletes the run and, with it, its metrics, checkpoint rows and evaluations (not the checkpoint
  * files: list them first with cari_store_list_checkpoint_paths). */
@@ -147,6 +155,7 @@ typedef struct
   gint64 parent_run;                                     /* 0 when none */
   char *message;                                         /* NULL when none */
   gint64 last_step;                                      /* max step in metrics, -1 when none */
+  char *owner;  /* "host:pid" of the process that last claimed it; NULL when none */
 } CariRunInfo;
 
 void         cari_run_info_free (CariRunInfo *info);
