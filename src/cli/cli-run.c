@@ -184,12 +184,19 @@ on_evaluated (guint64 step, GHashTable *results, gpointer data)
   g_string_free (s, TRUE);
 }
 
+static void
+on_notice (const char *text, gpointer data)
+{
+  Progress *p = data;
+  fprintf (stderr, "%s%s: %s\n", p->tty ? "\r\033[K" : "", p->prog, text);
+}
+
 int
 cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *prog)
 {
   Progress p = { prog, cari_store_get_path (store), resuming, NULL, isatty (STDERR_FILENO), g_get_monotonic_time (), 0, 0, 0.0,
                  -10 };
-  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_progress, on_evaluated, &p }, &p };
+  CariLaunchCallbacks cb = { on_preparing, on_ready, { on_progress, on_evaluated, &p, on_notice }, &p };
   CariRunReport report;
   g_autoptr (GError) error = NULL;
 

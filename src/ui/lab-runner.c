@@ -51,6 +51,7 @@ enum
   SIGNAL_RUN_STARTED,
   SIGNAL_RUN_FINISHED,
   SIGNAL_DATASET_READY,
+  SIGNAL_NOTICE,
   N_SIGNALS
 };
 
@@ -98,6 +99,8 @@ event_idle (gpointer data)
     g_signal_emit (e->self, signals[SIGNAL_RUN_STARTED], 0, e->run);
   else if (e->signal == SIGNAL_RUN_FINISHED)
     g_signal_emit (e->self, signals[SIGNAL_RUN_FINISHED], 0, e->run, e->status, e->text);
+  else if (e->signal == SIGNAL_NOTICE)
+    g_signal_emit (e->self, signals[SIGNAL_NOTICE], 0, e->run, e->text);
   else
     g_signal_emit (e->self, signals[SIGNAL_DATASET_READY], 0, e->text, e->status);
   return G_SOURCE_REMOVE;
@@ -207,11 +210,21 @@ on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer d
 }
 
 static void
+on_notice (const char *text, gpointer data)
+{
+  LabRunner *self = data;
+  g_mutex_lock (&self->mutex);
+  gint64 run = self->active;
+  g_mutex_unlock (&self->mutex);
+  post_event (self, SIGNAL_NOTICE, run, 0, text);
+}
+
+static void
 execute_run (LabRunner *self, gint64 run)
 {
   g_autoptr (GError) error = NULL;
   CariRunReport report = { 0 };
-  CariLaunchCallbacks callbacks = { on_prepare_progress, on_ready, { on_step, NULL, self }, self };
+  CariLaunchCallbacks callbacks = { on_prepare_progress, on_ready, { on_step, NULL, self, on_notice }, self };
   g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
   gboolean ok = store != NULL && cari_launch_execute (store, run, &callbacks, &report, &error);
 
@@ -535,6 +548,14 @@ lab_runner_class_init (LabRunnerClass *klass)
   signals[SIGNAL_DATASET_READY] = g_signal_new ("dataset-ready", G_TYPE_FROM_CLASS (klass),
                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                 G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+  /**
+   * LabRunner::notice:
+   * @run: the run
+   * @text: something to tell the user that does not stop the run (a locked run database)
+   */
+  signals[SIGNAL_NOTICE] = g_signal_new ("notice", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                         NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                                         G_TYPE_STRING);
 }
 
 static void

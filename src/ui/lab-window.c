@@ -245,6 +245,12 @@ on_run_finished (LabRunner *runner, gint64 run, int status, const char *message,
 }
 
 static void
+on_runner_notice (LabRunner *runner, gint64 run, const char *text, LabWindow *self)
+{
+  lab_window_toast (self, text);
+}
+
+static void
 on_dataset_ready (LabRunner *runner, const char *name_or_message, int ok, LabWindow *self)
 {
   if (!ok)
@@ -429,6 +435,7 @@ lab_window_constructed (GObject *object)
   g_signal_connect_object (self->runner, "progress", G_CALLBACK (on_runner_progress), self, 0);
   g_signal_connect_object (self->runner, "run-started", G_CALLBACK (on_run_started), self, 0);
   g_signal_connect_object (self->runner, "run-finished", G_CALLBACK (on_run_finished), self, 0);
+  g_signal_connect_object (self->runner, "notice", G_CALLBACK (on_runner_notice), self, 0);
   g_signal_connect_object (self->runner, "dataset-ready", G_CALLBACK (on_dataset_ready), self,
                            0);
   self->runs = lab_run_list_new (self->gateway);

@@ -679,6 +679,105 @@ test_store_round_trip (StoreFixture *f, gconstpointer data)
   g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
 }
 
+typedef struct
+{
+  StoreFixture *f;
+  CariEvalResult *r;
+  gint64 id;
+  gint done;
+} LongSave;
+
+static gpointer
+save_in_thread (gpointer data)
+{
+  LongSave *l = data;
+  g_autoptr (GError) error = NULL;
+  l->id = cari_store_save_evaluation (l->f->store, l->f->run, 7, l->r, NULL, &error);
+  g_assert_no_error (error);
+  g_atomic_int_set (&l->done, 1);
+  return NULL;
+}
+
+/* A long evaluation is written in chunks: while it is written, other writers get the lock
+ * between chunks and readers do not list it; once written it is whole. One left incomplete an
+ * hour ago (its writer killed) is removed by the next save. */
+static void
+test_store_long_evaluation_in_chunks (StoreFixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariEvalResult) r = fake_result ("webcari.restricted", 1, "auc", 0.9, -1);
+  const guint n = 5000;
+  for (guint i = 0; i < n; i++)
+    {
+      CariPairScore p = { image_of (i % 6, 0, 0), image_of ((i + 1) % 6, 1, 1),
+                          (float) i / (float) n, (int) (i % 2), 0 };
+      g_array_append_val (r->pairs, p);
+    }
+  cari_store_set_write_chunk (f->store, 1000);
+  g_autoptr (CariStore) other = cari_store_open (f->path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  cari_store_set_busy_timeout (other, 2000);
+  sqlite3 *raw = NULL;
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &raw, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+
+  LongSave l = { f, r, 0, 0 };
+  GThread *thread = g_thread_new ("save", save_in_thread, &l);
+  gboolean seen_partial = FALSE;
+  while (!g_atomic_int_get (&l.done))
+    {
+      sqlite3_stmt *st = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (raw,
+                                           "SELECT e.complete, count(s.rowid) FROM evaluations e "
+                                           "LEFT JOIN eval_scores s ON s.evaluation_id = e.id "
+                                           "WHERE e.step = 7 GROUP BY e.id",
+                                           -1, &st, NULL),
+                       ==, SQLITE_OK);
+      if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_int (st, 0) == 0
+          && sqlite3_column_int (st, 1) > 0)
+        {
+          /* Part of it is written: nobody lists it, and another writer gets in. */
+          g_assert_cmpint (sqlite3_column_int (st, 1), <, n);
+          seen_partial = TRUE;
+          g_autoptr (GPtrArray) listed = cari_store_list_evaluations (other, f->run, &error);
+          g_assert_no_error (error);
+          for (guint i = 0; i < listed->len; i++)
+            g_assert_cmpint (((CariEvalInfo *) g_ptr_array_index (listed, i))->step, !=, 7);
+          g_assert_true (cari_store_heartbeat (other, f->run, &error));
+          g_assert_no_error (error);
+        }
+      sqlite3_finalize (st);
+      g_usleep (5000);
+    }
+  g_thread_join (thread);
+  g_assert_true (seen_partial);
+  g_autoptr (CariEvalResult) back = cari_store_load_evaluation (other, l.id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->pairs->len, ==, n);
+  g_assert_cmpfloat (g_array_index (back->pairs, CariPairScore, n - 1).score, ==,
+                     g_array_index (r->pairs, CariPairScore, n - 1).score);
+
+  /* Abandoned an hour ago: not listed, not found, and gone after the next save. */
+  g_assert_cmpint (sqlite3_exec (raw, "SELECT 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  g_assert_cmpint (sqlite3_open (f->path, &raw), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (raw, "UPDATE evaluations SET complete = 0, "
+                                      "created_at = created_at - 7200 WHERE step = 7",
+                                 NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_null (cari_store_get_evaluation (other, l.id, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_autoptr (CariEvalResult) small = sample_result ();
+  g_assert_cmpint (cari_store_save_evaluation (f->store, f->run, 8, small, NULL, &error), >, 0);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT count(*) FROM eval_scores", -1, &st, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (st, 0), ==, small->pairs->len);
+  sqlite3_finalize (st);
+  sqlite3_close (raw);
+}
+
 static void
 test_store_layouts (StoreFixture *f, gconstpointer data)
 {
@@ -827,6 +926,8 @@ main (int argc, char **argv)
   g_test_add_func ("/table/notes-marks-chance", test_table_notes_marks_chance);
   g_test_add ("/store-eval/round-trip", StoreFixture, NULL, store_setup, test_store_round_trip,
               store_teardown);
+  g_test_add ("/store-eval/long-evaluation-in-chunks", StoreFixture, NULL, store_setup,
+              test_store_long_evaluation_in_chunks, store_teardown);
   g_test_add ("/store-eval/layouts", StoreFixture, NULL, store_setup, test_store_layouts,
               store_teardown);
   g_test_add ("/store-eval/datasets", StoreFixture, NULL, store_setup, test_store_datasets,

@@ -544,8 +544,9 @@ test_store_failures_stop_the_run_cleanly (void)
       g_autofree char *name = g_strdup_printf ("runs-%d.db", kind);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autoptr (CariRunConfig) cfg = tiny_run ("uniform", "cari;visual");
+      /* A lock is waited for up to schedule.locked_wait: one second here. */
       const char *sets[] = { "schedule.steps=40", "schedule.checkpoint_every=5",
-                             "schedule.flush_every=1", NULL };
+                             "schedule.flush_every=1", "schedule.locked_wait=1", NULL };
       g_assert_true (cari_run_config_set_all (cfg, sets, NULL, NULL));
       g_autoptr (CariStore) setup = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
       g_autofree char *text = cari_run_config_to_text (cfg);
@@ -576,9 +577,13 @@ test_store_failures_stop_the_run_cleanly (void)
       const int want[] = { CARI_ERROR_FULL, CARI_ERROR_LOCKED, CARI_ERROR_READ_ONLY };
       g_assert_error (error, CARI_ERROR, want[kind]);
       g_assert_nonnull (strstr (error->message, path));
+      /* It stopped at once (a lock: once it had waited long enough), and the last checkpoint
+       * it wrote is intact. */
+      if (kind == 1)
+        g_assert_nonnull (strstr (error->message, "schedule.locked_wait"));
+      else
+        g_assert_cmpuint (report.steps_done, <, 40);
       g_clear_error (&error);
-      /* It stopped at once, and the last checkpoint it wrote is intact. */
-      g_assert_cmpuint (report.steps_done, <, 40);
       if (kind == 2)
         g_assert_cmpuint (report.steps_done, ==, 0);
       else
@@ -589,6 +594,105 @@ test_store_failures_stop_the_run_cleanly (void)
           sqlite3_close (lock.locker);
         }
     }
+  test_remove_tree (dir);
+}
+
+typedef struct
+{
+  const char *db_path;
+  sqlite3 *locker;
+  GThread *releaser;
+  GPtrArray *notices;
+} LockAWhile;
+
+static gpointer
+release_after_a_second (gpointer data)
+{
+  LockAWhile *l = data;
+  g_usleep (G_USEC_PER_SEC);
+  g_assert_cmpint (sqlite3_exec (l->locker, "ROLLBACK;", NULL, NULL, NULL), ==, SQLITE_OK);
+  return NULL;
+}
+
+static void
+lock_a_while (const CariStepStats *st, guint64 total, gpointer data)
+{
+  LockAWhile *l = data;
+  /* Steps 7 to 30: locked while the run trains on. From the last step: locked across the end,
+   * released a second later by another thread. */
+  if (st->step == 7 || st->step == total)
+    {
+      g_assert_cmpint (sqlite3_open (l->db_path, &l->locker), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (l->locker, "BEGIN EXCLUSIVE;", NULL, NULL, NULL), ==,
+                       SQLITE_OK);
+    }
+  if (st->step == 30)
+    {
+      g_assert_cmpint (sqlite3_exec (l->locker, "ROLLBACK;", NULL, NULL, NULL), ==, SQLITE_OK);
+      g_clear_pointer (&l->locker, sqlite3_close);
+    }
+  if (st->step == total)
+    l->releaser = g_thread_new ("release", release_after_a_second, l);
+}
+
+static void
+on_notice (const char *text, gpointer data)
+{
+  g_ptr_array_add (((LockAWhile *) data)->notices, g_strdup (text));
+}
+
+/* Another program holding the database's lock for a while costs the run nothing: it trains on,
+ * keeps its rows and checkpoint records, writes them once the lock is free, says so, and waits
+ * for a lock held across its end instead of failing. */
+static void
+test_locked_store_is_waited_for (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-run-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (CariDataSource) src = toy_source (4, 0.0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = tiny_run ("uniform", "cari;visual");
+  const char *sets[] = { "schedule.steps=40", "schedule.checkpoint_every=5",
+                         "schedule.flush_every=1", NULL };
+  g_assert_true (cari_run_config_set_all (cfg, sets, NULL, NULL));
+  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  gint64 run = cari_store_create_run (store, "r", 0, text, 1, 0, &error);
+  g_assert_no_error (error);
+  cari_store_set_busy_timeout (store, 50);
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  LockAWhile lock = { path, NULL, NULL, g_ptr_array_new_with_free_func (g_free) };
+  CariRunCallbacks cb = { lock_a_while, NULL, &lock, on_notice };
+  CariRunReport report;
+
+  g_assert_true (cari_run_execute (t, store, run, &cb, &report, &error));
+  g_assert_no_error (error);
+  g_thread_join (lock.releaser);
+  sqlite3_close (lock.locker);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FINISHED);
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_FINISHED);
+  /* Every step's total loss, those of the locked steps included, and every checkpoint. */
+  g_autoptr (GArray) rows = cari_store_metrics_since (store, run, 0, &error);
+  g_assert_no_error (error);
+  int totals = 0;
+  for (guint i = 0; i < rows->len; i++)
+    if (strcmp (g_array_index (rows, CariMetricRow, i).key, CARI_METRIC_LOSS_TOTAL) == 0)
+      totals++;
+  g_assert_cmpint (totals, ==, 40);
+  g_autoptr (GPtrArray) ckpts = cari_store_list_checkpoint_paths (store, run, &error);
+  g_assert_cmpuint (ckpts->len, ==, 8);
+  /* Said each time: waiting, then writing again — once or twice, as the retries fell between
+   * the two locks or not. */
+  g_assert_true (lock.notices->len == 2 || lock.notices->len == 4);
+  for (guint i = 0; i < lock.notices->len; i++)
+    {
+      const char *notice = g_ptr_array_index (lock.notices, i);
+      g_test_message ("notice: %s", notice);
+      g_assert_nonnull (strstr (notice, i % 2 == 0 ? "locked" : "again"));
+    }
+  g_ptr_array_unref (lock.notices);
+  g_clear_pointer (&store, cari_store_close);
   test_remove_tree (dir);
 }
 
@@ -646,5 +750,6 @@ main (int argc, char **argv)
   g_test_add_func ("/trainer/rmsprop-starts-at-one", test_rmsprop_starts_at_one);
   g_test_add_func ("/trainer/pretraining", test_pretraining_then_branches_from_visual);
   g_test_add_func ("/run/store-failures-stop-cleanly", test_store_failures_stop_the_run_cleanly);
+  g_test_add_func ("/run/locked-store-is-waited-for", test_locked_store_is_waited_for);
   return g_test_run ();
 }

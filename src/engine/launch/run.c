@@ -20,13 +20,46 @@ cari_run_checkpoint_dir (CariStore *store, gint64 run)
   return g_build_filename (beside, name, NULL);
 }
 
+/* While another program holds the database's write lock, a run goes on training and keeps what
+ * it would have written; it retries after RETRY_FIRST_S, doubling to RETRY_MAX_S, each retry
+ * waiting only RETRY_BUSY_MS for the lock so that training is not held up. */
+#define RETRY_FIRST_S 0.25
+#define RETRY_MAX_S 30.0
+#define RETRY_BUSY_MS 100
+/* 128 MiB of rows: about five hours of a paper run's metrics. */
+#define MAX_PENDING_ROWS (4u << 20)
+
+typedef struct
+{
+  gint64 step;
+  char *path;
+} PendingCheckpoint;
+
+static void
+pending_checkpoint_clear (gpointer data)
+{
+  g_free (((PendingCheckpoint *) data)->path);
+}
+
+/* What the run has to write to the store, in order: metric rows, then the checkpoints they lead
+ * to, then a status change. */
 typedef struct
 {
   CariStore *store;
   gint64 run;
-  GArray *pending; /* CariMetric, keys are static strings */
+  GArray *pending;     /* CariMetric, keys are static strings */
+  GArray *checkpoints; /* PendingCheckpoint: on disk, not yet recorded */
+  gboolean has_status;
+  CariRunStatus status;
+  char *message;
   gint64 last_flush_us;
   CariRunReport *report;
+  const CariRunCallbacks *cb;
+  double locked_wait;     /* seconds */
+  int busy_ms;            /* the store's busy timeout outside retries */
+  gint64 locked_since_us; /* 0 while the store accepts writes */
+  gint64 retry_at_us;
+  double backoff_s;
 } Recorder;
 
 static void
@@ -36,28 +69,138 @@ record (Recorder *r, guint64 step, double wall, const char *key, double value)
   g_array_append_val (r->pending, m);
 }
 
-static gboolean
-flush (Recorder *r, GError **error)
+static void
+notice (Recorder *r, const char *text)
 {
-  gint64 t0 = g_get_monotonic_time ();
-  gboolean ok = TRUE;
+  if (r->cb != NULL && r->cb->notice != NULL)
+    r->cb->notice (text, r->cb->user_data);
+}
+
+/* Writes what is pending, each part removed once written: a failure leaves the rest. */
+static gboolean
+write_pending (Recorder *r, GError **error)
+{
   if (r->pending->len > 0)
-    ok = cari_store_append_metrics (r->store, r->run, (const CariMetric *) (void *) r->pending->data,
-                                    r->pending->len, error);
-  else
-    ok = cari_store_heartbeat (r->store, r->run, error);
-  g_array_set_size (r->pending, 0);
-  r->last_flush_us = g_get_monotonic_time ();
-  r->report->store_seconds += (double) (r->last_flush_us - t0) * 1e-6;
-  return ok;
+    {
+      if (!cari_store_append_metrics (r->store, r->run,
+                                      (const CariMetric *) (void *) r->pending->data,
+                                      r->pending->len, error))
+        return FALSE;
+      g_array_set_size (r->pending, 0);
+    }
+  else if (!r->has_status && !cari_store_heartbeat (r->store, r->run, error))
+    return FALSE;
+  while (r->checkpoints->len > 0)
+    {
+      PendingCheckpoint *c = &g_array_index (r->checkpoints, PendingCheckpoint, 0);
+      if (!cari_store_add_checkpoint (r->store, r->run, c->step, c->path, NULL, error))
+        return FALSE;
+      g_array_remove_index (r->checkpoints, 0);
+    }
+  if (r->has_status)
+    {
+      if (!cari_store_set_run_status (r->store, r->run, r->status, r->message, error))
+        return FALSE;
+      r->has_status = FALSE;
+      g_clear_pointer (&r->message, g_free);
+    }
+  return TRUE;
+}
+
+/* Writes what is pending. A store locked by another program is waited for: with `must`, here
+ * (sleeping between retries); without, by keeping everything for a later call (see
+ * flush_if_due). Fails on any other error, and once the store has refused writes for
+ * `locked_wait` seconds or the rows kept outgrow MAX_PENDING_ROWS. */
+static gboolean
+flush_as (Recorder *r, gboolean must, GError **error)
+{
+  for (;;)
+    {
+      g_autoptr (GError) local = NULL;
+      gint64 t0 = g_get_monotonic_time ();
+      if (r->locked_since_us != 0)
+        cari_store_set_busy_timeout (r->store, MIN (RETRY_BUSY_MS, r->busy_ms));
+      gboolean ok = write_pending (r, &local);
+      cari_store_set_busy_timeout (r->store, r->busy_ms);
+      gint64 now = g_get_monotonic_time ();
+      r->report->store_seconds += (double) (now - t0) * 1e-6;
+      if (ok)
+        {
+          if (r->locked_since_us != 0)
+            {
+              g_autofree char *text = g_strdup_printf (
+                _("The run database accepts writes again after %.0f s; the rows kept meanwhile "
+                  "are written"),
+                (double) (now - r->locked_since_us) * 1e-6);
+              notice (r, text);
+              r->locked_since_us = 0;
+            }
+          r->last_flush_us = now;
+          return TRUE;
+        }
+      if (!g_error_matches (local, CARI_ERROR, CARI_ERROR_LOCKED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      if (r->locked_since_us == 0)
+        {
+          /* The first refusal came after the full busy timeout. */
+          r->locked_since_us = t0;
+          r->backoff_s = RETRY_FIRST_S;
+          g_autofree char *text = g_strdup_printf (
+            _("The run database is locked by another program; training goes on, keeping its "
+              "rows in memory and retrying (the run fails if no write succeeds within %.0f s)"),
+            r->locked_wait);
+          notice (r, text);
+        }
+      double waited = (double) (now - r->locked_since_us) * 1e-6;
+      if (waited >= r->locked_wait || r->pending->len > MAX_PENDING_ROWS)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_LOCKED,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "%s; no write succeeded for %.0f s (schedule.locked_wait), "
+                                    "and the %u metric row kept in memory is lost",
+                                    "%s; no write succeeded for %.0f s (schedule.locked_wait), "
+                                    "and the %u metric rows kept in memory are lost",
+                                    r->pending->len),
+                       local->message, waited, r->pending->len);
+          return FALSE;
+        }
+      double delay = MIN (r->backoff_s, r->locked_wait - waited);
+      r->retry_at_us = now + (gint64) (delay * 1e6);
+      r->backoff_s = MIN (r->backoff_s * 2.0, RETRY_MAX_S);
+      if (!must)
+        return TRUE;
+      g_usleep ((gulong) (delay * 1e6));
+    }
+}
+
+/* A flush that does not wait: while the store is locked, only when the next retry is due. */
+static gboolean
+flush_if_due (Recorder *r, GError **error)
+{
+  if (r->locked_since_us != 0 && g_get_monotonic_time () < r->retry_at_us)
+    return TRUE;
+  return flush_as (r, FALSE, error);
+}
+
+/* Queues a status change behind what is pending and writes everything, waiting for a lock. */
+static gboolean
+change_status (Recorder *r, CariRunStatus status, const char *message, GError **error)
+{
+  r->has_status = TRUE;
+  r->status = status;
+  g_free (r->message);
+  r->message = g_strdup (message);
+  return flush_as (r, TRUE, error);
 }
 
 static gboolean
-write_checkpoint (CariTrainer *trainer, CariStore *store, gint64 run, CariRunReport *report,
-                  GError **error)
+write_checkpoint (CariTrainer *trainer, Recorder *r, GError **error)
 {
   gint64 t0 = g_get_monotonic_time ();
-  g_autofree char *dir = cari_run_checkpoint_dir (store, run);
+  g_autofree char *dir = cari_run_checkpoint_dir (r->store, r->run);
   g_autofree char *file = g_strdup_printf ("step-%08" G_GUINT64_FORMAT ".ckpt",
                                            cari_trainer_get_step (trainer));
   g_autofree char *path = g_build_filename (dir, file, NULL);
@@ -72,22 +215,27 @@ write_checkpoint (CariTrainer *trainer, CariStore *store, gint64 run, CariRunRep
     }
   if (!cari_checkpoint_write (ck, path, error))
     return FALSE;
-  report->checkpoint_seconds += (double) (g_get_monotonic_time () - t0) * 1e-6;
-  /* Only a checkpoint that is on disk is recorded. */
-  gint64 t1 = g_get_monotonic_time ();
-  gboolean ok = cari_store_add_checkpoint (store, run, (gint64) cari_trainer_get_step (trainer),
-                                           path, NULL, error);
-  report->store_seconds += (double) (g_get_monotonic_time () - t1) * 1e-6;
-  return ok;
+  r->report->checkpoint_seconds += (double) (g_get_monotonic_time () - t0) * 1e-6;
+  /* Only a checkpoint that is on disk is recorded, after the metrics up to it. */
+  PendingCheckpoint c = { (gint64) cari_trainer_get_step (trainer), g_steal_pointer (&path) };
+  g_array_append_val (r->checkpoints, c);
+  return flush_if_due (r, error);
 }
 
+/* The final status, with what is still pending. When the store is what failed (full,
+ * read-only), the pending rows are dropped for a last try at the status alone; if that fails
+ * too, the stale heartbeat will show the run as interrupted. */
 static void
-set_final_status (CariStore *store, gint64 run, CariRunStatus status, const char *message)
+set_final_status (Recorder *r, CariRunStatus status, const char *message)
 {
-  /* Best effort: when the store is what failed, this may fail too, and the stale heartbeat will
-   * show the run as interrupted. */
   g_autoptr (GError) ignored = NULL;
-  cari_store_set_run_status (store, run, status, message, &ignored);
+  if (change_status (r, status, message, &ignored))
+    return;
+  g_array_set_size (r->pending, 0);
+  g_array_set_size (r->checkpoints, 0);
+  g_clear_error (&ignored);
+  r->locked_since_us = 0;
+  cari_store_set_run_status (r->store, r->run, status, message, &ignored);
 }
 
 gboolean
@@ -97,7 +245,7 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
   const CariRunConfig *cfg = cari_trainer_get_config (trainer);
   const guint64 total = (guint64) cfg->steps;
   CariRunReport local_report = { 0 };
-  Recorder r = { store, run, g_array_new (FALSE, FALSE, sizeof (CariMetric)), 0, NULL };
+  Recorder r = { 0 };
   g_autoptr (GError) local = NULL;
   CariRunStatus status = CARI_RUN_FINISHED;
   guint64 last_checkpoint = cari_trainer_get_step (trainer);
@@ -106,16 +254,23 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
   if (report == NULL)
     report = &local_report;
   memset (report, 0, sizeof *report);
+  r.store = store;
+  r.run = run;
+  r.pending = g_array_new (FALSE, FALSE, sizeof (CariMetric));
+  r.checkpoints = g_array_new (FALSE, FALSE, sizeof (PendingCheckpoint));
+  g_array_set_clear_func (r.checkpoints, pending_checkpoint_clear);
   r.report = report;
+  r.cb = cb;
+  r.locked_wait = cfg->locked_wait;
+  r.busy_ms = cari_store_get_busy_timeout (store);
   r.last_flush_us = g_get_monotonic_time ();
 
-  gint64 t_store = g_get_monotonic_time ();
-  if (!cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, error))
+  if (!change_status (&r, CARI_RUN_RUNNING, NULL, error))
     {
       g_array_unref (r.pending);
+      g_array_unref (r.checkpoints);
       return FALSE;
     }
-  report->store_seconds += (double) (g_get_monotonic_time () - t_store) * 1e-6;
 
   while (cari_trainer_get_step (trainer) < total)
     {
@@ -123,8 +278,7 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
       /* A paused run says so in the store (so a watcher does not take it for a dead one), with
        * its metrics flushed; it is running again once resumed. */
       gboolean paused = cari_trainer_is_paused (trainer) && !cari_trainer_is_cancelled (trainer);
-      if (paused && (!flush (&r, &local)
-                     || !cari_store_set_run_status (store, run, CARI_RUN_PAUSED, NULL, &local)))
+      if (paused && !change_status (&r, CARI_RUN_PAUSED, NULL, &local))
         {
           status = CARI_RUN_FAILED;
           break;
@@ -134,7 +288,7 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
           status = CARI_RUN_CANCELLED;
           break;
         }
-      if (paused && !cari_store_set_run_status (store, run, CARI_RUN_RUNNING, NULL, &local))
+      if (paused && !change_status (&r, CARI_RUN_RUNNING, NULL, &local))
         {
           status = CARI_RUN_FAILED;
           break;
@@ -196,15 +350,14 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
                      && (st.step % (guint64) cfg->flush_every == 0
                          || (double) (g_get_monotonic_time () - r.last_flush_us) * 1e-6
                               >= cfg->flush_seconds);
-      if (due && !flush (&r, &local))
+      if (due && !flush_if_due (&r, &local))
         {
           status = CARI_RUN_FAILED;
           break;
         }
       if (cfg->checkpoint_every > 0 && st.step % (guint64) cfg->checkpoint_every == 0)
         {
-          /* Metrics up to the checkpoint are in the store before the checkpoint is. */
-          if (!flush (&r, &local) || !write_checkpoint (trainer, store, run, report, &local))
+          if (!write_checkpoint (trainer, &r, &local))
             {
               status = CARI_RUN_FAILED;
               break;
@@ -215,23 +368,24 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
         cb->progress (&st, total, cb->user_data);
     }
 
-  /* Wind down: what is pending, a last checkpoint unless the state is bad, the status. */
+  /* Wind down: a last checkpoint unless the state is bad, then what is pending with the
+   * status; a run that failed or diverged keeps the metrics that led there. */
+  if ((status == CARI_RUN_FINISHED || status == CARI_RUN_CANCELLED)
+      && cari_trainer_get_step (trainer) != last_checkpoint
+      && !write_checkpoint (trainer, &r, &local))
+    status = CARI_RUN_FAILED;
   if (status == CARI_RUN_FINISHED || status == CARI_RUN_CANCELLED)
     {
-      if (!flush (&r, &local)
-          || (cari_trainer_get_step (trainer) != last_checkpoint
-              && !write_checkpoint (trainer, store, run, report, &local)))
+      /* Everything written, or the run failed: it must not read finished without its rows. */
+      if (!change_status (&r, status, NULL, &local))
         status = CARI_RUN_FAILED;
     }
-  else if (status == CARI_RUN_DIVERGED)
-    {
-      /* Keep the metrics that led there; the diverged state itself is not checkpointed. */
-      g_autoptr (GError) ignored = NULL;
-      flush (&r, &ignored);
-    }
   report->status = status;
-  set_final_status (store, run, status, local != NULL ? local->message : NULL);
+  if (status != CARI_RUN_FINISHED && status != CARI_RUN_CANCELLED)
+    set_final_status (&r, status, local != NULL ? local->message : NULL);
   g_array_unref (r.pending);
+  g_array_unref (r.checkpoints);
+  g_free (r.message);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));

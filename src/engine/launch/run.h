@@ -5,8 +5,14 @@
  * steps or `schedule.flush_seconds`, whichever comes first (which also refreshes the heartbeat);
  * evaluates on the validation role every `schedule.eval_every` steps; writes a checkpoint every
  * `schedule.checkpoint_every` steps and at the end. The run's status follows: running, then
- * finished, cancelled (after a checkpoint), diverged or failed (with the message). When the
- * store itself fails (locked, read-only, full, corrupt) the loop stops at once; the checkpoints
+ * finished, cancelled (after a checkpoint), diverged or failed (with the message); a run that
+ * fails or diverges writes the metrics it has first.
+ *
+ * A store locked by another program does not stop the run: it goes on training and keeps its
+ * metric rows and checkpoint records in memory, retrying with a growing delay, and says so
+ * through `notice`; where it must write before going on (pausing, the end) it waits. Only after
+ * `schedule.locked_wait` seconds without a successful write does it fail (CARI_ERROR_LOCKED).
+ * Any other failure of the store (read-only, full, corrupt) stops it at once; the checkpoints
  * already written stay intact.
  */
 #pragma once
@@ -25,6 +31,10 @@ typedef struct
   /* After every evaluation, with its "val/…" results. */
   void (*evaluated) (guint64 step, GHashTable *results, gpointer user_data);
   gpointer user_data;
+  /* Something the user should know that does not stop the run (the store is locked by another
+   * program and the run waits for it, then writes again), as a translated sentence; on the
+   * trainer's thread. May be NULL. */
+  void (*notice) (const char *text, gpointer user_data);
 } CariRunCallbacks;
 
 typedef struct

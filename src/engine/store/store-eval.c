@@ -95,10 +95,18 @@ insert_metric (CariStore *s, gint64 evaluation, const char *name, double value, 
          == SQLITE_DONE;
 }
 
-/* The evaluation's metrics, CMC ("cmc/k") and pair scores. */
+/* An evaluation of more pair scores than the store's write chunk is written in chunks, one
+ * transaction each, with a pause between them long enough for a writer waiting on the lock to
+ * take it (SQLite's busy handler polls every 100 ms at most): a trainer writing to the same
+ * store waits about a chunk's time, not the whole evaluation's. */
+#define CHUNK_PAUSE_US 110000
+/* An evaluation still incomplete this long after it was created was abandoned (its writer was
+ * killed); the next save removes it. */
+#define ABANDONED_AFTER_S 3600.0
+
+/* The evaluation's metrics and CMC ("cmc/k"). */
 static gboolean
-write_rows (CariStore *s, gint64 evaluation, const CariEvalResult *r, GArray *ids,
-            GError **error)
+write_metrics (CariStore *s, gint64 evaluation, const CariEvalResult *r, GError **error)
 {
   for (guint i = 0; i < r->metrics->len; i++)
     {
@@ -113,15 +121,17 @@ write_rows (CariStore *s, gint64 evaluation, const CariEvalResult *r, GArray *id
       if (!insert_metric (s, evaluation, name, g_array_index (r->cmc, double, k), -1.0, error))
         return FALSE;
     }
-  for (guint i = 0; i < r->pairs->len; i++)
+  return TRUE;
+}
+
+/* Pair scores [begin, end). */
+static gboolean
+write_pairs (CariStore *s, gint64 evaluation, const CariEvalResult *r, GArray *ids, guint begin,
+             guint end, GError **error)
+{
+  for (guint i = begin; i < end; i++)
     {
       const CariPairScore *p = &g_array_index (r->pairs, CariPairScore, i);
-      if (!isfinite (p->score))
-        {
-          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                       _("Pair %u of the evaluation has no finite score"), i + 1);
-          return FALSE;
-        }
       if (cari_store_sql_exec (s,
                                STORE_SQL ("INSERT INTO eval_scores (evaluation_id, a_image, "
                                           "b_image, score, same, fold) "
@@ -136,35 +146,102 @@ write_rows (CariStore *s, gint64 evaluation, const CariEvalResult *r, GArray *id
   return TRUE;
 }
 
+/* The evaluation's row (complete or not) with its metrics, in the open transaction. */
+static gint64
+write_head (CariStore *s, gint64 run, gint64 step, const CariEvalResult *r, const char *options,
+            gboolean complete, GError **error)
+{
+  double now = cari_store_now ();
+  if (cari_store_sql_exec (s,
+                           STORE_SQL ("DELETE FROM evaluations WHERE complete = 0 AND "
+                                      "created_at < ?1",
+                                      SQL_REAL (now - ABANDONED_AFTER_S)),
+                           0, error)
+      != SQLITE_DONE)
+    return 0;
+  if (cari_store_sql_exec (s,
+                           STORE_SQL ("INSERT INTO evaluations (run_id, step, protocol, fold, "
+                                      "created_at, options, complete) "
+                                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                      SQL_ID (run), step >= 0 ? SQL_INT (step) : SQL_NULL,
+                                      SQL_TEXT (r->protocol),
+                                      r->fold >= 0 ? SQL_INT (r->fold) : SQL_NULL,
+                                      SQL_REAL (now), SQL_TEXT (options),
+                                      SQL_INT (complete ? 1 : 0)),
+                           0, error)
+      != SQLITE_DONE)
+    return 0;
+  gint64 evaluation = cari_store_sql_last_id (s);
+  return write_metrics (s, evaluation, r, error) ? evaluation : 0;
+}
+
 gint64
 cari_store_save_evaluation (CariStore *s, gint64 run, gint64 step, const CariEvalResult *r,
                             const char *options, GError **error)
 {
   gint64 dataset = run_dataset (s, run, error), evaluation = 0;
   g_autoptr (GArray) ids = dataset >= 0 ? image_ids (s, dataset, error) : NULL;
-  if (ids == NULL || !cari_store_begin (s, TRUE, error))
+  if (ids == NULL)
     return 0;
-  if (cari_store_sql_exec (s,
-                           STORE_SQL ("INSERT INTO evaluations (run_id, step, protocol, fold, "
-                                      "created_at, options) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                                      SQL_ID (run), step >= 0 ? SQL_INT (step) : SQL_NULL,
-                                      SQL_TEXT (r->protocol),
-                                      r->fold >= 0 ? SQL_INT (r->fold) : SQL_NULL,
-                                      SQL_REAL (cari_store_now ()), SQL_TEXT (options)),
-                           0, error)
-      == SQLITE_DONE)
-    evaluation = cari_store_sql_last_id (s);
-  if (evaluation <= 0 || !write_rows (s, evaluation, r, ids, error))
+  for (guint i = 0; i < r->pairs->len; i++)
+    if (!isfinite (g_array_index (r->pairs, CariPairScore, i).score))
+      {
+        g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                     _("Pair %u of the evaluation has no finite score"), i + 1);
+        return 0;
+      }
+  /* Small: one transaction. Large: the head (incomplete, so no reader lists it), the pairs
+   * chunk by chunk, then the mark that it is complete. */
+  const guint n = r->pairs->len;
+  const guint chunk = cari_store_write_chunk (s);
+  const gboolean chunked = n > chunk;
+  if (!cari_store_begin (s, TRUE, error))
+    return 0;
+  evaluation = write_head (s, run, step, r, options, !chunked, error);
+  if (evaluation <= 0
+      || !write_pairs (s, evaluation, r, ids, 0, chunked ? 0 : n, error))
     {
       cari_store_rollback (s);
       return 0;
     }
-  return cari_store_commit (s, error) ? evaluation : 0;
+  if (!cari_store_commit (s, error))
+    return 0;
+  if (!chunked)
+    return evaluation;
+  for (guint begin = 0; begin < n; begin += chunk)
+    {
+      guint end = MIN (n, begin + chunk);
+      gboolean last = end == n;
+      g_usleep (CHUNK_PAUSE_US);
+      if (!cari_store_begin (s, TRUE, error))
+        goto failed;
+      if (!write_pairs (s, evaluation, r, ids, begin, end, error)
+          || (last && !cari_store_sql_change (s,
+                                              STORE_SQL ("UPDATE evaluations SET complete = 1 "
+                                                         "WHERE id = ?1",
+                                                         SQL_INT (evaluation)),
+                                              STORE_EVALUATION, evaluation, error)))
+        {
+          cari_store_rollback (s);
+          goto failed;
+        }
+      if (!cari_store_commit (s, error))
+        goto failed;
+    }
+  return evaluation;
+
+failed:
+  {
+    /* Best effort: what was written goes, or the next save removes it. */
+    g_autoptr (GError) ignored = NULL;
+    cari_store_delete (s, STORE_EVALUATION, evaluation, &ignored);
+    return 0;
+  }
 }
 
 #define EVAL_COLUMNS                                                                            \
   "SELECT e.id, e.run_id, e.step, e.protocol, e.fold, e.options, e.created_at, r.dataset_id "  \
-  "FROM evaluations e LEFT JOIN runs r ON r.id = e.run_id "
+  "FROM evaluations e LEFT JOIN runs r ON r.id = e.run_id WHERE e.complete = 1 "
 
 static gboolean
 read_info (sqlite3_stmt *st, gpointer data, GError **error)
@@ -188,7 +265,7 @@ cari_store_list_evaluations (CariStore *s, gint64 run, GError **error)
   g_autoptr (GPtrArray) list
     = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
   if (!cari_store_sql_each (s,
-                            STORE_SQL (EVAL_COLUMNS "WHERE ?1 = 0 OR e.run_id = ?1 "
+                            STORE_SQL (EVAL_COLUMNS "AND (?1 = 0 OR e.run_id = ?1) "
                                                     "ORDER BY e.id DESC",
                                        SQL_INT (run)),
                             read_info, list, error))
@@ -201,7 +278,7 @@ cari_store_get_evaluation (CariStore *s, gint64 evaluation, GError **error)
 {
   g_autoptr (GPtrArray) one
     = g_ptr_array_new_with_free_func ((GDestroyNotify) cari_eval_info_free);
-  if (!cari_store_sql_one (s, STORE_SQL (EVAL_COLUMNS "WHERE e.id = ?1", SQL_INT (evaluation)),
+  if (!cari_store_sql_one (s, STORE_SQL (EVAL_COLUMNS "AND e.id = ?1", SQL_INT (evaluation)),
                            STORE_EVALUATION, evaluation, read_info, one, error))
     return NULL;
   return g_ptr_array_steal_index (one, 0);

@@ -117,6 +117,8 @@ gboolean cari_store_commit (CariStore *s, GError **error);
 void     cari_store_rollback (CariStore *s);
 /* How long a running run may go without a heartbeat before it reads as interrupted. */
 double   cari_store_stale_after (CariStore *s);
+/* Rows per transaction of a long write (cari_store_set_write_chunk). */
+guint    cari_store_write_chunk (CariStore *s);
 /* Unix seconds. */
 double   cari_store_now (void);
 

@@ -15,6 +15,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
+/* About 1.5 s of pair scores per transaction (see store-eval.c). */
+#define DEFAULT_WRITE_CHUNK 200000
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 #define DEFAULT_STALE_AFTER_S 60.0
 
@@ -23,6 +25,8 @@ struct _CariStore
   sqlite3 *db;            /* owned */
   char *path;             /* owned: the database file, for messages */
   double stale_after;     /* seconds */
+  int busy_timeout_ms;
+  guint write_chunk;      /* rows per transaction of a long write */
   GHashTable *statements; /* owned: SQL text → sqlite3_stmt *, prepared on first use */
 };
 
@@ -668,9 +672,10 @@ cari_store_open (const char *path, CariStoreFlags flags, GError **error)
   s->db = db;
   s->path = g_steal_pointer (&file);
   s->stale_after = DEFAULT_STALE_AFTER_S;
+  s->write_chunk = DEFAULT_WRITE_CHUNK;
   s->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
   sqlite3_extended_result_codes (db, 1);
-  sqlite3_busy_timeout (db, DEFAULT_BUSY_TIMEOUT_MS);
+  cari_store_set_busy_timeout (s, DEFAULT_BUSY_TIMEOUT_MS);
   if (!configure (s, error))
     {
       cari_store_close (s);
@@ -700,7 +705,26 @@ cari_store_get_path (CariStore *store)
 void
 cari_store_set_busy_timeout (CariStore *store, int ms)
 {
-  sqlite3_busy_timeout (store->db, MAX (ms, 0));
+  store->busy_timeout_ms = MAX (ms, 0);
+  sqlite3_busy_timeout (store->db, store->busy_timeout_ms);
+}
+
+int
+cari_store_get_busy_timeout (CariStore *store)
+{
+  return store->busy_timeout_ms;
+}
+
+void
+cari_store_set_write_chunk (CariStore *store, guint rows)
+{
+  store->write_chunk = MAX (rows, 1u);
+}
+
+guint
+cari_store_write_chunk (CariStore *store)
+{
+  return store->write_chunk;
 }
 
 char *

@@ -76,6 +76,10 @@ guint       cari_store_open_count (void);
 const char *cari_store_get_path (CariStore *store);
 /* How long a statement waits for another connection's lock before CARI_ERROR_LOCKED. */
 void        cari_store_set_busy_timeout (CariStore *store, int ms);
+int         cari_store_get_busy_timeout (CariStore *store);
+/* Rows per transaction of a long write (an evaluation's pair scores), between which other
+ * writers get the lock; 200,000 by default. For tests, and hosts that want shorter waits. */
+void        cari_store_set_write_chunk (CariStore *store, guint rows);
 /* $XDG_DATA_HOME/carilab/carilab.db. Newly allocated. */
 char       *cari_store_default_path (void);
 /* Limits the database to `pages` pages (PRAGMA max_page_count on this connection only; never

@@ -82,6 +82,7 @@ static const KeySpec keys[] = {
   { "schedule", "checkpoint_every", K_INT, O (checkpoint_every), "200", 0, 1e9 },
   { "schedule", "flush_every", K_INT, O (flush_every), "20", 1, 1e6 },
   { "schedule", "flush_seconds", K_DOUBLE, O (flush_seconds), "1.0", 0, 3600 },
+  { "schedule", "locked_wait", K_DOUBLE, O (locked_wait), "600", 0, 1e6 },
   { "init", "from", K_STRING, O (init_from), "", 0, 0 },
   { "init", "branches_from_visual", K_BOOL, O (branches_from_visual), "false", 0, 0 },
 };

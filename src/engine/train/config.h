@@ -82,6 +82,7 @@ typedef struct
   int      checkpoint_every;
   int      flush_every;
   double   flush_seconds;
+  double   locked_wait;    /* seconds a run goes on without being able to write before failing */
   /* [init] */
   char    *init_from;            /* a checkpoint file to start from */
   gboolean branches_from_visual; /* then copy `visual` into `verif` and `cari` (§5.2) */
