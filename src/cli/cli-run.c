@@ -221,8 +221,8 @@ cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *pr
   gint64 step = info != NULL ? MAX (info->last_step, 0) : 0;
   if (report.status == CARI_RUN_CANCELLED)
     {
-      printf (_("Run %lld interrupted at step %llu and checkpointed; continue it with "
-                "“carilab-cli resume --run %lld”.\n"),
+      printf (_("Run %lld stopped at step %llu (status cancelled) and checkpointed; continue "
+                "it with “carilab-cli resume --run %lld”.\n"),
               (long long) run, (unsigned long long) step, (long long) run);
       return CLI_EXIT_FAILURE;
     }

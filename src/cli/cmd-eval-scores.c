@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <cari.h>
+#include <float.h>
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -50,6 +51,15 @@ read_scores (const char *path, GArray *scores, GArray *labels, GArray *folds, gb
           return FALSE;
         }
       float s = (float) score;
+      if (!isfinite (s))
+        {
+          /* Finite as a double, infinite once stored as the float every score is. */
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("%s, line %d: the score %s is out of range (scores are single-precision: "
+                         "at most %g in magnitude)"),
+                       path, i + 1, col[1], (double) FLT_MAX);
+          return FALSE;
+        }
       guint8 y = (guint8) label;
       int k = (int) fold - 1;
       g_array_append_val (scores, s);

@@ -20,6 +20,10 @@ printf '1 0.9 1\n0 0.1 1\n1 0.8 2\n0 0.2 2\n' >"$tmp/scores.txt"
 check "eval-scores on separable pairs" 0 "accuracy *100.00" - -- eval-scores --scores "$tmp/scores.txt"
 printf '1 0.9\nmaybe 0.1\n' >"$tmp/bad.txt"
 check "eval-scores names the bad line" 1 - "bad.txt, line 2" -- eval-scores --scores "$tmp/bad.txt"
+# Finite as a double, infinite as the float a score is stored in.
+printf '1 0.9\n0 1e39\n1 0.5\n' >"$tmp/huge.txt"
+check "eval-scores refuses a score beyond float" 1 - "huge.txt, line 2: the score 1e39 is out of range" -- \
+  eval-scores --scores "$tmp/huge.txt"
 # t-SNE: two groups of six points in 3-D, a label per line.
 printf '0\t0\t0\n0.1\t0\t0\n0\t0.1\t0\n0\t0\t0.1\n0.1\t0.1\t0\n0.1\t0\t0.1\n' >"$tmp/vec.tsv"
 printf '5\t5\t5\n5.1\t5\t5\n5\t5.1\t5\n5\t5\t5.1\n5.1\t5.1\t5\n5.1\t5\t5.1\n' >>"$tmp/vec.tsv"

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-train-kill.sh CLI — a `carilab-cli train` process killed with SIGKILL mid-run and resumed:
 # the database passes PRAGMA integrity_check, no metric row up to the last checkpoint is lost,
-# and every recorded value of the resumed run equals that of an uninterrupted run bitwise.
+# and every recorded value of the resumed run equals that of an uninterrupted run bitwise. Then
+# a live run: a second resume is refused, Ctrl-C stops it as cancelled, and it resumes.
 set -u
 cli=$1
 tmp=$(mktemp -d)
@@ -58,5 +59,33 @@ else bad "resumed run differs"; diff "$tmp/a.all" "$tmp/b.all" | head -5 | sed '
 
 [ "$(q 'PRAGMA integrity_check;')" = ok ] && ok "integrity_check after resume" || bad "integrity_check after resume"
 [ "$(q "SELECT status FROM runs WHERE id = 2;")" = finished ] && ok "status finished" || bad "status"
+
+# C: a second `resume` of a run that is alive is refused, naming the holder, and changes nothing;
+# Ctrl-C stops the run, checkpointed, stored and reported as cancelled; then it resumes.
+"$cli" train $cli_args --name stopped >"$tmp/c.out" 2>"$tmp/c.err" &
+pid=$!
+i=0
+at () { sqlite3 -batch -noheader "$db" "SELECT coalesce(max(step), 0) FROM metrics WHERE run_id = 3;" 2>/dev/null || echo 0; }
+while [ "$(at)" -lt 20 ] && [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null; do
+  sleep 0.02; i=$((i + 1))
+done
+"$cli" resume --db "$db" --run stopped >"$tmp/d.out" 2>"$tmp/d.err"
+got=$?
+if [ $got -eq 1 ] && grep -q "held by process [^ ]*:$pid of this machine" "$tmp/d.err"; then
+  ok "a second resume of the live run is refused: $(cat "$tmp/d.err")"
+else bad "second resume (status $got)"; sed 's/^/# /' "$tmp/d.err"; fi
+kill -INT $pid 2>/dev/null
+wait $pid
+got=$?
+pid=
+status=$(q "SELECT status FROM runs WHERE id = 3;")
+if [ $got -eq 1 ] && [ "$status" = cancelled ] && grep -q "(status cancelled) and checkpointed" "$tmp/c.out"; then
+  ok "Ctrl-C: stored and reported as cancelled ($(cat "$tmp/c.out"))"
+else bad "Ctrl-C (exit $got, status $status)"; sed 's/^/# /' "$tmp/c.out" "$tmp/c.err"; fi
+if "$cli" resume --db "$db" --run stopped >"$tmp/e.out" 2>"$tmp/e.err" \
+   && [ "$(q "SELECT status FROM runs WHERE id = 3;")" = finished ]; then
+  ok "the stopped run resumes to the end"
+else bad "resume after Ctrl-C"; sed 's/^/# /' "$tmp/e.err"; fi
+
 echo "1..$n"
 exit $fail

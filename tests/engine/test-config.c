@@ -69,6 +69,15 @@ test_config_errors (void)
   expect_config_error (NULL, "model.input_size=60", "model.input_size");
   expect_config_error (NULL, "strategy", "group.key=value");
   expect_config_error (NULL, "batch.caricatures=0", "batch.caricatures");
+  /* A seed is 0 to 2⁶⁴ − 1: neither −1 (which strtoull wraps to 2⁶⁴ − 1) nor 2⁶⁴. */
+  expect_config_error (NULL, "run.seed=-1", "run.seed");
+  expect_config_error ("[run]\nseed=18446744073709551616\n", NULL, "run.seed");
+  {
+    g_autoptr (CariRunConfig) top = cari_run_config_new ("[run]\nseed=18446744073709551615\n",
+                                                         NULL);
+    g_assert_nonnull (top);
+    g_assert_cmpuint (top->seed, ==, G_MAXUINT64);
+  }
 
   /* Several changes are validated together: tasks and strategy at once, in either order. */
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);

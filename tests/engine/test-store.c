@@ -812,12 +812,24 @@ test_read_only (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
 
-  /* an empty file has schema version 0, which cannot be upgraded when only reading */
+  /* an empty file is said to be empty (not a schema to upgrade); a SQLite file of another
+   * program's tables is not a run database */
   {
     g_autofree char *empty = g_build_filename (f->dir, "empty.db", NULL);
     g_assert_true (g_file_set_contents (empty, "", 0, NULL));
     g_assert_null (cari_store_open (empty, CARI_STORE_READ_ONLY, &error));
-    assert_error_names_file (error, CARI_ERROR_READ_ONLY, empty);
+    assert_error_names_file (error, CARI_ERROR_NOT_FOUND, empty);
+    g_assert_nonnull (strstr (error->message, "is empty"));
+    g_clear_error (&error);
+
+    g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+    sqlite3 *db = NULL;
+    g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+    raw_exec (db, "CREATE TABLE notes (text TEXT)");
+    sqlite3_close (db);
+    g_assert_null (cari_store_open (other, CARI_STORE_READ_ONLY, &error));
+    assert_error_names_file (error, CARI_ERROR_CORRUPT, other);
+    g_assert_nonnull (strstr (error->message, "not a CariLab run database"));
     g_clear_error (&error);
   }
 }

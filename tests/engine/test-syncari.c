@@ -270,6 +270,47 @@ test_bad_settings (void)
   test_remove_tree (dir);
 }
 
+static gboolean
+stop_half_way (double fraction, gpointer data)
+{
+  return fraction < 0.5;
+}
+
+/* A generation stopped part way (cancelled here, killed alike) leaves folders every importer
+ * refuses, naming them; generated again to the end, they import. */
+static void
+test_interrupted_is_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-syncari-XXXXXX", NULL);
+  g_autofree char *root = g_build_filename (dir, "set", NULL);
+  g_autofree char *pre = g_build_filename (dir, "pretrain", NULL);
+  g_autoptr (GError) error = NULL;
+  CariSynCariConfig cfg;
+  cari_syncari_config_init_tiny (&cfg);
+  g_assert_false (cari_syncari_generate (&cfg, root, pre, stop_half_way, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (cari_webcari_import (root, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, root));
+  g_assert_nonnull (strstr (error->message, "incomplete"));
+  g_clear_error (&error);
+  g_assert_null (cari_folder_import (pre, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  g_assert_true (cari_syncari_generate (&cfg, root, pre, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (CariDatasetIndex) set = cari_webcari_import (root, &error);
+  g_assert_no_error (error);
+  g_autoptr (CariDatasetIndex) pretrain = cari_folder_import (pre, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->images->len, ==,
+                    (guint) (cfg.identities
+                             * (cfg.photos_per_identity + cfg.caricatures_per_identity)));
+  test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -278,5 +319,6 @@ main (int argc, char **argv)
   g_test_add_func ("/syncari/cross-modal-gap", test_cross_modal_gap);
   g_test_add_func ("/syncari/deterministic", test_deterministic);
   g_test_add_func ("/syncari/bad-settings", test_bad_settings);
+  g_test_add_func ("/syncari/interrupted-is-refused", test_interrupted_is_refused);
   return g_test_run ();
 }

@@ -283,6 +283,16 @@ cari_index_canonical_root (const char *root, GError **error, const char *message
       g_set_error_literal (error, CARI_ERROR, CARI_ERROR_IO, text);
       return NULL;
     }
+  /* A set whose writing was interrupted (cari_syncari_generate's marker) is refused whole. */
+  g_autofree char *marker = g_build_filename (root, CARI_INDEX_INCOMPLETE_MARKER, NULL);
+  if (g_file_test (marker, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("The folder “%s” is incomplete: writing it was interrupted (it holds “%s”); "
+                     "generate it again"),
+                   root, CARI_INDEX_INCOMPLETE_MARKER);
+      return NULL;
+    }
   return g_canonicalize_filename (root, NULL);
 }
 

@@ -135,8 +135,12 @@ void  cari_fingerprint_free (CariFingerprint *fp);
 CariDatasetIndex *cari_dataset_index_finish (CariDatasetIndex **index, CariFingerprint **fp,
                                              gboolean ok);
 
+/* The file a data set's writer (cari_syncari_generate) keeps in its folder while writing it. */
+#define CARI_INDEX_INCOMPLETE_MARKER ".carilab-incomplete"
+
 /* An importer's `root`, canonical (newly allocated); NULL, with `error` set to `message` (a
- * format, `root` its argument), when it is not a folder. */
+ * format, `root` its argument), when it is not a folder; INVALID_ARGUMENT when it holds the
+ * incomplete marker. */
 char *cari_index_canonical_root (const char *root, GError **error, const char *message, ...)
   G_GNUC_PRINTF (3, 4);
 

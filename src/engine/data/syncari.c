@@ -7,6 +7,7 @@
 #include "core/parallel.h"
 #include "core/rng.h"
 #include "data/image.h"
+#include "data/index.h"
 
 #include <cairo.h>
 #include <errno.h>
@@ -410,7 +411,18 @@ cari_syncari_generate (const CariSynCariConfig *cfg, const char *root, const cha
                      "per fold"));
       return FALSE;
     }
-  if (!make_dir (root, error) || !write_protocols (cfg, root, error))
+  /* A marker in each folder until the whole set is written: a kill leaves it, and importers
+   * refuse the folder (cari_index_canonical_root). */
+  g_autofree char *marker = g_build_filename (root, CARI_INDEX_INCOMPLETE_MARKER, NULL);
+  g_autofree char *pre_marker
+    = pretrain_root != NULL && cfg->pretrain_identities > 0
+        ? g_build_filename (pretrain_root, CARI_INDEX_INCOMPLETE_MARKER, NULL)
+        : NULL;
+  if (!make_dir (root, error) || !g_file_set_contents (marker, "", 0, error)
+      || (pre_marker != NULL
+          && (!make_dir (pretrain_root, error)
+              || !g_file_set_contents (pre_marker, "", 0, error)))
+      || !write_protocols (cfg, root, error))
     return FALSE;
 
   Job job = { cfg, root, pretrain_root };
@@ -429,6 +441,16 @@ cari_syncari_generate (const CariSynCariConfig *cfg, const char *root, const cha
   if (job.cancelled)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Generating SynCari was cancelled"));
+      return FALSE;
+    }
+  /* The pretraining set first: the main set's marker is what launchers look at. */
+  if ((pre_marker != NULL && g_unlink (pre_marker) != 0) || g_unlink (marker) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot remove “%s”: %s"),
+                   pre_marker != NULL && g_file_test (pre_marker, G_FILE_TEST_EXISTS) ? pre_marker
+                                                                                      : marker,
+                   g_strerror (saved));
       return FALSE;
     }
   return TRUE;

@@ -570,6 +570,29 @@ configure (CariStore *s, GError **error)
 
   if (sqlite3_db_readonly (s->db, "main") == 1)
     {
+      gint64 tables = 0;
+      if (version == 0
+          && !cari_store_sql_one (s, STORE_SQL0 ("SELECT count(*) FROM sqlite_master"),
+                                  STORE_NOTHING, 0, cari_store_sql_int64, &tables, error))
+        return FALSE;
+      if (version == 0 && tables == 0)
+        {
+          /* A zero-length file (or one SQLite made and nothing filled) has no schema to upgrade. */
+          g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                       _("The run database “%s” is empty: nothing has been recorded in it yet "
+                         "(its tables are made the first time a run, an import or an evaluation "
+                         "writes to it)"),
+                       s->path);
+          return FALSE;
+        }
+      if (version == 0)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                       _("“%s” is a SQLite database but not a CariLab run database (it has "
+                         "tables and no schema version)"),
+                       s->path);
+          return FALSE;
+        }
       if (version < CARI_STORE_SCHEMA_VERSION)
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_READ_ONLY,

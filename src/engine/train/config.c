@@ -307,10 +307,11 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
       return TRUE;
     case K_U64:
       {
-        char *end = NULL;
-        guint64 u = g_ascii_strtoull (value, &end, 10);
-        if (end == value || *end != '\0')
-          return bad_value (error, k, value, _("is not a whole number"));
+        /* No sign (strtoull would take −1 for 2⁶⁴ − 1), no overflow. */
+        guint64 u = 0;
+        if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &u, NULL))
+          return bad_value (error, k, value,
+                            _("is not a whole number from 0 to 18446744073709551615"));
         *(guint64 *) (base + k->offset) = u;
         return TRUE;
       }
