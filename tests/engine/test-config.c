@@ -1,6 +1,7 @@
 /* test-config.c — the run configuration: defaults, the canonical text, errors that name the key
  * (and the assignment) at fault, "auto" values kept in the text, the name tables, deep copies. */
 #include <cari.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 static void
@@ -192,7 +193,8 @@ test_config_copy (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (
     "[run]\nname=copy me\n[data]\ndataset=syncari\n[optim]\nlr_steps=10;20\n"
-    "lr_schedule_file=lr.txt\n[init]\nfrom=/tmp/x.ckpt\n[strategy]\nname=static\n"
+    "lr_schedule_file=lr.txt\nlr_schedule=0:0.5;9:0.25\n[init]\nfrom=/tmp/x.ckpt\n"
+    "[strategy]\nname=static\n"
     "weights=0.25;0.25;0.5\n", &error);
   g_assert_no_error (error);
   g_autoptr (CariRunConfig) copy = cari_run_config_copy (cfg);
@@ -202,7 +204,8 @@ test_config_copy (void)
   g_assert_true (copy->name != cfg->name && copy->preset != cfg->preset
                  && copy->dataset != cfg->dataset && copy->protocol != cfg->protocol
                  && copy->init_from != cfg->init_from
-                 && copy->lr_schedule_file != cfg->lr_schedule_file);
+                 && copy->lr_schedule_file != cfg->lr_schedule_file
+                 && copy->lr_schedule != cfg->lr_schedule);
   g_assert_cmpfloat (copy->weights[2], ==, 0.5);
   g_assert_cmpint (copy->lr_steps[1], ==, 20);
   /* Changing the copy leaves the original. */
@@ -330,6 +333,47 @@ test_config_any_text (void)
     }
 }
 
+/* A schedule file is read once, into the configuration: the stored text holds its content, so
+ * moving or editing the file later changes nothing, and its rates are bounded like optim.lr. */
+static void
+test_config_schedule_file_is_stored (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-config-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "lr.txt", NULL);
+  g_assert_true (g_file_set_contents (path, "# rates\n0: 0.01\n60: 0.1\n", -1, NULL));
+  g_autofree char *set = g_strdup_printf ("optim.lr_schedule_file=%s", path);
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, NULL);
+  g_assert_true (cari_run_config_set (cfg, set, &error));
+  g_assert_no_error (error);
+  g_autofree char *text = cari_run_config_to_text (cfg);
+  g_assert_nonnull (strstr (text, "\nlr_schedule=0:0.01;60:0.10000000000000001\n"));
+
+  /* Edited to a jump, then gone: the stored run keeps its rates. */
+  g_assert_true (g_file_set_contents (path, "0: 0.01\n60: 5\n", -1, NULL));
+  g_autoptr (CariRunConfig) again = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->lr_schedule, ==, cfg->lr_schedule);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_autoptr (CariRunConfig) moved = cari_run_config_new (text, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (moved->lr_schedule, ==, cfg->lr_schedule);
+
+  /* Named anew, it is read anew; a rate beyond optim.lr's bound is refused naming the line. */
+  g_assert_true (g_file_set_contents (path, "0: 0.01\n60: 1e30\n", -1, NULL));
+  g_assert_false (cari_run_config_set (moved, set, &error));
+  g_assert_nonnull (strstr (error->message, "optim.lr_schedule_file"));
+  g_assert_nonnull (strstr (error->message, "line 2"));
+  g_clear_error (&error);
+  expect_config_error (NULL, "optim.lr_schedule=0:0.01;60:1e30", "optim.lr_schedule");
+  expect_config_error (NULL, "optim.lr_schedule=5:0.01", "optim.lr_schedule");
+  /* Unnamed, the plain rate is back. */
+  g_assert_true (cari_run_config_set (moved, "optim.lr_schedule_file=", &error));
+  g_assert_null (moved->lr_schedule);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -344,5 +388,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/static-weights", test_config_static_weights);
   g_test_add_func ("/config/starts", test_config_starts);
   g_test_add_func ("/config/any-text", test_config_any_text);
+  g_test_add_func ("/config/schedule-file-is-stored", test_config_schedule_file_is_stored);
   return g_test_run ();
 }

@@ -587,7 +587,17 @@ test_store_failures_stop_the_run_cleanly (void)
       if (kind == 2)
         g_assert_cmpuint (report.steps_done, ==, 0);
       else
-        assert_last_checkpoint_intact (store, run, cfg, src, report.steps_done / 5 * 5);
+        {
+          /* The last one due; under a lock, the run may have failed at that step's flush, just
+           * before writing it. */
+          guint64 last = report.steps_done / 5 * 5;
+          g_autofree char *ckdir = cari_run_checkpoint_dir (store, run);
+          g_autofree char *name = g_strdup_printf ("step-%08llu.ckpt", (unsigned long long) last);
+          g_autofree char *file = g_build_filename (ckdir, name, NULL);
+          if (kind == 1 && !g_file_test (file, G_FILE_TEST_EXISTS))
+            last -= 5;
+          assert_last_checkpoint_intact (store, run, cfg, src, last);
+        }
       if (lock.locker != NULL)
         {
           sqlite3_exec (lock.locker, "ROLLBACK;", NULL, NULL, NULL);

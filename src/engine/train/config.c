@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/i18n.h"
+#include "train/schedule.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -69,6 +70,7 @@ static const KeySpec keys[] = {
   { "optim", "lr_steps", K_SPECIAL, 0, "", 0, 0 },
   { "optim", "lr_factor", K_DOUBLE, O (lr_factor), "0.1", 0, 1 },
   { "optim", "lr_schedule_file", K_STRING, O (lr_schedule_file), "", 0, 0 },
+  { "optim", "lr_schedule", K_SPECIAL, 0, "", 0, 0 },
   { "batch", "caricatures", K_INT, O (caricatures), "16", 0, 4096 },
   { "batch", "photos", K_INT, O (photos), "16", 0, 4096 },
   { "batch", "balanced", K_BOOL, O (balanced), "false", 0, 0 },
@@ -264,6 +266,18 @@ parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, GError *
     {
       if (!cari_optimizer_kind_from_string (value, &cfg->optim.kind, NULL))
         return bad_value (error, k, value, _("is not an optimiser (sgd, rmsprop, adam)"));
+      return TRUE;
+    }
+  if (strcmp (k->key, "lr_schedule") == 0)
+    {
+      g_clear_pointer (&cfg->lr_schedule, g_free);
+      if (value[0] == '\0')
+        return TRUE;
+      g_autofree char *name = g_strdup_printf (_("Configuration key “%s.%s”"), k->group, k->key);
+      g_autoptr (CariSchedule) s = cari_schedule_new_from_string (value, name, error);
+      if (s == NULL)
+        return FALSE;
+      cfg->lr_schedule = cari_schedule_to_string (s);
       return TRUE;
     }
   if (strcmp (k->key, "lr_steps") == 0)
@@ -530,6 +544,20 @@ parse_into (CariRunConfig *cfg, GKeyFile *kf, const KeySpec **fault, GError **er
     }
   if (cfg->r_authors)
     cfg->r = cfg->strategy == CARI_STRATEGY_NAIVE ? 0.5 : 2.0;
+  /* A schedule file is read once, when the configuration names it: its content goes into
+   * lr_schedule, which is what the stored text keeps, so a resume neither needs the file nor
+   * sees later edits of it. */
+  if (cfg->lr_schedule == NULL && cfg->lr_schedule_file != NULL && cfg->lr_schedule_file[0])
+    {
+      g_autoptr (CariSchedule) s = cari_schedule_new_from_file (cfg->lr_schedule_file, error);
+      if (s == NULL)
+        {
+          *fault = find_key ("optim", "lr_schedule_file");
+          g_prefix_error (error, _("Configuration key “optim.lr_schedule_file”: "));
+          return FALSE;
+        }
+      cfg->lr_schedule = cari_schedule_to_string (s);
+    }
   return validate (cfg, fault, error);
 }
 
@@ -539,6 +567,7 @@ clear (CariRunConfig *cfg)
   g_free (cfg->name);
   g_free (cfg->preset);
   g_free (cfg->lr_schedule_file);
+  g_free (cfg->lr_schedule);
   g_free (cfg->dataset);
   g_free (cfg->protocol);
   g_free (cfg->init_from);
@@ -645,6 +674,8 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
                        : "");
   if (strcmp (k->group, "optim") == 0 && strcmp (k->key, "name") == 0)
     return g_strdup (cari_optimizer_kind_to_string (cfg->optim.kind));
+  if (strcmp (k->key, "lr_schedule") == 0)
+    return g_strdup (cfg->lr_schedule != NULL ? cfg->lr_schedule : "");
   if (strcmp (k->key, "lr_steps") == 0)
     {
       GString *s = g_string_new (NULL);
@@ -681,6 +712,7 @@ cari_run_config_copy (const CariRunConfig *cfg)
   copy->name = g_strdup (cfg->name);
   copy->preset = g_strdup (cfg->preset);
   copy->lr_schedule_file = g_strdup (cfg->lr_schedule_file);
+  copy->lr_schedule = g_strdup (cfg->lr_schedule);
   copy->dataset = g_strdup (cfg->dataset);
   copy->protocol = g_strdup (cfg->protocol);
   copy->init_from = g_strdup (cfg->init_from);
@@ -701,6 +733,16 @@ assignment_of (const char *const *assignments, const KeySpec *k)
         found = i;
     }
   return found;
+}
+
+/* Whether `assignments` set optim.lr_schedule. */
+static gboolean
+schedule_given (const char *const *assignments)
+{
+  for (int i = 0; assignments[i] != NULL; i++)
+    if (g_str_has_prefix (assignments[i], "optim.lr_schedule="))
+      return TRUE;
+  return FALSE;
 }
 
 gboolean
@@ -753,6 +795,10 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
         }
       else
         g_key_file_set_value (kf, group, key, eq + 1);
+      /* A schedule file named (or unnamed) anew is read anew, unless its content is given too. */
+      if (strcmp (group, "optim") == 0 && strcmp (key, "lr_schedule_file") == 0
+          && !schedule_given (assignments))
+        g_key_file_set_value (kf, "optim", "lr_schedule", "");
     }
 
   /* All changes are validated together, so their order does not matter. */

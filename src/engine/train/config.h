@@ -65,7 +65,8 @@ typedef struct
   int      lr_steps[CARI_MAX_LR_STEPS];
   int      n_lr_steps;
   double   lr_factor;
-  char    *lr_schedule_file;
+  char    *lr_schedule_file;  /* where lr_schedule was read from, for the record */
+  char    *lr_schedule;       /* "STEP:RATE;…": the schedule's content, NULL when none */
   /* [batch] */
   int      caricatures;
   int      photos;

@@ -64,6 +64,13 @@ cari_schedule_new_from_text (const char *text, const char *name, GError **error)
                        i + 1);
           return NULL;
         }
+      if (rate > CARI_SCHEDULE_MAX_RATE)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                       _("%s, line %d: the rate %g is above %g, the bound of optim.lr"), name,
+                       i + 1, rate, CARI_SCHEDULE_MAX_RATE);
+          return NULL;
+        }
       if (steps->len > 0 && (int) step <= g_array_index (steps, int, steps->len - 1))
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
@@ -98,6 +105,25 @@ cari_schedule_new_from_file (const char *path, GError **error)
       return NULL;
     }
   return cari_schedule_new_from_text (text, path, error);
+}
+
+char *
+cari_schedule_to_string (const CariSchedule *s)
+{
+  GString *out = g_string_new (NULL);
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int i = 0; i < s->n; i++)
+    g_string_append_printf (out, "%s%d:%s", i ? ";" : "", s->steps[i],
+                            g_ascii_dtostr (buf, sizeof buf, s->rates[i]));
+  return g_string_free (out, FALSE);
+}
+
+CariSchedule *
+cari_schedule_new_from_string (const char *text, const char *name, GError **error)
+{
+  g_autofree char *lines = g_strdup (text);
+  g_strdelimit (lines, ";", '\n');
+  return cari_schedule_new_from_text (lines, name, error);
 }
 
 double

@@ -16,9 +16,16 @@ typedef struct
 
 /* base·factor^k after the k-th of `steps` (which must increase). */
 CariSchedule *cari_schedule_new_steps (double base, const int *steps, int n_steps, double factor);
-/* Parse a schedule file; errors name the file and line. */
+/* The bound of every rate, as for optim.lr. */
+#define CARI_SCHEDULE_MAX_RATE 10.0
+
+/* Parse a schedule file; errors name the file and line. Rates above CARI_SCHEDULE_MAX_RATE
+ * are refused. */
 CariSchedule *cari_schedule_new_from_file (const char *path, GError **error);
 CariSchedule *cari_schedule_new_from_text (const char *text, const char *name, GError **error);
+/* The one-line form a run configuration stores ("STEP:RATE;…", rates exact), and back. */
+char         *cari_schedule_to_string (const CariSchedule *schedule);
+CariSchedule *cari_schedule_new_from_string (const char *text, const char *name, GError **error);
 double        cari_schedule_rate (const CariSchedule *schedule, long step);
 void          cari_schedule_free (CariSchedule *schedule);
 

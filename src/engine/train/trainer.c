@@ -75,8 +75,8 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
       if (t->opt_module == NULL)
         return NULL;
     }
-  if (cfg->lr_schedule_file != NULL && cfg->lr_schedule_file[0] != '\0')
-    t->schedule = cari_schedule_new_from_file (cfg->lr_schedule_file, error);
+  if (cfg->lr_schedule != NULL)
+    t->schedule = cari_schedule_new_from_string (cfg->lr_schedule, "optim.lr_schedule", error);
   else
     t->schedule = cari_schedule_new_steps (cfg->lr, cfg->lr_steps, cfg->n_lr_steps,
                                            cfg->lr_factor);
