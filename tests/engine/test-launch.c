@@ -1,7 +1,8 @@
 /* test-launch.c — the launch layer the CLI and the workbench share: a queued run executed to its
  * end through one function, a run that cannot start recorded as failed (or cancelled) with why,
- * resuming from the latest checkpoint (or the newest that loads), a list of runs that skips the finished ones, and a run
- * another live process holds left alone. */
+ * resuming from the latest checkpoint (or from the newest that loads, deleting nothing before),
+ * a list of runs that skips the finished ones, and a run another live process holds left
+ * alone. */
 #include <cari.h>
 #include <glib/gstdio.h>
 #include <signal.h>
