@@ -37,6 +37,7 @@ int cmd_info (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
 int cmd_train (int argc, char **argv);
 int cmd_resume (int argc, char **argv);
+int cmd_checkpoints (int argc, char **argv);
 int cmd_runs (int argc, char **argv);
 int cmd_show (int argc, char **argv);
 int cmd_generate (int argc, char **argv);

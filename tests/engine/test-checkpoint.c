@@ -9,6 +9,7 @@
 #include <zlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "gradcheck.h"
 
 typedef struct
@@ -235,15 +236,141 @@ test_wrong_version (Fixture *f, gconstpointer data)
   g_autofree char *contents = NULL;
   gsize len;
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  /* Version 7 with a valid header checksum: a file from a future CariLab. */
+  /* Version 7 with a valid header checksum (of every header byte but its own four): a file
+   * from a future CariLab. */
   guint32 v = GUINT32_TO_LE (7);
   memcpy (contents + 8, &v, 4);
-  guint32 c = GUINT32_TO_LE ((guint32) crc32 (0, (const unsigned char *) contents, 24));
+  uLong sum = crc32 (0, (const unsigned char *) contents, 24);
+  sum = crc32 (sum, (const unsigned char *) contents + 28, 4);
+  guint32 c = GUINT32_TO_LE ((guint32) sum);
   memcpy (contents + 24, &c, 4);
   g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
   expect_load_error (f, path, CARI_ERROR_VERSION, "version 7");
   cari_optimizer_free (opt);
   cari_optimizer_free (opt_m);
+}
+
+/* Every byte of a checkpoint is under a checksum: the header, each section's tag, flags,
+ * length, checksum and reserved field, its payload and its padding. One bit flipped anywhere
+ * (the lowest or the highest of a byte) is refused as damaged, naming the file. */
+static void
+test_every_byte_covered (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "h.ckpt", NULL);
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_new ();
+  cari_checkpoint_add_u64 (ck, "STEP", 12);
+  cari_checkpoint_add (ck, "SMPL", "\x01\x02\x03", 3); /* five bytes of padding */
+  cari_checkpoint_add_string (ck, "CONF", "[run]\nname=x\n");
+  g_assert_true (cari_checkpoint_write (ck, path, NULL));
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, ==, 32 + 3 * 24 + 8 + 8 + 16);
+
+  const guint8 bits[] = { 0x01, 0x80 };
+  for (gsize off = 0; off < len; off++)
+    for (size_t b = 0; b < G_N_ELEMENTS (bits); b++)
+      {
+        g_autoptr (GError) error = NULL;
+        contents[off] ^= bits[b];
+        g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+        g_autoptr (CariCheckpoint) back = cari_checkpoint_read (path, &error);
+        if (back != NULL)
+          g_error ("a flip of bit 0x%02x at offset %zu was not noticed", bits[b], (size_t) off);
+        g_assert_error (error, CARI_ERROR, CARI_ERROR_CORRUPT);
+        g_assert_nonnull (strstr (error->message, path));
+        contents[off] ^= bits[b];
+      }
+  /* Put back, it reads. */
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+  g_autoptr (CariCheckpoint) back = cari_checkpoint_read (path, NULL);
+  g_assert_nonnull (back);
+}
+
+/* A version 1 file, written here by hand as CariLab 1 wrote it: its header's checksum covers
+ * bytes 0–23, each section's checksum its payload without the padding. */
+static void
+write_version_1 (const char *path, const char *const *tags, const char *const *payloads,
+                 guint n)
+{
+  GByteArray *file = g_byte_array_new ();
+  guint8 header[32] = { 0 };
+  guint64 total = 32;
+  for (guint i = 0; i < n; i++)
+    total += 24 + ((strlen (payloads[i]) + 7) & ~(gsize) 7);
+  memcpy (header, "CARICKPT", 8);
+  cari_put_u32_le (header + 8, 1);
+  cari_put_u32_le (header + 12, n);
+  cari_put_u64_le (header + 16, total);
+  cari_put_u32_le (header + 24, (guint32) crc32 (0, header, 24));
+  g_byte_array_append (file, header, 32);
+  for (guint i = 0; i < n; i++)
+    {
+      guint8 sh[24] = { 0 };
+      gsize plen = strlen (payloads[i]);
+      memcpy (sh, tags[i], 4);
+      cari_put_u64_le (sh + 8, plen);
+      cari_put_u32_le (sh + 16, (guint32) crc32 (0, (const guint8 *) payloads[i], (uInt) plen));
+      g_byte_array_append (file, sh, 24);
+      g_byte_array_append (file, (const guint8 *) payloads[i], (guint) plen);
+      static const guint8 pad[8] = { 0 };
+      g_byte_array_append (file, pad, (guint) (((plen + 7) & ~(gsize) 7) - plen));
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) file->data, file->len, NULL));
+  g_byte_array_unref (file);
+}
+
+static void
+test_version_1_still_read (Fixture *f, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "v1.ckpt", NULL);
+  const char *tags[] = { "CONF", "ZZZZ" };
+  const char *payloads[] = { "[run]\nname=old\n", "abc" };
+  write_version_1 (path, tags, payloads, 2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (path, &error);
+  g_assert_no_error (error);
+  g_autofree char *conf = cari_checkpoint_get_string (ck, "CONF", &error);
+  g_assert_cmpstr (conf, ==, "[run]\nname=old\n");
+  size_t len;
+  const char *z = cari_checkpoint_get (ck, "ZZZZ", &len);
+  g_assert_cmpmem (z, len, "abc", 3);
+  CariCheckpointInfo info;
+  g_assert_true (cari_checkpoint_read_info (path, &info, &error));
+  g_assert_cmpuint (info.version, ==, 1);
+  g_assert_cmpuint (info.n_sections, ==, 2);
+
+  /* Its header's checksum is still checked. */
+  g_autofree char *contents = NULL;
+  gsize n;
+  g_assert_true (g_file_get_contents (path, &contents, &n, NULL));
+  contents[12] ^= 0x02;
+  g_assert_true (g_file_set_contents (path, contents, (gssize) n, NULL));
+  expect_load_error (f, path, CARI_ERROR_CORRUPT, "header");
+}
+
+/* Temporary files of interrupted writes go; checkpoints and other files stay. */
+static void
+test_remove_temporaries (Fixture *f, gconstpointer data)
+{
+  const char *names[] = { "step-00000004.ckpt", "step-00000008.ckpt.tmp-Ab12Cd",
+                          "step-00000012.ckpt.tmp-XyZ789", "notes.tmp-Ab12Cd",
+                          "step-00000004.ckpt.tmp-toolongname" };
+  const gboolean stays[] = { TRUE, FALSE, FALSE, TRUE, TRUE };
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *p = g_build_filename (f->dir, names[i], NULL);
+      g_assert_true (g_file_set_contents (p, "x", 1, NULL));
+    }
+  g_assert_cmpuint (cari_checkpoint_remove_temporaries (f->dir), ==, 2);
+  for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *p = g_build_filename (f->dir, names[i], NULL);
+      g_assert_cmpint (g_file_test (p, G_FILE_TEST_EXISTS), ==, stays[i]);
+    }
+  /* A folder that is not there has nothing to remove. */
+  g_autofree char *none = g_build_filename (f->dir, "none", NULL);
+  g_assert_cmpuint (cari_checkpoint_remove_temporaries (none), ==, 0);
 }
 
 static void
@@ -391,6 +518,9 @@ main (int argc, char **argv)
   ADD ("truncated", test_truncated);
   ADD ("corrupted", test_corrupted);
   ADD ("wrong-version", test_wrong_version);
+  ADD ("every-byte-covered", test_every_byte_covered);
+  ADD ("version-1-still-read", test_version_1_still_read);
+  ADD ("remove-temporaries", test_remove_temporaries);
   ADD ("wrong-architecture", test_wrong_architecture);
   ADD ("unknown-sections-skipped", test_unknown_sections_skipped);
   ADD ("atomic-write", test_atomic_write);

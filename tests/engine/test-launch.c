@@ -1,7 +1,8 @@
 /* test-launch.c — the launch layer the CLI and the workbench share: a queued run executed to its
  * end through one function, a run that cannot start recorded as failed (or cancelled) with why,
- * resuming from the latest checkpoint, a list of runs that skips the finished ones, and a run
- * another live process holds left alone. */
+ * resuming from the latest checkpoint (or from the newest that loads, deleting nothing before),
+ * a list of runs that skips the finished ones, and a run another live process holds left
+ * alone. */
 #include <cari.h>
 #include <glib/gstdio.h>
 #include <signal.h>
@@ -63,6 +64,7 @@ typedef struct
   gboolean cancel_preparing;
   CariTrainer *trainer;
   guint64 cancel_at;
+  char *notice; /* owned */
 } Seen;
 
 static gboolean
@@ -90,6 +92,14 @@ on_step (const CariStepStats *st, guint64 total, gpointer data)
   s->steps++;
   if (s->cancel_at > 0 && st->step == s->cancel_at)
     cari_trainer_cancel (s->trainer);
+}
+
+static void
+on_notice (const char *message, gpointer data)
+{
+  Seen *s = data;
+  g_assert_null (s->notice);
+  s->notice = g_strdup (message);
 }
 
 static CariRunStatus
@@ -221,6 +231,140 @@ test_resume_from_checkpoint (Fixture *f, gconstpointer data)
   g_assert_cmpuint (again.from, ==, 5);
   g_assert_cmpint (again.steps, ==, 3);
   g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_FINISHED);
+}
+
+/* A bit flipped in the middle of a file. */
+static void
+damage (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  contents[len / 2] ^= 0x04;
+  g_assert_true (g_file_set_contents (path, contents, (gssize) len, NULL));
+}
+
+/* The rows of `key` at each step (index = step), and their number in all. */
+static guint
+count_rows (Fixture *f, gint64 run, const char *key, guint per_step[16])
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) rows = cari_store_metrics_since (f->store, run, 0, &error);
+  g_assert_no_error (error);
+  memset (per_step, 0, 16 * sizeof (guint));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CariMetricRow *m = &g_array_index (rows, CariMetricRow, i);
+      g_assert_cmpint (m->step, <, 16);
+      if (strcmp (m->key, key) == 0)
+        per_step[m->step]++;
+    }
+  return rows->len;
+}
+
+/* Killed at step 13 of 14 (its metrics flushed, the checkpoint of step 13 not written), with
+ * checkpoints at 12, 8 and 4: their rows, newest first. */
+static GArray *
+stopped_run (Fixture *f, const char *name, gint64 *run)
+{
+  g_autoptr (GError) error = NULL;
+  *run = queue (f, name, 14, NULL);
+  Seen seen = { .cancel_at = 13 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &seen }, &seen };
+  CariRunReport report;
+  g_assert_true (cari_launch_execute (f->store, *run, &cb, &report, &error));
+  g_assert_cmpint (report.status, ==, CARI_RUN_CANCELLED);
+  /* The kill: no checkpoint at 13. */
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  sqlite3 *sql = NULL;
+  g_assert_cmpint (sqlite3_open (db, &sql), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (sql, "DELETE FROM checkpoints WHERE step = 13", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_close (sql);
+  GArray *rows = cari_store_list_checkpoints (f->store, *run, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpint (g_array_index (rows, CariCheckpointRow, 0).step, ==, 12);
+  g_assert_cmpint (g_array_index (rows, CariCheckpointRow, 1).step, ==, 8);
+  g_assert_cmpint (g_array_index (rows, CariCheckpointRow, 2).step, ==, 4);
+  return rows;
+}
+
+/* The latest checkpoint damaged: the run goes on from the one before, says so, and its metrics
+ * after that step are written once, again. The temporary file the kill left is removed. */
+static void
+test_resume_falls_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run;
+  g_autoptr (GArray) ckpts = stopped_run (f, "fallback", &run);
+  const char *latest = g_array_index (ckpts, CariCheckpointRow, 0).path;
+  const char *before = g_array_index (ckpts, CariCheckpointRow, 1).path;
+  guint per_step[16];
+  guint rows_before = count_rows (f, run, CARI_METRIC_LOSS_TOTAL, per_step);
+  g_assert_cmpuint (per_step[13], ==, 1);
+  damage (latest);
+  g_autofree char *dir = g_path_get_dirname (latest);
+  g_autofree char *tmp = g_build_filename (dir, "step-00000013.ckpt.tmp-Ab12Cd", NULL);
+  g_assert_true (g_file_set_contents (tmp, "half a checkpoint", -1, NULL));
+
+  Seen again = { 0 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &again, on_notice }, &again };
+  CariRunReport report;
+  g_assert_true (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again.from, ==, 8);
+  g_assert_cmpint (again.steps, ==, 6);
+  g_assert_cmpint (status_of (f, run, NULL), ==, CARI_RUN_FINISHED);
+  /* Which checkpoint, and why the newer one was skipped. */
+  g_assert_nonnull (again.notice);
+  if (strstr (again.notice, "step 8") == NULL || strstr (again.notice, before) == NULL
+      || strstr (again.notice, latest) == NULL || strstr (again.notice, "damaged") == NULL)
+    g_error ("the notice “%s” should name step 8, %s and the damaged %s", again.notice, before,
+             latest);
+  g_test_message ("%s", again.notice);
+  g_free (again.notice);
+  /* Steps 9 to 13 were deleted once step 8 loaded, and written again: once each. */
+  guint rows_after = count_rows (f, run, CARI_METRIC_LOSS_TOTAL, per_step);
+  for (int step = 1; step <= 14; step++)
+    g_assert_cmpuint (per_step[step], ==, 1);
+  g_assert_cmpuint (rows_after, >, rows_before);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+}
+
+/* Every checkpoint unusable (two damaged, one gone): resuming fails naming each file and its
+ * error, and deletes no metric. */
+static void
+test_resume_with_no_usable_checkpoint (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 run;
+  g_autoptr (GArray) ckpts = stopped_run (f, "all-bad", &run);
+  guint per_step[16];
+  guint rows_before = count_rows (f, run, CARI_METRIC_LOSS_TOTAL, per_step);
+  damage (g_array_index (ckpts, CariCheckpointRow, 0).path);
+  damage (g_array_index (ckpts, CariCheckpointRow, 1).path);
+  g_assert_cmpint (g_unlink (g_array_index (ckpts, CariCheckpointRow, 2).path), ==, 0);
+
+  Seen again = { 0 };
+  CariLaunchCallbacks cb = { NULL, on_ready, { on_step, NULL, &again, on_notice }, &again };
+  CariRunReport report;
+  g_assert_false (cari_launch_execute (f->store, run, &cb, &report, &error));
+  g_assert_nonnull (error);
+  for (guint i = 0; i < ckpts->len; i++)
+    if (strstr (error->message, g_array_index (ckpts, CariCheckpointRow, i).path) == NULL)
+      g_error ("“%s” should name %s", error->message,
+               g_array_index (ckpts, CariCheckpointRow, i).path);
+  g_assert_nonnull (strstr (error->message, "damaged"));
+  g_assert_cmpint (again.readies, ==, 0);
+  g_assert_null (again.notice);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FAILED);
+  g_autofree char *message = NULL;
+  g_assert_cmpint (status_of (f, run, &message), ==, CARI_RUN_FAILED);
+  g_assert_cmpstr (message, ==, error->message);
+  /* Step 13's rows, after the newest checkpoint, too. */
+  g_assert_cmpuint (count_rows (f, run, CARI_METRIC_LOSS_TOTAL, per_step), ==, rows_before);
+  g_assert_cmpuint (per_step[13], ==, 1);
 }
 
 /* A list of runs: the finished one is skipped, a failing one counted, the rest run. */
@@ -358,6 +502,10 @@ main (int argc, char **argv)
               test_cancelled_preparation, fixture_tear_down);
   g_test_add ("/launch/resume-from-checkpoint", Fixture, NULL, fixture_set_up,
               test_resume_from_checkpoint, fixture_tear_down);
+  g_test_add ("/launch/resume-falls-back", Fixture, NULL, fixture_set_up,
+              test_resume_falls_back, fixture_tear_down);
+  g_test_add ("/launch/resume-with-no-usable-checkpoint", Fixture, NULL, fixture_set_up,
+              test_resume_with_no_usable_checkpoint, fixture_tear_down);
   g_test_add ("/launch/execute-all", Fixture, NULL, fixture_set_up, test_execute_all,
               fixture_tear_down);
   g_test_add ("/launch/live-run-is-left-alone", Fixture, NULL, fixture_set_up,

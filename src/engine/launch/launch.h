@@ -65,13 +65,17 @@ typedef struct
    * goes on from. The host may keep `trainer` (borrowed, valid until cari_launch_execute
    * returns) to pause or cancel it from any thread. */
   void (*ready) (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer user_data);
-  /* After every step and every validation, on the trainer's thread (see run.h). */
+  /* After every step and every validation, on the trainer's thread (see run.h); `run.notice`
+   * also before `ready`, when a resume falls back to an older checkpoint (which, and why each
+   * newer one was skipped). */
   CariRunCallbacks run;
   gpointer user_data; /* for `preparing` and `ready`; `run` has its own */
 } CariLaunchCallbacks;
 
 /* Executes a stored run: a queued one from its start (metrics of an earlier attempt deleted,
- * init.from resolved), any other from its latest checkpoint (metric rows after it deleted). Its
+ * init.from resolved), any other from the newest of its checkpoints that loads (metric rows
+ * after it deleted once it has loaded; see cari_run_prepare_resume), removing first the
+ * temporary files a killed checkpoint write left in the run's folder. Its
  * data set is prepared first, and the run's row names it. When preparing fails, the run's status
  * becomes failed (cancelled when `preparing` cancelled) with the message, and FALSE returns the
  * error; the run loop records the rest (run.h). `callbacks` and `report` may be NULL. */

@@ -395,10 +395,51 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
 }
 
 gboolean
-cari_run_prepare_resume (CariStore *store, gint64 run, char **checkpoint_path, gint64 *step,
-                         GError **error)
+cari_run_prepare_resume (CariStore *store, gint64 run, CariResumeLoad load, gpointer user_data,
+                         gint64 *step, char **notice, GError **error)
 {
-  if (!cari_store_latest_checkpoint (store, run, -1, step, checkpoint_path, error))
+  g_autoptr (GArray) rows = cari_store_list_checkpoints (store, run, error);
+  if (rows == NULL)
     return FALSE;
-  return cari_store_delete_metrics_after (store, run, *step, error);
+  if (rows->len == 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("Run %lld has no checkpoint in the run database “%s”"), (long long) run,
+                   cari_store_get_path (store));
+      return FALSE;
+    }
+  /* Why each newer checkpoint did not load, each naming its file. */
+  g_autoptr (GString) skipped = g_string_new (NULL);
+  int first_code = CARI_ERROR_CORRUPT;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const CariCheckpointRow *row = &g_array_index (rows, CariCheckpointRow, i);
+      g_autoptr (GError) why = NULL;
+      g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (row->path, &why);
+      if (ck != NULL && load (ck, user_data, &why))
+        {
+          /* Loaded: only now may what came after it go. */
+          if (!cari_store_delete_metrics_after (store, run, row->step, error))
+            return FALSE;
+          *step = row->step;
+          if (notice != NULL)
+            *notice = i == 0 ? NULL
+                             : g_strdup_printf (_("Run %lld goes on from its checkpoint at step "
+                                                  "%lld (“%s”), the newest that loads; skipped: "
+                                                  "%s"),
+                                                (long long) run, (long long) row->step, row->path,
+                                                skipped->str);
+          return TRUE;
+        }
+      if (i == 0 && why->domain == CARI_ERROR)
+        first_code = why->code;
+      g_string_append (skipped, i > 0 ? "; " : "");
+      if (strstr (why->message, row->path) == NULL)
+        g_string_append_printf (skipped, "“%s”: ", row->path);
+      g_string_append (skipped, why->message);
+    }
+  g_set_error (error, CARI_ERROR, first_code,
+               _("Run %lld cannot go on: none of its %u checkpoints loads: %s"), (long long) run,
+               rows->len, skipped->str);
+  return FALSE;
 }

@@ -57,9 +57,18 @@ gboolean cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
                            const CariRunCallbacks *callbacks, CariRunReport *report,
                            GError **error);
 
-/* Prepare a run for resuming: its latest checkpoint (path, step), with every metric row after
- * that step deleted so the resumed run writes them again. */
-gboolean cari_run_prepare_resume (CariStore *store, gint64 run, char **checkpoint_path,
-                                  gint64 *step, GError **error);
+/* Restores what a resume goes on with (a trainer) from `ck`; FALSE with why it does not fit. */
+typedef gboolean (*CariResumeLoad) (const CariCheckpoint *ck, gpointer user_data,
+                                    GError **error);
+
+/* Prepare a run for resuming from the newest of its checkpoints that loads: each, newest first,
+ * is read in full and handed to `load` until one succeeds; only then are the metric rows after
+ * its step deleted, so the resumed run writes them again. *step receives its step, and *notice
+ * (may be NULL) a sentence naming it and why each newer one was skipped — NULL when the newest
+ * loaded. When none loads, the error names each file with why, and nothing is deleted;
+ * NOT_FOUND when the run has no checkpoint. */
+gboolean cari_run_prepare_resume (CariStore *store, gint64 run, CariResumeLoad load,
+                                  gpointer user_data, gint64 *step, char **notice,
+                                  GError **error);
 
 G_END_DECLS

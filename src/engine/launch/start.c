@@ -64,11 +64,35 @@ apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, GE
   return TRUE;
 }
 
+/* Restoring a trainer from one checkpoint after another until one loads. */
+typedef struct
+{
+  const CariRunConfig *cfg;
+  CariDataSource *source;
+  CariTrainer *trainer; /* owned; NULL once a restore failed part-way */
+} Restoring;
+
+static gboolean
+restore_trainer (const CariCheckpoint *ck, gpointer data, GError **error)
+{
+  Restoring *r = data;
+  if (r->trainer == NULL && (r->trainer = cari_trainer_new (r->cfg, r->source, error)) == NULL)
+    return FALSE;
+  if (cari_trainer_restore (r->trainer, ck, error))
+    return TRUE;
+  /* A restore that failed part-way leaves a trainer that must not be used: the next checkpoint
+   * gets a fresh one. */
+  g_clear_pointer (&r->trainer, cari_trainer_free);
+  return FALSE;
+}
+
 /* The trainer of a stored run over `source`, ready to execute: a run without a checkpoint from
- * its start, any other from its latest checkpoint. *step receives the step it goes on from. */
+ * its start, any other from the newest checkpoint that loads. *step receives the step it goes
+ * on from. */
 static CariTrainer *
 prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const CariRunConfig *cfg,
-                 CariDataSource *source, guint64 *step, GError **error)
+                 CariDataSource *source, const CariLaunchCallbacks *cb, guint64 *step,
+                 GError **error)
 {
   g_autoptr (CariTrainer) trainer = cari_trainer_new (cfg, source, error);
   if (trainer == NULL)
@@ -79,25 +103,37 @@ prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const Ca
       if (dataset <= 0 || !cari_store_set_run_dataset (store, run, dataset, error))
         return NULL;
     }
+  /* The run is ours (claimed): a temporary file in its folder is a write a kill interrupted. */
+  g_autofree char *dir = cari_run_checkpoint_dir (store, run);
+  cari_checkpoint_remove_temporaries (dir);
   *step = 0;
-  gint64 latest = -1;
-  if (!cari_store_latest_checkpoint (store, run, -1, &latest, NULL, NULL))
+  g_autoptr (GError) none = NULL;
+  if (!cari_store_latest_checkpoint (store, run, -1, NULL, NULL, &none))
     {
+      if (!g_error_matches (none, CARI_ERROR, CARI_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, g_steal_pointer (&none));
+          return NULL;
+        }
       /* From the start: nothing recorded before counts. */
       if (!cari_store_delete_metrics_after (store, run, -1, error)
           || !apply_init (store, cfg, trainer, error))
         return NULL;
       return g_steal_pointer (&trainer);
     }
-  g_autofree char *path = NULL;
+  Restoring r = { cfg, source, g_steal_pointer (&trainer) };
+  g_autofree char *notice = NULL;
   gint64 from = 0;
-  if (!cari_run_prepare_resume (store, run, &path, &from, error))
+  gboolean ok = cari_run_prepare_resume (store, run, restore_trainer, &r, &from, &notice, error);
+  g_autoptr (CariTrainer) restored = r.trainer;
+  if (!ok)
     return NULL;
-  g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (path, error);
-  if (ck == NULL || !cari_trainer_restore (trainer, ck, error))
-    return NULL;
+  if (notice != NULL && cb->run.notice != NULL)
+    cb->run.notice (notice, cb->run.user_data);
+  else if (notice != NULL)
+    g_message ("%s", notice);
   *step = (guint64) from;
-  return g_steal_pointer (&trainer);
+  return g_steal_pointer (&restored);
 }
 
 gboolean
@@ -134,8 +170,8 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
                                                               cb->user_data, &local)
                                         : NULL;
   g_autoptr (CariTrainer) trainer = source != NULL
-                                      ? prepare_trainer (store, run, info, cfg, source, &step,
-                                                         &local)
+                                      ? prepare_trainer (store, run, info, cfg, source, cb,
+                                                         &step, &local)
                                       : NULL;
   if (trainer == NULL)
     {

@@ -116,20 +116,36 @@ cari_checkpoint_get (const CariCheckpoint *ck, const char *tag, size_t *len)
 
 /* ---------------------------------------------------------------------------- writing */
 
+/* The CRC-32 of `len` more bytes after `c` (0 to start). */
 static guint32
-crc (const void *data, size_t len)
+crc_more (guint32 c, const void *data, size_t len)
 {
-  uLong c = crc32 (0L, Z_NULL, 0);
+  uLong u = c;
   const Bytef *p = data;
   while (len > 0)
     {
       uInt chunk = (uInt) MIN (len, (size_t) 1 << 30);
-      c = crc32 (c, p, chunk);
+      u = crc32 (u, p, chunk);
       p += chunk;
       len -= chunk;
     }
-  return (guint32) c;
+  return (guint32) u;
 }
+
+static guint32
+crc (const void *data, size_t len)
+{
+  return crc_more (0, data, len);
+}
+
+/* From version 2 on, the header's checksum (bytes 24–27) covers all its other bytes. */
+static guint32
+header_crc (const guint8 *header)
+{
+  return crc_more (crc (header, 24), header + 28, HEADER_SIZE - 28);
+}
+
+static const guint8 zeros[8] = { 0 };
 
 static size_t
 padded (size_t len)
@@ -166,19 +182,28 @@ cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **erro
   guint64 total = HEADER_SIZE;
   g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
   g_autofree char *dir = g_path_get_dirname (path);
-  static const guint8 zeros[8] = { 0 };
+  g_autofree guint8 *table = g_malloc0 ((size_t) SECTION_HEADER_SIZE * MAX (ck->sections->len, 1));
   int fd, saved;
 
+  /* The section headers first: the file header's checksum covers theirs. */
   for (guint i = 0; i < ck->sections->len; i++)
     {
       Section *s = g_ptr_array_index (ck->sections, i);
-      total += SECTION_HEADER_SIZE + padded (g_bytes_get_size (s->data));
+      size_t len;
+      const void *data = g_bytes_get_data (s->data, &len);
+      guint8 *sh = table + (size_t) SECTION_HEADER_SIZE * i;
+      memcpy (sh, s->tag, 4);
+      cari_put_u32_le (sh + 4, 0);
+      cari_put_u64_le (sh + 8, len);
+      cari_put_u32_le (sh + 16, crc_more (crc (data, len), zeros, padded (len) - len));
+      total += SECTION_HEADER_SIZE + padded (len);
     }
   memcpy (header, MAGIC, 8);
   cari_put_u32_le (header + 8, CARI_CHECKPOINT_VERSION);
   cari_put_u32_le (header + 12, ck->sections->len);
   cari_put_u64_le (header + 16, total);
-  cari_put_u32_le (header + 24, crc (header, 24));
+  cari_put_u32_le (header + 28, crc (table, (size_t) SECTION_HEADER_SIZE * ck->sections->len));
+  cari_put_u32_le (header + 24, header_crc (header));
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
@@ -195,12 +220,9 @@ cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **erro
       Section *s = g_ptr_array_index (ck->sections, i);
       size_t len;
       const void *data = g_bytes_get_data (s->data, &len);
-      guint8 sh[SECTION_HEADER_SIZE] = { 0 };
-      memcpy (sh, s->tag, 4);
-      cari_put_u32_le (sh + 4, 0);
-      cari_put_u64_le (sh + 8, len);
-      cari_put_u32_le (sh + 16, crc (data, len));
-      if (!write_all (fd, sh, sizeof sh, path, error) || !write_all (fd, data, len, path, error)
+      const guint8 *sh = table + (size_t) SECTION_HEADER_SIZE * i;
+      if (!write_all (fd, sh, SECTION_HEADER_SIZE, path, error)
+          || !write_all (fd, data, len, path, error)
           || !write_all (fd, zeros, padded (len) - len, path, error))
         goto fail;
     }
@@ -255,6 +277,66 @@ printable_tag (const guint8 *t)
   return TRUE;
 }
 
+/* The header's checks, on its first 32 bytes: magic, checksum (version 1: of bytes 0–23; from
+ * version 2: of every other byte, the section headers' checksum included), version. */
+static gboolean
+check_header (const guint8 *p, size_t size, const char *path, GError **error)
+{
+  if (size < HEADER_SIZE || memcmp (p, MAGIC, 8) != 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("“%s” is not a CariLab checkpoint"), path);
+      return FALSE;
+    }
+  guint32 version = cari_get_u32_le (p + 8);
+  if (cari_get_u32_le (p + 24) != (version == 1 ? crc (p, 24) : header_crc (p)))
+    return corrupt (error, path, _("its header fails its checksum"));
+  if (version == 0 || version > CARI_CHECKPOINT_VERSION)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_VERSION,
+                   _("Checkpoint “%s” has format version %u; this version of CariLab reads "
+                     "versions 1 to %u"),
+                   path, version, CARI_CHECKPOINT_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The section headers' layout: each fits in the file, and the last ends where the file does;
+ * from version 2 on, their checksum is the one the file header records. */
+static gboolean
+check_section_table (const guint8 *p, size_t size, const char *path, GError **error)
+{
+  g_autofree char *what = NULL;
+  guint32 n_sections = cari_get_u32_le (p + 12);
+  guint32 table = 0;
+  size_t off = HEADER_SIZE;
+  for (guint32 i = 0; i < n_sections; i++)
+    {
+      if (size - off < SECTION_HEADER_SIZE)
+        {
+          what = g_strdup_printf (_("section %u of %u is cut off"), i + 1, n_sections);
+          return corrupt (error, path, what);
+        }
+      const guint8 *sh = p + off;
+      guint64 len = cari_get_u64_le (sh + 8);
+      if (!printable_tag (sh) || len > size - off - SECTION_HEADER_SIZE
+          || padded (len) > size - off - SECTION_HEADER_SIZE)
+        {
+          what = g_strdup_printf (_("section %u of %u has a bad tag or length"), i + 1,
+                                  n_sections);
+          return corrupt (error, path, what);
+        }
+      table = crc_more (table, sh, SECTION_HEADER_SIZE);
+      off += SECTION_HEADER_SIZE + padded (len);
+    }
+  if (cari_get_u32_le (p + 8) >= 2 && table != cari_get_u32_le (p + 28))
+    return corrupt (error, path, _("its section headers fail their checksum"));
+  if (off != size)
+    return corrupt (error, path, _("there are bytes after its last section"));
+  return TRUE;
+}
+
 CariCheckpoint *
 cari_checkpoint_read (const char *path, GError **error)
 {
@@ -273,26 +355,9 @@ cari_checkpoint_read (const char *path, GError **error)
   const guint8 *p = (const guint8 *) g_mapped_file_get_contents (map);
   size_t size = g_mapped_file_get_length (map);
 
-  if (size < HEADER_SIZE || memcmp (p, MAGIC, 8) != 0)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
-                   _("“%s” is not a CariLab checkpoint"), path);
-      return NULL;
-    }
-  if (cari_get_u32_le (p + 24) != crc (p, 24))
-    {
-      corrupt (error, path, _("its header fails its checksum"));
-      return NULL;
-    }
+  if (!check_header (p, size, path, error))
+    return NULL;
   guint32 version = cari_get_u32_le (p + 8);
-  if (version == 0 || version > CARI_CHECKPOINT_VERSION)
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_VERSION,
-                   _("Checkpoint “%s” has format version %u; this version of CariLab reads "
-                     "versions 1 to %u"),
-                   path, version, CARI_CHECKPOINT_VERSION);
-      return NULL;
-    }
   guint32 n_sections = cari_get_u32_le (p + 12);
   guint64 total = cari_get_u64_le (p + 16);
   if (total != size)
@@ -303,6 +368,8 @@ cari_checkpoint_read (const char *path, GError **error)
       corrupt (error, path, what);
       return NULL;
     }
+  if (!check_section_table (p, size, path, error))
+    return NULL;
 
   ck = cari_checkpoint_new ();
   ck->path = g_strdup (path);
@@ -310,46 +377,80 @@ cari_checkpoint_read (const char *path, GError **error)
   size_t off = HEADER_SIZE;
   for (guint32 i = 0; i < n_sections; i++)
     {
-      if (size - off < SECTION_HEADER_SIZE)
-        {
-          what = g_strdup_printf (_("section %u of %u is cut off"), i + 1, n_sections);
-          corrupt (error, path, what);
-          return NULL;
-        }
       const guint8 *sh = p + off;
       guint64 len = cari_get_u64_le (sh + 8);
       char tag[5] = { 0 };
       memcpy (tag, sh, 4);
-      if (!printable_tag (sh) || len > size - off - SECTION_HEADER_SIZE
-          || padded (len) > size - off - SECTION_HEADER_SIZE)
-        {
-          what = g_strdup_printf (_("section %u of %u has a bad tag or length"), i + 1,
-                                  n_sections);
-          corrupt (error, path, what);
-          return NULL;
-        }
       const guint8 *payload = sh + SECTION_HEADER_SIZE;
-      if (cari_get_u32_le (sh + 16) != crc (payload, len))
+      /* Version 1 left the flags, the reserved field and the padding out of every checksum. */
+      guint32 sum = version == 1 ? crc (payload, len) : crc (payload, padded (len));
+      if (version >= 2 && (cari_get_u32_le (sh + 4) != 0 || cari_get_u32_le (sh + 20) != 0))
+        what = g_strdup_printf (_("section “%s” has unknown flags"), tag);
+      else if (cari_get_u32_le (sh + 16) != sum)
+        what = g_strdup_printf (_("section “%s” fails its checksum"), tag);
+      else if (find (ck, tag) != NULL)
+        what = g_strdup_printf (_("section “%s” appears twice"), tag);
+      if (what != NULL)
         {
-          what = g_strdup_printf (_("section “%s” fails its checksum"), tag);
-          corrupt (error, path, what);
-          return NULL;
-        }
-      if (find (ck, tag) != NULL)
-        {
-          what = g_strdup_printf (_("section “%s” appears twice"), tag);
           corrupt (error, path, what);
           return NULL;
         }
       add_bytes (ck, tag, g_bytes_new_from_bytes (all, off + SECTION_HEADER_SIZE, len));
       off += SECTION_HEADER_SIZE + padded (len);
     }
-  if (off != size)
-    {
-      corrupt (error, path, _("there are bytes after its last section"));
-      return NULL;
-    }
   return g_steal_pointer (&ck);
+}
+
+gboolean
+cari_checkpoint_read_info (const char *path, CariCheckpointInfo *info, GError **error)
+{
+  guint8 header[HEADER_SIZE] = { 0 };
+  size_t got = 0;
+  FILE *f = fopen (path, "rb");
+  if (f == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot read checkpoint “%s”: %s"), path,
+                   g_strerror (saved));
+      return FALSE;
+    }
+  got = fread (header, 1, sizeof header, f);
+  fclose (f);
+  if (!check_header (header, got, path, error))
+    return FALSE;
+  info->version = cari_get_u32_le (header + 8);
+  info->n_sections = cari_get_u32_le (header + 12);
+  info->size = cari_get_u64_le (header + 16);
+  info->checksum = cari_get_u32_le (header + 24);
+  return TRUE;
+}
+
+/* What cari_checkpoint_write names its temporary files: "NAME.ckpt.tmp-" and six characters. */
+static gboolean
+is_temporary (const char *name)
+{
+  const char *t = strstr (name, ".ckpt.tmp-");
+  return t != NULL && t != name && strlen (t + strlen (".ckpt.tmp-")) == 6;
+}
+
+guint
+cari_checkpoint_remove_temporaries (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint removed = 0;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      if (!is_temporary (name))
+        continue;
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+      if (unlink (file) == 0)
+        {
+          g_debug ("removed “%s”, a checkpoint an interrupted write left", file);
+          removed++;
+        }
+    }
+  return removed;
 }
 
 /* ---------------------------------------------------------------------------- typed sections */

@@ -16,7 +16,8 @@
 
 G_BEGIN_DECLS
 
-#define CARI_CHECKPOINT_VERSION 1
+/* Version 2 covers every byte of the file by a checksum; version 1 files are still read. */
+#define CARI_CHECKPOINT_VERSION 2
 
 typedef struct _CariCheckpoint CariCheckpoint;
 
@@ -32,6 +33,23 @@ guint    cari_checkpoint_n_sections (const CariCheckpoint *ck);
 gboolean cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **error);
 /* Validates the magic, the version, every length and every checksum before returning. */
 CariCheckpoint *cari_checkpoint_read (const char *path, GError **error);
+
+/* What a checkpoint's header says, read without the rest of the file. */
+typedef struct
+{
+  guint32 version;
+  guint32 n_sections;
+  guint64 size;     /* the file's length, as the header records it */
+  guint32 checksum; /* the header's CRC-32; from version 2 on it covers every section header,
+                     * each with its payload's CRC, so it stands for the whole file */
+} CariCheckpointInfo;
+
+/* Reads and checks the header of `path` (magic, checksum, version) into *info. */
+gboolean cari_checkpoint_read_info (const char *path, CariCheckpointInfo *info, GError **error);
+
+/* Removes the temporary files ("*.ckpt.tmp-XXXXXX") a killed writer left in `dir`; the caller
+ * makes sure no writer of its own is at work there. The number removed. */
+guint    cari_checkpoint_remove_temporaries (const char *dir);
 
 /* --- the whole training state -------------------------------------------------------------- */
 

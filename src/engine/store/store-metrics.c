@@ -275,3 +275,36 @@ cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error)
     return NULL;
   return g_steal_pointer (&paths);
 }
+
+static void
+checkpoint_row_clear (gpointer p)
+{
+  CariCheckpointRow *row = p;
+  g_free (row->path);
+  g_free (row->checksum);
+}
+
+static gboolean
+read_checkpoint_row (sqlite3_stmt *st, gpointer data, GError **error)
+{
+  CariCheckpointRow row = { sqlite3_column_int64 (st, 0),
+                            g_strdup ((const char *) sqlite3_column_text (st, 1)),
+                            g_strdup ((const char *) sqlite3_column_text (st, 2)),
+                            sqlite3_column_double (st, 3) };
+  g_array_append_val (data, row);
+  return TRUE;
+}
+
+GArray *
+cari_store_list_checkpoints (CariStore *s, gint64 run, GError **error)
+{
+  g_autoptr (GArray) rows = g_array_new (FALSE, FALSE, sizeof (CariCheckpointRow));
+  g_array_set_clear_func (rows, checkpoint_row_clear);
+  if (!cari_store_sql_each (s,
+                            STORE_SQL ("SELECT step, path, checksum, created_at FROM checkpoints "
+                                       "WHERE run_id = ?1 ORDER BY step DESC",
+                                       SQL_INT (run)),
+                            read_checkpoint_row, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}

@@ -241,6 +241,18 @@ gboolean   cari_store_latest_checkpoint (CariStore *s, gint64 run, gint64 max_st
 /* Of char *, ordered by step: the files to delete with the run. */
 GPtrArray *cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error);
 
+typedef struct
+{
+  gint64 step;
+  char  *path;
+  char  *checksum;   /* as recorded; NULL when none was */
+  double created_at; /* unix seconds */
+} CariCheckpointRow;
+
+/* A run's checkpoints, newest (largest step) first, as CariCheckpointRow (freed with the
+ * array; empty when it has none): the order a resume tries them in. */
+GArray    *cari_store_list_checkpoints (CariStore *s, gint64 run, GError **error);
+
 /* --- data sets, listed (store-datasets.c) ---------------------------------------------------- */
 
 typedef struct
