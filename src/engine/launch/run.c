@@ -33,12 +33,14 @@ typedef struct
 {
   gint64 step;
   char *path;
+  char *checksum; /* the header's, "%08x" */
 } PendingCheckpoint;
 
 static void
 pending_checkpoint_clear (gpointer data)
 {
   g_free (((PendingCheckpoint *) data)->path);
+  g_free (((PendingCheckpoint *) data)->checksum);
 }
 
 /* What the run has to write to the store, in order: metric rows, then the checkpoints they lead
@@ -93,7 +95,7 @@ write_pending (Recorder *r, GError **error)
   while (r->checkpoints->len > 0)
     {
       PendingCheckpoint *c = &g_array_index (r->checkpoints, PendingCheckpoint, 0);
-      if (!cari_store_add_checkpoint (r->store, r->run, c->step, c->path, NULL, error))
+      if (!cari_store_add_checkpoint (r->store, r->run, c->step, c->path, c->checksum, error))
         return FALSE;
       g_array_remove_index (r->checkpoints, 0);
     }
@@ -213,11 +215,15 @@ write_checkpoint (CariTrainer *trainer, Recorder *r, GError **error)
                    g_strerror (saved));
       return FALSE;
     }
-  if (!cari_checkpoint_write (ck, path, error))
+  CariCheckpointInfo info;
+  if (!cari_checkpoint_write (ck, path, error) || !cari_checkpoint_read_info (path, &info, error))
     return FALSE;
   r->report->checkpoint_seconds += (double) (g_get_monotonic_time () - t0) * 1e-6;
-  /* Only a checkpoint that is on disk is recorded, after the metrics up to it. */
-  PendingCheckpoint c = { (gint64) cari_trainer_get_step (trainer), g_steal_pointer (&path) };
+  /* Only a checkpoint that is on disk is recorded, after the metrics up to it, with the
+   * checksum its header holds (which covers the whole file), for `carilab-cli checkpoints
+   * --verify`. */
+  PendingCheckpoint c = { (gint64) cari_trainer_get_step (trainer), g_steal_pointer (&path),
+                          g_strdup_printf ("%08x", info.checksum) };
   g_array_append_val (r->checkpoints, c);
   return flush_if_due (r, error);
 }

@@ -131,7 +131,7 @@ prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const Ca
   if (notice != NULL && cb->run.notice != NULL)
     cb->run.notice (notice, cb->run.user_data);
   else if (notice != NULL)
-    g_message ("%s", notice);
+    g_debug ("%s", notice);
   *step = (guint64) from;
   return g_steal_pointer (&restored);
 }
