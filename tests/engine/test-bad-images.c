@@ -466,6 +466,44 @@ test_resume_is_bitwise_with_bad_images (Fixture *f, gconstpointer data)
   spoilt_clear (&s);
 }
 
+/* Through the launch layer: a run over a stored data set whose images went bad after the import
+ * finishes, and its metrics count the images replaced. */
+static void
+test_run_records_them (Fixture *f, gconstpointer data)
+{
+  Spoilt s;
+  spoil_after_import (f, &s);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = g_build_filename (f->dir, "runs.db", NULL);
+  g_autoptr (CariStore) store = cari_store_open (db, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_free (s.index->name);
+  s.index->name = g_strdup ("gone-bad");
+  g_assert_cmpint (cari_store_import_dataset (store, s.index, &error), >, 0);
+  g_autoptr (CariRunConfig) cfg = tiny_run (10);
+  g_assert_true (cari_run_config_set_all (cfg, (const char *const[]) { "data.dataset=gone-bad",
+                                                                       "schedule.steps=15",
+                                                                       "schedule.eval_every=5",
+                                                                       NULL },
+                                          NULL, &error));
+  gint64 run = cari_launch_queue_run (store, cfg, &error);
+  g_assert_no_error (error);
+  CariRunReport report;
+  g_assert_true (cari_launch_execute (store, run, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.status, ==, CARI_RUN_FINISHED);
+  g_autoptr (GArray) rows = cari_store_metrics_with_prefix (store, run, CARI_METRIC_SKIPPED_IMAGES,
+                                                            &error);
+  g_assert_no_error (error);
+  double skipped = 0;
+  for (guint i = 0; i < rows->len; i++)
+    skipped += g_array_index (rows, CariMetricRow, i).value;
+  g_test_message ("%u rows, %g images replaced", rows->len, skipped);
+  g_assert_cmpuint (rows->len, >, 1);
+  g_assert_cmpfloat (skipped, >=, 4);
+  spoilt_clear (&s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -478,5 +516,7 @@ main (int argc, char **argv)
               test_threshold_stops_the_run, teardown);
   g_test_add ("/bad-images/resume-is-bitwise", Fixture, NULL, setup,
               test_resume_is_bitwise_with_bad_images, teardown);
+  g_test_add ("/bad-images/run-records-them", Fixture, NULL, setup, test_run_records_them,
+              teardown);
   return g_test_run ();
 }
