@@ -372,6 +372,11 @@ test_threshold_stops_the_run (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (error->message, "data.max_bad_images"));
       g_assert_nonnull (strstr (error->message, "OriginalImages/"));
     }
+  /* The threshold is a count: a negative one is refused, naming the key. */
+  g_autoptr (GError) bad_key = NULL;
+  g_assert_null (cari_run_config_new ("[data]\nmax_bad_images=-1\n", &bad_key));
+  g_assert_error (bad_key, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (bad_key->message, "max_bad_images"));
   /* Four bad images, four allowed: the run goes on. */
   g_autoptr (GError) error = NULL;
   g_autoptr (CariRunConfig) cfg = tiny_run (4);

@@ -14,6 +14,8 @@
 #include <jpeglib.h>
 #include <png.h>
 
+#include "gradcheck.h"
+
 static char *tmpdir;
 
 static char *
@@ -1208,16 +1210,6 @@ write_large_jpeg (const char *path, int side)
   fclose (f);
 }
 
-/* The address space in use now (VmSize), in bytes. */
-static rlim_t
-address_space_now (void)
-{
-  g_autofree char *status = NULL;
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  const char *line = strstr (status, "VmSize:");
-  g_assert_nonnull (line);
-  return (rlim_t) g_ascii_strtoull (line + strlen ("VmSize:"), NULL, 10) * 1024;
-}
 #endif
 
 static void
@@ -1233,9 +1225,7 @@ test_reduced_memory_bounded (void)
       const CariImageTarget target = { 224, 0, 0 };
       write_large_png (png, 7000);
       write_large_jpeg (jpeg, 7000);
-      rlim_t limit = address_space_now () + ((rlim_t) 64 << 20);
-      struct rlimit lim = { limit, limit };
-      g_assert_cmpint (setrlimit (RLIMIT_AS, &lim), ==, 0);
+      test_limit_address_space ((gsize) 64 << 20);
       for (int k = 0; k < 2; k++)
         {
           GError *error = NULL;

@@ -4,7 +4,6 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "gradcheck.h"
 
@@ -224,12 +223,7 @@ test_large_image_bounded (void)
       cari_loader_config_init (&lc, 75);
       lc.threads = 1;
       g_autoptr (CariDataSource) src = cari_loader_new (index, "none", 0, &lc, &error);
-      g_autofree char *status = NULL;
-      g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-      rlim_t limit = (rlim_t) g_ascii_strtoull (strstr (status, "VmSize:") + 7, NULL, 10) * 1024
-                     + ((rlim_t) 48 << 20);
-      struct rlimit lim = { limit, limit };
-      g_assert_cmpint (setrlimit (RLIMIT_AS, &lim), ==, 0);
+      test_limit_address_space ((gsize) 48 << 20);
       g_autofree float *dst = g_new (float, 3 * 75 * 75);
       const int which = 0;
       g_assert_true (cari_data_source_load (src, &which, 1, dst, &error));
