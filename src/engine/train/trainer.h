@@ -65,9 +65,10 @@ gboolean     cari_trainer_restore (CariTrainer *trainer, const CariCheckpoint *c
 gboolean     cari_trainer_init_from (CariTrainer *trainer, const CariCheckpoint *ck,
                                      gboolean branches_from_visual, GError **error);
 
-/* Closed-set accuracy on the validation role (an image that cannot be read is left out): `cari` on caricatures (C2C), `visual` on photos
+/* Closed-set accuracy on the validation role: `cari` on caricatures (C2C), `visual` on photos
  * (V2V), `visual` on caricatures (V2C), `cari` on photos (C2V), `verif` on both. Keys
- * "val/cari_acc", "val/visual_acc", "val/v2c_acc", "val/c2v_acc", "val/verif_acc" → [0, 1]. */
+ * "val/cari_acc", "val/visual_acc", "val/v2c_acc", "val/c2v_acc", "val/verif_acc" → [0, 1]. An
+ * image that cannot be read is left out. */
 GHashTable  *cari_trainer_validate (CariTrainer *trainer, GError **error);
 
 /* Thread-safe controls. */
