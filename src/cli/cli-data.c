@@ -17,8 +17,8 @@ cli_print_progress (double fraction, const char *what, int *last_percent)
     }
 }
 
-static gboolean
-on_progress (double fraction, const char *what, gpointer data)
+gboolean
+cli_progress (double fraction, const char *what, gpointer data)
 {
   cli_print_progress (fraction, what, data);
   return !cli_interrupted ();
@@ -28,12 +28,12 @@ CariDatasetIndex *
 cli_dataset_index (CariStore *store, const char *name, GError **error)
 {
   int last = -10;
-  return cari_launch_dataset_index (store, name, on_progress, &last, error);
+  return cari_launch_dataset_index (store, name, cli_progress, &last, error);
 }
 
 CariDataSource *
 cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error)
 {
   int last = -10;
-  return cari_launch_source (store, cfg, on_progress, &last, error);
+  return cari_launch_source (store, cfg, cli_progress, &last, error);
 }

@@ -67,6 +67,8 @@ gboolean          cli_interrupted (void);
 /* cli-data.c */
 /* "what: N %" on stderr each time a tenth more is done. */
 void              cli_print_progress (double fraction, const char *what, int *last_percent);
+/* A progress callback that prints so (data: an int, −10 at first) and cancels on Ctrl-C. */
+gboolean          cli_progress (double fraction, const char *what, gpointer data);
 CariDataSource   *cli_open_dataset (const CariRunConfig *cfg, CariStore *store, GError **error);
 CariDatasetIndex *cli_dataset_index (CariStore *store, const char *name, GError **error);
 

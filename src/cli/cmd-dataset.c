@@ -28,21 +28,24 @@ cmd_import (int argc, char **argv)
       g_printerr (_("%s: give --kind and --root\n"), argv[0]);
       return CLI_EXIT_USAGE;
     }
-  CariDatasetIndex *(*importer) (const char *, GError **) = NULL;
+  CariDatasetIndex *(*importer) (const char *, CariImportProgress, gpointer, GError **) = NULL;
   if (strcmp (kind, "webcaricature") == 0 || strcmp (kind, "webcari") == 0)
-    importer = cari_webcari_import;
+    importer = cari_webcari_import_with_progress;
   else if (strcmp (kind, "cavi") == 0)
-    importer = cari_cavi_import;
+    importer = cari_cavi_import_with_progress;
   else if (strcmp (kind, "folder") == 0)
-    importer = cari_folder_import;
+    importer = cari_folder_import_with_progress;
   else
     {
       g_printerr (_("%s: unknown kind “%s” (webcaricature, cavi or folder)\n"), argv[0], kind);
       return CLI_EXIT_USAGE;
     }
 
+  /* Every image is decoded (a minute for a large set): progress on stderr, Ctrl-C cancels. */
+  int last = -10;
+  cli_catch_interrupts ();
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
-  g_autoptr (CariDatasetIndex) index = store ? importer (root, &error) : NULL;
+  g_autoptr (CariDatasetIndex) index = store ? importer (root, cli_progress, &last, &error) : NULL;
   if (index == NULL)
     return cli_report (argv[0], error, CLI_EXIT_FAILURE);
   if (name != NULL)
@@ -64,6 +67,10 @@ cmd_import (int argc, char **argv)
   printf (_("Data set %lld “%s”: %u identities, %u images, %u pairs; %u warnings\n"),
           (long long) id, index->name, index->identities->len, index->images->len,
           index->pairs->len, index->warnings->len);
+  if (index->skipped_images > 0)
+    printf (_("Skipped %u images that cannot be decoded (named above), and %u protocol rows "
+              "naming them\n"),
+            index->skipped_images, index->dropped_rows);
   return CLI_EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/resource.h>
 
 GradcheckResult
 gradcheck (GradcheckLossFn loss, gpointer user_data, float *x, const float *analytic, size_t n,
@@ -183,4 +184,16 @@ test_remove_tree (const char *path)
     }
   else
     g_remove (path);
+}
+
+void
+test_limit_address_space (gsize bytes)
+{
+  g_autofree char *status = NULL;
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  const char *line = strstr (status, "VmSize:");
+  g_assert_nonnull (line);
+  rlim_t limit = (rlim_t) g_ascii_strtoull (line + strlen ("VmSize:"), NULL, 10) * 1024 + bytes;
+  struct rlimit lim = { limit, limit };
+  g_assert_cmpint (setrlimit (RLIMIT_AS, &lim), ==, 0);
 }

@@ -38,6 +38,10 @@ GradcheckResult gradcheck_smooth (GradcheckLossFn loss, gpointer user_data, floa
 /* Delete a file, or a folder and everything in it (test scratch space). */
 void test_remove_tree (const char *path);
 
+/* Sets RLIMIT_AS to the address space in use now (VmSize) plus `bytes`: what a memory-bounded
+ * test may still allocate. Not under ASan, which reserves far more address space. */
+void test_limit_address_space (gsize bytes);
+
 /* Fills with uniform values in [lo, hi) from a fixed seed. */
 void fill_uniform (float *x, size_t n, float lo, float hi, guint32 seed);
 

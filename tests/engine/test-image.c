@@ -14,6 +14,8 @@
 #include <jpeglib.h>
 #include <png.h>
 
+#include "gradcheck.h"
+
 static char *tmpdir;
 
 static char *
@@ -1054,6 +1056,199 @@ test_preprocess_invalid (void)
   g_clear_error (&error);
 }
 
+/* ---------------------------------------------------------------------------- reduced */
+
+static void
+test_reduction_for (void)
+{
+  const CariImageTarget whole = { 224, 0, 0 }, face = { 75, 300, 400 };
+  g_assert_cmpint (cari_image_reduction_for (NULL, 7000, 7000), ==, 1);
+  g_assert_cmpint (cari_image_reduction_for (&whole, 7000, 7000), ==, 8);
+  g_assert_cmpint (cari_image_reduction_for (&whole, 7000, 1000), ==, 4);
+  g_assert_cmpint (cari_image_reduction_for (&whole, 447, 447), ==, 1); /* < twice: whole */
+  g_assert_cmpint (cari_image_reduction_for (&whole, 448, 448), ==, 2);
+  g_assert_cmpint (cari_image_reduction_for (&whole, 128, 128), ==, 1); /* upsampled later */
+  g_assert_cmpint (cari_image_reduction_for (&face, 7000, 7000), ==, 4);
+  g_assert_cmpint (cari_image_reduction_for (&face, 7000, 160), ==, 2); /* region clipped */
+}
+
+/* A reduced PNG is the mean of each block of the full one (the edge blocks smaller), whether the
+ * file is interlaced or not. */
+static void
+test_reduced_png (void)
+{
+  enum { W = 37, H = 29 };
+  guint8 raw[W * H * 3];
+  CariRng rng;
+  cari_rng_seed (&rng, 5);
+  for (gsize i = 0; i < sizeof raw; i++)
+    raw[i] = (guint8) (cari_rng_uniform (&rng) * 255.0f);
+  const CariImageTarget target = { 4, 0, 0 }; /* 29 / 8 < 4: reduced by 4 */
+  g_autoptr (GBytes) plain = make_png (W, H, PNG_COLOR_TYPE_RGB, 8, raw, NULL, 0, NULL, 0, NULL,
+                                       FALSE);
+  g_autoptr (GBytes) interlaced = make_png (W, H, PNG_COLOR_TYPE_RGB, 8, raw, NULL, 0, NULL, 0,
+                                            NULL, TRUE);
+  g_autoptr (CariImage) full = decode_ok (plain);
+  CariImage *reduced[2];
+  for (int k = 0; k < 2; k++)
+    {
+      GError *error = NULL;
+      gsize len;
+      const guint8 *data = g_bytes_get_data (k == 0 ? plain : interlaced, &len);
+      int r = 0;
+      reduced[k] = cari_image_decode_reduced (data, len, "r.png", NULL, &target, &r, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (r, ==, 4);
+      g_assert_cmpint (reduced[k]->width, ==, 10); /* ⌈37 / 4⌉ */
+      g_assert_cmpint (reduced[k]->height, ==, 8); /* ⌈29 / 4⌉ */
+    }
+  for (int by = 0; by < 8; by++)
+    for (int bx = 0; bx < 10; bx++)
+      for (int c = 0; c < 3; c++)
+        {
+          double sum = 0;
+          int n = 0;
+          for (int y = 4 * by; y < MIN (H, 4 * by + 4); y++)
+            for (int x = 4 * bx; x < MIN (W, 4 * bx + 4); x++, n++)
+              sum += px (full, c, x, y);
+          g_assert_cmpfloat_with_epsilon (px (reduced[0], c, bx, by), sum / n, 1e-6);
+          /* The same sums, in the passes' order. */
+          g_assert_cmpfloat_with_epsilon (px (reduced[1], c, bx, by), sum / n, 1e-6);
+        }
+  cari_image_free (reduced[0]);
+  cari_image_free (reduced[1]);
+}
+
+/* A reduced JPEG (libjpeg's DCT scaling) has ⌈w / r⌉ × ⌈h / r⌉ pixels close to the full image's
+ * block means. */
+static void
+test_reduced_jpeg (void)
+{
+  g_autofree char *path = tmp_path ("reduced.jpg");
+  g_autoptr (CariImage) img = cari_image_new (67, 50);
+  GError *error = NULL;
+  for (int y = 0; y < 50; y++)
+    for (int x = 0; x < 67; x++)
+      for (int c = 0; c < 3; c++)
+        set_px (img, c, x, y, (float) (0.5 + 0.4 * sin (0.05 * (x + 2 * c) + 0.07 * y)));
+  g_assert_true (cari_image_save_jpeg (img, path, 95, &error));
+  const CariImageTarget target = { 6, 0, 0 };
+  int r = 0;
+  g_autoptr (CariImage) full = cari_image_load (path, NULL, &error);
+  g_autoptr (CariImage) reduced = cari_image_load_reduced (path, NULL, &target, &r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r, ==, 8);
+  g_assert_cmpint (reduced->width, ==, 9);
+  g_assert_cmpint (reduced->height, ==, 7);
+  for (int by = 0; by < 6; by++) /* whole blocks */
+    for (int bx = 0; bx < 8; bx++)
+      for (int c = 0; c < 3; c++)
+        {
+          double sum = 0;
+          for (int y = 8 * by; y < 8 * by + 8; y++)
+            for (int x = 8 * bx; x < 8 * bx + 8; x++)
+              sum += px (full, c, x, y);
+          g_assert_cmpfloat_with_epsilon (px (reduced, c, bx, by), sum / 64, 0.03);
+        }
+}
+
+/* A 7000 × 7000 PNG (a few hundred KB) and JPEG decoded for a 224-pixel input within 64 MiB more
+ * address space: at full size each would take 588 MB of float pixels. */
+#if !defined(__SANITIZE_ADDRESS__)
+static void
+write_large_png (const char *path, int side)
+{
+  FILE *f = fopen (path, "wb");
+  png_structp png = png_create_write_struct (PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+  png_infop info = png_create_info_struct (png);
+  g_autofree guint8 *row = g_malloc ((gsize) 3 * side);
+  g_assert_nonnull (f);
+  if (setjmp (png_jmpbuf (png)))
+    g_error ("libpng failed to write a test image");
+  png_init_io (png, f);
+  png_set_compression_level (png, 1);
+  png_set_IHDR (png, info, side, side, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info (png, info);
+  for (int y = 0; y < side; y++)
+    {
+      for (int i = 0; i < 3 * side; i++)
+        row[i] = (guint8) (y / 28 + i / 84);
+      png_write_row (png, row);
+    }
+  png_write_end (png, NULL);
+  png_destroy_write_struct (&png, &info);
+  fclose (f);
+}
+
+static void
+write_large_jpeg (const char *path, int side)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  FILE *f = fopen (path, "wb");
+  g_autofree guint8 *row = g_malloc ((gsize) 3 * side);
+  g_assert_nonnull (f);
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_stdio_dest (&cinfo, f);
+  cinfo.image_width = side;
+  cinfo.image_height = side;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_start_compress (&cinfo, TRUE);
+  while (cinfo.next_scanline < cinfo.image_height)
+    {
+      for (int i = 0; i < 3 * side; i++)
+        row[i] = (guint8) (cinfo.next_scanline / 28 + i / 84);
+      JSAMPROW rows[1] = { row };
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+  fclose (f);
+}
+
+#endif
+
+static void
+test_reduced_memory_bounded (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("ASan reserves more address space than the RLIMIT_AS this test sets");
+#else
+  if (g_test_subprocess ())
+    {
+      g_autofree char *png = tmp_path ("huge.png");
+      g_autofree char *jpeg = tmp_path ("huge.jpg");
+      const CariImageTarget target = { 224, 0, 0 };
+      write_large_png (png, 7000);
+      write_large_jpeg (jpeg, 7000);
+      test_limit_address_space ((gsize) 64 << 20);
+      for (int k = 0; k < 2; k++)
+        {
+          GError *error = NULL;
+          int r = 0;
+          CariImage *img = cari_image_load_reduced (k == 0 ? png : jpeg, NULL, &target, &r,
+                                                    &error);
+          g_assert_no_error (error);
+          g_assert_cmpint (r, ==, 8);
+          g_assert_cmpint (img->width, ==, 875);
+          /* The pattern's mean survives the reduction. */
+          double centre = (3500 / 28 + 3 * 3500 / 84) / 255.0;
+          g_assert_cmpfloat_with_epsilon (px (img, 0, 437, 437), centre, 0.02);
+          cari_image_free (img);
+        }
+      g_remove (png);
+      g_remove (jpeg);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+#endif
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1081,6 +1276,10 @@ main (int argc, char **argv)
   g_test_add_func ("/image/error/corrupt", test_error_corrupt);
   g_test_add_func ("/image/error/too-large", test_error_too_large);
   g_test_add_func ("/image/error/big-file-unread", test_error_big_file_unread);
+  g_test_add_func ("/image/reduced/reduction-for", test_reduction_for);
+  g_test_add_func ("/image/reduced/png-block-means", test_reduced_png);
+  g_test_add_func ("/image/reduced/jpeg-scaled", test_reduced_jpeg);
+  g_test_add_func ("/image/reduced/7000px-memory-bounded", test_reduced_memory_bounded);
   g_test_add_func ("/image/save/png-round-trip", test_save_png_round_trip);
   g_test_add_func ("/image/resize/constant", test_resize_constant);
   g_test_add_func ("/image/resize/area", test_resize_area);

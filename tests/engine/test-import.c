@@ -43,10 +43,16 @@ put (const char *dir, const char *rel, const char *contents, gssize len)
   g_assert_no_error (error);
 }
 
+/* A real 8 × 8 JPEG: the import decodes every image. */
 static void
 put_image (const char *dir, const char *rel)
 {
-  put (dir, rel, "\xff\xd8\xff\xe0 not really a JPEG", -1);
+  g_autofree char *path = g_build_filename (dir, rel, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_autoptr (CariImage) img = cari_image_new (8, 8);
+  g_autoptr (GError) error = NULL;
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (cari_image_save_jpeg (img, path, 90, &error));
 }
 
 static gboolean

@@ -2,6 +2,7 @@
  * labels, images equal to direct preprocessing, prefetching, the bounded cache, and errors. */
 #include <cari.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 #include "gradcheck.h"
@@ -154,11 +155,122 @@ test_bad_image (Fixture *f, gconstpointer data)
   g_assert_error (error, CARI_ERROR, CARI_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, im->path));
   g_clear_error (&error);
+  /* Loaded with its neighbours one by one: only it fails, and its slot is zeroed. */
+  const int batch[3] = { 2, 3, 4 };
+  GError *failures[3] = { NULL, NULL, NULL };
+  g_autofree float *three = g_new (float, 3 * 3 * 75 * 75);
+  for (int i = 0; i < 3 * 3 * 75 * 75; i++)
+    three[i] = 1.0f;
+  g_assert_true (cari_data_source_load_each (src, batch, 3, three, failures, &error));
+  g_assert_no_error (error);
+  g_assert_null (failures[0]);
+  g_assert_null (failures[2]);
+  g_assert_error (failures[1], CARI_ERROR, CARI_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (failures[1]->message, im->path));
+  g_clear_error (&failures[1]);
+  for (int i = 0; i < 3 * 75 * 75; i++)
+    g_assert_cmpfloat (three[3 * 75 * 75 + i], ==, 0.0f);
+  g_assert_cmpfloat (three[0], !=, 0.0f);
   /* Out of range. */
   idx = 100000;
   g_assert_false (cari_data_source_load (src, &idx, 1, dst, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
   g_free (dst);
+}
+
+/* A one-image index over `path` (a photo of one identity, with `landmarks` [n, 2] or none). */
+static CariDatasetIndex *
+one_image_index (const char *path, const float *landmarks, int n)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  CariDatasetIndex *index = cari_dataset_index_new ("one", "folder", dir);
+  int identity = cari_dataset_index_add_identity (index, "someone");
+  cari_dataset_index_add_image (index, identity, CARI_MODALITY_PHOTO, base, landmarks, n);
+  return index;
+}
+
+/* A smooth w × h image saved as a PNG at `path`. */
+static void
+save_smooth_png (const char *path, int w, int h)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariImage) img = cari_image_new (w, h);
+  for (int c = 0; c < 3; c++)
+    for (int y = 0; y < h; y++)
+      for (int x = 0; x < w; x++)
+        img->pixels[((gsize) c * h + y) * w + x]
+          = (float) (0.5 + 0.4 * sin (x / 90.0 + c) * cos (y / 70.0 - c));
+  g_assert_true (cari_image_save_png (img, path, &error));
+}
+
+/* A large image is decoded reduced: the loader's decoding of a 3000 × 3000 PNG for a 75-pixel
+ * input fits in 48 MiB more address space (at full size: 108 MB of float pixels). */
+static void
+test_large_image_bounded (void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+  g_test_skip ("ASan reserves more address space than the RLIMIT_AS this test sets");
+#else
+  if (g_test_subprocess ())
+    {
+      g_autofree char *dir = g_dir_make_tmp ("carilab-loader-XXXXXX", NULL);
+      g_autofree char *path = g_build_filename (dir, "large.png", NULL);
+      g_autoptr (GError) error = NULL;
+      save_smooth_png (path, 3000, 3000);
+      g_autoptr (CariDatasetIndex) index = one_image_index (path, NULL, 0);
+      CariLoaderConfig lc;
+      cari_loader_config_init (&lc, 75);
+      lc.threads = 1;
+      g_autoptr (CariDataSource) src = cari_loader_new (index, "none", 0, &lc, &error);
+      test_limit_address_space ((gsize) 48 << 20);
+      g_autofree float *dst = g_new (float, 3 * 75 * 75);
+      const int which = 0;
+      g_assert_true (cari_data_source_load (src, &which, 1, dst, &error));
+      g_assert_no_error (error);
+      g_remove (path);
+      g_rmdir (dir);
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+#endif
+}
+
+/* With data.landmark_crop, a large image decoded reduced has its landmarks reduced with it: the
+ * face crop is the one of the full image (up to the reduction's smoothing). */
+static void
+test_large_image_landmarks (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("carilab-loader-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "face.png", NULL);
+  g_autoptr (GError) error = NULL;
+  /* A box of 400 × 400 points: cropped 600 × 480, so decoded reduced by 4 for 75 pixels. */
+  float landmarks[8] = { 300, 400, 700, 400, 300, 800, 700, 800 };
+  save_smooth_png (path, 1200, 1200);
+  g_autoptr (CariDatasetIndex) index = one_image_index (path, landmarks, 4);
+  CariLoaderConfig lc;
+  cari_loader_config_init (&lc, 75);
+  lc.landmark_crop = TRUE;
+  g_autoptr (CariDataSource) src = cari_loader_new (index, "none", 0, &lc, &error);
+  const size_t n = 3 * 75 * 75;
+  g_autofree float *got = g_new (float, n);
+  g_autofree float *want = g_new (float, n);
+  const int which = 0;
+  g_assert_true (cari_data_source_load (src, &which, 1, got, &error));
+  g_autoptr (CariImage) full = cari_image_load (path, NULL, &error);
+  CariPreprocess pre;
+  cari_preprocess_init (&pre, 75);
+  pre.landmark_crop = TRUE;
+  g_assert_true (cari_preprocess_image (full, landmarks, 4, &pre, NULL, want, &error));
+  g_assert_no_error (error);
+  double diff = 0;
+  for (size_t i = 0; i < n; i++)
+    diff += fabs (got[i] - want[i]) / n;
+  g_test_message ("mean difference from the full-size crop: %g", diff);
+  g_assert_cmpfloat (diff, <, 0.05);
+  g_remove (path);
+  g_rmdir (dir);
 }
 
 int
@@ -169,5 +281,7 @@ main (int argc, char **argv)
   g_test_add ("/loader/images-and-prefetch", Fixture, NULL, setup, test_images_and_prefetch,
               teardown);
   g_test_add ("/loader/bad-image", Fixture, NULL, setup, test_bad_image, teardown);
+  g_test_add_func ("/loader/large-image-bounded", test_large_image_bounded);
+  g_test_add_func ("/loader/large-image-landmarks", test_large_image_landmarks);
   return g_test_run ();
 }

@@ -396,6 +396,13 @@ import_pairs (Import *imp, GError **error)
 CariDatasetIndex *
 cari_cavi_import (const char *root, GError **error)
 {
+  return cari_cavi_import_with_progress (root, NULL, NULL, error);
+}
+
+CariDatasetIndex *
+cari_cavi_import_with_progress (const char *root, CariImportProgress progress,
+                                gpointer user_data, GError **error)
+{
   Import imp = { 0 };
   g_autofree char *canonical = NULL;
   g_autofree char *dataset = NULL;
@@ -438,7 +445,8 @@ cari_cavi_import (const char *root, GError **error)
   imp.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   imp.folders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
-  gboolean ok = scan_images (&imp, error) && import_pairs (&imp, error);
+  gboolean ok = scan_images (&imp, error) && import_pairs (&imp, error)
+                && cari_dataset_index_check_images (imp.index, progress, user_data, error);
   index = cari_dataset_index_finish (&imp.index, &imp.fp, ok);
   import_clear (&imp);
   return index;

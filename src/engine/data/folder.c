@@ -89,6 +89,13 @@ scan_identity (CariDatasetIndex *index, CariFingerprint *fp, const char *root,
 CariDatasetIndex *
 cari_folder_import (const char *root, GError **error)
 {
+  return cari_folder_import_with_progress (root, NULL, NULL, error);
+}
+
+CariDatasetIndex *
+cari_folder_import_with_progress (const char *root, CariImportProgress progress,
+                                  gpointer user_data, GError **error)
+{
   g_autofree char *canonical = NULL;
   g_autofree char *name = NULL;
   g_autoptr (GPtrArray) identities = NULL;
@@ -124,5 +131,7 @@ cari_folder_import (const char *root, GError **error)
                    root);
       return NULL;
     }
+  if (!cari_dataset_index_check_images (index, progress, user_data, error))
+    return NULL;
   return g_steal_pointer (&index);
 }

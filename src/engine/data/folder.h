@@ -18,5 +18,10 @@ G_BEGIN_DECLS
 /* The index of the folder `root`, named after the folder, kind "folder", with its fingerprint.
  * NULL with `error` set (CARI_ERROR_IO) when `root` is missing, unreadable or holds no images. */
 CariDatasetIndex *cari_folder_import (const char *root, GError **error);
+/* The same, every image decoded and the bad ones skipped (cari_dataset_index_check_images) with
+ * `progress` (may be NULL) called as it goes. cari_folder_import is this without progress. */
+CariDatasetIndex *
+cari_folder_import_with_progress (const char *root, CariImportProgress progress, gpointer user_data,
+                                  GError **error);
 
 G_END_DECLS

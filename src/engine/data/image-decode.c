@@ -59,10 +59,12 @@ set_corrupt (GError **error, const char *name, const char *why)
   g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT, _("Image “%s” is corrupt: %s"), name, why);
 }
 
-/* One pixel of `channels` 8- or 16-bit samples (gray, gray + alpha, RGB, RGBA) into img at i;
- * alpha is composited on white. */
+/* One pixel of `channels` 8- or 16-bit samples (gray, gray + alpha, RGB, RGBA) added to img at
+ * i; alpha is composited on white. Decoders write into a zeroed image, so at full size (one
+ * pixel per output pixel) the sum is the pixel itself; reduced, it is divided by the block's
+ * pixel count at the end (divide_blocks). */
 static inline void
-put_pixel (CariImage *img, gsize i, const guint8 *src, int channels, gboolean sixteen)
+add_pixel (CariImage *img, gsize i, const guint8 *src, int channels, gboolean sixteen)
 {
   gsize plane = (gsize) img->width * img->height;
   float v[4];
@@ -95,9 +97,40 @@ put_pixel (CariImage *img, gsize i, const guint8 *src, int channels, gboolean si
         b = v[2] * v[3] + (1.0f - v[3]);
         break;
     }
-  img->pixels[i] = r;
-  img->pixels[plane + i] = g;
-  img->pixels[2 * plane + i] = b;
+  img->pixels[i] += r;
+  img->pixels[plane + i] += g;
+  img->pixels[2 * plane + i] += b;
+}
+
+/* Sums over the blocks of `reduction` × `reduction` pixels of a width × height image into their
+ * means (blocks at the right and bottom edges may be smaller). */
+static void
+divide_blocks (CariImage *img, int width, int height, int reduction)
+{
+  gsize plane = (gsize) img->width * img->height;
+  for (int by = 0; by < img->height; by++)
+    for (int bx = 0; bx < img->width; bx++)
+      {
+        int cw = MIN (reduction, width - bx * reduction);
+        int ch = MIN (reduction, height - by * reduction);
+        float scale = 1.0f / (float) (cw * ch);
+        gsize i = (gsize) by * img->width + bx;
+        for (int c = 0; c < 3; c++)
+          img->pixels[c * plane + i] *= scale;
+      }
+}
+
+int
+cari_image_reduction_for (const CariImageTarget *target, int width, int height)
+{
+  if (target == NULL || target->side <= 0)
+    return 1;
+  double w = target->region_width > 0 ? MIN (target->region_width, width) : width;
+  double h = target->region_height > 0 ? MIN (target->region_height, height) : height;
+  int r = 8;
+  while (r > 1 && (w / r < target->side || h / r < target->side))
+    r /= 2;
+  return r;
 }
 
 typedef struct
@@ -106,11 +139,12 @@ typedef struct
   gsize len, pos;
   const char *name;
   gint64 max_pixels;
+  const CariImageTarget *target;
+  int reduction;
   /* Owned; freed by png_decode whether png_decode_run succeeds or not. */
   png_structp png;
   png_infop info;
-  guint8 *raw;
-  png_bytep *rows;
+  guint8 *row;
   CariImage *img;
   GError *error;    /* set by png_decode_run itself (limits, memory) */
   gboolean truncated;
@@ -162,7 +196,8 @@ png_decode_run (PngDecode *d)
   if (depth == 16)
     png_set_swap (d->png); /* 16-bit samples in host order */
 #endif
-  png_set_interlace_handling (d->png);
+  /* Interlaced images are read pass by pass, each pass's pixels put where they belong: libpng's
+   * interlace handling would need every row of the image at once. */
   png_read_update_info (d->png, d->info);
 
   int channels = png_get_channels (d->png, d->info);
@@ -170,29 +205,46 @@ png_decode_run (PngDecode *d)
   size_t rowbytes = png_get_rowbytes (d->png, d->info);
   g_assert (channels >= 1 && channels <= 4 && rowbytes >= (size_t) w * channels);
 
-  d->raw = g_try_malloc_n (h, rowbytes);
-  d->rows = g_try_new (png_bytep, h);
-  d->img = cari_image_try_new ((int) w, (int) h);
-  if (d->raw == NULL || d->rows == NULL || d->img == NULL)
+  const int r = d->reduction = cari_image_reduction_for (d->target, (int) w, (int) h);
+  const int ow = (int) ((w + r - 1) / r), oh = (int) ((h + r - 1) / r);
+  d->row = g_try_malloc (rowbytes);
+  d->img = cari_image_try_new (ow, oh);
+  if (d->row == NULL || d->img == NULL)
     {
-      set_no_memory (&d->error, d->name, (int) w, (int) h);
+      set_no_memory (&d->error, d->name, ow, oh);
       return FALSE;
     }
-  for (png_uint_32 y = 0; y < h; y++)
-    d->rows[y] = d->raw + (gsize) y * rowbytes;
-  png_read_image (d->png, d->rows);
-
-  for (png_uint_32 y = 0; y < h; y++)
-    for (png_uint_32 x = 0; x < w; x++)
-      put_pixel (d->img, (gsize) y * w + x, d->rows[y] + (gsize) x * channels * (sixteen ? 2 : 1),
-                 channels, sixteen);
+  gboolean interlaced = png_get_interlace_type (d->png, d->info) == PNG_INTERLACE_ADAM7;
+  const size_t pixel_bytes = (size_t) channels * (sixteen ? 2 : 1);
+  for (int pass = 0; pass < (interlaced ? 7 : 1); pass++)
+    {
+      png_uint_32 cols = interlaced ? PNG_PASS_COLS (w, pass) : w;
+      png_uint_32 rows = interlaced ? PNG_PASS_ROWS (h, pass) : h;
+      if (cols == 0 || rows == 0)
+        continue; /* an empty pass has no data */
+      for (png_uint_32 j = 0; j < rows; j++)
+        {
+          png_read_row (d->png, d->row, NULL);
+          png_uint_32 y = interlaced ? PNG_ROW_FROM_PASS_ROW (j, pass) : j;
+          for (png_uint_32 i = 0; i < cols; i++)
+            {
+              png_uint_32 x = interlaced ? PNG_COL_FROM_PASS_COL (i, pass) : i;
+              add_pixel (d->img, (gsize) (y / r) * ow + x / r, d->row + i * pixel_bytes,
+                         channels, sixteen);
+            }
+        }
+    }
+  if (r > 1)
+    divide_blocks (d->img, (int) w, (int) h, r);
   return TRUE;
 }
 
 static CariImage *
-png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, GError **error)
+png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels,
+            const CariImageTarget *target, int *reduction, GError **error)
 {
-  PngDecode d = { .data = data, .len = len, .name = name, .max_pixels = max_pixels };
+  PngDecode d = { .data = data, .len = len, .name = name, .max_pixels = max_pixels,
+                  .target = target, .reduction = 1 };
   CariImage *img = NULL;
 
   d.png = png_create_read_struct (PNG_LIBPNG_VER_STRING, &d.message, cari_png_on_error,
@@ -202,7 +254,10 @@ png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, 
   if (d.png == NULL || d.info == NULL)
     set_no_memory (error, name, 0, 0);
   else if (png_decode_run (&d))
-    img = g_steal_pointer (&d.img);
+    {
+      img = g_steal_pointer (&d.img);
+      *reduction = d.reduction;
+    }
   else if (d.error != NULL)
     g_propagate_error (error, g_steal_pointer (&d.error));
   else if (d.truncated)
@@ -211,8 +266,7 @@ png_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, 
     set_corrupt (error, name, d.message.text);
 
   png_destroy_read_struct (d.png != NULL ? &d.png : NULL, d.info != NULL ? &d.info : NULL, NULL);
-  g_free (d.raw);
-  g_free (d.rows);
+  g_free (d.row);
   cari_image_free (d.img);
   return img;
 }
@@ -234,6 +288,8 @@ typedef struct
   gsize len;
   const char *name;
   gint64 max_pixels;
+  const CariImageTarget *target;
+  int reduction;
   /* Owned; freed by jpeg_decode whether jpeg_decode_run succeeds or not. */
   struct jpeg_decompress_struct cinfo;
   CariJpegErrors err;
@@ -277,6 +333,12 @@ jpeg_decode_run (JpegDecode *d)
         cinfo->out_color_space = JCS_RGB;
         break;
     }
+  /* Reduced by the DCT (libjpeg-turbo scales by 1/2, 1/4 and 1/8 while it transforms):
+   * baseline JPEGs are then decoded with buffers of the reduced size only. */
+  d->reduction = cari_image_reduction_for (d->target, (int) cinfo->image_width,
+                                           (int) cinfo->image_height);
+  cinfo->scale_num = 1;
+  cinfo->scale_denom = (unsigned) d->reduction;
   jpeg_start_decompress (cinfo);
 
   int w = (int) cinfo->output_width, h = (int) cinfo->output_height;
@@ -303,7 +365,7 @@ jpeg_decode_run (JpegDecode *d)
           gsize i = y * w + x;
           if (channels != 4)
             {
-              put_pixel (d->img, i, s, channels, FALSE);
+              add_pixel (d->img, i, s, channels, FALSE);
               continue;
             }
           float k = inverted ? s[3] / 255.0f : 1.0f - s[3] / 255.0f;
@@ -322,14 +384,19 @@ jpeg_decode_run (JpegDecode *d)
 }
 
 static CariImage *
-jpeg_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels, GError **error)
+jpeg_decode (const guint8 *data, gsize len, const char *name, gint64 max_pixels,
+             const CariImageTarget *target, int *reduction, GError **error)
 {
-  JpegDecode d = { .data = data, .len = len, .name = name, .max_pixels = max_pixels };
+  JpegDecode d = { .data = data, .len = len, .name = name, .max_pixels = max_pixels,
+                   .target = target, .reduction = 1 };
   CariImage *img = NULL;
 
   cari_jpeg_errors_init (&d.err);
   if (jpeg_decode_run (&d))
-    img = g_steal_pointer (&d.img);
+    {
+      img = g_steal_pointer (&d.img);
+      *reduction = d.reduction;
+    }
   else if (d.error != NULL)
     g_propagate_error (error, g_steal_pointer (&d.error));
   else if (d.err.truncated)
@@ -367,9 +434,21 @@ CariImage *
 cari_image_decode (const guint8 *data, gsize len, const char *name, const CariImageLimits *limits,
                    GError **error)
 {
+  return cari_image_decode_reduced (data, len, name, limits, NULL, NULL, error);
+}
+
+CariImage *
+cari_image_decode_reduced (const guint8 *data, gsize len, const char *name,
+                           const CariImageLimits *limits, const CariImageTarget *target,
+                           int *reduction, GError **error)
+{
   gsize max_bytes;
   gint64 max_pixels;
+  int unused;
 
+  if (reduction == NULL)
+    reduction = &unused;
+  *reduction = 1;
   g_return_val_if_fail (data != NULL || len == 0, NULL);
   g_return_val_if_fail (name != NULL, NULL);
   resolve_limits (limits, &max_bytes, &max_pixels);
@@ -391,7 +470,7 @@ cari_image_decode (const guint8 *data, gsize len, const char *name, const CariIm
           set_truncated (error, name);
           return NULL;
         }
-      return png_decode (data, len, name, max_pixels, error);
+      return png_decode (data, len, name, max_pixels, target, reduction, error);
     }
   if (starts_like (data, len, jpeg_magic, sizeof jpeg_magic))
     {
@@ -400,7 +479,7 @@ cari_image_decode (const guint8 *data, gsize len, const char *name, const CariIm
           set_truncated (error, name);
           return NULL;
         }
-      return jpeg_decode (data, len, name, max_pixels, error);
+      return jpeg_decode (data, len, name, max_pixels, target, reduction, error);
     }
   g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT, _("“%s” is not a PNG or JPEG image"), name);
   return NULL;
@@ -408,6 +487,13 @@ cari_image_decode (const guint8 *data, gsize len, const char *name, const CariIm
 
 CariImage *
 cari_image_load (const char *path, const CariImageLimits *limits, GError **error)
+{
+  return cari_image_load_reduced (path, limits, NULL, NULL, error);
+}
+
+CariImage *
+cari_image_load_reduced (const char *path, const CariImageLimits *limits,
+                         const CariImageTarget *target, int *reduction, GError **error)
 {
   gsize max_bytes;
   gint64 max_pixels;
@@ -460,7 +546,7 @@ cari_image_load (const char *path, const CariImageLimits *limits, GError **error
       got += (gsize) r;
     }
   close (fd);
-  return cari_image_decode (data, got, path, limits, error);
+  return cari_image_decode_reduced (data, got, path, limits, target, reduction, error);
 
 io_error:
   saved = errno;

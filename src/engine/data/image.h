@@ -48,6 +48,35 @@ CariImage *cari_image_decode (const guint8 *data, gsize len, const char *name,
  * and decodes it. */
 CariImage *cari_image_load (const char *path, const CariImageLimits *limits, GError **error);
 
+/* What a consumer needs of an image, so that a large one can be decoded reduced: `side` pixels
+ * across a region of `region_width` × `region_height` of the original's pixels (≤ 0: the whole
+ * image; a region larger than the image counts as the image), in each direction. */
+typedef struct
+{
+  int side;             /* ≤ 0: the image at full size */
+  double region_width;  /* ≤ 0: the image's width */
+  double region_height; /* ≤ 0: the image's height */
+} CariImageTarget;
+
+/* The reduction an image of width × height is decoded at for `target` (NULL: full size): the
+ * largest of 1, 2, 4 and 8 that still leaves `side` pixels across the region, so an image less
+ * than twice the size needed is decoded whole. */
+int cari_image_reduction_for (const CariImageTarget *target, int width, int height);
+
+/* As cari_image_decode / cari_image_load, reduced by r = cari_image_reduction_for (target, …)
+ * in each direction: ⌈width / r⌉ × ⌈height / r⌉ pixels. A JPEG is reduced by libjpeg-turbo's
+ * DCT scaling, a PNG row by row (each output pixel the mean of the r × r block it covers), so no
+ * full-size pixel buffer is ever held; every byte of the file is still decoded, so a damaged file
+ * fails whatever the reduction. `limits` apply to the file and the size its header declares.
+ * `reduction` (may be NULL) receives r. */
+CariImage *cari_image_decode_reduced (const guint8 *data, gsize len, const char *name,
+                                      const CariImageLimits *limits,
+                                      const CariImageTarget *target, int *reduction,
+                                      GError **error);
+CariImage *cari_image_load_reduced (const char *path, const CariImageLimits *limits,
+                                    const CariImageTarget *target, int *reduction,
+                                    GError **error);
+
 /* 8-bit RGB; values are clamped to [0, 1] and rounded. JPEG uses 4:4:4 chroma (no subsampling)
  * and quality 1..100. CARI_ERROR_IO when the file cannot be written. */
 gboolean cari_image_save_png (const CariImage *img, const char *path, GError **error);

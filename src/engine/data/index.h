@@ -76,7 +76,12 @@ typedef struct
   GArray *protocol_images;   /* of CariIndexProtocolImage */
   GArray *subjects;          /* of CariIndexSubject */
   GArray *warnings;          /* of CariIndexWarning */
+  guint skipped_images;      /* images the import dropped because they cannot be decoded */
+  guint dropped_rows;        /* protocol rows dropped with them */
 } CariDatasetIndex;
+
+/* An import's progress: the fraction done and what it is doing; FALSE cancels. */
+typedef gboolean (*CariImportProgress) (double fraction, const char *what, gpointer user_data);
 
 CariDatasetIndex *cari_dataset_index_new (const char *name, const char *kind, const char *root);
 /* NULL-safe. */
@@ -114,6 +119,15 @@ typedef struct
 guint cari_dataset_index_n_protocol_rows (const CariDatasetIndex *index);
 void  cari_dataset_index_get_protocol_row (const CariDatasetIndex *index, guint i,
                                            CariProtocolRow *row);
+
+/* An importer's last step: every image decoded once (in parallel on the engine's pool, reduced
+ * as far as the decoders go, by content, within the default CariImageLimits); each that cannot be
+ * is dropped with a warning naming it and why, and so are the protocol rows naming it (the other
+ * rows renumbered), counted in `skipped_images` and `dropped_rows`. `progress` (may be NULL) is
+ * called between chunks. CARI_ERROR_CANCELLED when it cancels; CARI_ERROR_CORRUPT, naming the
+ * root and the first image's problem, when no image can be decoded. */
+gboolean cari_dataset_index_check_images (CariDatasetIndex *index, CariImportProgress progress,
+                                          gpointer user_data, GError **error);
 
 /* --- helpers shared by the importers ---------------------------------------------------------- */
 

@@ -51,11 +51,25 @@ decode (Loader *l, int image, GError **error)
 {
   const CariIndexImage *im = &g_array_index (l->index->images, CariIndexImage, image);
   g_autofree char *path = g_build_filename (l->index->root, im->path, NULL);
-  g_autoptr (CariImage) img = cari_image_load (path, NULL, error);
+  /* A large image decoded reduced: enough pixels across what preprocessing keeps (the whole
+   * image, or the landmark box before clipping) for the network's input, no more. */
+  CariImageTarget target = { l->pre.size + l->pre.random_crop, 0, 0 };
+  int box[4], reduction;
+  if (l->pre.landmark_crop
+      && cari_landmark_crop_box (im->landmarks, im->n_landmarks, G_MAXINT, G_MAXINT, box))
+    target.region_width = box[2], target.region_height = box[3];
+  g_autoptr (CariImage) img = cari_image_load_reduced (path, NULL, &target, &reduction, error);
   if (img == NULL)
     return NULL;
+  g_autofree float *landmarks = NULL;
+  if (im->landmarks != NULL)
+    {
+      landmarks = g_memdup2 (im->landmarks, sizeof (float) * 2 * im->n_landmarks);
+      for (int k = 0; k < 2 * im->n_landmarks; k++)
+        landmarks[k] /= (float) reduction;
+    }
   float *dst = g_new (float, l->image_floats);
-  if (!cari_preprocess_image (img, im->landmarks, im->n_landmarks, &l->pre, NULL, dst, error))
+  if (!cari_preprocess_image (img, landmarks, im->n_landmarks, &l->pre, NULL, dst, error))
     {
       g_free (dst);
       return NULL;
@@ -150,8 +164,11 @@ loader_prefetch (CariDataSource *src, const int *indices, int n)
   g_mutex_unlock (&l->mutex);
 }
 
+/* Both loads: with `failures`, an image that cannot be decoded sets its failure and a zeroed
+ * slot; without, it fails the whole load. */
 static gboolean
-loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError **error)
+load_images (CariDataSource *src, const int *indices, int n, float *dst, GError **failures,
+             GError **error)
 {
   Loader *l = (Loader *) src;
   g_mutex_lock (&l->mutex);
@@ -191,11 +208,17 @@ loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError 
         }
       if (e->error != NULL)
         {
-          g_set_error_literal (error, e->error->domain, e->error->code, e->error->message);
+          g_set_error_literal (failures != NULL ? &failures[i] : error, e->error->domain,
+                               e->error->code, e->error->message);
           e->pinned = FALSE;
           /* Forget the failure, so a later attempt reads the file again. */
           g_queue_delete_link (&l->lru, e->link);
           g_hash_table_remove (l->cache, GINT_TO_POINTER (image + 1));
+          if (failures != NULL)
+            {
+              memset (dst + (size_t) i * l->image_floats, 0, l->image_floats * sizeof (float));
+              continue;
+            }
           g_mutex_unlock (&l->mutex);
           return FALSE;
         }
@@ -208,6 +231,19 @@ loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError 
   evict (l);
   g_mutex_unlock (&l->mutex);
   return TRUE;
+}
+
+static gboolean
+loader_load (CariDataSource *src, const int *indices, int n, float *dst, GError **error)
+{
+  return load_images (src, indices, n, dst, NULL, error);
+}
+
+static gboolean
+loader_load_each (CariDataSource *src, const int *indices, int n, float *dst, GError **failures,
+                  GError **error)
+{
+  return load_images (src, indices, n, dst, failures, error);
 }
 
 static void
@@ -228,7 +264,8 @@ loader_finalize (CariDataSource *src)
   cari_dataset_index_free (l->index);
 }
 
-static const CariDataSourceOps loader_ops = { loader_load, loader_finalize, loader_prefetch };
+static const CariDataSourceOps loader_ops = { loader_load, loader_finalize, loader_prefetch,
+                                              loader_load_each };
 
 void
 cari_loader_config_init (CariLoaderConfig *cfg, int size)

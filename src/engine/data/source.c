@@ -16,6 +16,15 @@ cari_data_source_load (CariDataSource *src, const int *indices, int n, float *ds
   return src->ops->load (src, indices, n, dst, error);
 }
 
+gboolean
+cari_data_source_load_each (CariDataSource *src, const int *indices, int n, float *dst,
+                            GError **failures, GError **error)
+{
+  if (src->ops->load_each != NULL)
+    return src->ops->load_each (src, indices, n, dst, failures, error);
+  return src->ops->load (src, indices, n, dst, error);
+}
+
 void
 cari_data_source_prefetch (CariDataSource *src, const int *indices, int n)
 {

@@ -33,6 +33,10 @@ typedef struct
   void (*finalize) (CariDataSource *src);
   /* Optional: images that will be loaded soon (a hint; loading them is still load's job). */
   void (*prefetch) (CariDataSource *src, const int *indices, int n);
+  /* Optional: as load, but an image that cannot be read is not an error (see
+   * cari_data_source_load_each). */
+  gboolean (*load_each) (CariDataSource *src, const int *indices, int n, float *dst,
+                         GError **failures, GError **error);
 } CariDataSourceOps;
 
 struct _CariDataSource
@@ -49,6 +53,12 @@ struct _CariDataSource
 
 gboolean cari_data_source_load (CariDataSource *src, const int *indices, int n, float *dst,
                                 GError **error);
+/* As cari_data_source_load, but each image that cannot be read (a file damaged, replaced or
+ * deleted since the import) only sets failures[i] (failures [n], all NULL on entry; dst's slot is
+ * zeroed), and the others are loaded; FALSE only for what concerns the whole request (an index
+ * out of range). A source without load_each fails as cari_data_source_load does. */
+gboolean cari_data_source_load_each (CariDataSource *src, const int *indices, int n, float *dst,
+                                     GError **failures, GError **error);
 void     cari_data_source_free (CariDataSource *src);
 void     cari_data_source_prefetch (CariDataSource *src, const int *indices, int n);
 /* Images of a role and modality (-1: any modality); newly allocated, *n receives the count. */

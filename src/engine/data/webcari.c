@@ -348,6 +348,13 @@ check_filenames (CariWebcariImport *imp)
 CariDatasetIndex *
 cari_webcari_import (const char *root, GError **error)
 {
+  return cari_webcari_import_with_progress (root, NULL, NULL, error);
+}
+
+CariDatasetIndex *
+cari_webcari_import_with_progress (const char *root, CariImportProgress progress,
+                                   gpointer user_data, GError **error)
+{
   CariWebcariImport imp = { 0 };
   CariDatasetIndex *index;
 
@@ -365,7 +372,8 @@ cari_webcari_import (const char *root, GError **error)
   gboolean ok = scan_images (&imp, error);
   if (ok)
     check_filenames (&imp);
-  ok = ok && cari_webcari_import_protocols (&imp, error);
+  ok = ok && cari_webcari_import_protocols (&imp, error)
+       && cari_dataset_index_check_images (imp.index, progress, user_data, error);
   index = cari_dataset_index_finish (&imp.index, &imp.fp, ok);
   import_clear (&imp);
   return index;

@@ -34,5 +34,10 @@ G_BEGIN_DECLS
  * fingerprint. NULL with `error` set (CARI_ERROR_IO: a folder is missing or unreadable;
  * CARI_ERROR_CORRUPT: a malformed protocol file) when it cannot be imported. */
 CariDatasetIndex *cari_webcari_import (const char *root, GError **error);
+/* The same, every image decoded and the bad ones skipped (cari_dataset_index_check_images) with
+ * `progress` (may be NULL) called as it goes. cari_webcari_import is this without progress. */
+CariDatasetIndex *
+cari_webcari_import_with_progress (const char *root, CariImportProgress progress,
+                                   gpointer user_data, GError **error);
 
 G_END_DECLS

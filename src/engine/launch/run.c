@@ -330,6 +330,8 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
       record (&r, st.step, wall, CARI_METRIC_LR, st.lr);
       record (&r, st.step, wall, CARI_METRIC_IMAGES_PER_S,
               st.seconds > 0 ? n_images / st.seconds : 0.0);
+      if (st.skipped_images > 0)
+        record (&r, st.step, wall, CARI_METRIC_SKIPPED_IMAGES, st.skipped_images);
 
       if (cfg->eval_every > 0 && st.step % (guint64) cfg->eval_every == 0)
         {

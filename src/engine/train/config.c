@@ -79,6 +79,7 @@ static const KeySpec keys[] = {
   { "data", "fold", K_INT, O (fold), "1", 0, 10 },
   { "data", "validation_fraction", K_DOUBLE, O (validation_fraction), "0.1", 0, 0.9 },
   { "data", "landmark_crop", K_BOOL, O (landmark_crop), "false", 0, 0 },
+  { "data", "max_bad_images", K_INT, O (max_bad_images), "10", 0, 1e9 },
   { "schedule", "steps", K_INT, O (steps), "1000", 1, 1e9 },
   { "schedule", "eval_every", K_INT, O (eval_every), "0", 0, 1e9 },
   { "schedule", "checkpoint_every", K_INT, O (checkpoint_every), "200", 0, 1e9 },

@@ -77,6 +77,7 @@ typedef struct
   int      fold;
   double   validation_fraction;
   gboolean landmark_crop;  /* the authors' landmark face crop before resizing */
+  int      max_bad_images; /* distinct images that may fail to load before the run stops */
   /* [schedule] */
   int      steps;
   int      eval_every;

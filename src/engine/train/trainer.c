@@ -31,6 +31,7 @@ struct _CariTrainer
   int n_tasks;
   CariTask order[CARI_N_TASKS]; /* present tasks in order: slot → task */
   guint64 step;
+  GHashTable *bad_images;  /* images that failed to load, as GINT_TO_POINTER (i + 1) */
   /* controls */
   GMutex mutex;
   GCond cond;
@@ -49,6 +50,7 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
   g_cond_init (&t->cond);
   t->cfg = cari_run_config_copy (cfg);
   t->source = source;
+  t->bad_images = g_hash_table_new (NULL, NULL);
   if (source->image_size != cfg->net.input_size)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
@@ -119,6 +121,7 @@ cari_trainer_free (CariTrainer *t)
   g_free (t->indices);
   g_free (t->next);
   g_free (t->images);
+  g_clear_pointer (&t->bad_images, g_hash_table_unref);
   for (int task = 0; task < CARI_N_TASKS; task++)
     {
       g_free (t->labels[task]);
@@ -158,6 +161,70 @@ diverged (GError **error, const char *what, CariTask task, guint64 step, float v
   return FALSE;
 }
 
+/* An image of the batch that loaded, to stand in for the failed row i: the next of the same
+ * modality (cyclically), else the next of any; −1 when none loaded. */
+static int
+stand_in (const CariTrainer *t, GError **failures, int n, int i)
+{
+  int any = -1;
+  for (int k = 1; k < n; k++)
+    {
+      int j = (i + k) % n;
+      if (failures[j] != NULL)
+        continue;
+      if (t->source->modality[t->indices[j]] == t->source->modality[t->indices[i]])
+        return j;
+      any = any < 0 ? j : any;
+    }
+  return any;
+}
+
+/* The step's batch into t->images, its unreadable images replaced (cari_trainer_step); the count
+ * replaced in *skipped. */
+static gboolean
+load_batch (CariTrainer *t, int n, int *skipped, GError **error)
+{
+  const size_t img = (size_t) 3 * t->cfg->net.input_size * t->cfg->net.input_size;
+  g_autofree GError **failures = g_new0 (GError *, n);
+  gboolean ok = cari_data_source_load_each (t->source, t->indices, n, t->images, failures, error);
+  int last = -1;
+  for (int i = 0; ok && i < n; i++)
+    if (failures[i] != NULL)
+      {
+        (*skipped)++;
+        last = i;
+        g_hash_table_add (t->bad_images, GINT_TO_POINTER (t->indices[i] + 1));
+      }
+  guint n_bad = g_hash_table_size (t->bad_images);
+  if (ok && last >= 0 && n_bad > (guint) t->cfg->max_bad_images)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("Images that cannot be read: %u, more than data.max_bad_images (%d); the "
+                     "last: %s"),
+                   n_bad, t->cfg->max_bad_images, failures[last]->message);
+      ok = FALSE;
+    }
+  else if (ok && last >= 0 && stand_in (t, failures, n, last) < 0)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                   _("No image of the batch of step %llu can be read; the last: %s"),
+                   (unsigned long long) t->step + 1, failures[last]->message);
+      ok = FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    if (ok && failures[i] != NULL)
+      {
+        int j = stand_in (t, failures, n, i);
+        g_message (_("Step %llu: %s; the image is replaced by another of its batch"),
+                   (unsigned long long) t->step + 1, failures[i]->message);
+        memcpy (t->images + i * img, t->images + j * img, img * sizeof (float));
+        t->indices[i] = t->indices[j];
+      }
+  for (int i = 0; i < n; i++)
+    g_clear_error (&failures[i]);
+  return ok;
+}
+
 gboolean
 cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
 {
@@ -169,6 +236,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
   float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
   float dw_module[CARI_N_TASKS] = { 0 }, dw_trunk[CARI_N_TASKS] = { 0 };
   double center = 0.0;
+  int skipped = 0;
   size_t n_theta, n_psi;
 
   if (cari_trainer_is_cancelled (t))
@@ -185,7 +253,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
   cari_sampler_next (t->sampler, t->next);
   t->have_next = TRUE;
   cari_data_source_prefetch (t->source, t->next, n);
-  if (!cari_data_source_load (t->source, t->indices, n, t->images, error))
+  if (!load_batch (t, n, &skipped, error))
     {
       /* Draw this batch again on a retry. */
       memcpy (t->next, t->indices, sizeof (int) * n);
@@ -284,6 +352,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       st->lr = (float) lr;
       st->module_lr = (float) module_lr;
       st->grad_norm = (float) norm;
+      st->skipped_images = skipped;
       for (int s = 0; s < T; s++)
         {
           CariTask task = t->order[s];
@@ -300,6 +369,13 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
 }
 
 /* ---------------------------------------------------------------------------- checkpoints */
+
+static int
+compare_ints (gconstpointer a, gconstpointer b)
+{
+  int x = *(const int *) a, y = *(const int *) b;
+  return (x > y) - (x < y);
+}
 
 CariCheckpoint *
 cari_trainer_checkpoint (CariTrainer *t)
@@ -320,6 +396,21 @@ cari_trainer_checkpoint (CariTrainer *t)
   if (t->have_next)
     cari_checkpoint_add (ck, "NEXT", t->next,
                          sizeof (int) * (size_t) (t->cfg->caricatures + t->cfg->photos));
+  /* The images that failed to load so far, in order: they count against data.max_bad_images
+   * after a resume too. */
+  guint n_bad = g_hash_table_size (t->bad_images);
+  if (n_bad > 0)
+    {
+      g_autofree int *bad = g_new (int, n_bad);
+      GHashTableIter it;
+      gpointer key;
+      guint k = 0;
+      g_hash_table_iter_init (&it, t->bad_images);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        bad[k++] = GPOINTER_TO_INT (key) - 1;
+      qsort (bad, n_bad, sizeof (int), compare_ints);
+      cari_checkpoint_add (ck, "BADI", bad, sizeof (int) * n_bad);
+    }
   if (t->centers != NULL)
     cari_checkpoint_add (ck, "CNTV", t->centers,
                          sizeof (float) * (size_t) t->source->n_identities
@@ -331,8 +422,9 @@ gboolean
 cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
 {
   guint64 step;
-  size_t len, n_centers = 0;
+  size_t len, n_centers = 0, n_bad = 0;
   const void *smpl = cari_checkpoint_get (ck, "SMPL", &len);
+  const int *bad = cari_checkpoint_get (ck, "BADI", &n_bad);
   const void *centers = t->centers != NULL ? cari_checkpoint_get (ck, "CNTV", &n_centers) : NULL;
   const char *path = cari_checkpoint_get_path (ck);
 
@@ -347,6 +439,16 @@ cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
       g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
                    _("Checkpoint “%s” lacks the sampler position or the center table of this "
                      "run"),
+                   path != NULL ? path : "");
+      return FALSE;
+    }
+  gboolean bad_ok = n_bad % sizeof (int) == 0;
+  for (size_t k = 0; bad != NULL && bad_ok && k < n_bad / sizeof (int); k++)
+    bad_ok = bad[k] >= 0 && bad[k] < t->source->n_images;
+  if (!bad_ok)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_MISMATCH,
+                   _("Checkpoint “%s” names images this data set does not have"),
                    path != NULL ? path : "");
       return FALSE;
     }
@@ -368,6 +470,9 @@ cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
                  && n_next == sizeof (int) * (size_t) (t->cfg->caricatures + t->cfg->photos);
   if (t->have_next)
     memcpy (t->next, next, n_next);
+  g_hash_table_remove_all (t->bad_images);
+  for (size_t k = 0; bad != NULL && k < n_bad / sizeof (int); k++)
+    g_hash_table_add (t->bad_images, GINT_TO_POINTER (bad[k] + 1));
   t->step = step;
   return TRUE;
 }
@@ -476,11 +581,27 @@ cari_trainer_validate (CariTrainer *t, GError **error)
         continue;
       g_autofree float *images = g_new (float, img * n);
       g_autofree float *probs = g_new (float, (size_t) n * K);
-      if (!cari_data_source_load (t->source, idx, n, images, error)
-          || !cari_net_infer (t->net, checks[c].task, images, n, NULL, probs, error))
+      g_autofree GError **failures = g_new0 (GError *, n);
+      gboolean loaded = cari_data_source_load_each (t->source, idx, n, images, failures, error);
+      /* The images read, packed to the front. */
+      int read = 0;
+      for (int i = 0; i < n; i++)
+        {
+          if (failures[i] == NULL)
+            {
+              memmove (images + read * img, images + i * img, img * sizeof (float));
+              idx[read++] = idx[i];
+            }
+          g_clear_error (&failures[i]);
+        }
+      if (!loaded)
+        return NULL;
+      if (read == 0)
+        continue;
+      if (!cari_net_infer (t->net, checks[c].task, images, read, NULL, probs, error))
         return NULL;
       int right = 0;
-      for (int i = 0; i < n; i++)
+      for (int i = 0; i < read; i++)
         {
           int best = 0;
           for (int k = 1; k < K; k++)
@@ -489,7 +610,7 @@ cari_trainer_validate (CariTrainer *t, GError **error)
           right += best == t->source->identity[idx[i]];
         }
       double *v = g_new (double, 1);
-      *v = (double) right / n;
+      *v = (double) right / read;
       g_hash_table_insert (results, g_strdup (checks[c].key), v);
     }
   return g_steal_pointer (&results);

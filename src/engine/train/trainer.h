@@ -32,6 +32,8 @@ typedef struct
   float    lr;
   float    module_lr;      /* the weight module's scheduled rate (0 without the module) */
   float    grad_norm;      /* of Θ before clipping */
+  int      skipped_images; /* batch images that could not be read, each replaced by another
+                            * image of the batch (see cari_trainer_step) */
   double   seconds;        /* wall time of the step */
 } CariStepStats;
 
@@ -40,7 +42,14 @@ CariTrainer *cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source,
 void         cari_trainer_free (CariTrainer *trainer);
 
 /* One training step. FALSE with CARI_ERROR_DIVERGED (naming the task and the step) when a loss
- * or weight is not finite, with CARI_ERROR_CANCELLED when cancelled before it began. */
+ * or weight is not finite, with CARI_ERROR_CANCELLED when cancelled before it began.
+ *
+ * An image of the batch that cannot be read (changed on disk since the import) does not stop the
+ * step: it is logged, counted in stats->skipped_images and replaced by another image of the
+ * batch, of the same modality where there is one (its pixels and its labels). The step fails
+ * with CARI_ERROR_CORRUPT, naming the last such file, once more distinct images than
+ * data.max_bad_images have failed since the run began (the checkpoint keeps them), or when no
+ * image of the batch can be read. */
 gboolean     cari_trainer_step (CariTrainer *trainer, CariStepStats *stats, GError **error);
 
 guint64      cari_trainer_get_step (const CariTrainer *trainer);
@@ -58,7 +67,8 @@ gboolean     cari_trainer_init_from (CariTrainer *trainer, const CariCheckpoint 
 
 /* Closed-set accuracy on the validation role: `cari` on caricatures (C2C), `visual` on photos
  * (V2V), `visual` on caricatures (V2C), `cari` on photos (C2V), `verif` on both. Keys
- * "val/cari_acc", "val/visual_acc", "val/v2c_acc", "val/c2v_acc", "val/verif_acc" → [0, 1]. */
+ * "val/cari_acc", "val/visual_acc", "val/v2c_acc", "val/c2v_acc", "val/verif_acc" → [0, 1]. An
+ * image that cannot be read is left out. */
 GHashTable  *cari_trainer_validate (CariTrainer *trainer, GError **error);
 
 /* Thread-safe controls. */
