@@ -506,6 +506,30 @@ test_run_records_them (Fixture *f, gconstpointer data)
   g_test_message ("%u rows, %g images replaced", rows->len, skipped);
   g_assert_cmpuint (rows->len, >, 1);
   g_assert_cmpfloat (skipped, >=, 4);
+
+  /* Stopped past its threshold, with nothing flushed yet: the metrics it has are written
+   * before it fails. */
+  g_assert_true (cari_run_config_set_all (cfg, (const char *const[]) { "data.max_bad_images=1",
+                                                                       "schedule.flush_every=1000",
+                                                                       "schedule.flush_seconds=3600",
+                                                                       "schedule.eval_every=0",
+                                                                       "schedule.steps=1000",
+                                                                       "schedule.checkpoint_every=0",
+                                                                       NULL },
+                                          NULL, &error));
+  gint64 failing = cari_launch_queue_run (store, cfg, &error);
+  g_assert_no_error (error);
+  g_assert_false (cari_launch_execute (store, failing, NULL, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, failing, &error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_FAILED);
+  g_autoptr (GArray) totals = cari_store_metrics_with_prefix (store, failing,
+                                                              CARI_METRIC_LOSS_TOTAL, &error);
+  g_test_message ("failed after %llu steps, %u rows of its total loss",
+                  (unsigned long long) report.steps_done, totals->len);
+  g_assert_cmpuint (report.steps_done, >, 0);
+  g_assert_cmpuint (totals->len, ==, report.steps_done);
   spoilt_clear (&s);
 }
 
