@@ -36,6 +36,7 @@ struct _LabDatasetsPage
   gboolean loading;
   gboolean reload;       /* a refresh was asked for while one was in flight */
   gboolean importing;
+  gboolean reading;      /* the import's first step (the folder, every image decoded) runs */
   int generating;        /* data sets the runner still prepares for the Generate button */
 
   /* template */
@@ -289,18 +290,68 @@ import_job_unref (ImportJob *job)
   g_atomic_rc_box_release_full (job, (GDestroyNotify) import_job_clear);
 }
 
-/* A GTask thread: reading a data set's folder (every image's header) needs no store. */
+/* The import's progress, from its thread to the page's row. */
+typedef struct
+{
+  LabDatasetsPage *page; /* owned */
+  char *text;
+} ReadProgress;
+
+static void
+read_progress_free (gpointer data)
+{
+  ReadProgress *p = data;
+  g_object_unref (p->page);
+  g_free (p->text);
+  g_free (p);
+}
+
+static gboolean
+show_read_progress (gpointer data)
+{
+  ReadProgress *p = data;
+  if (p->page->reading)
+    adw_action_row_set_subtitle (p->page->import_row, p->text);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  LabDatasetsPage *page;
+  int percent;
+} ReadState;
+
+static gboolean
+on_read_progress (double fraction, const char *what, gpointer data)
+{
+  ReadState *state = data;
+  int percent = (int) (fraction * 100.0);
+  if (percent != state->percent)
+    {
+      state->percent = percent;
+      ReadProgress *p = g_new0 (ReadProgress, 1);
+      p->page = g_object_ref (state->page);
+      /* TRANSLATORS: what the import does (e.g. checking images), then how far it is. */
+      p->text = g_strdup_printf (_("%s: %d %%"), what, percent);
+      g_idle_add_full (G_PRIORITY_DEFAULT, show_read_progress, p, read_progress_free);
+    }
+  return TRUE;
+}
+
+/* A GTask thread: reading a data set's folder (every image decoded once, so that a bad file is
+ * named now and never reached by a run) needs no store. */
 static void
 import_read_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   ImportJob *job = data;
   GError *error = NULL;
+  ReadState state = { source, -1 };
   if (g_strcmp0 (job->kind, "webcari") == 0)
-    job->index = cari_webcari_import (job->root, &error);
+    job->index = cari_webcari_import_with_progress (job->root, on_read_progress, &state, &error);
   else if (g_strcmp0 (job->kind, "cavi") == 0)
-    job->index = cari_cavi_import (job->root, &error);
+    job->index = cari_cavi_import_with_progress (job->root, on_read_progress, &state, &error);
   else
-    job->index = cari_folder_import (job->root, &error);
+    job->index = cari_folder_import_with_progress (job->root, on_read_progress, &state, &error);
   if (job->index == NULL)
     {
       g_task_return_error (task, error);
@@ -428,6 +479,8 @@ on_import_read (GObject *source, GAsyncResult *result, gpointer data)
   LabDatasetsPage *self = LAB_DATASETS_PAGE (source);
   ImportJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
+  self->reading = FALSE;
+  adw_action_row_set_subtitle (self->import_row, job->root);
   if (g_task_propagate_boolean (G_TASK (result), &error))
     lab_store_gateway_start (self->gateway, LAB_STORE_LANE_WRITE, import_write_job,
                              g_atomic_rc_box_acquire (job), (GDestroyNotify) import_job_unref,
@@ -466,6 +519,7 @@ lab_datasets_page_import (LabDatasetsPage *self, const char *kind, GFile *folder
   clear_warnings (self);
   gtk_widget_set_visible (GTK_WIDGET (self->import_group), TRUE);
   set_importing (self, TRUE);
+  self->reading = TRUE;
 
   g_autoptr (GTask) task = g_task_new (self, NULL, on_import_read, NULL);
   g_task_set_source_tag (task, lab_datasets_page_import);
