@@ -1,6 +1,7 @@
 /* config.c — run configuration: a table of keys drives parsing, validation and the canonical
  * text, so the three cannot disagree. */
 #include "train/config.h"
+#include "train/config-private.h"
 
 #include "core/error.h"
 #include "core/i18n.h"
@@ -9,27 +10,6 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
-
-typedef enum
-{
-  K_INT,
-  K_U64,
-  K_DOUBLE,
-  K_FLOAT,
-  K_BOOL,
-  K_STRING,
-  K_SPECIAL, /* parsed by hand: lists and names */
-} KeyType;
-
-typedef struct
-{
-  const char *group;
-  const char *key;
-  KeyType type;
-  size_t offset;   /* into CariRunConfig */
-  const char *def; /* NULL: the model preset's value */
-  double min, max;
-} KeySpec;
 
 #define O(field) offsetof (CariRunConfig, field)
 
@@ -114,8 +94,8 @@ cari_strategy_from_string (const char *name, CariStrategyKind *kind, GError **er
   return FALSE;
 }
 
-static gboolean
-bad_value (GError **error, const KeySpec *k, const char *value, const char *why)
+gboolean
+cari_config_bad_value (GError **error, const KeySpec *k, const char *value, const char *why)
 {
   g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                _("Configuration key “%s.%s”: “%s” %s"), k->group, k->key, value, why);
@@ -131,8 +111,8 @@ find_key (const char *group, const char *key)
   return NULL;
 }
 
-static gboolean
-parse_number (const KeySpec *k, const char *value, double *out, GError **error)
+gboolean
+cari_config_parse_number (const KeySpec *k, const char *value, double *out, GError **error)
 {
   char *end = NULL;
   g_autofree char *why = NULL;
@@ -140,13 +120,13 @@ parse_number (const KeySpec *k, const char *value, double *out, GError **error)
   while (end != NULL && g_ascii_isspace (*end))
     end++;
   if (end == value || end == NULL || *end != '\0' || !isfinite (v))
-    return bad_value (error, k, value, _("is not a number"));
+    return cari_config_bad_value (error, k, value, _("is not a number"));
   if ((k->type == K_INT || k->type == K_U64) && v != floor (v))
-    return bad_value (error, k, value, _("is not a whole number"));
+    return cari_config_bad_value (error, k, value, _("is not a whole number"));
   if (v < k->min || v > k->max)
     {
       why = g_strdup_printf (_("is out of range [%g, %g]"), k->min, k->max);
-      return bad_value (error, k, value, why);
+      return cari_config_bad_value (error, k, value, why);
     }
   *out = v;
   return TRUE;
@@ -160,151 +140,8 @@ parse_bool (const KeySpec *k, const char *value, gboolean *out, GError **error)
   else if (g_ascii_strcasecmp (value, "false") == 0 || strcmp (value, "0") == 0)
     *out = FALSE;
   else
-    return bad_value (error, k, value, _("is not true or false"));
+    return cari_config_bad_value (error, k, value, _("is not true or false"));
   return TRUE;
-}
-
-static gboolean
-parse_tasks (const KeySpec *k, const char *value, guint *tasks, GError **error)
-{
-  g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
-  *tasks = 0;
-  for (int i = 0; parts[i] != NULL; i++)
-    {
-      CariTask t;
-      if (parts[i][0] == '\0')
-        continue;
-      if (!cari_task_from_string (parts[i], &t, NULL))
-        return bad_value (error, k, value, _("names an unknown task (verif, cari, visual)"));
-      *tasks |= CARI_TASK_BIT (t);
-    }
-  if (*tasks == 0)
-    return bad_value (error, k, value, _("names no task"));
-  return TRUE;
-}
-
-static gboolean
-parse_special (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
-{
-  if (strcmp (k->key, "preset") == 0)
-    {
-      g_autoptr (GError) local = NULL;
-      if (!cari_net_config_init_preset (&cfg->net, value, &local))
-        return bad_value (error, k, value, _("is not a preset (paper, demo)"));
-      g_free (cfg->preset);
-      cfg->preset = g_strdup (value);
-      return TRUE;
-    }
-  if (strcmp (k->key, "tasks") == 0)
-    return parse_tasks (k, value, &cfg->tasks, error);
-  if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
-    {
-      if (!cari_strategy_from_string (value, &cfg->strategy, NULL))
-        return bad_value (error, k, value,
-                          _("is not a strategy (proposed, naive, static, single, uniform)"));
-      return TRUE;
-    }
-  if (strcmp (k->key, "r") == 0)
-    {
-      /* "authors": the scales of the authors' scripts, ½ for naive and 2 for proposed. */
-      cfg->r_authors = strcmp (value, "authors") == 0;
-      if (cfg->r_authors)
-        return TRUE;
-      KeySpec num = *k;
-      num.type = K_DOUBLE;
-      num.min = 0;
-      num.max = 1e3;
-      return parse_number (&num, value, &cfg->r, error);
-    }
-  if (strcmp (k->key, "module_init") == 0)
-    {
-      if (strcmp (value, "uniform") != 0 && strcmp (value, "xavier") != 0)
-        return bad_value (error, k, value, _("is not uniform or xavier"));
-      cfg->module_xavier = strcmp (value, "xavier") == 0;
-      return TRUE;
-    }
-  if (strcmp (k->key, "module_lr") == 0)
-    {
-      /* "auto": the rate of Θ, kept as a word so that a later change of optim.lr carries. */
-      KeySpec num = *k;
-      num.type = K_DOUBLE;
-      num.min = 0;
-      num.max = 10;
-      if (strcmp (value, "auto") == 0)
-        {
-          cfg->module_lr = -1.0;
-          return TRUE;
-        }
-      return parse_number (&num, value, &cfg->module_lr, error);
-    }
-  if (strcmp (k->key, "weights") == 0)
-    {
-      g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
-      int n = 0;
-      KeySpec num = *k;
-      num.type = K_DOUBLE;
-      num.min = 0;
-      num.max = 1e3;
-      for (int i = 0; parts[i] != NULL; i++)
-        {
-          if (parts[i][0] == '\0')
-            continue;
-          if (n == CARI_N_TASKS)
-            return bad_value (error, k, value, _("has more than three weights"));
-          if (!parse_number (&num, parts[i], &cfg->weights[n++], error))
-            return FALSE;
-        }
-      cfg->n_weights = n;
-      return TRUE;
-    }
-  if (strcmp (k->key, "task") == 0)
-    {
-      if (value[0] != '\0' && !cari_task_from_string (value, &cfg->single_task, NULL))
-        return bad_value (error, k, value, _("is not a task (verif, cari, visual)"));
-      return TRUE;
-    }
-  if (strcmp (k->group, "optim") == 0 && strcmp (k->key, "name") == 0)
-    {
-      if (!cari_optimizer_kind_from_string (value, &cfg->optim.kind, NULL))
-        return bad_value (error, k, value, _("is not an optimiser (sgd, rmsprop, adam)"));
-      return TRUE;
-    }
-  if (strcmp (k->key, "lr_schedule") == 0)
-    {
-      g_clear_pointer (&cfg->lr_schedule, g_free);
-      if (value[0] == '\0')
-        return TRUE;
-      g_autofree char *name = g_strdup_printf (_("Configuration key “%s.%s”"), k->group, k->key);
-      g_autoptr (CariSchedule) s = cari_schedule_new_from_string (value, name, error);
-      if (s == NULL)
-        return FALSE;
-      cfg->lr_schedule = cari_schedule_to_string (s);
-      return TRUE;
-    }
-  if (strcmp (k->key, "lr_steps") == 0)
-    {
-      g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
-      KeySpec num = *k;
-      num.type = K_INT;
-      num.min = 1;
-      num.max = 1e9;
-      cfg->n_lr_steps = 0;
-      for (int i = 0; parts[i] != NULL; i++)
-        {
-          double v;
-          if (parts[i][0] == '\0')
-            continue;
-          if (cfg->n_lr_steps == CARI_MAX_LR_STEPS)
-            return bad_value (error, k, value, _("lists more than 16 steps"));
-          if (!parse_number (&num, parts[i], &v, error))
-            return FALSE;
-          if (cfg->n_lr_steps > 0 && v <= cfg->lr_steps[cfg->n_lr_steps - 1])
-            return bad_value (error, k, value, _("must list increasing steps"));
-          cfg->lr_steps[cfg->n_lr_steps++] = (int) v;
-        }
-      return TRUE;
-    }
-  g_assert_not_reached ();
 }
 
 static gboolean
@@ -316,7 +153,7 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
   switch (k->type)
     {
     case K_INT:
-      if (!parse_number (k, value, &v, error))
+      if (!cari_config_parse_number (k, value, &v, error))
         return FALSE;
       *(int *) (base + k->offset) = (int) v;
       return TRUE;
@@ -325,18 +162,18 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
         /* No sign (strtoull would take −1 for 2⁶⁴ − 1), no overflow. */
         guint64 u = 0;
         if (!g_ascii_string_to_unsigned (value, 10, 0, G_MAXUINT64, &u, NULL))
-          return bad_value (error, k, value,
+          return cari_config_bad_value (error, k, value,
                             _("is not a whole number from 0 to 18446744073709551615"));
         *(guint64 *) (base + k->offset) = u;
         return TRUE;
       }
     case K_DOUBLE:
-      if (!parse_number (k, value, &v, error))
+      if (!cari_config_parse_number (k, value, &v, error))
         return FALSE;
       *(double *) (base + k->offset) = v;
       return TRUE;
     case K_FLOAT:
-      if (!parse_number (k, value, &v, error))
+      if (!cari_config_parse_number (k, value, &v, error))
         return FALSE;
       *(float *) (base + k->offset) = (float) v;
       return TRUE;
@@ -347,7 +184,7 @@ apply (CariRunConfig *cfg, const KeySpec *k, const char *value, GError **error)
       *(char **) (base + k->offset) = g_strdup (value);
       return TRUE;
     case K_SPECIAL:
-      return parse_special (cfg, k, value, error);
+      return cari_config_parse_special (cfg, k, value, error);
     default:
       g_assert_not_reached ();
     }
@@ -639,52 +476,7 @@ format_value (const CariRunConfig *cfg, const KeySpec *k)
       g_assert_not_reached ();
     }
 
-  if (strcmp (k->key, "preset") == 0)
-    return g_strdup (cfg->preset);
-  if (strcmp (k->key, "tasks") == 0)
-    {
-      GString *s = g_string_new (NULL);
-      for (int t = 0; t < CARI_N_TASKS; t++)
-        if (cfg->tasks & CARI_TASK_BIT (t))
-          g_string_append_printf (s, "%s%s", s->len ? ";" : "", cari_task_to_string (t));
-      return g_string_free (s, FALSE);
-    }
-  if (strcmp (k->group, "strategy") == 0 && strcmp (k->key, "name") == 0)
-    return g_strdup (cari_strategy_to_string (cfg->strategy));
-  if (strcmp (k->key, "r") == 0)
-    return g_strdup (cfg->r_authors ? "authors"
-                                    : g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->r));
-  if (strcmp (k->key, "module_init") == 0)
-    return g_strdup (cfg->module_xavier ? "xavier" : "uniform");
-  if (strcmp (k->key, "module_lr") == 0)
-    return g_strdup (cfg->module_lr < 0.0 ? "auto"
-                                          : g_ascii_formatd (buf, sizeof buf, "%.9g",
-                                                             cfg->module_lr));
-  if (strcmp (k->key, "weights") == 0)
-    {
-      GString *s = g_string_new (NULL);
-      if (cfg->strategy == CARI_STRATEGY_STATIC)
-        for (int t = 0; t < cfg->n_weights; t++)
-          g_string_append_printf (s, "%s%s", s->len ? ";" : "",
-                                  g_ascii_formatd (buf, sizeof buf, "%.9g", cfg->weights[t]));
-      return g_string_free (s, FALSE);
-    }
-  if (strcmp (k->key, "task") == 0)
-    return g_strdup (cfg->strategy == CARI_STRATEGY_SINGLE
-                       ? cari_task_to_string (cfg->single_task)
-                       : "");
-  if (strcmp (k->group, "optim") == 0 && strcmp (k->key, "name") == 0)
-    return g_strdup (cari_optimizer_kind_to_string (cfg->optim.kind));
-  if (strcmp (k->key, "lr_schedule") == 0)
-    return g_strdup (cfg->lr_schedule != NULL ? cfg->lr_schedule : "");
-  if (strcmp (k->key, "lr_steps") == 0)
-    {
-      GString *s = g_string_new (NULL);
-      for (int i = 0; i < cfg->n_lr_steps; i++)
-        g_string_append_printf (s, "%s%d", i ? ";" : "", cfg->lr_steps[i]);
-      return g_string_free (s, FALSE);
-    }
-  g_assert_not_reached ();
+  return cari_config_format_special (cfg, k);
 }
 
 char *
