@@ -35,6 +35,7 @@
 #include "eval/evaluate.h"
 #include "eval/identification.h"
 #include "eval/pair-set.h"
+#include "eval/stats.h"
 #include "eval/table.h"
 #include "eval/tsne.h"
 #include "eval/verification.h"

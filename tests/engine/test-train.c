@@ -592,8 +592,8 @@ test_store_failures_stop_the_run_cleanly (void)
            * before writing it. */
           guint64 last = report.steps_done / 5 * 5;
           g_autofree char *ckdir = cari_run_checkpoint_dir (store, run);
-          g_autofree char *name = g_strdup_printf ("step-%08llu.ckpt", (unsigned long long) last);
-          g_autofree char *file = g_build_filename (ckdir, name, NULL);
+          g_autofree char *due = g_strdup_printf ("step-%08llu.ckpt", (unsigned long long) last);
+          g_autofree char *file = g_build_filename (ckdir, due, NULL);
           if (kind == 1 && !g_file_test (file, G_FILE_TEST_EXISTS))
             last -= 5;
           assert_last_checkpoint_intact (store, run, cfg, src, last);
