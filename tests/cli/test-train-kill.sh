@@ -25,14 +25,19 @@ else bad "uninterrupted run"; sed 's/^/# /' "$tmp/a.err"; fi
 
 # B: the same run, killed after its second checkpoint (step 80), once metric rows past it are
 # in the database too (they must be replaced on resume, not duplicated).
+# past RUN: the run's last recorded step; wait_for RUN STEP: until it is past STEP (or its
+# process $pid ended, or 24 s went by).
+past () { sqlite3 -batch -noheader "$db" "SELECT coalesce(max(step), 0) FROM metrics WHERE run_id = $1;" 2>/dev/null || echo 0; }
+wait_for () {
+  i=0
+  while [ "$(past "$1")" -lt "$2" ] && [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null; do
+    sleep 0.02; i=$((i + 1))
+  done
+}
 "$cli" train $cli_args --name killed >"$tmp/b.out" 2>"$tmp/b.err" &
 pid=$!
-i=0
-past () { sqlite3 -batch -noheader "$db" "SELECT coalesce(max(step), 0) FROM metrics WHERE run_id = 2;" 2>/dev/null || echo 0; }
-while [ "$(past)" -lt 95 ] && [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null; do
-  sleep 0.02; i=$((i + 1))
-done
-if kill -9 $pid 2>/dev/null; then ok "killed with SIGKILL mid-run (rows up to step $(past) recorded)"
+wait_for 2 95
+if kill -9 $pid 2>/dev/null; then ok "killed with SIGKILL mid-run (rows up to step $(past 2) recorded)"
 else bad "the run ended before the kill"; fi
 wait $pid 2>/dev/null
 pid=
@@ -64,11 +69,7 @@ else bad "resumed run differs"; diff "$tmp/a.all" "$tmp/b.all" | head -5 | sed '
 # Ctrl-C stops the run, checkpointed, stored and reported as cancelled; then it resumes.
 "$cli" train $cli_args --name stopped >"$tmp/c.out" 2>"$tmp/c.err" &
 pid=$!
-i=0
-at () { sqlite3 -batch -noheader "$db" "SELECT coalesce(max(step), 0) FROM metrics WHERE run_id = 3;" 2>/dev/null || echo 0; }
-while [ "$(at)" -lt 20 ] && [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null; do
-  sleep 0.02; i=$((i + 1))
-done
+wait_for 3 20
 "$cli" resume --db "$db" --run stopped >"$tmp/d.out" 2>"$tmp/d.err"
 got=$?
 if [ $got -eq 1 ] && grep -q "held by process [^ ]*:$pid of this machine" "$tmp/d.err"; then
