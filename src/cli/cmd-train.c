@@ -93,8 +93,9 @@ cmd_resume (int argc, char **argv)
   int status;
 
   if (!cli_parse_command (&argc, &argv,
-                          _("Continue a run from its latest checkpoint; metrics recorded after "
-                            "that checkpoint are replaced."),
+                          _("Continue a run from the newest of its checkpoints that loads (saying "
+                            "which, and why newer ones were skipped); metrics recorded after that "
+                            "checkpoint are replaced."),
                           entries))
     return CLI_EXIT_USAGE;
   g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, FALSE, &run, &status);

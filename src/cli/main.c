@@ -9,7 +9,7 @@
 static const CliCommand commands[] = {
   { "info", N_("Show the engine version and the linear-algebra backend"), cmd_info },
   { "train", N_("Train a network and record the run"), cmd_train },
-  { "resume", N_("Continue a run from its latest checkpoint"), cmd_resume },
+  { "resume", N_("Continue a run from the newest of its checkpoints that loads"), cmd_resume },
   { "checkpoints", N_("List a run's checkpoints and verify them"), cmd_checkpoints },
   { "runs", N_("List the recorded runs"), cmd_runs },
   { "show", N_("Print a run's configuration and latest metrics"), cmd_show },
