@@ -608,8 +608,8 @@ test_error_too_large (void)
 static void
 test_error_big_file_unread (void)
 {
-#if defined(__SANITIZE_ADDRESS__)
-  g_test_skip ("ASan reserves more address space than the RLIMIT_AS this test sets");
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  g_test_skip ("ASan and TSan reserve more address space than the RLIMIT_AS this test sets");
 #else
   if (g_test_subprocess ())
     {

@@ -340,11 +340,17 @@ add_run (CariStore *store, const char *name, const char *strategy)
 }
 
 static void
-add_row (CariStore *store, gint64 run, gint64 step)
+add_value (CariStore *store, gint64 run, gint64 step, double value)
 {
   g_autoptr (GError) error = NULL;
-  CariMetric m = { step, 1000.0 + step, "weight/cari", 0.5 };
+  CariMetric m = { step, 1000.0 + step, "weight/cari", value };
   g_assert_true (cari_store_append_metrics (store, run, &m, 1, &error));
+}
+
+static void
+add_row (CariStore *store, gint64 run, gint64 step)
+{
+  add_value (store, run, step, 0.5);
 }
 
 typedef struct
@@ -490,6 +496,39 @@ test_summaries_kept (void)
   drop_store (gateway, writer, db);
 }
 
+/* A run's latest metrics are read again when its last step (or status) moved, not on every
+ * refresh: on a large store that read goes through all of the run's rows. A value rewritten at
+ * the same step shows only once the run moves on. */
+static void
+test_latest_metrics_on_change (void)
+{
+  g_autofree char *db = ui_test_temp_db ("carilab-gateway");
+  CariStore *writer = ui_test_open_store (db);
+  gint64 run = add_run (writer, "r", "proposed");
+  add_value (writer, run, 1, 0.25);
+  LabStoreGateway *gateway = lab_store_gateway_new (db);
+  LabRunList *runs = lab_run_list_new (gateway);
+  refresh_and_wait (runs);
+  LabRunItem *item = lab_run_list_find (runs, run);
+  g_assert_cmpfloat (lab_run_item_get_metric (item, "weight/cari"), ==, 0.25);
+
+  add_value (writer, run, 1, 0.5); /* the same step: not read again */
+  refresh_and_wait (runs);
+  g_assert_cmpfloat (lab_run_item_get_metric (item, "weight/cari"), ==, 0.25);
+  add_value (writer, run, 2, 0.75); /* a new step: read */
+  refresh_and_wait (runs);
+  g_assert_cmpint (lab_run_item_get_step (item), ==, 2);
+  g_assert_cmpfloat (lab_run_item_get_metric (item, "weight/cari"), ==, 0.75);
+  add_value (writer, run, 2, 0.125);
+  g_assert_true (cari_store_set_run_status (writer, run, CARI_RUN_FINISHED, NULL, NULL));
+  refresh_and_wait (runs); /* a new status: read */
+  g_assert_cmpfloat (lab_run_item_get_metric (item, "weight/cari"), ==, 0.125);
+
+  ui_test_settle ();
+  g_assert_finalize_object (runs);
+  drop_store (gateway, writer, db);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -501,5 +540,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/gateway/write-first", test_write_first);
   g_test_add_func ("/gateway/polls-open-once", test_polls_open_once);
   g_test_add_func ("/gateway/summaries-kept", test_summaries_kept);
+  g_test_add_func ("/gateway/latest-metrics-on-change", test_latest_metrics_on_change);
   return g_test_run ();
 }

@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 /* The hot loops get an AVX2 copy next to the baseline one where the compiler can pick between
  * them at load time (x86-64 with GCC or clang, through ifunc). Neither contracts a·b + c into
  * one rounding (C11 mode keeps -ffp-contract=off) and every lane keeps its own sum, so both
- * copies give the same bits. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__)
+ * copies give the same bits. Not under ThreadSanitizer: it instruments the resolver, which the
+ * loader runs before the sanitizer has started. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__SANITIZE_THREAD__)
 #define CARI_TSNE_CLONES __attribute__ ((target_clones ("avx2", "default")))
 #else
 #define CARI_TSNE_CLONES

@@ -11,6 +11,7 @@
 #include "train/strategy.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 struct _CariTrainer
@@ -30,7 +31,9 @@ struct _CariTrainer
   float *probs[CARI_N_TASKS];
   int n_tasks;
   CariTask order[CARI_N_TASKS]; /* present tasks in order: slot → task */
-  guint64 step;
+  /* Written by the thread that steps, read by any (cari_trainer_get_step, e.g. by a host that
+   * pauses the run from another thread): atomic, so that the reader never sees a torn value. */
+  _Atomic guint64 step;
   GHashTable *bad_images;  /* images that failed to load, as GINT_TO_POINTER (i + 1) */
   /* controls */
   GMutex mutex;

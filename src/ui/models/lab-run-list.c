@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
 
 #include "lab-run-list.h"
 
@@ -413,26 +414,34 @@ lab_run_list_model_init (GListModelInterface *iface)
   iface->get_item = lab_run_list_get_item;
 }
 
-/* The summaries the items hold now, by run: the worker keeps those whose text is unchanged. */
+/* What the items hold now, by run (a RunRow without its texts): the worker keeps the summaries
+ * whose configuration is unchanged, and the latest metrics of the runs that have not moved. */
 static GHashTable *
-summaries_of (LabRunList *self)
+known_rows_of (LabRunList *self)
 {
-  GHashTable *cached = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                              (GDestroyNotify) lab_run_summary_unref);
+  GHashTable *known = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                             (GDestroyNotify) run_row_free);
   for (guint i = 0; i < self->items->len; i++)
     {
-      RunRow *row = LAB_RUN_ITEM (g_ptr_array_index (self->items, i))->row;
-      g_hash_table_insert (cached, g_memdup2 (&row->id, sizeof row->id),
-                           lab_run_summary_ref (row->summary));
+      const RunRow *row = LAB_RUN_ITEM (g_ptr_array_index (self->items, i))->row;
+      RunRow *copy = g_new0 (RunRow, 1);
+      copy->id = row->id;
+      copy->step = row->step;
+      copy->status = row->status;
+      copy->summary = lab_run_summary_ref (row->summary);
+      memcpy (copy->metrics, row->metrics, sizeof row->metrics);
+      g_hash_table_insert (known, &copy->id, copy);
     }
-  return cached;
+  return known;
 }
 
-/* Poll lane: every run with its latest metrics, ordered by id. */
+/* Poll lane: every run with its latest metrics, ordered by id. The latest metrics are read
+ * again only for a run whose last step or status changed since the items were made: on a large
+ * store that read goes through every row of the run, and most runs are finished. */
 static void
 read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
-  GHashTable *cached = data;
+  GHashTable *known_rows = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) infos = cari_store_list_runs (store, &error);
   if (infos == NULL)
@@ -445,6 +454,7 @@ read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellab
   for (guint i = 0; i < infos->len; i++)
     {
       CariRunInfo *info = g_ptr_array_index (infos, i);
+      const RunRow *known = g_hash_table_lookup (known_rows, &info->id);
       RunRow *row = g_new0 (RunRow, 1);
       row->id = info->id;
       row->parent = info->parent_run;
@@ -462,13 +472,18 @@ read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellab
                                                               : info->started_at;
           row->duration = MAX (end - info->started_at, 0.0);
         }
-      row->summary = lab_run_summary_update (g_hash_table_lookup (cached, &info->id),
+      row->summary = lab_run_summary_update (known != NULL ? known->summary : NULL,
                                              info->config);
-      g_autoptr (GHashTable) latest = cari_store_latest_metrics (store, info->id, NULL);
-      for (guint k = 0; k < N_METRICS; k++)
+      if (known != NULL && known->step == row->step && known->status == row->status)
+        memcpy (row->metrics, known->metrics, sizeof row->metrics);
+      else
         {
-          double *v = latest ? g_hash_table_lookup (latest, metric_keys[k]) : NULL;
-          row->metrics[k] = v ? *v : NAN;
+          g_autoptr (GHashTable) latest = cari_store_latest_metrics (store, info->id, NULL);
+          for (guint k = 0; k < N_METRICS; k++)
+            {
+              double *v = latest ? g_hash_table_lookup (latest, metric_keys[k]) : NULL;
+              row->metrics[k] = v ? *v : NAN;
+            }
         }
       g_ptr_array_add (rows, row);
     }
@@ -547,7 +562,7 @@ lab_run_list_refresh (LabRunList *self)
   if (self->refreshing)
     return;
   self->refreshing = TRUE;
-  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, read_runs, summaries_of (self),
+  lab_store_gateway_start (self->gateway, LAB_STORE_LANE_POLL, read_runs, known_rows_of (self),
                            (GDestroyNotify) g_hash_table_unref, self, self->cancellable,
                            refreshed);
 }
