@@ -49,10 +49,19 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
       /* A minimal data set, made once: two people, one image of each modality. */
       root = g_dir_make_tmp ("carilab-fuzz-XXXXXX", NULL);
       atexit (clean_up);
-      put ("OriginalImages/Ann Lee/C00001.jpg", "x", 1);
-      put ("OriginalImages/Ann Lee/P00001.jpg", "x", 1);
-      put ("OriginalImages/Bo Li/C00001.jpg", "x", 1);
-      put ("OriginalImages/Bo Li/P00001.jpg", "x", 1);
+      /* Real images: the import decodes each and drops those it cannot, which would leave
+       * the protocol's pairs nothing to name. */
+      static const char *const images[] = { "Ann Lee/C00001.jpg", "Ann Lee/P00001.jpg",
+                                            "Bo Li/C00001.jpg", "Bo Li/P00001.jpg" };
+      CariImage *img = cari_image_new (8, 8);
+      for (guint i = 0; i < G_N_ELEMENTS (images); i++)
+        {
+          g_autofree char *path = g_build_filename (root, "OriginalImages", images[i], NULL);
+          g_autofree char *dir = g_path_get_dirname (path);
+          g_mkdir_with_parents (dir, 0755);
+          g_assert (cari_image_save_jpeg (img, path, 90, NULL));
+        }
+      cari_image_free (img);
       put ("EvaluationProtocols/FaceVerification/UnRestricted/UnRestrictedView2.txt", "", 0);
     }
   const uint8_t *nul = memchr (data, 0, size);
