@@ -1,7 +1,23 @@
 /* error.c — the CARI_ERROR domain. */
 #include "core/error.h"
 
-G_DEFINE_QUARK (cari-error-quark, cari_error)
+#include <stdatomic.h>
+
+/* Not G_DEFINE_QUARK: its plain static is written by whichever thread first sets an error, and
+ * two pool threads failing at once (two bad images in an import's check) raced on it. Both
+ * would store the same value, but the race is real: an atomic makes it well defined. */
+GQuark
+cari_error_quark (void)
+{
+  static _Atomic GQuark quark;
+  GQuark q = atomic_load_explicit (&quark, memory_order_acquire);
+  if (q == 0)
+    {
+      q = g_quark_from_static_string ("cari-error-quark");
+      atomic_store_explicit (&quark, q, memory_order_release);
+    }
+  return q;
+}
 
 const char *
 cari_error_code_to_string (CariErrorCode code)
