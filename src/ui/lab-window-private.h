@@ -28,6 +28,7 @@ struct _LabWindow
   gint64 shown_run;       /* the run of the live page, 0 when none */
   gint64 demo_runs[LAB_DEMO_N_RUNS];
   gboolean follow_active; /* the live page follows the runner to its next run (the demo) */
+  AdwToast *notice_toast; /* the runner's last notice while shown (weak), which the next replaces */
 
   /* template */
   AdwToastOverlay *toast_overlay;

@@ -247,7 +247,15 @@ on_run_finished (LabRunner *runner, gint64 run, int status, const char *message,
 static void
 on_runner_notice (LabRunner *runner, gint64 run, const char *text, LabWindow *self)
 {
-  lab_window_toast (self, text);
+  /* A notice makes the one before it stale ("locked", then "writes again"): it replaces it
+   * instead of queueing behind it. */
+  if (self->notice_toast != NULL)
+    adw_toast_dismiss (self->notice_toast);
+  AdwToast *toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 6);
+  self->notice_toast = toast;
+  g_object_add_weak_pointer (G_OBJECT (toast), (gpointer *) &self->notice_toast);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void
@@ -481,6 +489,10 @@ lab_window_dispose (GObject *object)
   LabWindow *self = LAB_WINDOW (object);
 
   lab_store_job_cancel (&self->cancellable);
+  if (self->notice_toast != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->notice_toast),
+                                  (gpointer *) &self->notice_toast);
+  self->notice_toast = NULL;
   if (self->runner != NULL)
     lab_runner_shutdown (self->runner);
   if (self->runs != NULL)

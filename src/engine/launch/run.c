@@ -131,8 +131,7 @@ flush_as (Recorder *r, gboolean must, GError **error)
           if (r->locked_since_us != 0)
             {
               g_autofree char *text = g_strdup_printf (
-                _("The run database accepts writes again after %.0f s; the rows kept meanwhile "
-                  "are written"),
+                _("The run database accepts writes again (after %.0f s): nothing was lost"),
                 (double) (now - r->locked_since_us) * 1e-6);
               notice (r, text);
               r->locked_since_us = 0;
@@ -151,8 +150,8 @@ flush_as (Recorder *r, gboolean must, GError **error)
           r->locked_since_us = t0;
           r->backoff_s = RETRY_FIRST_S;
           g_autofree char *text = g_strdup_printf (
-            _("The run database is locked by another program; training goes on, keeping its "
-              "rows in memory and retrying (the run fails if no write succeeds within %.0f s)"),
+            _("The run database is locked by another program: training goes on and retries "
+              "writing for up to %.0f s"),
             r->locked_wait);
           notice (r, text);
         }
