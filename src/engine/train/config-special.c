@@ -73,7 +73,7 @@ cari_config_parse_special (CariRunConfig *cfg, const KeySpec *k, const char *val
       KeySpec num = *k;
       num.type = K_DOUBLE;
       num.min = 0;
-      num.max = 10;
+      num.max = CARI_SCHEDULE_MAX_RATE;
       if (strcmp (value, "auto") == 0)
         {
           cfg->module_lr = -1.0;

@@ -37,7 +37,7 @@ static const KeySpec keys[] = {
   { "loss", "center_weight", K_DOUBLE, O (center_weight), "0.01", 0, 1e3 },
   { "loss", "center_rate", K_DOUBLE, O (center_rate), "0.5", 0, 1 },
   { "optim", "name", K_SPECIAL, 0, "rmsprop", 0, 0 },
-  { "optim", "lr", K_DOUBLE, O (lr), "0.01", 0, 10 },
+  { "optim", "lr", K_DOUBLE, O (lr), "0.01", 0, CARI_SCHEDULE_MAX_RATE },
   { "optim", "module_lr", K_SPECIAL, 0, "auto", 0, 0 },
   { "optim", "momentum", K_FLOAT, O (optim.momentum), "0.9", 0, 0.9999 },
   { "optim", "decay", K_FLOAT, O (optim.decay), "0.9", 0, 0.9999 },

@@ -16,7 +16,7 @@ typedef struct
 
 /* base·factor^k after the k-th of `steps` (which must increase). */
 CariSchedule *cari_schedule_new_steps (double base, const int *steps, int n_steps, double factor);
-/* The bound of every rate, as for optim.lr. */
+/* The bound of every learning rate: optim.lr, optim.module_lr and each scheduled rate. */
 #define CARI_SCHEDULE_MAX_RATE 10.0
 
 /* Parse a schedule file; errors name the file and line. Rates above CARI_SCHEDULE_MAX_RATE
