@@ -44,28 +44,31 @@ points_of (LabRunPage *page, const char *key)
 static guchar *
 render_widget (LabWindow *window, GtkWidget *widget, int *width, int *height, int *stride)
 {
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
+  /* A widget paintable takes its image when it is made, and that image is empty while the widget
+   * waits for an allocation (a series hidden or shown may change the legend's size). On two busy
+   * cores the next layout can take a while: make a new paintable each time until one has an
+   * image, for up to 30 s. */
+  GskRenderNode *node = NULL;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (node == NULL && g_get_monotonic_time () < deadline)
     {
-      /* Nothing drawn yet: let a frame go by. */
-      for (int i = 0; i < 50 && node == NULL; i++)
+      ui_test_drain ();
+      *width = gtk_widget_get_width (widget);
+      *height = gtk_widget_get_height (widget);
+      g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+      GtkSnapshot *snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+      node = gtk_snapshot_free_to_node (snapshot);
+      if (node == NULL)
         {
           gtk_widget_queue_draw (widget);
           g_usleep (20000);
-          ui_test_drain ();
-          snapshot = gtk_snapshot_new ();
-          gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-          node = gtk_snapshot_free_to_node (snapshot);
         }
     }
   g_assert_nonnull (node);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
   g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node, NULL);
+  gsk_render_node_unref (node);
   *width = gdk_texture_get_width (texture);
   *height = gdk_texture_get_height (texture);
   *stride = *width * 4;
