@@ -146,7 +146,7 @@ test_schema (Fixture *f, gconstpointer data)
   static const char *const tables[] = {
     "datasets",    "images",  "protocol_pairs", "protocol_images", "protocol_subjects", "runs",
     "metrics", "checkpoints", "evaluations",    "eval_metrics",    "eval_scores",       "layouts",
-    "store_checks",
+    "store_checks", "experiments", "experiment_runs",
   };
   CariStore *store = open_store (f);
   sqlite3 *db;
@@ -161,7 +161,7 @@ test_schema (Fixture *f, gconstpointer data)
 
   db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 4);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 5);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -187,8 +187,8 @@ test_schema (Fixture *f, gconstpointer data)
   sqlite3_close (db);
 }
 
-/* A store of schema 3 with a run and an evaluation: opened, it is migrated to 4 with its rows
- * kept, the run owned by no one and the evaluation complete. */
+/* A store of schema 3 with a run and an evaluation: opened, it is migrated to the current schema
+ * with its rows kept, the run owned by no one and the evaluation complete, in no experiment. */
 static void
 test_migrate_v3 (Fixture *f, gconstpointer data)
 {
@@ -215,11 +215,103 @@ test_migrate_v3 (Fixture *f, gconstpointer data)
   g_assert_cmpint (info->status, ==, CARI_RUN_INTERRUPTED);
   g_assert_true (cari_store_claim_run (store, 7, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
   g_assert_cmpint (query_int (f->path, "SELECT complete FROM evaluations WHERE id = 3"), ==, 1);
+  gint64 experiment = -1;
+  g_assert_true (cari_store_experiment_of_run (store, 7, &experiment, &error));
+  g_assert_cmpint (experiment, ==, 0);
+  g_autoptr (GPtrArray) experiments = cari_store_list_experiments (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (experiments->len, ==, 0);
   g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs WHERE id = 7 AND "
                                        "status = 'running' AND owner IS NOT NULL"),
                    ==, 1);
+}
+
+/* An experiment and its runs are written in one transaction: a clash on the last run's name
+ * leaves nothing; otherwise the places, the parent links, the counts and evaluated steps read
+ * back, and deleting a run removes its place. */
+static void
+test_experiments (Fixture *f, gconstpointer data)
+{
+  g_autoptr (CariStore) store = open_store (f);
+  g_autoptr (GError) error = NULL;
+  g_assert_cmpint (cari_store_create_run (store, "taken", 0, "[run]", 1, 0, &error), >, 0);
+  CariExperimentRunSpec specs[] = {
+    { "x/pretrain", "[run]\nname=x/pretrain\n", 1, "pretrain", -1 },
+    { "x/a/seed-1", "[run]\n", 1, "a", 0 },
+    { "taken", "[run]\n", 2, "a", 0 },
+  };
+  g_assert_cmpint (cari_store_create_experiment (store, "x", "[experiment]\n", specs, 3, &error),
+                   ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "taken"));
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs"), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM experiments"), ==, 0);
+
+  g_assert_cmpint (cari_store_create_experiment (store, "12", "", specs, 1, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  specs[2].name = "x/a/seed-2";
+  gint64 x = cari_store_create_experiment (store, "x", "[experiment]\n", specs, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (x, >, 0);
+  g_assert_cmpint (cari_store_create_experiment (store, "x", "", specs, 0, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  gint64 found = 0;
+  g_assert_true (cari_store_find_experiment (store, "x", &found, &error));
+  g_assert_cmpint (found, ==, x);
+  g_assert_false (cari_store_find_experiment (store, "y", &found, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (places->len, ==, 3);
+  const CariExperimentRun *p = &g_array_index (places, CariExperimentRun, 2);
+  g_assert_cmpint (p->position, ==, 2);
+  g_assert_cmpstr (p->cell, ==, "a");
+  g_assert_cmpuint (p->seed, ==, 2);
+  g_assert_cmpint (p->evaluated_step, ==, -1);
+  const gint64 last = p->run;
+  g_autoptr (CariRunInfo) run = cari_store_get_run (store, last, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (run->name, ==, "x/a/seed-2");
+  g_assert_cmpint (run->status, ==, CARI_RUN_QUEUED);
+  g_assert_cmpint (run->parent_run, ==, g_array_index (places, CariExperimentRun, 0).run);
+  gint64 of = 0;
+  g_assert_true (cari_store_experiment_of_run (store, last, &of, &error));
+  g_assert_cmpint (of, ==, x);
+
+  g_assert_true (cari_store_set_experiment_evaluated (store, x, 1, 40, &error));
+  g_assert_false (cari_store_set_experiment_evaluated (store, x, 9, 40, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (cari_store_set_run_status (store, last, CARI_RUN_FINISHED, NULL, &error));
+  g_autoptr (CariExperimentInfo) info = cari_store_get_experiment (store, x, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (info->name, ==, "x");
+  g_assert_cmpint (info->n_runs, ==, 3);
+  g_assert_cmpint (info->n_finished, ==, 1);
+  g_assert_cmpint (info->n_failed, ==, 0);
+  g_array_unref (g_steal_pointer (&places));
+  places = cari_store_list_experiment_runs (store, x, &error);
+  g_assert_cmpint (g_array_index (places, CariExperimentRun, 1).evaluated_step, ==, 40);
+
+  g_assert_true (cari_store_delete_run (store, last, &error));
+  g_array_unref (g_steal_pointer (&places));
+  places = cari_store_list_experiment_runs (store, x, &error);
+  g_assert_cmpuint (places->len, ==, 2);
+  g_assert_true (cari_store_delete_experiment (store, x, &error));
+  g_assert_null (cari_store_list_experiment_runs (store, x, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  /* The runs stay. */
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs"), ==, 3);
 }
 
 static void
@@ -1056,6 +1148,7 @@ main (int argc, char **argv)
 #define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("schema", test_schema);
   ADD ("migrate-v3", test_migrate_v3);
+  ADD ("experiments", test_experiments);
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/status-strings", test_status_strings);
   ADD ("datasets", test_datasets);

@@ -71,6 +71,7 @@ typedef enum
   STORE_RUN,
   STORE_DATASET,
   STORE_EVALUATION,
+  STORE_EXPERIMENT,
 } StoreThing;
 
 /* Reads the current row of `st`; FALSE with `error` set stops the query. */

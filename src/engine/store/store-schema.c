@@ -149,12 +149,34 @@ static const char schema_v4[] =
   "ALTER TABLE runs ADD COLUMN owner TEXT;\n"
   "ALTER TABLE evaluations ADD COLUMN complete INTEGER NOT NULL DEFAULT 1;\n";
 
+/* v5: experiments — a named grid of runs (strategies × seeds × weights sharing one pretraining),
+ * its definition, and each run's place in it: the cell it belongs to, its seed, and the order the
+ * experiment executes it in. A run deleted leaves its experiment (its place goes with it). */
+static const char schema_v5[] =
+  "CREATE TABLE experiments (\n"
+  "  id          INTEGER PRIMARY KEY,\n"
+  "  name        TEXT NOT NULL UNIQUE,\n"
+  "  definition  TEXT NOT NULL,\n"
+  "  created_at  REAL NOT NULL\n"
+  ");\n"
+  "CREATE TABLE experiment_runs (\n"
+  "  experiment_id INTEGER NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,\n"
+  "  position      INTEGER NOT NULL,\n"
+  "  run_id        INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,\n"
+  "  cell          TEXT NOT NULL,\n"
+  "  seed          INTEGER NOT NULL,\n"
+  "  evaluated_step INTEGER,\n"
+  "  PRIMARY KEY (experiment_id, position)\n"
+  ") WITHOUT ROWID;\n"
+  "CREATE INDEX experiment_runs_by_run ON experiment_runs (run_id);\n";
+
 /* migrations[i] takes user_version i to i + 1. Append; never edit a released step. */
 static const char *const migrations[] = {
   schema_v1,
   schema_v2,
   schema_v3,
   schema_v4,
+  schema_v5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARI_STORE_SCHEMA_VERSION);

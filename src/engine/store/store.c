@@ -129,6 +129,10 @@ cari_store_not_found (CariStore *s, StoreThing thing, gint64 id, GError **error)
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
                    _("No evaluation %lld in the run database “%s”"), (long long) id, s->path);
       break;
+    case STORE_EXPERIMENT:
+      g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                   _("No experiment %lld in the run database “%s”"), (long long) id, s->path);
+      break;
     case STORE_NOTHING:
       break;
     }
@@ -295,12 +299,14 @@ static const char *const exists_sql[] = {
   [STORE_RUN] = "SELECT id FROM runs WHERE id = ?1",
   [STORE_DATASET] = "SELECT id FROM datasets WHERE id = ?1",
   [STORE_EVALUATION] = "SELECT id FROM evaluations WHERE id = ?1",
+  [STORE_EXPERIMENT] = "SELECT id FROM experiments WHERE id = ?1",
 };
 
 static const char *const delete_sql[] = {
   [STORE_RUN] = "DELETE FROM runs WHERE id = ?1",
   [STORE_DATASET] = "DELETE FROM datasets WHERE id = ?1",
   [STORE_EVALUATION] = "DELETE FROM evaluations WHERE id = ?1",
+  [STORE_EXPERIMENT] = "DELETE FROM experiments WHERE id = ?1",
 };
 
 gboolean
@@ -378,13 +384,15 @@ cari_store_find (CariStore *s, StoreThing thing, const char *name_or_id, gint64 
   static const char *const by_name_sql[] = {
     [STORE_RUN] = "SELECT id FROM runs WHERE name = ?1",
     [STORE_DATASET] = "SELECT id FROM datasets WHERE name = ?1",
+    [STORE_EXPERIMENT] = "SELECT id FROM experiments WHERE name = ?1",
   };
   GError *local = NULL;
   gint64 found = 0;
   guint64 id;
   gboolean ok = FALSE;
 
-  g_return_val_if_fail (thing == STORE_RUN || thing == STORE_DATASET, FALSE);
+  g_return_val_if_fail (thing == STORE_RUN || thing == STORE_DATASET
+                          || thing == STORE_EXPERIMENT, FALSE);
   g_return_val_if_fail (name_or_id != NULL, FALSE);
   if (!is_number (name_or_id))
     ok = cari_store_sql_one (s, STORE_SQL (by_name_sql[thing], SQL_TEXT (name_or_id)),
@@ -403,6 +411,9 @@ cari_store_find (CariStore *s, StoreThing thing, const char *name_or_id, gint64 
   else if (thing == STORE_RUN)
     g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
                  _("No run “%s” in the run database “%s”"), name_or_id, s->path);
+  else if (thing == STORE_EXPERIMENT)
+    g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                 _("No experiment “%s” in the run database “%s”"), name_or_id, s->path);
   else
     g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
                  _("No dataset “%s” in the run database “%s”"), name_or_id, s->path);

@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build creates and reads (PRAGMA user_version). */
-#define CARI_STORE_SCHEMA_VERSION 4
+#define CARI_STORE_SCHEMA_VERSION 5
 
 typedef struct _CariStore CariStore;
 
@@ -315,9 +315,73 @@ gboolean    cari_store_save_layout (CariStore *s, gint64 evaluation, const char 
 gboolean    cari_store_load_layout (CariStore *s, gint64 evaluation, const char *view,
                                     int **images, float **xy, int *n, GError **error);
 
+/* --- experiments (store-experiments.c) ------------------------------------------------------- */
+
+/* One run of an experiment to create: its name and configuration text (as a queued run), its
+ * seed, the cell of the grid it belongs to ("pretrain" for the shared pretraining), and the
+ * index in the same array of its parent run (−1: none). */
+typedef struct
+{
+  const char *name;
+  const char *config;
+  guint64 seed;
+  const char *cell;
+  int parent;
+} CariExperimentRunSpec;
+
+/* Records an experiment — its name (unique, not empty nor a number: INVALID_ARGUMENT naming it),
+ * its definition text — and all its runs, queued, in ONE transaction: killed or failing half-way
+ * it leaves nothing. A run name already taken is INVALID_ARGUMENT naming it. The runs' positions
+ * are their indices in `runs`. Returns the experiment's id, 0 on error. */
+gint64   cari_store_create_experiment (CariStore *s, const char *name, const char *definition,
+                                       const CariExperimentRunSpec *runs, int n_runs,
+                                       GError **error);
+/* A numeric id or a name; NOT_FOUND naming it when there is none. */
+gboolean cari_store_find_experiment (CariStore *s, const char *name_or_id, gint64 *experiment,
+                                     GError **error);
+
+typedef struct
+{
+  gint64 id;
+  char  *name;
+  char  *definition;
+  double created_at;
+  int    n_runs;
+  int    n_finished;  /* runs whose status is finished */
+  int    n_failed;    /* failed or diverged */
+} CariExperimentInfo;
+void     cari_experiment_info_free (CariExperimentInfo *info);
+/* NOT_FOUND when there is none. */
+CariExperimentInfo *cari_store_get_experiment (CariStore *s, gint64 experiment, GError **error);
+/* Of CariExperimentInfo *, ordered by id. */
+GPtrArray *cari_store_list_experiments (CariStore *s, GError **error);
+
+/* One run's place in an experiment. */
+typedef struct
+{
+  int     position;
+  gint64  run;
+  char   *cell;
+  guint64 seed;
+  gint64  evaluated_step; /* the checkpoint step its evaluations are complete at; −1: none */
+} CariExperimentRun;
+/* An experiment's runs in execution order (position), as CariExperimentRun (freed with the
+ * array). NOT_FOUND when there is no such experiment. */
+GArray  *cari_store_list_experiment_runs (CariStore *s, gint64 experiment, GError **error);
+/* Records that every evaluation of the run at `position` is saved, at checkpoint `step` (−1
+ * clears it). NOT_FOUND when there is no such place. */
+gboolean cari_store_set_experiment_evaluated (CariStore *s, gint64 experiment, int position,
+                                              gint64 step, GError **error);
+/* The experiment a run belongs to (0: none). */
+gboolean cari_store_experiment_of_run (CariStore *s, gint64 run, gint64 *experiment,
+                                       GError **error);
+/* Deletes the experiment and its places (not its runs). NOT_FOUND when there is none. */
+gboolean cari_store_delete_experiment (CariStore *s, gint64 experiment, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariEvalInfo, cari_eval_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariDatasetInfo, cari_dataset_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariExperimentInfo, cari_experiment_info_free)
 
 G_END_DECLS
