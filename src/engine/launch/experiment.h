@@ -141,6 +141,19 @@ const CariExperimentDef *cari_experiment_summary_get_def (const CariExperimentSu
 int                    cari_experiment_summary_get_n_runs (const CariExperimentSummary *summary);
 int                    cari_experiment_summary_get_n_done (const CariExperimentSummary *summary);
 
+/* The grid's cells (of CariExperimentCell *, borrowed), and the pretraining run's id. */
+GPtrArray *cari_experiment_summary_get_cells (const CariExperimentSummary *summary);
+gint64     cari_experiment_summary_get_pretrain_run (const CariExperimentSummary *summary);
+/* The run of each seed of `cell`, by seed index (0 where the grid has none), and whether it is
+ * finished and evaluated; NULL for an unknown cell. *n_seeds receives the cell's seed count. */
+const gint64 *cari_experiment_summary_get_runs (const CariExperimentSummary *summary,
+                                                const char *cell, int *n_seeds);
+gboolean   cari_experiment_summary_run_done (const CariExperimentSummary *summary, gint64 run);
+/* The stored evaluations of a finished run at its evaluated step (of gint64 ids, protocol order);
+ * NULL when it has none. */
+GArray    *cari_experiment_summary_get_evaluations (const CariExperimentSummary *summary,
+                                                    gint64 run);
+
 /* The per-seed values of one figure for one cell, by seed index (NaN where that seed has no
  * value yet): a metric of an evaluation ("table2/proposed", "webcari.restricted", "cari_id"), or
  * with protocol NULL a task-weight statistic of training ("weight/cari" early: see
