@@ -29,6 +29,9 @@ const char    *lab_runner_get_db_path (LabRunner *self);
 
 /* Appends a run of the store (queued, or one to resume from its last checkpoint). */
 void           lab_runner_enqueue (LabRunner *self, gint64 run);
+/* The same, then evaluates the finished run (every protocol, Fig. 2's views) before
+ * "run-finished". */
+void           lab_runner_enqueue_evaluated (LabRunner *self, gint64 run);
 /* Generates and imports a data set by name (SynCari) in the queue; "dataset-ready" tells. */
 void           lab_runner_prepare_dataset (LabRunner *self, const char *name);
 gboolean       lab_runner_is_queued (LabRunner *self, gint64 run);
