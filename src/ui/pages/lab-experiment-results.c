@@ -75,9 +75,9 @@ claim_row (const CariClaim *claim)
   lab_page_set_margins (row, 8, 12, 8, 12);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   gtk_widget_set_hexpand (texts, TRUE);
-  g_autofree char *title = claim->primary ? g_strdup_printf (_("%s (primary)"), claim->text)
-                                          : g_strdup (claim->text);
-  GtkWidget *text = gtk_label_new (title);
+  GtkWidget *text = gtk_label_new (claim->text);
+  if (claim->primary)
+    gtk_widget_add_css_class (text, "heading");
   gtk_label_set_xalign (GTK_LABEL (text), 0);
   gtk_label_set_wrap (GTK_LABEL (text), TRUE);
   gtk_box_append (GTK_BOX (texts), text);
