@@ -553,6 +553,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, runs_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, compare_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, analysis_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, experiments_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, datasets_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, run_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_revealer);
