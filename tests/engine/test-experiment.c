@@ -164,7 +164,7 @@ tables_text (CariStore *store, gint64 x)
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < tables->len; i++)
     {
-      g_autofree char *t = cari_table_format (tables->pdata[i], CARI_TABLE_CSV);
+      g_autofree char *t = cari_table_format (tables->pdata[i], CARI_TABLE_TEXT);
       g_string_append (out, t);
     }
   return g_string_free (out, FALSE);
@@ -208,6 +208,10 @@ test_execute (void)
 
   g_autofree char *before = tables_text (store, x);
   g_assert_nonnull (strstr (before, "proposed (n=2)"));
+  /* Two-task models have Table 2's closed-set columns, and no embedding to verify with: no
+   * Table 3 of empty cells. */
+  g_assert_nonnull (strstr (before, "Table 2"));
+  g_assert_null (strstr (before, "Table 3"));
   {
     g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
     g_assert_cmpint (cari_experiment_summary_get_n_done (s), ==, 5);
