@@ -23,6 +23,11 @@ typedef struct
   CariPlotRgba color;
   CariPlotLineStyle line_style;
   double origin;                  /* the wall time that is zero on a wall-time axis */
+  /* A band under the line (nullable, both or neither; borrowed): the area between these two
+   * series, filled faintly in the line's colour — a mean's interval over seeds, say. Their
+   * values count in the y range; points that are not finite are left out. */
+  const CariPlotSeries *band_lower;
+  const CariPlotSeries *band_upper;
 } CariPlotLine;
 
 /* What a chart shows. The y range follows the data in the x range. */
