@@ -207,7 +207,7 @@ test_chart_pixels (void)
   chart_case_clear (&c);
 }
 
-/* A line at 2 with a band from 1 to 3 over its first half: the band counts in the y range and
+/* A line at 1 with a band from 1 to 3 over its first half: the band counts in the y range and
  * is filled faintly in the line's colour where it is, and nowhere else. */
 static void
 test_chart_band (void)
@@ -245,7 +245,7 @@ test_chart_band (void)
     g_assert_false (image_is (&image, x_in, y, 0xffffff));
     g_assert_true (image_is (&image, x_out, y, 0xffffff));
     /* The line itself still draws over its band. */
-    g_assert_true (image_is (&image, x_in, (int) round (cari_plot_transform_y_to_px (t, 2)),
+    g_assert_true (image_is (&image, x_in, (int) round (cari_plot_transform_y_to_px (t, 1)),
                              0x1f77b4));
   }
   image_clear (&image);
