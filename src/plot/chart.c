@@ -159,6 +159,8 @@ format_y (const CariPlotChart *chart, double value, double step)
 static const char *
 x_label (const CariPlotChart *chart)
 {
+  if (chart->x_label != NULL)
+    return chart->x_label;
   return chart->x_axis == CARI_PLOT_X_AXIS_WALL_TIME ? _("Time since start") : _("Step");
 }
 

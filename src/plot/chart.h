@@ -47,6 +47,8 @@ typedef struct
    * @min_left. */
   gboolean align_left;
   double min_left;
+  const char *x_label;            /* nullable: names the x axis instead of x_axis's name (for
+                                   * an x that is not a step, with x_axis STEP) */
 } CariPlotChart;
 
 void cari_plot_chart_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,

@@ -208,7 +208,8 @@ test_chart_pixels (void)
 }
 
 /* A line at 1 with a band from 1 to 3 over its first half: the band counts in the y range and
- * is filled faintly in the line's colour where it is, and nowhere else. */
+ * is filled faintly in the line's colour where it is, and nowhere else. Then an x label of the
+ * chart's own. */
 static void
 test_chart_band (void)
 {
@@ -249,6 +250,23 @@ test_chart_band (void)
                              0x1f77b4));
   }
   image_clear (&image);
+
+  /* An x label of its own replaces "Step" under the plot, and only there. */
+  {
+    Image named;
+    int label_top;
+
+    image_init (&image, draw_chart, &c);
+    c.chart.x_label = "Weight of the caricature task";
+    image_init (&named, draw_chart, &c);
+    label_top = (int) ceil (c.shown.top + c.shown.height) + 18;
+    g_assert_cmpint (memcmp (image.data, named.data, (gsize) image.stride * label_top), ==, 0);
+    g_assert_cmpint (memcmp (image.data + image.stride * label_top,
+                             named.data + image.stride * label_top,
+                             (gsize) image.stride * (HEIGHT - label_top)), !=, 0);
+    image_clear (&named);
+    image_clear (&image);
+  }
   c.lines[0].band_lower = c.lines[0].band_upper = NULL;
   chart_case_clear (&c);
 }
