@@ -27,7 +27,7 @@ claim_row (ReportDoc *doc, const char *const *cells, const double *x, int n, gbo
       cari_plot_text_set (&doc->text, cells[c], CLAIM_SIZE, bold, NULL, &h);
       height = MAX (height, h);
     }
-  report_doc_need (doc, height + 6, _("The paper's claims"));
+  report_doc_need (doc, height + 6);
   for (int c = 0; c < n; c++)
     {
       double width = (c + 1 < n ? x[c + 1] : REPORT_PAGE_WIDTH - REPORT_MARGIN) - x[c] - 8;
@@ -49,8 +49,7 @@ claim_row (ReportDoc *doc, const char *const *cells, const double *x, int n, gbo
 void
 report_claims (ReportDoc *doc, const CariExperimentSummary *summary)
 {
-  const char *title = _("The paper's claims");
-  report_doc_page (doc, title);
+  report_doc_page (doc, _("The paper's claims"));
   g_autoptr (GPtrArray) claims = cari_experiment_summary_claims (summary);
   if (claims == NULL || claims->len == 0)
     {
@@ -86,9 +85,7 @@ report_claims (ReportDoc *doc, const CariExperimentSummary *summary)
       g_autofree char *p = number (claim->pair.p_value, 4);
       g_autofree char *holm = claim->primary ? g_strdup (_("(primary)"))
                                              : number (claim->p_adjusted, 4);
-      g_autofree char *text = claim->primary ? g_strdup_printf (_("%s (primary)"), claim->text)
-                                             : g_strdup (claim->text);
-      const char *cells[] = { text, cari_claim_verdict_to_string (claim->verdict), interval,
+      const char *cells[] = { claim->text, cari_claim_verdict_to_string (claim->verdict), interval,
                               agree, p, holm };
       claim_row (doc, cells, x, G_N_ELEMENTS (x), claim->primary);
     }

@@ -56,6 +56,7 @@ report_doc_close (ReportDoc *doc, gboolean ok, GError **error)
   cairo_surface_destroy (doc->surface);
   doc->surface = NULL;
   g_clear_pointer (&doc->footer, g_free);
+  g_clear_pointer (&doc->title, g_free);
   if (ok && status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write the report “%s”: %s"),
@@ -79,8 +80,9 @@ report_progress (ReportDoc *doc, const char *format, ...)
   doc->options->progress (line, doc->options->user_data);
 }
 
-void
-report_doc_page (ReportDoc *doc, const char *title)
+/* A new page headed `title`. */
+static void
+begin_page (ReportDoc *doc, const char *title)
 {
   cairo_t *cr = doc->cr;
   double w, h;
@@ -108,6 +110,14 @@ report_doc_page (ReportDoc *doc, const char *title)
   cari_plot_set_source (cr, &doc->style.foreground, 1);
 }
 
+void
+report_doc_page (ReportDoc *doc, const char *title)
+{
+  g_free (doc->title);
+  doc->title = g_strdup (title);
+  begin_page (doc, title);
+}
+
 double
 report_doc_room (const ReportDoc *doc)
 {
@@ -115,14 +125,14 @@ report_doc_room (const ReportDoc *doc)
 }
 
 void
-report_doc_need (ReportDoc *doc, double height, const char *title)
+report_doc_need (ReportDoc *doc, double height)
 {
   if (doc->pages > 0 && height <= report_doc_room (doc))
     return;
   /* TRANSLATORS: the title of a page that goes on with the page before */
-  g_autofree char *more = doc->pages > 0 ? g_strdup_printf (_("%s (continued)"), title)
-                                         : g_strdup (title);
-  report_doc_page (doc, more);
+  g_autofree char *more = g_strdup_printf (_("%s (continued)"),
+                                           doc->title != NULL ? doc->title : "");
+  begin_page (doc, more);
 }
 
 /* The text laid out wrapped to `width`; its height. */
@@ -146,7 +156,7 @@ report_doc_paragraph (ReportDoc *doc, const char *text, double size, gboolean bo
   double h = set_wrapped (doc, text, size, bold, width);
   if (h > report_doc_room (doc))
     {
-      report_doc_need (doc, h, _("Report"));
+      report_doc_need (doc, h);
       h = set_wrapped (doc, text, size, bold, width);
     }
   cari_plot_text_show (&doc->text, REPORT_MARGIN + indent, doc->y);
@@ -163,6 +173,22 @@ report_doc_missing (ReportDoc *doc, const char *text)
   doc->y += 4;
 }
 
+/* The height of row i of a column of pairs (0 past its end), drawn at (x, doc->y) when `draw`. */
+static double
+pair_row (ReportDoc *doc, const char *key, const char *value, double x, double key_width,
+          double width, gboolean draw)
+{
+  double h = set_wrapped (doc, value, BODY_SIZE, FALSE, width - key_width - 12);
+  if (draw)
+    {
+      cari_plot_text_show (&doc->text, x + key_width, doc->y);
+      set_wrapped (doc, key, BODY_SIZE, TRUE, key_width - 8);
+      cari_plot_text_show (&doc->text, x, doc->y);
+    }
+  pango_layout_set_width (doc->text.layout, -1);
+  return h;
+}
+
 void
 report_doc_pairs (ReportDoc *doc, const char *const *keys, const char *const *values, int n)
 {
@@ -173,17 +199,27 @@ report_doc_pairs (ReportDoc *doc, const char *const *keys, const char *const *va
       cari_plot_text_set (&doc->text, keys[i], BODY_SIZE, TRUE, &w, NULL);
       key_width = MAX (key_width, w);
     }
-  key_width = MIN (key_width + 12, 260);
-  double width = REPORT_PAGE_WIDTH - 2 * REPORT_MARGIN - key_width;
-  for (int i = 0; i < n; i++)
+  key_width = MIN (key_width + 10, 200);
+  /* Long lists in two columns, read down the first and then the second. */
+  int columns = n > 12 ? 2 : 1;
+  int rows = (n + columns - 1) / columns;
+  double width = (REPORT_PAGE_WIDTH - 2 * REPORT_MARGIN) / columns;
+  for (int r = 0; r < rows; r++)
     {
-      double h = set_wrapped (doc, values[i], BODY_SIZE, FALSE, width);
-      report_doc_need (doc, h, _("Report"));
-      h = set_wrapped (doc, values[i], BODY_SIZE, FALSE, width);
-      cari_plot_text_show (&doc->text, REPORT_MARGIN + key_width, doc->y);
-      set_wrapped (doc, keys[i], BODY_SIZE, TRUE, key_width - 12);
-      cari_plot_text_show (&doc->text, REPORT_MARGIN, doc->y);
-      pango_layout_set_width (doc->text.layout, -1);
+      double h = 0;
+      for (int c = 0; c < columns; c++)
+        {
+          int i = c * rows + r;
+          if (i < n)
+            h = MAX (h, pair_row (doc, keys[i], values[i], 0, key_width, width, FALSE));
+        }
+      report_doc_need (doc, h);
+      for (int c = 0; c < columns; c++)
+        {
+          int i = c * rows + r;
+          if (i < n)
+            pair_row (doc, keys[i], values[i], REPORT_MARGIN + c * width, key_width, width, TRUE);
+        }
       doc->y += h + 1.5;
     }
   doc->y += LINE_GAP;
@@ -207,8 +243,7 @@ write_csv (ReportDoc *doc, const CariTable *table, GError **error)
 }
 
 gboolean
-report_doc_table (ReportDoc *doc, const CariTable *table, const char *page_title,
-                  GError **error)
+report_doc_table (ReportDoc *doc, const CariTable *table, GError **error)
 {
   if (!write_csv (doc, table, error))
     return FALSE;
@@ -243,7 +278,7 @@ report_doc_table (ReportDoc *doc, const CariTable *table, const char *page_title
   double title_height = set_wrapped (doc, cari_table_get_title (table), BODY_SIZE + 1, TRUE,
                                      room);
   pango_layout_set_width (doc->text.layout, -1);
-  report_doc_need (doc, title_height + line_height * (last + 1) + 12, page_title);
+  report_doc_need (doc, title_height + line_height * (last + 1) + 12);
   report_doc_paragraph (doc, cari_table_get_title (table), BODY_SIZE + 1, TRUE, 0);
   for (int i = 1; i <= last; i++)
     {

@@ -23,6 +23,7 @@ typedef struct
   CariPlotStyle style;
   CariPlotText text;
   char *footer;              /* owned: what every page's foot names */
+  char *title;               /* owned: the page's title, which a page it runs onto repeats */
   double y;                  /* where the next block goes on the page */
   int pages;                 /* pages begun */
   int tables;                /* tables written */
@@ -41,20 +42,20 @@ void     report_progress (ReportDoc *doc, const char *format, ...) G_GNUC_PRINTF
 void     report_doc_page (ReportDoc *doc, const char *title);
 /* The room left on the page below the cursor. */
 double   report_doc_room (const ReportDoc *doc);
-/* A new page (headed `title`, "(continued)") unless `height` fits below the cursor. */
-void     report_doc_need (ReportDoc *doc, double height, const char *title);
+/* A new page (headed as the page before, "(continued)") unless `height` fits below the
+ * cursor. */
+void     report_doc_need (ReportDoc *doc, double height);
 /* Text wrapped to the page's width (indented by `indent`), the cursor moved below it. */
 void     report_doc_paragraph (ReportDoc *doc, const char *text, double size, gboolean bold,
                                double indent);
 /* A dimmed line saying what is missing and why. */
 void     report_doc_missing (ReportDoc *doc, const char *text);
-/* "key: value" rows, the keys in a column of their own. */
+/* "key: value" rows, the keys in a column of their own; many rows in two columns. */
 void     report_doc_pairs (ReportDoc *doc, const char *const *keys, const char *const *values,
                            int n);
 /* A table: its title, its aligned rows in a fixed-width font, its notes; and its CSV beside the
  * PDF. FALSE naming the CSV file when it cannot be written. */
-gboolean report_doc_table (ReportDoc *doc, const CariTable *table, const char *page_title,
-                           GError **error);
+gboolean report_doc_table (ReportDoc *doc, const CariTable *table, GError **error);
 /* The rectangle (x, y, w, h) of a panel of a grid of `columns` × `rows` panels filling the page
  * below the cursor. */
 void     report_doc_cell_rect (const ReportDoc *doc, int columns, int rows, int index,

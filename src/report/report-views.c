@@ -278,22 +278,22 @@ report_fig2 (ReportDoc *doc, CariStore *store, const CariExperimentSummary *summ
           continue;
         gint64 *evaluation = g_hash_table_lookup (evaluations, &run);
         g_autoptr (GError) local = NULL;
+        g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, NULL);
+        const char *name = info != NULL ? info->name : "?";
         if (evaluation == NULL)
           {
             gint64 e = evaluation_with_views (doc, store, summary, run, &local);
             evaluation = g_memdup2 (&e, sizeof e);
             g_hash_table_insert (evaluations, g_memdup2 (&run, sizeof run), evaluation);
+            if (e == 0)
+              /* TRANSLATORS: the run, and why its views could not be laid out */
+              g_string_append_printf (missing, _("No views of %s: %s. "), name, local->message);
           }
-        if (*evaluation > 0)
-          load_view (store, &sets, *evaluation, (CariView) view, &views[row][view], &local);
-        if (local != NULL)
-          {
-            g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, NULL);
-            /* TRANSLATORS: a view (V2C), the run, and why it could not be drawn */
-            g_string_append_printf (missing, _("No %s of %s: %s. "),
-                                    cari_view_to_string ((CariView) view),
-                                    info != NULL ? info->name : "?", local->message);
-          }
+        if (*evaluation > 0
+            && !load_view (store, &sets, *evaluation, (CariView) view, &views[row][view], &local))
+          /* TRANSLATORS: a view (V2C), the run, and why it could not be drawn */
+          g_string_append_printf (missing, _("No %s of %s: %s. "),
+                                  cari_view_to_string ((CariView) view), name, local->message);
       }
   if (missing->len > 0)
     report_doc_missing (doc, missing->str);

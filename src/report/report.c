@@ -70,19 +70,28 @@ environment (ReportDoc *doc, CariStore *store, const char *dataset)
   report_doc_pairs (doc, keys, values, G_N_ELEMENTS (keys));
 }
 
-/* A configuration or definition text's "key = value" lines as rows. */
+/* A configuration or definition text's "key = value" lines as rows, each key "group.key" when
+ * `qualify` (a run's configuration has a name in two groups). */
 static void
-key_values (ReportDoc *doc, const char *text)
+key_values (ReportDoc *doc, const char *text, gboolean qualify)
 {
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *group = NULL;
   for (int i = 0; lines[i] != NULL; i++)
     {
       const char *eq = strchr (lines[i], '=');
+      if (lines[i][0] == '[' && qualify)
+        {
+          g_free (group);
+          group = g_strndup (lines[i] + 1, strcspn (lines[i] + 1, "]"));
+        }
       if (eq == NULL || lines[i][0] == '#' || lines[i][0] == '[')
         continue;
-      g_ptr_array_add (keys, g_strstrip (g_strndup (lines[i], (gsize) (eq - lines[i]))));
+      g_autofree char *key = g_strstrip (g_strndup (lines[i], (gsize) (eq - lines[i])));
+      g_ptr_array_add (keys, group != NULL ? g_strconcat (group, ".", key, NULL)
+                                           : g_steal_pointer (&key));
       g_ptr_array_add (values, g_strstrip (g_strdup (eq + 1)));
     }
   report_doc_pairs (doc, (const char *const *) keys->pdata, (const char *const *) values->pdata,
@@ -146,7 +155,7 @@ definition_page (ReportDoc *doc, CariStore *store, const CariExperimentSummary *
 
   report_doc_paragraph (doc, _("Definition"), 11, TRUE, 0);
   g_autofree char *text = cari_experiment_def_to_text (def);
-  key_values (doc, text);
+  key_values (doc, text, FALSE);
   environment (doc, store, def->dataset);
 }
 
@@ -154,8 +163,7 @@ definition_page (ReportDoc *doc, CariStore *store, const CariExperimentSummary *
 static gboolean
 tables_pages (ReportDoc *doc, GPtrArray *tables, GError **error)
 {
-  const char *title = _("Tables");
-  report_doc_page (doc, title);
+  report_doc_page (doc, _("Tables"));
   if (tables == NULL || tables->len == 0)
     {
       report_doc_missing (doc, _("No table yet: no run of the experiment is finished and "
@@ -163,7 +171,7 @@ tables_pages (ReportDoc *doc, GPtrArray *tables, GError **error)
       return TRUE;
     }
   for (guint i = 0; i < tables->len; i++)
-    if (!report_doc_table (doc, g_ptr_array_index (tables, i), title, error))
+    if (!report_doc_table (doc, g_ptr_array_index (tables, i), error))
       return FALSE;
   g_autofree char *where = cari_report_table_path (doc->output, 1);
   g_autofree char *said
@@ -283,7 +291,7 @@ cari_report_run (CariStore *store, gint64 run, const char *output,
                            info->last_step >= 0 ? steps : "–", seed };
   report_doc_pairs (&doc, keys, values, G_N_ELEMENTS (keys));
   report_doc_paragraph (&doc, _("Configuration"), 11, TRUE, 0);
-  key_values (&doc, info->config);
+  key_values (&doc, info->config, TRUE);
   environment (&doc, store, config->dataset);
 
   report_progress (&doc, _("The task weights and losses"));
