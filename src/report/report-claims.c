@@ -68,8 +68,10 @@ report_claims (ReportDoc *doc, const CariExperimentSummary *summary)
 
   const double x[] = { REPORT_MARGIN, REPORT_MARGIN + 300, REPORT_MARGIN + 390,
                        REPORT_MARGIN + 560, REPORT_MARGIN + 640, REPORT_MARGIN + 700 };
-  const char *header[] = { _("Claim"), _("Verdict"), _("Difference [95 % interval]"),
-                           _("Seeds agreeing"), _("p"), _("Holm p") };
+  const char *header[] = { _("Claim"), _("Verdict"),
+                           /* xgettext:no-c-format */
+                           _("Difference [95 % interval]"), _("Seeds agreeing"), _("p"),
+                           _("Holm p") };
   claim_row (doc, header, x, G_N_ELEMENTS (x), TRUE);
   for (guint i = 0; i < claims->len; i++)
     {

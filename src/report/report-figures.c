@@ -286,6 +286,7 @@ group_grid (ReportDoc *doc, CariStore *store, const CariExperimentSummary *summa
       if (kind == 0 || !one_page)
         {
           report_doc_page (doc, title);
+          /* xgettext:no-c-format */
           report_doc_paragraph (doc, _("Each line is a task's mean over the seeds at each step; "
                                        "the band is its 95 % Student-t interval (none where "
                                        "fewer than two seeds have the step)."),

@@ -99,7 +99,7 @@ evaluation_with_views (ReportDoc *doc, CariStore *store, const CariExperimentSum
   if (evaluations == NULL || evaluations->len == 0)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND,
-                   _("Run %" G_GINT64_FORMAT " has no evaluation"), run);
+                   _("Run %lld has no evaluation"), (long long) run);
       return 0;
     }
   for (guint i = 0; i < evaluations->len; i++)
@@ -117,9 +117,9 @@ evaluation_with_views (ReportDoc *doc, CariStore *store, const CariExperimentSum
     }
   gint64 first = g_array_index (evaluations, gint64, 0);
   int top = doc->options->views_top > 0 ? doc->options->views_top : 50;
-  report_progress (doc, _("Laying out the t-SNE views of run %" G_GINT64_FORMAT " (%d identities; "
-                          "this takes a while)"),
-                   run, top);
+  report_progress (doc, _("Laying out the t-SNE views of run %lld (%d identities; this takes a "
+                          "while)"),
+                   (long long) run, top);
   if (!cari_launch_layouts (store, first, top, NULL, NULL, NULL, error))
     return 0;
   return first;
@@ -239,11 +239,11 @@ report_fig2 (ReportDoc *doc, CariStore *store, const CariExperimentSummary *summ
       return;
     }
   g_autofree char *caption = g_strdup_printf (
-    _("Seed %" G_GUINT64_FORMAT ". Top row: V2V and V2C from the single visual model, C2C and "
+    _("Seed %llu. Top row: V2V and V2C from the single visual model, C2C and "
       "C2V from the single caricature model; bottom row: proposed's four views. Colours are "
       "identities, circles photos, triangles caricatures; only images the runs never trained "
       "on."),
-    def->first_seed + (guint64) seed);
+    (unsigned long long) (def->first_seed + (guint64) seed));
   report_doc_paragraph (doc, caption, 0, FALSE, 0);
 
   /* The model of each of the eight panels: row 0 the single-task models, row 1 proposed. */

@@ -143,8 +143,8 @@ definition_page (ReportDoc *doc, CariStore *store, const CariExperimentSummary *
                                            cari_experiment_summary_get_n_done (summary),
                                            cari_experiment_summary_get_n_runs (summary));
   g_autofree char *seeds = g_strdup_printf (
-    _("%d for proposed and naive, %d for every other cell, from seed %" G_GUINT64_FORMAT),
-    def->seeds, def->secondary_seeds, def->first_seed);
+    _("%d for proposed and naive, %d for every other cell, from seed %llu"),
+    def->seeds, def->secondary_seeds, (unsigned long long) def->first_seed);
   g_autofree char *fixed = g_strdup_printf (
     _("the shared pretraining run “%s”, the data set “%s”, protocol %s fold %d; the seed is the "
       "unit of replication"),
