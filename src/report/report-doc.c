@@ -43,8 +43,12 @@ report_doc_open (ReportDoc *doc, const char *output, const char *title, const ch
 }
 
 gboolean
-report_doc_close (ReportDoc *doc, gboolean ok, GError **error)
+report_doc_close (ReportDoc *doc, gboolean ok, int *n_pages, int *n_tables, GError **error)
 {
+  if (ok && n_pages != NULL)
+    *n_pages = doc->pages;
+  if (ok && n_tables != NULL)
+    *n_tables = doc->tables;
   if (doc->surface == NULL)
     return ok;
   if (doc->pages > 0)
@@ -315,6 +319,15 @@ report_doc_cell_rect (const ReportDoc *doc, int columns, int rows, int index, do
 }
 
 void
+report_doc_enter (ReportDoc *doc, const double rect[4])
+{
+  cairo_save (doc->cr);
+  cairo_translate (doc->cr, rect[0], rect[1]);
+  cairo_rectangle (doc->cr, 0, 0, rect[2], rect[3]);
+  cairo_clip (doc->cr);
+}
+
+void
 report_doc_chart (ReportDoc *doc, const CariPlotChart *chart, const double rect[4])
 {
   /* The small figures' type sizes for panels a third of a page wide. */
@@ -322,10 +335,7 @@ report_doc_chart (ReportDoc *doc, const CariPlotChart *chart, const double rect[
   style.font_tick = 8;
   style.font_label = 8.5;
   style.font_title = 9.5;
-  cairo_save (doc->cr);
-  cairo_translate (doc->cr, rect[0], rect[1]);
-  cairo_rectangle (doc->cr, 0, 0, rect[2], rect[3]);
-  cairo_clip (doc->cr);
+  report_doc_enter (doc, rect);
   cari_plot_chart_render (doc->cr, &style, chart, (int) floor (rect[2]), (int) floor (rect[3]),
                           NULL, NULL);
   cairo_restore (doc->cr);

@@ -34,9 +34,10 @@ typedef struct
 /* report-doc.c */
 gboolean report_doc_open (ReportDoc *doc, const char *output, const char *title,
                           const char *footer, const CariReportOptions *options, GError **error);
-/* Finishes the PDF; FALSE naming the file when it could not be written. Frees the rest either
- * way. */
-gboolean report_doc_close (ReportDoc *doc, gboolean ok, GError **error);
+/* Finishes the PDF (removed when not `ok`) and says how many pages and tables it has (may be
+ * NULL); FALSE naming the file when it could not be written. Frees the rest either way. */
+gboolean report_doc_close (ReportDoc *doc, gboolean ok, int *n_pages, int *n_tables,
+                           GError **error);
 void     report_progress (ReportDoc *doc, const char *format, ...) G_GNUC_PRINTF (2, 3);
 /* A new page headed `title`. */
 void     report_doc_page (ReportDoc *doc, const char *title);
@@ -60,6 +61,9 @@ gboolean report_doc_table (ReportDoc *doc, const CariTable *table, GError **erro
  * below the cursor. */
 void     report_doc_cell_rect (const ReportDoc *doc, int columns, int rows, int index,
                                double rect[4]);
+/* Draws into rect from here: its top-left corner the origin, clipped to it (cairo_restore
+ * ends it). */
+void     report_doc_enter (ReportDoc *doc, const double rect[4]);
 /* Draws a chart into rect. */
 void     report_doc_chart (ReportDoc *doc, const CariPlotChart *chart, const double rect[4]);
 

@@ -219,10 +219,7 @@ draw_view (ReportDoc *doc, const View *v, const char *title, const char *subtitl
   CariPlotStyle style = doc->style;
   style.font_label = 8;
   style.font_figure_title = 9.5;
-  cairo_save (doc->cr);
-  cairo_translate (doc->cr, rect[0], rect[1]);
-  cairo_rectangle (doc->cr, 0, 0, rect[2], rect[3]);
-  cairo_clip (doc->cr);
+  report_doc_enter (doc, rect);
   cari_plot_scatter_render (doc->cr, &style, &s, (int) rect[2], (int) rect[3], TRUE);
   cairo_restore (doc->cr);
 }

@@ -227,14 +227,7 @@ cari_report_experiment (CariStore *store, gint64 experiment, const char *output,
   if (!report_doc_open (&doc, output, title, title, options, error))
     return FALSE;
   gboolean ok = experiment_pages (&doc, store, summary, error);
-  int pages = doc.pages, tables = doc.tables;
-  if (!report_doc_close (&doc, ok, ok ? error : NULL))
-    return FALSE;
-  if (n_pages != NULL)
-    *n_pages = pages;
-  if (n_tables != NULL)
-    *n_tables = tables;
-  return TRUE;
+  return report_doc_close (&doc, ok, n_pages, n_tables, ok ? error : NULL);
 }
 
 /* The tables of a run's evaluations at their newest step. */
@@ -301,12 +294,5 @@ cari_report_run (CariStore *store, gint64 run, const char *output,
       report_progress (&doc, _("The tables"));
       ok = run_tables (&doc, store, info, error);
     }
-  int pages = doc.pages, tables = doc.tables;
-  if (!report_doc_close (&doc, ok, ok ? error : NULL))
-    return FALSE;
-  if (n_pages != NULL)
-    *n_pages = pages;
-  if (n_tables != NULL)
-    *n_tables = tables;
-  return TRUE;
+  return report_doc_close (&doc, ok, n_pages, n_tables, ok ? error : NULL);
 }

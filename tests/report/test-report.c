@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "gradcheck.h"
 #include "report.h"
 
 static const char *cli;
@@ -199,22 +200,6 @@ test_cli (void)
   g_assert_nonnull (strstr (err, ".pdf"));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -238,7 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/cli", test_cli);
   int status = g_test_run ();
   if (keep == NULL)
-    remove_tree (dir);
+    test_remove_tree (dir);
   g_free (dir);
   return status;
 }
