@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include "cari.h"
 
@@ -201,6 +202,13 @@ test_list_and_grid (Fixture *f, gconstpointer data)
 
 /* After a tiny experiment executed by the engine (as the CLI would), the page shows its tables,
  * its claims with their verdicts, and the Fig. 6 weights. */
+static gboolean
+file_written (gpointer path)
+{
+  GStatBuf st;
+  return g_stat (path, &st) == 0 && st.st_size > 0;
+}
+
 static void
 test_results (Fixture *f, gconstpointer data)
 {
@@ -243,6 +251,19 @@ test_results (Fixture *f, gconstpointer data)
   /* Nothing left to run: no Resume. */
   g_assert_false (gtk_widget_is_sensitive (
     ui_test_template_child (f->page, LAB_TYPE_EXPERIMENTS_PAGE, "resume_button")));
+
+  /* Export Report: enabled, and the report is written in the background with its tables. */
+  g_assert_true (gtk_widget_is_sensitive (
+    ui_test_template_child (f->page, LAB_TYPE_EXPERIMENTS_PAGE, "report_button")));
+  g_autofree char *dir = g_path_get_dirname (f->db);
+  g_autofree char *pdf = g_build_filename (dir, "done report.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "done report-table-1.csv", NULL);
+  lab_experiments_page_export_report (f->page, id, pdf);
+  ui_test_wait_for (file_written, csv, 60, "the report's first table");
+  ui_test_wait_for (file_written, pdf, 60, "the report");
+  g_autofree char *head = NULL;
+  g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
+  g_assert_true (g_str_has_prefix (head, "%PDF"));
 }
 
 static gboolean

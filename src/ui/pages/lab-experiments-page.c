@@ -16,9 +16,11 @@
 #include "lab-experiment-data.h"
 #include "lab-experiment-results.h"
 #include "lab-experiments-page.h"
+#include "lab-export-dialog.h"
 #include "lab-new-experiment-dialog.h"
 #include "lab-page.h"
 #include "lab-run-columns.h"
+#include "report.h"
 
 struct _LabExperimentsPage
 {
@@ -160,6 +162,7 @@ update_actions (LabExperimentsPage *self)
   gboolean can_resume = info != NULL && !experiment_done (self, info)
                         && !lab_runner_has_experiment (self->runner, info->id);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "experiments.resume", can_resume);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "experiments.report", info != NULL);
 }
 
 static void
@@ -469,6 +472,90 @@ resume_action (GtkWidget *widget, const char *action, GVariant *param)
   update_actions (self);
 }
 
+/* ------------------------------------------------------------------------------ report */
+
+typedef struct
+{
+  gint64 experiment;
+  char *path;
+  int pages, tables;
+} ReportJob;
+
+static void
+report_job_free (ReportJob *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+/* Its own connection, on a thread of its own: laying out Fig. 2's views may take minutes. */
+static void
+report_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  ReportJob *job = data;
+  GError *error = NULL;
+  if (!cari_report_experiment (store, job->experiment, job->path, NULL, &job->pages,
+                               &job->tables, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+report_written (gpointer source, gpointer data, gpointer result, const GError *error)
+{
+  ReportJob *job = data;
+  if (source == NULL)
+    return;
+  if (error != NULL)
+    lab_page_toast_printf (GTK_WIDGET (source), _("Could not write the report: %s"),
+                           error->message);
+  else
+    lab_page_toast_printf (GTK_WIDGET (source),
+                           _("Report written: %d pages in “%s”, %d tables as CSV beside it"),
+                           job->pages, job->path, job->tables);
+}
+
+/**
+ * lab_experiments_page_export_report:
+ *
+ * Writes the report of `experiment` to `path` (a PDF, its tables as CSV beside it) on a thread
+ * of its own; a toast says when it is written, or why not.
+ */
+void
+lab_experiments_page_export_report (LabExperimentsPage *self, gint64 experiment,
+                                    const char *path)
+{
+  g_return_if_fail (LAB_IS_EXPERIMENTS_PAGE (self));
+  g_return_if_fail (path != NULL);
+  ReportJob *job = g_new0 (ReportJob, 1);
+  job->experiment = experiment;
+  job->path = g_strdup (path);
+  lab_store_gateway_start_long (self->gateway, report_job, job, (GDestroyNotify) report_job_free,
+                                self, report_written);
+}
+
+static char *
+write_report (GtkWidget *source, const char *path, const char *format, gpointer data,
+              GError **error)
+{
+  lab_experiments_page_export_report (LAB_EXPERIMENTS_PAGE (source), *(gint64 *) data, path);
+  return g_strdup_printf (_("Writing the report to “%s”…"), path);
+}
+
+static void
+report_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabExperimentsPage *self = LAB_EXPERIMENTS_PAGE (widget);
+  const CariExperimentInfo *info = selected_info (self);
+  if (info == NULL)
+    return;
+  g_autofree char *file_name = g_strdup_printf ("%s.pdf", info->name);
+  g_strdelimit (file_name, "/\\", '-');
+  lab_export_dialog_run (widget, _("Export Report"), "pdf", file_name, write_report,
+                         g_memdup2 (&info->id, sizeof info->id), g_free);
+}
+
 /* ------------------------------------------------------------------------------ public API */
 
 GtkWidget *
@@ -591,6 +678,7 @@ lab_experiments_page_class_init (LabExperimentsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_run_activate);
   gtk_widget_class_install_action (widget_class, "experiments.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "experiments.resume", NULL, resume_action);
+  gtk_widget_class_install_action (widget_class, "experiments.report", NULL, report_action);
 }
 
 static void

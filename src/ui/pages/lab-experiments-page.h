@@ -27,6 +27,9 @@ void       lab_experiments_page_select (LabExperimentsPage *self, gint64 experim
 gint64     lab_experiments_page_get_selected (LabExperimentsPage *self);
 /* Experiments listed now. */
 guint      lab_experiments_page_get_n_experiments (LabExperimentsPage *self);
+/* Writes the report of `experiment` to `path` in the background; a toast says how it went. */
+void       lab_experiments_page_export_report (LabExperimentsPage *self, gint64 experiment,
+                                               const char *path);
 /* Whether the selected experiment's results are shown (loaded since its places last changed). */
 gboolean   lab_experiments_page_has_results (LabExperimentsPage *self);
 
