@@ -41,6 +41,7 @@
 #include "eval/verification.h"
 #include "eval/views.h"
 #include "train/config.h"
+#include "launch/experiment.h"
 #include "launch/launch.h"
 #include "train/losses.h"
 #include "train/sampler.h"

@@ -23,6 +23,7 @@ struct _CariEvaluator
   gpointer progress_data;
   int dim;                       /* embedding size */
   int n_classes;
+  int embed_task;                /* the branch verification and identification use; −1: none */
   /* Per task: embeddings [n_images, dim] and class scores [n_images, n_classes] of the images
    * done so far (done[i]). */
   float *embeddings[N_TASKS];
@@ -158,6 +159,18 @@ cari_evaluator_new (CariNet *net, CariDataSource *source, const CariDatasetIndex
   ev->options.chunk = MAX (ev->options.chunk, 1);
   ev->dim = cari_net_get_config (net)->embedding_size;
   ev->n_classes = cari_net_get_config (net)->n_identities;
+  /* `verif`'s embedding; a single-task model's own branch (Fig. 2's views of the single
+   * models); none for a net of several branches without `verif` (the two-task toy), which then
+   * has Table 2's closed-set columns only. */
+  ev->embed_task = -1;
+  int present = 0, last = -1;
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    if (cari_net_has_task (net, (CariTask) t))
+      present++, last = t;
+  if (cari_net_has_task (net, CARI_TASK_VERIF))
+    ev->embed_task = CARI_TASK_VERIF;
+  else if (present == 1)
+    ev->embed_task = last;
   return ev;
 }
 
@@ -286,8 +299,8 @@ cari_evaluator_embeddings (CariEvaluator *ev, CariTask task, const int *images, 
 static float
 pair_score (const CariEvaluator *ev, int a, int b)
 {
-  const float *x = ev->embeddings[CARI_TASK_VERIF] + (size_t) a * ev->dim;
-  const float *y = ev->embeddings[CARI_TASK_VERIF] + (size_t) b * ev->dim;
+  const float *x = ev->embeddings[ev->embed_task] + (size_t) a * ev->dim;
+  const float *y = ev->embeddings[ev->embed_task] + (size_t) b * ev->dim;
   double s = 0.0;
   if (ev->options.score == CARI_SCORE_COSINE)
     for (int k = 0; k < ev->dim; k++)
@@ -455,7 +468,9 @@ run_verification (CariEvaluator *ev, CariEvalResult *r, GError **error)
   int n_images;
   g_autofree int *images = test_images (index, r->protocol, r->fold, NULL, &n_images);
   r->leaked = count_leaked (ev, r->protocol, images, n_images);
-  if (!ensure_done (ev, CARI_TASK_VERIF, images, n_images, error))
+  if (ev->embed_task < 0)
+    return run_classification (ev, r, r->protocol, images, n_images, error);
+  if (!ensure_done (ev, (CariTask) ev->embed_task, images, n_images, error))
     return FALSE;
 
   for (guint i = 0; i < index->pairs->len; i++)
@@ -545,11 +560,13 @@ run_identification (CariEvaluator *ev, CariEvalResult *r, GError **error)
   g_autofree int *probes = test_images (index, r->protocol, r->fold, "probe", &n_probes);
   g_autofree int *all = test_images (index, r->protocol, r->fold, NULL, &n_all);
   r->leaked = count_leaked (ev, r->protocol, all, n_all);
+  if (ev->embed_task < 0)
+    return TRUE; /* no embedding to rank by: the result has no figures */
   int dim;
-  g_autofree float *g = cari_evaluator_embeddings (ev, CARI_TASK_VERIF, gallery, n_gallery, &dim,
-                                                   error);
-  g_autofree float *p = g ? cari_evaluator_embeddings (ev, CARI_TASK_VERIF, probes, n_probes,
-                                                       &dim, error)
+  g_autofree float *g = cari_evaluator_embeddings (ev, (CariTask) ev->embed_task, gallery,
+                                                   n_gallery, &dim, error);
+  g_autofree float *p = g ? cari_evaluator_embeddings (ev, (CariTask) ev->embed_task, probes,
+                                                       n_probes, &dim, error)
                           : NULL;
   if (p == NULL)
     return FALSE;

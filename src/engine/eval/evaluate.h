@@ -2,10 +2,11 @@
  *
  * Which embedding serves which protocol (ARCHITECTURE.md):
  * - verification (webcari.restricted, webcari.unrestricted, cavi.pairs): the `verif` branch's
- *   L2-normalised embedding; cosine similarity (or, as an option, the negated squared Euclidean
+ *   L2-normalised embedding (a single-task model's own branch; none for a net of several
+ *   branches without `verif`, whose results then hold Table 2's columns only); cosine similarity (or, as an option, the negated squared Euclidean
  *   distance, so that higher is always more similar); the fold's test pairs split into 10
  *   stratified folds from a seed for threshold selection (verification.h);
- * - identification (webcari.c2p, webcari.p2c): nearest gallery identity by the `verif` embedding,
+ * - identification (webcari.c2p, webcari.p2c): nearest gallery identity by the same embedding,
  *   rank-k and the CMC curve (identification.h);
  * - Table 2's closed-set columns: argmax of the `cari` classifier on caricatures (cari-id) and of
  *   `visual` on photos (visual-id), and the cross-modal V2C (`visual` on caricatures) and C2V

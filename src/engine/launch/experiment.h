@@ -72,6 +72,9 @@ GPtrArray *cari_experiment_cells (const CariExperimentDef *def);
 /* The cell of `cells` with `id`, or NULL. */
 const CariExperimentCell *cari_experiment_cells_find (GPtrArray *cells, const char *id);
 
+/* The cell of the shared pretraining. */
+#define CARI_EXPERIMENT_PRETRAIN "pretrain"
+
 /* One run the experiment will execute: position 0 is the pretraining (cell "pretrain"). */
 typedef struct
 {

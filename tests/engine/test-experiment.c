@@ -1,0 +1,268 @@
+/* test-experiment.c — experiments: the definition's keys and their errors, the presets' grids and
+ * planned runs, one transaction for an experiment and its runs, execution that trains and
+ * evaluates every run and, executed again, redoes nothing finished (an evaluation cut short is
+ * redone whole), and the summary's tables and claims over seeds. */
+#include <cari.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gradcheck.h"
+
+static char *cache;
+
+static void
+test_definition (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_assert_null (cari_experiment_def_new ("fig7", &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "fig7"));
+  g_clear_error (&error);
+
+  g_autoptr (CariExperimentDef) def = cari_experiment_def_new ("paper", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (def->seeds, ==, 11);
+  const struct
+  {
+    const char *key, *value;
+  } bad[] = {
+    { "seeds", "0" },       { "seeds", "x" },        { "steps", "-3" },
+    { "model", "huge" },    { "protocol", "nope" },  { "validation_fraction", "1.5" },
+    { "batch", "0" },       { "dataset", "" },       { "dataset", "a\nb" },
+    { "preset", "fig7" },   { "margin", "nan" },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (cari_experiment_def_set (def, bad[i].key, bad[i].value, &error));
+      g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad[i].key));
+      g_clear_error (&error);
+    }
+  g_assert_false (cari_experiment_def_set (def, "sedes", "3", &error));
+  g_assert_nonnull (strstr (error->message, "sedes"));
+  g_clear_error (&error);
+
+  g_assert_true (cari_experiment_def_set (def, "seeds", "7", &error));
+  g_assert_true (cari_experiment_def_set (def, "validation_fraction", "0.25", &error));
+  g_assert_true (cari_experiment_def_set (def, "protocol", "webcari.c2p", &error));
+  g_assert_true (cari_experiment_def_set (def, "dataset", "my set", &error));
+  g_assert_no_error (error);
+  g_autofree char *text = cari_experiment_def_to_text (def);
+  g_autoptr (CariExperimentDef) back = cari_experiment_def_from_text (text, &error);
+  g_assert_no_error (error);
+  g_autofree char *again = cari_experiment_def_to_text (back);
+  g_assert_cmpstr (text, ==, again);
+  g_assert_cmpint (back->seeds, ==, 7);
+  g_assert_cmpfloat (back->validation_fraction, ==, 0.25);
+  g_assert_cmpstr (back->dataset, ==, "my set");
+
+  g_assert_null (cari_experiment_def_from_text ("[experiment]\npreset=fig6\nsteps=zero\n",
+                                                &error));
+  g_assert_nonnull (strstr (error->message, "steps"));
+  g_clear_error (&error);
+}
+
+/* The paper preset: Table 2's six cells, Fig. 6's two, Fig. 5's eleven weights summing to 1;
+ * the primary pair runs `seeds`, the others `secondary_seeds`; the plan starts with the
+ * pretraining and goes seed by seed, and every run's configuration is valid. */
+static void
+test_grid (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariExperimentDef) def = cari_experiment_def_new ("paper", &error);
+  cari_experiment_def_set (def, "seeds", "3", &error);
+  cari_experiment_def_set (def, "secondary_seeds", "2", &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) cells = cari_experiment_cells (def);
+  g_assert_cmpuint (cells->len, ==, 6 + 2 + 11);
+  int primary = 0, expected_runs = 1;
+  for (guint i = 0; i < cells->len; i++)
+    {
+      const CariExperimentCell *c = cells->pdata[i];
+      primary += c->primary;
+      g_assert_cmpint (c->seeds, ==, c->primary ? 3 : 2);
+      expected_runs += c->seeds;
+      if (g_str_equal (c->group, "fig5"))
+        {
+          double w[3];
+          g_assert_cmpint (sscanf (c->weights, "%lf;%lf;%lf", &w[0], &w[1], &w[2]), ==, 3);
+          g_assert_cmpfloat (fabs (w[0] + w[1] + w[2] - 1.0), <, 1e-6);
+          g_assert_cmpfloat (fabs (w[1] - c->cari_weight), <, 1e-9);
+          g_assert_cmpfloat (w[0], ==, w[2]);
+        }
+    }
+  g_assert_cmpint (primary, ==, 2);
+  g_assert_nonnull (cari_experiment_cells_find (cells, "table2/single-cari"));
+  g_assert_nonnull (cari_experiment_cells_find (cells, "fig5/0.3"));
+  g_assert_null (cari_experiment_cells_find (cells, "fig5/0.35"));
+
+  g_autoptr (GPtrArray) plan = cari_experiment_plan (def, "p", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint ((int) plan->len, ==, expected_runs);
+  const CariExperimentPlanned *first = plan->pdata[0];
+  g_assert_cmpstr (first->cell, ==, CARI_EXPERIMENT_PRETRAIN);
+  g_assert_cmpstr (first->name, ==, "p/pretrain");
+  const CariExperimentPlanned *second = plan->pdata[1];
+  g_assert_cmpstr (second->name, ==, "p/table2/proposed/seed-1");
+  /* Seed by seed: every seed-1 run comes before any seed-2 run. */
+  gboolean seen_two = FALSE;
+  for (guint i = 1; i < plan->len; i++)
+    {
+      const CariExperimentPlanned *p = plan->pdata[i];
+      if (p->seed == 2)
+        seen_two = TRUE;
+      else
+        g_assert_true (p->seed == 1 || p->seed == 3 || !seen_two);
+      g_autoptr (CariRunConfig) cfg = cari_run_config_new (p->config, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (cfg->seed, ==, p->seed);
+      g_assert_cmpstr (cfg->init_from, ==, "p/pretrain");
+      g_assert_cmpint (cfg->fold, ==, def->fold);
+    }
+  /* The single visual model trains on photos only. */
+  for (guint i = 1; i < plan->len; i++)
+    {
+      const CariExperimentPlanned *p = plan->pdata[i];
+      if (!g_str_equal (p->cell, "table2/single-visual"))
+        continue;
+      g_autoptr (CariRunConfig) cfg = cari_run_config_new (p->config, &error);
+      g_assert_cmpint (cfg->caricatures, ==, 0);
+      g_assert_cmpint (cfg->photos, ==, def->batch);
+    }
+}
+
+typedef struct
+{
+  int started, trained_started, done;
+} Seen;
+
+static void
+on_started (const CariExperimentRun *place, const CariRunInfo *run, int index, int n,
+            gboolean training, gpointer data)
+{
+  Seen *s = data;
+  s->started++;
+  s->trained_started += training;
+}
+
+static void
+on_done (const CariExperimentRun *place, CariRunStatus status, const GError *error, gpointer data)
+{
+  Seen *s = data;
+  g_assert_no_error ((GError *) error);
+  s->done++;
+}
+
+static char *
+tables_text (CariStore *store, gint64 x)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) tables = cari_experiment_summary_tables (s);
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      g_autofree char *t = cari_table_format (tables->pdata[i], CARI_TABLE_CSV);
+      g_string_append (out, t);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* A tiny fig6 experiment with two seeds on the tiny SynCari: executed, every run is finished
+ * and evaluated; executed again, nothing is redone; an evaluation marked unfinished is redone
+ * whole, with the same tables. */
+static void
+test_execute (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-experiment-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_assert_no_error (error);
+  g_autoptr (CariExperimentDef) def = cari_experiment_def_new ("fig6", &error);
+  const char *const keys[][2] = { { "seeds", "2" },          { "steps", "3" },
+                                  { "pretrain_steps", "3" }, { "batch", "4" } };
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (cari_experiment_def_set (def, keys[i][0], keys[i][1], &error));
+  gint64 x = cari_experiment_create (store, "tiny", def, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (x, >, 0);
+  /* The same name again: refused, nothing added. */
+  g_assert_cmpint (cari_experiment_create (store, "tiny", def, &error), ==, 0);
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  Seen seen = { 0 };
+  CariExperimentCallbacks cb = { .run_started = on_started, .run_done = on_done,
+                                 .user_data = &seen };
+  CariExperimentReport report;
+  g_assert_true (cari_experiment_execute (store, x, &cb, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_runs, ==, 5);
+  g_assert_cmpint (report.n_trained, ==, 5);
+  g_assert_cmpint (report.n_evaluated, ==, 4);
+  g_assert_cmpint (report.n_finished, ==, 5);
+  g_assert_cmpint (seen.trained_started, ==, 5);
+
+  g_autofree char *before = tables_text (store, x);
+  g_assert_nonnull (strstr (before, "proposed (n=2)"));
+  {
+    g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
+    g_assert_cmpint (cari_experiment_summary_get_n_done (s), ==, 5);
+    int n = 0;
+    g_autofree double *v = cari_experiment_summary_values (s, "fig6/proposed", NULL, "cari_id",
+                                                           &n);
+    g_assert_cmpint (n, ==, 2);
+    g_assert_true (isfinite (v[0]) && isfinite (v[1]));
+    g_autoptr (GPtrArray) claims = cari_experiment_summary_claims (s);
+    g_assert_cmpuint (claims->len, ==, 3);
+    const CariClaim *primary = claims->pdata[0];
+    g_assert_true (primary->primary);
+    g_assert_cmpint (primary->pair.diff.n, ==, 2);
+    /* The weights' claim pairs each seed's early cari weight with its visual weight. */
+    const CariClaim *w = claims->pdata[1];
+    g_assert_cmpint (w->pair.diff.n, ==, 2);
+    g_assert_true (isfinite (w->pair.diff.mean));
+  }
+
+  /* Again: nothing to do. */
+  memset (&seen, 0, sizeof seen);
+  g_assert_true (cari_experiment_execute (store, x, &cb, &report, &error));
+  g_assert_cmpint (report.n_trained + report.n_evaluated + seen.started, ==, 0);
+  g_assert_cmpint (report.n_finished, ==, 5);
+
+  /* An evaluation cut short: redone whole, same tables. */
+  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, x, &error);
+  g_assert_true (cari_store_set_experiment_evaluated (store, x, 2, -1, &error));
+  g_assert_true (cari_experiment_execute (store, x, &cb, &report, &error));
+  g_assert_cmpint (report.n_trained, ==, 0);
+  g_assert_cmpint (report.n_evaluated, ==, 1);
+  g_autoptr (GPtrArray) evals = cari_store_list_evaluations (
+    store, g_array_index (places, CariExperimentRun, 2).run, &error);
+  g_autoptr (GPtrArray) evals1 = cari_store_list_evaluations (
+    store, g_array_index (places, CariExperimentRun, 1).run, &error);
+  g_assert_cmpuint (evals->len, ==, evals1->len);
+  g_autofree char *after = tables_text (store, x);
+  g_assert_cmpstr (before, ==, after);
+
+  cari_store_close (g_steal_pointer (&store));
+  test_remove_tree (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  cache = g_dir_make_tmp ("carilab-experiment-cache-XXXXXX", NULL);
+  g_setenv ("XDG_CACHE_HOME", cache, TRUE);
+  g_setenv ("CARILAB_SYNCARI_TINY", "1", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/experiment/definition", test_definition);
+  g_test_add_func ("/experiment/grid", test_grid);
+  g_test_add_func ("/experiment/execute", test_execute);
+  int status = g_test_run ();
+  test_remove_tree (cache);
+  g_free (cache);
+  return status;
+}
