@@ -18,12 +18,14 @@ typedef struct
   gboolean tty;
   CariTrainer *trainer;         /* borrowed from `ready` until the run is done */
   int index, n;                 /* the current run (from 0) of n */
+  gboolean training;            /* it is trained (else only evaluated) */
   char *run_name;               /* owned */
   guint64 first_step;           /* where the current run went on from */
   guint64 last_step;
   gint64 run_start_us;          /* its first step's time */
   double images_per_step;
   int last_tenth;               /* of the current run, for plain lines */
+  gint64 last_draw_us;          /* of the line redrawn on a terminal */
   int prep_percent;             /* of what it prepares, for plain lines */
   gint64 start_us;              /* the first trained step of this call; 0: none yet */
   guint64 steps_before;         /* steps trained by this call before the current run */
@@ -44,6 +46,7 @@ on_run_started (const CariExperimentRun *place, const CariRunInfo *run, int inde
   Watch *w = data;
   w->index = index;
   w->n = n;
+  w->training = training;
   g_free (w->run_name);
   w->run_name = g_strdup (run->name);
   w->trainer = NULL;
@@ -65,8 +68,11 @@ on_run_done (const CariExperimentRun *place, CariRunStatus status, const GError 
   if (w->tty && error == NULL && status == CARI_RUN_FINISHED)
     return; /* the next run's line replaces it */
   print_place (w);
-  fprintf (stderr, ": %s%s%s\n", cari_run_status_to_string (status), error ? " — " : "",
-           error ? error->message : "");
+  if (status == CARI_RUN_FINISHED)
+    fprintf (stderr, "%s\n", w->training ? _(": trained") : _(": evaluated"));
+  else
+    fprintf (stderr, ": %s%s%s\n", cari_run_status_to_string (status), error ? " — " : "",
+             error ? error->message : "");
 }
 
 static gboolean
@@ -121,10 +127,13 @@ on_step (const CariStepStats *st, guint64 total, gpointer data)
   if (cli_interrupted () && w->trainer != NULL)
     cari_trainer_cancel (w->trainer);
   w->last_step = st->step;
+  /* Plain lines: one per tenth of the run; a terminal: redrawn ten times a second at most. */
   int tenth = total > 0 ? (int) (10 * st->step / total) : 10;
-  if (!w->tty && tenth <= w->last_tenth)
+  if (w->tty ? now - w->last_draw_us < G_USEC_PER_SEC / 10 && st->step < total
+             : tenth <= w->last_tenth)
     return;
   w->last_tenth = tenth;
+  w->last_draw_us = now;
   guint64 done = st->step - w->first_step;
   double seconds = (double) (now - w->run_start_us) * 1e-6;
   double ips = done > 0 && seconds > 0 ? w->images_per_step * (double) done / seconds : 0.0;

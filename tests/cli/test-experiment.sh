@@ -28,7 +28,7 @@ command -v sqlite3 >/dev/null && have_sqlite=1
 q () { sqlite3 -batch -noheader "$1" "$2"; }
 
 # --dry-run: the definition, what is held fixed, the five runs and an ETA; nothing created.
-check "--dry-run lists the runs" 0 "^4 *fig6/naive/seed-2 *fig6/naive *2$" - -- \
+check "--dry-run lists the runs" 0 "^4 *fig6/fig6/naive/seed-2 *fig6/naive *2$" - -- \
   experiment run --db "$a" $grid --dry-run
 planned=$(grep -c "^[0-9][0-9]* *fig6/" "$tmp/out")
 grep -q "^5 runs; estimated time [0-9:]*, a default guess" "$tmp/out" \
@@ -62,7 +62,7 @@ st=$?
 grep -q "^Table" "$tmp/a.out" && grep -q "^\* primary: " "$tmp/a.out" \
   && grep -q "5 of 5 runs finished and evaluated" "$tmp/a.out" \
   && grep -q "^\[1/5\] fig6/pretrain (pretrain, seed " "$tmp/a.err" \
-  && grep -q "^\[5/5\] fig6/naive/seed-2: finished" "$tmp/a.err"
+  && grep -q "^\[5/5\] fig6/fig6/naive/seed-2: evaluated" "$tmp/a.err"
 ok $(( st + $? )) "run: the experiment finishes with its tables and claims" \
   || { show "$tmp/a.out"; show "$tmp/a.err"; }
 most=$(grep ": step [0-9]*/12," "$tmp/a.err" | sed 's/:.*//' | sort | uniq -c \
