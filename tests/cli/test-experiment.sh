@@ -77,9 +77,14 @@ check "list: one line with finished/total and failed" 0 "^1 *fig6 *fig6 *5/5 *0$
   experiment list --db "$a"
 check "show: tables, claims, how many runs, what is fixed" 0 "unit of replication" - -- \
   experiment show --db "$a" fig6
-grep -q "^Table" "$tmp/out" && grep -q "^\* primary: " "$tmp/out" \
+grep -q "^Table 2: " "$tmp/out" && grep -q "^Fig. 6: " "$tmp/out" \
+  && grep -q "^proposed (n=2) " "$tmp/out" && grep -q "^naive (n=2) " "$tmp/out" \
+  && grep -q "^\* primary: " "$tmp/out" \
   && grep -q "Holm-adjusted p [0-9.–]*: \(holds\|does not hold\|inconclusive\)$" "$tmp/out"
-ok $? "show: the claims with intervals, p-values and verdicts" || show "$tmp/out"
+ok $? "show: Table 2 and Fig. 6 over two seeds, the claims with intervals, p and verdicts" \
+  || show "$tmp/out"
+cmp -s "$tmp/out" "$tmp/a.out"
+ok $? "run printed what show prints" || diff "$tmp/a.out" "$tmp/out" | head -5 | show
 
 LC_ALL=C "$cli" experiment show --db "$a" --format csv fig6 >"$tmp/a.csv" 2>"$tmp/err"
 st=$?
@@ -130,19 +135,21 @@ else
   grep -q "^$pretrain|" "$tmp/b.before" && [ "$(wc -l <"$tmp/b.before")" -ge 2 ]
   ok $? "the pretraining and a grid run were finished at the kill ($(wc -l <"$tmp/b.before") runs)"
 
-  # Resumed, stopped with Ctrl-C once it trains a run, resumed to the end.
+  # Resumed, stopped with Ctrl-C while it trains a run, resumed to the end.
   "$cli" experiment resume --db "$b" fig6 >"$tmp/c.out" 2>"$tmp/c.err" &
   pid=$!
   i=0
-  while ! grep -q ": training$" "$tmp/c.err" && [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null; do
+  while ! grep -q ": step [0-9]*/12," "$tmp/c.err" && [ $i -lt 3000 ] \
+        && kill -0 $pid 2>/dev/null; do
     sleep 0.01; i=$((i + 1))
   done
   kill -INT $pid 2>/dev/null
   wait $pid
   got=$?
   pid=
-  [ $got -eq 1 ] && grep -q "experiment resume fig6" "$tmp/c.out"
-  ok $? "Ctrl-C stops the experiment, saying how to go on (exit $got)" \
+  stopped=$(q "$b" "SELECT name FROM runs WHERE status = 'cancelled'")
+  [ $got -eq 1 ] && grep -q "experiment resume fig6" "$tmp/c.out" && [ -n "$stopped" ]
+  ok $? "Ctrl-C stops the run it trains ($stopped) and the experiment, saying how to go on" \
     || { show "$tmp/c.out"; show "$tmp/c.err"; }
   LC_ALL=C "$cli" experiment resume --db "$b" fig6 >"$tmp/d.out" 2>"$tmp/d.err"
   ok $? "resume finishes the experiment" || show "$tmp/d.err"
