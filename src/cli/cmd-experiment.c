@@ -1,6 +1,6 @@
 /* cmd-experiment.c — `carilab-cli experiment run|resume|list|show`: a named grid of runs sharing
  * one pretraining (launch/experiment.h does the work), executed with progress on stderr and
- * Ctrl-C stopping it cleanly; `show` (cli-experiment-show.c) prints its tables and claims. */
+ * Ctrl-C stopping it cleanly; `show` (cmd-experiment-show.c) prints its tables and claims. */
 #include "cli.h"
 
 #include "launch/experiment.h"
