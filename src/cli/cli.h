@@ -49,6 +49,7 @@ int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);
 int cmd_plot (int argc, char **argv);
 int cmd_experiment (int argc, char **argv);
+int cmd_report (int argc, char **argv);
 
 /* cli-run.c */
 /* The --db option of the commands that use the run database: its file into @db. */

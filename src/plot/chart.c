@@ -6,7 +6,7 @@
  * line, else the legend on lines of its own; the plot with a frame, grid, ticks and tick
  * labels; the x label. The y label runs up the left edge. Lines draw in order: first every
  * raw line, faint, then every smoothed line on top in its colour and its dash, so a faint
- * line never hides a smoothed one.
+ * line never hides a smoothed one; a line's band (an interval around it) under them all.
  */
 
 #include <math.h>
@@ -88,6 +88,20 @@ cari_plot_chart_y_range (const CariPlotLine *lines, guint n_lines, CariPlotXAxis
             low = MIN (low, min);
             high = MAX (high, max);
           }
+      if (lines[i].band_lower == NULL || lines[i].band_upper == NULL)
+        continue;
+      for (int e = 0; e < 2; e++)
+        {
+          const CariPlotSeries *edge = e == 0 ? lines[i].band_lower : lines[i].band_upper;
+
+          begin = cari_plot_series_lower_bound (edge, axis, lines[i].origin, x_lower);
+          end = cari_plot_series_upper_bound (edge, axis, lines[i].origin, x_upper);
+          if (cari_plot_series_get_y_extent (edge, begin, end, FALSE, log_y, &min, &max))
+            {
+              low = MIN (low, min);
+              high = MAX (high, max);
+            }
+        }
     }
 
   if (!(low <= high))
@@ -145,6 +159,8 @@ format_y (const CariPlotChart *chart, double value, double step)
 static const char *
 x_label (const CariPlotChart *chart)
 {
+  if (chart->x_label != NULL)
+    return chart->x_label;
   return chart->x_axis == CARI_PLOT_X_AXIS_WALL_TIME ? _("Time since start") : _("Step");
 }
 
@@ -426,7 +442,48 @@ render_labels (const CariPlotChart *chart, CariPlotText *text, const CariPlotTra
     }
 }
 
-/* The lines, clipped to the plot. Returns whether any has a point. */
+/* One edge of a band as a path, its points in order (forward) or backwards, the points that
+ * cannot be drawn (not finite, or not positive on a log axis) left out. */
+static void
+trace_edge (cairo_t *cr, const CariPlotSeries *edge, const CariPlotChart *chart, double origin,
+            const CariPlotTransform *t, gboolean forward)
+{
+  guint n = cari_plot_series_get_n_points (edge);
+  const double *values = cari_plot_series_peek_values (edge, FALSE);
+
+  for (guint k = 0; k < n; k++)
+    {
+      guint i = forward ? k : n - 1 - k;
+      double x = cari_plot_series_get_x (edge, chart->x_axis, origin, i);
+
+      if (!isfinite (x) || !isfinite (values[i]) || (t->log_y && values[i] <= 0))
+        continue;
+      cairo_line_to (cr, cari_plot_transform_x_to_px (t, x),
+                     cari_plot_transform_y_to_px (t, values[i]));
+    }
+}
+
+/* The lines' bands: the upper edge left to right, the lower one back, filled faintly. */
+static void
+render_bands (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,
+              const CariPlotTransform *t)
+{
+  for (guint i = 0; i < chart->n_lines; i++)
+    {
+      const CariPlotLine *line = &chart->lines[i];
+
+      if (line->band_lower == NULL || line->band_upper == NULL)
+        continue;
+      cairo_new_path (cr);
+      trace_edge (cr, line->band_upper, chart, line->origin, t, TRUE);
+      trace_edge (cr, line->band_lower, chart, line->origin, t, FALSE);
+      cairo_close_path (cr);
+      cari_plot_set_source (cr, &line->color, style->dark ? 0.3 : 0.2);
+      cairo_fill (cr);
+    }
+}
+
+/* The lines, clipped to the plot, over their bands. Returns whether any has a point. */
 static gboolean
 render_lines (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,
               const CariPlotTransform *t)
@@ -438,6 +495,7 @@ render_lines (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *char
   cairo_rectangle (cr, t->left, t->top, t->width, t->height);
   cairo_clip (cr);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_BEVEL);
+  render_bands (cr, style, chart, t);
   for (int pass = chart->smoothed ? 0 : 1; pass < 2; pass++)
     for (guint i = 0; i < chart->n_lines; i++)
       {

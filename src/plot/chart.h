@@ -23,6 +23,11 @@ typedef struct
   CariPlotRgba color;
   CariPlotLineStyle line_style;
   double origin;                  /* the wall time that is zero on a wall-time axis */
+  /* A band under the line (nullable, both or neither; borrowed): the area between these two
+   * series, filled faintly in the line's colour — a mean's interval over seeds, say. Their
+   * values count in the y range; points that are not finite are left out. */
+  const CariPlotSeries *band_lower;
+  const CariPlotSeries *band_upper;
 } CariPlotLine;
 
 /* What a chart shows. The y range follows the data in the x range. */
@@ -42,6 +47,8 @@ typedef struct
    * @min_left. */
   gboolean align_left;
   double min_left;
+  const char *x_label;            /* nullable: names the x axis instead of x_axis's name (for
+                                   * an x that is not a step, with x_axis STEP) */
 } CariPlotChart;
 
 void cari_plot_chart_render (cairo_t *cr, const CariPlotStyle *style, const CariPlotChart *chart,

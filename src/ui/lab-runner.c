@@ -15,8 +15,10 @@
 
 typedef struct
 {
-  gint64 run;     /* > 0: a run to execute */
-  char *dataset;  /* otherwise: a data set to prepare (generate and import) */
+  gint64 run;       /* > 0: a run to execute */
+  char *dataset;    /* else, when not NULL: a data set to prepare (generate and import) */
+  gboolean evaluate;/* once the run finishes, evaluate it (every protocol, Fig. 2's views) */
+  gint64 experiment;/* else: an experiment to execute (its runs that are not finished) */
 } Item;
 
 struct _LabRunner
@@ -33,6 +35,7 @@ struct _LabRunner
   gboolean quit;
   CariTrainer *trainer;  /* borrowed from the thread while a run executes */
   gint64 active;
+  gint64 active_experiment;
   char *active_dataset;  /* owned */
   LabRunnerState state;
   gboolean pause_requested;
@@ -41,6 +44,12 @@ struct _LabRunner
   double ips;            /* smoothed images per second */
 
   int progress_pending;  /* atomic: an idle "progress" is queued */
+
+  /* The trainer thread's own, while an experiment executes: */
+  gboolean announced;    /* "run-started" was said for the active run before its trainer */
+  gint64 finishing;      /* a run of the experiment whose "run-finished" waits (0: none) ... */
+  int finishing_status;  /* ... with its status ... */
+  char *finishing_text;  /* ... and message (owned) */
 };
 
 G_DEFINE_FINAL_TYPE (LabRunner, lab_runner, G_TYPE_OBJECT)
@@ -193,7 +202,8 @@ on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer d
 {
   LabRunner *self = data;
   const CariRunConfig *cfg = cari_trainer_get_config (trainer);
-  post_event (self, SIGNAL_RUN_STARTED, run->id, 0, NULL);
+  if (!self->announced)
+    post_event (self, SIGNAL_RUN_STARTED, run->id, 0, NULL);
   g_mutex_lock (&self->mutex);
   self->trainer = trainer;
   g_clear_pointer (&self->progress.what, g_free);
@@ -219,8 +229,11 @@ on_notice (const char *text, gpointer data)
   post_event (self, SIGNAL_NOTICE, run, 0, text);
 }
 
+/* Fig. 2's views of the evaluation, as the Analysis page lays them out. */
+#define VIEWS_TOP 50
+
 static void
-execute_run (LabRunner *self, gint64 run)
+execute_run (LabRunner *self, gint64 run, gboolean evaluate)
 {
   g_autoptr (GError) error = NULL;
   CariRunReport report = { 0 };
@@ -234,8 +247,113 @@ execute_run (LabRunner *self, gint64 run)
   g_mutex_unlock (&self->mutex);
   if (!started)
     post_event (self, SIGNAL_RUN_STARTED, run, 0, NULL);
+  /* Evaluated before it is said to be finished, so that its Analysis page opens ready. */
+  if (ok && evaluate && report.status == CARI_RUN_FINISHED)
+    {
+      g_autoptr (GError) eval_error = NULL;
+      set_state (self, LAB_RUNNER_PREPARING);
+      if (!cari_launch_evaluate (store, run, -1, VIEWS_TOP, on_prepare_progress, self, NULL,
+                                 &eval_error)
+          && !g_error_matches (eval_error, CARI_ERROR, CARI_ERROR_CANCELLED))
+        {
+          g_autofree char *text = g_strdup_printf (_("Could not evaluate run %lld: %s"),
+                                                   (long long) run, eval_error->message);
+          post_event (self, SIGNAL_NOTICE, run, 0, text);
+        }
+    }
   post_event (self, SIGNAL_RUN_FINISHED, run, store != NULL ? report.status : CARI_RUN_FAILED,
               ok ? NULL : error->message);
+}
+
+/* The progress of a new item (a run, or one of an experiment's), nothing known yet. */
+static void
+reset_progress (LabRunner *self)
+{
+  self->state = LAB_RUNNER_PREPARING;
+  self->ips = 0.0;
+  lab_runner_progress_clear (&self->progress);
+  memset (&self->progress, 0, sizeof self->progress);
+  self->progress.eta_s = -1.0;
+}
+
+/* "run-finished" for the experiment's run that waits for it, if any. */
+static void
+flush_finished (LabRunner *self)
+{
+  if (self->finishing > 0)
+    post_event (self, SIGNAL_RUN_FINISHED, self->finishing, self->finishing_status,
+                self->finishing_text);
+  self->finishing = 0;
+  g_clear_pointer (&self->finishing_text, g_free);
+}
+
+/* A run of the experiment starts training or evaluating: it becomes the active run. A run
+ * trained and then evaluated is one run for the window: one "run-started", and "run-finished"
+ * once it is evaluated. */
+static void
+on_experiment_run_started (const CariExperimentRun *place, const CariRunInfo *run, int index,
+                           int n, gboolean training, gpointer data)
+{
+  LabRunner *self = data;
+  gboolean same = self->finishing == run->id;
+  if (!same)
+    flush_finished (self);
+  self->finishing = 0;
+  g_clear_pointer (&self->finishing_text, g_free);
+  g_mutex_lock (&self->mutex);
+  self->active = run->id;
+  reset_progress (self);
+  g_mutex_unlock (&self->mutex);
+  if (!same)
+    post_event (self, SIGNAL_RUN_STARTED, run->id, 0, NULL);
+  self->announced = TRUE;
+  post_progress (self);
+}
+
+static void
+on_experiment_run_done (const CariExperimentRun *place, CariRunStatus status,
+                        const GError *error, gpointer data)
+{
+  LabRunner *self = data;
+  g_mutex_lock (&self->mutex);
+  self->trainer = NULL; /* gone with cari_launch_execute */
+  g_mutex_unlock (&self->mutex);
+  self->finishing = place->run;
+  self->finishing_status = status;
+  g_free (self->finishing_text);
+  self->finishing_text = error != NULL ? g_strdup (error->message) : NULL;
+}
+
+static void
+execute_experiment (LabRunner *self, gint64 experiment)
+{
+  g_autoptr (GError) error = NULL;
+  CariExperimentReport report = { 0 };
+  CariExperimentCallbacks callbacks = {
+    { on_prepare_progress, on_ready, { on_step, NULL, self, on_notice }, self },
+    on_experiment_run_started, on_experiment_run_done, self,
+  };
+  g_autoptr (CariStore) store = cari_store_open (self->db_path, CARI_STORE_READ_WRITE, &error);
+  gboolean ok = store != NULL && cari_experiment_execute (store, experiment, &callbacks, &report,
+                                                          &error);
+  flush_finished (self);
+  self->announced = FALSE;
+  g_autoptr (CariExperimentInfo) info = store != NULL ? cari_store_get_experiment (store,
+                                                                                  experiment,
+                                                                                  NULL)
+                                                      : NULL;
+  g_autofree char *name = info != NULL ? g_strdup (info->name)
+                                       : g_strdup_printf ("%lld", (long long) experiment);
+  g_autofree char *text = NULL;
+  if (ok)
+    text = g_strdup_printf (_("Experiment “%s” is done: %d runs finished"), name,
+                            report.n_finished);
+  else if (report.cancelled)
+    text = g_strdup_printf (_("Experiment “%s” stopped; resume it from the Experiments page"),
+                            name);
+  else
+    text = g_strdup_printf (_("Experiment “%s” did not finish: %s"), name, error->message);
+  post_event (self, SIGNAL_NOTICE, 0, 0, text);
 }
 
 static gpointer
@@ -259,25 +377,25 @@ thread_main (gpointer data)
       g_array_index (self->queue, Item, 0).dataset = NULL; /* moved into item */
       g_array_remove_index (self->queue, 0);
       self->active = item.run;
+      self->active_experiment = item.experiment;
       g_free (self->active_dataset);
       self->active_dataset = g_strdup (item.dataset);
-      self->state = LAB_RUNNER_PREPARING;
       self->stop_requested = FALSE;
-      self->ips = 0.0;
-      lab_runner_progress_clear (&self->progress);
-      memset (&self->progress, 0, sizeof self->progress);
-      self->progress.eta_s = -1.0;
+      reset_progress (self);
       g_mutex_unlock (&self->mutex);
       post_progress (self);
 
       if (item.run > 0)
-        execute_run (self, item.run);
-      else
+        execute_run (self, item.run, item.evaluate);
+      else if (item.dataset != NULL)
         prepare_dataset (self, item.dataset);
+      else
+        execute_experiment (self, item.experiment);
       item_clear (&item);
 
       g_mutex_lock (&self->mutex);
       self->active = 0;
+      self->active_experiment = 0;
       g_clear_pointer (&self->active_dataset, g_free);
       g_mutex_unlock (&self->mutex);
       set_state (self, LAB_RUNNER_IDLE);
@@ -304,9 +422,10 @@ lab_runner_get_db_path (LabRunner *self)
 }
 
 static void
-push_item (LabRunner *self, gint64 run, const char *dataset)
+push_item (LabRunner *self, gint64 run, const char *dataset, gboolean evaluate,
+           gint64 experiment)
 {
-  Item item = { run, g_strdup (dataset) };
+  Item item = { run, g_strdup (dataset), evaluate, experiment };
   g_mutex_lock (&self->mutex);
   g_array_append_val (self->queue, item);
   if (self->thread == NULL)
@@ -321,7 +440,22 @@ lab_runner_enqueue (LabRunner *self, gint64 run)
 {
   g_return_if_fail (LAB_IS_RUNNER (self));
   g_return_if_fail (run > 0);
-  push_item (self, run, NULL);
+  push_item (self, run, NULL, FALSE, 0);
+}
+
+/**
+ * lab_runner_enqueue_evaluated:
+ *
+ * As lab_runner_enqueue, and once the run finishes it is evaluated on every protocol of its data
+ * set, with Fig. 2's views, before "run-finished" is emitted (the demo's runs, whose Analysis
+ * page then opens ready). An evaluation that fails is said by a "notice".
+ */
+void
+lab_runner_enqueue_evaluated (LabRunner *self, gint64 run)
+{
+  g_return_if_fail (LAB_IS_RUNNER (self));
+  g_return_if_fail (run > 0);
+  push_item (self, run, NULL, TRUE, 0);
 }
 
 /**
@@ -335,7 +469,39 @@ lab_runner_prepare_dataset (LabRunner *self, const char *name)
 {
   g_return_if_fail (LAB_IS_RUNNER (self));
   g_return_if_fail (name != NULL);
-  push_item (self, 0, name);
+  push_item (self, 0, name, FALSE, 0);
+}
+
+/**
+ * lab_runner_enqueue_experiment:
+ *
+ * Queues the execution of an experiment of the store: its runs that are not finished, one after
+ * another, each evaluated as it finishes (cari_experiment_execute). Each run is the active run
+ * while it trains or is evaluated, with "run-started" and "run-finished" as for a run queued on
+ * its own; pause and stop act on it (a stopped run stops the experiment). A "notice" says when
+ * the experiment is done or why it stopped.
+ */
+void
+lab_runner_enqueue_experiment (LabRunner *self, gint64 experiment)
+{
+  g_return_if_fail (LAB_IS_RUNNER (self));
+  g_return_if_fail (experiment > 0);
+  push_item (self, 0, NULL, FALSE, experiment);
+}
+
+gboolean
+lab_runner_has_experiment (LabRunner *self, gint64 experiment)
+{
+  g_return_val_if_fail (LAB_IS_RUNNER (self), FALSE);
+  g_mutex_lock (&self->mutex);
+  gboolean found = self->active_experiment == experiment;
+  for (guint i = 0; i < self->queue->len && !found; i++)
+    {
+      const Item *item = &g_array_index (self->queue, Item, i);
+      found = item->run == 0 && item->dataset == NULL && item->experiment == experiment;
+    }
+  g_mutex_unlock (&self->mutex);
+  return found;
 }
 
 /* Where `run` waits in the queue, or -1; the caller holds the mutex. */
@@ -439,7 +605,7 @@ lab_runner_stop (LabRunner *self)
 {
   g_return_if_fail (LAB_IS_RUNNER (self));
   g_mutex_lock (&self->mutex);
-  if (self->active != 0 || self->active_dataset != NULL)
+  if (self->active != 0 || self->active_dataset != NULL || self->active_experiment != 0)
     self->stop_requested = TRUE;
   if (self->trainer != NULL)
     cari_trainer_cancel (self->trainer);
@@ -504,6 +670,7 @@ lab_runner_finalize (GObject *object)
   g_array_unref (self->queue);
   lab_runner_progress_clear (&self->progress);
   g_free (self->active_dataset);
+  g_free (self->finishing_text);
   g_free (self->db_path);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);

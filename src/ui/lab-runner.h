@@ -29,6 +29,14 @@ const char    *lab_runner_get_db_path (LabRunner *self);
 
 /* Appends a run of the store (queued, or one to resume from its last checkpoint). */
 void           lab_runner_enqueue (LabRunner *self, gint64 run);
+/* The same, then evaluates the finished run (every protocol, Fig. 2's views) before
+ * "run-finished". */
+void           lab_runner_enqueue_evaluated (LabRunner *self, gint64 run);
+/* Executes an experiment of the store (its runs that are not finished, each evaluated as it
+ * finishes), its runs one after another as the active run. */
+void           lab_runner_enqueue_experiment (LabRunner *self, gint64 experiment);
+/* Whether `experiment` executes or waits in the queue. */
+gboolean       lab_runner_has_experiment (LabRunner *self, gint64 experiment);
 /* Generates and imports a data set by name (SynCari) in the queue; "dataset-ready" tells. */
 void           lab_runner_prepare_dataset (LabRunner *self, const char *name);
 gboolean       lab_runner_is_queued (LabRunner *self, gint64 run);

@@ -10,6 +10,7 @@
 #include "lab-analysis-page.h"
 #include "lab-compare-page.h"
 #include "lab-datasets-page.h"
+#include "lab-experiments-page.h"
 #include "lab-new-run-dialog.h"
 #include "lab-run-page.h"
 #include "lab-runs-page.h"
@@ -22,6 +23,9 @@ lab_window_create_pages (LabWindow *self)
   adw_bin_set_child (self->datasets_bin, lab_datasets_page_new (self->gateway, self->runner));
   adw_bin_set_child (self->compare_bin, lab_compare_page_new (self->gateway, self->runs, 1000));
   adw_bin_set_child (self->analysis_bin, lab_analysis_page_new (self->gateway, self->runs));
+  /* Polled once a second, as the run list. */
+  adw_bin_set_child (self->experiments_bin, lab_experiments_page_new (self->gateway, self->runs,
+                                                                      self->runner, 1000));
 }
 
 GtkWidget *

@@ -45,6 +45,7 @@ struct _LabWindow
   AdwBin *runs_bin;
   AdwBin *compare_bin;
   AdwBin *analysis_bin;
+  AdwBin *experiments_bin;
   AdwBin *datasets_bin;
   AdwBin *run_bin;
   GtkRevealer *activity_revealer;

@@ -308,8 +308,12 @@ on_demo_queued (gpointer source, gpointer data, gpointer result, const GError *e
       return;
     }
   memcpy (self->demo_runs, data, sizeof self->demo_runs);
+  /* The multi-task runs are evaluated as they finish: the Analysis page opens ready. */
   for (int i = 0; i < LAB_DEMO_N_RUNS; i++)
-    lab_runner_enqueue (self->runner, self->demo_runs[i]);
+    if (i == LAB_DEMO_PRETRAIN)
+      lab_runner_enqueue (self->runner, self->demo_runs[i]);
+    else
+      lab_runner_enqueue_evaluated (self->runner, self->demo_runs[i]);
   self->follow_active = TRUE;
   lab_run_list_refresh (self->runs);
   lab_window_open_run (self, self->demo_runs[LAB_DEMO_PRETRAIN]);
@@ -549,6 +553,7 @@ lab_window_class_init (LabWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabWindow, runs_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, compare_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, analysis_bin);
+  gtk_widget_class_bind_template_child (widget_class, LabWindow, experiments_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, datasets_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, run_bin);
   gtk_widget_class_bind_template_child (widget_class, LabWindow, activity_revealer);

@@ -56,6 +56,8 @@ test_definition (void)
   g_assert_cmpint (back->seeds, ==, 7);
   g_assert_cmpfloat (back->validation_fraction, ==, 0.25);
   g_assert_cmpstr (back->dataset, ==, "my set");
+  g_assert_nonnull (strstr (text, "validation_fraction=0.25\n"));
+  g_assert_nonnull (strstr (text, "margin=1\n"));
 
   g_assert_null (cari_experiment_def_from_text ("[experiment]\npreset=fig6\nsteps=zero\n",
                                                 &error));
@@ -164,7 +166,7 @@ tables_text (CariStore *store, gint64 x)
   GString *out = g_string_new (NULL);
   for (guint i = 0; i < tables->len; i++)
     {
-      g_autofree char *t = cari_table_format (tables->pdata[i], CARI_TABLE_CSV);
+      g_autofree char *t = cari_table_format (tables->pdata[i], CARI_TABLE_TEXT);
       g_string_append (out, t);
     }
   return g_string_free (out, FALSE);
@@ -208,6 +210,10 @@ test_execute (void)
 
   g_autofree char *before = tables_text (store, x);
   g_assert_nonnull (strstr (before, "proposed (n=2)"));
+  /* Two-task models have Table 2's closed-set columns, and no embedding to verify with: no
+   * Table 3 of empty cells. */
+  g_assert_nonnull (strstr (before, "Table 2"));
+  g_assert_null (strstr (before, "Table 3"));
   {
     g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
     g_assert_cmpint (cari_experiment_summary_get_n_done (s), ==, 5);
@@ -251,6 +257,74 @@ test_execute (void)
   test_remove_tree (dir);
 }
 
+/* Table 2's grid, one seed: the single-task rows fill their own branch's columns (V2C from the
+ * single visual model, C2V from the single caricature model), and each single-task model lays
+ * out its own branch's two views of Fig. 2. */
+static void
+test_single_task (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-experiment-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_autoptr (CariExperimentDef) def = cari_experiment_def_new ("table2", &error);
+  const char *const keys[][2] = { { "seeds", "1" },          { "secondary_seeds", "1" },
+                                  { "steps", "2" },          { "pretrain_steps", "2" },
+                                  { "batch", "4" } };
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (cari_experiment_def_set (def, keys[i][0], keys[i][1], &error));
+  gint64 x = cari_experiment_create (store, "t2", def, &error);
+  g_assert_no_error (error);
+  g_assert_true (cari_experiment_execute (store, x, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
+  g_assert_no_error (error);
+  const struct
+  {
+    const char *cell;
+    const char *has[2], *lacks[2];
+  } singles[] = {
+    { "table2/single-visual", { "v2c", "visual_id" }, { "c2v", "cari_id" } },
+    { "table2/single-cari", { "c2v", "cari_id" }, { "v2c", "visual_id" } },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (singles); i++)
+    {
+      for (int k = 0; k < 2; k++)
+        {
+          int n = 0;
+          g_autofree double *has = cari_experiment_summary_values (s, singles[i].cell, NULL,
+                                                                   singles[i].has[k], &n);
+          g_autofree double *lacks = cari_experiment_summary_values (s, singles[i].cell, NULL,
+                                                                     singles[i].lacks[k], &n);
+          g_assert_true (isfinite (has[0]));
+          g_assert_true (isnan (lacks[0]));
+        }
+      int n = 0;
+      const gint64 *runs = cari_experiment_summary_get_runs (s, singles[i].cell, &n);
+      g_assert_cmpint (n, ==, 1);
+      g_autoptr (GArray) evals = cari_experiment_summary_get_evaluations (s, runs[0]);
+      g_assert_nonnull (evals);
+      gint64 evaluation = g_array_index (evals, gint64, 0);
+      g_assert_true (cari_launch_layouts (store, evaluation, 10, NULL, NULL, NULL, &error));
+      g_assert_no_error (error);
+      gboolean visual = strstr (singles[i].cell, "visual") != NULL;
+      const char *const views[] = { "V2V", "V2C", "C2C", "C2V" };
+      for (int v = 0; v < 4; v++)
+        {
+          int *images = NULL, count = 0;
+          float *xy = NULL;
+          gboolean found = cari_store_load_layout (store, evaluation, views[v], &images, &xy,
+                                                   &count, NULL);
+          g_assert_cmpint (found, ==, (v < 2) == visual);
+          g_free (images);
+          g_free (xy);
+        }
+    }
+  cari_store_close (g_steal_pointer (&store));
+  test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -261,6 +335,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/definition", test_definition);
   g_test_add_func ("/experiment/grid", test_grid);
   g_test_add_func ("/experiment/execute", test_execute);
+  g_test_add_func ("/experiment/single-task", test_single_task);
   int status = g_test_run ();
   test_remove_tree (cache);
   g_free (cache);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check-layers.py SRCDIR — no file includes across a forbidden layer (docs/ARCHITECTURE.md).
 
-Dependencies point down: ui → (cli) → plot → engine; inside the engine the store sees values,
+Dependencies point down: ui → (cli) → (report) → plot → engine; inside the engine the store sees values,
 not the network; inside the UI widgets know nothing of models, pages or the window, and pages
 reach the window only through actions. Each rule is checked on the include closure of every
 file it names (a header that includes a header counts), so moving an include one file away does
@@ -19,7 +19,8 @@ ui_dirs = ["src/ui", "src/ui/widgets", "src/ui/models", "src/ui/pages"]
 search = {
     "src/engine": ["src/engine"],
     "src/plot": ["src/plot", "src/engine"],
-    "src/cli": ["src/cli", "src/plot", "src/engine"],
+    "src/report": ["src/report", "src/plot", "src/engine"],
+    "src/cli": ["src/cli", "src/report", "src/plot", "src/engine"],
     "src/ui": ui_dirs + ["src/plot", "src/engine"],
 }
 
@@ -32,7 +33,7 @@ files.sort()
 
 
 def part_of(path):
-    for top in ("src/engine", "src/plot", "src/cli", "src/ui"):
+    for top in ("src/engine", "src/plot", "src/report", "src/cli", "src/ui"):
         if path.startswith(top + "/"):
             return top
     return None
@@ -97,6 +98,9 @@ rules = [
      lambda i: i.startswith(("src/engine/store/", "src/engine/train/", "src/engine/launch/"))),
     ("the plot library includes no GTK and no UI header",
      lambda f: f.startswith("src/plot/"),
+     lambda i: i.startswith(("src/ui/", "src/cli/", "src/report/")) or GTK.match(i)),
+    ("the report library includes no GTK, UI or CLI header",
+     lambda f: f.startswith("src/report/"),
      lambda i: i.startswith(("src/ui/", "src/cli/")) or GTK.match(i)),
     ("the CLI includes no GTK and no UI header",
      lambda f: f.startswith("src/cli/"),

@@ -207,6 +207,70 @@ test_chart_pixels (void)
   chart_case_clear (&c);
 }
 
+/* A line at 1 with a band from 1 to 3 over its first half: the band counts in the y range and
+ * is filled faintly in the line's colour where it is, and nowhere else. Then an x label of the
+ * chart's own. */
+static void
+test_chart_band (void)
+{
+  ChartCase c;
+  Image image;
+  double lower, upper;
+  g_autoptr (CariPlotSeries) low = cari_plot_series_new (NULL);
+  g_autoptr (CariPlotSeries) high = cari_plot_series_new (NULL);
+
+  chart_case_init (&c);
+  for (int step = 0; step <= 50; step++)
+    {
+      CariPlotPoint a = { step, step, 1 }, b = { step, step, 3 };
+      cari_plot_series_append (low, &a, 1);
+      cari_plot_series_append (high, &b, 1);
+    }
+  c.chart.n_lines = 1;
+  c.lines[0].band_lower = low;
+  c.lines[0].band_upper = high;
+  g_assert_true (cari_plot_chart_y_range (c.lines, 1, CARI_PLOT_X_AXIS_STEP, FALSE, FALSE, 0,
+                                          100, &lower, &upper));
+  g_assert_cmpfloat_with_epsilon (lower, 0.9, 1e-9);
+  g_assert_cmpfloat_with_epsilon (upper, 3.1, 1e-9);
+
+  image_init (&image, draw_chart, &c);
+  {
+    const CariPlotTransform *t = &c.shown;
+    int y = (int) round (cari_plot_transform_y_to_px (t, 2.5));
+    int x_in = (int) round (cari_plot_transform_x_to_px (t, 25));
+    int x_out = (int) round (cari_plot_transform_x_to_px (t, 75));
+
+    /* verif's blue (1f77b4) at 0.2 over white. */
+    g_assert_true (image_is (&image, x_in, y, 0xd2e4f0));
+    g_assert_false (image_is (&image, x_in, y, 0xffffff));
+    g_assert_true (image_is (&image, x_out, y, 0xffffff));
+    /* The line itself still draws over its band. */
+    g_assert_true (image_is (&image, x_in, (int) round (cari_plot_transform_y_to_px (t, 1)),
+                             0x1f77b4));
+  }
+  image_clear (&image);
+
+  /* An x label of its own replaces "Step" under the plot, and only there. */
+  {
+    Image named;
+    int label_top;
+
+    image_init (&image, draw_chart, &c);
+    c.chart.x_label = "Weight of the caricature task";
+    image_init (&named, draw_chart, &c);
+    label_top = (int) ceil (c.shown.top + c.shown.height) + 18;
+    g_assert_cmpint (memcmp (image.data, named.data, (gsize) image.stride * label_top), ==, 0);
+    g_assert_cmpint (memcmp (image.data + image.stride * label_top,
+                             named.data + image.stride * label_top,
+                             (gsize) image.stride * (HEIGHT - label_top)), !=, 0);
+    image_clear (&named);
+    image_clear (&image);
+  }
+  c.lines[0].band_lower = c.lines[0].band_upper = NULL;
+  chart_case_clear (&c);
+}
+
 static void
 test_chart_align_and_empty (void)
 {
@@ -447,6 +511,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/chart/pixels", test_chart_pixels);
   g_test_add_func ("/plot/chart/align-and-empty", test_chart_align_and_empty);
+  g_test_add_func ("/plot/chart/band", test_chart_band);
   g_test_add_func ("/plot/export", test_export);
   g_test_add_func ("/plot/curves", test_curves);
   g_test_add_func ("/plot/histogram", test_histogram);

@@ -161,6 +161,34 @@ test_demo (void)
    * stays, and reads its whole history from the store. */
   ui_test_wait_for (runner_idle, window, 240, "the end of the demo");
   ui_test_drain ();
+  /* Its multi-task runs were evaluated as they finished, Fig. 2's views included: the Analysis
+   * page opens ready. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (CariStore) store = cari_store_open (db, CARI_STORE_READ_ONLY, &error);
+    g_assert_no_error (error);
+    const char *const names[] = { "demo-naive", "demo-proposed" };
+    for (size_t i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        gint64 run = 0;
+        g_assert_true (cari_store_find_run (store, names[i], &run, &error));
+        g_autoptr (GPtrArray) evals = cari_store_list_evaluations (store, run, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (evals->len, >, 0);
+        gboolean has_views = FALSE;
+        for (guint e = 0; e < evals->len; e++)
+          {
+            int *images = NULL, n = 0;
+            float *xy = NULL;
+            if (cari_store_load_layout (store, ((CariEvalInfo *) evals->pdata[e])->id, "V2C",
+                                        &images, &xy, &n, NULL))
+              has_views = n > 0;
+            g_free (images);
+            g_free (xy);
+          }
+        g_assert_true (has_views);
+      }
+  }
   ui_test_wait_for (page_shows_three_weights, &w, 30, "the last run's three task weights");
   LabRunPage *page = g_object_ref (run_page (window));
   LabChart *chart = ui_test_template_child (page, LAB_TYPE_RUN_PAGE, "weights_chart");

@@ -249,6 +249,10 @@ cari_eval_session_views (CariEvalSession *s, CariStore *store, gint64 evaluation
       CariViewLayout layout;
       gint64 start = g_get_monotonic_time ();
       relay.view = v;
+      /* A single-task model has the views of its own branch only (Fig. 2's top row: V2V and
+       * V2C of the single visual model, C2C and C2V of the single caricature model). */
+      if (!cari_net_has_task (s->net, cari_view_task ((CariView) v)))
+        continue;
       if (cancel != NULL && g_atomic_int_get (cancel))
         {
           g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED,

@@ -196,9 +196,11 @@ cari_experiment_def_set (CariExperimentDef *def, const char *key, const char *va
 char *
 cari_experiment_def_to_text (const CariExperimentDef *def)
 {
+  /* Ten significant digits: 0.3 reads 0.3, and every value the keys accept reads back as set
+   * to the precision anyone types. */
   char vf[G_ASCII_DTOSTR_BUF_SIZE], margin[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_dtostr (vf, sizeof vf, def->validation_fraction);
-  g_ascii_dtostr (margin, sizeof margin, def->margin);
+  g_ascii_formatd (vf, sizeof vf, "%.10g", def->validation_fraction);
+  g_ascii_formatd (margin, sizeof margin, "%.10g", def->margin);
   return g_strdup_printf ("[experiment]\npreset=%s\nseeds=%d\nsecondary_seeds=%d\n"
                           "first_seed=%" G_GUINT64_FORMAT "\nsteps=%d\npretrain_steps=%d\n"
                           "model=%s\ndataset=%s\npretrain_dataset=%s\nprotocol=%s\nfold=%d\n"
@@ -364,8 +366,8 @@ run_config (const CariExperimentDef *def, const CariExperimentCell *cell, const 
   g_ptr_array_add (a, g_strdup_printf ("data.fold=%d", def->fold));
   char vf[G_ASCII_DTOSTR_BUF_SIZE];
   g_ptr_array_add (a, g_strdup_printf ("data.validation_fraction=%s",
-                                       g_ascii_dtostr (vf, sizeof vf,
-                                                       def->validation_fraction)));
+                                       g_ascii_formatd (vf, sizeof vf, "%.10g",
+                                                        def->validation_fraction)));
   if (cell == NULL)
     {
       g_ptr_array_add (a, g_strdup ("tasks.tasks=visual"));

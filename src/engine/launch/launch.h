@@ -154,8 +154,9 @@ typedef void (*CariViewDone) (CariView view, const CariViewLayout *layout, doubl
                               gpointer user_data);
 
 /* Lays out Fig. 2's four views of the `top` identities with the most unseen images (perplexity
- * 50, PCA initialisation) and stores them with `evaluation` (not stored when it is 0).
- * `progress` gets the fraction over the four views (FALSE cancels); `cancel` (may be NULL) is a
+ * 50, PCA initialisation) and stores them with `evaluation` (not stored when it is 0) — those
+ * whose branch the network has: a single-task model has its branch's two (V2V and V2C for
+ * `visual`, C2C and C2V for `cari`), `verif` alone none. `progress` gets the fraction over the four views (FALSE cancels); `cancel` (may be NULL) is a
  * flag the host raises with g_atomic_int_set to stop at once, during the t-SNE iterations too.
  * CARI_ERROR_CANCELLED when cancelled. */
 gboolean   cari_eval_session_views (CariEvalSession *session, CariStore *store, gint64 evaluation,

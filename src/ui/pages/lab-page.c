@@ -5,6 +5,8 @@
 
 #include "lab-config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "lab-page.h"
@@ -128,4 +130,45 @@ lab_page_format_duration (double seconds)
   if (s >= 3600)
     return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
   return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}
+
+GtkWidget *
+lab_page_table_widget (const CariTable *table)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *title = gtk_label_new (cari_table_get_title (table));
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (GTK_BOX (box), title);
+  /* The text layout already aligns "mean ± std" columns: show it as such, without the notes it
+   * ends with (one line each), which wrap below it instead. */
+  g_autofree char *text = cari_table_format (table, CARI_TABLE_TEXT);
+  char *body = strchr (text, '\n');
+  body = body != NULL ? body + 1 : text;
+  for (guint i = 0; i < cari_table_get_n_notes (table); i++)
+    {
+      char *end = body + strlen (body);
+      if (end > body && end[-1] == '\n')
+        end[-1] = '\0';
+      char *last = strrchr (body, '\n');
+      if (last != NULL)
+        last[1] = '\0';
+    }
+  g_strchomp (body);
+  GtkWidget *label = gtk_label_new (body);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (label, "lab-table");
+  gtk_box_append (GTK_BOX (box), label);
+  for (guint i = 0; i < cari_table_get_n_notes (table); i++)
+    {
+      GtkWidget *note = gtk_label_new (cari_table_get_note (table, i));
+      gtk_label_set_xalign (GTK_LABEL (note), 0);
+      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
+      gtk_widget_add_css_class (note, "dim-label");
+      gtk_box_append (GTK_BOX (box), note);
+    }
+  return box;
 }

@@ -48,6 +48,9 @@ void              lab_page_list_datasets_job (GTask *task, CariStore *store, gpo
                                               GCancellable *cancellable);
 /* The data set called `name` in `datasets` (such a list, or NULL), or NULL. */
 const CariDatasetInfo *lab_page_find_dataset (GPtrArray *datasets, const char *name);
+/* A table as the pages show it: its title, its aligned text ("mean ± …" columns) in monospace,
+ * selectable, and its notes wrapped under it. */
+GtkWidget        *lab_page_table_widget (const CariTable *table);
 /* "m:ss", or "h:mm:ss" from an hour on. */
 char             *lab_page_format_duration (double seconds);
 

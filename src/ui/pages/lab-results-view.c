@@ -163,47 +163,6 @@ clear_box (GtkBox *box)
     gtk_box_remove (box, child);
 }
 
-static GtkWidget *
-table_widget (const CariTable *table)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-  GtkWidget *title = gtk_label_new (cari_table_get_title (table));
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
-  gtk_widget_add_css_class (title, "heading");
-  gtk_box_append (GTK_BOX (box), title);
-  /* The text layout already aligns "mean ± std" columns: show it as such, without the notes it
-   * ends with (one line each), which wrap below it instead. */
-  g_autofree char *text = cari_table_format (table, CARI_TABLE_TEXT);
-  char *body = strchr (text, '\n');
-  body = body != NULL ? body + 1 : text;
-  for (guint i = 0; i < cari_table_get_n_notes (table); i++)
-    {
-      char *end = body + strlen (body);
-      if (end > body && end[-1] == '\n')
-        end[-1] = '\0';
-      char *last = strrchr (body, '\n');
-      if (last != NULL)
-        last[1] = '\0';
-    }
-  g_strchomp (body);
-  GtkWidget *label = gtk_label_new (body);
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
-  gtk_widget_add_css_class (label, "monospace");
-  gtk_widget_add_css_class (label, "lab-table");
-  gtk_box_append (GTK_BOX (box), label);
-  for (guint i = 0; i < cari_table_get_n_notes (table); i++)
-    {
-      GtkWidget *note = gtk_label_new (cari_table_get_note (table, i));
-      gtk_label_set_xalign (GTK_LABEL (note), 0);
-      gtk_label_set_wrap (GTK_LABEL (note), TRUE);
-      gtk_widget_add_css_class (note, "dim-label");
-      gtk_box_append (GTK_BOX (box), note);
-    }
-  return box;
-}
-
 /* The run's `verif` colour, darker for each further run of the same strategy. */
 static guint32
 shade (int index)
@@ -322,7 +281,7 @@ show_loaded (LabResultsView *self)
   self->tables = cari_paper_tables (rows, (int) self->loaded->len);
   gboolean identification = FALSE;
   for (guint t = 0; t < self->tables->len; t++)
-    gtk_box_append (self->tables_box, table_widget (g_ptr_array_index (self->tables, t)));
+    gtk_box_append (self->tables_box, lab_page_table_widget (g_ptr_array_index (self->tables, t)));
   for (guint i = 0; i < self->loaded->len; i++)
     {
       const RunResults *r = g_ptr_array_index (self->loaded, i);

@@ -33,7 +33,7 @@ lab_chart_shown_lines (LabChart *self, const CariPlotStyle *style, double chart_
     {
       LabSeries *series = lab_chart_model_get_series (self->model, i);
       LabSeriesRole role = lab_series_get_role (series);
-      CariPlotLine line;
+      CariPlotLine line = { 0 };
 
       /* Count hidden ones too, so hiding a series does not repaint the others. */
       cari_plot_style_series_color (style, role, n_others, &line.color);
