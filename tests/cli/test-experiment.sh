@@ -14,7 +14,7 @@ export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 show () { sed 's/^/# /' "$@"; }
 a=$tmp/a.db
 b=$tmp/b.db
-grid="--preset fig6 --seeds 2 --secondary-seeds 1 --steps 12 --pretrain-steps 6
+grid="--preset fig6 --seeds 2 --secondary-seeds 1 --steps 24 --pretrain-steps 6
   --set dataset=tiny --set pretrain_dataset=tiny --set batch=4"
 
 "$cli" generate --tiny --out "$tmp/tiny" >"$tmp/log" 2>&1
@@ -65,10 +65,10 @@ grep -q "^Table" "$tmp/a.out" && grep -q "^\* primary: " "$tmp/a.out" \
   && grep -q "^\[5/5\] fig6/fig6/naive/seed-2: evaluated" "$tmp/a.err"
 ok $(( st + $? )) "run: the experiment finishes with its tables and claims" \
   || { show "$tmp/a.out"; show "$tmp/a.err"; }
-most=$(grep ": step [0-9]*/12," "$tmp/a.err" | sed 's/:.*//' | sort | uniq -c \
+most=$(grep ": step [0-9]*/24," "$tmp/a.err" | sed 's/:.*//' | sort | uniq -c \
   | awk '$1 > m { m = $1 } END { print m + 0 }')
 ! grep -q "$(printf '\r')" "$tmp/a.err" && [ "$most" -le 10 ] \
-  && grep -q "^\[2/5\] fig6/.*: step 12/12, [0-9]* images/s, experiment ETA " "$tmp/a.err"
+  && grep -q "^\[2/5\] fig6/.*: step 24/24, [0-9]* images/s, experiment ETA " "$tmp/a.err"
 ok $? "piped progress: no carriage return, at most 10 step lines a run (most: $most)" \
   || show "$tmp/a.err"
 
@@ -139,7 +139,7 @@ else
   "$cli" experiment resume --db "$b" fig6 >"$tmp/c.out" 2>"$tmp/c.err" &
   pid=$!
   i=0
-  while ! grep -q ": step [0-9]*/12," "$tmp/c.err" && [ $i -lt 3000 ] \
+  while ! grep -q ": step [0-9]*/24," "$tmp/c.err" && [ $i -lt 3000 ] \
         && kill -0 $pid 2>/dev/null; do
     sleep 0.01; i=$((i + 1))
   done
