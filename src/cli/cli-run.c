@@ -115,8 +115,8 @@ on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer d
     cari_trainer_cancel (trainer);
 }
 
-static void
-format_duration (char *buf, size_t size, double seconds)
+void
+cli_format_duration (char *buf, size_t size, double seconds)
 {
   if (seconds < 0 || seconds > 1e7)
     g_strlcpy (buf, "--:--", size);
@@ -139,7 +139,7 @@ on_progress (const CariStepStats *st, guint64 total, gpointer data)
 
   if (interrupted)
     cari_trainer_cancel (p->trainer);
-  format_duration (eta, sizeof eta, per_step * (double) (total - st->step));
+  cli_format_duration (eta, sizeof eta, per_step * (double) (total - st->step));
   GString *weights = g_string_new (NULL);
   for (int t = 0; t < CARI_N_TASKS; t++)
     if (st->present[t])

@@ -48,6 +48,7 @@ int cmd_eval (int argc, char **argv);
 int cmd_eval_scores (int argc, char **argv);
 int cmd_tsne (int argc, char **argv);
 int cmd_plot (int argc, char **argv);
+int cmd_experiment (int argc, char **argv);
 int cmd_report (int argc, char **argv);
 
 /* cli-run.c */
@@ -65,6 +66,13 @@ int               cli_execute_run (CariStore *store, gint64 run, gboolean resumi
 void              cli_catch_interrupts (void);
 /* TRUE once Ctrl-C or SIGTERM arrived (after cli_catch_interrupts). */
 gboolean          cli_interrupted (void);
+/* "mm:ss" or "h:mm:ss" of `seconds`; "--:--" when unknown (< 0). */
+void              cli_format_duration (char *buf, size_t size, double seconds);
+/* cmd-experiment-show.c */
+/* Prints how far the experiment is, its tables over seeds and its claims in `format`; the exit
+ * status. */
+int               cli_print_experiment (CariStore *store, gint64 experiment,
+                                        CariTableFormat format, const char *prog);
 /* cli-data.c */
 /* "what: N %" on stderr each time a tenth more is done. */
 void              cli_print_progress (double fraction, const char *what, int *last_percent);

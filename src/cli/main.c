@@ -21,6 +21,8 @@ static const CliCommand commands[] = {
   { "eval-scores", N_("Evaluate an external file of verification scores"), cmd_eval_scores },
   { "tsne", N_("Lay out embedding vectors in 2-D with t-SNE"), cmd_tsne },
   { "plot", N_("Draw runs' task weights or losses into a PNG, SVG or PDF file"), cmd_plot },
+  { "experiment", N_("Run, resume, list and show experiments: grids of runs over seeds"),
+    cmd_experiment },
   { "report", N_("Write an experiment's or a run's report as a PDF"), cmd_report },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
