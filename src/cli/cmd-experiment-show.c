@@ -86,7 +86,8 @@ cli_print_experiment (CariStore *store, gint64 experiment, CariTableFormat forma
     return cli_report (prog, error, CLI_EXIT_FAILURE);
   const CariExperimentDef *def = cari_experiment_summary_get_def (s);
   g_autofree char *done = g_strdup_printf (
-    _("Experiment “%s” (preset %s): %d of %d runs finished and evaluated. The seed is the unit "
+    _("Experiment “%s” (preset %s): %d of the grid's %d runs finished and evaluated. The seed is "
+      "the unit "
       "of replication; the shared pretraining (run %lld) and the protocol fold (%s fold %d) are "
       "held fixed."),
     cari_experiment_summary_get_name (s), def->preset, cari_experiment_summary_get_n_done (s),

@@ -4,6 +4,7 @@
  * redone whole), and the summary's tables and claims over seeds. */
 #include <cari.h>
 #include <math.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -216,7 +217,9 @@ test_execute (void)
   g_assert_null (strstr (before, "Table 3"));
   {
     g_autoptr (CariExperimentSummary) s = cari_experiment_summarize (store, x, &error);
-    g_assert_cmpint (cari_experiment_summary_get_n_done (s), ==, 5);
+    /* The grid's four runs; the pretraining is not one of them. */
+    g_assert_cmpint (cari_experiment_summary_get_n_runs (s), ==, 4);
+    g_assert_cmpint (cari_experiment_summary_get_n_done (s), ==, 4);
     int n = 0;
     g_autofree double *v = cari_experiment_summary_values (s, "fig6/proposed", NULL, "cari_id",
                                                            &n);
@@ -325,6 +328,67 @@ test_single_task (void)
   test_remove_tree (dir);
 }
 
+/* Sets a run's status and owner behind the store's back, as another process would. */
+static void
+set_holder (const char *path, gint64 run, const char *status, const char *owner)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "UPDATE runs SET status = ?2, owner = ?3, heartbeat = ?4 "
+                                       "WHERE id = ?1",
+                                       -1, &st, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (st, 1, run);
+  sqlite3_bind_text (st, 2, status, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, owner, -1, SQLITE_STATIC);
+  sqlite3_bind_double (st, 4, (double) g_get_real_time () * 1e-6);
+  g_assert_cmpint (sqlite3_step (st), ==, SQLITE_DONE);
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
+/* A run another live process executes: that process executes the experiment, so this one stops
+ * there (BUSY, naming the holder) instead of going on to the next runs; once the run is free
+ * again, the experiment goes on. */
+static void
+test_held_elsewhere (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-experiment-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "runs.db", NULL);
+  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  g_autoptr (CariExperimentDef) def = cari_experiment_def_new ("fig6", &error);
+  const char *const keys[][2] = { { "seeds", "1" }, { "steps", "2" }, { "pretrain_steps", "2" },
+                                  { "batch", "4" } };
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (cari_experiment_def_set (def, keys[i][0], keys[i][1], &error));
+  gint64 x = cari_experiment_create (store, "held", def, &error);
+  g_assert_no_error (error);
+  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, x, &error);
+  g_assert_cmpuint (places->len, ==, 3);
+  gint64 held = g_array_index (places, CariExperimentRun, 1).run;
+  gint64 after = g_array_index (places, CariExperimentRun, 2).run;
+  set_holder (path, held, "running", "another-host.invalid:4242");
+
+  CariExperimentReport report;
+  g_assert_false (cari_experiment_execute (store, x, NULL, &report, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "another-host.invalid"));
+  g_clear_error (&error);
+  g_assert_cmpint (report.n_trained, ==, 1);
+  g_autoptr (CariRunInfo) next = cari_store_get_run (store, after, &error);
+  g_assert_cmpint (next->status, ==, CARI_RUN_QUEUED);
+
+  set_holder (path, held, "queued", NULL);
+  g_assert_true (cari_experiment_execute (store, x, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_trained, ==, 2);
+  cari_store_close (g_steal_pointer (&store));
+  test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -336,6 +400,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/grid", test_grid);
   g_test_add_func ("/experiment/execute", test_execute);
   g_test_add_func ("/experiment/single-task", test_single_task);
+  g_test_add_func ("/experiment/held-elsewhere", test_held_elsewhere);
   int status = g_test_run ();
   test_remove_tree (cache);
   g_free (cache);

@@ -178,8 +178,7 @@ cari_experiment_summarize (CariStore *store, gint64 experiment, GError **error)
           s->pretrain_run = p->run;
           g_free (s->pretrain_name);
           s->pretrain_name = g_strdup (run->name);
-          if (run->status == CARI_RUN_FINISHED)
-            s->n_done++;
+          s->n_runs--;
           continue;
         }
       CellRuns *cr = g_hash_table_lookup (s->by_cell, p->cell);
@@ -371,8 +370,8 @@ add_common_notes (const CariExperimentSummary *s, CariTable *t)
       "pretraining “%s” and the fold %s %d are held fixed."),
     s->pretrain_name != NULL ? s->pretrain_name : "–", s->def->protocol, s->def->fold);
   cari_table_add_note (t, note);
-  g_autofree char *done = g_strdup_printf (_("%d of %d runs finished and evaluated."), s->n_done,
-                                           s->n_runs);
+  g_autofree char *done = g_strdup_printf (_("%d of the grid's %d runs finished and evaluated."),
+                                           s->n_done, s->n_runs);
   cari_table_add_note (t, done);
 }
 

@@ -545,6 +545,17 @@ cari_experiment_execute (CariStore *store, gint64 experiment,
           CariRunReport run_report;
           cari_launch_execute (store, place->run, &cb->launch, &run_report, &local);
           status = run_report.status;
+          /* Another live process executes this run, so this experiment too: two executions
+           * would interleave the rest of it. Stop, saying who holds it. */
+          if (g_error_matches (local, CARI_ERROR, CARI_ERROR_BUSY))
+            {
+              if (cb->run_done != NULL)
+                cb->run_done (place, status, local, cb->user_data);
+              g_clear_error (&first);
+              g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                                          _("Another process is executing this experiment: "));
+              return FALSE;
+            }
           if (status == CARI_RUN_FINISHED)
             report->n_trained++;
           if (cb->run_done != NULL)

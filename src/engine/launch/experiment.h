@@ -123,7 +123,8 @@ typedef struct
  * run whose evaluations are not all saved at its last checkpoint (one killed half-way is redone
  * whole). A failed or interrupted run is resumed from its newest checkpoint; a diverged one is
  * left as it is. When the pretraining does not finish nothing else runs. Stops at a cancelled
- * run (report->cancelled). TRUE when every run is finished and evaluated; FALSE with the first
+ * run (report->cancelled), and at a run another live process holds (CARI_ERROR_BUSY: that
+ * process executes the experiment; two would interleave it). TRUE when every run is finished and evaluated; FALSE with the first
  * error otherwise (the report says how far it got). */
 gboolean   cari_experiment_execute (CariStore *store, gint64 experiment,
                                     const CariExperimentCallbacks *callbacks,
@@ -140,7 +141,8 @@ CariExperimentSummary *cari_experiment_summarize (CariStore *store, gint64 exper
 void                   cari_experiment_summary_free (CariExperimentSummary *summary);
 const char            *cari_experiment_summary_get_name (const CariExperimentSummary *summary);
 const CariExperimentDef *cari_experiment_summary_get_def (const CariExperimentSummary *summary);
-/* Runs in the experiment, and those finished and evaluated (whose figures count). */
+/* Runs of the grid (the pretraining left out), and those finished and evaluated (whose figures
+ * count). */
 int                    cari_experiment_summary_get_n_runs (const CariExperimentSummary *summary);
 int                    cari_experiment_summary_get_n_done (const CariExperimentSummary *summary);
 
