@@ -177,7 +177,7 @@ update_header (LabExperimentsPage *self)
   if (self->results != NULL && self->results->experiment == info->id)
     text = g_strdup_printf (ngettext ("%s · %d evaluated", "%s · %d evaluated",
                                       self->results->n_done),
-                            counts, MAX (self->results->n_done - 1, 0));
+                            counts, self->results->n_done);
   gtk_label_set_text (self->title_label, info->name);
   gtk_label_set_text (self->subtitle_label, text != NULL ? text : counts);
   gtk_progress_bar_set_fraction (self->progress_bar,
