@@ -115,6 +115,20 @@ test_verdicts (void)
   g_assert_cmpint (cari_stats_verdict (&c, +1, 0.5), ==, CARI_CLAIM_INCONCLUSIVE);
   c.n = 1;
   g_assert_cmpint (cari_stats_verdict (&c, +1, 1.0), ==, CARI_CLAIM_INCONCLUSIVE);
+  /* Two seeds whose differences are equal: an interval of zero width, p = 0, and still no
+   * evidence; nor is a difference without spread over more seeds. */
+  const double two_a[] = { 0.10, 0.20 }, two_b[] = { 0.08, 0.18 };
+  CariPaired two;
+  cari_stats_paired (two_a, two_b, 2, +1, 0.95, &two);
+  g_assert_cmpfloat (two.diff.sd, <, 1e-12);
+  g_assert_true (isnan (two.p_value));
+  g_assert_cmpint (cari_stats_verdict (&two.diff, +1, 0.0), ==, CARI_CLAIM_INCONCLUSIVE);
+  g_assert_cmpint (cari_stats_verdict_adjusted (&two, two.p_value, +1, 0.05, 0.0), ==,
+                   CARI_CLAIM_INCONCLUSIVE);
+  c = (CariInterval) { 5, 2.0, 0.0, 0.95, 0.0, 2.0, 2.0 };
+  g_assert_cmpint (cari_stats_verdict (&c, +1, 1.0), ==, CARI_CLAIM_INCONCLUSIVE);
+  c = (CariInterval) { 2, 3.0, 0.1, 0.95, 0.9, 2.1, 3.9 };
+  g_assert_cmpint (cari_stats_verdict (&c, +1, 1.0), ==, CARI_CLAIM_INCONCLUSIVE);
 
   /* Secondary: by the adjusted p-value and the sign of the mean. */
   CariPaired pair = { { 5, 2.0, 1.0, 0.95, 1.2, 0.8, 3.2 }, 5, 0.01 };

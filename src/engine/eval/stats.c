@@ -118,6 +118,14 @@ cari_stats_interval (const double *x, int n, double level, CariInterval *out)
   out->high = out->mean + out->half_width;
 }
 
+/* Differences that are all equal leave a standard deviation of rounding error (about 1e-17),
+ * not 0: below 1e-12 (figures are fractions, weights and accuracies alike) there is none. */
+static gboolean
+has_spread (const CariInterval *d)
+{
+  return d->sd > 1e-12;
+}
+
 void
 cari_stats_paired (const double *a, const double *b, int n, int direction, double level,
                    CariPaired *out)
@@ -134,8 +142,8 @@ cari_stats_paired (const double *a, const double *b, int n, int direction, doubl
   const CariInterval *c = &out->diff;
   if (c->n < 2)
     out->p_value = NAN;
-  else if (c->sd == 0.0)
-    out->p_value = c->mean == 0.0 ? 1.0 : 0.0;
+  else if (!has_spread (c))
+    out->p_value = NAN; /* no spread, no test: equal differences are no evidence either way */
   else
     {
       double t = c->mean / (c->sd / sqrt (c->n));
@@ -181,7 +189,8 @@ cari_stats_holm (const double *p, int m, double *adjusted)
 CariClaimVerdict
 cari_stats_verdict (const CariInterval *diff, int direction, double margin)
 {
-  if (diff->n < 2 || isnan (diff->low) || isnan (diff->high))
+  if (diff->n < CARI_STATS_MIN_SEEDS || !has_spread (diff) || isnan (diff->low)
+      || isnan (diff->high))
     return CARI_CLAIM_INCONCLUSIVE;
   double low = direction > 0 ? diff->low : -diff->high;
   double high = direction > 0 ? diff->high : -diff->low;
@@ -197,7 +206,7 @@ cari_stats_verdict_adjusted (const CariPaired *pair, double p_adjusted, int dire
                              double alpha, double margin)
 {
   const CariInterval *d = &pair->diff;
-  if (d->n < 2 || isnan (p_adjusted))
+  if (d->n < CARI_STATS_MIN_SEEDS || !has_spread (d) || isnan (p_adjusted))
     return CARI_CLAIM_INCONCLUSIVE;
   if (p_adjusted < alpha && d->mean * direction > 0)
     return CARI_CLAIM_HOLDS;

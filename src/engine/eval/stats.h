@@ -33,7 +33,8 @@ typedef struct
 {
   CariInterval diff; /* of a[i] − b[i] over the seeds where both are known */
   int agree;         /* seeds whose difference has the claimed sign (> 0 for direction +1) */
-  double p_value;    /* two-sided paired t test of a mean difference of 0; NaN below 2 pairs */
+  double p_value;    /* two-sided paired t test of a mean difference of 0; NaN below 2 pairs
+                      * and for differences without spread */
 } CariPaired;
 
 /* a − b paired by index (seed). `direction` is the claimed sign: +1 "a > b", −1 "a < b". */
@@ -44,11 +45,18 @@ void   cari_stats_paired (const double *a, const double *b, int n, int direction
  * adjusted[i] is the smallest family-wise level at which hypothesis i is rejected. */
 void   cari_stats_holm (const double *p, int m, double *adjusted);
 
+/* The fewest seeds a verdict other than inconclusive rests on: with two, t(0.975, 1) = 12.7 and
+ * two seeds whose differences happen to be equal (accuracies are counts of images, so they can)
+ * give an interval of zero width and a p-value of 0. A difference of zero spread says nothing
+ * either, whatever the seeds. */
+#define CARI_STATS_MIN_SEEDS 3
+
 typedef enum
 {
   CARI_CLAIM_HOLDS,         /* the interval excludes 0 in the claimed direction */
   CARI_CLAIM_DOES_NOT_HOLD, /* it excludes 0 the other way, or lies within ±margin of 0 */
-  CARI_CLAIM_INCONCLUSIVE,  /* otherwise, or unknown */
+  CARI_CLAIM_INCONCLUSIVE,  /* otherwise, or unknown: fewer than CARI_STATS_MIN_SEEDS seeds, or
+                             * differences without spread */
 } CariClaimVerdict;
 
 /* The verdict on "the difference has the sign `direction`" from its interval. */

@@ -392,7 +392,15 @@ group_table (const CariExperimentSummary *s, const char *title, const char *grou
       first_cell = first_cell != NULL ? first_cell : cell->id;
       for (int k = 0; k < n_columns; k++)
         cells[k] = seed_cell (s, cell->id, protocol, metrics[k]);
-      g_autofree char *label = g_strdup_printf ("%s (n=%d)", cell->label, cell->seeds);
+      /* The seeds behind the row: all of them once done, "n=2 of 11" while some are not. */
+      const CellRuns *cr = g_hash_table_lookup (s->by_cell, cell->id);
+      int done = 0;
+      for (int k = 0; k < cr->n; k++)
+        done += cr->done[k];
+      g_autofree char *label = done == cell->seeds
+                                 ? g_strdup_printf ("%s (n=%d)", cell->label, cell->seeds)
+                                 : g_strdup_printf (_("%s (n=%d of %d)"), cell->label, done,
+                                                    cell->seeds);
       cari_table_add_row (t, label, cells);
     }
   if (chance != NULL)
