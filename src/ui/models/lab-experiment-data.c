@@ -121,10 +121,12 @@ read_fig5 (const CariExperimentSummary *summary, LabSeedLine *line)
     }
 }
 
-/* One task's weight of each seed's run, by step (NaN where a seed has none). */
-static void
+/* One task's weight of each seed's run, by step (NaN where a seed has none). Returns the seeds
+ * that have any (a run still training included). */
+static int
 read_weights (CariStore *store, const gint64 *runs, int n_seeds, LabExperimentWeights *w)
 {
+  int with_rows = 0;
   g_autoptr (GPtrArray) by_seed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   gint64 last = -1;
   for (int k = 0; k < n_seeds; k++)
@@ -133,11 +135,12 @@ read_weights (CariStore *store, const gint64 *runs, int n_seeds, LabExperimentWe
                                                                    NULL)
                                  : NULL;
       g_ptr_array_add (by_seed, rows != NULL ? rows : g_array_new (FALSE, FALSE, 1));
+      with_rows += rows != NULL && rows->len > 0;
       for (guint r = 0; rows != NULL && r < rows->len; r++)
         last = MAX (last, g_array_index (rows, CariMetricRow, r).step);
     }
   if (last < 0)
-    return;
+    return with_rows;
   /* values[(task * (last + 1) + step) * n_seeds + seed] */
   gsize n_steps = (gsize) last + 1;
   g_autofree double *values = g_new (double, CARI_N_TASKS * n_steps * n_seeds);
@@ -174,6 +177,7 @@ read_weights (CariStore *store, const gint64 *runs, int n_seeds, LabExperimentWe
           seed_line_set (&w->tasks[t], i++, (double) s,
                          values + ((gsize) t * n_steps + s) * n_seeds, n_seeds, 1.0);
     }
+  return with_rows;
 }
 
 /* Fig. 6 and Fig. 7: the task weights of each multi-task cell that learns them. */
@@ -192,10 +196,15 @@ read_all_weights (CariStore *store, const CariExperimentSummary *summary)
       LabExperimentWeights *w = g_new0 (LabExperimentWeights, 1);
       w->cell = g_strdup (cell->id);
       const char *figure = g_str_equal (cell->group, "fig6") ? _("Fig. 6") : _("Fig. 7");
-      w->title = g_strdup_printf (ngettext ("%s — %s (%d seed)", "%s — %s (%d seeds)", n_seeds),
-                                  figure, cell->label, n_seeds);
-      if (runs != NULL)
-        read_weights (store, runs, n_seeds, w);
+      /* The seeds drawn: those whose runs have weights yet ("4 of 11 seeds" until all do). */
+      int drawn = runs != NULL ? read_weights (store, runs, n_seeds, w) : 0;
+      w->title = drawn == n_seeds
+                   ? g_strdup_printf (ngettext ("%s — %s (%d seed)", "%s — %s (%d seeds)",
+                                                n_seeds),
+                                      figure, cell->label, n_seeds)
+                   : g_strdup_printf (ngettext ("%s — %s (%d of %d seed)",
+                                                "%s — %s (%d of %d seeds)", n_seeds),
+                                      figure, cell->label, drawn, n_seeds);
       g_ptr_array_add (out, w);
     }
   return out;
