@@ -314,6 +314,39 @@ test_experiments (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs"), ==, 3);
 }
 
+/* A checkpoint recorded by a relative path (an older build's, from a store opened by a relative
+ * path) is read back relative to the store's folder, whatever the reader's working folder; the
+ * run's checkpoint folder is absolute however the store was opened. */
+static void
+test_relative_checkpoint (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *folder = g_path_get_dirname (f->path);
+  g_autofree char *base = g_path_get_basename (f->path);
+  g_autofree char *cwd = g_get_current_dir ();
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (g_chdir (folder), ==, 0);
+  g_autoptr (CariStore) store = cari_store_open (base, CARI_STORE_READ_WRITE, &error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_no_error (error);
+  gint64 run = new_run (store, "rel");
+  g_autofree char *dir = cari_run_checkpoint_dir (store, run);
+  g_assert_true (g_path_is_absolute (dir));
+  g_autofree char *want_dir = g_strdup_printf ("%s.runs", f->path);
+  g_assert_true (g_str_has_prefix (dir, want_dir));
+
+  g_assert_true (cari_store_add_checkpoint (store, run, 10, "x.db.runs/1/step-10.ckpt", NULL,
+                                            &error));
+  g_autofree char *want = g_build_filename (folder, "x.db.runs", "1", "step-10.ckpt", NULL);
+  g_autofree char *path = NULL;
+  g_assert_true (cari_store_latest_checkpoint (store, run, -1, NULL, &path, &error));
+  g_assert_cmpstr (path, ==, want);
+  g_autoptr (GArray) rows = cari_store_list_checkpoints (store, run, &error);
+  g_assert_cmpstr (g_array_index (rows, CariCheckpointRow, 0).path, ==, want);
+  g_autoptr (GPtrArray) paths = cari_store_list_checkpoint_paths (store, run, &error);
+  g_assert_cmpstr (paths->pdata[0], ==, want);
+}
+
 static void
 test_default_path (void)
 {
@@ -1149,6 +1182,7 @@ main (int argc, char **argv)
   ADD ("schema", test_schema);
   ADD ("migrate-v3", test_migrate_v3);
   ADD ("experiments", test_experiments);
+  ADD ("relative-checkpoint", test_relative_checkpoint);
   g_test_add_func ("/store/default-path", test_default_path);
   g_test_add_func ("/store/status-strings", test_status_strings);
   ADD ("datasets", test_datasets);

@@ -11,8 +11,11 @@
 char *
 cari_run_checkpoint_dir (CariStore *store, gint64 run)
 {
-  g_autofree char *def = cari_store_default_path ();
-  const char *path = cari_store_get_path (store);
+  /* Absolute, whatever the folder the store was opened from: the path is recorded, and read
+   * back by processes that run elsewhere. */
+  g_autofree char *def_path = cari_store_default_path ();
+  g_autofree char *def = g_canonicalize_filename (def_path, NULL);
+  const char *path = cari_store_get_absolute_path (store);
   g_autofree char *name = g_strdup_printf ("%" G_GINT64_FORMAT, run);
   if (g_strcmp0 (def, path) == 0)
     return g_build_filename (g_get_user_data_dir (), "carilab", "runs", name, NULL);

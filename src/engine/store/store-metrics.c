@@ -215,8 +215,22 @@ cari_store_add_checkpoint (CariStore *s, gint64 run, gint64 step, const char *pa
   return rc == SQLITE_DONE;
 }
 
+/* A checkpoint's file as recorded: absolute since checkpoints are written under an absolute
+ * folder; a relative one (recorded by an older build from a store opened by a relative path,
+ * relative to that process's working folder) is taken relative to the store's folder, where the
+ * runs' folder lies beside the database. Newly allocated. */
+static char *
+checkpoint_file (CariStore *s, const char *recorded)
+{
+  if (recorded == NULL || g_path_is_absolute (recorded))
+    return g_strdup (recorded);
+  g_autofree char *folder = g_path_get_dirname (cari_store_get_absolute_path (s));
+  return g_canonicalize_filename (recorded, folder);
+}
+
 typedef struct
 {
+  CariStore *store;
   gint64 *step;
   char **path;
 } CheckpointOut;
@@ -228,7 +242,7 @@ read_checkpoint (sqlite3_stmt *st, gpointer data, GError **error)
   if (out->step != NULL)
     *out->step = sqlite3_column_int64 (st, 0);
   if (out->path != NULL)
-    *out->path = g_strdup ((const char *) sqlite3_column_text (st, 1));
+    *out->path = checkpoint_file (out->store, (const char *) sqlite3_column_text (st, 1));
   return TRUE;
 }
 
@@ -237,7 +251,7 @@ cari_store_latest_checkpoint (CariStore *s, gint64 run, gint64 max_step, gint64 
                               char **path, GError **error)
 {
   GError *local = NULL;
-  CheckpointOut out = { step, path };
+  CheckpointOut out = { s, step, path };
   if (cari_store_sql_one (s,
                           STORE_SQL ("SELECT step, path FROM checkpoints WHERE run_id = ?1 "
                                      "AND (?2 < 0 OR step <= ?2) ORDER BY step DESC LIMIT 1",
@@ -274,6 +288,12 @@ cari_store_list_checkpoint_paths (CariStore *s, gint64 run, GError **error)
                                        SQL_INT (run)),
                             read_text, paths, error))
     return NULL;
+  for (guint i = 0; i < paths->len; i++)
+    {
+      char *file = checkpoint_file (s, paths->pdata[i]);
+      g_free (paths->pdata[i]);
+      paths->pdata[i] = file;
+    }
   return g_steal_pointer (&paths);
 }
 
@@ -307,5 +327,12 @@ cari_store_list_checkpoints (CariStore *s, gint64 run, GError **error)
                                        SQL_INT (run)),
                             read_checkpoint_row, rows, error))
     return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CariCheckpointRow *row = &g_array_index (rows, CariCheckpointRow, i);
+      char *file = checkpoint_file (s, row->path);
+      g_free (row->path);
+      row->path = file;
+    }
   return g_steal_pointer (&rows);
 }

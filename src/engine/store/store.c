@@ -24,6 +24,7 @@ struct _CariStore
 {
   sqlite3 *db;            /* owned */
   char *path;             /* owned: the database file, for messages */
+  char *absolute;         /* owned: the same, absolute, resolved when it was opened */
   double stale_after;     /* seconds */
   int busy_timeout_ms;
   guint write_chunk;      /* rows per transaction of a long write */
@@ -705,6 +706,7 @@ cari_store_open (const char *path, CariStoreFlags flags, GError **error)
   s = g_new0 (CariStore, 1);
   s->db = db;
   s->path = g_steal_pointer (&file);
+  s->absolute = g_canonicalize_filename (s->path, NULL);
   s->stale_after = DEFAULT_STALE_AFTER_S;
   s->write_chunk = DEFAULT_WRITE_CHUNK;
   s->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, finalize_statement);
@@ -727,6 +729,7 @@ cari_store_close (CariStore *store)
   if (sqlite3_close (store->db) != SQLITE_OK)
     g_debug ("run database %s: close: %s", store->path, sqlite3_errmsg (store->db));
   g_free (store->path);
+  g_free (store->absolute);
   g_free (store);
 }
 
@@ -734,6 +737,12 @@ const char *
 cari_store_get_path (CariStore *store)
 {
   return store->path;
+}
+
+const char *
+cari_store_get_absolute_path (CariStore *store)
+{
+  return store->absolute;
 }
 
 void

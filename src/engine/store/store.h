@@ -74,6 +74,9 @@ void        cari_store_close (CariStore *store);
 guint       cari_store_open_count (void);
 /* The database file (for a URI, its file part). */
 const char *cari_store_get_path (CariStore *store);
+/* The same as an absolute path, resolved against the working folder when the store was opened:
+ * what paths recorded in the store (checkpoint files) are built from and resolved against. */
+const char *cari_store_get_absolute_path (CariStore *store);
 /* How long a statement waits for another connection's lock before CARI_ERROR_LOCKED. */
 void        cari_store_set_busy_timeout (CariStore *store, int ms);
 int         cari_store_get_busy_timeout (CariStore *store);
