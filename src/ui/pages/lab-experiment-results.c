@@ -170,7 +170,9 @@ fig5_widget (const LabSeedLine *line)
                                 "weight"), 300);
   LabCurvePlot *p = LAB_CURVE_PLOT (plot);
   double lo = INFINITY, hi = -INFINITY;
-  add_seed_line (p, line, _("mean over seeds (dotted: 95 % interval)"), FIG5_RGB, &lo, &hi);
+  /* xgettext:no-c-format */
+  const char *legend = _("mean over seeds (dotted: 95 % interval)");
+  add_seed_line (p, line, legend, FIG5_RGB, &lo, &hi);
   lab_curve_plot_set_x_axis (p, _("caricature weight"), LAB_AXIS_LINEAR, 0.0, 1.0);
   set_y_range (p, _("accuracy (%)"), lo, hi);
   return plot;
@@ -240,8 +242,9 @@ lab_experiment_results_show (GtkBox *box, const LabExperimentResults *r)
   if (r->weights->len > 0)
     {
       gtk_box_append (box, heading (_("Task weights over training (Fig. 6, Fig. 7)")));
-      gtk_box_append (box, dim_label (_("Mean over seeds; the dotted lines bound its 95 % "
-                                        "interval.")));
+      /* xgettext:no-c-format */
+      const char *note = _("Mean over seeds; the dotted lines bound its 95 % interval.");
+      gtk_box_append (box, dim_label (note));
       gtk_box_append (box, weights_grid (r->weights));
     }
 }
