@@ -651,6 +651,19 @@ test_store_round_trip (StoreFixture *f, gconstpointer data)
       g_assert_cmpint (x->fold, ==, y->fold);
     }
 
+  /* Its figures alone: the same metrics, CMC and threshold, no pair scores. */
+  g_autoptr (CariEvalResult) figures = cari_store_load_evaluation_metrics (f->store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (figures->metrics->len, ==, back->metrics->len);
+  g_assert_cmpfloat (metric (figures, "auc"), ==, 0.9);
+  g_assert_cmpfloat (figures->threshold, ==, 0.25);
+  g_assert_cmpuint (figures->cmc->len, ==, 3);
+  g_assert_cmpstr (figures->protocol, ==, "webcari.restricted");
+  g_assert_cmpuint (figures->pairs->len, ==, 0);
+  g_assert_null (cari_store_load_evaluation_metrics (f->store, id + 100, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
   /* An external score file: no run, no step, no images. */
   g_autoptr (CariEvalResult) ext = fake_result ("scores", -1, "auc", 0.7, -1);
   const CariPairScore p = { -1, -1, 0.5f, 1, 0 };

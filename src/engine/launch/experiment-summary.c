@@ -72,7 +72,7 @@ cari_experiment_summary_free (CariExperimentSummary *s)
   g_free (s);
 }
 
-/* The saved evaluations of a run at `step`, loaded. */
+/* The saved evaluations of a run at `step`, their figures loaded (not their pair scores). */
 static gboolean
 load_results (CariStore *store, gint64 run, gint64 step, GPtrArray **results, GArray **ids,
               GError **error)
@@ -89,7 +89,7 @@ load_results (CariStore *store, gint64 run, gint64 step, GPtrArray **results, GA
       const CariEvalInfo *e = infos->pdata[i];
       if (e->step != step)
         continue;
-      CariEvalResult *r = cari_store_load_evaluation (store, e->id, error);
+      CariEvalResult *r = cari_store_load_evaluation_metrics (store, e->id, error);
       if (r == NULL)
         return FALSE;
       g_ptr_array_add (out, r);

@@ -345,6 +345,7 @@ read_score (sqlite3_stmt *st, gpointer data, GError **error)
   return TRUE;
 }
 
+/* With `ids` NULL, the metrics and CMC only (no pair scores). */
 static CariEvalResult *
 load_result (CariStore *s, const CariEvalInfo *info, GArray *ids, GError **error)
 {
@@ -365,12 +366,13 @@ load_result (CariStore *s, const CariEvalInfo *info, GArray *ids, GError **error
                                        "WHERE evaluation_id = ?1 ORDER BY name",
                                        SQL_INT (info->id)),
                             read_metric, &r, error)
-      || !cari_store_sql_each (s,
+      || (ids != NULL
+          && !cari_store_sql_each (s,
                                STORE_SQL ("SELECT a_image, b_image, score, same, fold "
                                           "FROM eval_scores WHERE evaluation_id = ?1 "
                                           "ORDER BY rowid",
                                           SQL_INT (info->id)),
-                               read_score, &r, error))
+                               read_score, &r, error)))
     return NULL;
   g_array_append_vals (result->cmc, cmc->data, cmc->len);
   return g_steal_pointer (&result);
@@ -384,6 +386,18 @@ cari_store_load_evaluation (CariStore *s, gint64 evaluation, GError **error)
   g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (s, evaluation, error);
   g_autoptr (GArray) ids = info ? image_ids (s, info->dataset, error) : NULL;
   g_autoptr (CariEvalResult) r = ids != NULL ? load_result (s, info, ids, error) : NULL;
+  if (!cari_store_commit (s, r != NULL ? error : NULL))
+    g_clear_pointer (&r, cari_eval_result_free);
+  return g_steal_pointer (&r);
+}
+
+CariEvalResult *
+cari_store_load_evaluation_metrics (CariStore *s, gint64 evaluation, GError **error)
+{
+  if (!cari_store_begin (s, FALSE, error))
+    return NULL;
+  g_autoptr (CariEvalInfo) info = cari_store_get_evaluation (s, evaluation, error);
+  g_autoptr (CariEvalResult) r = info != NULL ? load_result (s, info, NULL, error) : NULL;
   if (!cari_store_commit (s, r != NULL ? error : NULL))
     g_clear_pointer (&r, cari_eval_result_free);
   return g_steal_pointer (&r);

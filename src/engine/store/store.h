@@ -308,6 +308,10 @@ CariEvalInfo *cari_store_get_evaluation (CariStore *s, gint64 evaluation, GError
 /* The stored result: metrics, pairs (images as data-set indices, −1 when the data set is gone),
  * CMC and threshold. */
 CariEvalResult *cari_store_load_evaluation (CariStore *s, gint64 evaluation, GError **error);
+/* The same without its pair scores (`pairs` empty): its metrics, CMC and threshold, for readers
+ * of figures only — an experiment's summary over dozens of runs. */
+CariEvalResult *cari_store_load_evaluation_metrics (CariStore *s, gint64 evaluation,
+                                                    GError **error);
 gboolean    cari_store_delete_evaluation (CariStore *s, gint64 evaluation, GError **error);
 
 /* t-SNE layouts: `n` points (data-set image indices, xy [n, 2]) of one view (V2V, V2C, C2C, C2V)
