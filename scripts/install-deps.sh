@@ -11,6 +11,7 @@ packages="
   desktop-file-utils appstream-util
   xvfb xauth x11-utils fonts-cantarell
   clang libclang-rt-14-dev
+  libjson-glib-dev python3-numpy python3-torch python3-opencv python3-onnx
 "
 
 missing=""
