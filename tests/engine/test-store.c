@@ -161,7 +161,7 @@ test_schema (Fixture *f, gconstpointer data)
 
   db = raw_open (f->path);
   g_assert_cmpint (raw_int (db, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 5);
+  g_assert_cmpint (CARI_STORE_SCHEMA_VERSION, ==, 6);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -226,6 +226,63 @@ test_migrate_v3 (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs WHERE id = 7 AND "
                                        "status = 'running' AND owner IS NOT NULL"),
                    ==, 1);
+}
+
+/* v6 rebuilds the runs table (for the status "imported"): a v5 store keeps every run and every
+ * row that references one (metrics, checkpoints, evaluations, experiment places, parent links),
+ * takes the new status, and still has its foreign keys on afterwards (deleting a run cascades). */
+static void
+test_migrate_v5 (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *sub = g_path_get_dirname (f->path);
+  g_assert_cmpint (g_mkdir_with_parents (sub, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  for (int v = 0; v < 5; v++)
+    raw_exec (db, cari_store_schema_migration (v));
+  raw_exec (db, "PRAGMA user_version = 5;"
+                "INSERT INTO runs (id, name, config, seed, status, created_at) "
+                "VALUES (7, 'pre', '[run]', 1, 'finished', 1.0);"
+                "INSERT INTO runs (id, name, config, seed, status, created_at, parent_run) "
+                "VALUES (8, 'main', '[run]', 2, 'finished', 1.0, 7);"
+                "INSERT INTO metrics (run_id, step, wall_time, key, value) "
+                "VALUES (8, 1, 1.0, 'loss', 0.5);"
+                "INSERT INTO metrics (run_id, step, wall_time, key, value) "
+                "VALUES (8, 2, 1.0, 'loss', 0.4);"
+                "INSERT INTO checkpoints (run_id, step, path, created_at) "
+                "VALUES (8, 2, 'x.ckpt', 1.0);"
+                "INSERT INTO experiments (id, name, definition, created_at) "
+                "VALUES (1, 'e', '[experiment]', 1.0);"
+                "INSERT INTO experiment_runs (experiment_id, position, run_id, cell, seed) "
+                "VALUES (1, 0, 8, 'proposed', 2);");
+  sqlite3_close (db);
+
+  g_autoptr (CariStore) store = open_store (f);
+  g_autoptr (GError) error = NULL;
+  g_assert_cmpint (query_int (f->path, "PRAGMA user_version"), ==, CARI_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM runs"), ==, 2);
+  g_assert_cmpint (query_int (f->path, "SELECT parent_run FROM runs WHERE id = 8"), ==, 7);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics WHERE run_id = 8"), ==, 2);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM checkpoints"), ==, 1);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM experiment_runs"), ==, 1);
+  g_assert_true (cari_store_set_run_status (store, 7, CARI_RUN_IMPORTED, NULL, &error));
+  g_assert_no_error (error);
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, 7, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (info->status, ==, CARI_RUN_IMPORTED);
+  g_assert_true (cari_run_status_is_terminal (CARI_RUN_IMPORTED));
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM sqlite_master WHERE name = 'runs_v6'"),
+                   ==, 0);
+  /* The foreign keys are on again: a parent deleted leaves its child without the link, and a run
+   * deleted takes its rows. */
+  g_assert_true (cari_store_delete_run (store, 7, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT parent_run IS NULL FROM runs WHERE id = 8"), ==, 1);
+  g_assert_true (cari_store_delete_run (store, 8, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM metrics"), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM checkpoints"), ==, 0);
+  g_assert_cmpint (query_int (f->path, "SELECT count(*) FROM experiment_runs"), ==, 0);
 }
 
 /* An experiment and its runs are written in one transaction: a clash on the last run's name
@@ -1181,6 +1238,7 @@ main (int argc, char **argv)
 #define ADD(name, fn) g_test_add ("/store/" name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("schema", test_schema);
   ADD ("migrate-v3", test_migrate_v3);
+  ADD ("migrate-v5", test_migrate_v5);
   ADD ("experiments", test_experiments);
   ADD ("relative-checkpoint", test_relative_checkpoint);
   g_test_add_func ("/store/default-path", test_default_path);

@@ -42,10 +42,27 @@ cari_build_param (CariBuild *build, const char *name, size_t size, float **grad,
     }
 
   char *full = g_strdup_printf ("%s/%s", build->scope, name);
-  CariParamInfo info = { full, p, g, size, module, FALSE };
+  CariParamInfo info = { full, p, g, size, module, FALSE, 1, { (gint64) size } };
   g_ptr_array_add (build->names, full);
   g_array_append_val (build->infos, info);
   return p;
+}
+
+void
+cari_build_param_shape (CariBuild *build, int ndim, const int *dims)
+{
+  if (!build->real)
+    return;
+  CariParamInfo *info = &g_array_index (build->infos, CariParamInfo, build->infos->len - 1);
+  size_t n = 1;
+  g_assert (ndim >= 1 && ndim <= (int) G_N_ELEMENTS (info->shape));
+  info->ndim = ndim;
+  for (int i = 0; i < ndim; i++)
+    {
+      info->shape[i] = dims[i];
+      n *= (size_t) dims[i];
+    }
+  g_assert (n == info->size);
 }
 
 float *
@@ -57,7 +74,7 @@ cari_build_buffer (CariBuild *build, const char *name, size_t size, float value)
   for (size_t i = 0; i < size; i++)
     b[i] = value;
   char *full = g_strdup_printf ("%s/%s", build->scope, name);
-  CariParamInfo info = { full, b, NULL, size, FALSE, TRUE };
+  CariParamInfo info = { full, b, NULL, size, FALSE, TRUE, 1, { (gint64) size } };
   g_ptr_array_add (build->names, full);
   g_array_append_val (build->infos, info);
   return b;
@@ -103,6 +120,7 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
   g_snprintf (pname, sizeof pname, "%s/weight", name);
   u->weight = cari_build_param (build, pname, (size_t) oc * in_c * k, &u->dweight, in_c * k,
                                 oc * k, FALSE);
+  cari_build_param_shape (build, 4, (const int[]) { oc, in_c, spec->kh, spec->kw });
   if (kind == CARI_UNIT_LINEAR)
     {
       g_snprintf (pname, sizeof pname, "%s/bias", name);

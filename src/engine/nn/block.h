@@ -135,6 +135,9 @@ void cari_unit_backward (CariConvUnit *unit, float *dy, float *dx, int n, const 
  * gradient. fan_in/fan_out > 0 select Xavier-uniform initialisation, else zeros. */
 float *cari_build_param (CariBuild *build, const char *name, size_t size, float **grad,
                          int fan_in, int fan_out, gboolean module);
+/* Give the parameter registered last a shape of ndim dimensions (row-major; their product is its
+ * size). Parameters are one-dimensional otherwise. */
+void   cari_build_param_shape (CariBuild *build, int ndim, const int *dims);
 /* A named running-statistics buffer filled with `value`. */
 float *cari_build_buffer (CariBuild *build, const char *name, size_t size, float value);
 

@@ -144,3 +144,84 @@ cari_net_config_architecture (const CariNetConfig *cfg)
                           (cfg->tasks & 1) ? "verif," : "", (cfg->tasks & 2) ? "cari," : "",
                           (cfg->tasks & 4) ? "visual," : "", cfg->weight_module);
 }
+
+static gboolean
+bad_field (GError **error, const char *field)
+{
+  g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT, _("bad field “%s”"), field);
+  return FALSE;
+}
+
+static gboolean
+field_int (const char *field, const char *value, int *out, GError **error)
+{
+  gint64 v;
+  if (!g_ascii_string_to_signed (value, 10, 0, G_MAXINT, &v, NULL))
+    return bad_field (error, field);
+  *out = (int) v;
+  return TRUE;
+}
+
+gboolean
+cari_net_config_apply_architecture (CariNetConfig *cfg, const char *architecture,
+                                    GError **error)
+{
+  g_auto (GStrv) fields = g_strsplit (architecture, ";", -1);
+  for (int i = 0; fields[i] != NULL; i++)
+    {
+      const char *f = fields[i], *eq = strchr (f, '=');
+      if (eq == NULL)
+        return bad_field (error, f);
+      g_autofree char *key = g_strndup (f, (gsize) (eq - f));
+      const char *value = eq + 1;
+      gboolean ok;
+      if (strcmp (key, "input_size") == 0)
+        ok = field_int (f, value, &cfg->input_size, error);
+      else if (strcmp (key, "width") == 0)
+        {
+          char *end = NULL;
+          cfg->width = (float) g_ascii_strtod (value, &end);
+          ok = end != value && *end == '\0' ? TRUE : bad_field (error, f);
+        }
+      else if (strcmp (key, "repeats_a") == 0)
+        ok = field_int (f, value, &cfg->repeats_a, error);
+      else if (strcmp (key, "repeats_b") == 0)
+        ok = field_int (f, value, &cfg->repeats_b, error);
+      else if (strcmp (key, "repeats_c") == 0)
+        ok = field_int (f, value, &cfg->repeats_c, error);
+      else if (strcmp (key, "head_channels") == 0)
+        ok = field_int (f, value, &cfg->head_channels, error);
+      else if (strcmp (key, "embedding_size") == 0)
+        ok = field_int (f, value, &cfg->embedding_size, error);
+      else if (strcmp (key, "n_identities") == 0)
+        ok = field_int (f, value, &cfg->n_identities, error);
+      else if (strcmp (key, "weight_module") == 0)
+        {
+          int v = -1;
+          ok = field_int (f, value, &v, error) && (v == 0 || v == 1 ? TRUE : bad_field (error, f));
+          cfg->weight_module = v == 1;
+        }
+      else if (strcmp (key, "tasks") == 0)
+        {
+          g_auto (GStrv) names = g_strsplit (value, ",", -1);
+          guint tasks = 0;
+          ok = TRUE;
+          for (int k = 0; ok && names[k] != NULL; k++)
+            {
+              CariTask task;
+              if (names[k][0] == '\0')
+                continue;
+              if (!cari_task_from_string (names[k], &task, NULL))
+                ok = bad_field (error, f);
+              else
+                tasks |= 1u << task;
+            }
+          cfg->tasks = tasks;
+        }
+      else
+        ok = bad_field (error, f);
+      if (!ok)
+        return FALSE;
+    }
+  return cari_net_config_validate (cfg, error);
+}

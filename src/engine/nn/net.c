@@ -106,6 +106,7 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
   h->dropped = cari_arena_floats (&b->acts, rows * h->hc);
   h->emb_w = cari_build_param (b, "embedding/weight", (size_t) E * h->hc, &h->demb_w, h->hc, E,
                                FALSE);
+  cari_build_param_shape (b, 2, (const int[]) { E, h->hc });
   h->emb_beta = cari_build_param (b, "embedding/beta", E, &h->demb_beta, 0, 0, FALSE);
   h->emb_rm = cari_build_buffer (b, "embedding/running_mean", E, 0.0f);
   h->emb_rv = cari_build_buffer (b, "embedding/running_var", E, 1.0f);
@@ -116,6 +117,7 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
   h->emb_norm = cari_arena_floats (&b->acts, rows * E);
   h->norms = cari_arena_floats (&b->acts, rows);
   h->cls_w = cari_build_param (b, "classifier/weight", (size_t) K * E, &h->dcls_w, E, K, FALSE);
+  cari_build_param_shape (b, 2, (const int[]) { K, E });
   h->cls_b = cari_build_param (b, "classifier/bias", K, &h->dcls_b, 0, 0, FALSE);
   h->logits = cari_arena_floats (&b->acts, rows * K);
   h->probs = cari_arena_floats (&b->acts, rows * K);
@@ -198,6 +200,7 @@ net_build (CariNet *net, CariBuild *b, GError **error)
       m->D = c * h * w;
       m->max_n = max_n;
       m->w = cari_build_param (b, "dense/weight", (size_t) m->T * m->D, &m->dw, m->D, m->T, TRUE);
+      cari_build_param_shape (b, 2, (const int[]) { m->T, m->D });
       m->b = cari_build_param (b, "dense/bias", m->T, &m->db, 0, 0, TRUE);
       if (b->real && !cfg->weight_xavier)
         {

@@ -62,6 +62,10 @@ gboolean cari_net_config_validate (const CariNetConfig *cfg, GError **error);
 int      cari_net_min_input_size (void);
 /* A canonical "key=value;…" text of the fields that fix the parameter layout (for checkpoints). */
 char    *cari_net_config_architecture (const CariNetConfig *cfg);
+/* Set the fields an architecture text gives (the others are left), then validate; the error
+ * names the field at fault. */
+gboolean cari_net_config_apply_architecture (CariNetConfig *cfg, const char *architecture,
+                                             GError **error);
 
 typedef struct _CariNet CariNet;
 
@@ -124,6 +128,9 @@ typedef struct
   size_t      size;
   gboolean    module;
   gboolean    buffer; /* a batch-norm running statistic (no gradient) */
+  int         ndim;   /* the tensor's shape, row-major: conv weights [OC, C, KH, KW] (OIHW),
+                       * dense weights [out, in], everything else [size] */
+  gint64      shape[4];
 } CariParamInfo;
 
 /* Number of trainable values of Θ (module FALSE) or Ψ (module TRUE), alignment padding of the

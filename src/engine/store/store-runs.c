@@ -20,6 +20,7 @@ static const char *const status_names[] = {
   [CARI_RUN_DIVERGED] = "diverged",
   [CARI_RUN_CANCELLED] = "cancelled",
   [CARI_RUN_INTERRUPTED] = "interrupted",
+  [CARI_RUN_IMPORTED] = "imported",
 };
 
 const char *
@@ -49,7 +50,7 @@ gboolean
 cari_run_status_is_terminal (CariRunStatus s)
 {
   return s == CARI_RUN_FINISHED || s == CARI_RUN_FAILED || s == CARI_RUN_DIVERGED
-         || s == CARI_RUN_CANCELLED || s == CARI_RUN_INTERRUPTED;
+         || s == CARI_RUN_CANCELLED || s == CARI_RUN_INTERRUPTED || s == CARI_RUN_IMPORTED;
 }
 
 static void

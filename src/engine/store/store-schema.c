@@ -170,6 +170,38 @@ static const char schema_v5[] =
   ") WITHOUT ROWID;\n"
   "CREATE INDEX experiment_runs_by_run ON experiment_runs (run_id);\n";
 
+/* v6: a run can be "imported": weights brought in from a file (carilab-cli import-weights),
+ * with one checkpoint and no training of its own, for other runs to start from. SQLite cannot
+ * change a CHECK constraint in place, so the table is rebuilt the way its documentation gives
+ * (a new table, the rows copied, the old one dropped, the new one renamed), with foreign keys
+ * off for the step (see cari_store_schema_rebuilds) so that dropping it does not cascade into
+ * the metrics, checkpoints and evaluations that reference it. */
+static const char schema_v6[] =
+  "CREATE TABLE runs_v6 (\n"
+  "  id          INTEGER PRIMARY KEY,\n"
+  "  name        TEXT NOT NULL UNIQUE,\n"
+  "  dataset_id  INTEGER REFERENCES datasets (id) ON DELETE SET NULL,\n"
+  "  config      TEXT NOT NULL,\n"
+  "  seed        INTEGER NOT NULL,\n"
+  "  status      TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'finished',\n"
+  "                'failed', 'diverged', 'cancelled', 'interrupted', 'imported')),\n"
+  "  heartbeat   REAL,\n"
+  "  created_at  REAL NOT NULL,\n"
+  "  started_at  REAL,\n"
+  "  finished_at REAL,\n"
+  "  parent_run  INTEGER REFERENCES runs (id) ON DELETE SET NULL,\n"
+  "  message     TEXT,\n"
+  "  owner       TEXT\n"
+  ");\n"
+  "INSERT INTO runs_v6 (id, name, dataset_id, config, seed, status, heartbeat, created_at,\n"
+  "                     started_at, finished_at, parent_run, message, owner)\n"
+  "  SELECT id, name, dataset_id, config, seed, status, heartbeat, created_at, started_at,\n"
+  "         finished_at, parent_run, message, owner FROM runs;\n"
+  "DROP TABLE runs;\n"
+  "ALTER TABLE runs_v6 RENAME TO runs;\n"
+  "CREATE INDEX runs_by_dataset ON runs (dataset_id);\n"
+  "CREATE INDEX runs_by_parent ON runs (parent_run);\n";
+
 /* migrations[i] takes user_version i to i + 1. Append; never edit a released step. */
 static const char *const migrations[] = {
   schema_v1,
@@ -177,6 +209,12 @@ static const char *const migrations[] = {
   schema_v3,
   schema_v4,
   schema_v5,
+  schema_v6,
+};
+
+/* The steps that rebuild a table other tables reference: run with foreign keys off. */
+static const gboolean rebuilds[] = {
+  [5] = TRUE,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CARI_STORE_SCHEMA_VERSION);
@@ -187,4 +225,10 @@ cari_store_schema_migration (int from)
   if (from < 0 || from >= (int) G_N_ELEMENTS (migrations))
     return NULL;
   return migrations[from];
+}
+
+gboolean
+cari_store_schema_rebuilds (int from)
+{
+  return from >= 0 && from < (int) G_N_ELEMENTS (rebuilds) && rebuilds[from];
 }

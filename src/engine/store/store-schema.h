@@ -11,3 +11,6 @@
 /* The SQL script that migrates a database from user_version `from` to `from + 1`, or NULL when
  * `from` is the newest version (or out of range). */
 const char *cari_store_schema_migration (int from);
+/* Whether that step rebuilds a table others reference: it must run with foreign keys off (they
+ * are checked with PRAGMA foreign_key_check before it commits). */
+gboolean    cari_store_schema_rebuilds (int from);

@@ -463,25 +463,67 @@ migrate (CariStore *s, GError **error)
       const char *sql;
       g_autofree char *set_version = NULL;
 
-      if (!cari_store_begin (s, TRUE, error))
-        return FALSE;
+      /* Foreign keys can only be switched outside a transaction: read the version first to
+       * know whether the next step is a rebuild, and again inside, where it counts. */
       if (!read_user_version (s, &version, error))
+        return FALSE;
+      gboolean rebuild = version < CARI_STORE_SCHEMA_VERSION
+                         && cari_store_schema_rebuilds (version);
+      if (rebuild && !exec_script (s, "PRAGMA foreign_keys = OFF", error))
+        return FALSE;
+      if (!cari_store_begin (s, TRUE, error) || !read_user_version (s, &version, error))
         {
           cari_store_rollback (s);
+          if (rebuild)
+            exec_script (s, "PRAGMA foreign_keys = ON", NULL);
           return FALSE;
         }
       if (version >= CARI_STORE_SCHEMA_VERSION)
-        return cari_store_commit (s, error);
+        {
+          if (rebuild)
+            exec_script (s, "PRAGMA foreign_keys = ON", NULL);
+          return cari_store_commit (s, error);
+        }
+      if (cari_store_schema_rebuilds (version) != rebuild)
+        {
+          /* another program migrated a step meanwhile: start over with the right setting */
+          cari_store_rollback (s);
+          if (rebuild && !exec_script (s, "PRAGMA foreign_keys = ON", error))
+            return FALSE;
+          continue;
+        }
 
       sql = cari_store_schema_migration (version);
       g_assert (sql != NULL);
       set_version = g_strdup_printf ("PRAGMA user_version = %d", version + 1);
-      if (!exec_script (s, sql, error) || !exec_script (s, set_version, error))
+      gint64 dangling = 0;
+      if (!exec_script (s, sql, error) || !exec_script (s, set_version, error)
+          || (rebuild
+              && !cari_store_sql_one (s, STORE_SQL0 ("SELECT count(*) FROM pragma_foreign_key_check"),
+                                      STORE_NOTHING, 0, cari_store_sql_int64, &dangling, error)))
         {
           cari_store_rollback (s);
+          if (rebuild)
+            exec_script (s, "PRAGMA foreign_keys = ON", NULL);
+          return FALSE;
+        }
+      if (dangling > 0)
+        {
+          cari_store_rollback (s);
+          exec_script (s, "PRAGMA foreign_keys = ON", NULL);
+          g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                       _("The run database “%s” could not be migrated to schema version %d: "
+                         "%lld rows reference rows that do not exist"),
+                       s->path, version + 1, (long long) dangling);
           return FALSE;
         }
       if (!cari_store_commit (s, error))
+        {
+          if (rebuild)
+            exec_script (s, "PRAGMA foreign_keys = ON", NULL);
+          return FALSE;
+        }
+      if (rebuild && !exec_script (s, "PRAGMA foreign_keys = ON", error))
         return FALSE;
       g_debug ("run database %s: migrated to schema version %d", s->path, version + 1);
     }

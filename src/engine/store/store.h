@@ -21,7 +21,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build creates and reads (PRAGMA user_version). */
-#define CARI_STORE_SCHEMA_VERSION 5
+#define CARI_STORE_SCHEMA_VERSION 6
 
 typedef struct _CariStore CariStore;
 
@@ -35,6 +35,7 @@ typedef enum
   CARI_RUN_DIVERGED,
   CARI_RUN_CANCELLED,
   CARI_RUN_INTERRUPTED,
+  CARI_RUN_IMPORTED,    /* weights brought in from a file (one checkpoint, no training) */
 } CariRunStatus;
 
 /* "queued", "running", "paused", "finished", "failed", "diverged", "cancelled", "interrupted". */

@@ -25,6 +25,7 @@ struct _CariTrainer
   float *centers;          /* verif center table [K, E], owned; NULL without center loss */
   int *indices;            /* [n], the batch of this step */
   int *next;               /* [n], the next step's batch, drawn one step ahead for prefetching */
+  int *identities;         /* [n], the identities of this step's rows */
   gboolean have_next;
   float *images;           /* [n, 3, S, S] */
   int *labels[CARI_N_TASKS];
@@ -96,6 +97,7 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
   const size_t img = (size_t) 3 * cfg->net.input_size * cfg->net.input_size;
   t->indices = g_new (int, n);
   t->next = g_new (int, n);
+  t->identities = g_new (int, n);
   t->images = g_new (float, img * n);
   for (int task = 0; task < CARI_N_TASKS; task++)
     if (cfg->tasks & CARI_TASK_BIT (task))
@@ -123,6 +125,7 @@ cari_trainer_free (CariTrainer *t)
   g_free (t->centers);
   g_free (t->indices);
   g_free (t->next);
+  g_free (t->identities);
   g_free (t->images);
   g_clear_pointer (&t->bad_images, g_hash_table_unref);
   for (int task = 0; task < CARI_N_TASKS; task++)
@@ -228,47 +231,19 @@ load_batch (CariTrainer *t, int n, int *skipped, GError **error)
   return ok;
 }
 
-gboolean
-cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
+/* The labels of every branch for a batch whose rows have these identities (caricatures first);
+ * −1 masks a row out. */
+static void
+set_labels (CariTrainer *t, const int *identities)
 {
-  const CariRunConfig *cfg = t->cfg;
-  const int nc = cfg->caricatures, np = cfg->photos, n = nc + np;
-  const int K = t->source->n_identities, E = cfg->net.embedding_size;
-  const int T = t->n_tasks;
-  const gint64 t0 = g_get_monotonic_time ();
-  float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
-  float dw_module[CARI_N_TASKS] = { 0 }, dw_trunk[CARI_N_TASKS] = { 0 };
-  double center = 0.0;
-  int skipped = 0;
-  size_t n_theta, n_psi;
-
-  if (cari_trainer_is_cancelled (t))
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
-      return FALSE;
-    }
-
-  /* The batch (drawn a step ahead), the next one handed to the loader to prefetch while this
-   * one trains, and the labels per branch (−1 masks a row out). */
-  if (!t->have_next)
-    cari_sampler_next (t->sampler, t->next);
-  memcpy (t->indices, t->next, sizeof (int) * n);
-  cari_sampler_next (t->sampler, t->next);
-  t->have_next = TRUE;
-  cari_data_source_prefetch (t->source, t->next, n);
-  if (!load_batch (t, n, &skipped, error))
-    {
-      /* Draw this batch again on a retry. */
-      memcpy (t->next, t->indices, sizeof (int) * n);
-      return FALSE;
-    }
-  for (int s = 0; s < T; s++)
+  const int nc = t->cfg->caricatures, n = nc + t->cfg->photos;
+  for (int s = 0; s < t->n_tasks; s++)
     {
       CariTask task = t->order[s];
       int *lab = t->labels[task];
       for (int i = 0; i < n; i++)
         {
-          int id = t->source->identity[t->indices[i]];
+          int id = identities[i];
           if (task == CARI_TASK_VERIF)
             lab[i] = id;
           else if (task == CARI_TASK_CARI && i < nc)
@@ -277,6 +252,20 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
             lab[i - nc] = id;
         }
     }
+}
+
+/* Forward of t->images in training mode, the task losses, the weighting strategy and backward:
+ * the network's gradients hold ∂(Σ w_i·L_i)/∂Θ and the module's ∂L4/∂Ψ (or what the strategy
+ * asks), before clipping. losses and w receive L_i and w_i in slot order. */
+static gboolean
+forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
+{
+  const CariRunConfig *cfg = t->cfg;
+  const int nc = cfg->caricatures, np = cfg->photos;
+  const int K = t->source->n_identities, E = cfg->net.embedding_size;
+  const int T = t->n_tasks;
+  float dw_module[CARI_N_TASKS] = { 0 }, dw_trunk[CARI_N_TASKS] = { 0 };
+  double center = 0.0;
 
   cari_net_forward (t->net, t->images, nc, np, TRUE);
   cari_net_zero_grad (t->net);
@@ -321,6 +310,47 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
   if (t->opt_module != NULL)
     memcpy (cari_net_task_dweights (t->net), dw_module, sizeof (float) * T);
   cari_net_backward (t->net, to_trunk ? dw_trunk : NULL);
+
+  return TRUE;
+}
+
+gboolean
+cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
+{
+  const CariRunConfig *cfg = t->cfg;
+  const int nc = cfg->caricatures, np = cfg->photos, n = nc + np;
+  const int K = t->source->n_identities, E = cfg->net.embedding_size;
+  const int T = t->n_tasks;
+  const gint64 t0 = g_get_monotonic_time ();
+  float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
+  int skipped = 0;
+  size_t n_theta, n_psi;
+
+  if (cari_trainer_is_cancelled (t))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
+      return FALSE;
+    }
+
+  /* The batch (drawn a step ahead), the next one handed to the loader to prefetch while this
+   * one trains, and the labels per branch (−1 masks a row out). */
+  if (!t->have_next)
+    cari_sampler_next (t->sampler, t->next);
+  memcpy (t->indices, t->next, sizeof (int) * n);
+  cari_sampler_next (t->sampler, t->next);
+  t->have_next = TRUE;
+  cari_data_source_prefetch (t->source, t->next, n);
+  if (!load_batch (t, n, &skipped, error))
+    {
+      /* Draw this batch again on a retry. */
+      memcpy (t->next, t->indices, sizeof (int) * n);
+      return FALSE;
+    }
+  for (int i = 0; i < n; i++)
+    t->identities[i] = t->source->identity[t->indices[i]];
+  set_labels (t, t->identities);
+  if (!forward_backward (t, losses, w, error))
+    return FALSE;
 
   /* Clip, then update Θ and Ψ with the scheduled rates. */
   float *theta = cari_net_params (t->net, &n_theta);
@@ -369,6 +399,55 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       st->seconds = (double) (g_get_monotonic_time () - t0) * 1e-6;
     }
   return TRUE;
+}
+
+gboolean
+cari_trainer_gradients (CariTrainer *t, const float *images, const int *identities,
+                        CariStepStats *st, GError **error)
+{
+  const CariRunConfig *cfg = t->cfg;
+  const int n = cfg->caricatures + cfg->photos, S = cfg->net.input_size;
+  const int K = t->source->n_identities;
+  float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
+
+  for (int i = 0; i < n; i++)
+    if (identities[i] < 0 || identities[i] >= K)
+      {
+        g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                     _("Row %d of the batch has identity %d, outside 0 … %d"), i, identities[i],
+                     K - 1);
+        return FALSE;
+      }
+  memcpy (t->images, images, (size_t) n * 3 * S * S * sizeof (float));
+  set_labels (t, identities);
+  if (!forward_backward (t, losses, w, error))
+    return FALSE;
+  if (st != NULL)
+    {
+      memset (st, 0, sizeof *st);
+      st->step = t->step;
+      for (int s = 0; s < t->n_tasks; s++)
+        {
+          CariTask task = t->order[s];
+          st->present[task] = TRUE;
+          st->loss[task] = losses[s];
+          st->weight[task] = w[s];
+          st->total += w[s] * losses[s];
+        }
+      if (t->opt_module != NULL)
+        st->l4 = (float) cari_l4_forward (w, losses, t->n_tasks, cfg->epsilon);
+    }
+  return TRUE;
+}
+
+const float *
+cari_trainer_center_table (CariTrainer *t, int *n_rows, int *n_cols)
+{
+  if (n_rows != NULL)
+    *n_rows = t->centers != NULL ? t->source->n_identities : 0;
+  if (n_cols != NULL)
+    *n_cols = t->centers != NULL ? t->cfg->net.embedding_size : 0;
+  return t->centers;
 }
 
 /* ---------------------------------------------------------------------------- checkpoints */

@@ -52,6 +52,17 @@ void         cari_trainer_free (CariTrainer *trainer);
  * image of the batch can be read. */
 gboolean     cari_trainer_step (CariTrainer *trainer, CariStepStats *stats, GError **error);
 
+/* The gradients of one step on a batch the caller gives, changing no weight: images
+ * [n, 3, S, S] standardised, caricatures first, identities [n]; the forward (training mode), the
+ * task losses, the weighting strategy and the backward of cari_trainer_step, without clipping,
+ * optimisers, the center update or the step count. The network's gradients
+ * (cari_net_grads, cari_net_module_grads) hold the result; stats gets the losses, the weights
+ * and L4 (step and timing fields aside). For checks against another implementation. */
+gboolean     cari_trainer_gradients (CariTrainer *trainer, const float *images,
+                                     const int *identities, CariStepStats *stats,
+                                     GError **error);
+/* The verif branch's center table [K, E] (NULL and 0 × 0 without the center loss). */
+const float *cari_trainer_center_table (CariTrainer *trainer, int *n_rows, int *n_cols);
 guint64      cari_trainer_get_step (const CariTrainer *trainer);
 CariNet     *cari_trainer_get_net (CariTrainer *trainer);
 const CariRunConfig *cari_trainer_get_config (const CariTrainer *trainer);

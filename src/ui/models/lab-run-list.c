@@ -278,6 +278,8 @@ lab_run_item_get_status_label (LabRunItem *self)
       return C_("run status", "Stopped");
     case CARI_RUN_INTERRUPTED:
       return C_("run status", "Interrupted");
+    case CARI_RUN_IMPORTED:
+      return C_("run status", "Imported");
     default:
       return "";
     }
