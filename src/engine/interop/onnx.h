@@ -4,13 +4,14 @@
  * (N dynamic) to the L2-normalised embedding "embedding" [N, E], as cari_net_infer computes it
  * in inference mode: each batch norm (β only, running statistics) folded into its convolution's
  * weight and bias, the residual scale folded into the projection, dropout left out, the
- * embedding's dense layer and batch norm as one Gemm, the normalisation as
- * ReduceL2 → Max(ε) → Div. Operators of opset 13 only (Conv, Relu, MaxPool, Concat, Add,
- * GlobalAveragePool, Flatten, Gemm, ReduceL2, Max, Div), IR version 7, so that Debian 12's
- * onnx 1.12 checker and OpenCV 4.6's DNN module take it.
+ * embedding's dense layer and batch norm as one Gemm, the normalisation x / max(‖x‖, ε) as
+ * ReduceL2 → Clip(min ε) → Expand → Div (the form OpenCV 4.6 recognises; it takes no Max with a
+ * constant). Operators of opset 13 only (Conv, Relu, MaxPool, Concat, Add, GlobalAveragePool,
+ * Flatten, Gemm, ReduceL2, Clip, Shape, Expand, Div), IR version 7, so that Debian 12's onnx 1.12
+ * checker and OpenCV 4.6's DNN module take it.
  *
- * The protobuf is encoded here (onnx.c), no library: the few messages and fields used are listed
- * in docs/interop.md with their field numbers from onnx.proto.
+ * The protobuf is encoded here (onnx.c, onnx-proto.c), no library: the messages and fields used
+ * are listed in docs/interop.md with their field numbers from onnx.proto.
  */
 #pragma once
 
