@@ -1,17 +1,18 @@
 /* safetensors.c — safetensors files of float32 tensors: the file object and atomic writing, the
- * header's JSON made with json-glib. The reader is safetensors-read.c. */
+ * header's JSON made with json-glib, the file written by interop/atomic-file.c. The reader is
+ * safetensors-read.c. */
 #include "interop/safetensors-private.h"
 
 #include "core/bytes.h"
 #include "core/error.h"
 #include "core/i18n.h"
+#include "interop/atomic-file.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <json-glib/json-glib.h>
-#include <stdio.h>
 #include <string.h>
-#include <unistd.h>
+
+/* The tensors go out as the host holds them: the engine runs on little-endian hosts only. */
+G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN);
 
 void
 cari_safetensors_entry_free (gpointer entry)
@@ -282,18 +283,6 @@ build_header (const CariSafetensors *st, size_t *head_len, size_t *data_len, GEr
   return head;
 }
 
-/* n floats as little-endian bytes. */
-static void
-floats_to_le (guint8 *dst, const float *src, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    {
-      guint32 u;
-      memcpy (&u, src + i, 4);
-      cari_put_u32_le (dst + 4 * i, u);
-    }
-}
-
 guint8 *
 cari_safetensors_serialize (const CariSafetensors *st, size_t *len, GError **error)
 {
@@ -314,107 +303,26 @@ cari_safetensors_serialize (const CariSafetensors *st, size_t *len, GError **err
   for (guint i = 0; i < st->entries->len; i++)
     {
       const CariSafetensorsEntry *e = g_ptr_array_index (st->entries, i);
-      floats_to_le (p, e->data, e->t.n);
+      memcpy (p, e->data, e->t.n * sizeof (float));
       p += e->t.n * sizeof (float);
     }
   *len = head_len + data_len;
   return out;
 }
 
-static gboolean
-write_error (GError **error, const char *path, int err)
-{
-  g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot write safetensors file “%s”: %s"),
-               path, g_strerror (err));
-  return FALSE;
-}
-
-static gboolean
-write_all (int fd, const void *data, size_t len, const char *path, GError **error)
-{
-  const guint8 *p = data;
-  while (len > 0)
-    {
-      ssize_t w = write (fd, p, MIN (len, (size_t) 1 << 30));
-      if (w < 0 && errno == EINTR)
-        continue;
-      if (w < 0)
-        return write_error (error, path, errno);
-      p += w;
-      len -= (size_t) w;
-    }
-  return TRUE;
-}
-
-/* Floats through a small buffer, so that a file is never held twice in memory. */
-static gboolean
-write_floats (int fd, const float *data, size_t n, const char *path, GError **error)
-{
-  guint8 chunk[16384];
-  const size_t per_chunk = sizeof chunk / sizeof (float);
-  for (size_t i = 0; i < n; i += per_chunk)
-    {
-      size_t m = MIN (per_chunk, n - i);
-      floats_to_le (chunk, data + i, m);
-      if (!write_all (fd, chunk, m * sizeof (float), path, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* As checkpoints are written: a temporary file beside the target, synced, then renamed over
- * it, and the folder synced, so that a crash leaves the old file or the new one, never half. */
 gboolean
 cari_safetensors_write (const CariSafetensors *st, const char *path, GError **error)
 {
   size_t head_len, data_len;
   g_autofree guint8 *head = build_header (st, &head_len, &data_len, error);
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd;
-
   if (head == NULL)
     return FALSE;
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return write_error (error, path, errno);
-  if (!write_all (fd, head, head_len, path, error))
-    goto fail;
+  g_autofree CariFileChunk *chunks = g_new (CariFileChunk, st->entries->len + 1);
+  chunks[0] = (CariFileChunk) { head, head_len };
   for (guint i = 0; i < st->entries->len; i++)
     {
       const CariSafetensorsEntry *e = g_ptr_array_index (st->entries, i);
-      if (!write_floats (fd, e->data, e->t.n, path, error))
-        goto fail;
+      chunks[i + 1] = (CariFileChunk) { e->data, e->t.n * sizeof (float) };
     }
-  if (fsync (fd) != 0)
-    {
-      write_error (error, path, errno);
-      goto fail;
-    }
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      write_error (error, path, errno);
-      goto fail;
-    }
-  fd = -1;
-  if (rename (tmp, path) != 0)
-    {
-      write_error (error, path, errno);
-      goto fail;
-    }
-  /* The rename itself must reach the disk. */
-  int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0)
-    {
-      fsync (dfd);
-      close (dfd);
-    }
-  return TRUE;
-
-fail:
-  if (fd >= 0)
-    close (fd);
-  unlink (tmp);
-  return FALSE;
+  return cari_atomic_file_write (path, chunks, st->entries->len + 1, error);
 }
