@@ -50,6 +50,9 @@ int cmd_tsne (int argc, char **argv);
 int cmd_plot (int argc, char **argv);
 int cmd_experiment (int argc, char **argv);
 int cmd_report (int argc, char **argv);
+int cmd_export (int argc, char **argv);
+int cmd_import_weights (int argc, char **argv);
+int cmd_embed (int argc, char **argv);
 
 /* cli-run.c */
 /* The --db option of the commands that use the run database: its file into @db. */

@@ -24,6 +24,10 @@ static const CliCommand commands[] = {
   { "experiment", N_("Run, resume, list and show experiments: grids of runs over seeds"),
     cmd_experiment },
   { "report", N_("Write an experiment's or a run's report as a PDF"), cmd_report },
+  { "export", N_("Write a run's network as safetensors (PyTorch's names) or ONNX"), cmd_export },
+  { "import-weights", N_("Record a safetensors file's weights as a run to start from"),
+    cmd_import_weights },
+  { "embed", N_("Write a run's embeddings of images or of a tensor as .npy or TSV"), cmd_embed },
   { "bench", N_("Time training steps of the network and report throughput and memory"),
     cmd_bench },
 };

@@ -88,6 +88,44 @@ gboolean cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCall
 int      cari_launch_execute_all (CariStore *store, const gint64 *runs, int n_runs,
                                   const CariLaunchCallbacks *callbacks, GError **error);
 
+/* --- interop (interop.c) ------------------------------------------------------------------- */
+
+/* Rows of one chunk of inference by a network cari_launch_open_net opens. */
+#define CARI_LAUNCH_INFER_ROWS 32
+
+/* The network of `run`'s checkpoint at `step` (the latest when step < 0; an exact step must
+ * exist), without opening its data set: the checkpoint gives the number of identities. Its batch
+ * capacity is CARI_LAUNCH_INFER_ROWS whatever the run's batch. *config (may be NULL) receives
+ * the run's configuration. */
+CariNet *cari_launch_open_net (CariStore *store, gint64 run, gint64 step, gint64 *checkpoint_step,
+                               CariRunConfig **config, GError **error);
+
+typedef enum
+{
+  CARI_EXPORT_SAFETENSORS, /* every tensor, PyTorch's names (interop/weights.h) */
+  CARI_EXPORT_ONNX,        /* the inference graph of one branch (interop/onnx.h) */
+} CariExportFormat;
+
+/* Writes the network of `run`'s checkpoint at `step` (< 0: the latest) to `path`; `branch` is
+ * the ONNX graph's branch (ignored for safetensors). The metadata names the run and the step and
+ * says how to feed the network. *exported_step (may be NULL) receives the step. */
+gboolean cari_launch_export (CariStore *store, gint64 run, gint64 step, CariExportFormat format,
+                             CariTask branch, const char *path, gint64 *exported_step,
+                             GError **error);
+
+/* Records the weights of a safetensors file (its metadata gives the architecture) as a run of
+ * status imported, named `name` (NULL: the file's name without its extension), with one
+ * checkpoint at step 0 that other runs can start from (init.from = its name). A file that does
+ * not fit the architecture it declares is refused with the list of tensors at fault unless
+ * `partial`; report (may be NULL) says what was loaded. The run's id, 0 on error (nothing is
+ * left behind). */
+gint64   cari_launch_import_weights (CariStore *store, const char *path, const char *name,
+                                     gboolean partial, char **report, GError **error);
+
+/* An image file as the network takes it: decoded (reduced when large), resized to size × size
+ * and standardised into dst [3, size, size]. */
+gboolean cari_launch_load_image (const char *path, int size, float *dst, GError **error);
+
 /* --- evaluation (evaluate.c) ---------------------------------------------------------------- */
 
 /* The network of `run` restored from its checkpoint at `step` (the latest when step < 0; an

@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/i18n.h"
+#include "interop/weights.h"
 #include "nn/checkpoint.h"
 
 #include <string.h>
@@ -54,6 +55,21 @@ apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, GE
     {
       g_prefix_error (error, "init.from: ");
       return FALSE;
+    }
+  if (parent == 0 && g_str_has_suffix (from, ".safetensors"))
+    {
+      /* Weights from another tool: every tensor must fit unless init.partial says otherwise. */
+      g_autofree char *report = NULL;
+      g_autoptr (CariSafetensors) st = cari_safetensors_read (from, error);
+      CariNet *net = cari_trainer_get_net (trainer);
+      if (st == NULL || !cari_weights_load (net, st, cfg->init_partial, &report, error)
+          || (cfg->branches_from_visual && !cari_net_init_branches_from_visual (net, error)))
+        {
+          g_prefix_error (error, "init.from: ");
+          return FALSE;
+        }
+      g_message ("init.from %s: %s", from, report);
+      return TRUE;
     }
   g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (from, error);
   if (ck == NULL || !cari_trainer_init_from (trainer, ck, cfg->branches_from_visual, error))

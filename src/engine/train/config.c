@@ -68,6 +68,7 @@ static const KeySpec keys[] = {
   { "schedule", "locked_wait", K_DOUBLE, O (locked_wait), "600", 0, 1e6 },
   { "init", "from", K_STRING, O (init_from), "", 0, 0 },
   { "init", "branches_from_visual", K_BOOL, O (branches_from_visual), "false", 0, 0 },
+  { "init", "partial", K_BOOL, O (init_partial), "false", 0, 0 },
 };
 
 const char *const cari_strategy_names[CARI_N_STRATEGIES] = { "proposed", "naive", "static",

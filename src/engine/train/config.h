@@ -88,6 +88,7 @@ typedef struct
   /* [init] */
   char    *init_from;            /* a checkpoint file to start from */
   gboolean branches_from_visual; /* then copy `visual` into `verif` and `cari` (§5.2) */
+  gboolean init_partial;         /* init.from a safetensors file: load the tensors that fit */
 } CariRunConfig;
 
 /* Parse a configuration text (empty or NULL: every default). Errors name the group.key. */
