@@ -116,7 +116,7 @@ int
 cmd_embed (int argc, char **argv)
 {
   g_autofree char *db = NULL, *run_arg = NULL, *branch_arg = NULL, *images_arg = NULL;
-  g_autofree char *tensor_arg = NULL, *output = NULL, *format_arg = NULL;
+  g_autofree char *tensor_arg = NULL, *output = NULL, *format_arg = NULL, *save_input = NULL;
   gint64 step = -1;
   GOptionEntry entries[] = {
     cli_db_option (&db),
@@ -133,6 +133,10 @@ cmd_embed (int argc, char **argv)
       N_("A .npy array of float32 [N, 3, S, S], already standardised"), N_("FILE") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
       N_("Where to write the embeddings [N, E]"), N_("FILE") },
+    { "save-input", 0, 0, G_OPTION_ARG_FILENAME, &save_input,
+      N_("Also write the standardised images the network was fed, as a .npy of float32 "
+         "[N, 3, S, S] (to feed another runtime the same input)"),
+      N_("FILE") },
     { "format", 'f', 0, G_OPTION_ARG_STRING, &format_arg,
       N_("npy, or tsv (the projector's vectors, and the image paths in FILE-metadata.tsv); "
          "default: from the output's extension"),
@@ -211,6 +215,14 @@ cmd_embed (int argc, char **argv)
       n = (int) names->len;
       emb = g_new (float, (size_t) n * E);
       g_autofree float *batch = g_new (float, CHUNK * per_image);
+      g_autofree float *inputs = save_input != NULL ? g_try_new (float, (size_t) n * per_image)
+                                                    : NULL;
+      if (save_input != NULL && inputs == NULL)
+        {
+          g_printerr (_("%s: not enough memory to keep %d images for --save-input\n"), argv[0],
+                      n);
+          return CLI_EXIT_FAILURE;
+        }
       int last = -10;
       cli_catch_interrupts ();
       for (int i0 = 0; i0 < n; i0 += CHUNK)
@@ -221,6 +233,8 @@ cmd_embed (int argc, char **argv)
               return cli_report (argv[0], error, CLI_EXIT_FAILURE);
           if (!cari_net_infer (net, branch, batch, m, emb + (size_t) i0 * E, NULL, &error))
             return cli_report (argv[0], error, CLI_EXIT_FAILURE);
+          if (inputs != NULL)
+            memcpy (inputs + (size_t) i0 * per_image, batch, m * per_image * sizeof (float));
           cli_print_progress ((double) (i0 + m) / n, _("embeddings"), &last);
           if (cli_interrupted ())
             {
@@ -228,6 +242,9 @@ cmd_embed (int argc, char **argv)
               return CLI_EXIT_FAILURE;
             }
         }
+      if (inputs != NULL
+          && !cari_npy_write (save_input, 4, (gint64[]) { n, 3, S, S }, inputs, &error))
+        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
     }
 
   gboolean ok = tsv ? write_tsv (output, emb, n, E, names, &error)

@@ -81,7 +81,20 @@ check "generate a tiny SynCari for images" 0 - - -- \
   generate --tiny --out "$tmp/syn"
 find "$tmp/syn" -name '*.jpg' | sort | head -4 >"$tmp/list.txt"
 check "embed images from a list, as TSV" 0 - "4 embeddings of 8 values" -- \
-  embed --db "$db" --run src --images "$tmp/list.txt" --output "$tmp/e.tsv"
+  embed --db "$db" --run src --images "$tmp/list.txt" --output "$tmp/e.tsv" \
+  --save-input "$tmp/in.npy"
+if [ $made -eq 0 ]; then
+  check "the saved input gives the same embeddings" 0 - "4 embeddings" -- \
+    embed --db "$db" --run src --input-tensor "$tmp/in.npy" --output "$tmp/e.npy"
+  "$py" - "$tmp/e.npy" "$tmp/e.tsv" <<'EOF2'
+import sys
+import numpy as np
+a = np.load(sys.argv[1])
+b = np.loadtxt(sys.argv[2], dtype=np.float32, ndmin=2)
+assert a.shape == (4, 8) and np.array_equal(a, b), (a.shape, b.shape)
+EOF2
+  ok $? "the TSV holds the same values as the .npy"
+fi
 [ "$(wc -l <"$tmp/e.tsv")" -eq 4 ] && [ "$(head -1 "$tmp/e.tsv" | tr '\t' '\n' | wc -l)" -eq 8 ]
 ok $? "4 rows of 8 tab-separated values"
 [ "$(wc -l <"$tmp/e-metadata.tsv")" -eq 4 ] && grep -q '\.jpg$' "$tmp/e-metadata.tsv"
