@@ -48,6 +48,9 @@ check "import-weights names a damaged file" 1 - "a.bad" -- \
 check "import-weights records a run" 0 "imported run 2 (a)" "198 of 198 tensors loaded" -- \
   import-weights --db "$db" "$tmp/a.safetensors"
 check "the imported run is listed as imported" 0 "imported" - -- runs --db "$db"
+check "an imported run is not resumed" 1 - "imported from a file and has no training" -- \
+  resume --db "$db" --run a
+check "and stays imported" 0 "^status: *imported" - -- show --db "$db" --run a
 check "a name already taken is refused" 1 - "already exists" -- \
   import-weights --db "$db" "$tmp/a.safetensors"
 check "export of the imported run" 0 - "run 2, step 0" -- \

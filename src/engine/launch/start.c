@@ -173,6 +173,16 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
       report->status = CARI_RUN_FAILED;
       return FALSE;
     }
+  if (info->status == CARI_RUN_IMPORTED)
+    {
+      /* Weights from a file: there is nothing to train, and trying would mark it failed. */
+      report->status = info->status;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Run “%s” holds weights imported from a file and has no training to run or "
+                     "resume; start a new run from it (init.from = %s)"),
+                   info->name, info->name);
+      return FALSE;
+    }
   /* A run another live process executes is left alone, status and all: two writers of one run
    * would interleave its metrics and checkpoints. */
   if (!cari_store_claim_run (store, run, error))
@@ -218,7 +228,7 @@ cari_launch_execute_all (CariStore *store, const gint64 *runs, int n_runs,
           g_propagate_error (error, g_steal_pointer (&local));
           return -1;
         }
-      if (info->status == CARI_RUN_FINISHED)
+      if (info->status == CARI_RUN_FINISHED || info->status == CARI_RUN_IMPORTED)
         continue;
       CariRunReport report;
       cari_launch_execute (store, runs[i], callbacks, &report, &local);
