@@ -139,7 +139,7 @@ fi
 
 # A run that starts from a safetensors file (init.from), and from the imported run.
 # shellcheck disable=SC2086
-check "train from a safetensors file" 0 "finished at step 6" - -- \
+check "train from a safetensors file" 0 "finished at step 6" "Weights from .*198 of 198 tensors loaded" -- \
   train --db "$db" --name from-file $tiny --set "init.from=$tmp/a.safetensors"
 # shellcheck disable=SC2086
 check "train from the imported run" 0 "finished at step 6" - -- \

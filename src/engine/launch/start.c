@@ -43,7 +43,8 @@ cari_launch_queue_run (CariStore *store, const CariRunConfig *cfg, GError **erro
 
 /* init.from: the checkpoint file it names, or the latest checkpoint of the run it names. */
 static gboolean
-apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, GError **error)
+apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer,
+            const CariLaunchCallbacks *cb, GError **error)
 {
   if (cfg->init_from == NULL || cfg->init_from[0] == '\0')
     return TRUE;
@@ -68,7 +69,12 @@ apply_init (CariStore *store, const CariRunConfig *cfg, CariTrainer *trainer, GE
           g_prefix_error (error, "init.from: ");
           return FALSE;
         }
-      g_message ("init.from %s: %s", from, report);
+      /* What was loaded goes where the host shows notices (a partial load is worth reading). */
+      g_autofree char *notice = g_strdup_printf (_("Weights from %s: %s"), from, report);
+      if (cb->run.notice != NULL)
+        cb->run.notice (notice, cb->run.user_data);
+      else
+        g_debug ("%s", notice);
       return TRUE;
     }
   g_autoptr (CariCheckpoint) ck = cari_checkpoint_read (from, error);
@@ -133,7 +139,7 @@ prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const Ca
         }
       /* From the start: nothing recorded before counts. */
       if (!cari_store_delete_metrics_after (store, run, -1, error)
-          || !apply_init (store, cfg, trainer, error))
+          || !apply_init (store, cfg, trainer, cb, error))
         return NULL;
       return g_steal_pointer (&trainer);
     }
