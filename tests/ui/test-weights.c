@@ -138,7 +138,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->weights = g_build_filename (f->dir, "from-tiny.safetensors", NULL);
   g_assert_true (cari_launch_export (f->store, f->tiny, -1, CARI_EXPORT_SAFETENSORS,
                                      CARI_TASK_VISUAL, f->weights, NULL, &error));
-  f->imported = cari_launch_import_weights (f->store, f->weights, "outside", FALSE, NULL, &error);
+  f->imported = cari_launch_import_weights (f->store, f->weights, "out_side", FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (f->imported, >, 0);
 
@@ -507,10 +507,10 @@ test_new_run_partial (Fixture *f, gconstpointer data)
   g_assert_true (again->init_partial);
 
   /* A run to start from: no tensors to pick, no switch. */
-  gtk_editable_set_text (entry, "outside");
+  gtk_editable_set_text (entry, "out_side");
   g_assert_false (gtk_widget_get_visible (partial_row));
   g_autoptr (CariRunConfig) by_name = dialog_config (dialog);
-  g_assert_cmpstr (by_name->init_from, ==, "outside");
+  g_assert_cmpstr (by_name->init_from, ==, "out_side");
   new_run_dialog_close (dialog);
 
   /* A new run's switch starts off, and is written once shown. */
@@ -551,9 +551,10 @@ test_new_run_choose (Fixture *f, gconstpointer data)
                                                 "init_runs_button");
   g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (runs)));
   GMenuModel *menu = gtk_menu_button_get_menu_model (runs);
-  /* Newest first: the imported run, then tiny; fresh has no checkpoint. */
+  /* Newest first: the imported run, then tiny; fresh has no checkpoint. The imported run's
+   * underscore is doubled in its label, which a menu would read as a mnemonic. */
   g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
-  const char *want[][2] = { { "outside", "outside · imported weights" },
+  const char *want[][2] = { { "out_side", "out__side · imported weights" },
                             { "tiny", "tiny · step 6" } };
   for (int i = 0; i < 2; i++)
     {
@@ -568,19 +569,26 @@ test_new_run_choose (Fixture *f, gconstpointer data)
       g_assert_cmpstr (g_variant_get_string (target, NULL), ==, want[i][0]);
       g_assert_cmpstr (action, ==, "new-run.init-from");
     }
-  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-run.init-from", "s", "outside");
-  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "outside");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "new-run.init-from", "s", "out_side");
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "out_side");
   g_assert_false (gtk_widget_get_visible (partial_row));
   g_autoptr (CariRunConfig) by_name = dialog_config (dialog);
-  g_assert_cmpstr (by_name->init_from, ==, "outside");
+  g_assert_cmpstr (by_name->init_from, ==, "out_side");
   new_run_dialog_close (dialog);
 }
 
 int
 main (int argc, char *argv[])
 {
+  /* An accepted file chooser adds its file to the recent files: to a temporary folder, not to
+   * the user's. */
+  g_autofree char *data_home = g_dir_make_tmp ("carilab-weights-data-XXXXXX", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
   if (!ui_test_init (&argc, &argv))
-    return 0;
+    {
+      ui_test_remove_tree (data_home);
+      return 0;
+    }
 
 #define WEIGHTS_TEST(path, fn)                                                                    \
   g_test_add ("/weights/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
@@ -592,5 +600,7 @@ main (int argc, char *argv[])
   WEIGHTS_TEST ("new-run-partial", test_new_run_partial);
   WEIGHTS_TEST ("new-run-choose", test_new_run_choose);
 
-  return g_test_run ();
+  int status = g_test_run ();
+  ui_test_remove_tree (data_home);
+  return status;
 }

@@ -1,7 +1,7 @@
 /* lab-run-summary.h — what the pages show of a run's configuration (strategy, data set,
- * protocol fold, steps, batch, tasks), parsed once from the configuration text and shared, read-only,
- * between threads. The run list keeps one per run and parses a run's text again only when it
- * changes, so no refresh re-parses the configurations of every run.
+ * protocol fold, steps, batch, tasks), parsed once from the configuration text and shared,
+ * read-only, between threads. The run list keeps one per run and parses a run's text again only
+ * when it changes, so no refresh re-parses the configurations of every run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

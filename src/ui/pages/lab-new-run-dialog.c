@@ -190,9 +190,12 @@ on_init_runs_read (gpointer source, gpointer data, gpointer result, const GError
   for (guint i = 0; runs != NULL && i < runs->len; i++)
     {
       const InitRun *r = g_ptr_array_index (runs, i);
+      /* Menus read "_" as a mnemonic: a name's own are doubled. */
+      g_auto (GStrv) parts = g_strsplit (r->name, "_", -1);
+      g_autofree char *name = g_strjoinv ("__", parts);
       g_autofree char *label = r->status == CARI_RUN_IMPORTED
-                                 ? g_strdup_printf (_("%s · imported weights"), r->name)
-                                 : g_strdup_printf (_("%s · step %lld"), r->name,
+                                 ? g_strdup_printf (_("%s · imported weights"), name)
+                                 : g_strdup_printf (_("%s · step %lld"), name,
                                                     (long long) r->step);
       /* Names are unique and never numbers: init.from takes them as they are. */
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
