@@ -244,65 +244,6 @@ has_toast (gpointer host)
   return ((Host *) host)->toasts->len > 0;
 }
 
-/* The file chooser an export shows (GtkFileChooserNative's own dialog, without a portal). */
-static GtkWindow *
-find_file_chooser (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
-      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return GTK_WINDOW (window);
-    }
-  return NULL;
-}
-
-static gboolean
-file_chooser_shown (gpointer data)
-{
-  return find_file_chooser () != NULL;
-}
-
-typedef struct
-{
-  GtkFileChooser *chooser;
-  GFile *folder;
-} InFolder;
-
-/* The chooser shows `folder`. */
-static gboolean
-chooser_in_folder (gpointer data)
-{
-  InFolder *in = data;
-  g_autoptr (GFile) current = gtk_file_chooser_get_current_folder (in->chooser);
-  return current != NULL && g_file_equal (current, in->folder);
-}
-
-/* Answers the export's chooser: `name` in `folder` (a file), or `folder` itself (name NULL). */
-static void
-choose (const char *folder, const char *name)
-{
-  ui_test_wait_for (file_chooser_shown, NULL, 10, "the export's file chooser");
-  GtkFileChooser *chooser = GTK_FILE_CHOOSER (find_file_chooser ());
-  g_autoptr (GFile) dir = g_file_new_for_path (folder);
-  /* It loads its first folder in the background: one set before that is in would be replaced
-   * by it. */
-  for (int i = 0; i < 30; i++)
-    {
-      ui_test_drain ();
-      g_usleep (10000);
-    }
-  g_assert_true (gtk_file_chooser_set_current_folder (chooser, dir, NULL));
-  ui_test_wait_for (chooser_in_folder, &(InFolder) { chooser, dir }, 10, "the folder chosen");
-  if (name != NULL)
-    gtk_file_chooser_set_current_name (chooser, name);
-  g_autoptr (GFile) want = name != NULL ? g_file_get_child (dir, name) : g_object_ref (dir);
-  g_autoptr (GFile) chosen = gtk_file_chooser_get_file (chooser);
-  g_assert_true (chosen != NULL && g_file_equal (chosen, want));
-  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
-}
-
 /* ------------------------------------------------------------------------------ Runs page */
 
 typedef struct
@@ -689,7 +630,7 @@ test_run_page (RunsFixture *f, gconstpointer data)
 
   g_autofree char *dir = g_path_get_dirname (f->db);
   gtk_widget_activate_action (GTK_WIDGET (page), "page.export", "s", "weights.csv");
-  choose (dir, "charlie-weights.csv");
+  ui_test_choose_file (dir, "charlie-weights.csv");
   ui_test_wait_for (has_toast, &host, 10, "the export's toast");
   g_autofree char *path = g_build_filename (dir, "charlie-weights.csv", NULL);
   g_autofree char *said = g_strdup_printf ("Saved %s", path);
@@ -739,7 +680,7 @@ test_export_dialog (void)
 
   Written w = { 0 };
   lab_export_dialog_run (label, "Export", "svg", NULL, write_export, &w, NULL);
-  choose (dir, NULL);
+  ui_test_choose_file (dir, NULL);
   ui_test_wait_for (has_toast, &host, 10, "the export's toast");
   g_assert_cmpstr (w.path, ==, dir);
   g_assert_cmpstr (w.format, ==, "svg");
@@ -751,7 +692,7 @@ test_export_dialog (void)
   w.fail = TRUE;
   g_ptr_array_set_size (host.toasts, 0);
   lab_export_dialog_run (label, "Export", "png", "figure.png", write_export, &w, NULL);
-  choose (dir, "figure.png");
+  ui_test_choose_file (dir, "figure.png");
   ui_test_wait_for (has_toast, &host, 10, "the export's toast");
   g_autofree char *file = g_build_filename (dir, "figure.png", NULL);
   g_assert_cmpstr (w.path, ==, file);

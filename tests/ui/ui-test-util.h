@@ -1,5 +1,6 @@
 /* ui-test-util.h — what every UI test needs: its start under Xvfb, the main loop run until
- * something holds (with a deadline), temporary run databases, and template children.
+ * something holds (with a deadline), temporary run databases, file choosers answered, and
+ * template children.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -41,6 +42,12 @@ void        ui_test_remove_tree (const char *path);
 void        ui_test_remove_db (const char *db);
 /* A read-write connection of the test's own (creating the database). */
 CariStore  *ui_test_open_store (const char *db);
+
+/* The file chooser a GtkFileChooserNative shows (its own dialog, without a portal), or NULL. */
+GtkWindow  *ui_test_find_file_chooser (void);
+/* Waits for that chooser and answers it: the file `name` in `folder` (typed into a Save
+ * chooser, selected in an Open one), or `folder` itself (name NULL). */
+void        ui_test_choose_file (const char *folder, const char *name);
 
 /* A template child of `widget` that must be there. */
 gpointer    ui_test_template_child (gpointer widget, GType type, const char *name);

@@ -24,6 +24,7 @@ static const char *const metric_keys[] = {
 typedef struct
 {
   gint64 id, parent, step;
+  gint64 checkpoint; /* the latest checkpoint's step, −1 when none */
   char *name, *message;
   LabRunSummary *summary; /* shared with the next snapshot while the configuration is the same */
   CariRunStatus status;
@@ -61,6 +62,7 @@ enum
   ITEM_PROP_STATUS_LABEL,
   ITEM_PROP_STEP,
   ITEM_PROP_STEPS,
+  ITEM_PROP_CHECKPOINT,
   ITEM_PROP_CREATED,
   ITEM_PROP_STARTED,
   ITEM_PROP_DURATION,
@@ -111,6 +113,9 @@ lab_run_item_get_property (GObject *object, guint id, GValue *value, GParamSpec 
     case ITEM_PROP_STEPS:
       g_value_set_int64 (value, self->row->summary->steps);
       break;
+    case ITEM_PROP_CHECKPOINT:
+      g_value_set_int64 (value, self->row->checkpoint);
+      break;
     case ITEM_PROP_CREATED:
       g_value_set_double (value, self->row->created);
       break;
@@ -159,6 +164,9 @@ lab_run_item_class_init (LabRunItemClass *klass)
                                                             flags);
   item_props[ITEM_PROP_STEP] = g_param_spec_int64 ("step", NULL, NULL, -1, G_MAXINT64, -1, flags);
   item_props[ITEM_PROP_STEPS] = g_param_spec_int64 ("steps", NULL, NULL, 0, G_MAXINT64, 0, flags);
+  /* What Export Model… and init.from can take: −1 when the run has no checkpoint. */
+  item_props[ITEM_PROP_CHECKPOINT] = g_param_spec_int64 ("checkpoint", NULL, NULL, -1,
+                                                         G_MAXINT64, -1, flags);
   item_props[ITEM_PROP_CREATED] = g_param_spec_double ("created", NULL, NULL, 0, G_MAXDOUBLE, 0,
                                                        flags);
   item_props[ITEM_PROP_STARTED] = g_param_spec_double ("started", NULL, NULL, 0, G_MAXDOUBLE, 0,
@@ -216,6 +224,8 @@ lab_run_item_update (LabRunItem *self, RunRow *row)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEP]);
   if (old->summary->steps != row->summary->steps)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STEPS]);
+  if (old->checkpoint != row->checkpoint)
+    g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_CHECKPOINT]);
   if (old->started != row->started)
     g_object_notify_by_pspec (G_OBJECT (self), item_props[ITEM_PROP_STARTED]);
   if (old->duration != row->duration)
@@ -295,6 +305,12 @@ gint64
 lab_run_item_get_steps (LabRunItem *self)
 {
   return self->row->summary->steps;
+}
+
+gint64
+lab_run_item_get_checkpoint (LabRunItem *self)
+{
+  return self->row->checkpoint;
 }
 
 double
@@ -429,6 +445,7 @@ known_rows_of (LabRunList *self)
       RunRow *copy = g_new0 (RunRow, 1);
       copy->id = row->id;
       copy->step = row->step;
+      copy->checkpoint = row->checkpoint;
       copy->status = row->status;
       copy->summary = lab_run_summary_ref (row->summary);
       memcpy (copy->metrics, row->metrics, sizeof row->metrics);
@@ -437,9 +454,11 @@ known_rows_of (LabRunList *self)
   return known;
 }
 
-/* Poll lane: every run with its latest metrics, ordered by id. The latest metrics are read
+/* Poll lane: every run with its latest metrics and checkpoint, ordered by id. They are read
  * again only for a run whose last step or status changed since the items were made: on a large
- * store that read goes through every row of the run, and most runs are finished. */
+ * store the metrics' read goes through every row of the run, and most runs are finished. A run
+ * writes its checkpoints at steps it also records metrics at, or as its status changes (stopped,
+ * finished, imported). */
 static void
 read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
 {
@@ -477,9 +496,14 @@ read_runs (GTask *task, CariStore *store, gpointer data, GCancellable *cancellab
       row->summary = lab_run_summary_update (known != NULL ? known->summary : NULL,
                                              info->config);
       if (known != NULL && known->step == row->step && known->status == row->status)
-        memcpy (row->metrics, known->metrics, sizeof row->metrics);
+        {
+          memcpy (row->metrics, known->metrics, sizeof row->metrics);
+          row->checkpoint = known->checkpoint;
+        }
       else
         {
+          if (!cari_store_latest_checkpoint (store, info->id, -1, &row->checkpoint, NULL, NULL))
+            row->checkpoint = -1;
           g_autoptr (GHashTable) latest = cari_store_latest_metrics (store, info->id, NULL);
           for (guint k = 0; k < N_METRICS; k++)
             {

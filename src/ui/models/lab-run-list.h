@@ -29,6 +29,8 @@ CariRunStatus lab_run_item_get_status (LabRunItem *self);
 const char  *lab_run_item_get_status_label (LabRunItem *self);
 gint64       lab_run_item_get_step (LabRunItem *self);      /* −1 before the first */
 gint64       lab_run_item_get_steps (LabRunItem *self);     /* configured */
+/* The step of its latest checkpoint, −1 when it has none. */
+gint64       lab_run_item_get_checkpoint (LabRunItem *self);
 /* Latest value of a metric key (loss/cari, weight/verif, …), NaN when none. */
 double       lab_run_item_get_metric (LabRunItem *self, const char *key);
 double       lab_run_item_get_created (LabRunItem *self);   /* unix seconds */

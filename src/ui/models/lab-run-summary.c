@@ -31,6 +31,7 @@ lab_run_summary_new (const char *config)
   summary->fold = cfg != NULL ? cfg->fold : 0;
   summary->steps = cfg != NULL ? cfg->steps : 0;
   summary->batch = cfg != NULL ? cfg->caricatures + cfg->photos : 0;
+  summary->tasks = cfg != NULL ? cfg->tasks : 0;
   return summary;
 }
 

@@ -1,7 +1,7 @@
 /* lab-run-summary.h — what the pages show of a run's configuration (strategy, data set,
- * protocol fold, steps, batch), parsed once from the configuration text and shared, read-only,
- * between threads. The run list keeps one per run and parses a run's text again only when it
- * changes, so no refresh re-parses the configurations of every run.
+ * protocol fold, steps, batch, tasks), parsed once from the configuration text and shared,
+ * read-only, between threads. The run list keeps one per run and parses a run's text again only
+ * when it changes, so no refresh re-parses the configurations of every run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,6 +22,7 @@ typedef struct
   int fold;
   gint64 steps;   /* configured */
   int batch;      /* images per step */
+  guint tasks;    /* the tasks it trains, as CARI_TASK_BIT bits; 0 when the text does not parse */
 } LabRunSummary;
 
 /* Parses `config` (NULL: none); any thread. Atomic reference count. */

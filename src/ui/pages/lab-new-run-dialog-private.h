@@ -31,7 +31,9 @@ struct _LabNewRunDialog
   GPtrArray *marked;        /* of GtkWidget *: rows showing an error */
   GCancellable *cancellable;
   gboolean loading;
+  guint reads;              /* reads of the store in flight: data sets, runs to start from */
   gboolean filling;         /* controls are being set from code: no recomputing */
+  GtkFileChooserNative *init_chooser; /* the weights file's, while it is shown */
 
   /* template */
   AdwPreferencesPage *page;
@@ -91,6 +93,10 @@ struct _LabNewRunDialog
   GtkSpinButton *checkpoint_every_spin;
   AdwActionRow *init_from_row;
   GtkEntry *init_from_entry;
+  GtkMenuButton *init_runs_button;
+  GtkButton *init_file_button;
+  AdwActionRow *partial_row;
+  GtkSwitch *partial_switch;
   AdwActionRow *branches_row;
   GtkSwitch *branches_switch;
   AdwExpanderRow *config_row;
@@ -114,6 +120,8 @@ void lab_new_run_form_fill_protocols (LabNewRunDialog *self, const char *keep);
 const char *lab_new_run_form_selected_protocol (LabNewRunDialog *self);
 /* The data sets the store has and those CariLab generates, keeping `keep` selected. */
 void lab_new_run_form_fill_datasets (LabNewRunDialog *self, const char *keep);
+/* Shows the partial row when init.from names a safetensors file. */
+void lab_new_run_form_update_init_rows (LabNewRunDialog *self);
 /* Sets every control from `cfg`. */
 void lab_new_run_form_fill (LabNewRunDialog *self, const CariRunConfig *cfg);
 

@@ -68,7 +68,153 @@ on_dataset_changed (LabNewRunDialog *self)
   lab_new_run_form_recompute (self);
 }
 
-/* --- the store's data sets, read on the gateway's load lane */
+static void
+on_init_from_changed (LabNewRunDialog *self)
+{
+  lab_new_run_form_update_init_rows (self);
+  lab_new_run_form_recompute (self);
+}
+
+/* --- a weights file to start from */
+
+static void
+on_init_chooser_response (GtkNativeDialog *chooser, int response, LabNewRunDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->init_from_entry), path);
+    }
+  g_clear_object (&self->init_chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser, const char *name, const char *pattern)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+on_init_file_clicked (LabNewRunDialog *self)
+{
+  if (self->init_chooser != NULL)
+    return;
+  self->init_chooser = gtk_file_chooser_native_new (_("Start From a Weights File"),
+                                                    GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"),
+                                                    _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->init_chooser), TRUE);
+  /* What another tool or Export Model… wrote first; CariLab's own checkpoints load too. */
+  add_filter (GTK_FILE_CHOOSER (self->init_chooser), _("Safetensors Weights"), "*.safetensors");
+  add_filter (GTK_FILE_CHOOSER (self->init_chooser), _("CariLab Checkpoints"), "*.ckpt");
+  g_autofree char *from = g_strstrip (
+    g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->init_from_entry))));
+  if (g_path_is_absolute (from))
+    {
+      g_autoptr (GFile) file = g_file_new_for_path (from);
+      gtk_file_chooser_set_file (GTK_FILE_CHOOSER (self->init_chooser), file, NULL);
+    }
+  g_signal_connect_object (self->init_chooser, "response", G_CALLBACK (on_init_chooser_response),
+                           self, 0);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->init_chooser));
+}
+
+/* --- reads of the store, on the gateway's load lane */
+
+static void
+read_done (LabNewRunDialog *self)
+{
+  if (--self->reads == 0)
+    lab_property_set_boolean (self, &self->loading, FALSE, props[PROP_LOADING]);
+}
+
+/* A run another one can start from: it has a checkpoint. */
+typedef struct
+{
+  char *name;
+  CariRunStatus status;
+  gint64 step; /* its latest checkpoint's */
+} InitRun;
+
+static void
+init_run_free (InitRun *r)
+{
+  g_free (r->name);
+  g_free (r);
+}
+
+/* At most this many, the newest: a menu, not a run list. */
+#define MAX_INIT_RUNS 30
+
+/* Load lane: the runs with a checkpoint, newest first (of InitRun *). */
+static void
+list_init_runs_job (GTask *task, CariStore *store, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr (GPtrArray) infos = cari_store_list_runs (store, &error);
+  if (infos == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GPtrArray *runs = g_ptr_array_new_with_free_func ((GDestroyNotify) init_run_free);
+  for (guint i = infos->len; i-- > 0 && runs->len < MAX_INIT_RUNS;)
+    {
+      const CariRunInfo *info = g_ptr_array_index (infos, i);
+      gint64 step = -1;
+      if (!cari_store_latest_checkpoint (store, info->id, -1, &step, NULL, NULL))
+        continue;
+      InitRun *r = g_new0 (InitRun, 1);
+      r->name = g_strdup (info->name);
+      r->status = info->status;
+      r->step = step;
+      g_ptr_array_add (runs, r);
+    }
+  g_task_return_pointer (task, runs, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_init_runs_read (gpointer source, gpointer data, gpointer result, const GError *error)
+{
+  LabNewRunDialog *self = source;
+  g_autoptr (GPtrArray) runs = result;
+  g_autoptr (GMenu) menu = g_menu_new ();
+  if (error != NULL)
+    g_debug ("new run: runs to start from: %s", error->message);
+  for (guint i = 0; runs != NULL && i < runs->len; i++)
+    {
+      const InitRun *r = g_ptr_array_index (runs, i);
+      /* Menus read "_" as a mnemonic: a name's own are doubled. */
+      g_auto (GStrv) parts = g_strsplit (r->name, "_", -1);
+      g_autofree char *name = g_strjoinv ("__", parts);
+      g_autofree char *label = r->status == CARI_RUN_IMPORTED
+                                 ? g_strdup_printf (_("%s · imported weights"), name)
+                                 : g_strdup_printf (_("%s · step %lld"), name,
+                                                    (long long) r->step);
+      /* Names are unique and never numbers: init.from takes them as they are. */
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+      g_menu_item_set_action_and_target_value (item, "new-run.init-from",
+                                               g_variant_new_string (r->name));
+      g_menu_append_item (menu, item);
+    }
+  gtk_menu_button_set_menu_model (self->init_runs_button, G_MENU_MODEL (menu));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->init_runs_button),
+                            g_menu_model_get_n_items (G_MENU_MODEL (menu)) > 0);
+  read_done (self);
+}
+
+static void
+init_from_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (widget);
+  gtk_editable_set_text (GTK_EDITABLE (self->init_from_entry), g_variant_get_string (param, NULL));
+}
 
 static void
 on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *error)
@@ -77,7 +223,6 @@ on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *
   self->datasets = infos != NULL ? infos : g_ptr_array_new ();
   if (error != NULL)
     g_debug ("new run: data sets: %s", error->message);
-  self->loading = FALSE;
   g_autofree char *dataset = g_strdup (lab_new_run_form_selected_dataset (self));
   g_autofree char *protocol = g_strdup (lab_new_run_form_selected_protocol (self));
   self->filling = TRUE;
@@ -85,7 +230,7 @@ on_datasets_read (gpointer source, gpointer data, gpointer infos, const GError *
   lab_new_run_form_fill_protocols (self, protocol);
   self->filling = FALSE;
   lab_new_run_form_recompute (self);
-  g_object_notify_by_pspec (G_OBJECT (self), props[PROP_LOADING]);
+  read_done (self);
 }
 
 /* --- create: the run queued on the gateway's write lane */
@@ -225,8 +370,11 @@ lab_new_run_dialog_new (GtkWindow *parent, LabStoreGateway *gateway, LabRunner *
     }
 
   self->loading = TRUE;
+  self->reads = 2;
   lab_store_gateway_start (gateway, LAB_STORE_LANE_LOAD, lab_page_list_datasets_job, NULL, NULL,
                            self, self->cancellable, on_datasets_read);
+  lab_store_gateway_start (gateway, LAB_STORE_LANE_LOAD, list_init_runs_job, NULL, NULL, self,
+                           self->cancellable, on_init_runs_read);
 
   lab_new_run_form_recompute (self);
   return GTK_WIDGET (self);
@@ -264,6 +412,9 @@ lab_new_run_dialog_dispose (GObject *object)
   LabNewRunDialog *self = LAB_NEW_RUN_DIALOG (object);
 
   lab_store_job_cancel (&self->cancellable);
+  if (self->init_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->init_chooser));
+  g_clear_object (&self->init_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), LAB_TYPE_NEW_RUN_DIALOG);
   g_clear_object (&self->runner);
   g_clear_object (&self->gateway);
@@ -363,6 +514,10 @@ lab_new_run_dialog_class_init (LabNewRunDialogClass *klass)
   BIND (checkpoint_every_spin);
   BIND (init_from_row);
   BIND (init_from_entry);
+  BIND (init_runs_button);
+  BIND (init_file_button);
+  BIND (partial_row);
+  BIND (partial_switch);
   BIND (branches_row);
   BIND (branches_switch);
   BIND (config_row);
@@ -371,8 +526,11 @@ lab_new_run_dialog_class_init (LabNewRunDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_strategy_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_preset_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_dataset_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_init_from_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_init_file_clicked);
 
   gtk_widget_class_install_action (widget_class, "new-run.create", NULL, create_action);
+  gtk_widget_class_install_action (widget_class, "new-run.init-from", "s", init_from_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "new-run.create", NULL);
@@ -432,6 +590,7 @@ lab_new_run_dialog_init (LabNewRunDialog *self)
     { self->eval_every_row, self->eval_every_spin },
     { self->checkpoint_every_row, self->checkpoint_every_spin },
     { self->init_from_row, self->init_from_entry },
+    { self->partial_row, NULL },
     { self->branches_row, NULL },
   };
   for (guint i = 0; i < G_N_ELEMENTS (rows); i++)

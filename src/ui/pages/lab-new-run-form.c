@@ -262,6 +262,8 @@ collect (LabNewRunDialog *self, Assignments *a)
   assign_spin (a, self->checkpoint_every_row, "schedule.checkpoint_every",
                self->checkpoint_every_spin);
   assign_entry (a, self->init_from_row, "init.from", self->init_from_entry, NULL);
+  /* Shown for a safetensors file only; hidden, the base's value stays (false for a new run). */
+  assign_switch (a, self->partial_row, "init.partial", self->partial_switch);
   assign_switch (a, self->branches_row, "init.branches_from_visual", self->branches_switch);
 }
 
@@ -402,6 +404,14 @@ lab_new_run_form_update_preset_subtitle (LabNewRunDialog *self)
                                             "on a laptop")));
 }
 
+void
+lab_new_run_form_update_init_rows (LabNewRunDialog *self)
+{
+  g_autofree char *from = entry_text (self->init_from_entry);
+  /* The engine's test: a name that ends so is read as PyTorch's tensors. */
+  gtk_widget_set_visible (GTK_WIDGET (self->partial_row), g_str_has_suffix (from, ".safetensors"));
+}
+
 /* Fills the protocol row with the protocols of the chosen data set, keeping `keep` selected
  * when it is one of them. */
 void
@@ -537,10 +547,12 @@ lab_new_run_form_fill (LabNewRunDialog *self, const CariRunConfig *cfg)
   gtk_spin_button_set_value (self->eval_every_spin, cfg->eval_every);
   gtk_spin_button_set_value (self->checkpoint_every_spin, cfg->checkpoint_every);
   set_entry (self->init_from_entry, kf, "init", "from");
+  gtk_switch_set_active (self->partial_switch, cfg->init_partial);
   gtk_switch_set_active (self->branches_switch, cfg->branches_from_visual);
 
   lab_new_run_form_update_strategy_rows (self);
   lab_new_run_form_update_preset_subtitle (self);
+  lab_new_run_form_update_init_rows (self);
   self->filling = FALSE;
 }
 

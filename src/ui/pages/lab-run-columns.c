@@ -67,9 +67,19 @@ format_duration (double seconds)
   return g_strdup_printf ("%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
 }
 
+/* An imported run trained on nothing here: its configuration's data set and number of steps
+ * are defaults, not what it is. */
+static gboolean
+is_imported (LabRunItem *item)
+{
+  return lab_run_item_get_status (item) == CARI_RUN_IMPORTED;
+}
+
 static char *
 format_step (LabRunItem *item)
 {
+  if (is_imported (item))
+    return g_strdup ("—");
   gint64 step = lab_run_item_get_step (item);
   gint64 steps = lab_run_item_get_steps (item);
   g_autofree char *done = step >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, step) : g_strdup ("–");
@@ -109,6 +119,12 @@ update_dataset (GtkWidget *cell, LabRunItem *item, const Column *column)
 {
   g_autofree char *protocol = NULL;
   const char *p = lab_run_item_get_protocol (item);
+  if (is_imported (item))
+    {
+      gtk_label_set_text (GTK_LABEL (cell), "—");
+      gtk_widget_set_tooltip_text (cell, _("Weights from a file: trained elsewhere"));
+      return;
+    }
   gtk_label_set_text (GTK_LABEL (cell), lab_run_item_get_dataset (item));
   if (p != NULL && p[0] != '\0')
     protocol = g_strdup_printf (_("%s, protocol %s, fold %d"), lab_run_item_get_dataset (item), p,

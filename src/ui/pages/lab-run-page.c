@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "lab-export-dialog.h"
+#include "lab-export-model-dialog.h"
 #include "lab-page.h"
 #include "lab-run-page.h"
 #include "lab-run-watch.h"
@@ -120,8 +121,13 @@ update_status (LabRunPage *self)
     status_label = _("Preparing");
   else if (active && lab_runner_get_state (self->runner) == LAB_RUNNER_PAUSED)
     status_label = C_("run status", "Paused");
-  summary = g_strdup_printf (_("%s weighting on %s · %s"), self->summary->strategy,
-                             self->summary->dataset, status_label);
+  /* An imported run trained on nothing here: its configuration's data set and steps are only
+   * defaults. */
+  if (status == CARI_RUN_IMPORTED)
+    summary = g_strdup_printf (_("Weights from a file · %s"), status_label);
+  else
+    summary = g_strdup_printf (_("%s weighting on %s · %s"), self->summary->strategy,
+                               self->summary->dataset, status_label);
 
   if (active)
     {
@@ -141,6 +147,10 @@ update_status (LabRunPage *self)
     }
   else if (queued)
     detail = g_strdup (_("Queued: starts when the runs before it are done"));
+  else if (status == CARI_RUN_IMPORTED)
+    detail = g_strdup (item != NULL && lab_run_item_get_message (item) != NULL
+                         ? lab_run_item_get_message (item)
+                         : "");
   else
     {
       gint64 step = MAX (self->last_step, 0);
@@ -169,6 +179,7 @@ update_status (LabRunPage *self)
   gtk_label_set_text (self->summary_label, summary);
   gtk_label_set_text (self->detail_label, detail);
   gtk_progress_bar_set_fraction (self->progress_bar, CLAMP (fraction, 0.0, 1.0));
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), status != CARI_RUN_IMPORTED);
 
   gboolean paused = active && lab_runner_get_state (self->runner) == LAB_RUNNER_PAUSED;
   gtk_widget_set_visible (GTK_WIDGET (self->pause_button), active);
@@ -177,6 +188,10 @@ update_status (LabRunPage *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->pause_button),
                                paused ? _("Continue") : _("Pause"));
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), active || queued);
+  /* Without the run list the page cannot tell; the export then says what is missing. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.export-model",
+                                 item != NULL ? lab_run_item_get_checkpoint (item) >= 0
+                                              : self->runs == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->resume_button),
                           self->runner != NULL && !active && !queued
                             && (status == CARI_RUN_CANCELLED || status == CARI_RUN_INTERRUPTED
@@ -330,6 +345,16 @@ export_action (GtkWidget *widget, const char *action, GVariant *param)
                                                           : self->val_chart;
   g_autofree char *name = g_strdup_printf ("%s-%s.%s", self->name, parts[0], parts[1]);
   lab_export_dialog_run (widget, _("Export Chart"), parts[1], name, write_chart, chart, NULL);
+}
+
+/* page.export-model: the run's network for other tools. */
+static void
+export_model_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabRunPage *self = LAB_RUN_PAGE (widget);
+  GtkWidget *dialog = lab_export_model_dialog_new (widget, self->gateway, self->run, self->name,
+                                                   self->summary->tasks);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* A secondary click on a chart: the analysis of the evaluated checkpoint nearest that step. */
@@ -548,6 +573,7 @@ lab_run_page_class_init (LabRunPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_resume_clicked);
   gtk_widget_class_bind_template_callback (widget_class, on_reset_clicked);
   gtk_widget_class_install_action (widget_class, "page.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "page.export-model", NULL, export_model_action);
 }
 
 static void

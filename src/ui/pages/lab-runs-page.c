@@ -17,6 +17,7 @@
 
 #include "cari.h"
 
+#include "lab-export-model-dialog.h"
 #include "lab-new-run-dialog.h"
 #include "lab-page.h"
 #include "lab-run-columns.h"
@@ -46,6 +47,7 @@ struct _LabRunsPage
   GtkButton *open_button;
   GtkButton *resume_button;
   GtkButton *new_from_button;
+  GtkButton *export_model_button;
   GtkButton *rename_button;
   GtkButton *delete_button;
   GtkColumnViewColumn *name_column;
@@ -186,6 +188,9 @@ update_actions (LabRunsPage *self)
   gtk_widget_action_set_enabled (widget, "runs.open", item != NULL && !deleting);
   gtk_widget_action_set_enabled (widget, "runs.resume", item != NULL && can_resume (self, item));
   gtk_widget_action_set_enabled (widget, "runs.new-from", config != NULL && config[0] != '\0');
+  gtk_widget_action_set_enabled (widget, "runs.export-model",
+                                 item != NULL && !deleting
+                                   && lab_run_item_get_checkpoint (item) >= 0);
   gtk_widget_action_set_enabled (widget, "runs.rename", item != NULL && !deleting);
   gtk_widget_action_set_enabled (widget, "runs.delete",
                                  item != NULL && !deleting && !is_busy (self, item));
@@ -245,6 +250,20 @@ new_from_action (GtkWidget *widget, const char *action, GVariant *param)
   GtkWidget *dialog = lab_new_run_dialog_new (lab_page_get_window (widget),
                                               lab_run_list_get_gateway (self->runs), self->runner,
                                               text);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Export Model…: the run's network for other tools, from any of its checkpoints. */
+static void
+export_model_action (GtkWidget *widget, const char *action, GVariant *param)
+{
+  LabRunsPage *self = LAB_RUNS_PAGE (widget);
+  LabRunItem *item = selected_item (self);
+  if (item == NULL || lab_run_item_get_checkpoint (item) < 0)
+    return;
+  GtkWidget *dialog = lab_export_model_dialog_new (
+    widget, lab_run_list_get_gateway (self->runs), lab_run_item_get_id (item),
+    lab_run_item_get_name (item), lab_run_item_get_summary (item)->tasks);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -649,6 +668,7 @@ lab_runs_page_class_init (LabRunsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, open_button);
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, resume_button);
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, new_from_button);
+  gtk_widget_class_bind_template_child (widget_class, LabRunsPage, export_model_button);
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, rename_button);
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, delete_button);
   gtk_widget_class_bind_template_child (widget_class, LabRunsPage, name_column);
@@ -668,6 +688,8 @@ lab_runs_page_class_init (LabRunsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "runs.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "runs.resume", NULL, resume_action);
   gtk_widget_class_install_action (widget_class, "runs.new-from", NULL, new_from_action);
+  gtk_widget_class_install_action (widget_class, "runs.export-model", NULL,
+                                   export_model_action);
   gtk_widget_class_install_action (widget_class, "runs.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "runs.delete", NULL, delete_action);
   gtk_widget_class_install_action (widget_class, "runs.context-menu", NULL, context_menu_action);
