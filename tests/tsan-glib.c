@@ -16,10 +16,20 @@
 void __tsan_acquire (void *addr);
 void __tsan_release (void *addr);
 
-/* GLib's function of that name, found once. */
-#define REAL(name) real_##name
+/* GLib's function of that name, found once: by the constructor below, or at the first call when
+ * that comes earlier — a library's constructor may call GLib before this one runs (json-glib
+ * brings in GObject, whose type system initialises itself with GLib's locks at load time). */
+#define REAL(name) ((__typeof__ (real_##name)) resolve ((void **) &real_##name, #name))
 #define DECLARE_REAL(ret, name, ...) static ret (*real_##name) (__VA_ARGS__)
 #define FIND_REAL(name) real_##name = dlsym (RTLD_NEXT, #name)
+
+static void *
+resolve (void **slot, const char *name)
+{
+  if (*slot == NULL)
+    *slot = dlsym (RTLD_NEXT, name);
+  return *slot;
+}
 
 DECLARE_REAL (void, g_mutex_lock, GMutex *);
 DECLARE_REAL (gboolean, g_mutex_trylock, GMutex *);
