@@ -17,35 +17,12 @@
 
 #include "interop/npy.h"
 #include "interop/onnx.h"
+#include "randomise.h"
 
 static float
 uniform (CariRng *rng, float lo, float hi)
 {
   return lo + (hi - lo) * cari_rng_uniform (rng);
-}
-
-static void
-randomise_statistics (CariNet *net, uint64_t seed)
-{
-  CariRng rng;
-  size_t n;
-  const CariParamInfo *infos = cari_net_param_infos (net, &n);
-
-  cari_rng_seed (&rng, seed ^ 0xb1a5b1a5ULL);
-  for (size_t i = 0; i < n; i++)
-    {
-      const CariParamInfo *p = &infos[i];
-      float lo, hi;
-      if (g_str_has_suffix (p->name, "/running_var"))
-        lo = 0.5f, hi = 1.5f;
-      else if (g_str_has_suffix (p->name, "/running_mean") || g_str_has_suffix (p->name, "/beta")
-               || g_str_has_suffix (p->name, "/bias"))
-        lo = -0.2f, hi = 0.2f;
-      else
-        continue;
-      for (size_t k = 0; k < p->size; k++)
-        p->param[k] = uniform (&rng, lo, hi);
-    }
 }
 
 int
@@ -89,7 +66,7 @@ main (int argc, char **argv)
       fprintf (stderr, "onnx-dump: %s\n", error->message);
       return 1;
     }
-  randomise_statistics (net, (uint64_t) seed);
+  interop_randomise_statistics (net, (uint64_t) seed);
 
   /* Random images, standardised per image as the data loader does: per channel a random
    * brightness, two random waves and noise. White noise alone averages out in the deep layers,

@@ -5,8 +5,8 @@
  *              [--identities K] OUTDIR
  *
  * Builds a trainer on an in-memory toy data set (dropout off, the weight module Xavier-initialised
- * so that Ψ is not zero), gives every zero-initialised tensor (β, biases) and every batch-norm
- * statistic deterministic random values so that a misplaced one shows, and writes
+ * so that Ψ is not zero), gives β, biases and batch-norm statistics random values
+ * (randomise.h) so that a misplaced one shows, and writes
  *   OUTDIR/weights.safetensors   the network, as `carilab-cli export` writes it
  *   OUTDIR/outputs.safetensors   the batch (input, identities, the center table), then
  *     eval.<task>.embedding / .logits, eval.losses, eval.weights   inference-mode forward
@@ -25,6 +25,8 @@
 #include "train/losses.h"
 #include "train/trainer.h"
 
+#include "randomise.h"
+
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,28 +41,6 @@ static void
 add_2d (CariSafetensors *st, const char *name, const float *data, gint64 rows, gint64 cols)
 {
   cari_safetensors_add (st, name, 2, (gint64[]) { rows, cols }, data);
-}
-
-static void
-randomise_zeros (CariNet *net, guint64 seed)
-{
-  CariRng rng;
-  size_t n;
-  const CariParamInfo *infos = cari_net_param_infos (net, &n);
-  cari_rng_seed (&rng, seed);
-  for (size_t i = 0; i < n; i++)
-    {
-      const char *leaf = strrchr (infos[i].name, '/') + 1;
-      for (size_t k = 0; k < infos[i].size; k++)
-        {
-          float u = 2.0f * cari_rng_uniform (&rng) - 1.0f;
-          if (strcmp (leaf, "running_var") == 0)
-            infos[i].param[k] = 1.0f + 0.5f * u;
-          else if (strcmp (leaf, "beta") == 0 || strcmp (leaf, "bias") == 0
-                   || strcmp (leaf, "running_mean") == 0)
-            infos[i].param[k] = 0.2f * u;
-        }
-    }
 }
 
 static void
@@ -127,7 +107,7 @@ main (int argc, char **argv)
       return 1;
     }
   CariNet *net = cari_trainer_get_net (trainer);
-  randomise_zeros (net, (guint64) seed + 1);
+  interop_randomise_statistics (net, (guint64) seed + 1);
 
   /* The batch: nc caricatures then np photos of the toy set, with their identities. */
   g_autofree int *cari = NULL, *photo = NULL;
