@@ -1,6 +1,7 @@
 /* test-conv.c — convolution: shapes and padding, forward against a direct loop, and every
  * gradient against central finite differences, for both the one-image and the grouped gemm
- * paths. */
+ * paths, and for the 3×3 stride-1 cases also by Winograd (test-winograd.c measures its error on
+ * larger shapes). */
 #include <cari.h>
 #include <math.h>
 #include <string.h>
@@ -14,8 +15,14 @@ typedef struct
   CariPadding pad;
 } ConvCase;
 
+/* Every case runs under each algorithm; only 3×3 stride-1 ones differ between them. */
+static const CariConvAlgo algos[] = { CARI_CONV_ALGO_DIRECT, CARI_CONV_ALGO_WINOGRAD2_ALL,
+                                      CARI_CONV_ALGO_WINOGRAD_ALL };
+
 static const ConvCase cases[] = {
   { "3x3 s1 same", 3, 6, 5, 4, 3, 3, 1, 1, CARI_PADDING_SAME },
+  { "3x3 s1 valid odd", 2, 9, 7, 3, 3, 3, 1, 1, CARI_PADDING_VALID },
+  { "3x3 s1 valid even", 2, 8, 10, 3, 3, 3, 1, 1, CARI_PADDING_VALID },
   { "3x3 s2 same odd", 2, 7, 7, 3, 3, 3, 2, 2, CARI_PADDING_SAME },
   { "3x3 s2 same even", 2, 8, 6, 3, 3, 3, 2, 2, CARI_PADDING_SAME },
   { "3x3 s2 valid odd", 2, 9, 7, 3, 3, 3, 2, 2, CARI_PADDING_VALID },
@@ -141,8 +148,9 @@ test_conv_shapes (void)
 }
 
 static void
-test_conv_forward_direct (void)
+forward_cases (CariConvAlgo algo)
 {
+  cari_conv2d_set_algo (algo);
   for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
     for (int group = 1; group <= 3; group += 2)
       {
@@ -153,18 +161,27 @@ test_conv_forward_direct (void)
         conv_direct (want, f.inp, f.weight, f.bias, f.N, &f.s);
         for (size_t i = 0; i < f.n_out; i++)
           if (fabsf (f.out[i] - want[i]) > 1e-4f)
-            g_error ("conv %s (group %d): out[%zu] = %g, direct loop %g", cases[k].name, group,
-                     i, f.out[i], want[i]);
+            g_error ("conv %s (group %d, algorithm %d): out[%zu] = %g, direct loop %g",
+                     cases[k].name, group, (int) algo, i, f.out[i], want[i]);
         fixture_clear (&f);
       }
 }
 
 static void
-test_conv_backward (void)
+test_conv_forward_direct (void)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (algos); i++)
+    forward_cases (algos[i]);
+  cari_conv2d_set_algo (CARI_CONV_ALGO_WINOGRAD);
+}
+
+static void
+backward_cases (CariConvAlgo algo)
 {
   /* Float32 central differences with h = 1e-2 on a loss Σ r·out: the conv is linear in each
    * argument, so only rounding remains; 1e-3 is 10× below a gradient scaled by 1.01. */
   const double tol = 1e-3;
+  cari_conv2d_set_algo (algo);
   for (size_t k = 0; k < G_N_ELEMENTS (cases); k++)
     for (int group = 1; group <= 3; group += 2)
       {
@@ -182,16 +199,27 @@ test_conv_backward (void)
         for (size_t i = 0; i < f.n_in; i++)
           dinp[i] -= 0.5f;
 
-        what = g_strdup_printf ("conv %s group %d: input", cases[k].name, group);
+        what = g_strdup_printf ("conv %s group %d algorithm %d: input", cases[k].name, group,
+                                (int) algo);
         assert_gradcheck (gradcheck (conv_loss, &f, f.inp, dinp, f.n_in, 1e-2f, 400), tol, what);
         g_free (what);
-        what = g_strdup_printf ("conv %s group %d: weight", cases[k].name, group);
+        what = g_strdup_printf ("conv %s group %d algorithm %d: weight", cases[k].name, group,
+                                (int) algo);
         assert_gradcheck (gradcheck (conv_loss, &f, f.weight, dw, f.n_w, 1e-2f, 400), tol, what);
         g_free (what);
-        what = g_strdup_printf ("conv %s group %d: bias", cases[k].name, group);
+        what = g_strdup_printf ("conv %s group %d algorithm %d: bias", cases[k].name, group,
+                                (int) algo);
         assert_gradcheck (gradcheck (conv_loss, &f, f.bias, db, f.s.out_c, 1e-2f, 400), tol, what);
         fixture_clear (&f);
       }
+}
+
+static void
+test_conv_backward (void)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (algos); i++)
+    backward_cases (algos[i]);
+  cari_conv2d_set_algo (CARI_CONV_ALGO_WINOGRAD);
 }
 
 static void

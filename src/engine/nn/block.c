@@ -9,6 +9,7 @@
 #include "nn/conv.h"
 #include "nn/net.h"
 #include "nn/pool.h"
+#include "nn/winograd.h"
 
 #include <math.h>
 #include <string.h>
@@ -94,6 +95,13 @@ note_workspace (CariBuild *build, const CariConv2dShape *s, int max_n)
   const size_t cap = (size_t) 4 << 20;
   size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
                      MIN (cari_conv2d_workspace_floats (s, max_n), cap));
+  /* Winograd's transformed filters (and their gradient) do not grow with the group, and are
+   * large where the channels are many and the images small: there the cap is on what the
+   * images add, or the group would shrink to one image and each of its α² gemms to a sliver. */
+  if (cari_winograd_eligible (s))
+    for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_LARGE; tile += 2)
+      want = MAX (want, MIN (cari_winograd_workspace_floats (s, tile, max_n),
+                             cari_winograd_workspace_floats (s, tile, 0) + cap));
   build->workspace_floats = MAX (build->workspace_floats, want);
 }
 

@@ -9,8 +9,72 @@
 #include "core/gemm.h"
 #include "core/i18n.h"
 #include "core/parallel.h"
+#include "nn/winograd.h"
 
 #include <string.h>
+
+/* ------------------------------------------------------------------ algorithm choice */
+
+static const struct
+{
+  const char *name;
+  CariConvAlgo algo;
+  int tile;         /* 0: im2col */
+  gboolean forward; /* Winograd in the forward too, not only in the backward */
+} algos[] = {
+  { "direct", CARI_CONV_ALGO_DIRECT, 0, FALSE },
+  { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, FALSE },
+  { "winograd-all", CARI_CONV_ALGO_WINOGRAD_ALL, CARI_WINOGRAD_TILE_LARGE, TRUE },
+  { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, FALSE },
+  { "winograd2-all", CARI_CONV_ALGO_WINOGRAD2_ALL, CARI_WINOGRAD_TILE_SMALL, TRUE },
+};
+
+#define DEFAULT_ALGO CARI_CONV_ALGO_WINOGRAD
+
+static gint algo_override = -1;
+
+static CariConvAlgo
+algo_from_environment (void)
+{
+  const char *value = g_getenv ("CARI_CONV_ALGO");
+  if (value == NULL || *value == '\0')
+    return DEFAULT_ALGO;
+  for (size_t i = 0; i < G_N_ELEMENTS (algos); i++)
+    if (g_ascii_strcasecmp (value, algos[i].name) == 0)
+      return algos[i].algo;
+  g_message (_("CARI_CONV_ALGO=%s is not one of direct, winograd, winograd-all, winograd2, "
+               "winograd2-all: using winograd"),
+             value);
+  return DEFAULT_ALGO;
+}
+
+CariConvAlgo
+cari_conv2d_get_algo (void)
+{
+  static gsize from_environment = 0;
+  if (g_once_init_enter (&from_environment))
+    g_once_init_leave (&from_environment, (gsize) algo_from_environment () + 1);
+  gint set = g_atomic_int_get (&algo_override);
+  return set >= 0 ? (CariConvAlgo) set : (CariConvAlgo) (from_environment - 1);
+}
+
+void
+cari_conv2d_set_algo (CariConvAlgo algo)
+{
+  g_assert ((size_t) algo < G_N_ELEMENTS (algos));
+  g_atomic_int_set (&algo_override, (gint) algo);
+}
+
+int
+cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward)
+{
+  CariConvAlgo algo = cari_conv2d_get_algo ();
+  if (!cari_winograd_eligible (s) || (forward && !algos[algo].forward))
+    return 0;
+  return algos[algo].tile;
+}
+
+/* ------------------------------------------------------------------ shapes */
 
 static int
 same_out (int in, int stride)
@@ -92,16 +156,28 @@ out_plane (const CariConv2dShape *s)
   return (size_t) s->out_h * s->out_w;
 }
 
+static size_t
+direct_workspace_floats (const CariConv2dShape *s, int group)
+{
+  return (col_rows (s) + (size_t) s->out_c) * out_plane (s) * (size_t) MAX (group, 1);
+}
+
 size_t
 cari_conv2d_workspace_floats (const CariConv2dShape *s, int group)
 {
-  return (col_rows (s) + (size_t) s->out_c) * out_plane (s) * (size_t) MAX (group, 1);
+  size_t floats = direct_workspace_floats (s, group);
+  if (cari_winograd_eligible (s))
+    {
+      floats = MAX (floats, cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_SMALL, group));
+      floats = MAX (floats, cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_LARGE, group));
+    }
+  return floats;
 }
 
 static int
 pick_group (const CariConv2dShape *s, int N, size_t workspace_floats)
 {
-  size_t one = cari_conv2d_workspace_floats (s, 1);
+  size_t one = direct_workspace_floats (s, 1);
   size_t g = workspace_floats / one;
   g_assert (g >= 1);
   return (int) MIN (g, (size_t) N);
@@ -290,8 +366,15 @@ cari_conv2d_forward (float *out, const float *inp, const float *weight, const fl
   const int P = (int) out_plane (s);
   const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
   const size_t out_img = (size_t) s->out_c * P;
-  const int group = pick_group (s, N, workspace_floats);
+  const int tile = cari_conv2d_winograd_tile (s, TRUE);
 
+  if (tile > 0)
+    {
+      cari_winograd_forward (out, inp, weight, bias, N, s, tile, workspace, workspace_floats);
+      return;
+    }
+
+  const int group = pick_group (s, N, workspace_floats);
   for (int n0 = 0; n0 < N; n0 += group)
     {
       int g = MIN (group, N - n0);
@@ -339,7 +422,7 @@ cari_conv2d_backward (float *dinp, float *dweight, float *dbias, const float *do
   const int P = (int) out_plane (s);
   const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
   const size_t out_img = (size_t) s->out_c * P;
-  const int group = pick_group (s, N, workspace_floats);
+  const int tile = cari_conv2d_winograd_tile (s, FALSE);
 
   if (dbias != NULL)
     for (int n = 0; n < N; n++)
@@ -352,6 +435,14 @@ cari_conv2d_backward (float *dinp, float *dweight, float *dbias, const float *do
           dbias[oc] += (float) acc;
         }
 
+  if (tile > 0)
+    {
+      cari_winograd_backward (dinp, dweight, dout, inp, weight, N, s, tile, workspace,
+                              workspace_floats);
+      return;
+    }
+
+  const int group = pick_group (s, N, workspace_floats);
   for (int n0 = 0; n0 < N; n0 += group)
     {
       int g = MIN (group, N - n0);

@@ -1,4 +1,5 @@
-/* conv.h — 2-D convolution by im2col + cari_sgemm, forward and backward.
+/* conv.h — 2-D convolution by im2col + cari_sgemm, forward and backward; 3×3 stride-1 layers
+ * go to Winograd's algorithm (nn/winograd.h) unless the algorithm is set to direct.
  *
  * Layouts: input [N, C, H, W], weight [OC, C, KH, KW] (read as a matrix OC × K, K = C·KH·KW),
  * bias [OC] or NULL, output [N, OC, OH, OW]. Padding follows TensorFlow: VALID uses none; SAME
@@ -27,6 +28,29 @@ typedef struct
   int pad_top, pad_left;
 } CariConv2dShape;
 
+/* How the convolutions are computed. Read once from the environment variable CARI_CONV_ALGO
+ * (direct, winograd, winograd-all, winograd2 or winograd2-all; unset or empty means winograd),
+ * so that the ways can be compared on one build; cari_conv2d_set_algo overrides it (tests,
+ * benchmarks). Winograd only ever takes 3×3 stride-1 layers; the rest run im2col. Its forward
+ * is not the default: its rounding differs from im2col's by a few ulps more, which is harmless
+ * for training but moves the network's ReLU and max-pool decisions that sit within that
+ * distance of a tie, and so the gradients of a whole step by far more than the convolution's
+ * own error (docs/ARCHITECTURE.md, bench/README.md). */
+typedef enum
+{
+  CARI_CONV_ALGO_DIRECT,        /* im2col + gemm everywhere */
+  CARI_CONV_ALGO_WINOGRAD,      /* the backward (∂input, ∂weight) by F(4×4, 3×3) */
+  CARI_CONV_ALGO_WINOGRAD_ALL,  /* the forward too */
+  CARI_CONV_ALGO_WINOGRAD2,     /* the backward by F(2×2, 3×3) */
+  CARI_CONV_ALGO_WINOGRAD2_ALL, /* the forward too */
+} CariConvAlgo;
+
+CariConvAlgo cari_conv2d_get_algo (void);
+void         cari_conv2d_set_algo (CariConvAlgo algo);
+/* The Winograd tile side the current algorithm uses for `s` in the forward or the backward,
+ * or 0 where that pass runs im2col. */
+int          cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward);
+
 /* Derive output size and padding; fails naming the parameter when the layer cannot exist. */
 gboolean cari_conv2d_shape_init (CariConv2dShape *shape, int in_c, int in_h, int in_w, int out_c,
                                  int kh, int kw, int sh, int sw, CariPadding padding,
@@ -35,8 +59,10 @@ gboolean cari_conv2d_shape_init (CariConv2dShape *shape, int in_c, int in_h, int
 /* Multiply-adds of the forward pass for one image (backward costs twice that). */
 double cari_conv2d_flops (const CariConv2dShape *s);
 
-/* Floats of workspace needed to process `group` images per gemm. The kernels choose the largest
- * group that fits the workspace they are given; one image's worth is the minimum. */
+/* Floats of workspace needed to process `group` images per gemm, by whichever algorithm runs
+ * (the largest need of those that can, since the algorithm may be switched after the
+ * workspace is sized). The kernels choose the largest group that fits the workspace they are
+ * given; one image's worth is the minimum. */
 size_t cari_conv2d_workspace_floats (const CariConv2dShape *s, int group);
 
 /* out = conv(inp, weight) + bias. */

@@ -1,0 +1,624 @@
+/* winograd.c — F(2×2, 3×3) and F(4×4, 3×3) convolution: transforms, one gemm per point.
+ *
+ * The transformed tiles are laid out point-major, [α²][channels][tiles], so that each point's
+ * gemm reads and writes plain row-major matrices, and the tiles of `group` images sit side by
+ * side in a row as conv.c's columns do.
+ */
+#include "nn/winograd.h"
+
+#include "core/gemm.h"
+#include "core/parallel.h"
+
+#include <string.h>
+
+#define MAX_A (CARI_WINOGRAD_TILE_LARGE + 2)
+
+/* The transforms and the loops around them get an AVX2 copy next to the baseline one (chosen at
+ * load time through ifunc, as in eval/tsne-private.h); not under ThreadSanitizer, which
+ * instruments the resolver before it has started. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__SANITIZE_THREAD__)
+#define WINOGRAD_CLONES __attribute__ ((target_clones ("avx2", "default")))
+#else
+#define WINOGRAD_CLONES
+#endif
+
+typedef struct
+{
+  int m, a;          /* output tile side, input tile side α = m + 2 */
+  int th, tw, tiles; /* tiles down, across, per image */
+  const CariConv2dShape *s;
+} Geom;
+
+static void
+geom_init (Geom *g, const CariConv2dShape *s, int tile)
+{
+  g_assert (tile == CARI_WINOGRAD_TILE_SMALL || tile == CARI_WINOGRAD_TILE_LARGE);
+  g->m = tile;
+  g->a = tile + 2;
+  g->th = (s->out_h + tile - 1) / tile;
+  g->tw = (s->out_w + tile - 1) / tile;
+  g->tiles = g->th * g->tw;
+  g->s = s;
+}
+
+gboolean
+cari_winograd_eligible (const CariConv2dShape *s)
+{
+  /* Any padding: the tiles read zeros outside the image. */
+  return s->kh == 3 && s->kw == 3 && s->sh == 1 && s->sw == 1;
+}
+
+static size_t
+filter_floats (const Geom *g)
+{
+  return (size_t) g->a * g->a * g->s->out_c * g->s->in_c;
+}
+
+static size_t
+image_floats (const Geom *g)
+{
+  return (size_t) g->a * g->a * (g->s->in_c + g->s->out_c) * g->tiles;
+}
+
+size_t
+cari_winograd_workspace_floats (const CariConv2dShape *s, int tile, int group)
+{
+  Geom g;
+  geom_init (&g, s, tile);
+  /* U (the transformed filter) and its gradient, then the tiles of the group. */
+  return 2 * filter_floats (&g) + image_floats (&g) * (size_t) MAX (group, 0);
+}
+
+static int
+pick_group (const Geom *g, int N, size_t workspace_floats)
+{
+  g_assert (workspace_floats >= 2 * filter_floats (g) + image_floats (g));
+  size_t n = (workspace_floats - 2 * filter_floats (g)) / image_floats (g);
+  return (int) MIN (n, (size_t) N);
+}
+
+/* ------------------------------------------------------------------ the 1-D transforms
+ *
+ * F(2, 3):  Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1],  Aᵀ = [1 1 1 0; 0 1 -1 -1],
+ *           G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1].
+ * F(4, 3):  Bᵀ = [4 0 -5 0 1 0; 0 -4 -4 1 1 0; 0 4 -4 -1 1 0; 0 -2 -1 2 1 0; 0 2 -1 -2 1 0;
+ *                 0 4 0 -5 0 1],
+ *           Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1],
+ *           G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1].
+ * Written out rather than looped over the tables: the zeros and ones then cost nothing. Each is
+ * called with a constant m, so the switch folds away. */
+
+/* v = Bᵀ·d (α values). */
+static G_ALWAYS_INLINE inline void
+bt_apply (int m, const float *d, float *v)
+{
+  if (m == 2)
+    {
+      v[0] = d[0] - d[2];
+      v[1] = d[1] + d[2];
+      v[2] = d[2] - d[1];
+      v[3] = d[1] - d[3];
+      return;
+    }
+  float p = d[4] - 4.0f * d[2], q = d[3] - 4.0f * d[1];
+  float r = d[4] - d[2], t = 2.0f * (d[3] - d[1]);
+  v[0] = 4.0f * d[0] - 5.0f * d[2] + d[4];
+  v[1] = p + q;
+  v[2] = p - q;
+  v[3] = r + t;
+  v[4] = r - t;
+  v[5] = 4.0f * d[1] - 5.0f * d[3] + d[5];
+}
+
+/* d = B·v, the adjoint of bt_apply. */
+static G_ALWAYS_INLINE inline void
+bt_adjoint (int m, const float *v, float *d)
+{
+  if (m == 2)
+    {
+      d[0] = v[0];
+      d[1] = v[1] - v[2] + v[3];
+      d[2] = v[1] + v[2] - v[0];
+      d[3] = -v[3];
+      return;
+    }
+  float s12 = v[1] + v[2], d12 = v[2] - v[1], s34 = v[3] + v[4], d34 = v[3] - v[4];
+  d[0] = 4.0f * v[0];
+  d[1] = 4.0f * (d12 + v[5]) - 2.0f * d34;
+  d[2] = -5.0f * v[0] - 4.0f * s12 - s34;
+  d[3] = 2.0f * d34 - d12 - 5.0f * v[5];
+  d[4] = v[0] + s12 + s34;
+  d[5] = v[5];
+}
+
+/* y = Aᵀ·v (m values from α). */
+static G_ALWAYS_INLINE inline void
+at_apply (int m, const float *v, float *y)
+{
+  if (m == 2)
+    {
+      y[0] = v[0] + v[1] + v[2];
+      y[1] = v[1] - v[2] - v[3];
+      return;
+    }
+  float s12 = v[1] + v[2], d12 = v[1] - v[2], s34 = v[3] + v[4], d34 = v[3] - v[4];
+  y[0] = v[0] + s12 + s34;
+  y[1] = d12 + 2.0f * d34;
+  y[2] = s12 + 4.0f * s34;
+  y[3] = d12 + 8.0f * d34 + v[5];
+}
+
+/* v = A·y, the adjoint of at_apply (α values from m). */
+static G_ALWAYS_INLINE inline void
+at_adjoint (int m, const float *y, float *v)
+{
+  if (m == 2)
+    {
+      v[0] = y[0];
+      v[1] = y[0] + y[1];
+      v[2] = y[0] - y[1];
+      v[3] = -y[1];
+      return;
+    }
+  float e = y[0] + y[2], o = y[1] + y[3], e4 = y[0] + 4.0f * y[2], o4 = 2.0f * y[1] + 8.0f * y[3];
+  v[0] = y[0];
+  v[1] = e + o;
+  v[2] = e - o;
+  v[3] = e4 + o4;
+  v[4] = e4 - o4;
+  v[5] = y[3];
+}
+
+/* G's rows, in double: the filter transforms run once per call and their rounding should not
+ * add to the tiles'. */
+static const double G2[4][3] = {
+  { 1.0, 0.0, 0.0 }, { 0.5, 0.5, 0.5 }, { 0.5, -0.5, 0.5 }, { 0.0, 0.0, 1.0 },
+};
+static const double G4[6][3] = {
+  { 1.0 / 4, 0.0, 0.0 },
+  { -1.0 / 6, -1.0 / 6, -1.0 / 6 },
+  { -1.0 / 6, 1.0 / 6, -1.0 / 6 },
+  { 1.0 / 24, 1.0 / 12, 1.0 / 6 },
+  { 1.0 / 24, -1.0 / 12, 1.0 / 6 },
+  { 0.0, 0.0, 1.0 },
+};
+
+static const double *
+g_rows (int m)
+{
+  return m == 2 ? &G2[0][0] : &G4[0][0];
+}
+
+/* ------------------------------------------------------------------ filter transforms */
+
+typedef struct
+{
+  const Geom *g;
+  const float *weight;
+  float *dweight;
+  float *U;
+  const float *dU;
+} FilterArgs;
+
+/* U[ξ][oc][c] = (G·w[oc][c]·Gᵀ)[ξ] */
+static void
+filter_transform_range (gpointer data, size_t o0, size_t o1)
+{
+  const FilterArgs *f = data;
+  const int a = f->g->a, C = f->g->s->in_c, OC = f->g->s->out_c;
+  const double *G = g_rows (f->g->m);
+  const size_t point = (size_t) OC * C;
+
+  for (size_t oc = o0; oc < o1; oc++)
+    for (int c = 0; c < C; c++)
+      {
+        const float *w = f->weight + (oc * C + c) * 9;
+        double t[MAX_A][3];
+        for (int i = 0; i < a; i++)
+          for (int kx = 0; kx < 3; kx++)
+            t[i][kx] = G[i * 3] * w[kx] + G[i * 3 + 1] * w[3 + kx] + G[i * 3 + 2] * w[6 + kx];
+        for (int i = 0; i < a; i++)
+          for (int j = 0; j < a; j++)
+            f->U[(size_t) (i * a + j) * point + oc * C + c]
+              = (float) (t[i][0] * G[j * 3] + t[i][1] * G[j * 3 + 1] + t[i][2] * G[j * 3 + 2]);
+      }
+}
+
+/* dw[oc][c] += Gᵀ·dU[·][oc][c]·G, the adjoint of the above. */
+static void
+filter_adjoint_range (gpointer data, size_t o0, size_t o1)
+{
+  const FilterArgs *f = data;
+  const int a = f->g->a, C = f->g->s->in_c, OC = f->g->s->out_c;
+  const double *G = g_rows (f->g->m);
+  const size_t point = (size_t) OC * C;
+
+  for (size_t oc = o0; oc < o1; oc++)
+    for (int c = 0; c < C; c++)
+      {
+        double t[MAX_A][3] = { { 0 } };
+        for (int i = 0; i < a; i++)
+          for (int j = 0; j < a; j++)
+            {
+              double u = f->dU[(size_t) (i * a + j) * point + oc * C + c];
+              for (int kx = 0; kx < 3; kx++)
+                t[i][kx] += u * G[j * 3 + kx];
+            }
+        float *dw = f->dweight + (oc * C + c) * 9;
+        for (int ky = 0; ky < 3; ky++)
+          for (int kx = 0; kx < 3; kx++)
+            {
+              double acc = 0.0;
+              for (int i = 0; i < a; i++)
+                acc += G[i * 3 + ky] * t[i][kx];
+              dw[ky * 3 + kx] += (float) acc;
+            }
+      }
+}
+
+static size_t
+filter_grain (const Geom *g)
+{
+  return MAX ((size_t) 1, (size_t) 16384 / MAX ((size_t) g->s->in_c * g->a * g->a, 1));
+}
+
+/* ------------------------------------------------------------------ tile transforms
+ *
+ * One channel's tiles of all the group's images lie side by side in a row of the point-major
+ * matrices, so a part of the work is a range of channels and each channel's row is taken KC
+ * tiles at a time: gathered into α² arrays of KC floats (structure of arrays), transformed
+ * there with every operation running across the KC tiles (what the compiler vectorises), and
+ * written out as α² contiguous runs. */
+
+#define KC 64
+
+typedef enum
+{
+  BT,     /* Bᵀ·x */
+  BT_ADJ, /* B·x */
+  AT,     /* Aᵀ·x */
+  AT_ADJ, /* A·x */
+} Transform;
+
+static G_ALWAYS_INLINE inline void
+transform_1d (Transform kind, int m, const float *x, float *y)
+{
+  switch (kind)
+    {
+    case BT:
+      bt_apply (m, x, y);
+      break;
+    case BT_ADJ:
+      bt_adjoint (m, x, y);
+      break;
+    case AT:
+      at_apply (m, x, y);
+      break;
+    case AT_ADJ:
+      at_adjoint (m, x, y);
+      break;
+    }
+}
+
+/* out[o + j·os][k] = kind(in[i + s·is][k])_j for every lane k: one line (a row or a column) of
+ * KC tiles at once. */
+static G_ALWAYS_INLINE inline void
+sweep (Transform kind, int m, int n_in, int n_out, float (*in)[KC], int i, int is,
+       float (*out)[KC], int o, int os)
+{
+  for (int k = 0; k < KC; k++)
+    {
+      float x[MAX_A], y[MAX_A];
+      for (int s = 0; s < n_in; s++)
+        x[s] = in[i + s * is][k];
+      transform_1d (kind, m, x, y);
+      for (int j = 0; j < n_out; j++)
+        out[o + j * os][k] = y[j];
+    }
+}
+
+/* A square n_in × n_in tile per lane through the 1-D transform along its rows, then its
+ * columns: out (n_out × n_out) = T·in·Tᵀ, with tmp (n_in × n_out) between. */
+static G_ALWAYS_INLINE inline void
+transform_2d (Transform kind, int m, int n_in, int n_out, float (*in)[KC], float (*tmp)[KC],
+              float (*out)[KC])
+{
+  for (int r = 0; r < n_in; r++)
+    sweep (kind, m, n_in, n_out, in, r * n_in, 1, tmp, r * n_out, 1);
+  for (int j = 0; j < n_out; j++)
+    sweep (kind, m, n_in, n_out, tmp, j, n_out, out, j, n_out);
+}
+
+typedef struct
+{
+  const Geom *g;
+  size_t ld;         /* tiles in a row of the transformed matrices: group · tiles */
+  const float *src;  /* the group's images read (input or output gradient) */
+  float *dst;        /* the group's images written or added to */
+  float *T;          /* transformed tiles written */
+  const float *cT;   /* transformed tiles read */
+  const float *bias; /* forward only; may be NULL */
+} TileArgs;
+
+/* Where tile `t` of a row lies: its image's plane of `channel` (of `channels`), and the top
+ * left corner of its output tile. */
+static G_ALWAYS_INLINE inline size_t
+tile_place (const Geom *g, size_t t, int channel, int channels, size_t plane_floats, int *oy,
+            int *ox)
+{
+  size_t img = t / (size_t) g->tiles, in_img = t % (size_t) g->tiles;
+  *oy = (int) (in_img / (size_t) g->tw) * g->m;
+  *ox = (int) (in_img % (size_t) g->tw) * g->m;
+  return (img * (size_t) channels + (size_t) channel) * plane_floats;
+}
+
+static G_ALWAYS_INLINE inline void
+load_lanes (float (*v)[KC], const float *T, int points, size_t rows, size_t row, size_t ld,
+            size_t t0, int nt)
+{
+  for (int p = 0; p < points; p++)
+    {
+      memcpy (v[p], T + ((size_t) p * rows + row) * ld + t0, sizeof (float) * (size_t) nt);
+      memset (v[p] + nt, 0, sizeof (float) * (size_t) (KC - nt));
+    }
+}
+
+static G_ALWAYS_INLINE inline void
+store_lanes (float *T, float (*v)[KC], int points, size_t rows, size_t row, size_t ld, size_t t0,
+             int nt)
+{
+  for (int p = 0; p < points; p++)
+    memcpy (T + ((size_t) p * rows + row) * ld + t0, v[p], sizeof (float) * (size_t) nt);
+}
+
+/* V[ξ][c][t] = (Bᵀ·d·B)[ξ] for the α × α input tiles d of channel c (zero past the edges). */
+static G_ALWAYS_INLINE inline void
+input_transform_channel (const TileArgs *ta, int m, int c)
+{
+  const Geom *g = ta->g;
+  const CariConv2dShape *s = g->s;
+  const int a = m + 2, H = s->in_h, W = s->in_w;
+  const size_t plane = (size_t) H * W;
+  float d[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
+
+  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+    {
+      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      for (int k = 0; k < KC; k++)
+        {
+          if (k >= nt)
+            {
+              for (int p = 0; p < a * a; p++)
+                d[p][k] = 0.0f;
+              continue;
+            }
+          int oy, ox;
+          const float *img = ta->src + tile_place (g, t0 + k, c, s->in_c, plane, &oy, &ox);
+          const int y0 = oy - s->pad_top, x0 = ox - s->pad_left;
+          if (y0 >= 0 && x0 >= 0 && y0 + a <= H && x0 + a <= W)
+            for (int r = 0; r < a; r++)
+              for (int q = 0; q < a; q++)
+                d[r * a + q][k] = img[(size_t) (y0 + r) * W + x0 + q];
+          else
+            for (int r = 0; r < a; r++)
+              for (int q = 0; q < a; q++)
+                {
+                  int y = y0 + r, x = x0 + q;
+                  d[r * a + q][k]
+                    = y >= 0 && y < H && x >= 0 && x < W ? img[(size_t) y * W + x] : 0.0f;
+                }
+        }
+      transform_2d (BT, m, a, a, d, tmp, v);
+      store_lanes (ta->T, v, a * a, s->in_c, c, ta->ld, t0, nt);
+    }
+}
+
+/* out = (Aᵀ·M·A) + bias for output channel oc, cut at the image's edge. */
+static G_ALWAYS_INLINE inline void
+output_transform_channel (const TileArgs *ta, int m, int oc)
+{
+  const Geom *g = ta->g;
+  const CariConv2dShape *s = g->s;
+  const int a = m + 2, OH = s->out_h, OW = s->out_w;
+  const size_t plane = (size_t) OH * OW;
+  const float b = ta->bias != NULL ? ta->bias[oc] : 0.0f;
+  float v[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], y[MAX_A * MAX_A][KC];
+
+  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+    {
+      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      load_lanes (v, ta->cT, a * a, s->out_c, oc, ta->ld, t0, nt);
+      transform_2d (AT, m, a, m, v, tmp, y);
+      for (int k = 0; k < nt; k++)
+        {
+          int oy, ox;
+          float *img = ta->dst + tile_place (g, t0 + k, oc, s->out_c, plane, &oy, &ox);
+          const int rows = MIN (m, OH - oy), cols = MIN (m, OW - ox);
+          for (int p = 0; p < rows; p++)
+            for (int q = 0; q < cols; q++)
+              img[(size_t) (oy + p) * OW + ox + q] = y[p * m + q][k] + b;
+        }
+    }
+}
+
+/* Ŷ[ξ][oc][t] = (A·dY·Aᵀ)[ξ], the adjoint of the output transform (dY zero past the edge). */
+static G_ALWAYS_INLINE inline void
+output_adjoint_channel (const TileArgs *ta, int m, int oc)
+{
+  const Geom *g = ta->g;
+  const CariConv2dShape *s = g->s;
+  const int a = m + 2, OH = s->out_h, OW = s->out_w;
+  const size_t plane = (size_t) OH * OW;
+  float dy[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
+
+  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+    {
+      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      for (int k = 0; k < KC; k++)
+        {
+          if (k >= nt)
+            {
+              for (int p = 0; p < m * m; p++)
+                dy[p][k] = 0.0f;
+              continue;
+            }
+          int oy, ox;
+          const float *img = ta->src + tile_place (g, t0 + k, oc, s->out_c, plane, &oy, &ox);
+          for (int p = 0; p < m; p++)
+            for (int q = 0; q < m; q++)
+              dy[p * m + q][k] = oy + p < OH && ox + q < OW
+                                   ? img[(size_t) (oy + p) * OW + ox + q]
+                                   : 0.0f;
+        }
+      transform_2d (AT_ADJ, m, m, a, dy, tmp, v);
+      store_lanes (ta->T, v, a * a, s->out_c, oc, ta->ld, t0, nt);
+    }
+}
+
+/* dinp += B·dV·Bᵀ over the overlapping input tiles of channel c: the adjoint of the input
+ * transform. One channel's tiles are added in turn, so channels run in parallel without
+ * races. */
+static G_ALWAYS_INLINE inline void
+input_adjoint_channel (const TileArgs *ta, int m, int c)
+{
+  const Geom *g = ta->g;
+  const CariConv2dShape *s = g->s;
+  const int a = m + 2, H = s->in_h, W = s->in_w;
+  const size_t plane = (size_t) H * W;
+  float v[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], d[MAX_A * MAX_A][KC];
+
+  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+    {
+      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      load_lanes (v, ta->cT, a * a, s->in_c, c, ta->ld, t0, nt);
+      transform_2d (BT_ADJ, m, a, a, v, tmp, d);
+      for (int k = 0; k < nt; k++)
+        {
+          int oy, ox;
+          float *img = ta->dst + tile_place (g, t0 + k, c, s->in_c, plane, &oy, &ox);
+          const int y0 = oy - s->pad_top, x0 = ox - s->pad_left;
+          const int r0 = MAX (0, -y0), r1 = MIN (a, H - y0);
+          const int q0 = MAX (0, -x0), q1 = MIN (a, W - x0);
+          for (int r = r0; r < r1; r++)
+            for (int q = q0; q < q1; q++)
+              img[(size_t) (y0 + r) * W + x0 + q] += d[r * a + q][k];
+        }
+    }
+}
+
+/* One range function per transform and tile size, so that m is a constant in each. */
+#define TILE_RANGE(name, one, m)                                                              \
+  WINOGRAD_CLONES static void name (gpointer data, size_t c0, size_t c1)                      \
+  {                                                                                           \
+    for (size_t c = c0; c < c1; c++)                                                          \
+      one (data, m, (int) c);                                                                 \
+  }
+
+TILE_RANGE (input_transform_2, input_transform_channel, 2)
+TILE_RANGE (input_transform_4, input_transform_channel, 4)
+TILE_RANGE (output_transform_2, output_transform_channel, 2)
+TILE_RANGE (output_transform_4, output_transform_channel, 4)
+TILE_RANGE (output_adjoint_2, output_adjoint_channel, 2)
+TILE_RANGE (output_adjoint_4, output_adjoint_channel, 4)
+TILE_RANGE (input_adjoint_2, input_adjoint_channel, 2)
+TILE_RANGE (input_adjoint_4, input_adjoint_channel, 4)
+
+/* Channels per part: about 64k transformed floats each. */
+static size_t
+tile_grain (const Geom *g, size_t ld)
+{
+  return MAX ((size_t) 1, (size_t) 65536 / MAX (ld * g->a * g->a, 1));
+}
+
+void
+cari_winograd_forward (float *out, const float *inp, const float *weight, const float *bias,
+                       int N, const CariConv2dShape *s, int tile, float *workspace,
+                       size_t workspace_floats)
+{
+  Geom g;
+  geom_init (&g, s, tile);
+  const int group = pick_group (&g, N, workspace_floats);
+  const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
+  const size_t out_img = (size_t) s->out_c * s->out_h * s->out_w;
+  const size_t C = s->in_c, OC = s->out_c;
+  float *U = workspace;
+  float *tiles = workspace + 2 * filter_floats (&g);
+
+  FilterArgs f = { .g = &g, .weight = weight, .U = U };
+  cari_parallel_for (OC, filter_grain (&g), filter_transform_range, &f);
+
+  for (int n0 = 0; n0 < N; n0 += group)
+    {
+      const int gn = MIN (group, N - n0);
+      const size_t ld = (size_t) gn * g.tiles;
+      float *V = tiles, *M = tiles + g.a * g.a * C * ld;
+      TileArgs t = { .g = &g, .ld = ld, .src = inp + n0 * in_img, .T = V };
+
+      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_transform_2
+                                                             : input_transform_4, &t);
+      /* M_ξ[OC × tiles] = U_ξ[OC × C] · V_ξ[C × tiles] */
+      for (int p = 0; p < g.a * g.a; p++)
+        cari_sgemm (FALSE, FALSE, (int) OC, (int) ld, (int) C, 1.0f, U + p * OC * C, (int) C,
+                    V + p * C * ld, (int) ld, 0.0f, M + p * OC * ld, (int) ld);
+      TileArgs o = { .g = &g, .ld = ld, .dst = out + n0 * out_img, .cT = M,
+                     .bias = bias };
+      cari_parallel_for (OC, tile_grain (&g, ld), tile == 2 ? output_transform_2
+                                                              : output_transform_4, &o);
+    }
+}
+
+void
+cari_winograd_backward (float *dinp, float *dweight, const float *dout, const float *inp,
+                        const float *weight, int N, const CariConv2dShape *s, int tile,
+                        float *workspace, size_t workspace_floats)
+{
+  Geom g;
+  geom_init (&g, s, tile);
+  const int group = pick_group (&g, N, workspace_floats);
+  const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
+  const size_t out_img = (size_t) s->out_c * s->out_h * s->out_w;
+  const size_t C = s->in_c, OC = s->out_c;
+  float *U = workspace, *dU = workspace + filter_floats (&g);
+  float *tiles = workspace + 2 * filter_floats (&g);
+
+  if (dinp != NULL)
+    {
+      FilterArgs f = { .g = &g, .weight = weight, .U = U };
+      cari_parallel_for (OC, filter_grain (&g), filter_transform_range, &f);
+    }
+
+  for (int n0 = 0; n0 < N; n0 += group)
+    {
+      const int gn = MIN (group, N - n0);
+      const size_t ld = (size_t) gn * g.tiles;
+      float *Y = tiles, *V = tiles + g.a * g.a * OC * ld;
+
+      TileArgs ty = { .g = &g, .ld = ld, .src = dout + n0 * out_img, .T = Y };
+      cari_parallel_for (OC, tile_grain (&g, ld), tile == 2 ? output_adjoint_2
+                                                              : output_adjoint_4, &ty);
+      TileArgs tv = { .g = &g, .ld = ld, .src = inp + n0 * in_img, .T = V };
+      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_transform_2
+                                                             : input_transform_4, &tv);
+      /* Point by point, so that Ŷ_ξ is still in cache for the second product:
+       *   dU_ξ[OC × C] (+)= Ŷ_ξ[OC × tiles] · V_ξᵀ[tiles × C]   (from zero in the first group)
+       *   dV_ξ[C × tiles] = U_ξᵀ[C × OC] · Ŷ_ξ[OC × tiles]     (over V_ξ, which dU_ξ has read) */
+      for (int p = 0; p < g.a * g.a; p++)
+        {
+          const float *Yp = Y + p * OC * ld;
+          float *Vp = V + p * C * ld;
+          cari_sgemm (FALSE, TRUE, (int) OC, (int) C, (int) ld, 1.0f, Yp, (int) ld, Vp, (int) ld,
+                      n0 == 0 ? 0.0f : 1.0f, dU + p * OC * C, (int) C);
+          if (dinp != NULL)
+            cari_sgemm (TRUE, FALSE, (int) C, (int) ld, (int) OC, 1.0f, U + p * OC * C, (int) C,
+                        Yp, (int) ld, 0.0f, Vp, (int) ld);
+        }
+      if (dinp == NULL)
+        continue;
+      TileArgs ti = { .g = &g, .ld = ld, .dst = dinp + n0 * in_img, .cT = V };
+      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_adjoint_2 : input_adjoint_4,
+                         &ti);
+    }
+
+  FilterArgs f = { .g = &g, .dweight = dweight, .dU = dU };
+  cari_parallel_for (OC, filter_grain (&g), filter_adjoint_range, &f);
+}
