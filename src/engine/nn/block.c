@@ -90,9 +90,9 @@ unit_out_floats (const CariConvUnit *u, int n)
 static void
 note_workspace (CariBuild *build, const CariConv2dShape *s, int max_n)
 {
-  /* Enough for one image, and for the whole batch where that stays under 4 Mi floats: the
-   * small late layers then run as one wide gemm. */
-  const size_t cap = (size_t) 4 << 20;
+  /* Enough for one image, and for the whole batch where that stays under the cap: the small
+   * late layers then run as one wide gemm. */
+  const size_t cap = CARI_CONV_GROUP_FLOATS;
   size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
                      MIN (cari_conv2d_workspace_floats (s, max_n), cap));
   /* Winograd's transformed filters (and their gradient) do not grow with the group, and are

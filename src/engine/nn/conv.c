@@ -178,8 +178,8 @@ static int
 pick_group (const CariConv2dShape *s, int N, size_t workspace_floats)
 {
   size_t one = direct_workspace_floats (s, 1);
-  size_t g = workspace_floats / one;
-  g_assert (g >= 1);
+  g_assert (workspace_floats >= one);
+  size_t g = MIN (workspace_floats, MAX (one, CARI_CONV_GROUP_FLOATS)) / one;
   return (int) MIN (g, (size_t) N);
 }
 

@@ -59,6 +59,12 @@ gboolean cari_conv2d_shape_init (CariConv2dShape *shape, int in_c, int in_h, int
 /* Multiply-adds of the forward pass for one image (backward costs twice that). */
 double cari_conv2d_flops (const CariConv2dShape *s);
 
+/* How much workspace the images of a group take at most (beyond one image's worth, which is
+ * always allowed): enough for the small late layers to run their whole batch as one wide gemm.
+ * im2col groups no more even when the workspace is larger (sized for Winograd layers): wider
+ * column matrices stop paying and start missing the cache. */
+#define CARI_CONV_GROUP_FLOATS ((size_t) 4 << 20)
+
 /* Floats of workspace needed to process `group` images per gemm, by whichever algorithm runs
  * (the largest need of those that can, since the algorithm may be switched after the
  * workspace is sized). The kernels choose the largest group that fits the workspace they are
