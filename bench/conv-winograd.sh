@@ -11,8 +11,8 @@
 # A_CLI=/tmp/main/carilab-cli A_ALGO= for a build of the commit before). PRESETS and
 # STEPS_<preset> change what runs.
 #
-# Prints for each preset and side the median images/s with its range and its ratio to A's, the
-# median CPU seconds of the whole run (user + system: less sensitive than wall time to the other
+# Prints for each preset and side the median images/s with its range, the median and range of
+# its ratio to A's in the same round, the median CPU seconds of the whole run (user + system: less sensitive than wall time to the other
 # load of a shared machine) with their range, the median peak RSS, and each stage's median
 # forward and backward milliseconds.
 set -eu
@@ -47,7 +47,7 @@ run_side () {
   if [ -n "$algo" ]; then export CARI_CONV_ALGO="$algo"; else unset CARI_CONV_ALGO; fi
   /usr/bin/time -f '%U %S' -o "$f.time" "$cli" bench $args --steps "$steps" --warmup 2 \
     --threads 2 --profile >"$f.txt"
-  sed -n 's/^images\/s: *//p' "$f.txt" >>"$out/$preset-$side-ips"
+  sed -n 's/^images\/s: *//p' "$f.txt" | tee "$f.ips" >>"$out/$preset-$side-ips"
   sed -n 's/^peak RSS: *\([0-9.]*\).*/\1/p' "$f.txt" >>"$out/$preset-$side-rss"
   awk '{print $1 + $2}' "$f.time" >>"$out/$preset-$side-cpu"
   # Stage lines: name, forward ms, backward ms, share.
@@ -70,13 +70,17 @@ for preset in $PRESETS; do
   done
   echo
   echo "== $preset ($n_sides sides)"
-  a=$(median <"$out/$preset-A-ips")
   for side in $SIDES; do
-    m=$(median <"$out/$preset-$side-ips")
-    printf '%s: images/s %s (%s), / A %s; CPU s per run %s (%s); peak RSS %s MiB\n' "$side" \
-      "$m" "$(range <"$out/$preset-$side-ips")" "$(echo "$a $m" | awk '{printf "%.3f", $2 / $1}')" \
-      "$(median <"$out/$preset-$side-cpu")" "$(range <"$out/$preset-$side-cpu")" \
-      "$(median <"$out/$preset-$side-rss")"
+    # Each round's images/s over A's in the same round: the load of the machine changes from
+    # minute to minute, and the runs of one round share it.
+    for r in $(seq "$rounds"); do
+      paste "$out/$preset-$side-$r.ips" "$out/$preset-A-$r.ips" | awk '{printf "%.3f\n", $1 / $2}'
+    done >"$out/$preset-$side-ratio"
+    printf '%s: images/s %s (%s), per round / A %s (%s); CPU s per run %s (%s); ' "$side" \
+      "$(median <"$out/$preset-$side-ips")" "$(range <"$out/$preset-$side-ips")" \
+      "$(median <"$out/$preset-$side-ratio")" "$(range <"$out/$preset-$side-ratio")" \
+      "$(median <"$out/$preset-$side-cpu")" "$(range <"$out/$preset-$side-cpu")"
+    printf 'peak RSS %s MiB\n' "$(median <"$out/$preset-$side-rss")"
   done
   printf '%-16s' stage
   for col in fwd bwd; do for side in $SIDES; do printf ' %9s' "$side $col"; done; done

@@ -6,13 +6,14 @@
  *
  * The error measure is normwise, ‖ŷ − y‖∞ / ‖y‖∞ with y in double: a float32 sum of n products
  * is within about √n·ε of its value relative to the sum of the products' magnitudes (random
- * rounding; n·ε at worst), and these sums (n = 9·C ≤ 576 for the forward and ∂input, up to a few
- * thousand tiles for ∂weight) are of the order of ‖y‖∞. Winograd adds the rounding of its
- * transforms, whose coefficients grow with the tile: F(2×2) has 0, ±1 and ½ (a few ε more),
- * F(4×4) up to 8 in Aᵀ and 5 in Bᵀ with ⅙ and 1/24 in G, so its rounding is amplified by
- * the norms of those matrices (about 10 to 100×). The bounds asserted, 1e-5 for F(2×2) and
- * 2e-4 for F(4×4), sit well above what is measured (printed with --verbose; docs figures) and
- * well below what would show a wrong coefficient or a misplaced tile (errors of order 1).
+ * rounding, ε = 2⁻²⁴ ≈ 6e-8; n·ε at worst), and these sums are of the order of ‖y‖∞: for the
+ * forward and ∂input n = 9·C ≤ 576, √n·ε ≈ 1.4e-6 (∂weight sums over pixels, n ≤ 4,800, of terms
+ * of random sign, and measures no worse). Winograd adds the rounding of its transforms, whose
+ * coefficients grow with the tile: F(2×2) has 0, ±1 and ½ (a few ε more), F(4×4) up to 8 in Aᵀ
+ * and 5 in Bᵀ with ⅙ and 1/24 in G, which amplify the rounding about tenfold. Asserted: 5e-6 for
+ * im2col and F(2×2) (3.5 × √n·ε; the worst measured are 6.4e-7 and 8.9e-7), 5e-5 for F(4×4)
+ * (tenfold; measured 5.8e-6), printed with --verbose. A wrong coefficient, sign or misplaced tile
+ * gives errors of order 1 (bench/README.md has the figures).
  */
 #include <cari.h>
 #include <math.h>
