@@ -227,6 +227,8 @@ cmd_bench (int argc, char **argv)
   printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
   printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
   printf (_("BLAS:              %s\n"), blas);
+  printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
+          cari_conv2d_algo_name (cari_conv2d_get_algo ()));
 
   if (profile)
     {

@@ -88,6 +88,18 @@ main (int argc, char **argv)
   textdomain (GETTEXT_PACKAGE);
   cari_init ();
 
+  /* The engine reads CARI_CONV_ALGO on its own and falls back on the default for a value it
+   * does not know; the CLI says so rather than measure something else than was asked. */
+  CariConvAlgo algo;
+  const char *algo_name = g_getenv ("CARI_CONV_ALGO");
+  if (!cari_conv2d_algo_parse (algo_name, &algo))
+    {
+      g_printerr (_("carilab-cli: CARI_CONV_ALGO=%s is not one of direct, winograd, winograd2, "
+                    "winograd-backward\n"),
+                  algo_name);
+      return CLI_EXIT_USAGE;
+    }
+
   if (argc < 2)
     {
       print_usage (stderr);

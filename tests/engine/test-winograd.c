@@ -189,9 +189,10 @@ test_eligible (void)
     CariConvAlgo algo;
     int forward, backward;
   } sw[] = {
-    { CARI_CONV_ALGO_DIRECT, 0, 0 },       { CARI_CONV_ALGO_WINOGRAD, 0, 4 },
-    { CARI_CONV_ALGO_WINOGRAD_ALL, 4, 4 }, { CARI_CONV_ALGO_WINOGRAD2, 0, 2 },
-    { CARI_CONV_ALGO_WINOGRAD2_ALL, 2, 2 },
+    { CARI_CONV_ALGO_DIRECT, 0, 0 },
+    { CARI_CONV_ALGO_WINOGRAD, 4, 4 },
+    { CARI_CONV_ALGO_WINOGRAD2, 2, 2 },
+    { CARI_CONV_ALGO_WINOGRAD_BACKWARD, 0, 4 },
   };
   CariConv2dShape strided;
   g_assert_true (cari_conv2d_shape_init (&s, 4, 9, 9, 4, 3, 3, 1, 1, CARI_PADDING_SAME, NULL));
@@ -211,8 +212,8 @@ test_eligible (void)
 static void
 test_against_reference (void)
 {
-  const CariConvAlgo algos[] = { CARI_CONV_ALGO_DIRECT, CARI_CONV_ALGO_WINOGRAD2_ALL,
-                                 CARI_CONV_ALGO_WINOGRAD_ALL };
+  const CariConvAlgo algos[] = { CARI_CONV_ALGO_DIRECT, CARI_CONV_ALGO_WINOGRAD2,
+                                 CARI_CONV_ALGO_WINOGRAD };
   const int tiles[] = { 0, CARI_WINOGRAD_TILE_SMALL, CARI_WINOGRAD_TILE_LARGE };
   Errors worst[G_N_ELEMENTS (algos)] = { { 0 } };
   const int N = 3;
@@ -264,7 +265,7 @@ test_against_im2col (void)
       float *res[2][3];
       for (int a = 0; a < 2; a++)
         {
-          cari_conv2d_set_algo (a == 0 ? CARI_CONV_ALGO_DIRECT : CARI_CONV_ALGO_WINOGRAD_ALL);
+          cari_conv2d_set_algo (a == 0 ? CARI_CONV_ALGO_DIRECT : CARI_CONV_ALGO_WINOGRAD);
           res[a][0] = g_new (float, k.n_out);
           res[a][1] = g_new0 (float, k.n_in);
           res[a][2] = g_new0 (float, k.n_w);

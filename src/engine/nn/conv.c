@@ -23,29 +23,47 @@ static const struct
   gboolean forward; /* Winograd in the forward too, not only in the backward */
 } algos[] = {
   { "direct", CARI_CONV_ALGO_DIRECT, 0, FALSE },
-  { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, FALSE },
-  { "winograd-all", CARI_CONV_ALGO_WINOGRAD_ALL, CARI_WINOGRAD_TILE_LARGE, TRUE },
-  { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, FALSE },
-  { "winograd2-all", CARI_CONV_ALGO_WINOGRAD2_ALL, CARI_WINOGRAD_TILE_SMALL, TRUE },
+  { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, TRUE },
+  { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, TRUE },
+  { "winograd-backward", CARI_CONV_ALGO_WINOGRAD_BACKWARD, CARI_WINOGRAD_TILE_LARGE, FALSE },
 };
 
 #define DEFAULT_ALGO CARI_CONV_ALGO_WINOGRAD
 
 static gint algo_override = -1;
 
+gboolean
+cari_conv2d_algo_parse (const char *name, CariConvAlgo *algo)
+{
+  if (name == NULL || *name == '\0')
+    {
+      *algo = DEFAULT_ALGO;
+      return TRUE;
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (algos); i++)
+    if (g_ascii_strcasecmp (name, algos[i].name) == 0)
+      {
+        *algo = algos[i].algo;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+cari_conv2d_algo_name (CariConvAlgo algo)
+{
+  g_return_val_if_fail ((size_t) algo < G_N_ELEMENTS (algos), "?");
+  return algos[algo].name;
+}
+
 static CariConvAlgo
 algo_from_environment (void)
 {
-  const char *value = g_getenv ("CARI_CONV_ALGO");
-  if (value == NULL || *value == '\0')
-    return DEFAULT_ALGO;
-  for (size_t i = 0; i < G_N_ELEMENTS (algos); i++)
-    if (g_ascii_strcasecmp (value, algos[i].name) == 0)
-      return algos[i].algo;
-  g_message (_("CARI_CONV_ALGO=%s is not one of direct, winograd, winograd-all, winograd2, "
-               "winograd2-all: using winograd"),
-             value);
-  return DEFAULT_ALGO;
+  CariConvAlgo algo;
+  /* A value that is not a name leaves the default: the CLI says so (cari_conv2d_algo_parse). */
+  if (!cari_conv2d_algo_parse (g_getenv ("CARI_CONV_ALGO"), &algo))
+    algo = DEFAULT_ALGO;
+  return algo;
 }
 
 CariConvAlgo

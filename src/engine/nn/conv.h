@@ -29,24 +29,23 @@ typedef struct
 } CariConv2dShape;
 
 /* How the convolutions are computed. Read once from the environment variable CARI_CONV_ALGO
- * (direct, winograd, winograd-all, winograd2 or winograd2-all; unset or empty means winograd),
- * so that the ways can be compared on one build; cari_conv2d_set_algo overrides it (tests,
- * benchmarks). Winograd only ever takes 3×3 stride-1 layers; the rest run im2col. Its forward
- * is not the default: its rounding differs from im2col's by a few ulps more, which is harmless
- * for training but moves the network's ReLU and max-pool decisions that sit within that
- * distance of a tie, and so the gradients of a whole step by far more than the convolution's
- * own error (docs/ARCHITECTURE.md, bench/README.md). */
+ * (direct, winograd, winograd2 or winograd-backward; unset, empty or not one of those means
+ * winograd), so that the ways can be compared on one build; cari_conv2d_set_algo overrides it
+ * (tests, benchmarks). Winograd only ever takes 3×3 stride-1 layers; the rest run im2col. */
 typedef enum
 {
-  CARI_CONV_ALGO_DIRECT,        /* im2col + gemm everywhere */
-  CARI_CONV_ALGO_WINOGRAD,      /* the backward (∂input, ∂weight) by F(4×4, 3×3) */
-  CARI_CONV_ALGO_WINOGRAD_ALL,  /* the forward too */
-  CARI_CONV_ALGO_WINOGRAD2,     /* the backward by F(2×2, 3×3) */
-  CARI_CONV_ALGO_WINOGRAD2_ALL, /* the forward too */
+  CARI_CONV_ALGO_DIRECT,            /* im2col + gemm everywhere */
+  CARI_CONV_ALGO_WINOGRAD,          /* F(4×4, 3×3), forward and backward (the default) */
+  CARI_CONV_ALGO_WINOGRAD2,         /* F(2×2, 3×3), forward and backward */
+  CARI_CONV_ALGO_WINOGRAD_BACKWARD, /* F(4×4, 3×3) in the backward (∂input, ∂weight) only */
 } CariConvAlgo;
 
 CariConvAlgo cari_conv2d_get_algo (void);
 void         cari_conv2d_set_algo (CariConvAlgo algo);
+/* The algorithm a name (CARI_CONV_ALGO's values) stands for; NULL or empty is the default.
+ * FALSE for a name that is none of them. */
+gboolean     cari_conv2d_algo_parse (const char *name, CariConvAlgo *algo);
+const char  *cari_conv2d_algo_name (CariConvAlgo algo);
 /* The Winograd tile side the current algorithm uses for `s` in the forward or the backward,
  * or 0 where that pass runs im2col. */
 int          cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward);
