@@ -124,7 +124,8 @@ cmd_plot (int argc, char **argv)
                           _("Draw the task weights or losses of runs over their steps (the "
                             "paper's Fig. 6 and 7) into a PNG, SVG or PDF file. Line colours are "
                             "the tasks' (verif blue, cari grey, visual orange), dashes the "
-                            "strategies' (proposed solid, naive dashed, static dotted)."),
+                            "strategies' (proposed solid, naive dashed, static dotted); a run whose "
+                            "strategy an earlier run already drew takes a dash still free."),
                           entries))
     return CLI_EXIT_USAGE;
   if (run_args == NULL || run_args[0] == NULL)
@@ -172,12 +173,23 @@ cmd_plot (int argc, char **argv)
   guint n_runs = g_strv_length (run_args);
   CariPlotStyle colours;
   cari_plot_style_init_paper (&colours);
+  gboolean style_taken[CARI_PLOT_LINE_STYLE_DOTTED + 1] = { FALSE };
   for (guint r = 0; r < n_runs; r++)
     {
       PlotRun *run = load_run (store, run_args[r], prefix, smoothing, &error);
       if (run == NULL)
         return cli_report (argv[0], error, CLI_EXIT_FAILURE);
       g_ptr_array_add (runs, run);
+      /* Two runs of one strategy (two seeds, two builds) would draw alike: the later one takes
+       * a dash no earlier run has, while one is left. */
+      if (style_taken[run->line_style])
+        for (int k = CARI_PLOT_LINE_STYLE_SOLID; k <= CARI_PLOT_LINE_STYLE_DOTTED; k++)
+          if (!style_taken[k])
+            {
+              run->line_style = (CariPlotLineStyle) k;
+              break;
+            }
+      style_taken[run->line_style] = TRUE;
       for (int t = 0; t < CARI_N_TASKS; t++)
         {
           if (run->series[t] == NULL)

@@ -43,6 +43,12 @@ check "one proposed run" 0 - - -- plot --db "$db" --run prop --output "$tmp/p.sv
 ! grep -q 'stroke-dasharray' "$tmp/p.svg"
 ok $? "the proposed run alone is solid"
 
+# The same strategy twice (two seeds, two builds): the second run takes a free dash.
+check "plot one proposed run twice" 0 - - -- \
+  plot --db "$db" --run prop --run prop --output "$tmp/pp.svg"
+grep -q 'stroke-dasharray' "$tmp/pp.svg"
+ok $? "the second run of one strategy is dashed"
+
 check "plot losses on a log axis as PDF" 0 - - -- \
   plot --db "$db" --run naive --metric losses --log-y --smoothing 0 --output "$tmp/l.pdf"
 head -c 5 "$tmp/l.pdf" | grep -q '^%PDF-' && grep -aq '/Title (Task losses)' "$tmp/l.pdf"
