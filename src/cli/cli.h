@@ -33,6 +33,10 @@ gboolean cli_parse_command (int *argc, char ***argv, const char *summary,
  * `return cli_report (argv[0], error, CLI_EXIT_FAILURE);`. */
 int cli_report (const char *prog, const GError *error, int status);
 
+/* The fastest cari_sgemm of a few products shaped like the network's, in GFLOP/s, and the shape
+ * that gave it (cli-roofline.c). */
+double cli_sgemm_peak (int *best_m, int *best_n, int *best_k);
+
 int cmd_info (int argc, char **argv);
 int cmd_bench (int argc, char **argv);
 int cmd_train (int argc, char **argv);
