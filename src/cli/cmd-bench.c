@@ -9,6 +9,7 @@
 #include "cli.h"
 
 #include <cari.h>
+#include "core/cpu.h"
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -227,6 +228,7 @@ cmd_bench (int argc, char **argv)
   printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
   printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
   printf (_("BLAS:              %s\n"), blas);
+  printf (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
   printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
           cari_conv2d_algo_name (cari_conv2d_get_algo ()));
 

@@ -1,6 +1,6 @@
 /* test-conv.c — convolution: shapes and padding, forward against a direct loop, and every
- * gradient against central finite differences, for both the one-image and the grouped gemm
- * paths, and for the 3×3 stride-1 cases also by Winograd (test-winograd.c measures its error on
+ * gradient against central finite differences, for the one-image, the grouped gemm and the
+ * image-by-image paths, and for the 3×3 stride-1 cases also by Winograd (test-winograd.c measures its error on
  * larger shapes). */
 #include <cari.h>
 #include <math.h>
@@ -33,6 +33,11 @@ static const ConvCase cases[] = {
   { "1x1 pointwise", 5, 4, 3, 6, 1, 1, 1, 1, CARI_PADDING_SAME },
   { "1x1 s2 valid", 3, 5, 5, 2, 1, 1, 2, 2, CARI_PADDING_VALID },
   { "5x3 s(2,1) same odd", 2, 7, 6, 3, 5, 3, 2, 1, CARI_PADDING_SAME },
+  /* Planes of 64 pixels or more run image by image (columns and ∂W per part). */
+  { "3x3 s2 valid plane 81", 2, 19, 19, 3, 3, 3, 2, 2, CARI_PADDING_VALID },
+  { "1x1 pointwise plane 72", 3, 9, 8, 4, 1, 1, 1, 1, CARI_PADDING_SAME },
+  { "7x1 same plane 80", 2, 10, 8, 3, 7, 1, 1, 1, CARI_PADDING_SAME },
+  { "3x3 s1 same plane 64", 2, 8, 8, 3, 3, 3, 1, 1, CARI_PADDING_SAME },
 };
 
 /* out[n, o, y, x] = b[o] + Σ w[o, c, ky, kx] · in[n, c, y·sh + ky − pt, x·sw + kx − pl] */

@@ -28,6 +28,11 @@ typedef struct
  * at now. */
 static _Thread_local int thread_nice;
 
+/* Set while this thread runs a part: a loop started from inside one runs there, whole (the
+ * other threads are busy with the outer loop's parts), which makes nesting safe and lets a
+ * part call cari_sgemm as a single-threaded product. */
+static _Thread_local gboolean in_part;
+
 static GMutex pool_mutex;
 static GThreadPool *pool;
 static int n_threads = 0; /* 0: not decided yet */
@@ -38,7 +43,11 @@ run_part (Job *job, int part)
   size_t begin = job->n * (size_t) part / (size_t) job->parts;
   size_t end = job->n * (size_t) (part + 1) / (size_t) job->parts;
   if (end > begin)
-    job->fn (job->data, begin, end);
+    {
+      in_part = TRUE;
+      job->fn (job->data, begin, end);
+      in_part = FALSE;
+    }
 }
 
 static void
@@ -82,6 +91,12 @@ cari_parallel_set_threads (int threads)
   g_mutex_unlock (&pool_mutex);
 }
 
+gboolean
+cari_parallel_in_part (void)
+{
+  return in_part;
+}
+
 int
 cari_parallel_get_threads (void)
 {
@@ -120,7 +135,7 @@ cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data)
   size_t max_parts = n / MAX (grain, 1);
   int parts = (int) MIN ((size_t) threads, max_parts);
 
-  if (parts <= 1)
+  if (parts <= 1 || in_part)
     {
       if (n > 0)
         fn (data, 0, n);

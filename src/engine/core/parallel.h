@@ -1,7 +1,8 @@
 /* parallel.h — data-parallel loops for the kernels outside BLAS (batch norm, im2col, pooling).
  *
  * A GThreadPool sized like OpenBLAS's (cari_blas_set_threads sets both) runs the parts of a
- * range; the caller runs one part itself and returns when all are done. Calls must not nest.
+ * range; the caller runs one part itself and returns when all are done. A call made from inside
+ * a part runs there whole, on that one thread.
  */
 #pragma once
 
@@ -22,5 +23,7 @@ void cari_parallel_set_threads (int n_threads);
  * core. */
 void cari_parallel_set_nice (int nice);
 int  cari_parallel_get_threads (void);
+/* Whether the calling thread is running a part of a loop (where a loop it starts runs inline). */
+gboolean cari_parallel_in_part (void);
 
 G_END_DECLS

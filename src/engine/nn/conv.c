@@ -5,6 +5,7 @@
  */
 #include "nn/conv.h"
 
+#include "core/cpu.h"
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/i18n.h"
@@ -213,16 +214,21 @@ typedef struct
  * [c0, c1), tap (ky, kx), image g and output row oy, `row` is called with that row of the
  * columns [out_w] and the input row iy of image g's channel c, or NULL where iy falls in the
  * padding. im2col gathers along it, col2im scatters back: inlined into each, so `row` is
- * known and called directly. */
+ * known and called directly. Where the rows of a tap follow each other in the image as in the
+ * columns (kw = 1, stride 1, no padding across: the 1×1 and 7×1 layers), `run` is called once
+ * for each run of rows instead, with their floats. */
 typedef void (*ColumnRowFunc) (float *col_row, float *img_row, int kx, const CariConv2dShape *s);
+typedef void (*ColumnRunFunc) (float *col, float *img, size_t n);
 
 static G_ALWAYS_INLINE inline void
 walk_columns (float *cols, float *images, int group, const CariConv2dShape *s, size_t c0,
-              size_t c1, ColumnRowFunc row_fn)
+              size_t c1, ColumnRowFunc row_fn, ColumnRunFunc run_fn)
 {
   const size_t P = out_plane (s);
   const size_t ld = P * (size_t) group;
   const size_t in_plane = (size_t) s->in_h * s->in_w;
+  const gboolean runs = s->kw == 1 && s->sw == 1 && s->sh == 1 && s->pad_left == 0
+                        && s->out_w == s->in_w;
 
   for (size_t c = c0; c < c1; c++)
     for (int ky = 0; ky < s->kh; ky++)
@@ -233,6 +239,18 @@ walk_columns (float *cols, float *images, int group, const CariConv2dShape *s, s
             {
               float *plane = images + ((size_t) g * s->in_c + c) * in_plane;
               float *col = cols + row * ld + (size_t) g * P;
+              if (runs)
+                {
+                  /* Output rows [y0, y1) read input rows y0 + ky - pad_top on. */
+                  const int dy = ky - s->pad_top;
+                  const int y0 = CLAMP (-dy, 0, s->out_h), y1 = CLAMP (s->in_h - dy, y0, s->out_h);
+                  const size_t w = (size_t) s->out_w;
+                  run_fn (col, NULL, (size_t) y0 * w);
+                  run_fn (col + (size_t) y0 * w, plane + (size_t) (y0 + dy) * w,
+                          (size_t) (y1 - y0) * w);
+                  run_fn (col + (size_t) y1 * w, NULL, (size_t) (s->out_h - y1) * w);
+                  continue;
+                }
               for (int oy = 0; oy < s->out_h; oy++)
                 {
                   int iy = oy * s->sh + ky - s->pad_top;
@@ -243,33 +261,57 @@ walk_columns (float *cols, float *images, int group, const CariConv2dShape *s, s
         }
 }
 
+/* The output columns [lo, hi) whose input column ox·sw + x0 falls inside the image. */
+static G_ALWAYS_INLINE inline void
+inside_columns (int x0, const CariConv2dShape *s, int *lo, int *hi)
+{
+  const int sw = s->sw;
+  int l = x0 >= 0 ? 0 : (-x0 + sw - 1) / sw;
+  int h = s->in_w - 1 - x0 < 0 ? 0 : (s->in_w - 1 - x0) / sw + 1;
+  *lo = MIN (l, s->out_w);
+  *hi = CLAMP (h, *lo, s->out_w);
+}
+
+/* Short rows are copied by loops rather than memcpy calls: most rows of the late layers are 1
+ * to 22 floats, where a call costs more than the copy. Stride 1 and 2 get their own loops so
+ * that the compiler vectorises them. */
 static G_ALWAYS_INLINE inline void
 gather_row (float *d, float *src, int kx, const CariConv2dShape *s)
 {
+  const int ow = s->out_w;
   if (src == NULL)
     {
-      memset (d, 0, sizeof (float) * s->out_w);
+      for (int ox = 0; ox < ow; ox++)
+        d[ox] = 0.0f;
       return;
     }
+  const int x0 = kx - s->pad_left;
+  int lo, hi;
+  inside_columns (x0, s, &lo, &hi);
+  for (int ox = 0; ox < lo; ox++)
+    d[ox] = 0.0f;
   if (s->sw == 1)
-    {
-      /* Contiguous run: zeros, a copy, zeros. */
-      int x0 = kx - s->pad_left;
-      int lo = MAX (0, -x0);
-      int hi = MIN (s->out_w, s->in_w - x0);
-      for (int ox = 0; ox < MIN (lo, s->out_w); ox++)
-        d[ox] = 0.0f;
-      if (hi > lo)
-        memcpy (d + lo, src + x0 + lo, sizeof (float) * (size_t) (hi - lo));
-      for (int ox = MAX (hi, lo); ox < s->out_w; ox++)
-        d[ox] = 0.0f;
-      return;
-    }
-  for (int ox = 0; ox < s->out_w; ox++)
-    {
-      int ix = ox * s->sw + kx - s->pad_left;
-      d[ox] = (ix >= 0 && ix < s->in_w) ? src[ix] : 0.0f;
-    }
+    for (int ox = lo; ox < hi; ox++)
+      d[ox] = src[ox + x0];
+  else if (s->sw == 2)
+    for (int ox = lo; ox < hi; ox++)
+      d[ox] = src[2 * ox + x0];
+  else
+    for (int ox = lo; ox < hi; ox++)
+      d[ox] = src[ox * s->sw + x0];
+  for (int ox = hi; ox < ow; ox++)
+    d[ox] = 0.0f;
+}
+
+static G_ALWAYS_INLINE inline void
+gather_run (float *d, float *src, size_t n)
+{
+  if (src == NULL)
+    for (size_t i = 0; i < n; i++)
+      d[i] = 0.0f;
+  else
+    for (size_t i = 0; i < n; i++)
+      d[i] = src[i];
 }
 
 static G_ALWAYS_INLINE inline void
@@ -277,28 +319,61 @@ scatter_row (float *src, float *d, int kx, const CariConv2dShape *s)
 {
   if (d == NULL)
     return;
+  const int x0 = kx - s->pad_left;
+  int lo, hi;
+  inside_columns (x0, s, &lo, &hi);
   if (s->sw == 1)
-    {
-      int x0 = kx - s->pad_left;
-      int lo = MAX (0, -x0), hi = MIN (s->out_w, s->in_w - x0);
-      for (int ox = lo; ox < hi; ox++)
-        d[ox + x0] += src[ox];
-      return;
-    }
-  for (int ox = 0; ox < s->out_w; ox++)
-    {
-      int ix = ox * s->sw + kx - s->pad_left;
-      if (ix >= 0 && ix < s->in_w)
-        d[ix] += src[ox];
-    }
+    for (int ox = lo; ox < hi; ox++)
+      d[ox + x0] += src[ox];
+  else if (s->sw == 2)
+    for (int ox = lo; ox < hi; ox++)
+      d[2 * ox + x0] += src[ox];
+  else
+    for (int ox = lo; ox < hi; ox++)
+      d[ox * s->sw + x0] += src[ox];
 }
+
+static G_ALWAYS_INLINE inline void
+scatter_run (float *src, float *d, size_t n)
+{
+  if (d != NULL)
+    for (size_t i = 0; i < n; i++)
+      d[i] += src[i];
+}
+
+typedef void (*ChannelsFn) (const ConvArgs *a, size_t c0, size_t c1);
+
+static G_ALWAYS_INLINE inline void
+im2col_body (const ConvArgs *a, size_t c0, size_t c1)
+{
+  /* The images are only read: gather_row and gather_run never write through them. */
+  walk_columns (a->col, (float *) a->inp, a->group, a->s, c0, c1, gather_row, gather_run);
+}
+
+/* Each input channel only receives from its own rows of the columns: parallel over channels
+ * without races. */
+static G_ALWAYS_INLINE inline void
+col2im_body (const ConvArgs *a, size_t c0, size_t c1)
+{
+  /* The columns are only read: scatter_row and scatter_run never write through them. */
+  walk_columns ((float *) a->ccol, a->dinp, a->group, a->s, c0, c1, scatter_row, scatter_run);
+}
+
+CARI_ISA_VARIANTS (ChannelsFn, im2col_channels, im2col_body,
+                   (const ConvArgs *a, size_t c0, size_t c1), (a, c0, c1));
+CARI_ISA_VARIANTS (ChannelsFn, col2im_channels, col2im_body,
+                   (const ConvArgs *a, size_t c0, size_t c1), (a, c0, c1));
 
 static void
 im2col_range (gpointer data, size_t c0, size_t c1)
 {
-  const ConvArgs *a = data;
-  /* The images are only read: gather_row never writes through them. */
-  walk_columns (a->col, (float *) a->inp, a->group, a->s, c0, c1, gather_row);
+  im2col_channels_isa[cari_cpu_isa ()](data, c0, c1);
+}
+
+static void
+col2im_range (gpointer data, size_t c0, size_t c1)
+{
+  col2im_channels_isa[cari_cpu_isa ()](data, c0, c1);
 }
 
 /* Channels per part: about 64k floats of columns each. */
@@ -314,16 +389,6 @@ cari_im2col (float *col, const float *inp, int group, const CariConv2dShape *s)
 {
   ConvArgs a = { .col = col, .inp = inp, .group = group, .s = s };
   cari_parallel_for (s->in_c, channel_grain (s, group), im2col_range, &a);
-}
-
-/* Each input channel only receives from its own rows of the columns: parallel over channels
- * without races. */
-static void
-col2im_range (gpointer data, size_t c0, size_t c1)
-{
-  const ConvArgs *a = data;
-  /* The columns are only read: scatter_row never writes through them. */
-  walk_columns ((float *) a->ccol, a->dinp, a->group, a->s, c0, c1, scatter_row);
 }
 
 void
@@ -376,6 +441,112 @@ is_pointwise (const CariConv2dShape *s)
   return s->kh == 1 && s->kw == 1 && s->sh == 1 && s->sw == 1;
 }
 
+/* ------------------------------------------------------------------ image by image
+ *
+ * Where the output plane is large enough for a gemm of its own, each part of the work takes
+ * whole images: unfolds one into its own columns, multiplies straight into the NCHW output
+ * (or, backward, into its own ∂W and the image's ∂input) while the columns are in cache. One
+ * fork-join per layer, no copies between [OC, g·P] and NCHW, and every thread busy even where
+ * a single product is too small to split. The parts' ∂W are summed at the end. */
+
+#define PER_IMAGE_MIN_PLANE 64
+
+typedef struct
+{
+  const CariConv2dShape *s;
+  const float *inp, *weight, *bias, *dout;
+  float *out, *dinp, *workspace;
+  size_t part_floats;
+  int N, parts;
+} ImageArgs;
+
+/* The part's columns: K × P floats, then (backward) its ∂W, OC × K. */
+static size_t
+image_part_floats (const CariConv2dShape *s, gboolean backward)
+{
+  return col_rows (s) * out_plane (s) + (backward ? (size_t) s->out_c * col_rows (s) : 0);
+}
+
+/* Parts to run image by image with, or 0 where the grouped gemm is the better way. */
+static int
+image_parts (const CariConv2dShape *s, int N, size_t workspace_floats, gboolean backward)
+{
+  if (out_plane (s) < PER_IMAGE_MIN_PLANE)
+    return 0;
+  size_t fit = workspace_floats / image_part_floats (s, backward);
+  return (int) MIN (MIN (fit, (size_t) N), (size_t) cari_parallel_get_threads ());
+}
+
+/* The columns of image `img` (itself for a 1×1 stride-1 layer). */
+static const float *
+image_columns (float *col, const float *img, const CariConv2dShape *s)
+{
+  if (is_pointwise (s))
+    return img;
+  ConvArgs c = { .col = col, .inp = img, .group = 1, .s = s };
+  im2col_range (&c, 0, (size_t) s->in_c);
+  return col;
+}
+
+static void
+forward_images (gpointer data, size_t p0, size_t p1)
+{
+  const ImageArgs *a = data;
+  const CariConv2dShape *s = a->s;
+  const int K = (int) col_rows (s), P = (int) out_plane (s);
+  const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w, out_img = (size_t) s->out_c * P;
+  for (size_t p = p0; p < p1; p++)
+    {
+      float *col = a->workspace + p * a->part_floats;
+      for (size_t i = p * a->N / a->parts; i < (p + 1) * a->N / a->parts; i++)
+        {
+          const float *B = image_columns (col, a->inp + i * in_img, s);
+          float *dst = a->out + i * out_img;
+          cari_sgemm (FALSE, FALSE, s->out_c, P, K, 1.0f, a->weight, K, B, P, 0.0f, dst, P);
+          if (a->bias != NULL)
+            for (int oc = 0; oc < s->out_c; oc++)
+              for (int q = 0; q < P; q++)
+                dst[(size_t) oc * P + q] += a->bias[oc];
+        }
+    }
+}
+
+static void
+backward_images (gpointer data, size_t p0, size_t p1)
+{
+  const ImageArgs *a = data;
+  const CariConv2dShape *s = a->s;
+  const int K = (int) col_rows (s), P = (int) out_plane (s);
+  const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w, out_img = (size_t) s->out_c * P;
+  for (size_t p = p0; p < p1; p++)
+    {
+      float *col = a->workspace + p * a->part_floats;
+      float *dw = col + (size_t) K * P;
+      gboolean first = TRUE;
+      for (size_t i = p * a->N / a->parts; i < (p + 1) * a->N / a->parts; i++)
+        {
+          const float *cols = image_columns (col, a->inp + i * in_img, s);
+          const float *dout = a->dout + i * out_img;
+          /* dW[OC×K] (+)= dout[OC×P] · colsᵀ[P×K] */
+          cari_sgemm (FALSE, TRUE, s->out_c, K, P, 1.0f, dout, P, cols, P, first ? 0.0f : 1.0f,
+                      dw, K);
+          first = FALSE;
+          if (a->dinp == NULL)
+            continue;
+          float *dst = a->dinp + i * in_img;
+          if (is_pointwise (s))
+            cari_sgemm (TRUE, FALSE, K, P, s->out_c, 1.0f, a->weight, K, dout, P, 1.0f, dst, P);
+          else
+            {
+              /* dcol[K×P] = Wᵀ · dout over the columns, which dW has read, then fold back. */
+              cari_sgemm (TRUE, FALSE, K, P, s->out_c, 1.0f, a->weight, K, dout, P, 0.0f, col, P);
+              ConvArgs c = { .dinp = dst, .ccol = col, .group = 1, .s = s };
+              col2im_range (&c, 0, (size_t) s->in_c);
+            }
+        }
+    }
+}
+
 void
 cari_conv2d_forward (float *out, const float *inp, const float *weight, const float *bias, int N,
                      const CariConv2dShape *s, float *workspace, size_t workspace_floats)
@@ -389,6 +560,16 @@ cari_conv2d_forward (float *out, const float *inp, const float *weight, const fl
   if (tile > 0)
     {
       cari_winograd_forward (out, inp, weight, bias, N, s, tile, workspace, workspace_floats);
+      return;
+    }
+
+  const int parts = image_parts (s, N, workspace_floats, FALSE);
+  if (parts > 0)
+    {
+      ImageArgs a = { .s = s, .inp = inp, .weight = weight, .bias = bias, .out = out,
+                      .workspace = workspace, .part_floats = image_part_floats (s, FALSE),
+                      .N = N, .parts = parts };
+      cari_parallel_for ((size_t) parts, 1, forward_images, &a);
       return;
     }
 
@@ -457,6 +638,22 @@ cari_conv2d_backward (float *dinp, float *dweight, float *dbias, const float *do
     {
       cari_winograd_backward (dinp, dweight, dout, inp, weight, N, s, tile, workspace,
                               workspace_floats);
+      return;
+    }
+
+  const int parts = image_parts (s, N, workspace_floats, TRUE);
+  if (parts > 0)
+    {
+      ImageArgs a = { .s = s, .inp = inp, .weight = weight, .dout = dout, .dinp = dinp,
+                      .workspace = workspace, .part_floats = image_part_floats (s, TRUE),
+                      .N = N, .parts = parts };
+      cari_parallel_for ((size_t) parts, 1, backward_images, &a);
+      for (int p = 0; p < parts; p++)
+        {
+          const float *dw = workspace + (size_t) p * a.part_floats + (size_t) K * P;
+          for (size_t j = 0; j < (size_t) s->out_c * K; j++)
+            dweight[j] += dw[j];
+        }
       return;
     }
 

@@ -6,21 +6,13 @@
  */
 #include "nn/winograd.h"
 
+#include "core/cpu.h"
 #include "core/gemm.h"
 #include "core/parallel.h"
 
 #include <string.h>
 
 #define MAX_A (CARI_WINOGRAD_TILE_LARGE + 2)
-
-/* The transforms and the loops around them get an AVX2 copy next to the baseline one (chosen at
- * load time through ifunc, as in eval/tsne-private.h); not under ThreadSanitizer, which
- * instruments the resolver before it has started. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && !defined(__SANITIZE_THREAD__)
-#define WINOGRAD_CLONES __attribute__ ((target_clones ("avx2", "default")))
-#else
-#define WINOGRAD_CLONES
-#endif
 
 typedef struct
 {
@@ -333,6 +325,7 @@ typedef struct
 {
   const Geom *g;
   size_t ld;         /* tiles in a row of the transformed matrices: group · tiles */
+  size_t tb, te;     /* the tiles of the row that are processed */
   const float *src;  /* the group's images read (input or output gradient) */
   float *dst;        /* the group's images written or added to */
   float *T;          /* transformed tiles written */
@@ -381,9 +374,9 @@ input_transform_channel (const TileArgs *ta, int m, int c)
   const size_t plane = (size_t) H * W;
   float d[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
 
-  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+  for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
-      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       for (int k = 0; k < KC; k++)
         {
           if (k >= nt)
@@ -424,9 +417,9 @@ output_transform_channel (const TileArgs *ta, int m, int oc)
   const float b = ta->bias != NULL ? ta->bias[oc] : 0.0f;
   float v[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], y[MAX_A * MAX_A][KC];
 
-  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+  for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
-      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       load_lanes (v, ta->cT, a * a, s->out_c, oc, ta->ld, t0, nt);
       transform_2d (AT, m, a, m, v, tmp, y);
       for (int k = 0; k < nt; k++)
@@ -451,9 +444,9 @@ output_adjoint_channel (const TileArgs *ta, int m, int oc)
   const size_t plane = (size_t) OH * OW;
   float dy[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
 
-  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+  for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
-      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       for (int k = 0; k < KC; k++)
         {
           if (k >= nt)
@@ -487,9 +480,9 @@ input_adjoint_channel (const TileArgs *ta, int m, int c)
   const size_t plane = (size_t) H * W;
   float v[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], d[MAX_A * MAX_A][KC];
 
-  for (size_t t0 = 0; t0 < ta->ld; t0 += KC)
+  for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
-      const int nt = (int) MIN ((size_t) KC, ta->ld - t0);
+      const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       load_lanes (v, ta->cT, a * a, s->in_c, c, ta->ld, t0, nt);
       transform_2d (BT_ADJ, m, a, a, v, tmp, d);
       for (int k = 0; k < nt; k++)
@@ -506,22 +499,133 @@ input_adjoint_channel (const TileArgs *ta, int m, int c)
     }
 }
 
-/* One range function per transform and tile size, so that m is a constant in each. */
-#define TILE_RANGE(name, one, m)                                                              \
-  WINOGRAD_CLONES static void name (gpointer data, size_t c0, size_t c1)                      \
-  {                                                                                           \
-    for (size_t c = c0; c < c1; c++)                                                          \
-      one (data, m, (int) c);                                                                 \
-  }
+/* Channels [c0, c1) of one transform and tile size, so that m is a constant in each; compiled
+ * once per instruction set (core/cpu.h). */
+typedef void (*TileFn) (const TileArgs *ta, int c0, int c1);
 
-TILE_RANGE (input_transform_2, input_transform_channel, 2)
-TILE_RANGE (input_transform_4, input_transform_channel, 4)
-TILE_RANGE (output_transform_2, output_transform_channel, 2)
-TILE_RANGE (output_transform_4, output_transform_channel, 4)
-TILE_RANGE (output_adjoint_2, output_adjoint_channel, 2)
-TILE_RANGE (output_adjoint_4, output_adjoint_channel, 4)
-TILE_RANGE (input_adjoint_2, input_adjoint_channel, 2)
-TILE_RANGE (input_adjoint_4, input_adjoint_channel, 4)
+#define TILE_CHANNELS(name, one, m)                                                           \
+  static G_ALWAYS_INLINE inline void name##_body (const TileArgs *ta, int c0, int c1)         \
+  {                                                                                           \
+    for (int c = c0; c < c1; c++)                                                             \
+      one (ta, m, c);                                                                         \
+  }                                                                                           \
+  CARI_ISA_VARIANTS (TileFn, name, name##_body, (const TileArgs *ta, int c0, int c1),         \
+                     (ta, c0, c1));
+
+TILE_CHANNELS (input_transform_2, input_transform_channel, 2)
+TILE_CHANNELS (input_transform_4, input_transform_channel, 4)
+TILE_CHANNELS (output_transform_2, output_transform_channel, 2)
+TILE_CHANNELS (output_transform_4, output_transform_channel, 4)
+TILE_CHANNELS (output_adjoint_2, output_adjoint_channel, 2)
+TILE_CHANNELS (output_adjoint_4, output_adjoint_channel, 4)
+TILE_CHANNELS (input_adjoint_2, input_adjoint_channel, 2)
+TILE_CHANNELS (input_adjoint_4, input_adjoint_channel, 4)
+
+/* [transform][m == 4][isa] */
+static const TileFn *const tile_fns[4][2] = {
+  [BT] = { input_transform_2_isa, input_transform_4_isa },
+  [BT_ADJ] = { input_adjoint_2_isa, input_adjoint_4_isa },
+  [AT] = { output_transform_2_isa, output_transform_4_isa },
+  [AT_ADJ] = { output_adjoint_2_isa, output_adjoint_4_isa },
+};
+
+static void
+tile_channels (Transform kind, const TileArgs *ta, int c0, int c1)
+{
+  tile_fns[kind][ta->g->m == 4][cari_cpu_isa ()](ta, c0, c1);
+}
+
+/* ------------------------------------------------------------------ passes
+ *
+ * The forward runs fused: each part takes a chunk of the row's tiles through the input
+ * transform, the α² products and the output transform while they are in cache, one fork-join
+ * for all (the products of a chunk are single-threaded gemms, cari_parallel_for running inline
+ * inside a part). The backward's products sum over all tiles: the tiles are transformed by
+ * chunks, then each part takes whole points (both products of a point, single-threaded), then
+ * the input adjoint runs over channels (tiles of one image overlap, channels do not). */
+
+/* Tiles per chunk: multiples of KC, the chunk's transformed tiles of every point (input and
+ * output channels) within about 128k floats, at least KC. */
+static size_t
+chunk_tiles (const Geom *g)
+{
+  size_t per_tile = (size_t) g->a * g->a * (size_t) (g->s->in_c + g->s->out_c);
+  return KC * MAX ((size_t) 1, ((size_t) 1 << 17) / (per_tile * KC));
+}
+
+typedef struct
+{
+  const Geom *g;
+  size_t ld, chunk;
+  const float *inp, *dout, *U;
+  float *out, *V, *M, *dU;
+  const float *bias;
+  gboolean first, with_dinp;
+} PassArgs;
+
+static void
+forward_chunks (gpointer data, size_t k0, size_t k1)
+{
+  const PassArgs *pa = data;
+  const Geom *g = pa->g;
+  const size_t C = g->s->in_c, OC = g->s->out_c, ld = pa->ld;
+
+  for (size_t k = k0; k < k1; k++)
+    {
+      const size_t tb = k * pa->chunk, te = MIN (ld, tb + pa->chunk);
+      TileArgs t = { .g = g, .ld = ld, .tb = tb, .te = te, .src = pa->inp, .T = pa->V };
+      tile_channels (BT, &t, 0, (int) C);
+      /* M_ξ[OC × chunk] = U_ξ[OC × C] · V_ξ[C × chunk] */
+      for (int p = 0; p < g->a * g->a; p++)
+        cari_sgemm (FALSE, FALSE, (int) OC, (int) (te - tb), (int) C, 1.0f, pa->U + p * OC * C,
+                    (int) C, pa->V + p * C * ld + tb, (int) ld, 0.0f, pa->M + p * OC * ld + tb,
+                    (int) ld);
+      TileArgs o = { .g = g, .ld = ld, .tb = tb, .te = te, .dst = pa->out, .cT = pa->M,
+                     .bias = pa->bias };
+      tile_channels (AT, &o, 0, (int) OC);
+    }
+}
+
+static void
+backward_chunks (gpointer data, size_t k0, size_t k1)
+{
+  const PassArgs *pa = data;
+  const Geom *g = pa->g;
+  for (size_t k = k0; k < k1; k++)
+    {
+      const size_t tb = k * pa->chunk, te = MIN (pa->ld, tb + pa->chunk);
+      TileArgs ty = { .g = g, .ld = pa->ld, .tb = tb, .te = te, .src = pa->dout, .T = pa->M };
+      tile_channels (AT_ADJ, &ty, 0, g->s->out_c);
+      TileArgs tv = { .g = g, .ld = pa->ld, .tb = tb, .te = te, .src = pa->inp, .T = pa->V };
+      tile_channels (BT, &tv, 0, g->s->in_c);
+    }
+}
+
+/* Point by point, so that Ŷ_ξ is still in cache for the second product:
+ *   dU_ξ[OC × C] (+)= Ŷ_ξ[OC × tiles] · V_ξᵀ[tiles × C]   (from zero in the first group)
+ *   dV_ξ[C × tiles] = U_ξᵀ[C × OC] · Ŷ_ξ[OC × tiles]     (over V_ξ, which dU_ξ has read) */
+static void
+backward_points (gpointer data, size_t p0, size_t p1)
+{
+  const PassArgs *pa = data;
+  const size_t C = pa->g->s->in_c, OC = pa->g->s->out_c, ld = pa->ld;
+  for (size_t p = p0; p < p1; p++)
+    {
+      const float *Yp = pa->M + p * OC * ld;
+      float *Vp = pa->V + p * C * ld;
+      cari_sgemm (FALSE, TRUE, (int) OC, (int) C, (int) ld, 1.0f, Yp, (int) ld, Vp, (int) ld,
+                  pa->first ? 0.0f : 1.0f, pa->dU + p * OC * C, (int) C);
+      if (pa->with_dinp)
+        cari_sgemm (TRUE, FALSE, (int) C, (int) ld, (int) OC, 1.0f, pa->U + p * OC * C, (int) C,
+                    Yp, (int) ld, 0.0f, Vp, (int) ld);
+    }
+}
+
+static void
+input_adjoint_range (gpointer data, size_t c0, size_t c1)
+{
+  tile_channels (BT_ADJ, data, (int) c0, (int) c1);
+}
 
 /* Channels per part: about 64k transformed floats each. */
 static size_t
@@ -540,30 +644,21 @@ cari_winograd_forward (float *out, const float *inp, const float *weight, const 
   const int group = pick_group (&g, N, workspace_floats);
   const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
   const size_t out_img = (size_t) s->out_c * s->out_h * s->out_w;
-  const size_t C = s->in_c, OC = s->out_c;
+  const size_t C = s->in_c;
   float *U = workspace;
   float *tiles = workspace + 2 * filter_floats (&g);
 
   FilterArgs f = { .g = &g, .weight = weight, .U = U };
-  cari_parallel_for (OC, filter_grain (&g), filter_transform_range, &f);
+  cari_parallel_for ((size_t) s->out_c, filter_grain (&g), filter_transform_range, &f);
 
   for (int n0 = 0; n0 < N; n0 += group)
     {
       const int gn = MIN (group, N - n0);
       const size_t ld = (size_t) gn * g.tiles;
-      float *V = tiles, *M = tiles + g.a * g.a * C * ld;
-      TileArgs t = { .g = &g, .ld = ld, .src = inp + n0 * in_img, .T = V };
-
-      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_transform_2
-                                                             : input_transform_4, &t);
-      /* M_ξ[OC × tiles] = U_ξ[OC × C] · V_ξ[C × tiles] */
-      for (int p = 0; p < g.a * g.a; p++)
-        cari_sgemm (FALSE, FALSE, (int) OC, (int) ld, (int) C, 1.0f, U + p * OC * C, (int) C,
-                    V + p * C * ld, (int) ld, 0.0f, M + p * OC * ld, (int) ld);
-      TileArgs o = { .g = &g, .ld = ld, .dst = out + n0 * out_img, .cT = M,
-                     .bias = bias };
-      cari_parallel_for (OC, tile_grain (&g, ld), tile == 2 ? output_transform_2
-                                                              : output_transform_4, &o);
+      PassArgs pa = { .g = &g, .ld = ld, .chunk = chunk_tiles (&g), .inp = inp + n0 * in_img,
+                      .out = out + n0 * out_img, .U = U, .V = tiles,
+                      .M = tiles + g.a * g.a * C * ld, .bias = bias };
+      cari_parallel_for ((ld + pa.chunk - 1) / pa.chunk, 1, forward_chunks, &pa);
     }
 }
 
@@ -591,32 +686,17 @@ cari_winograd_backward (float *dinp, float *dweight, const float *dout, const fl
     {
       const int gn = MIN (group, N - n0);
       const size_t ld = (size_t) gn * g.tiles;
-      float *Y = tiles, *V = tiles + g.a * g.a * OC * ld;
-
-      TileArgs ty = { .g = &g, .ld = ld, .src = dout + n0 * out_img, .T = Y };
-      cari_parallel_for (OC, tile_grain (&g, ld), tile == 2 ? output_adjoint_2
-                                                              : output_adjoint_4, &ty);
-      TileArgs tv = { .g = &g, .ld = ld, .src = inp + n0 * in_img, .T = V };
-      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_transform_2
-                                                             : input_transform_4, &tv);
-      /* Point by point, so that Ŷ_ξ is still in cache for the second product:
-       *   dU_ξ[OC × C] (+)= Ŷ_ξ[OC × tiles] · V_ξᵀ[tiles × C]   (from zero in the first group)
-       *   dV_ξ[C × tiles] = U_ξᵀ[C × OC] · Ŷ_ξ[OC × tiles]     (over V_ξ, which dU_ξ has read) */
-      for (int p = 0; p < g.a * g.a; p++)
-        {
-          const float *Yp = Y + p * OC * ld;
-          float *Vp = V + p * C * ld;
-          cari_sgemm (FALSE, TRUE, (int) OC, (int) C, (int) ld, 1.0f, Yp, (int) ld, Vp, (int) ld,
-                      n0 == 0 ? 0.0f : 1.0f, dU + p * OC * C, (int) C);
-          if (dinp != NULL)
-            cari_sgemm (TRUE, FALSE, (int) C, (int) ld, (int) OC, 1.0f, U + p * OC * C, (int) C,
-                        Yp, (int) ld, 0.0f, Vp, (int) ld);
-        }
+      PassArgs pa = { .g = &g, .ld = ld, .chunk = chunk_tiles (&g),
+                      .inp = inp + n0 * in_img, .dout = dout + n0 * out_img, .U = U,
+                      .M = tiles, .V = tiles + g.a * g.a * OC * ld, .dU = dU,
+                      .first = n0 == 0, .with_dinp = dinp != NULL };
+      cari_parallel_for ((ld + pa.chunk - 1) / pa.chunk, 1, backward_chunks, &pa);
+      cari_parallel_for ((size_t) g.a * g.a, 1, backward_points, &pa);
       if (dinp == NULL)
         continue;
-      TileArgs ti = { .g = &g, .ld = ld, .dst = dinp + n0 * in_img, .cT = V };
-      cari_parallel_for (C, tile_grain (&g, ld), tile == 2 ? input_adjoint_2 : input_adjoint_4,
-                         &ti);
+      TileArgs ti = { .g = &g, .ld = ld, .tb = 0, .te = ld, .dst = dinp + n0 * in_img,
+                      .cT = pa.V };
+      cari_parallel_for (C, tile_grain (&g, ld), input_adjoint_range, &ti);
     }
 
   FilterArgs f = { .g = &g, .dweight = dweight, .dU = dU };
