@@ -99,6 +99,14 @@ main (int argc, char **argv)
                   algo_name);
       return CLI_EXIT_USAGE;
     }
+  CariIsa isa;
+  const char *isa_name = g_getenv ("CARI_ISA");
+  if (!cari_cpu_isa_parse (isa_name, &isa))
+    {
+      g_printerr (_("carilab-cli: CARI_ISA=%s is not one of avx512, avx2, baseline\n"),
+                  isa_name);
+      return CLI_EXIT_USAGE;
+    }
 
   if (argc < 2)
     {

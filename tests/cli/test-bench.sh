@@ -1,0 +1,37 @@
+#!/bin/sh
+# test-bench.sh — `carilab-cli bench` on a tiny network: the fields it reports, the switches it
+# names (CARI_CONV_ALGO, CARI_ISA) and its refusals. Timings are printed, never asserted.
+# Usage: test-bench.sh PATH/TO/carilab-cli
+set -u
+cli=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
+unset CARI_CONV_ALGO CARI_ISA
+. "$(dirname "$0")/tap.sh"
+
+tiny="--preset demo --input-size 75 --width 0.0625 --caricatures 4 --photos 4 --identities 10 \
+  --steps 2 --warmup 1 --threads 1"
+# shellcheck disable=SC2086
+check "bench reports images/s, memory and what ran" 0 "^convolutions: *winograd " - -- bench $tiny
+for f in "parameters:" "FLOPs per step:" "images/s:" "peak RSS:" "BLAS:" "engine ISA:"; do
+  grep -q "^$f" "$tmp/out"
+  ok $? "bench prints $f"
+done
+# shellcheck disable=SC2086
+CARI_CONV_ALGO=direct check "CARI_CONV_ALGO=direct is what bench says it ran" 0 \
+  "^convolutions: *direct " - -- bench $tiny
+# shellcheck disable=SC2086
+CARI_ISA=baseline check "CARI_ISA=baseline is what bench says it ran" 0 \
+  "^engine ISA: *baseline " - -- bench $tiny
+# shellcheck disable=SC2086
+check "bench --profile prints each stage" 0 "^conv5 " - -- bench $tiny --profile
+grep -q "^reduction_b " "$tmp/out" && grep -q "^total " "$tmp/out"
+ok $? "the profile has the last trunk stage and the total"
+
+CARI_CONV_ALGO=fast check "an unknown CARI_CONV_ALGO is refused" 2 - "CARI_CONV_ALGO=fast" -- info
+CARI_ISA=avx9 check "an unknown CARI_ISA is refused" 2 - "CARI_ISA=avx9" -- info
+check "a bad --steps is a usage error" 2 - "steps" -- bench --steps 0
+
+echo "1..$n"
+exit $fail
