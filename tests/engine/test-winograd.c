@@ -41,6 +41,7 @@ static const Shape shapes[] = {
   { 5, 33, 38, 7, CARI_PADDING_VALID },  /* 31 × 36 */
   { 64, 23, 19, 32, CARI_PADDING_VALID },
   { 48, 10, 40, 40, CARI_PADDING_SAME }, /* wide and low */
+  { 160, 9, 10, 144, CARI_PADDING_SAME }, /* channels past the fused forward: three phases */
 };
 
 static const double bound[] = {
