@@ -162,7 +162,7 @@ bench_inference (const char *prog, CariNet *net, const char *preset, CariTask br
     printf (_("GFLOP/s:           %.2f\n"), cari_infer_flops (inf) * n / median * 1e-9);
   printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
   if (inf != NULL)
-    printf (_("memory:            %.1f MiB the engine (the network's training buffers: %.1f MiB)\n"),
+    printf (_("memory:            %.1f MiB the engine's own, besides the network's %.1f MiB\n"),
             cari_infer_memory_bytes (inf) / 1048576.0, cari_net_memory_bytes (net) / 1048576.0);
   printf (_("BLAS:              %s\n"), blas);
   printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),

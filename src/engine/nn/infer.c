@@ -68,7 +68,10 @@ struct _CariInfer
   float *stats;            /* owned: the running statistics last folded, in folding order */
   size_t stats_floats;
 
-  float *acts;             /* owned: the four activation buffers, one allocation */
+  float *acts;             /* the four activation buffers and the head's, one block: the
+                            * network's activation arena, or owned when that is too small */
+  size_t acts_floats;
+  gboolean owns_acts;
   float *buf[4];           /* a block's input and its output (io), the units' own two (tmp) */
   size_t io_floats, tmp_floats;
   float *pooled, *emb, *logits, *norms; /* [max_n, hc], [max_n, E], [max_n, K], [max_n] */
@@ -250,7 +253,17 @@ cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error)
   inf->stats_floats = stats;
   inf->params = cari_alloc_floats (params);
   inf->stats = g_try_new (float, stats);
-  inf->acts = cari_alloc_floats (2 * (inf->io_floats + inf->tmp_floats) + head_floats);
+  /* The training network's activations only live from a forward to its backward, and
+   * cari_net_infer overwrites them (net.h): the engine's, which live within one run, can use
+   * the same memory, already there, rather than add their own. */
+  inf->acts_floats = 2 * (inf->io_floats + inf->tmp_floats) + head_floats;
+  if (inf->acts_floats * sizeof (float) <= net->build.acts.size)
+    inf->acts = (float *) (void *) net->build.acts.base;
+  else
+    {
+      inf->acts = cari_alloc_floats (inf->acts_floats);
+      inf->owns_acts = TRUE;
+    }
   if (workspace <= net->workspace_floats)
     {
       /* The network's own: never in use while an inference runs. */
@@ -267,8 +280,7 @@ cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error)
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NO_MEMORY,
                    _("Out of memory building the inference engine (%.1f MiB)"),
-                   (double) (params + 2 * (inf->io_floats + inf->tmp_floats) + head_floats
-                             + workspace)
+                   (double) (params + inf->acts_floats + workspace)
                      * sizeof (float) / 1048576.0);
       return NULL;
     }
@@ -305,7 +317,8 @@ cari_infer_free (CariInfer *inf)
   if (inf->owns_workspace)
     cari_free_floats (inf->workspace);
   cari_free_floats (inf->params);
-  cari_free_floats (inf->acts);
+  if (inf->owns_acts)
+    cari_free_floats (inf->acts);
   g_free (inf->stats);
   g_free (inf->stage_s);
   g_clear_pointer (&inf->convs, g_ptr_array_unref);
@@ -334,9 +347,12 @@ cari_infer_flops (const CariInfer *inf)
 size_t
 cari_infer_memory_bytes (const CariInfer *inf)
 {
-  return (inf->params_floats + inf->stats_floats + 2 * (inf->io_floats + inf->tmp_floats)
-          + (size_t) inf->max_n * (inf->hc + inf->E + inf->K + 1) + inf->workspace_floats)
-         * sizeof (float);
+  size_t floats = inf->params_floats + inf->stats_floats;
+  if (inf->owns_acts)
+    floats += inf->acts_floats;
+  if (inf->owns_workspace)
+    floats += inf->workspace_floats;
+  return floats * sizeof (float);
 }
 
 /* ---------------------------------------------------------------------------- folding */

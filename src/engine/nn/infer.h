@@ -15,7 +15,8 @@
  *   - activations live in four buffers reused block after block: a block's input and its
  *     output or concatenation (sized for the largest such tensor at the engine's batch), and
  *     two for the units inside a branch (sized for the largest unit output, far smaller than
- *     the stem's maps).
+ *     the stem's maps) They are carved from the training network's activation memory when it is large
+ *     enough (it is at the network's capacity), so inference adds only the folded parameters.
  *
  * Convolutions go through cari_conv2d_forward (Winograd for 3×3 stride-1 layers); where the
  * output plane is large, the engine passes one image's workspace so that the convolution writes
@@ -59,7 +60,9 @@ void       cari_infer_run (CariInfer *inf, const float *images, int n, float *em
 /* Floating-point operations (2 per multiply-add) of one image through the convolutions and
  * dense layers. */
 double     cari_infer_flops (const CariInfer *inf);
-/* Bytes the engine holds: folded parameters, activation buffers and workspace. */
+/* Bytes the engine allocated: its folded parameters, and its activations and workspace where
+ * the network's (which it uses otherwise, as cari_net_infer may overwrite them) are too
+ * small. */
 size_t     cari_infer_memory_bytes (const CariInfer *inf);
 
 /* Per-stage wall time (the trunk's blocks, then the branch) of the runs since profiling was
