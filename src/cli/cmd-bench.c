@@ -1,15 +1,19 @@
-/* cmd-bench.c — `carilab-cli bench`: time training steps of the paper's network.
+/* cmd-bench.c — `carilab-cli bench`: time training steps of the paper's network, or with
+ * --inference its embedding extraction.
  *
  * One step is what training does: forward of the trunk on all images, `verif` on all rows, `cari`
  * on the caricature rows, `visual` on the photo rows and the weight module; cross-entropy losses
  * weighted by the module's (detached) weights; backward; RMSProp on Θ and on Ψ (the module,
  * trained by L4 = Σ w_i / (L_i + ε)). Images and labels are random: the cost does not depend on
  * them.
+ *
+ * Inference is what evaluation does: cari_net_infer over the batch's images (caricatures and
+ * photos alike) through the trunk and one branch, L2-normalised embeddings out, as
+ * bench/torch_net.py --inference does in eval mode under no_grad.
  */
 #include "cli.h"
 
 #include <cari.h>
-#include "core/cpu.h"
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
@@ -72,6 +76,101 @@ compare_double (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+static double
+median_sorted (double *times, int steps)
+{
+  qsort (times, steps, sizeof (double), compare_double);
+  return steps % 2 ? times[steps / 2] : 0.5 * (times[steps / 2 - 1] + times[steps / 2]);
+}
+
+/* Per-stage forward times of the timed steps, as a table. */
+static void
+print_profile (CariNet *net, int steps, double median, gboolean inference)
+{
+  size_t n_stages;
+  const CariStageTime *st = cari_net_stage_times (net, &n_stages);
+  double total = 0.0;
+  for (size_t i = 0; i < n_stages; i++)
+    total += st[i].forward_s + st[i].backward_s;
+  printf ("\n%-16s %12s %12s %8s\n", _("stage"), _("forward ms"), _("backward ms"), "%");
+  for (size_t i = 0; i < n_stages; i++)
+    if (!inference || st[i].forward_s > 0.0)
+      printf ("%-16s %12.1f %12.1f %7.1f%%\n", st[i].name, st[i].forward_s * 1e3 / steps,
+              st[i].backward_s * 1e3 / steps,
+              100.0 * (st[i].forward_s + st[i].backward_s) / MAX (total, 1e-12));
+  if (inference)
+    printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (normalisation, "
+              "softmax)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
+  else
+    printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (losses, "
+              "optimiser)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
+}
+
+/* Embedding extraction of one branch over the batch's n images, each timed call one batch. */
+static int
+bench_inference (const char *prog, CariNet *net, const char *preset, CariTask branch, int steps,
+                 int warmup, gboolean profile)
+{
+  const CariNetConfig *cfg = cari_net_get_config (net);
+  const int n = cfg->max_caricatures + cfg->max_photos;
+  const size_t img = (size_t) 3 * cfg->input_size * cfg->input_size;
+  g_autoptr (GError) error = NULL;
+  g_autofree float *images = g_new (float, img * n);
+  g_autofree float *emb = g_new (float, (size_t) n * cfg->embedding_size);
+  CariRng rng;
+
+  cari_rng_seed (&rng, 42);
+  for (size_t i = 0; i < img * n; i++)
+    images[i] = cari_rng_normal (&rng);
+  for (int i = 0; i < warmup; i++)
+    if (!cari_net_infer (net, branch, images, n, emb, NULL, &error))
+      return cli_report (prog, error, CLI_EXIT_FAILURE);
+  cari_net_set_profiling (net, profile);
+  g_autofree double *times = g_new (double, steps);
+  for (int i = 0; i < steps; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      if (!cari_net_infer (net, branch, images, n, emb, NULL, &error))
+        return cli_report (prog, error, CLI_EXIT_FAILURE);
+      times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
+    }
+  double median = median_sorted (times, steps);
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  g_autofree char *blas = cari_blas_describe ();
+  CariInfer *inf = cari_net_get_infer (net, branch);
+
+  printf (_("preset:            %s (input %d, width %g, %d caricatures + %d photos, %d identities)\n"),
+          preset, cfg->input_size, cfg->width, cfg->max_caricatures, cfg->max_photos,
+          cfg->n_identities);
+  if (inf != NULL)
+    printf (_("mode:              inference (%s branch, folded engine, passes of %d images)\n"),
+            cari_task_to_string (branch), cari_infer_get_max_n (inf));
+  else
+    printf (_("mode:              inference (%s branch, the training network unfolded: "
+              "CARI_INFER=unfolded)\n"), cari_task_to_string (branch));
+  printf (_("parameters:        %zu (network %zu + weight module %zu)\n"),
+          cari_net_param_count (net, FALSE) + cari_net_param_count (net, TRUE),
+          cari_net_param_count (net, FALSE), cari_net_param_count (net, TRUE));
+  if (inf != NULL)
+    printf (_("FLOPs per image:   %.4e\n"), cari_infer_flops (inf));
+  printf (_("step time:         %.4f s median of %d (min %.4f, max %.4f)\n"), median, steps,
+          times[0], times[steps - 1]);
+  printf (_("images/s:          %.2f\n"), n / median);
+  if (inf != NULL)
+    printf (_("GFLOP/s:           %.2f\n"), cari_infer_flops (inf) * n / median * 1e-9);
+  printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
+  if (inf != NULL)
+    printf (_("memory:            %.1f MiB the engine's own, besides the network's %.1f MiB\n"),
+            cari_infer_memory_bytes (inf) / 1048576.0, cari_net_memory_bytes (net) / 1048576.0);
+  printf (_("BLAS:              %s\n"), blas);
+  printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
+          cari_conv2d_algo_name (cari_conv2d_get_algo ()));
+  if (profile)
+    print_profile (net, steps, median, TRUE);
+  return CLI_EXIT_OK;
+}
+
 /* Loader throughput from a cold cache: batches in sampler order, each prefetched while the
  * previous one is copied out, as the trainer does. */
 static int
@@ -122,8 +221,8 @@ cmd_bench (int argc, char **argv)
   int n_cari = -1, n_photo = -1, input_size = 0, steps = 10, warmup = 2, threads = 0;
   int identities = 200;
   double width = 0.0;
-  gboolean profile = FALSE;
-  g_autofree char *dataset = NULL, *db = NULL;
+  gboolean profile = FALSE, inference = FALSE;
+  g_autofree char *dataset = NULL, *db = NULL, *branch_name = NULL;
   GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Time the data loader on this data set instead of the network"), N_("NAME") },
     cli_db_option (&db),
@@ -137,6 +236,8 @@ cmd_bench (int argc, char **argv)
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, N_("Untimed steps first (default: 2)"), N_("N") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads (default: as configured)"), N_("N") },
     { "profile", 0, 0, G_OPTION_ARG_NONE, &profile, N_("Print the time spent in each stage of the network"), NULL },
+    { "inference", 'i', 0, G_OPTION_ARG_NONE, &inference, N_("Time embedding extraction (the trunk and one branch, no gradients) of the batch's images instead of training steps"), NULL },
+    { "branch", 'b', 0, G_OPTION_ARG_STRING, &branch_name, N_("With --inference, the branch: verif, cari or visual (default: visual)"), N_("NAME") },
     { NULL },
   };
   g_autoptr (GError) error = NULL;
@@ -144,7 +245,8 @@ cmd_bench (int argc, char **argv)
 
   if (!cli_parse_command (&argc, &argv, _("Time training steps (forward, backward, RMSProp) of the "
                                   "network on random images and print parameters, FLOPs per "
-                                  "step, images/s, GFLOP/s and peak memory."), entries))
+                                  "step, images/s, GFLOP/s and peak memory; with --inference, "
+                                  "time embedding extraction instead."), entries))
     return CLI_EXIT_USAGE;
   if (steps < 1 || warmup < 0 || threads < 0)
     {
@@ -167,10 +269,17 @@ cmd_bench (int argc, char **argv)
     cfg.width = (float) width;
   cfg.n_identities = identities;
 
+  CariTask branch = CARI_TASK_VISUAL;
+  if (branch_name != NULL && !cari_task_from_string (branch_name, &branch, &error))
+    return cli_report (argv[0], error, CLI_EXIT_USAGE);
+
   cari_blas_set_threads (threads);
   g_autoptr (CariNet) net = cari_net_new (&cfg, 1, &error);
   if (net == NULL)
     return cli_report (argv[0], error, CLI_EXIT_USAGE);
+  if (inference)
+    return bench_inference (argv[0], net, preset != NULL ? preset : "paper", branch, steps,
+                            warmup, profile);
 
   BenchState s = { net, NULL, NULL, NULL, { NULL }, cfg.max_caricatures, cfg.max_photos, 1e-3f };
   CariOptimizerConfig ocfg;
@@ -208,8 +317,7 @@ cmd_bench (int argc, char **argv)
       bench_step (&s);
       times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
     }
-  qsort (times, steps, sizeof (double), compare_double);
-  double median = steps % 2 ? times[steps / 2] : 0.5 * (times[steps / 2 - 1] + times[steps / 2]);
+  double median = median_sorted (times, steps);
   double flops = cari_net_train_flops (net, s.n_cari, s.n_photo, FALSE);
   struct rusage ru;
   getrusage (RUSAGE_SELF, &ru);
@@ -233,20 +341,7 @@ cmd_bench (int argc, char **argv)
           cari_conv2d_algo_name (cari_conv2d_get_algo ()));
 
   if (profile)
-    {
-      size_t n_stages;
-      const CariStageTime *st = cari_net_stage_times (net, &n_stages);
-      double total = 0.0;
-      for (size_t i = 0; i < n_stages; i++)
-        total += st[i].forward_s + st[i].backward_s;
-      printf ("\n%-16s %12s %12s %8s\n", _("stage"), _("forward ms"), _("backward ms"), "%");
-      for (size_t i = 0; i < n_stages; i++)
-        printf ("%-16s %12.1f %12.1f %7.1f%%\n", st[i].name, st[i].forward_s * 1e3 / steps,
-                st[i].backward_s * 1e3 / steps,
-                100.0 * (st[i].forward_s + st[i].backward_s) / MAX (total, 1e-12));
-      printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (losses, "
-                "optimiser)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
-    }
+    print_profile (net, steps, median, FALSE);
 
   for (int t = 0; t < CARI_N_TASKS; t++)
     g_free (s.labels[t]);

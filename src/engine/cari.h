@@ -20,6 +20,7 @@
 #include "nn/conv.h"
 #include "nn/dense.h"
 #include "nn/dropout.h"
+#include "nn/infer.h"
 #include "nn/net.h"
 #include "nn/optimizer.h"
 #include "nn/pool.h"

@@ -351,23 +351,28 @@ cari_net_backward (CariNet *net, const float *dweights_trunk)
 
 /* ---------------------------------------------------------------------------- inference */
 
-gboolean
-cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *embeddings,
-                float *probs, GError **error)
+/* CARI_INFER=unfolded runs inference as the training network's eval-mode forward (every
+ * activation kept, batch norm as its own pass), for measuring the folded engine against it on
+ * one build; anything else, or unset, is the folded engine. Read once. */
+static gboolean
+infer_unfolded (void)
+{
+  static gsize value = 0;
+  if (g_once_init_enter (&value))
+    g_once_init_leave (&value, g_strcmp0 (g_getenv ("CARI_INFER"), "unfolded") == 0 ? 2 : 1);
+  return value == 2;
+}
+
+static void
+infer_unfolded_run (CariNet *net, CariHead *h, const float *images, int n, float *embeddings,
+                    float *probs)
 {
   const CariNetConfig *cfg = &net->cfg;
   const int E = cfg->embedding_size, K = cfg->n_identities;
   const size_t img = (size_t) 3 * cfg->input_size * cfg->input_size;
   CariPass pass = make_pass (net, FALSE);
-
-  if (!cari_net_has_task (net, task))
-    {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
-                   _("The network has no “%s” branch"), cari_task_to_string (task));
-      return FALSE;
-    }
-  CariHead *h = &net->heads[task];
   int chunk = MIN (h->max_n, cfg->max_caricatures + cfg->max_photos);
+
   for (int i0 = 0; i0 < n; i0 += chunk)
     {
       int m = MIN (chunk, n - i0);
@@ -378,5 +383,56 @@ cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *
       if (probs != NULL)
         cari_softmax_forward (probs + (size_t) i0 * K, h->logits, m, K);
     }
+}
+
+gboolean
+cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *embeddings,
+                float *probs, GError **error)
+{
+  const CariNetConfig *cfg = &net->cfg;
+
+  if (!cari_net_has_task (net, task))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("The network has no “%s” branch"), cari_task_to_string (task));
+      return FALSE;
+    }
+  if (infer_unfolded ())
+    {
+      infer_unfolded_run (net, &net->heads[task], images, n, embeddings, probs);
+      return TRUE;
+    }
+
+  /* Passes of the whole batch capacity, whatever the branch: a function of the configuration
+   * alone, so that two networks of one configuration split the same images alike. */
+  CariInfer *inf = net->infer[task];
+  if (inf == NULL)
+    {
+      inf = cari_infer_new (net, task, cfg->max_caricatures + cfg->max_photos, error);
+      if (inf == NULL)
+        return FALSE;
+      net->infer[task] = inf;
+    }
+  else if (net->infer_generation[task] != net->generation || !cari_infer_statistics_current (inf))
+    cari_infer_refresh (inf);
+  net->infer_generation[task] = net->generation;
+
+  cari_infer_set_profiling (inf, net->profiling);
+  cari_infer_run (inf, images, n, embeddings, probs);
+  if (net->profiling)
+    {
+      /* Into the network's stage times, which cari_net_stage_times reports. */
+      size_t n_stages;
+      const CariStageTime *st = cari_infer_stage_times (inf, &n_stages);
+      for (int i = 0; i < net->n_trunk; i++)
+        net->trunk[i].forward_s += st[i].forward_s;
+      net->heads[task].forward_s += st[n_stages - 1].forward_s;
+    }
   return TRUE;
+}
+
+CariInfer *
+cari_net_get_infer (CariNet *net, CariTask task)
+{
+  return (unsigned) task < CARI_N_TASKS ? net->infer[task] : NULL;
 }

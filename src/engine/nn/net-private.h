@@ -4,6 +4,7 @@
 #pragma once
 
 #include "nn/block.h"
+#include "nn/infer.h"
 #include "nn/net.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,14 @@ struct _CariNet
   int n_cari, n_photo;
   gboolean profiling;
   GArray *stage_times;
+  /* Inference: one folded engine per branch, built on first use (owned), and the parameters'
+   * generation it folded. The generation moves whenever a caller is handed the parameters or
+   * running statistics to write (cari_net_params, cari_net_buffers, cari_net_param_infos) and
+   * when the branches are copied; a training forward moves the statistics, which the engine
+   * compares itself. */
+  guint64 generation;
+  CariInfer *infer[CARI_N_TASKS];
+  guint64 infer_generation[CARI_N_TASKS];
 };
 
 G_END_DECLS

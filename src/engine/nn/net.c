@@ -303,6 +303,8 @@ cari_net_free (CariNet *net)
 {
   if (net == NULL)
     return;
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    cari_infer_free (net->infer[t]);
   build_clear (&net->build);
   cari_arena_clear (&net->scratch);
   cari_free_floats (net->workspace);
@@ -335,6 +337,7 @@ arena_floats (const CariArena *arena, size_t *n)
 float *
 cari_net_params (CariNet *net, size_t *n)
 {
+  net->generation++;
   return arena_floats (&net->build.params, n);
 }
 
@@ -359,6 +362,7 @@ cari_net_module_grads (CariNet *net, size_t *n)
 float *
 cari_net_buffers (CariNet *net, size_t *n)
 {
+  net->generation++;
   return arena_floats (&net->build.buffers, n);
 }
 
@@ -371,6 +375,7 @@ cari_net_rng (CariNet *net)
 const CariParamInfo *
 cari_net_param_infos (CariNet *net, size_t *n)
 {
+  net->generation++; /* the infos point at the parameters, writable */
   *n = net->build.infos->len;
   return (const CariParamInfo *) (void *) net->build.infos->data;
 }
@@ -421,6 +426,7 @@ cari_net_init_branches_from_visual (CariNet *net, GError **error)
       return FALSE;
     }
   head_ranges (net, CARI_TASK_VISUAL, &src, &n_src);
+  net->generation++;
   for (int t = CARI_TASK_VERIF; t <= CARI_TASK_CARI; t++)
     {
       CariHead *h = &net->heads[t], *v = &net->heads[CARI_TASK_VISUAL];
