@@ -164,6 +164,7 @@ bench_inference (const char *prog, CariNet *net, const char *preset, CariTask br
     printf (_("memory:            %.1f MiB the engine's own, besides the network's %.1f MiB\n"),
             cari_infer_memory_bytes (inf) / 1048576.0, cari_net_memory_bytes (net) / 1048576.0);
   printf (_("BLAS:              %s\n"), blas);
+  printf (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
   printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
           cari_conv2d_algo_name (cari_conv2d_get_algo ()));
   if (profile)

@@ -29,6 +29,19 @@ check "bench --profile prints each stage" 0 "^conv5 " - -- bench $tiny --profile
 grep -q "^reduction_b " "$tmp/out" && grep -q "^total " "$tmp/out"
 ok $? "the profile has the last trunk stage and the total"
 
+# shellcheck disable=SC2086
+check "bench --inference times embedding extraction" 0 "^mode: *inference (visual branch" - -- \
+  bench $tiny --inference
+for f in "images/s:" "peak RSS:" "FLOPs per image:" "engine ISA:"; do
+  grep -q "^$f" "$tmp/out"
+  ok $? "bench --inference prints $f"
+done
+# shellcheck disable=SC2086
+check "bench --inference --branch cari" 0 "^mode: *inference (cari branch" - -- \
+  bench $tiny --inference --branch cari
+# shellcheck disable=SC2086
+check "an unknown branch is a usage error" 2 - "nose" -- bench $tiny --inference --branch nose
+
 CARI_CONV_ALGO=fast check "an unknown CARI_CONV_ALGO is refused" 2 - "CARI_CONV_ALGO=fast" -- info
 CARI_ISA=avx9 check "an unknown CARI_ISA is refused" 2 - "CARI_ISA=avx9" -- info
 check "a bad --steps is a usage error" 2 - "steps" -- bench --steps 0
