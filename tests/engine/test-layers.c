@@ -40,6 +40,7 @@ typedef struct
   Probe p;
   int N, C, HW;
   float *x, *gamma, *beta, *mean, *invstd;
+  float scale[8], shift[8];
   gboolean relu;
 } BnCase;
 
@@ -47,8 +48,9 @@ static void
 bn_forward (gpointer self)
 {
   BnCase *b = self;
-  cari_batchnorm_forward_train (b->p.out, b->mean, b->invstd, NULL, NULL, b->x, b->gamma, b->beta,
-                                b->N, b->C, b->HW, 0.9f, 1e-3f, b->relu);
+  CariBatchNormState st = { b->gamma, b->beta, NULL, NULL, b->mean, b->invstd, b->scale,
+                            b->shift };
+  cari_batchnorm_forward (&st, b->p.out, 0, b->x, b->N, b->C, b->HW, TRUE, 0.9f, 1e-3f, b->relu);
 }
 
 static void
@@ -104,8 +106,8 @@ test_batchnorm_backward (void)
           for (size_t i = 0; i < n; i++)
             g_assert_true (b.p.out[i] == 0.0f || b.p.out[i] > 4 * H);
           memcpy (dx, b.p.r, n * sizeof (float));
-          cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.p.out, b.x, b.gamma, b.mean,
-                                                b.invstd, b.N, b.C, b.HW);
+          cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.x, b.gamma, b.mean, b.invstd,
+                                                b.scale, b.shift, b.N, b.C, b.HW);
         }
       else
         cari_batchnorm_backward (dx, b.gamma ? dg : NULL, dbeta, b.p.r, b.x, b.gamma, b.mean,
