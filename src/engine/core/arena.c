@@ -68,6 +68,14 @@ cari_arena_floats_bytes (size_t count)
 
 /* ---------------------------------------------------------------------------- liveness */
 
+static gint liveness_unshared; /* tests only: every tensor apart */
+
+void
+cari_liveness_set_sharing (gboolean share)
+{
+  g_atomic_int_set (&liveness_unshared, !share);
+}
+
 void
 cari_liveness_init (CariLiveness *live)
 {
@@ -141,6 +149,7 @@ cari_liveness_allocate (CariLiveness *live)
   g_autoptr (GPtrArray) placed = g_ptr_array_new ();
   g_autoptr (GPtrArray) clash = g_ptr_array_new ();
   size_t peak = 0;
+  const gboolean unshared = g_atomic_int_get (&liveness_unshared);
 
   for (guint i = 0; i < n; i++)
     order[i] = i;
@@ -156,7 +165,7 @@ cari_liveness_allocate (CariLiveness *live)
       for (guint j = 0; j < placed->len; j++)
         {
           CariLifetime *p = placed->pdata[j];
-          if (p->first <= t->last && t->first <= p->last)
+          if (unshared || (p->first <= t->last && t->first <= p->last))
             g_ptr_array_add (clash, p);
         }
       g_ptr_array_sort (clash, compare_offset);

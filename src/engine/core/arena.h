@@ -69,5 +69,8 @@ void     cari_liveness_extend (CariLiveness *live, int id, int last);
 /* Place the tensors counted so far (lowest offset that clears every tensor alive at the same
  * time, largest first), allocate the peak and switch to handing out. */
 gboolean cari_liveness_allocate (CariLiveness *live);
+/* Tests: FALSE gives every tensor planned from then on bytes of its own, the reference a shared
+ * plan must agree with bit for bit (TRUE by default). */
+void     cari_liveness_set_sharing (gboolean share);
 
 G_END_DECLS
