@@ -158,8 +158,10 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
 void
 cari_unit_plan_output (CariConvUnit *u, int last, CariBuild *build)
 {
-  u->y = cari_liveness_floats (&build->live, unit_out_floats (u, u->max_n), u->tick + 1,
-                               MAX (last, u->tick + 1), &u->y_id);
+  /* Written by the batch norm, or by the conv itself when there is none. */
+  const int first = u->kind == CARI_UNIT_LINEAR ? u->tick : u->tick + 1;
+  u->y = cari_liveness_floats (&build->live, unit_out_floats (u, u->max_n), first,
+                               MAX (last, first), &u->y_id);
   u->y_image_floats = 0;
 }
 
