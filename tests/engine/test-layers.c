@@ -40,6 +40,7 @@ typedef struct
   Probe p;
   int N, C, HW;
   float *x, *gamma, *beta, *mean, *invstd;
+  float scale[8], shift[8];
   gboolean relu;
 } BnCase;
 
@@ -47,8 +48,9 @@ static void
 bn_forward (gpointer self)
 {
   BnCase *b = self;
-  cari_batchnorm_forward_train (b->p.out, b->mean, b->invstd, NULL, NULL, b->x, b->gamma, b->beta,
-                                b->N, b->C, b->HW, 0.9f, 1e-3f, b->relu);
+  CariBatchNormState st = { b->gamma, b->beta, NULL, NULL, b->mean, b->invstd, b->scale,
+                            b->shift };
+  cari_batchnorm_forward (&st, b->p.out, 0, b->x, b->N, b->C, b->HW, TRUE, 0.9f, 1e-3f, b->relu);
 }
 
 static void
@@ -104,8 +106,8 @@ test_batchnorm_backward (void)
           for (size_t i = 0; i < n; i++)
             g_assert_true (b.p.out[i] == 0.0f || b.p.out[i] > 4 * H);
           memcpy (dx, b.p.r, n * sizeof (float));
-          cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.p.out, b.x, b.gamma, b.mean,
-                                                b.invstd, b.N, b.C, b.HW);
+          cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.x, b.gamma, b.mean, b.invstd,
+                                                b.scale, b.shift, b.N, b.C, b.HW);
         }
       else
         cari_batchnorm_backward (dx, b.gamma ? dg : NULL, dbeta, b.p.r, b.x, b.gamma, b.mean,
@@ -148,6 +150,49 @@ test_batchnorm_statistics (void)
   cari_batchnorm_forward_infer (y, x, &gamma, &beta, &rm, &rv, 2, 1, 2, 1e-3f, TRUE);
   g_assert_cmpfloat (y[0], ==, 0.0f);
   g_assert_cmpfloat_with_epsilon (y[3], 2.0f * (4 - rm) / sqrtf (rv + 1e-3f) + 0.5f, 1e-5);
+}
+
+/* The output again from the input and the kept scale and shift, bit for bit, whether the
+ * forward wrote it densely or into a slice of a wider tensor (a concat). */
+static void
+test_batchnorm_apply_recomputes (void)
+{
+  enum { N = 3, C = 5, HW = 37, WIDE = C + 3, OFF = 2 };
+  for (int mode = 0; mode < 4; mode++)
+    {
+      const gboolean training = mode < 2, relu = mode % 2 == 0;
+      float x[N * C * HW], wide[N * WIDE * HW], again[N * C * HW];
+      float gamma[C], beta[C], rm[C], rv[C], mean[C], invstd[C], scale[C], shift[C];
+      fill_uniform (x, G_N_ELEMENTS (x), -3, 2, 70 + mode);
+      fill_uniform (gamma, C, 0.5f, 1.5f, 80);
+      fill_uniform (beta, C, -0.5f, 0.5f, 81);
+      fill_uniform (rm, C, -0.3f, 0.3f, 82);
+      fill_uniform (rv, C, 0.5f, 2.0f, 83);
+      for (size_t i = 0; i < G_N_ELEMENTS (wide); i++)
+        wide[i] = 12345.0f;
+      CariBatchNormState st = { gamma, beta, rm, rv, mean, invstd, scale, shift };
+      cari_batchnorm_forward (&st, wide + OFF * HW, (size_t) WIDE * HW, x, N, C, HW, training,
+                              0.9f, 1e-3f, relu);
+      cari_batchnorm_apply (again, 0, x, scale, shift, N, C, HW, relu);
+      size_t zeros = 0;
+      for (int n = 0; n < N; n++)
+        for (int c = 0; c < WIDE; c++)
+          for (int i = 0; i < HW; i++)
+            {
+              float w = wide[((size_t) n * WIDE + c) * HW + i];
+              if (c < OFF || c >= OFF + C)
+                g_assert_cmpfloat (w, ==, 12345.0f); /* outside the slice: untouched */
+              else
+                {
+                  float a = again[((size_t) n * C + c - OFF) * HW + i];
+                  g_assert_cmpint (memcmp (&w, &a, sizeof w), ==, 0);
+                  zeros += w == 0.0f;
+                }
+            }
+      /* The ReLU cases clip a good part, so the mask is exercised. */
+      if (relu)
+        g_assert_cmpuint (zeros, >, N * C * HW / 8);
+    }
 }
 
 /* ---------------------------------------------------------------- ReLU */
@@ -290,6 +335,28 @@ test_pool_values (void)
     x[i] = -1.0f - (float) i;
   cari_maxpool_forward (y, am, x, 1, &s);
   g_assert_cmpfloat (y[0], ==, -1.0f);
+
+  /* Into a slice of a concat: 2 images × 2 channels at channel 1 of 4; the same values and
+   * winners as dense, nothing outside the slice written. */
+  float x2[2 * 2 * 9], dense[2 * 2 * 9], wide[2 * 4 * 9];
+  int32_t am_dense[2 * 2 * 9], am_wide[2 * 2 * 9];
+  fill_uniform (x2, G_N_ELEMENTS (x2), -1, 1, 90);
+  for (size_t i = 0; i < G_N_ELEMENTS (wide); i++)
+    wide[i] = 7.0f;
+  g_assert_true (cari_pool2d_shape_init (&s, 2, 3, 3, 3, 3, 1, 1, CARI_PADDING_SAME, NULL));
+  cari_maxpool_forward (dense, am_dense, x2, 2, &s);
+  cari_maxpool_forward_into (wide + 9, 4 * 9, am_wide, x2, 2, &s);
+  for (int n = 0; n < 2; n++)
+    for (int c = 0; c < 4; c++)
+      for (int i = 0; i < 9; i++)
+        {
+          float w = wide[(n * 4 + c) * 9 + i];
+          if (c == 0 || c == 3)
+            g_assert_cmpfloat (w, ==, 7.0f);
+          else
+            g_assert_cmpfloat (w, ==, dense[(n * 2 + c - 1) * 9 + i]);
+        }
+  g_assert_cmpint (memcmp (am_dense, am_wide, sizeof am_dense), ==, 0);
 }
 
 /* ---------------------------------------------------------------- concat and residual */
@@ -562,6 +629,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/batchnorm/statistics", test_batchnorm_statistics);
   g_test_add_func ("/batchnorm/backward", test_batchnorm_backward);
+  g_test_add_func ("/batchnorm/apply-recomputes", test_batchnorm_apply_recomputes);
   g_test_add_func ("/relu/forward-backward", test_relu);
   g_test_add_func ("/pool/values", test_pool_values);
   g_test_add_func ("/pool/backward", test_pool_backward);

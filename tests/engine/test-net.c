@@ -1,11 +1,14 @@
 /* test-net.c — the paper's network: configuration checks, shapes of the presets, a
  * finite-difference gradient check of the whole network on a tiny configuration, inference of
- * one branch on any images, and initialising branches from `visual`. */
+ * one branch on any images, initialising branches from `visual`, and the memory plan: transient
+ * tensors shared by lifetime give what unshared ones give, and recomputed batch-norm outputs are
+ * the forward's. */
 #include <cari.h>
 #include <math.h>
 #include <string.h>
 
 #include "gradcheck.h"
+#include "nn/net-private.h"
 
 static void
 tiny_config (CariNetConfig *cfg)
@@ -344,6 +347,144 @@ test_two_task_toy (void)
     g_assert_cmpfloat (g[i], ==, 0.0f);
 }
 
+/* ------------------------------------------------------------------ memory plan */
+
+typedef struct
+{
+  CariNet *net;
+  float *grads, *module_grads, *buffers, *outputs;
+  size_t n_grads, n_module, n_buffers, n_outputs;
+} StepResult;
+
+/* One training step's forward and backward on a tiny network, planned with or without sharing
+ * the transient tensors; keeps the net and copies of what the step produced. */
+static void
+step_once (StepResult *res, gboolean share)
+{
+  CariNetConfig cfg;
+  g_autoptr (GError) error = NULL;
+  tiny_config (&cfg);
+  cari_liveness_set_sharing (share);
+  res->net = cari_net_new (&cfg, 3, &error);
+  cari_liveness_set_sharing (TRUE);
+  g_assert_no_error (error);
+
+  const int n_cari = 2, n_photo = 3, n = 5;
+  size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;
+  g_autofree float *images = g_new (float, img * n);
+  fill_uniform (images, img * n, -1.5f, 1.5f, 31);
+  cari_net_forward (res->net, images, n_cari, n_photo, TRUE);
+  cari_net_zero_grad (res->net);
+  res->n_outputs = 0;
+  res->outputs = g_new (float, (size_t) CARI_N_TASKS * n * (cfg.n_identities + cfg.embedding_size));
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHeadOutput out;
+      g_assert_true (cari_net_head_output (res->net, (CariTask) t, &out));
+      size_t nl = (size_t) out.rows * cfg.n_identities, ne = (size_t) out.rows * cfg.embedding_size;
+      memcpy (res->outputs + res->n_outputs, out.logits, nl * sizeof (float));
+      memcpy (res->outputs + res->n_outputs + nl, out.embedding, ne * sizeof (float));
+      res->n_outputs += nl + ne;
+      fill_uniform (cari_net_head_dlogits (res->net, (CariTask) t), nl, -1, 1, 40 + t);
+      fill_uniform (cari_net_head_dembedding (res->net, (CariTask) t), ne, -0.2f, 0.2f, 50 + t);
+    }
+  float dw[CARI_N_TASKS] = { 3, 6, 9 };
+  memcpy (cari_net_task_dweights (res->net), dw, sizeof dw);
+  cari_net_backward (res->net, dw);
+
+  float *g = cari_net_grads (res->net, &res->n_grads);
+  res->grads = g_memdup2 (g, res->n_grads * sizeof (float));
+  g = cari_net_module_grads (res->net, &res->n_module);
+  res->module_grads = g_memdup2 (g, res->n_module * sizeof (float));
+  g = cari_net_buffers (res->net, &res->n_buffers);
+  res->buffers = g_memdup2 (g, res->n_buffers * sizeof (float));
+}
+
+static void
+step_result_clear (StepResult *res)
+{
+  cari_net_free (res->net);
+  g_free (res->grads);
+  g_free (res->module_grads);
+  g_free (res->buffers);
+  g_free (res->outputs);
+}
+
+static void
+assert_same_floats (const float *a, const float *b, size_t n, const char *what)
+{
+  for (size_t i = 0; i < n; i++)
+    if (memcmp (&a[i], &b[i], sizeof (float)) != 0)
+      g_error ("%s differ at %zu of %zu: %.9g against %.9g", what, i, n, a[i], b[i]);
+}
+
+/* If any lifetime were planned too short, a tensor sharing its bytes would overwrite it before
+ * its last reader and the shared step would differ. */
+static void
+test_transient_sharing (void)
+{
+  StepResult apart, shared;
+  step_once (&apart, FALSE);
+  step_once (&shared, TRUE);
+
+  g_assert_cmpuint (apart.n_grads, ==, shared.n_grads);
+  assert_same_floats (apart.outputs, shared.outputs, apart.n_outputs, "head outputs");
+  assert_same_floats (apart.grads, shared.grads, apart.n_grads, "gradients");
+  assert_same_floats (apart.module_grads, shared.module_grads, apart.n_module, "module gradients");
+  assert_same_floats (apart.buffers, shared.buffers, apart.n_buffers, "running statistics");
+  /* And the sharing is real. */
+  g_test_message ("transient tensors: %zu bytes shared, %zu apart", shared.net->build.live.size,
+                  apart.net->build.live.size);
+  g_assert_cmpuint (shared.net->build.live.size * 2, <, apart.net->build.live.size);
+
+  step_result_clear (&apart);
+  step_result_clear (&shared);
+}
+
+static size_t
+check_unit_output (const CariConvUnit *u, int n)
+{
+  const CariConv2dShape *s = &u->shape;
+  const size_t plane = (size_t) s->out_h * s->out_w, image = (size_t) s->out_c * plane;
+  const size_t stride = u->y_image_floats > 0 ? u->y_image_floats : image;
+  if (u->kind != CARI_UNIT_BN_RELU)
+    return 0;
+  g_autofree float *again = g_new (float, (size_t) n * image);
+  cari_unit_output (u, again, n);
+  for (int i = 0; i < n; i++)
+    if (memcmp (again + (size_t) i * image, u->y + (size_t) i * stride, image * sizeof (float)))
+      g_error ("a recomputed batch-norm output differs from the forward's");
+  return 1;
+}
+
+/* The backward recomputes a unit's output from z where a conv needs it as its input: it must be
+ * the forward's bit for bit, so that gradients are what the forward's own output would give.
+ * Without sharing, every forward output is still in place after the backward to compare with. */
+static void
+test_recomputed_outputs (void)
+{
+  StepResult apart;
+  size_t units = 0;
+  step_once (&apart, FALSE);
+  CariNet *net = apart.net;
+  const int n = net->n_cari + net->n_photo;
+  for (int i = 0; i < net->n_trunk; i++)
+    for (int br = 0; br < net->trunk[i].n_branches; br++)
+      for (int k = 0; k < net->trunk[i].branches[br].n_units; k++)
+        units += check_unit_output (&net->trunk[i].branches[br].units[k], n);
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHead *h = &net->heads[t];
+      for (int i = 0; i < h->n_blocks; i++)
+        for (int br = 0; br < h->blocks[i].n_branches; br++)
+          for (int k = 0; k < h->blocks[i].branches[br].n_units; k++)
+            units += check_unit_output (&h->blocks[i].branches[br].units[k], h->n);
+      units += check_unit_output (&h->conv, h->n);
+    }
+  g_assert_cmpuint (units, >, 30);
+  step_result_clear (&apart);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,5 +494,7 @@ main (int argc, char **argv)
   g_test_add_func ("/net/whole-network-gradient", test_whole_network_gradient);
   g_test_add_func ("/net/infer-any-branch", test_infer_any_branch);
   g_test_add_func ("/net/two-task-toy", test_two_task_toy);
+  g_test_add_func ("/net/transient-sharing", test_transient_sharing);
+  g_test_add_func ("/net/recomputed-outputs", test_recomputed_outputs);
   return g_test_run ();
 }

@@ -46,11 +46,19 @@ shifted_moments (const float *x, int n, float k, float *sum, float *sumsq)
   *sumsq = tq;
 }
 
-/* Σ g and Σ g·(x − mean) over n values, where g = dy, masked by y > 0 when y is given (and then
- * written back to dy). */
+/* The map a forward applies: one expression, so that the output, its recomputation and the
+ * ReLU mask of the backward round alike (ISO C mode: no contraction into a fused multiply-add). */
+static inline float
+affine (float x, float scale, float shift)
+{
+  return x * scale + shift;
+}
+
+/* Σ g and Σ g·(x − mean) over n values, where g = dy, masked (and written back to dy) where
+ * relu and x·scale + shift ≤ 0, i.e. where the forward's ReLU output was 0. */
 static inline void
-grad_moments (float *dy, const float *y, const float *x, int n, float mean, float *sum,
-              float *sumx)
+grad_moments (float *dy, gboolean relu, float scale, float shift, const float *x, int n,
+              float mean, float *sum, float *sumx)
 {
   float s[LANES] = { 0 }, q[LANES] = { 0 };
   int i = 0;
@@ -58,9 +66,9 @@ grad_moments (float *dy, const float *y, const float *x, int n, float mean, floa
     for (int j = 0; j < LANES; j++)
       {
         float g = dy[i + j];
-        if (y != NULL)
+        if (relu)
           {
-            g = y[i + j] > 0.0f ? g : 0.0f;
+            g = affine (x[i + j], scale, shift) > 0.0f ? g : 0.0f;
             dy[i + j] = g;
           }
         s[j] += g;
@@ -69,9 +77,9 @@ grad_moments (float *dy, const float *y, const float *x, int n, float mean, floa
   for (; i < n; i++)
     {
       float g = dy[i];
-      if (y != NULL)
+      if (relu)
         {
-          g = y[i] > 0.0f ? g : 0.0f;
+          g = affine (x[i], scale, shift) > 0.0f ? g : 0.0f;
           dy[i] = g;
         }
       s[0] += g;
@@ -93,6 +101,8 @@ typedef struct
   const float *inp, *gamma, *beta, *running_mean_c, *running_var_c;
   float *d, *dgamma, *dbeta;
   const float *dout;
+  float *scale, *shift;             /* kept by the forward (may be NULL), read by apply */
+  size_t out_image;                 /* floats from one image's output to the next */
   int N, C, HW;
   float decay, eps;
   gboolean relu;
@@ -106,13 +116,13 @@ normalize_channel (const BnArgs *a, size_t c, float scale, float shift)
   for (int n = 0; n < N; n++)
     {
       const float *x = a->inp + ((size_t) n * C + c) * HW;
-      float *y = a->out + ((size_t) n * C + c) * HW;
+      float *y = a->out + (size_t) n * a->out_image + c * HW;
       if (a->relu)
         for (int i = 0; i < HW; i++)
-          y[i] = MAX (x[i] * scale + shift, 0.0f);
+          y[i] = MAX (affine (x[i], scale, shift), 0.0f);
       else
         for (int i = 0; i < HW; i++)
-          y[i] = x[i] * scale + shift;
+          y[i] = affine (x[i], scale, shift);
     }
 }
 
@@ -146,6 +156,11 @@ forward_train_range (gpointer data, size_t c0, size_t c1)
       float shift = b - (float) mean * scale;
 
       normalize_channel (a, c, scale, shift);
+      if (a->scale != NULL)
+        {
+          a->scale[c] = scale;
+          a->shift[c] = shift;
+        }
 
       a->save_mean[c] = (float) mean;
       a->save_invstd[c] = invstd;
@@ -167,8 +182,8 @@ cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
 {
   BnArgs a = { .out = out, .save_mean = save_mean, .save_invstd = save_invstd,
                .running_mean = running_mean, .running_var = running_var, .inp = inp,
-               .gamma = gamma, .beta = beta, .N = N, .C = C, .HW = HW, .decay = decay,
-               .eps = eps, .relu = relu };
+               .gamma = gamma, .beta = beta, .out_image = (size_t) C * HW, .N = N, .C = C,
+               .HW = HW, .decay = decay, .eps = eps, .relu = relu };
   cari_parallel_for (C, channel_grain (N, HW), forward_train_range, &a);
 }
 
@@ -183,6 +198,11 @@ forward_infer_range (gpointer data, size_t c0, size_t c1)
       float scale = g / sqrtf (a->running_var_c[c] + a->eps);
       float shift = b - a->running_mean_c[c] * scale;
       normalize_channel (a, c, scale, shift);
+      if (a->scale != NULL)
+        {
+          a->scale[c] = scale;
+          a->shift[c] = shift;
+        }
     }
 }
 
@@ -192,9 +212,43 @@ cari_batchnorm_forward_infer (float *out, const float *inp, const float *gamma, 
                               int HW, float eps, gboolean relu)
 {
   BnArgs a = { .out = out, .inp = inp, .gamma = gamma, .beta = beta,
-               .running_mean_c = running_mean, .running_var_c = running_var, .N = N, .C = C,
-               .HW = HW, .eps = eps, .relu = relu };
+               .running_mean_c = running_mean, .running_var_c = running_var,
+               .out_image = (size_t) C * HW, .N = N, .C = C, .HW = HW, .eps = eps, .relu = relu };
   cari_parallel_for (C, channel_grain (N, HW), forward_infer_range, &a);
+}
+
+void
+cari_batchnorm_forward (const CariBatchNormState *st, float *out, size_t out_image_floats,
+                        const float *inp, int N, int C, int HW, gboolean training, float decay,
+                        float eps, gboolean relu)
+{
+  BnArgs a = { .out = out, .save_mean = st->save_mean, .save_invstd = st->save_invstd,
+               .running_mean = st->running_mean, .running_var = st->running_var, .inp = inp,
+               .gamma = st->gamma, .beta = st->beta, .running_mean_c = st->running_mean,
+               .running_var_c = st->running_var, .scale = st->scale, .shift = st->shift,
+               .out_image = out_image_floats > 0 ? out_image_floats : (size_t) C * HW, .N = N,
+               .C = C, .HW = HW, .decay = decay, .eps = eps, .relu = relu };
+  g_assert ((st->scale == NULL) == (st->shift == NULL));
+  cari_parallel_for (C, channel_grain (N, HW), training ? forward_train_range : forward_infer_range,
+                     &a);
+}
+
+static void
+apply_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  for (size_t c = c0; c < c1; c++)
+    normalize_channel (a, c, a->scale[c], a->shift[c]);
+}
+
+void
+cari_batchnorm_apply (float *out, size_t out_image_floats, const float *inp, const float *scale,
+                      const float *shift, int N, int C, int HW, gboolean relu)
+{
+  BnArgs a = { .out = out, .inp = inp, .scale = (float *) scale, .shift = (float *) shift,
+               .out_image = out_image_floats > 0 ? out_image_floats : (size_t) C * HW, .N = N,
+               .C = C, .HW = HW, .relu = relu };
+  cari_parallel_for (C, channel_grain (N, HW), apply_range, &a);
 }
 
 /* The backward of one channel. With `inplace`, d holds ∂L/∂out (masked by out > 0 when relu)
@@ -218,10 +272,11 @@ backward_range (gpointer data, size_t c0, size_t c1)
           const size_t off = ((size_t) n * C + c) * HW;
           float s, sx;
           if (inplace)
-            grad_moments (a->d + off, a->relu ? a->out + off : NULL, a->inp + off, HW, mean, &s,
-                          &sx);
+            grad_moments (a->d + off, a->relu, a->relu ? a->scale[c] : 0.0f,
+                          a->relu ? a->shift[c] : 0.0f, a->inp + off, HW, mean, &s, &sx);
           else
-            grad_moments ((float *) a->dout + off, NULL, a->inp + off, HW, mean, &s, &sx);
+            grad_moments ((float *) a->dout + off, FALSE, 0.0f, 0.0f, a->inp + off, HW, mean, &s,
+                          &sx);
           sum_dy += s;
           sum_dy_xhat += (double) sx * invstd;
         }
@@ -265,13 +320,14 @@ cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *
 }
 
 void
-cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, const float *out,
-                                      const float *inp, const float *gamma,
-                                      const float *save_mean, const float *save_invstd, int N,
-                                      int C, int HW)
+cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, const float *inp,
+                                      const float *gamma, const float *save_mean,
+                                      const float *save_invstd, const float *scale,
+                                      const float *shift, int N, int C, int HW)
 {
-  BnArgs a = { .d = d, .dgamma = dgamma, .dbeta = dbeta, .out = (float *) out, .inp = inp,
-               .gamma = gamma, .save_mean = (float *) save_mean,
-               .save_invstd = (float *) save_invstd, .N = N, .C = C, .HW = HW, .relu = TRUE };
+  BnArgs a = { .d = d, .dgamma = dgamma, .dbeta = dbeta, .inp = inp, .gamma = gamma,
+               .save_mean = (float *) save_mean, .save_invstd = (float *) save_invstd,
+               .scale = (float *) scale, .shift = (float *) shift, .N = N, .C = C, .HW = HW,
+               .relu = TRUE };
   cari_parallel_for (C, channel_grain (N, HW), backward_range, &a);
 }

@@ -11,6 +11,29 @@
 
 G_BEGIN_DECLS
 
+/* A batch norm's per-channel state [C] as a conv unit keeps it. scale and shift receive the map
+ * the forward applied, out = inp·scale + shift (then ReLU), so that cari_batchnorm_apply can
+ * give the same output again, bit for bit, from the input alone. */
+typedef struct
+{
+  const float *gamma, *beta;         /* NULL: 1 and 0 */
+  float *running_mean, *running_var; /* updated by training */
+  float *save_mean, *save_invstd;    /* the batch's, for backward (training) */
+  float *scale, *shift;              /* what the last forward applied */
+} CariBatchNormState;
+
+/* Normalise with the batch's statistics (training) or the running ones, keeping scale and
+ * shift in st. Image i's channel c goes to out + i·out_image_floats + c·HW (0: C·HW), so that
+ * a branch can write into its slice of a concatenation. */
+void cari_batchnorm_forward (const CariBatchNormState *st, float *out, size_t out_image_floats,
+                             const float *inp, int N, int C, int HW, gboolean training,
+                             float decay, float eps, gboolean relu);
+
+/* out = inp·scale + shift (then ReLU) per channel: the forward's output again from its input. */
+void cari_batchnorm_apply (float *out, size_t out_image_floats, const float *inp,
+                           const float *scale, const float *shift, int N, int C, int HW,
+                           gboolean relu);
+
 /* save_mean[C], save_invstd[C] keep what backward needs; running_* are updated in place
  * (skipped when NULL). With relu, out = max(BN(inp), 0) in the same pass. */
 void cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
@@ -29,10 +52,13 @@ void cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const fl
                               const float *save_invstd, int N, int C, int HW);
 
 /* Backward of out = max(BN(inp), 0) in place: d holds ∂L/∂out on entry and ∂L/∂inp on exit
- * (not accumulated). out is the forward's output; dgamma, dbeta accumulate (NULL skips). */
-void cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, const float *out,
+ * (not accumulated). The ReLU's mask is inp·scale + shift > 0 with the forward's scale and shift
+ * (exactly where its output was positive), so the output need not be kept; dgamma, dbeta
+ * accumulate (NULL skips). */
+void cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta,
                                            const float *inp, const float *gamma,
                                            const float *save_mean, const float *save_invstd,
-                                           int N, int C, int HW);
+                                           const float *scale, const float *shift, int N, int C,
+                                           int HW);
 
 G_END_DECLS

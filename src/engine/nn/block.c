@@ -116,6 +116,7 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
   memset (u, 0, sizeof *u);
   u->kind = kind;
   u->max_n = max_n;
+  u->y_id = -1;
   if (!cari_conv2d_shape_init (&u->shape, in_c, in_h, in_w, oc, spec->kh, spec->kw, spec->stride,
                                spec->stride, spec->pad, &local))
     {
@@ -123,6 +124,8 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
                    _("Layer %s/%s cannot be built: %s"), build->scope, name, local->message);
       return FALSE;
     }
+  u->tick = build->tick + 1;
+  build->tick += 2;
 
   int k = spec->kh * spec->kw;
   g_snprintf (pname, sizeof pname, "%s/weight", name);
@@ -144,63 +147,134 @@ cari_unit_plan (CariConvUnit *u, CariUnitKind kind, const char *name, int in_c, 
       u->running_var = cari_build_buffer (build, pname, oc, 1.0f);
       u->save_mean = cari_arena_floats (&build->acts, oc);
       u->save_invstd = cari_arena_floats (&build->acts, oc);
+      u->scale = cari_arena_floats (&build->acts, oc);
+      u->shift = cari_arena_floats (&build->acts, oc);
       u->z = cari_arena_floats (&build->acts, unit_out_floats (u, max_n));
     }
-  u->y = cari_arena_floats (&build->acts, unit_out_floats (u, max_n));
   note_workspace (build, &u->shape, max_n);
   return TRUE;
+}
+
+void
+cari_unit_plan_output (CariConvUnit *u, int last, CariBuild *build)
+{
+  /* Written by the batch norm, or by the conv itself when there is none. */
+  const int first = u->kind == CARI_UNIT_LINEAR ? u->tick : u->tick + 1;
+  u->y = cari_liveness_floats (&build->live, unit_out_floats (u, u->max_n), first,
+                               MAX (last, first), &u->y_id);
+  u->y_image_floats = 0;
+}
+
+/* An output the backward reads as it is (a single-branch residual block's mixed value). */
+static void
+unit_keep_output (CariConvUnit *u, CariBuild *build)
+{
+  u->y = cari_arena_floats (&build->acts, unit_out_floats (u, u->max_n));
+  u->y_image_floats = 0;
+  u->y_id = -1;
 }
 
 void
 cari_unit_forward (CariConvUnit *u, const float *input, int n, const CariPass *pass)
 {
   const CariConv2dShape *s = &u->shape;
-  const int HW = s->out_h * s->out_w;
 
-  u->input = input;
   if (u->kind == CARI_UNIT_LINEAR)
     {
+      g_assert (u->y_image_floats == 0);
       cari_conv2d_forward (u->y, input, u->weight, u->bias, n, s, pass->workspace,
                            pass->workspace_floats);
       return;
     }
   cari_conv2d_forward (u->z, input, u->weight, NULL, n, s, pass->workspace,
                        pass->workspace_floats);
-  if (pass->training)
-    cari_batchnorm_forward_train (u->y, u->save_mean, u->save_invstd, u->running_mean,
-                                  u->running_var, u->z, NULL, u->beta, n, s->out_c, HW,
-                                  pass->bn_decay, pass->bn_eps, TRUE);
-  else
-    cari_batchnorm_forward_infer (u->y, u->z, NULL, u->beta, u->running_mean, u->running_var, n,
-                                  s->out_c, HW, pass->bn_eps, TRUE);
+  CariBatchNormState st = { NULL, u->beta, u->running_mean, u->running_var, u->save_mean,
+                            u->save_invstd, u->scale, u->shift };
+  cari_batchnorm_forward (&st, u->y, u->y_image_floats, u->z, n, s->out_c, s->out_h * s->out_w,
+                          pass->training, pass->bn_decay, pass->bn_eps, TRUE);
 }
 
 void
-cari_unit_backward (CariConvUnit *u, float *dy, float *dx, int n, const CariPass *pass)
+cari_unit_output (const CariConvUnit *u, float *y, int n)
+{
+  const CariConv2dShape *s = &u->shape;
+  g_assert (u->kind == CARI_UNIT_BN_RELU);
+  cari_batchnorm_apply (y, 0, u->z, u->scale, u->shift, n, s->out_c, s->out_h * s->out_w, TRUE);
+}
+
+void
+cari_unit_backward (CariConvUnit *u, const float *input, float *dy, float *dx, int n,
+                    const CariPass *pass)
 {
   const CariConv2dShape *s = &u->shape;
 
   if (u->kind == CARI_UNIT_LINEAR)
     {
-      cari_conv2d_backward (dx, u->dweight, u->dbias, dy, u->input, u->weight, n, s,
+      cari_conv2d_backward (dx, u->dweight, u->dbias, dy, input, u->weight, n, s,
                             pass->workspace, pass->workspace_floats);
       return;
     }
-  /* dy becomes ∂L/∂z in place, then the convolution's backward. */
-  cari_batchnorm_relu_backward_inplace (dy, NULL, u->dbeta, u->y, u->z, NULL, u->save_mean,
-                                        u->save_invstd, n, s->out_c, s->out_h * s->out_w);
-  cari_conv2d_backward (dx, u->dweight, NULL, dy, u->input, u->weight, n, s, pass->workspace,
+  /* dy becomes ∂L/∂z in place (the ReLU's mask from z), then the convolution's backward. */
+  cari_batchnorm_relu_backward_inplace (dy, NULL, u->dbeta, u->z, NULL, u->save_mean,
+                                        u->save_invstd, u->scale, u->shift, n, s->out_c,
+                                        s->out_h * s->out_w);
+  cari_conv2d_backward (dx, u->dweight, NULL, dy, input, u->weight, n, s, pass->workspace,
                         pass->workspace_floats);
 }
 
 /* ------------------------------------------------------------------------------ blocks */
+
+/* Whether the backward needs the input again (a conv reads it for ∂L/∂weight; a max pool has
+ * its winners, the residual sum its output) and must recompute it. */
+static gboolean
+input_recomputed (const CariBlock *b)
+{
+  if (b->input_unit == NULL)
+    return FALSE;
+  for (int i = 0; i < b->n_branches; i++)
+    if (!b->branches[i].is_pool)
+      return TRUE;
+  return FALSE;
+}
+
+/* Bytes of the backward's scratch of a block at max_n rows, in the order cari_block_backward
+ * takes them: the recomputed input, ∂L/∂(mixed) of a residual, ∂L/∂(branch output) of each
+ * branch, then per branch (one at a time) the ∂L/∂input of every unit but the first, with the
+ * recomputed input of the unit being run. */
+static size_t
+block_scratch_bytes (const CariBlock *b)
+{
+  const int max_n = b->max_n;
+  const size_t HW = (size_t) b->out_h * b->out_w;
+  size_t need = 0, branch_max = 0;
+
+  if (input_recomputed (b))
+    need += cari_arena_floats_bytes ((size_t) max_n * b->in_c * b->in_h * b->in_w);
+  if (b->residual)
+    need += cari_arena_floats_bytes ((size_t) max_n * b->up.shape.in_c * HW);
+  for (int i = 0; i < b->n_branches; i++)
+    {
+      const CariBranch *br = &b->branches[i];
+      size_t branch = 0;
+      if (b->n_branches > 1)
+        need += cari_arena_floats_bytes ((size_t) max_n * br->out_c * HW);
+      for (int k = 1; k < br->n_units; k++)
+        branch += cari_arena_floats_bytes (unit_out_floats (&br->units[k - 1], max_n));
+      if (br->n_units > 1)
+        branch += cari_arena_floats_bytes (unit_out_floats (&br->units[0], max_n));
+      branch_max = MAX (branch_max, branch);
+    }
+  return need + branch_max;
+}
 
 gboolean
 cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c, int in_h,
                  int in_w, int max_n, CariBuild *build, GError **error)
 {
   char saved_scope[sizeof build->scope];
-  size_t scratch = 0;
+  const int first_tick = build->tick + 1;
+  const int input_id = build->chain_id;
+  int input_read = first_tick; /* the last tick that reads the input */
 
   memset (b, 0, sizeof *b);
   g_strlcpy (b->name, spec->name, sizeof b->name);
@@ -209,6 +283,7 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
   b->in_h = in_h;
   b->in_w = in_w;
   b->max_n = max_n;
+  b->input_unit = build->chain_unit;
   g_strlcpy (saved_scope, build->scope, sizeof saved_scope);
   g_strlcat (build->scope, "/", sizeof build->scope);
   g_strlcat (build->scope, spec->name, sizeof build->scope);
@@ -227,13 +302,13 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
                                        error))
             goto fail;
           size_t n_out = (size_t) max_n * c * br->pool.out_h * br->pool.out_w;
-          br->pool_out = cari_arena_floats (&build->acts, n_out);
+          input_read = ++build->tick;
+          if (spec->n_branches == 1)
+            br->pool_out = cari_arena_floats (&build->acts, n_out);
           br->argmax = cari_arena_ints (&build->ints, n_out);
           br->out_c = c;
           h = br->pool.out_h;
           w = br->pool.out_w;
-          if (spec->n_branches > 1)
-            scratch += n_out; /* ∂L/∂(pool output) */
         }
       else
         {
@@ -242,18 +317,32 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
             {
               char uname[32];
               CariUnitSpec us = bs->units[k];
+              CariConvUnit *u = &br->units[k];
               us.out_c = cari_scale_channels (us.out_c, width);
               if (spec->n_branches == 1)
                 g_strlcpy (uname, "conv", sizeof uname);
               else
                 g_snprintf (uname, sizeof uname, "b%d_%d", i, k);
-              if (!cari_unit_plan (&br->units[k], CARI_UNIT_BN_RELU, uname, c, h, w, &us, max_n,
-                                   build, error))
+              if (!cari_unit_plan (u, CARI_UNIT_BN_RELU, uname, c, h, w, &us, max_n, build,
+                                   error))
                 goto fail;
+              /* The previous unit's output lives until this conv has read it. */
+              if (k == 0)
+                input_read = u->tick;
+              else
+                cari_liveness_extend (&build->live, br->units[k - 1].y_id, u->tick);
+              /* The last unit of a branch writes into the concat (carved below); a lone
+               * residual branch's output is what the projection's backward reads. */
+              if (k + 1 < bs->n_units || spec->n_branches == 1)
+                {
+                  if (k + 1 == bs->n_units && spec->residual_scale > 0.0f)
+                    unit_keep_output (u, build);
+                  else
+                    cari_unit_plan_output (u, u->tick + 1, build);
+                }
               c = us.out_c;
-              h = br->units[k].shape.out_h;
-              w = br->units[k].shape.out_w;
-              scratch += unit_out_floats (&br->units[k], max_n);
+              h = u->shape.out_h;
+              w = u->shape.out_w;
             }
           br->out_c = c;
         }
@@ -272,11 +361,24 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
       b->out_c += br->out_c;
     }
 
-  size_t out_floats = (size_t) max_n * b->out_c * b->out_h * b->out_w;
+  const int HW = b->out_h * b->out_w;
+  size_t out_floats = (size_t) max_n * b->out_c * HW;
   if (b->n_branches > 1)
     {
+      /* Kept: the projection's input, or the next block's. Each branch writes its slice. */
       b->concat = cari_arena_floats (&build->acts, out_floats);
-      scratch += out_floats; /* ∂L/∂concat */
+      int offset = 0;
+      for (int i = 0; i < b->n_branches; i++)
+        {
+          CariBranch *br = &b->branches[i];
+          if (!br->is_pool)
+            {
+              CariConvUnit *last = &br->units[br->n_units - 1];
+              last->y = b->concat != NULL ? b->concat + (size_t) offset * HW : NULL;
+              last->y_image_floats = (size_t) b->out_c * HW;
+            }
+          offset += br->out_c;
+        }
     }
 
   if (spec->residual_scale > 0.0f)
@@ -284,11 +386,12 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
       CariUnitSpec up = { in_c, 1, 1, 1, CARI_PADDING_SAME };
       b->residual = TRUE;
       b->scale = spec->residual_scale;
-      if (b->n_branches == 1)
-        scratch += out_floats; /* ∂L/∂(branch output) */
       if (!cari_unit_plan (&b->up, CARI_UNIT_LINEAR, "up", b->out_c, b->out_h, b->out_w, &up,
                            max_n, build, error))
         goto fail;
+      /* The projection's output only feeds the residual sum (the next tick). */
+      cari_unit_plan_output (&b->up, b->up.tick + 1, build);
+      input_read = ++build->tick; /* the residual sum */
       b->out_c = in_c;
       b->out = cari_arena_floats (&build->acts, (size_t) max_n * in_c * in_h * in_w);
     }
@@ -298,10 +401,31 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
     b->out = b->branches[0].is_pool ? b->branches[0].pool_out
                                     : b->branches[0].units[b->branches[0].n_units - 1].y;
 
-  build->scratch_floats = MAX (build->scratch_floats, scratch);
-  build->boundary_floats = MAX (build->boundary_floats, (size_t) max_n * in_c * in_h * in_w);
-  build->boundary_floats
-    = MAX (build->boundary_floats, (size_t) max_n * b->out_c * b->out_h * b->out_w);
+  /* The input is read by the first layer of every branch (and the residual sum). */
+  const int last_tick = build->tick;
+  if (input_id >= 0)
+    cari_liveness_extend (&build->live, input_id, input_read);
+
+  /* The backward: its scratch, and ∂L/∂input, which the previous block's backward reads. */
+  b->scratch_bytes = block_scratch_bytes (b);
+  b->scratch = cari_liveness_floats (&build->live, b->scratch_bytes / sizeof (float),
+                                     CARI_TICK_MIRROR - last_tick,
+                                     CARI_TICK_MIRROR - first_tick, NULL);
+  if (build->chain_tick >= 0)
+    b->grad_input = cari_liveness_floats (&build->live, (size_t) max_n * in_c * in_h * in_w,
+                                          CARI_TICK_MIRROR - last_tick,
+                                          CARI_TICK_MIRROR - build->chain_tick, NULL);
+
+  /* What the next block reads. */
+  build->chain_tick = first_tick;
+  build->chain_id = -1;
+  build->chain_unit = NULL;
+  if (!b->residual && b->n_branches == 1 && !b->branches[0].is_pool)
+    {
+      const CariConvUnit *last = &b->branches[0].units[b->branches[0].n_units - 1];
+      build->chain_id = last->y_id;
+      build->chain_unit = last;
+    }
   g_strlcpy (build->scope, saved_scope, sizeof build->scope);
   return TRUE;
 
@@ -340,25 +464,43 @@ residual_relu_backward_range (gpointer data, size_t i0, size_t i1)
     }
 }
 
-static const float *
-branch_output (const CariBranch *br)
+/* Channels of the branches together (the block's output has the input's when residual). */
+static int
+concat_channels (const CariBlock *b)
 {
+  return b->residual ? b->up.shape.in_c : b->out_c;
+}
+
+/* The branches' output together: the concat, or a lone branch's. */
+static const float *
+mixed_output (const CariBlock *b)
+{
+  const CariBranch *br = &b->branches[0];
+  if (b->n_branches > 1)
+    return b->concat;
   return br->is_pool ? br->pool_out : br->units[br->n_units - 1].y;
 }
 
 void
 cari_block_forward (CariBlock *b, const float *input, int n, const CariPass *pass)
 {
-  const float *outs[4];
-  int channels[4];
-  const int HW = b->out_h * b->out_w;
-
   b->input = input;
   for (int i = 0; i < b->n_branches; i++)
     {
       CariBranch *br = &b->branches[i];
       if (br->is_pool)
-        cari_maxpool_forward (br->pool_out, br->argmax, input, n, &br->pool);
+        {
+          /* A pool beside other branches writes straight into its slice of the concat. */
+          size_t offset = 0;
+          for (int j = 0; j < i; j++)
+            offset += (size_t) b->branches[j].out_c * b->out_h * b->out_w;
+          if (b->n_branches > 1)
+            cari_maxpool_forward_into (b->concat + offset,
+                                       (size_t) concat_channels (b) * b->out_h * b->out_w,
+                                       br->argmax, input, n, &br->pool);
+          else
+            cari_maxpool_forward (br->pool_out, br->argmax, input, n, &br->pool);
+        }
       else
         {
           const float *x = input;
@@ -368,15 +510,11 @@ cari_block_forward (CariBlock *b, const float *input, int n, const CariPass *pas
               x = br->units[k].y;
             }
         }
-      outs[i] = branch_output (br);
-      channels[i] = br->out_c;
     }
-  if (b->n_branches > 1)
-    cari_concat_forward (b->concat, outs, channels, b->n_branches, n, HW);
 
   if (b->residual)
     {
-      const float *mixed = b->n_branches > 1 ? b->concat : outs[0];
+      const float *mixed = mixed_output (b);
       size_t count = (size_t) n * b->in_c * b->in_h * b->in_w;
       cari_unit_forward (&b->up, mixed, n, pass);
       ResidualArgs a = { .out = b->out, .x = input, .up = b->up.y, .scale = b->scale };
@@ -391,8 +529,16 @@ cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const Cari
   float *dmixed = dout; /* ∂L/∂(concat of the branches) */
   float *dbranch[4] = { NULL };
   int channels[4];
+  CariArena scratch = { (char *) b->scratch, b->scratch_bytes, 0 };
+  const float *input = b->input;
 
-  cari_arena_rewind (pass->scratch);
+  /* An input that was another unit's transient output: again from that unit's z. */
+  if (input_recomputed (b))
+    {
+      float *x = cari_arena_floats (&scratch, (size_t) n * b->in_c * b->in_h * b->in_w);
+      cari_unit_output (b->input_unit, x, n);
+      input = x;
+    }
 
   if (b->residual)
     {
@@ -401,9 +547,10 @@ cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const Cari
       ResidualArgs a = { .out = b->out, .dout = dout, .dinput = dinput, .scale = b->scale };
       cari_parallel_for (count, 65536, residual_relu_backward_range, &a);
       size_t mixed_floats = (size_t) n * b->up.shape.in_c * HW;
-      dmixed = cari_arena_floats (pass->scratch, mixed_floats);
+      dmixed = cari_arena_floats (&scratch, mixed_floats);
       memset (dmixed, 0, mixed_floats * sizeof (float));
-      cari_unit_backward (&b->up, dout, dmixed, n, pass);
+      const float *mixed = mixed_output (b);
+      cari_unit_backward (&b->up, mixed, dout, dmixed, n, pass);
     }
 
   for (int i = 0; i < b->n_branches; i++)
@@ -415,7 +562,7 @@ cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const Cari
       else
         {
           size_t count = (size_t) n * br->out_c * HW;
-          dbranch[i] = cari_arena_floats (pass->scratch, count);
+          dbranch[i] = cari_arena_floats (&scratch, count);
           memset (dbranch[i], 0, count * sizeof (float));
         }
     }
@@ -431,20 +578,31 @@ cari_block_backward (CariBlock *b, float *dout, float *dinput, int n, const Cari
             cari_maxpool_backward (dinput, dbranch[i], br->argmax, n, &br->pool);
           continue;
         }
+      const size_t branch_mark = scratch.used;
       float *dy = dbranch[i];
       for (int k = br->n_units - 1; k >= 0; k--)
         {
           CariConvUnit *u = &br->units[k];
           float *dx = dinput;
+          const float *x = input;
+          size_t mark = 0;
           if (k > 0)
             {
               size_t count = unit_out_floats (&br->units[k - 1], n);
-              dx = cari_arena_floats (pass->scratch, count);
+              dx = cari_arena_floats (&scratch, count);
               memset (dx, 0, count * sizeof (float));
+              /* The previous unit's output, needed for ∂L/∂weight only while this unit runs. */
+              mark = scratch.used;
+              float *y = cari_arena_floats (&scratch, count);
+              cari_unit_output (&br->units[k - 1], y, n);
+              x = y;
             }
-          cari_unit_backward (u, dy, dx, n, pass);
+          cari_unit_backward (u, x, dy, dx, n, pass);
+          if (k > 0)
+            scratch.used = mark;
           dy = dx;
         }
+      scratch.used = branch_mark;
     }
 }
 

@@ -19,8 +19,8 @@
 static CariPass
 make_pass (CariNet *net, gboolean training)
 {
-  CariPass pass = { net->workspace, net->workspace_floats, &net->scratch, net->cfg.bn_decay,
-                    net->cfg.bn_eps, training };
+  CariPass pass = { net->workspace, net->workspace_floats, net->cfg.bn_decay, net->cfg.bn_eps,
+                    training };
   return pass;
 }
 
@@ -43,6 +43,7 @@ head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *
       cari_block_forward (&h->blocks[i], x, n, pass);
       x = h->blocks[i].out;
     }
+  h->conv_in = x;
   cari_unit_forward (&h->conv, x, n, pass);
   cari_global_avgpool_forward (h->pooled, h->conv.y, n, h->hc,
                                h->conv.shape.out_h * h->conv.shape.out_w);
@@ -217,7 +218,7 @@ blocks_backward (CariNet *net, CariBlock *blocks, int n_blocks, float *dout, flo
       double t0 = net->profiling ? now () : 0.0;
       if (i > 0)
         {
-          dx = cur == net->grad_a ? net->grad_b : net->grad_a;
+          dx = b->grad_input;
           memset (dx, 0, (size_t) n * b->in_c * b->in_h * b->in_w * sizeof (float));
         }
       cari_block_backward (b, cur, dx, n, pass);
@@ -236,11 +237,11 @@ head_backward (CariNet *net, CariHead *h, float *dz_rows, const CariPass *pass)
 
   /* Classifier, then the embedding's BN and dense layer, dropout, pooling. */
   cari_dense_backward (h->demb, h->dcls_w, h->dcls_b, h->dlogits, h->emb, h->cls_w, n, E, K);
-  cari_arena_rewind (pass->scratch);
-  float *demb_pre = cari_arena_floats (pass->scratch, (size_t) n * E);
-  float *ddropped = cari_arena_floats (pass->scratch, (size_t) n * h->hc);
-  float *dpooled = cari_arena_floats (pass->scratch, (size_t) n * h->hc);
-  float *dconv = cari_arena_floats (pass->scratch, (size_t) n * h->hc * HW);
+  CariArena scratch = { (char *) h->scratch, h->scratch_bytes, 0 };
+  float *demb_pre = cari_arena_floats (&scratch, (size_t) n * E);
+  float *ddropped = cari_arena_floats (&scratch, (size_t) n * h->hc);
+  float *dpooled = cari_arena_floats (&scratch, (size_t) n * h->hc);
+  float *dconv = cari_arena_floats (&scratch, (size_t) n * h->hc * HW);
   memset (demb_pre, 0, (size_t) n * E * sizeof (float));
   memset (ddropped, 0, (size_t) n * h->hc * sizeof (float));
   memset (dpooled, 0, (size_t) n * h->hc * sizeof (float));
@@ -251,14 +252,22 @@ head_backward (CariNet *net, CariHead *h, float *dz_rows, const CariPass *pass)
   cari_dropout_backward (dpooled, ddropped, h->mask, (size_t) n * h->hc);
   cari_global_avgpool_backward (dconv, dpooled, n, h->hc, HW);
 
-  /* The 1×1 conv's input gradient goes to the last block's output (or Z). */
+  /* The 1×1 conv's input gradient goes to the last block's output (or Z); its input is that
+   * output, recomputed where it was transient. */
   float *dlast = dz_rows;
+  const float *input = h->conv_in;
+  if (h->conv_input_unit != NULL)
+    {
+      float *x = cari_arena_floats (&scratch, (size_t) n * h->conv.shape.in_c * HW);
+      cari_unit_output (h->conv_input_unit, x, n);
+      input = x;
+    }
   if (h->n_blocks > 0)
     {
-      dlast = net->grad_a;
+      dlast = h->dlast;
       memset (dlast, 0, (size_t) n * h->conv.shape.in_c * HW * sizeof (float));
     }
-  cari_unit_backward (&h->conv, dconv, dlast, n, pass);
+  cari_unit_backward (&h->conv, input, dconv, dlast, n, pass);
   if (h->n_blocks > 0)
     blocks_backward (net, h->blocks, h->n_blocks, dlast, dz_rows, n, pass);
   if (net->profiling)
@@ -308,7 +317,7 @@ module_backward (CariNet *net, const float *dweights_trunk)
   CariWeightModule *m = &net->module;
   const int T = m->T, n = m->n;
   double t0 = net->profiling ? now () : 0.0;
-  float *dlogits = cari_arena_floats (&net->scratch, (size_t) n * T);
+  float *dlogits = m->dlogits;
 
   /* Ψ from ∂L/∂w as the host set it. */
   module_dlogits (net, m->dweights, dlogits);
@@ -332,10 +341,7 @@ cari_net_backward (CariNet *net, const float *dweights_trunk)
 
   memset (net->dz, 0, (size_t) n * zrow * sizeof (float));
   if (net->module.present)
-    {
-      cari_arena_rewind (&net->scratch);
-      module_backward (net, dweights_trunk);
-    }
+    module_backward (net, dweights_trunk);
   for (int t = 0; t < CARI_N_TASKS; t++)
     {
       CariHead *h = &net->heads[t];

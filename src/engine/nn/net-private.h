@@ -20,6 +20,8 @@ typedef struct
   int n_blocks;
   CariBlock blocks[MAX_REPEATS];
   CariConvUnit conv;  /* 1×1 before pooling */
+  const CariConvUnit *conv_input_unit; /* whose transient output the conv reads, or NULL */
+  const float *conv_in;                /* borrowed: the conv's input, set by forward */
   int hc;             /* its channels */
   float *pooled, *mask, *dropped;        /* [max_n, hc] */
   float *emb_w, *demb_w;                 /* [E, hc] */
@@ -29,6 +31,9 @@ typedef struct
   float *cls_w, *dcls_w, *cls_b, *dcls_b;  /* [K, E], [K] */
   float *logits, *probs;                   /* [max_n, K] */
   float *dlogits, *demb;                   /* host-filled */
+  float *dlast;       /* ∂L/∂(last block's output), transient; NULL without blocks */
+  float *scratch;     /* the backward's own below the blocks (transient) */
+  size_t scratch_bytes;
   double forward_s, backward_s;
 } CariHead;
 
@@ -38,6 +43,7 @@ typedef struct
   int T, D, max_n, n;
   float *w, *dw, *b, *db;        /* [T, D], [T] */
   float *logits, *normed, *norms, *probs, *dprobs; /* [max_n, T] */
+  float *dlogits;                                  /* [max_n, T], backward's */
   float weights[CARI_N_TASKS], dweights[CARI_N_TASKS];
   double forward_s, backward_s;
 } CariWeightModule;
@@ -48,8 +54,7 @@ struct _CariNet
   CariBuild build; /* arenas (owned) and parameter infos */
   float *workspace;
   size_t workspace_floats;
-  CariArena scratch;
-  float *dz, *grad_a, *grad_b;
+  float *dz;          /* ∂L/∂Z [max_n, Z] */
   int n_trunk;
   CariBlock trunk[7 + 2 * MAX_REPEATS + 2];
   int z_c, z_h, z_w;

@@ -1,10 +1,13 @@
 /* net.c — the paper's network: building, parameters, inference, cost and profiling (the passes
  * are in net-pass.c, the presets and validation in net-config.c).
  *
- * Memory: parameters, gradients, module parameters, module gradients, running statistics and
- * activations are each one allocation, carved by running the same build twice (count, then
- * carve). Backward uses three more planned buffers: ∂L/∂Z, and two that alternate between
- * consecutive blocks, plus a scratch arena each block rewinds.
+ * Memory: parameters, gradients, module parameters, module gradients, running statistics, what
+ * the backward reads (kept activations: conv outputs before batch norm, concats, residual
+ * outputs) and max-pool winners are each one allocation, carved by running the same build twice
+ * (count, then carve). Everything else is transient and shares one more allocation by lifetime
+ * (CariLiveness): batch-norm+ReLU outputs, which only the forward reads (the backward recomputes
+ * them from the kept conv outputs where it needs them), the gradients between blocks and each
+ * block's backward scratch.
  */
 #include "nn/net-private.h"
 
@@ -83,6 +86,10 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
 
   g_strlcpy (saved, b->scope, sizeof saved);
   g_strlcpy (b->scope, cari_task_names[h->task], sizeof b->scope);
+  /* A head starts from Z, which is kept; ∂L/∂Z is net->dz. */
+  b->chain_id = -1;
+  b->chain_unit = NULL;
+  b->chain_tick = -1;
 
   h->n_blocks = cfg->repeats_c;
   for (int i = 0; i < h->n_blocks; i++)
@@ -97,8 +104,15 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
 
   h->hc = cari_scale_channels (cfg->head_channels, cfg->width);
   CariUnitSpec us = { h->hc, 1, 1, 1, CARI_PADDING_SAME };
+  const int first_tick = b->tick + 1;
   if (!cari_unit_plan (&h->conv, CARI_UNIT_BN_RELU, "conv", c, hh, ww, &us, h->max_n, b, error))
     return FALSE;
+  h->conv_input_unit = b->chain_unit;
+  if (b->chain_id >= 0)
+    cari_liveness_extend (&b->live, b->chain_id, h->conv.tick);
+  /* The conv's output only feeds the global pooling (the next tick). */
+  const int pool_tick = ++b->tick;
+  cari_unit_plan_output (&h->conv, pool_tick, b);
 
   size_t rows = h->max_n;
   h->pooled = cari_arena_floats (&b->acts, rows * h->hc);
@@ -123,12 +137,24 @@ plan_head (CariNet *net, CariHead *h, CariBuild *b, GError **error)
   h->probs = cari_arena_floats (&b->acts, rows * K);
   h->dlogits = cari_arena_floats (&b->acts, rows * K);
   h->demb = cari_arena_floats (&b->acts, rows * E);
+  const int last_tick = ++b->tick;
 
-  /* Backward scratch of the head: ∂emb_pre, ∂dropped, ∂pooled, ∂(conv output). */
-  size_t scratch = rows * (E + 2 * (size_t) h->hc)
-                   + rows * (size_t) h->hc * h->conv.shape.out_h * h->conv.shape.out_w;
-  b->scratch_floats = MAX (b->scratch_floats, scratch);
-  b->boundary_floats = MAX (b->boundary_floats, rows * (size_t) c * hh * ww);
+  /* Backward scratch of the head, in the order head_backward takes it: ∂emb_pre, ∂dropped,
+   * ∂pooled, ∂(conv output), and the conv's input again where it was transient. */
+  const size_t conv_out = rows * (size_t) h->hc * h->conv.shape.out_h * h->conv.shape.out_w;
+  h->scratch_bytes = cari_arena_floats_bytes (rows * E)
+                     + 2 * cari_arena_floats_bytes (rows * h->hc)
+                     + cari_arena_floats_bytes (conv_out)
+                     + (h->conv_input_unit != NULL
+                          ? cari_arena_floats_bytes (rows * (size_t) c * hh * ww) : 0);
+  h->scratch = cari_liveness_floats (&b->live, h->scratch_bytes / sizeof (float),
+                                     CARI_TICK_MIRROR - last_tick, CARI_TICK_MIRROR - first_tick,
+                                     NULL);
+  h->dlast = NULL;
+  if (h->n_blocks > 0)
+    h->dlast = cari_liveness_floats (&b->live, rows * (size_t) c * hh * ww,
+                                     CARI_TICK_MIRROR - last_tick,
+                                     CARI_TICK_MIRROR - b->chain_tick, NULL);
   g_strlcpy (b->scope, saved, sizeof b->scope);
   return TRUE;
 }
@@ -142,6 +168,11 @@ net_build (CariNet *net, CariBuild *b, GError **error)
 
   net->n_trunk = 0;
   g_strlcpy (b->scope, "trunk", sizeof b->scope);
+  /* The images are the caller's, and need no gradient. */
+  b->tick = 0;
+  b->chain_id = -1;
+  b->chain_unit = NULL;
+  b->chain_tick = -1;
 
   for (size_t i = 0; i < G_N_ELEMENTS (stem_specs); i++)
     {
@@ -174,6 +205,9 @@ net_build (CariNet *net, CariBuild *b, GError **error)
           return FALSE;
         c = blk->out_c, h = blk->out_h, w = blk->out_w;
       }
+  /* Z is read by the heads, the weight module and their backwards: it must be kept (it is
+   * Reduction-B's concat). */
+  g_assert (b->chain_id < 0);
   net->z_c = c, net->z_h = h, net->z_w = w;
   size_t z_floats = (size_t) max_n * c * h * w;
 
@@ -215,12 +249,10 @@ net_build (CariNet *net, CariBuild *b, GError **error)
       m->norms = cari_arena_floats (&b->acts, max_n);
       m->probs = cari_arena_floats (&b->acts, (size_t) max_n * m->T);
       m->dprobs = cari_arena_floats (&b->acts, (size_t) max_n * m->T);
-      b->scratch_floats = MAX (b->scratch_floats, (size_t) max_n * m->T);
+      m->dlogits = cari_arena_floats (&b->acts, (size_t) max_n * m->T);
     }
 
   net->dz = cari_arena_floats (&b->acts, z_floats);
-  net->grad_a = cari_arena_floats (&b->acts, b->boundary_floats);
-  net->grad_b = cari_arena_floats (&b->acts, b->boundary_floats);
   return TRUE;
 }
 
@@ -234,6 +266,7 @@ build_clear (CariBuild *b)
   cari_arena_clear (&b->buffers);
   cari_arena_clear (&b->acts);
   cari_arena_clear (&b->ints);
+  cari_liveness_clear (&b->live);
   g_clear_pointer (&b->infos, g_array_unref);
   g_clear_pointer (&b->names, g_ptr_array_unref);
 }
@@ -251,14 +284,19 @@ cari_net_new (const CariNetConfig *cfg, uint64_t seed, GError **error)
   net->cfg = *cfg;
   net->stage_times = g_array_new (FALSE, TRUE, sizeof (CariStageTime));
 
-  /* Pass 1: count. */
+  /* Pass 1: count, and place the transient tensors. */
   memset (&count, 0, sizeof count);
+  cari_liveness_init (&count.live);
   if (!net_build (net, &count, error))
-    return NULL;
+    {
+      cari_liveness_clear (&count.live);
+      return NULL;
+    }
 
   /* Pass 2: carve the same layout out of real memory. */
   CariBuild *b = &net->build;
   memset (b, 0, sizeof *b);
+  b->live = count.live;
   b->real = TRUE;
   b->infos = g_array_new (FALSE, TRUE, sizeof (CariParamInfo));
   b->names = g_ptr_array_new_with_free_func (g_free);
@@ -270,7 +308,7 @@ cari_net_new (const CariNetConfig *cfg, uint64_t seed, GError **error)
       || !cari_arena_allocate (&b->buffers, count.buffers.used)
       || !cari_arena_allocate (&b->acts, count.acts.used)
       || !cari_arena_allocate (&b->ints, count.ints.used)
-      || !cari_arena_allocate (&net->scratch, count.scratch_floats * sizeof (float)))
+      || !cari_liveness_allocate (&b->live))
     {
       g_set_error (error, CARI_ERROR, CARI_ERROR_NO_MEMORY,
                    _("Out of memory building the network (%.1f MiB of activations)"),
@@ -280,6 +318,7 @@ cari_net_new (const CariNetConfig *cfg, uint64_t seed, GError **error)
   if (!net_build (net, b, error))
     return NULL;
   g_assert (b->params.used == count.params.used && b->acts.used == count.acts.used);
+  g_assert (b->live.next == b->live.tensors->len);
 
   net->workspace_floats = count.workspace_floats;
   net->workspace = cari_alloc_floats (net->workspace_floats);
@@ -306,7 +345,6 @@ cari_net_free (CariNet *net)
   for (int t = 0; t < CARI_N_TASKS; t++)
     cari_infer_free (net->infer[t]);
   build_clear (&net->build);
-  cari_arena_clear (&net->scratch);
   cari_free_floats (net->workspace);
   g_array_unref (net->stage_times);
   g_free (net);
@@ -490,7 +528,7 @@ cari_net_memory_bytes (const CariNet *net)
 {
   const CariBuild *b = &net->build;
   return b->params.size + b->grads.size + b->module_params.size + b->module_grads.size
-         + b->buffers.size + b->acts.size + b->ints.size + net->scratch.size
+         + b->buffers.size + b->acts.size + b->ints.size + b->live.size
          + net->workspace_floats * sizeof (float);
 }
 

@@ -20,6 +20,7 @@ typedef struct
   const float *inp, *dout;
   const int32_t *cargmax;
   const CariConv2dShape *s;
+  size_t out_image; /* floats from one image's output to the next */
 } PoolArgs;
 
 static size_t
@@ -42,7 +43,7 @@ maxpool_forward_range (gpointer data, size_t p0, size_t p1)
   for (size_t plane = p0; plane < p1; plane++)
     {
       const float *x = inp + plane * in_plane;
-      float *y = out + plane * out_plane;
+      float *y = out + plane / s->in_c * a->out_image + plane % s->in_c * out_plane;
       int32_t *am = argmax + plane * out_plane;
       for (int oy = 0; oy < s->out_h; oy++)
         for (int ox = 0; ox < s->out_w; ox++)
@@ -77,7 +78,16 @@ void
 cari_maxpool_forward (float *out, int32_t *argmax, const float *inp, int N,
                       const CariConv2dShape *s)
 {
-  PoolArgs a = { .out = out, .argmax = argmax, .inp = inp, .s = s };
+  cari_maxpool_forward_into (out, 0, argmax, inp, N, s);
+}
+
+void
+cari_maxpool_forward_into (float *out, size_t out_image_floats, int32_t *argmax,
+                           const float *inp, int N, const CariConv2dShape *s)
+{
+  const size_t own = (size_t) s->in_c * s->out_h * s->out_w;
+  PoolArgs a = { .out = out, .argmax = argmax, .inp = inp, .s = s,
+                 .out_image = out_image_floats > 0 ? out_image_floats : own };
   cari_parallel_for ((size_t) N * s->in_c, plane_grain (s), maxpool_forward_range, &a);
 }
 

@@ -18,6 +18,10 @@ gboolean cari_pool2d_shape_init (CariConv2dShape *shape, int channels, int in_h,
 /* argmax[N·C·OH·OW] records the winning input index within its plane, for backward. */
 void cari_maxpool_forward (float *out, int32_t *argmax, const float *inp, int N,
                            const CariConv2dShape *s);
+/* The same, image i's output at out + i·out_image_floats (0: C·OH·OW), e.g. a slice of a
+ * concatenation; argmax stays dense. */
+void cari_maxpool_forward_into (float *out, size_t out_image_floats, int32_t *argmax,
+                                const float *inp, int N, const CariConv2dShape *s);
 void cari_maxpool_backward (float *dinp, const float *dout, const int32_t *argmax, int N,
                             const CariConv2dShape *s);
 
