@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void
 cari_arena_init_counting (CariArena *arena)
@@ -10,24 +11,48 @@ cari_arena_init_counting (CariArena *arena)
   memset (arena, 0, sizeof *arena);
 }
 
+/* From this size on an arena is a mapping of its own: the system hands its pages out zeroed
+ * when they are first touched, so memory a network plans but never uses (the training
+ * activations and gradients of a network opened only to extract embeddings) is never
+ * resident. Smaller arenas are zeroed by hand. */
+#define MAPPED_MIN_BYTES ((size_t) 1 << 20)
+
 gboolean
 cari_arena_allocate (CariArena *arena, size_t bytes)
 {
   size_t rounded = (MAX (bytes, 1) + CARI_ARENA_ALIGN - 1) & ~(size_t) (CARI_ARENA_ALIGN - 1);
-  char *p = aligned_alloc (CARI_ARENA_ALIGN, rounded);
-  if (p == NULL)
-    return FALSE;
-  memset (p, 0, rounded);
+  char *p;
+  gboolean mapped = rounded >= MAPPED_MIN_BYTES;
+
+  if (mapped)
+    {
+      /* Page-aligned, which is more than CARI_ARENA_ALIGN. */
+      void *m = mmap (NULL, rounded, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      if (m == MAP_FAILED)
+        return FALSE;
+      p = m;
+    }
+  else
+    {
+      p = aligned_alloc (CARI_ARENA_ALIGN, rounded);
+      if (p == NULL)
+        return FALSE;
+      memset (p, 0, rounded);
+    }
   arena->base = p;
   arena->size = rounded;
   arena->used = 0;
+  arena->mapped = mapped;
   return TRUE;
 }
 
 void
 cari_arena_clear (CariArena *arena)
 {
-  free (arena->base);
+  if (arena->mapped)
+    munmap (arena->base, arena->size);
+  else
+    free (arena->base);
   memset (arena, 0, sizeof *arena);
 }
 
@@ -86,7 +111,8 @@ cari_liveness_init (CariLiveness *live)
 void
 cari_liveness_clear (CariLiveness *live)
 {
-  free (live->base);
+  if (live->memory.base != NULL)
+    cari_arena_clear (&live->memory);
   g_clear_pointer (&live->tensors, g_array_unref);
   memset (live, 0, sizeof *live);
 }
@@ -181,11 +207,10 @@ cari_liveness_allocate (CariLiveness *live)
       g_ptr_array_add (placed, t);
     }
 
-  CariArena arena;
-  if (!cari_arena_allocate (&arena, peak))
+  if (!cari_arena_allocate (&live->memory, peak))
     return FALSE;
-  live->base = arena.base;
-  live->size = arena.size;
+  live->base = live->memory.base;
+  live->size = live->memory.size;
   live->next = 0;
   return TRUE;
 }

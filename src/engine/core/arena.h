@@ -17,6 +17,7 @@ typedef struct
   char  *base;     /* owned when allocated by cari_arena_allocate; NULL while counting */
   size_t size;     /* bytes available (0 while counting) */
   size_t used;     /* bytes handed out so far */
+  gboolean mapped; /* base is an anonymous mapping of its own (large arenas) */
 } CariArena;
 
 /* Alignment of every piece, in bytes: a cache line, and what AVX-512 loads like. */
@@ -54,7 +55,8 @@ typedef struct
 typedef struct
 {
   GArray *tensors; /* CariLifetime, in the order taken */
-  char   *base;    /* NULL while counting */
+  CariArena memory; /* the planned peak, allocated by cari_liveness_allocate */
+  char   *base;    /* memory.base: NULL while counting */
   size_t  size;    /* bytes allocated: the planned peak */
   guint   next;    /* real pass: the next tensor to hand out */
 } CariLiveness;
