@@ -83,27 +83,63 @@ median_sorted (double *times, int steps)
   return steps % 2 ? times[steps / 2] : 0.5 * (times[steps / 2 - 1] + times[steps / 2]);
 }
 
-/* Per-stage forward times of the timed steps, as a table. */
+/* Per-stage times of the timed steps, as a table; for training also each stage's GFLOP/s and
+ * their share of the fastest cari_sgemm measured here and now, the roofline the stage's gemms
+ * run under. */
 static void
 print_profile (CariNet *net, int steps, double median, gboolean inference)
 {
   size_t n_stages;
   const CariStageTime *st = cari_net_stage_times (net, &n_stages);
-  double total = 0.0;
+  double total = 0.0, flops = 0.0;
   for (size_t i = 0; i < n_stages; i++)
-    total += st[i].forward_s + st[i].backward_s;
-  printf ("\n%-16s %12s %12s %8s\n", _("stage"), _("forward ms"), _("backward ms"), "%");
+    {
+      total += st[i].forward_s + st[i].backward_s;
+      flops += st[i].forward_flops + st[i].backward_flops;
+    }
+  int m = 0, n = 0, k = 0;
+  double peak = inference ? 0.0 : cli_sgemm_peak (&m, &n, &k);
+  if (inference)
+    printf ("\n%-16s %12s %12s %8s\n", _("stage"), _("forward ms"), _("backward ms"), "%");
+  else
+    {
+      printf (_("sgemm peak:        %.1f GFLOP/s (cari_sgemm %d × %d × %d, fastest of the "
+                "network-shaped products, measured now)\n"),
+              peak, m, n, k);
+      printf ("\n%-16s %12s %12s %8s %10s %10s %9s\n", _("stage"), _("forward ms"),
+              _("backward ms"), "%", _("fwd GF/s"), _("bwd GF/s"), _("of peak"));
+    }
   for (size_t i = 0; i < n_stages; i++)
-    if (!inference || st[i].forward_s > 0.0)
-      printf ("%-16s %12.1f %12.1f %7.1f%%\n", st[i].name, st[i].forward_s * 1e3 / steps,
-              st[i].backward_s * 1e3 / steps,
+    {
+      if (inference && st[i].forward_s <= 0.0)
+        continue;
+      double f_ms = st[i].forward_s * 1e3 / steps, b_ms = st[i].backward_s * 1e3 / steps;
+      printf ("%-16s %12.1f %12.1f %7.1f%%", st[i].name, f_ms, b_ms,
               100.0 * (st[i].forward_s + st[i].backward_s) / MAX (total, 1e-12));
+      if (!inference)
+        {
+          double gf = st[i].forward_flops / MAX (f_ms, 1e-9) * 1e-6;
+          double gb = st[i].backward_flops / MAX (b_ms, 1e-9) * 1e-6;
+          double all = (st[i].forward_flops + st[i].backward_flops)
+                       / MAX (f_ms + b_ms, 1e-9) * 1e-6;
+          printf (" %10.1f %10.1f %8.0f%%", gf, gb, 100.0 * all / MAX (peak, 1e-9));
+        }
+      printf ("\n");
+    }
   if (inference)
     printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (normalisation, "
               "softmax)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
   else
-    printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (losses, "
-              "optimiser)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
+    {
+      printf (_("%-16s %12.1f ms per step in the network, %.1f ms elsewhere (losses, "
+                "optimiser)\n"), _("total"), total * 1e3 / steps, (median - total / steps) * 1e3);
+      printf (_("%-16s %12.1f GFLOP/s over the network's stages, %.0f%% of the sgemm peak\n"),
+              _("network"), flops / MAX (total / steps, 1e-12) * 1e-9,
+              100.0 * flops / MAX (total / steps, 1e-12) * 1e-9 / MAX (peak, 1e-9));
+      printf (_("(FLOPs are those of direct convolution: a stage computed by Winograd's "
+                "algorithm, %s, can pass the peak)\n"),
+              cari_conv2d_algo_name (cari_conv2d_get_algo ()));
+    }
 }
 
 /* Embedding extraction of one branch over the batch's n images, each timed call one batch. */

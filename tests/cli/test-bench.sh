@@ -28,6 +28,13 @@ CARI_ISA=baseline check "CARI_ISA=baseline is what bench says it ran" 0 \
 check "bench --profile prints each stage" 0 "^conv5 " - -- bench $tiny --profile
 grep -q "^reduction_b " "$tmp/out" && grep -q "^total " "$tmp/out"
 ok $? "the profile has the last trunk stage and the total"
+grep -q "^sgemm peak: *[0-9.]* GFLOP/s" "$tmp/out"
+ok $? "the profile measures the sgemm peak"
+# conv5's GFLOP/s: a positive figure (its FLOPs and time are both counted).
+awk '$1 == "conv5" && $5 > 0 {found = 1} END {exit !found}' "$tmp/out"
+ok $? "the profile gives conv5 a positive GFLOP/s" || grep "^conv5" "$tmp/out" | sed 's/^/# /'
+grep -q "^network .* GFLOP/s over the network's stages" "$tmp/out"
+ok $? "the profile sums the network's GFLOP/s"
 
 # shellcheck disable=SC2086
 check "bench --inference times embedding extraction" 0 "^mode: *inference (visual branch" - -- \

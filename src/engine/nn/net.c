@@ -548,20 +548,41 @@ cari_net_set_profiling (CariNet *net, gboolean enabled)
 const CariStageTime *
 cari_net_stage_times (CariNet *net, size_t *n)
 {
+  const CariNetConfig *cfg = &net->cfg;
+  const double rows = net->n_cari + net->n_photo;
   g_array_set_size (net->stage_times, 0);
   for (int i = 0; i < net->n_trunk; i++)
-    g_array_append_val (net->stage_times,
-                        ((CariStageTime) { net->trunk[i].name, net->trunk[i].forward_s,
-                                           net->trunk[i].backward_s }));
-  for (int t = 0; t < CARI_N_TASKS; t++)
-    if (net->heads[t].present)
+    {
+      /* The backward computes ∂W and ∂X, each as costly as the forward; the first stage has no
+       * ∂X (its input is the images). */
+      double f = 2.0 * rows * cari_block_macs (&net->trunk[i]);
       g_array_append_val (net->stage_times,
-                          ((CariStageTime) { cari_task_names[t], net->heads[t].forward_s,
-                                             net->heads[t].backward_s }));
+                          ((CariStageTime) { net->trunk[i].name, net->trunk[i].forward_s,
+                                             net->trunk[i].backward_s, f,
+                                             i == 0 ? f : 2.0 * f }));
+    }
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      const CariHead *h = &net->heads[t];
+      if (!h->present)
+        continue;
+      double per_row = cari_conv2d_flops (&h->conv.shape)
+                       + (double) h->hc * cfg->embedding_size
+                       + (double) cfg->embedding_size * cfg->n_identities;
+      for (int i = 0; i < h->n_blocks; i++)
+        per_row += cari_block_macs (&h->blocks[i]);
+      double f = 2.0 * h->n * per_row;
+      g_array_append_val (net->stage_times,
+                          ((CariStageTime) { cari_task_names[t], h->forward_s, h->backward_s, f,
+                                             2.0 * f }));
+    }
   if (net->module.present)
-    g_array_append_val (net->stage_times,
-                        ((CariStageTime) { "weights", net->module.forward_s,
-                                           net->module.backward_s }));
+    {
+      double f = 2.0 * rows * net->module.D * net->module.T;
+      g_array_append_val (net->stage_times,
+                          ((CariStageTime) { "weights", net->module.forward_s,
+                                             net->module.backward_s, f, f }));
+    }
   *n = net->stage_times->len;
   return (const CariStageTime *) (void *) net->stage_times->data;
 }

@@ -167,6 +167,11 @@ typedef struct
   const char *name;
   double forward_s;
   double backward_s;
+  /* Floating-point operations of one forward and one backward of the stage over the rows of
+   * the last training step (2 per multiply-add of its convolutions and dense layers), for
+   * GFLOP/s against a roofline. */
+  double forward_flops;
+  double backward_flops;
 } CariStageTime;
 
 void cari_net_set_profiling (CariNet *net, gboolean enabled);
