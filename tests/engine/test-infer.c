@@ -240,6 +240,10 @@ test_engine_direct (void)
   g_assert_null (cari_infer_new (net, CARI_N_TASKS, 4, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+  g_assert_null (cari_infer_new (net, CARI_TASK_CARI, 0, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "(got 0)"));
+  g_clear_error (&error);
 
   /* 4 images a pass: 9 is two full passes and one of 1. */
   g_autoptr (CariInfer) inf = cari_infer_new (net, CARI_TASK_CARI, 4, &error);

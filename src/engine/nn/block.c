@@ -258,10 +258,16 @@ block_scratch_bytes (const CariBlock *b)
       size_t branch = 0;
       if (b->n_branches > 1)
         need += cari_arena_floats_bytes ((size_t) max_n * br->out_c * HW);
+      /* Walking back, each unit's ∂input stays until the branch is done, and beside them the
+       * input of the unit being run is recomputed: all of them plus the largest one. */
+      size_t largest = 0;
       for (int k = 1; k < br->n_units; k++)
-        branch += cari_arena_floats_bytes (unit_out_floats (&br->units[k - 1], max_n));
-      if (br->n_units > 1)
-        branch += cari_arena_floats_bytes (unit_out_floats (&br->units[0], max_n));
+        {
+          size_t bytes = cari_arena_floats_bytes (unit_out_floats (&br->units[k - 1], max_n));
+          branch += bytes;
+          largest = MAX (largest, bytes);
+        }
+      branch += largest;
       branch_max = MAX (branch_max, branch);
     }
   return need + branch_max;
@@ -389,9 +395,9 @@ cari_block_plan (CariBlock *b, const CariBlockSpec *spec, float width, int in_c,
       if (!cari_unit_plan (&b->up, CARI_UNIT_LINEAR, "up", b->out_c, b->out_h, b->out_w, &up,
                            max_n, build, error))
         goto fail;
-      /* The projection's output only feeds the residual sum (the next tick). */
-      cari_unit_plan_output (&b->up, b->up.tick + 1, build);
+      /* The projection's output only feeds the residual sum, which takes the next tick. */
       input_read = ++build->tick; /* the residual sum */
+      cari_unit_plan_output (&b->up, input_read, build);
       b->out_c = in_c;
       b->out = cari_arena_floats (&build->acts, (size_t) max_n * in_c * in_h * in_w);
     }

@@ -80,7 +80,7 @@ cari_conv2d_get_algo (void)
 void
 cari_conv2d_set_algo (CariConvAlgo algo)
 {
-  g_assert ((size_t) algo < G_N_ELEMENTS (algos));
+  g_return_if_fail ((size_t) algo < G_N_ELEMENTS (algos));
   g_atomic_int_set (&algo_override, (gint) algo);
 }
 

@@ -209,7 +209,12 @@ cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error)
                    _("The network has no “%s” branch"), cari_task_to_string (task));
       return NULL;
     }
-  g_return_val_if_fail (max_n >= 1, NULL);
+  if (max_n < 1)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("Inference needs passes of at least one image (got %d)"), max_n);
+      return NULL;
+    }
 
   const CariHead *h = &net->heads[task];
   inf = g_new0 (CariInfer, 1);

@@ -147,7 +147,11 @@ gboolean cari_net_init_branches_from_visual (CariNet *net, GError **error);
 
 /* Run the trunk and one branch on any n images (any modality), in inference mode, in chunks of
  * the batch capacity. embeddings [n, E] receive L2-normalised embeddings, probs [n, K] the
- * softmax class scores; either may be NULL. Overwrites the activations of the last forward. */
+ * softmax class scores; either may be NULL. Overwrites the activations of the last forward and
+ * the gradients a host filled for the next backward (cari_net_head_dlogits and _dembedding):
+ * never call it between filling them and cari_net_backward. The folded weights it runs with are
+ * refolded when the parameters were last handed out (cari_net_params and friends) or the
+ * running statistics changed: fetch the parameters again before writing them. */
 gboolean cari_net_infer (CariNet *net, CariTask task, const float *images, int n,
                          float *embeddings, float *probs, GError **error);
 
