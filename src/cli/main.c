@@ -94,8 +94,8 @@ main (int argc, char **argv)
   const char *algo_name = g_getenv ("CARI_CONV_ALGO");
   if (!cari_conv2d_algo_parse (algo_name, &algo))
     {
-      g_printerr (_("carilab-cli: CARI_CONV_ALGO=%s is not one of direct, winograd, winograd2, "
-                    "winograd-backward\n"),
+      g_printerr (_("carilab-cli: CARI_CONV_ALGO=%s is not one of auto, direct, winograd, "
+                    "winograd2, winograd-backward\n"),
                   algo_name);
       return CLI_EXIT_USAGE;
     }

@@ -13,7 +13,7 @@ unset CARI_CONV_ALGO CARI_ISA
 tiny="--preset demo --input-size 75 --width 0.0625 --caricatures 4 --photos 4 --identities 10 \
   --steps 2 --warmup 1 --threads 1"
 # shellcheck disable=SC2086
-check "bench reports images/s, memory and what ran" 0 "^convolutions: *winograd " - -- bench $tiny
+check "bench reports images/s, memory and what ran" 0 "^convolutions: *auto " - -- bench $tiny
 for f in "parameters:" "FLOPs per step:" "images/s:" "peak RSS:" "BLAS:" "engine ISA:"; do
   grep -q "^$f" "$tmp/out"
   ok $? "bench prints $f"

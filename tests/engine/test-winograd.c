@@ -207,6 +207,28 @@ test_eligible (void)
       g_assert_cmpint (cari_conv2d_winograd_tile (&s, FALSE), ==, sw[i].backward);
       g_assert_cmpint (cari_conv2d_winograd_tile (&strided, FALSE), ==, 0);
     }
+  /* auto: im2col below CARI_CONV_AUTO_WINOGRAD_CHANNELS input + output channels, F(4×4) from
+   * there on, both passes. */
+  CariConv2dShape narrow, wide;
+  const int half = CARI_CONV_AUTO_WINOGRAD_CHANNELS / 2;
+  g_assert_true (cari_conv2d_shape_init (&narrow, half, 9, 9, half - 1, 3, 3, 1, 1,
+                                         CARI_PADDING_SAME, NULL));
+  g_assert_true (cari_conv2d_shape_init (&wide, half, 9, 9, half, 3, 3, 1, 1, CARI_PADDING_SAME,
+                                         NULL));
+  cari_conv2d_set_algo (CARI_CONV_ALGO_AUTO);
+  g_assert_cmpint (cari_conv2d_get_algo (), ==, CARI_CONV_ALGO_AUTO);
+  for (int forward = 0; forward <= 1; forward++)
+    {
+      g_assert_cmpint (cari_conv2d_winograd_tile (&narrow, forward), ==, 0);
+      g_assert_cmpint (cari_conv2d_winograd_tile (&wide, forward), ==, 4);
+    }
+  g_assert_cmpstr (cari_conv2d_algo_name (CARI_CONV_ALGO_AUTO), ==, "auto");
+  CariConvAlgo parsed;
+  g_assert_true (cari_conv2d_algo_parse (NULL, &parsed));
+  g_assert_cmpint (parsed, ==, CARI_CONV_ALGO_AUTO);
+  g_assert_true (cari_conv2d_algo_parse ("winograd", &parsed));
+  g_assert_cmpint (parsed, ==, CARI_CONV_ALGO_WINOGRAD);
+  g_assert_false (cari_conv2d_algo_parse ("fast", &parsed));
   cari_conv2d_set_algo (CARI_CONV_ALGO_WINOGRAD);
 }
 

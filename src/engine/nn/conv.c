@@ -27,9 +27,10 @@ static const struct
   { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, TRUE },
   { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, TRUE },
   { "winograd-backward", CARI_CONV_ALGO_WINOGRAD_BACKWARD, CARI_WINOGRAD_TILE_LARGE, FALSE },
+  { "auto", CARI_CONV_ALGO_AUTO, CARI_WINOGRAD_TILE_LARGE, TRUE },
 };
 
-#define DEFAULT_ALGO CARI_CONV_ALGO_WINOGRAD
+#define DEFAULT_ALGO CARI_CONV_ALGO_AUTO
 
 static gint algo_override = -1;
 
@@ -89,6 +90,8 @@ cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward)
 {
   CariConvAlgo algo = cari_conv2d_get_algo ();
   if (!cari_winograd_eligible (s) || (forward && !algos[algo].forward))
+    return 0;
+  if (algo == CARI_CONV_ALGO_AUTO && s->in_c + s->out_c < CARI_CONV_AUTO_WINOGRAD_CHANNELS)
     return 0;
   return algos[algo].tile;
 }

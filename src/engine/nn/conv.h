@@ -29,16 +29,23 @@ typedef struct
 } CariConv2dShape;
 
 /* How the convolutions are computed. Read once from the environment variable CARI_CONV_ALGO
- * (direct, winograd, winograd2 or winograd-backward; unset, empty or not one of those means
- * winograd), so that the ways can be compared on one build; cari_conv2d_set_algo overrides it
- * (tests, benchmarks). Winograd only ever takes 3×3 stride-1 layers; the rest run im2col. */
+ * (auto, direct, winograd, winograd2 or winograd-backward; unset, empty or not one of those
+ * means auto), so that the ways can be compared on one build; cari_conv2d_set_algo overrides
+ * it (tests, benchmarks). Winograd only ever takes 3×3 stride-1 layers; the rest run im2col. */
 typedef enum
 {
   CARI_CONV_ALGO_DIRECT,            /* im2col + gemm everywhere */
-  CARI_CONV_ALGO_WINOGRAD,          /* F(4×4, 3×3), forward and backward (the default) */
+  CARI_CONV_ALGO_WINOGRAD,          /* F(4×4, 3×3), forward and backward, every eligible layer */
   CARI_CONV_ALGO_WINOGRAD2,         /* F(2×2, 3×3), forward and backward */
   CARI_CONV_ALGO_WINOGRAD_BACKWARD, /* F(4×4, 3×3) in the backward (∂input, ∂weight) only */
+  CARI_CONV_ALGO_AUTO,              /* the default: winograd where input + output channels reach
+                                     * CARI_CONV_AUTO_WINOGRAD_CHANNELS, im2col below that */
 } CariConvAlgo;
+
+/* Below this many input + output channels a 3×3 layer's Winograd transforms cost more than the
+ * products they save (the demo preset's 8- to 16-channel stem layers ran 1.3–1.4× faster by
+ * im2col; its 20→48 conv5 and every paper-preset layer, 32→32 and up, faster by Winograd). */
+#define CARI_CONV_AUTO_WINOGRAD_CHANNELS 48
 
 CariConvAlgo cari_conv2d_get_algo (void);
 void         cari_conv2d_set_algo (CariConvAlgo algo);
