@@ -43,8 +43,9 @@ typedef enum
 } CariConvAlgo;
 
 /* Below this many input + output channels a 3×3 layer's Winograd transforms cost more than the
- * products they save (the demo preset's 8- to 16-channel stem layers ran 1.3–1.4× faster by
- * im2col; its 20→48 conv5 and every paper-preset layer, 32→32 and up, faster by Winograd). */
+ * products they save: the forwards of the demo preset's 8- to 16-channel stem layers ran 1.4×
+ * faster by im2col, their backwards 1.06–1.09×; its 20→48 conv5 and every paper-preset layer
+ * (32→32 and up) ran faster by Winograd. */
 #define CARI_CONV_AUTO_WINOGRAD_CHANNELS 48
 
 CariConvAlgo cari_conv2d_get_algo (void);
