@@ -102,8 +102,10 @@ conv_workspace (const CariConv2dShape *s, int max_n)
                                cari_winograd_workspace_floats (s, tile, 0) + cap));
       return want;
     }
+  /* One image's columns per thread: conv.c then gives each thread whole images, each a
+   * single-threaded gemm straight into NCHW, instead of splitting every image's small gemm. */
   if ((size_t) s->out_h * s->out_w >= PER_IMAGE_PLANE)
-    return cari_conv2d_workspace_floats (s, 1);
+    return cari_conv2d_workspace_floats (s, 1) * (size_t) MAX (cari_parallel_get_threads (), 1);
   return MAX (cari_conv2d_workspace_floats (s, 1),
               MIN (cari_conv2d_workspace_floats (s, max_n), cap));
 }
