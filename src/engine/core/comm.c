@@ -1,0 +1,287 @@
+/* comm.c — the collective helpers every group shares, and the local group (ranks as threads). */
+#include "core/comm.h"
+
+#include "core/error.h"
+#include "core/i18n.h"
+
+#include <string.h>
+
+static double
+now (void)
+{
+  return (double) g_get_monotonic_time () * 1e-6;
+}
+
+void
+cari_comm_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
+{
+  if (comm == NULL || comm->size == 1 || count == 0)
+    return;
+  double t0 = now ();
+  comm->klass->allreduce_sum (comm, buf, count, type);
+  comm->seconds += now () - t0;
+}
+
+void
+cari_comm_broadcast (CariComm *comm, void *buf, size_t bytes, int root)
+{
+  if (comm == NULL || comm->size == 1 || bytes == 0)
+    return;
+  double t0 = now ();
+  comm->klass->broadcast (comm, buf, bytes, root);
+  comm->seconds += now () - t0;
+}
+
+void
+cari_comm_barrier (CariComm *comm)
+{
+  if (comm == NULL || comm->size == 1)
+    return;
+  double t0 = now ();
+  comm->klass->barrier (comm);
+  comm->seconds += now () - t0;
+}
+
+void
+cari_comm_free (CariComm *comm)
+{
+  if (comm != NULL)
+    comm->klass->free (comm);
+}
+
+double
+cari_comm_take_seconds (CariComm *comm)
+{
+  if (comm == NULL)
+    return 0.0;
+  double s = comm->seconds;
+  comm->seconds = 0.0;
+  return s;
+}
+
+void
+cari_comm_broadcast_bytes (CariComm *comm, GBytes **bytes, int root)
+{
+  if (comm == NULL || comm->size == 1)
+    return;
+  /* The length first (G_MAXUINT64 for none), then the bytes. */
+  guint64 len = G_MAXUINT64;
+  if (comm->rank == root && *bytes != NULL)
+    len = g_bytes_get_size (*bytes);
+  cari_comm_broadcast (comm, &len, sizeof len, root);
+  if (comm->rank == root)
+    {
+      if (len != G_MAXUINT64 && len > 0)
+        cari_comm_broadcast (comm, (void *) g_bytes_get_data (*bytes, NULL), len, root);
+      return;
+    }
+  g_clear_pointer (bytes, g_bytes_unref);
+  if (len == G_MAXUINT64)
+    return;
+  void *data = g_malloc (MAX (len, 1));
+  cari_comm_broadcast (comm, data, len, root);
+  *bytes = g_bytes_new_take (data, len);
+}
+
+/* A failure outranks a cancellation, which outranks going on. */
+static int
+precedence (const GError *error)
+{
+  if (error == NULL)
+    return 0;
+  return g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED) ? 1 : 2;
+}
+
+gboolean
+cari_comm_agree (CariComm *comm, GError **error)
+{
+  const GError *mine = error != NULL ? *error : NULL;
+  if (comm == NULL || comm->size == 1)
+    return mine == NULL;
+
+  g_autofree int *levels = g_new0 (int, comm->size);
+  levels[comm->rank] = precedence (mine);
+  cari_comm_allreduce_sum (comm, levels, comm->size, CARI_COMM_INT);
+  int root = -1;
+  for (int r = 0; r < comm->size; r++)
+    if (levels[r] > 0 && (root < 0 || levels[r] > levels[root]))
+      root = r;
+  if (root < 0)
+    return TRUE;
+
+  /* The chosen rank's error: its domain by name, its code, its message. */
+  g_autoptr (GBytes) text = NULL;
+  gint32 code = 0;
+  if (comm->rank == root)
+    {
+      const char *domain = g_quark_to_string (mine->domain);
+      g_autoptr (GString) joined = g_string_new (domain);
+      g_string_append_len (joined, "", 1);
+      g_string_append_len (joined, mine->message, (gssize) strlen (mine->message) + 1);
+      text = g_bytes_new (joined->str, joined->len);
+      code = mine->code;
+    }
+  cari_comm_broadcast (comm, &code, sizeof code, root);
+  cari_comm_broadcast_bytes (comm, &text, root);
+  size_t len;
+  const char *data = g_bytes_get_data (text, &len);
+  const char *domain = data;
+  const char *message = data + strlen (data) + 1;
+  GError *agreed = g_error_new (g_quark_from_string (domain), code, _("Rank %d: %s"), root,
+                                message);
+  if (error != NULL)
+    {
+      g_clear_error (error);
+      *error = agreed;
+    }
+  else
+    g_error_free (agreed);
+  return FALSE;
+}
+
+void
+cari_comm_share (int total, int rank, int size, int *begin, int *end)
+{
+  int base = total / size, extra = total % size;
+  *begin = rank * base + MIN (rank, extra);
+  *end = *begin + base + (rank < extra ? 1 : 0);
+}
+
+/* ---------------------------------------------------------------------------- local group */
+
+typedef struct
+{
+  int n;
+  gint refs;
+  GMutex mutex;
+  GCond cond;
+  guint64 generation;
+  int arrived;
+  const void **slots; /* [n]: what each rank posted for the call in progress */
+} LocalGroup;
+
+typedef struct
+{
+  CariComm base;
+  LocalGroup *group;
+} LocalComm;
+
+static void
+local_barrier (CariComm *comm)
+{
+  LocalGroup *g = ((LocalComm *) comm)->group;
+  g_mutex_lock (&g->mutex);
+  guint64 gen = g->generation;
+  if (++g->arrived == g->n)
+    {
+      g->arrived = 0;
+      g->generation++;
+      g_cond_broadcast (&g->cond);
+    }
+  else
+    while (gen == g->generation)
+      g_cond_wait (&g->cond, &g->mutex);
+  g_mutex_unlock (&g->mutex);
+}
+
+static size_t
+type_size (CariCommType type)
+{
+  return type == CARI_COMM_DOUBLE ? sizeof (double)
+         : type == CARI_COMM_FLOAT ? sizeof (float)
+                                   : sizeof (int);
+}
+
+static void
+local_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
+{
+  LocalGroup *g = ((LocalComm *) comm)->group;
+  g_autofree void *sum = g_malloc (count * type_size (type));
+
+  g->slots[comm->rank] = buf;
+  local_barrier (comm);
+  /* Every rank adds in rank order: the same sum everywhere. */
+  for (size_t i = 0; i < count; i++)
+    switch (type)
+      {
+      case CARI_COMM_FLOAT:
+        {
+          float s = 0.0f;
+          for (int r = 0; r < g->n; r++)
+            s += ((const float *) g->slots[r])[i];
+          ((float *) sum)[i] = s;
+          break;
+        }
+      case CARI_COMM_DOUBLE:
+        {
+          double s = 0.0;
+          for (int r = 0; r < g->n; r++)
+            s += ((const double *) g->slots[r])[i];
+          ((double *) sum)[i] = s;
+          break;
+        }
+      case CARI_COMM_INT:
+        {
+          int s = 0;
+          for (int r = 0; r < g->n; r++)
+            s += ((const int *) g->slots[r])[i];
+          ((int *) sum)[i] = s;
+          break;
+        }
+      }
+  local_barrier (comm); /* everyone has read every slot */
+  memcpy (buf, sum, count * type_size (type));
+}
+
+static void
+local_broadcast (CariComm *comm, void *buf, size_t bytes, int root)
+{
+  LocalGroup *g = ((LocalComm *) comm)->group;
+  g->slots[comm->rank] = buf;
+  local_barrier (comm);
+  if (comm->rank != root)
+    memcpy (buf, g->slots[root], bytes);
+  local_barrier (comm);
+}
+
+static void
+local_free (CariComm *comm)
+{
+  LocalGroup *g = ((LocalComm *) comm)->group;
+  if (g_atomic_int_dec_and_test (&g->refs))
+    {
+      g_mutex_clear (&g->mutex);
+      g_cond_clear (&g->cond);
+      g_free (g->slots);
+      g_free (g);
+    }
+  g_free (comm);
+}
+
+static const CariCommClass local_class = {
+  local_allreduce_sum,
+  local_broadcast,
+  local_barrier,
+  local_free,
+};
+
+void
+cari_comm_local_group_new (int n, CariComm **comms)
+{
+  LocalGroup *g = g_new0 (LocalGroup, 1);
+  g_return_if_fail (n >= 1);
+  g->n = n;
+  g->refs = n;
+  g_mutex_init (&g->mutex);
+  g_cond_init (&g->cond);
+  g->slots = g_new0 (const void *, n);
+  for (int r = 0; r < n; r++)
+    {
+      LocalComm *c = g_new0 (LocalComm, 1);
+      c->base.klass = &local_class;
+      c->base.rank = r;
+      c->base.size = n;
+      c->group = g;
+      comms[r] = &c->base;
+    }
+}
