@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/arena.h"
+#include "core/comm.h"
 #include "core/cpu.h"
 #include "core/error.h"
 #include "core/gemm.h"

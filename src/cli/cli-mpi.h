@@ -1,0 +1,26 @@
+/* cli-mpi.h — carilab-cli's ranks when a launcher (mpirun, srun) starts it: the group of
+ * core/comm.h over MPI_COMM_WORLD. Only the CLI links libmpi; the engine and the workbench do
+ * not. */
+#pragma once
+
+#include <cari.h>
+
+G_BEGIN_DECLS
+
+/* Whether a launcher started this process (Open MPI's or PMIx's environment). */
+gboolean  cli_mpi_launched (void);
+/* The job's group when a launcher started this process with MPI built in, after MPI_Init (once;
+ * later calls return the same group); NULL in a plain start. Fails when a launcher started
+ * several ranks of a build without MPI. Ranks other than 0 log nothing but errors from here
+ * on. */
+gboolean  cli_mpi_start (CariComm **comm, GError **error);
+/* BLAS threads for each rank: `threads` when given (> 0), else the cores divided between the
+ * ranks this node runs. */
+void      cli_mpi_set_threads (CariComm *comm, int threads);
+/* Ends the job: MPI_Finalize (after cari_comm_free of the group, which it stands for). */
+void      cli_mpi_finish (void);
+/* Stops every rank at once with `status` (MPI_Abort), for a rank that cannot go on while the
+ * others wait for it in a collective call. */
+void      cli_mpi_abort (int status);
+
+G_END_DECLS
