@@ -33,6 +33,8 @@ cli_mpi_launched (void)
   return env_first (rank_vars) != NULL;
 }
 
+#ifdef CARI_HAVE_MPI
+
 /* Ranks other than 0 keep errors and criticals only. */
 static void
 quiet_log (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
@@ -40,8 +42,6 @@ quiet_log (const char *domain, GLogLevelFlags level, const char *message, gpoint
   if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
     g_log_default_handler (domain, level, message, data);
 }
-
-#ifdef CARI_HAVE_MPI
 
 typedef struct
 {
