@@ -107,11 +107,11 @@ test_batchnorm_backward (void)
             g_assert_true (b.p.out[i] == 0.0f || b.p.out[i] > 4 * H);
           memcpy (dx, b.p.r, n * sizeof (float));
           cari_batchnorm_relu_backward_inplace (dx, dg, dbeta, b.x, b.gamma, b.mean, b.invstd,
-                                                b.scale, b.shift, b.N, b.C, b.HW);
+                                                b.scale, b.shift, b.N, b.C, b.HW, NULL);
         }
       else
         cari_batchnorm_backward (dx, b.gamma ? dg : NULL, dbeta, b.p.r, b.x, b.gamma, b.mean,
-                                 b.invstd, b.N, b.C, b.HW);
+                                 b.invstd, b.N, b.C, b.HW, NULL);
       assert_gradcheck (gradcheck (probe_loss, &b.p, b.x, dx, n, H, COORDS), TOL, "bn input");
       assert_gradcheck (gradcheck (probe_loss, &b.p, b.beta, dbeta, b.C, H, COORDS), TOL,
                         "bn beta");

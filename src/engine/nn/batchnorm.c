@@ -2,6 +2,7 @@
  * a channel of a 60-image batch at 79×79 is 370k values. */
 #include "nn/batchnorm.h"
 
+#include "core/comm.h"
 #include "core/parallel.h"
 
 #include <math.h>
@@ -103,6 +104,8 @@ typedef struct
   const float *dout;
   float *scale, *shift;             /* kept by the forward (may be NULL), read by apply */
   size_t out_image;                 /* floats from one image's output to the next */
+  CariComm *comm;                   /* synchronised statistics over its ranks; NULL: this batch's */
+  double *stats;                    /* [2C + 1]: per-channel sums, then the count (synchronised) */
   int N, C, HW;
   float decay, eps;
   gboolean relu;
@@ -126,52 +129,116 @@ normalize_channel (const BnArgs *a, size_t c, float scale, float shift)
     }
 }
 
+/* Channel c normalised with the moments of its M values, kept for backward and folded into the
+ * running statistics. */
+static void
+finish_channel (const BnArgs *a, size_t c, double mean, double var, double M)
+{
+  float invstd = (float) (1.0 / sqrt (var + a->eps));
+  float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
+  float b = a->beta != NULL ? a->beta[c] : 0.0f;
+  float scale = g * invstd;
+  float shift = b - (float) mean * scale;
+
+  normalize_channel (a, c, scale, shift);
+  if (a->scale != NULL)
+    {
+      a->scale[c] = scale;
+      a->shift[c] = shift;
+    }
+  a->save_mean[c] = (float) mean;
+  a->save_invstd[c] = invstd;
+  if (a->running_mean != NULL)
+    a->running_mean[c] = a->decay * a->running_mean[c] + (1.0f - a->decay) * (float) mean;
+  if (a->running_var != NULL)
+    {
+      double unbiased = M > 1 ? var * M / (M - 1) : var;
+      a->running_var[c] = a->decay * a->running_var[c] + (1.0f - a->decay) * (float) unbiased;
+    }
+}
+
+/* Σ (x − k) and Σ (x − k)² over channel c of every image, shifted by its first value k so that
+ * the difference of squares does not cancel when the mean is large against the spread. */
+static double
+channel_moments (const BnArgs *a, size_t c, double *sum, double *sumsq)
+{
+  const int N = a->N, C = a->C, HW = a->HW;
+  const float k = a->inp[c * HW];
+  *sum = 0.0;
+  *sumsq = 0.0;
+  for (int n = 0; n < N; n++)
+    {
+      float s, ss;
+      shifted_moments (a->inp + ((size_t) n * C + c) * HW, HW, k, &s, &ss);
+      *sum += s;
+      *sumsq += ss;
+    }
+  return k;
+}
+
 static void
 forward_train_range (gpointer data, size_t c0, size_t c1)
 {
   const BnArgs *a = data;
-  const int N = a->N, C = a->C, HW = a->HW;
-  const size_t M = (size_t) N * HW;
+  const double M = (double) a->N * a->HW;
 
   for (size_t c = c0; c < c1; c++)
     {
-      /* One pass for both moments, shifted by the first value so that the difference of
-       * squares does not cancel when the mean is large against the spread. */
-      const float k = a->inp[c * HW];
-      double sum = 0.0, sumsq = 0.0;
-      for (int n = 0; n < N; n++)
-        {
-          float s, ss;
-          shifted_moments (a->inp + ((size_t) n * C + c) * HW, HW, k, &s, &ss);
-          sum += s;
-          sumsq += ss;
-        }
-      double mean_shifted = sum / (double) M;
-      double mean = mean_shifted + k;
-      double var = MAX (sumsq / (double) M - mean_shifted * mean_shifted, 0.0);
-      float invstd = (float) (1.0 / sqrt (var + a->eps));
-      float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
-      float b = a->beta != NULL ? a->beta[c] : 0.0f;
-      float scale = g * invstd;
-      float shift = b - (float) mean * scale;
-
-      normalize_channel (a, c, scale, shift);
-      if (a->scale != NULL)
-        {
-          a->scale[c] = scale;
-          a->shift[c] = shift;
-        }
-
-      a->save_mean[c] = (float) mean;
-      a->save_invstd[c] = invstd;
-      if (a->running_mean != NULL)
-        a->running_mean[c] = a->decay * a->running_mean[c] + (1.0f - a->decay) * (float) mean;
-      if (a->running_var != NULL)
-        {
-          double unbiased = M > 1 ? var * (double) M / (double) (M - 1) : var;
-          a->running_var[c] = a->decay * a->running_var[c] + (1.0f - a->decay) * (float) unbiased;
-        }
+      double sum, sumsq;
+      double k = channel_moments (a, c, &sum, &sumsq);
+      double mean_shifted = sum / M;
+      double var = MAX (sumsq / M - mean_shifted * mean_shifted, 0.0);
+      finish_channel (a, c, mean_shifted + k, var, M);
     }
+}
+
+/* Synchronised: each rank's Σ x and Σ x² (unshifted, in double) into stats, to be summed over
+ * the ranks. */
+static void
+sync_moments_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const double M = (double) a->N * a->HW;
+  for (size_t c = c0; c < c1; c++)
+    {
+      double sum, sumsq;
+      double k = channel_moments (a, c, &sum, &sumsq);
+      a->stats[2 * c] = sum + M * k;
+      a->stats[2 * c + 1] = sumsq + 2.0 * k * sum + M * k * k;
+    }
+}
+
+static void
+sync_finish_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const double M = a->stats[2 * (size_t) a->C];
+  for (size_t c = c0; c < c1; c++)
+    {
+      double mean = a->stats[2 * c] / M;
+      double var = MAX (a->stats[2 * c + 1] / M - mean * mean, 0.0);
+      finish_channel (a, c, mean, var, M);
+    }
+}
+
+/* Training's forward over channels: with a group of several ranks, in two passes around the sum
+ * of every rank's moments. */
+static void
+forward_train (BnArgs *a)
+{
+  const size_t grain = channel_grain (a->N, a->HW);
+  if (cari_comm_size (a->comm) <= 1)
+    {
+      cari_parallel_for (a->C, grain, forward_train_range, a);
+      return;
+    }
+  g_autofree double *stats = g_new (double, 2 * (size_t) a->C + 1);
+  a->stats = stats;
+  cari_parallel_for (a->C, grain, sync_moments_range, a);
+  stats[2 * (size_t) a->C] = (double) a->N * a->HW;
+  cari_comm_allreduce_sum (a->comm, stats, 2 * (size_t) a->C + 1, CARI_COMM_DOUBLE);
+  cari_parallel_for (a->C, grain, sync_finish_range, a);
+  a->stats = NULL;
 }
 
 void
@@ -184,7 +251,7 @@ cari_batchnorm_forward_train (float *out, float *save_mean, float *save_invstd,
                .running_mean = running_mean, .running_var = running_var, .inp = inp,
                .gamma = gamma, .beta = beta, .out_image = (size_t) C * HW, .N = N, .C = C,
                .HW = HW, .decay = decay, .eps = eps, .relu = relu };
-  cari_parallel_for (C, channel_grain (N, HW), forward_train_range, &a);
+  forward_train (&a);
 }
 
 static void
@@ -227,10 +294,12 @@ cari_batchnorm_forward (const CariBatchNormState *st, float *out, size_t out_ima
                .gamma = st->gamma, .beta = st->beta, .running_mean_c = st->running_mean,
                .running_var_c = st->running_var, .scale = st->scale, .shift = st->shift,
                .out_image = out_image_floats > 0 ? out_image_floats : (size_t) C * HW, .N = N,
-               .C = C, .HW = HW, .decay = decay, .eps = eps, .relu = relu };
+               .C = C, .HW = HW, .decay = decay, .eps = eps, .relu = relu, .comm = st->comm };
   g_assert ((st->scale == NULL) == (st->shift == NULL));
-  cari_parallel_for (C, channel_grain (N, HW), training ? forward_train_range : forward_infer_range,
-                     &a);
+  if (training)
+    forward_train (&a);
+  else
+    cari_parallel_for (C, channel_grain (N, HW), forward_infer_range, &a);
 }
 
 static void
@@ -251,83 +320,138 @@ cari_batchnorm_apply (float *out, size_t out_image_floats, const float *inp, con
   cari_parallel_for (C, channel_grain (N, HW), apply_range, &a);
 }
 
-/* The backward of one channel. With `inplace`, d holds ∂L/∂out (masked by out > 0 when relu)
- * and receives ∂L/∂inp; otherwise d accumulates from dout. */
+/* Σ dy and Σ dy·x̂ of channel c over every image (the ReLU's mask applied to d first when
+ * inplace and relu), accumulated into dbeta and dgamma. */
+static void
+grad_sums (const BnArgs *a, size_t c, double *sum_dy, double *sum_dy_xhat)
+{
+  const int N = a->N, C = a->C, HW = a->HW;
+  const gboolean inplace = a->dout == NULL;
+  const float mean = a->save_mean[c];
+  const float invstd = a->save_invstd[c];
+
+  *sum_dy = 0.0;
+  *sum_dy_xhat = 0.0;
+  for (int n = 0; n < N; n++)
+    {
+      const size_t off = ((size_t) n * C + c) * HW;
+      float s, sx;
+      if (inplace)
+        grad_moments (a->d + off, a->relu, a->relu ? a->scale[c] : 0.0f,
+                      a->relu ? a->shift[c] : 0.0f, a->inp + off, HW, mean, &s, &sx);
+      else
+        grad_moments ((float *) a->dout + off, FALSE, 0.0f, 0.0f, a->inp + off, HW, mean, &s,
+                      &sx);
+      *sum_dy += s;
+      *sum_dy_xhat += (double) sx * invstd;
+    }
+  if (a->dbeta != NULL)
+    a->dbeta[c] += (float) *sum_dy;
+  if (a->dgamma != NULL)
+    a->dgamma[c] += (float) *sum_dy_xhat;
+}
+
+/* dx = γ·invstd · (dy − mean(dy) − x̂ · mean(dy·x̂)) over channel c, the means over M values.
+ * With `inplace`, d holds ∂L/∂out and receives ∂L/∂inp; otherwise d accumulates from dout. */
+static void
+dx_channel (const BnArgs *a, size_t c, double sum_dy, double sum_dy_xhat, double M)
+{
+  const int N = a->N, C = a->C, HW = a->HW;
+  const gboolean inplace = a->dout == NULL;
+  const float mean = a->save_mean[c];
+  const float invstd = a->save_invstd[c];
+  const float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
+  const float k = g * invstd;
+  const float mean_dy = (float) (sum_dy / M);
+  const float coef = (float) (sum_dy_xhat / M) * invstd;
+  for (int n = 0; n < N; n++)
+    {
+      const size_t off = ((size_t) n * C + c) * HW;
+      const float *x = a->inp + off;
+      float *dx = a->d + off;
+      const float *dy = inplace ? dx : a->dout + off;
+      if (inplace)
+        for (int i = 0; i < HW; i++)
+          dx[i] = k * (dy[i] - mean_dy - (x[i] - mean) * coef);
+      else
+        for (int i = 0; i < HW; i++)
+          dx[i] += k * (dy[i] - mean_dy - (x[i] - mean) * coef);
+    }
+}
+
 static void
 backward_range (gpointer data, size_t c0, size_t c1)
 {
   const BnArgs *a = data;
-  const int N = a->N, C = a->C, HW = a->HW;
-  const double M = (double) N * HW;
-  const gboolean inplace = a->dout == NULL;
-
+  const double M = (double) a->N * a->HW;
   for (size_t c = c0; c < c1; c++)
     {
-      const float mean = a->save_mean[c];
-      const float invstd = a->save_invstd[c];
-      double sum_dy = 0.0, sum_dy_xhat = 0.0;
-
-      for (int n = 0; n < N; n++)
-        {
-          const size_t off = ((size_t) n * C + c) * HW;
-          float s, sx;
-          if (inplace)
-            grad_moments (a->d + off, a->relu, a->relu ? a->scale[c] : 0.0f,
-                          a->relu ? a->shift[c] : 0.0f, a->inp + off, HW, mean, &s, &sx);
-          else
-            grad_moments ((float *) a->dout + off, FALSE, 0.0f, 0.0f, a->inp + off, HW, mean, &s,
-                          &sx);
-          sum_dy += s;
-          sum_dy_xhat += (double) sx * invstd;
-        }
-      if (a->dbeta != NULL)
-        a->dbeta[c] += (float) sum_dy;
-      if (a->dgamma != NULL)
-        a->dgamma[c] += (float) sum_dy_xhat;
-      if (a->d == NULL)
-        continue;
-
-      /* dx = γ·invstd · (dy − mean(dy) − x̂ · mean(dy·x̂)) */
-      const float g = a->gamma != NULL ? a->gamma[c] : 1.0f;
-      const float k = g * invstd;
-      const float mean_dy = (float) (sum_dy / M);
-      const float coef = (float) (sum_dy_xhat / M) * invstd;
-      for (int n = 0; n < N; n++)
-        {
-          const size_t off = ((size_t) n * C + c) * HW;
-          const float *x = a->inp + off;
-          float *dx = a->d + off;
-          const float *dy = inplace ? dx : a->dout + off;
-          if (inplace)
-            for (int i = 0; i < HW; i++)
-              dx[i] = k * (dy[i] - mean_dy - (x[i] - mean) * coef);
-          else
-            for (int i = 0; i < HW; i++)
-              dx[i] += k * (dy[i] - mean_dy - (x[i] - mean) * coef);
-        }
+      double sum_dy, sum_dy_xhat;
+      grad_sums (a, c, &sum_dy, &sum_dy_xhat);
+      if (a->d != NULL)
+        dx_channel (a, c, sum_dy, sum_dy_xhat, M);
     }
+}
+
+/* Synchronised: this rank's sums into stats (its parameter gradients take only its own share:
+ * the host sums those over the ranks), then dx with the sums of every rank. */
+static void
+sync_grad_sums_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  for (size_t c = c0; c < c1; c++)
+    grad_sums (a, c, &a->stats[2 * c], &a->stats[2 * c + 1]);
+}
+
+static void
+sync_dx_range (gpointer data, size_t c0, size_t c1)
+{
+  const BnArgs *a = data;
+  const double M = a->stats[2 * (size_t) a->C];
+  for (size_t c = c0; c < c1; c++)
+    dx_channel (a, c, a->stats[2 * c], a->stats[2 * c + 1], M);
+}
+
+static void
+backward (BnArgs *a)
+{
+  const size_t grain = channel_grain (a->N, a->HW);
+  if (cari_comm_size (a->comm) <= 1)
+    {
+      cari_parallel_for (a->C, grain, backward_range, a);
+      return;
+    }
+  g_autofree double *stats = g_new (double, 2 * (size_t) a->C + 1);
+  a->stats = stats;
+  cari_parallel_for (a->C, grain, sync_grad_sums_range, a);
+  stats[2 * (size_t) a->C] = (double) a->N * a->HW;
+  cari_comm_allreduce_sum (a->comm, stats, 2 * (size_t) a->C + 1, CARI_COMM_DOUBLE);
+  if (a->d != NULL)
+    cari_parallel_for (a->C, grain, sync_dx_range, a);
+  a->stats = NULL;
 }
 
 void
 cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *dout,
                          const float *inp, const float *gamma, const float *save_mean,
-                         const float *save_invstd, int N, int C, int HW)
+                         const float *save_invstd, int N, int C, int HW, CariComm *comm)
 {
   BnArgs a = { .d = dinp, .dgamma = dgamma, .dbeta = dbeta, .dout = dout, .inp = inp,
                .gamma = gamma, .save_mean = (float *) save_mean,
-               .save_invstd = (float *) save_invstd, .N = N, .C = C, .HW = HW };
-  cari_parallel_for (C, channel_grain (N, HW), backward_range, &a);
+               .save_invstd = (float *) save_invstd, .N = N, .C = C, .HW = HW, .comm = comm };
+  backward (&a);
 }
 
 void
 cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta, const float *inp,
                                       const float *gamma, const float *save_mean,
                                       const float *save_invstd, const float *scale,
-                                      const float *shift, int N, int C, int HW)
+                                      const float *shift, int N, int C, int HW,
+                                      CariComm *comm)
 {
   BnArgs a = { .d = d, .dgamma = dgamma, .dbeta = dbeta, .inp = inp, .gamma = gamma,
                .save_mean = (float *) save_mean, .save_invstd = (float *) save_invstd,
                .scale = (float *) scale, .shift = (float *) shift, .N = N, .C = C, .HW = HW,
-               .relu = TRUE };
-  cari_parallel_for (C, channel_grain (N, HW), backward_range, &a);
+               .relu = TRUE, .comm = comm };
+  backward (&a);
 }

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include "core/comm.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -20,6 +22,9 @@ typedef struct
   float *running_mean, *running_var; /* updated by training */
   float *save_mean, *save_invstd;    /* the batch's, for backward (training) */
   float *scale, *shift;              /* what the last forward applied */
+  /* Training with a group of several ranks: the statistics of the batch of every rank (the
+   * ranks' shares of one batch), summed over the group; NULL: this batch's own. */
+  CariComm *comm;
 } CariBatchNormState;
 
 /* Normalise with the batch's statistics (training) or the running ones, keeping scale and
@@ -46,10 +51,12 @@ void cari_batchnorm_forward_infer (float *out, const float *inp, const float *ga
                                    const float *running_var, int N, int C, int HW, float eps,
                                    gboolean relu);
 
-/* Accumulates dinp, dgamma (skipped when NULL), dbeta (skipped when NULL). */
+/* Accumulates dinp, dgamma (skipped when NULL), dbeta (skipped when NULL). With a group of
+ * several ranks (comm, as the forward had), dinp takes the sums of every rank's share while
+ * dgamma and dbeta take this rank's alone (its part of the gradient the ranks sum). */
 void cari_batchnorm_backward (float *dinp, float *dgamma, float *dbeta, const float *dout,
                               const float *inp, const float *gamma, const float *save_mean,
-                              const float *save_invstd, int N, int C, int HW);
+                              const float *save_invstd, int N, int C, int HW, CariComm *comm);
 
 /* Backward of out = max(BN(inp), 0) in place: d holds ∂L/∂out on entry and ∂L/∂inp on exit
  * (not accumulated). The ReLU's mask is inp·scale + shift > 0 with the forward's scale and shift
@@ -59,6 +66,6 @@ void cari_batchnorm_relu_backward_inplace (float *d, float *dgamma, float *dbeta
                                            const float *inp, const float *gamma,
                                            const float *save_mean, const float *save_invstd,
                                            const float *scale, const float *shift, int N, int C,
-                                           int HW);
+                                           int HW, CariComm *comm);
 
 G_END_DECLS

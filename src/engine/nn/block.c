@@ -189,7 +189,7 @@ cari_unit_forward (CariConvUnit *u, const float *input, int n, const CariPass *p
   cari_conv2d_forward (u->z, input, u->weight, NULL, n, s, pass->workspace,
                        pass->workspace_floats);
   CariBatchNormState st = { NULL, u->beta, u->running_mean, u->running_var, u->save_mean,
-                            u->save_invstd, u->scale, u->shift };
+                            u->save_invstd, u->scale, u->shift, pass->comm };
   cari_batchnorm_forward (&st, u->y, u->y_image_floats, u->z, n, s->out_c, s->out_h * s->out_w,
                           pass->training, pass->bn_decay, pass->bn_eps, TRUE);
 }
@@ -217,7 +217,7 @@ cari_unit_backward (CariConvUnit *u, const float *input, float *dy, float *dx, i
   /* dy becomes ∂L/∂z in place (the ReLU's mask from z), then the convolution's backward. */
   cari_batchnorm_relu_backward_inplace (dy, NULL, u->dbeta, u->z, NULL, u->save_mean,
                                         u->save_invstd, u->scale, u->shift, n, s->out_c,
-                                        s->out_h * s->out_w);
+                                        s->out_h * s->out_w, pass->comm);
   cari_conv2d_backward (dx, u->dweight, NULL, dy, input, u->weight, n, s, pass->workspace,
                         pass->workspace_floats);
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "core/arena.h"
+#include "core/comm.h"
 #include "core/rng.h"
 #include "nn/conv.h"
 
@@ -52,6 +53,7 @@ typedef struct
   size_t   workspace_floats;
   float    bn_decay, bn_eps;
   gboolean training;
+  CariComm *comm; /* training's batch-norm group (cari_net_set_comm); NULL: per-batch statistics */
 } CariPass;
 
 typedef enum

@@ -175,15 +175,11 @@ write_all (int fd, const void *data, size_t len, const char *path, GError **erro
   return TRUE;
 }
 
-gboolean
-cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **error)
+/* The file header and the section headers [n_sections] of `ck`'s bytes; the whole length. */
+static guint64
+lay_out (const CariCheckpoint *ck, guint8 *header, guint8 *table)
 {
-  guint8 header[HEADER_SIZE] = { 0 };
   guint64 total = HEADER_SIZE;
-  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree guint8 *table = g_malloc0 ((size_t) SECTION_HEADER_SIZE * MAX (ck->sections->len, 1));
-  int fd, saved;
 
   /* The section headers first: the file header's checksum covers theirs. */
   for (guint i = 0; i < ck->sections->len; i++)
@@ -204,7 +200,45 @@ cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **erro
   cari_put_u64_le (header + 16, total);
   cari_put_u32_le (header + 28, crc (table, (size_t) SECTION_HEADER_SIZE * ck->sections->len));
   cari_put_u32_le (header + 24, header_crc (header));
+  return total;
+}
 
+GBytes *
+cari_checkpoint_to_bytes (const CariCheckpoint *ck)
+{
+  guint8 header[HEADER_SIZE] = { 0 };
+  g_autofree guint8 *table = g_malloc0 ((size_t) SECTION_HEADER_SIZE * MAX (ck->sections->len, 1));
+  guint64 total = lay_out (ck, header, table);
+  guint8 *out = g_malloc (total), *p = out;
+
+  memcpy (p, header, HEADER_SIZE);
+  p += HEADER_SIZE;
+  for (guint i = 0; i < ck->sections->len; i++)
+    {
+      Section *s = g_ptr_array_index (ck->sections, i);
+      size_t len;
+      const void *data = g_bytes_get_data (s->data, &len);
+      memcpy (p, table + (size_t) SECTION_HEADER_SIZE * i, SECTION_HEADER_SIZE);
+      p += SECTION_HEADER_SIZE;
+      if (len > 0)
+        memcpy (p, data, len);
+      memset (p + len, 0, padded (len) - len);
+      p += padded (len);
+    }
+  g_assert ((guint64) (p - out) == total);
+  return g_bytes_new_take (out, total);
+}
+
+gboolean
+cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **error)
+{
+  guint8 header[HEADER_SIZE] = { 0 };
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-XXXXXX", path);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree guint8 *table = g_malloc0 ((size_t) SECTION_HEADER_SIZE * MAX (ck->sections->len, 1));
+  int fd, saved;
+
+  lay_out (ck, header, table);
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
   if (fd < 0)
     {
@@ -342,9 +376,6 @@ cari_checkpoint_read (const char *path, GError **error)
 {
   g_autoptr (GError) local = NULL;
   g_autoptr (GMappedFile) map = g_mapped_file_new (path, FALSE, &local);
-  g_autoptr (CariCheckpoint) ck = NULL;
-  g_autoptr (GBytes) all = NULL;
-  g_autofree char *what = NULL;
 
   if (map == NULL)
     {
@@ -352,8 +383,18 @@ cari_checkpoint_read (const char *path, GError **error)
                    local->message);
       return NULL;
     }
-  const guint8 *p = (const guint8 *) g_mapped_file_get_contents (map);
-  size_t size = g_mapped_file_get_length (map);
+  g_autoptr (GBytes) all = g_mapped_file_get_bytes (map);
+  return cari_checkpoint_from_bytes (all, path, error);
+}
+
+CariCheckpoint *
+cari_checkpoint_from_bytes (GBytes *all, const char *name, GError **error)
+{
+  g_autoptr (CariCheckpoint) ck = NULL;
+  g_autofree char *what = NULL;
+  const char *path = name;
+  size_t size;
+  const guint8 *p = g_bytes_get_data (all, &size);
 
   if (!check_header (p, size, path, error))
     return NULL;
@@ -372,8 +413,7 @@ cari_checkpoint_read (const char *path, GError **error)
     return NULL;
 
   ck = cari_checkpoint_new ();
-  ck->path = g_strdup (path);
-  all = g_mapped_file_get_bytes (map);
+  ck->path = g_strdup (name);
   size_t off = HEADER_SIZE;
   for (guint32 i = 0; i < n_sections; i++)
     {

@@ -33,6 +33,11 @@ guint    cari_checkpoint_n_sections (const CariCheckpoint *ck);
 gboolean cari_checkpoint_write (const CariCheckpoint *ck, const char *path, GError **error);
 /* Validates the magic, the version, every length and every checksum before returning. */
 CariCheckpoint *cari_checkpoint_read (const char *path, GError **error);
+/* The bytes cari_checkpoint_write would write, and a checkpoint back from such bytes (checked as
+ * a file is; `name` stands for the file in messages), e.g. to hand a trainer's state to the
+ * other ranks of a data-parallel run. */
+GBytes         *cari_checkpoint_to_bytes (const CariCheckpoint *ck);
+CariCheckpoint *cari_checkpoint_from_bytes (GBytes *bytes, const char *name, GError **error);
 
 /* What a checkpoint's header says, read without the rest of the file. */
 typedef struct

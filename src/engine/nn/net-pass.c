@@ -20,7 +20,7 @@ static CariPass
 make_pass (CariNet *net, gboolean training)
 {
   CariPass pass = { net->workspace, net->workspace_floats, net->cfg.bn_decay, net->cfg.bn_eps,
-                    training };
+                    training, training ? net->bn_comm : NULL };
   return pass;
 }
 
@@ -31,7 +31,7 @@ now (void)
 }
 
 static void
-head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *pass)
+head_forward (CariNet *net, CariHead *h, const float *z, int first, int n, const CariPass *pass)
 {
   const int E = net->cfg.embedding_size, K = net->cfg.n_identities;
   const float *x = z;
@@ -49,8 +49,9 @@ head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *
                                h->conv.shape.out_h * h->conv.shape.out_w);
   size_t count = (size_t) n * h->hc;
   if (pass->training && net->cfg.dropout_keep < 1.0f)
-    cari_dropout_forward (h->dropped, h->mask, h->pooled, count, net->cfg.dropout_keep,
-                          &net->rng);
+    cari_dropout_forward_rows (h->dropped, h->mask, h->pooled, n, h->hc, net->cfg.dropout_keep,
+                               cari_rng_next (&net->rng),
+                               net->has_row_ids ? net->row_ids + first : NULL, first);
   else
     {
       memcpy (h->dropped, h->pooled, count * sizeof (float));
@@ -59,9 +60,12 @@ head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *
     }
   cari_dense_forward (h->emb_pre, h->dropped, h->emb_w, NULL, n, h->hc, E);
   if (pass->training)
-    cari_batchnorm_forward_train (h->emb, h->emb_mean, h->emb_invstd, h->emb_rm, h->emb_rv,
-                                  h->emb_pre, NULL, h->emb_beta, n, E, 1, pass->bn_decay,
-                                  pass->bn_eps, FALSE);
+    {
+      CariBatchNormState st = { NULL, h->emb_beta, h->emb_rm, h->emb_rv, h->emb_mean,
+                                h->emb_invstd, NULL, NULL, pass->comm };
+      cari_batchnorm_forward (&st, h->emb, 0, h->emb_pre, n, E, 1, TRUE, pass->bn_decay,
+                              pass->bn_eps, FALSE);
+    }
   else
     cari_batchnorm_forward_infer (h->emb, h->emb_pre, NULL, h->emb_beta, h->emb_rm, h->emb_rv, n,
                                   E, 1, pass->bn_eps, FALSE);
@@ -72,7 +76,7 @@ head_forward (CariNet *net, CariHead *h, const float *z, int n, const CariPass *
 }
 
 static void
-module_forward (CariNet *net, const float *z, int n)
+module_forward (CariNet *net, const float *z, int n, gboolean training)
 {
   CariWeightModule *m = &net->module;
   const int T = m->T;
@@ -89,13 +93,18 @@ module_forward (CariNet *net, const float *z, int n)
   else
     memcpy (m->normed, m->logits, (size_t) n * T * sizeof (float));
   cari_softmax_forward (m->probs, m->normed, n, T);
+  /* The batch mean, over every rank's rows in data-parallel training: the sums and the count
+   * summed over the group. */
+  double acc[CARI_N_TASKS + 1] = { 0 };
   for (int t = 0; t < T; t++)
-    {
-      double acc = 0.0;
-      for (int i = 0; i < n; i++)
-        acc += m->probs[(size_t) i * T + t];
-      m->weights[t] = (float) (acc / n);
-    }
+    for (int i = 0; i < n; i++)
+      acc[t] += m->probs[(size_t) i * T + t];
+  acc[T] = n;
+  if (training)
+    cari_comm_allreduce_sum (net->comm, acc, (size_t) T + 1, CARI_COMM_DOUBLE);
+  m->n_total = (int) acc[T];
+  for (int t = 0; t < T; t++)
+    m->weights[t] = (float) (acc[t] / acc[T]);
   if (net->profiling)
     m->forward_s += now () - t0;
 }
@@ -143,10 +152,10 @@ cari_net_forward (CariNet *net, const float *images, int n_cari, int n_photo, gb
       int rows = t == CARI_TASK_VERIF ? n : t == CARI_TASK_CARI ? n_cari : n_photo;
       h->n = rows;
       if (rows > 0)
-        head_forward (net, h, net->z + (size_t) first * z_row_floats (net), rows, &pass);
+        head_forward (net, h, net->z + (size_t) first * z_row_floats (net), first, rows, &pass);
     }
   if (net->module.present)
-    module_forward (net, net->z, n);
+    module_forward (net, net->z, n, training);
 }
 
 gboolean
@@ -247,7 +256,7 @@ head_backward (CariNet *net, CariHead *h, float *dz_rows, const CariPass *pass)
   memset (dpooled, 0, (size_t) n * h->hc * sizeof (float));
   memset (dconv, 0, (size_t) n * h->hc * HW * sizeof (float));
   cari_batchnorm_backward (demb_pre, NULL, h->demb_beta, h->demb, h->emb_pre, NULL, h->emb_mean,
-                           h->emb_invstd, n, E, 1);
+                           h->emb_invstd, n, E, 1, pass->comm);
   cari_dense_backward (ddropped, h->demb_w, NULL, demb_pre, h->dropped, h->emb_w, n, h->hc, E);
   cari_dropout_backward (dpooled, ddropped, h->mask, (size_t) n * h->hc);
   cari_global_avgpool_backward (dconv, dpooled, n, h->hc, HW);
@@ -282,6 +291,7 @@ module_dlogits (CariNet *net, const float *dw, float *out)
   CariWeightModule *m = &net->module;
   const int T = m->T, n = m->n;
   const float r = net->cfg.weight_r;
+  const float n_total = (float) m->n_total; /* the mean's rows, on every rank */
 
   /* w_t = mean_i p_it: ∂p_it = ∂w_t / n; softmax: ∂s = p ⊙ (∂p − ⟨p, ∂p⟩). */
   for (int i = 0; i < n; i++)
@@ -290,9 +300,9 @@ module_dlogits (CariNet *net, const float *dw, float *out)
       float *d = m->dprobs + (size_t) i * T;
       double dot = 0.0;
       for (int t = 0; t < T; t++)
-        dot += (double) p[t] * dw[t] / n;
+        dot += (double) p[t] * dw[t] / n_total;
       for (int t = 0; t < T; t++)
-        d[t] = p[t] * (dw[t] / n - (float) dot);
+        d[t] = p[t] * (dw[t] / n_total - (float) dot);
     }
   if (r > 0.0f)
     {
@@ -383,7 +393,7 @@ infer_unfolded_run (CariNet *net, CariHead *h, const float *images, int n, float
     {
       int m = MIN (chunk, n - i0);
       trunk_forward (net, images + (size_t) i0 * img, m, &pass);
-      head_forward (net, h, net->z, m, &pass);
+      head_forward (net, h, net->z, 0, m, &pass);
       if (embeddings != NULL)
         memcpy (embeddings + (size_t) i0 * E, h->emb_norm, (size_t) m * E * sizeof (float));
       if (probs != NULL)

@@ -41,6 +41,7 @@ typedef struct
 {
   gboolean present;
   int T, D, max_n, n;
+  int n_total;        /* rows of the last forward over every rank (n without a group) */
   float *w, *dw, *b, *db;        /* [T, D], [T] */
   float *logits, *normed, *norms, *probs, *dprobs; /* [max_n, T] */
   float *dlogits;                                  /* [max_n, T], backward's */
@@ -63,6 +64,10 @@ struct _CariNet
   CariWeightModule module;
   CariRng rng;
   int n_cari, n_photo;
+  CariComm *bn_comm;  /* the same when batch norm synchronises, else NULL */
+  CariComm *comm;     /* data-parallel training's group (borrowed); NULL: one process */
+  int *row_ids;       /* [max_n]: each row's place in the whole batch (cari_net_set_row_ids) */
+  gboolean has_row_ids;
   gboolean profiling;
   GArray *stage_times;
   /* Inference: one folded engine per branch, built on first use (owned), and the parameters'

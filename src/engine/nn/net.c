@@ -347,6 +347,7 @@ cari_net_free (CariNet *net)
   build_clear (&net->build);
   cari_free_floats (net->workspace);
   g_array_unref (net->stage_times);
+  g_free (net->row_ids);
   g_free (net);
 }
 
@@ -408,6 +409,25 @@ CariRng *
 cari_net_rng (CariNet *net)
 {
   return &net->rng;
+}
+
+void
+cari_net_set_comm (CariNet *net, CariComm *comm, gboolean sync_batchnorm)
+{
+  net->comm = comm;
+  net->bn_comm = sync_batchnorm ? comm : NULL;
+}
+
+void
+cari_net_set_row_ids (CariNet *net, const int *ids, int n)
+{
+  const int max_n = net->cfg.max_caricatures + net->cfg.max_photos;
+  g_return_if_fail (n >= 0 && n <= max_n);
+  if (net->row_ids == NULL)
+    net->row_ids = g_new (int, max_n);
+  net->has_row_ids = ids != NULL;
+  for (int i = 0; i < n && ids != NULL; i++)
+    net->row_ids[i] = ids[i];
 }
 
 const CariParamInfo *

@@ -14,6 +14,7 @@
  */
 #pragma once
 
+#include "core/comm.h"
 #include "core/rng.h"
 #include "core/task.h"
 
@@ -119,6 +120,21 @@ float  *cari_net_module_grads (CariNet *net, size_t *n);
 /* Batch-norm running statistics (saved, not optimised). */
 float  *cari_net_buffers (CariNet *net, size_t *n);
 CariRng *cari_net_rng (CariNet *net);
+
+/* --- data-parallel training ---------------------------------------------------------------- */
+
+/* Makes the network one rank of `comm`'s group (borrowed; NULL: one process) for its training
+ * passes: each rank forwards its share of every batch, and what a batch's rows share is summed
+ * over the ranks — batch-norm statistics (unless `sync_batchnorm` is FALSE: each rank's own, a
+ * different arithmetic from one process) and the module's batch-mean task weights. Parameter
+ * gradients stay each rank's own share, for the host to sum. Inference passes never
+ * communicate. */
+void     cari_net_set_comm (CariNet *net, CariComm *comm, gboolean sync_batchnorm);
+/* Each row's place in the whole batch for the training forwards that follow (rows in the
+ * forward's order, caricatures then photos; copied; NULL: 0 … n − 1): a row's dropout mask
+ * depends on it and on the network's generator alone, so that ranks draw what one process
+ * does. */
+void     cari_net_set_row_ids (CariNet *net, const int *ids, int n);
 
 typedef struct
 {

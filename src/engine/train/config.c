@@ -54,6 +54,7 @@ static const KeySpec keys[] = {
   { "batch", "caricatures", K_INT, O (caricatures), "16", 0, 4096 },
   { "batch", "photos", K_INT, O (photos), "16", 0, 4096 },
   { "batch", "balanced", K_BOOL, O (balanced), "false", 0, 0 },
+  { "batch", "sync_batchnorm", K_BOOL, O (sync_batchnorm), "true", 0, 0 },
   { "data", "dataset", K_STRING, O (dataset), "syncari", 0, 0 },
   { "data", "protocol", K_STRING, O (protocol), "webcari.restricted", 0, 0 },
   { "data", "fold", K_INT, O (fold), "1", 0, 10 },

@@ -71,6 +71,7 @@ typedef struct
   int      caricatures;
   int      photos;
   gboolean balanced;
+  gboolean sync_batchnorm; /* data-parallel: batch norm over every rank's share of the batch */
   /* [data] */
   char    *dataset;
   char    *protocol;

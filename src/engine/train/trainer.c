@@ -23,11 +23,18 @@ struct _CariTrainer
   CariSchedule *schedule;
   CariSampler *sampler;
   float *centers;          /* verif center table [K, E], owned; NULL without center loss */
-  int *indices;            /* [n], the batch of this step */
+  int *indices;            /* [n], the (global) batch of this step */
   int *next;               /* [n], the next step's batch, drawn one step ahead for prefetching */
-  int *identities;         /* [n], the identities of this step's rows */
+  int *identities;         /* [n_local], the identities of this rank's rows */
+  /* Data-parallel: the group (borrowed; NULL in one process), this rank's share of every batch
+   * — caricatures [c0, c1) and photos [p0, p1) of it — its rows' batch indices (t->indices
+   * itself in one process) and their places in the batch. */
+  CariComm *comm;
+  int c0, c1, p0, p1, nc_local, np_local, n_local;
+  int *local;
+  int *row_ids;            /* [n_local]; NULL in one process */
   gboolean have_next;
-  float *images;           /* [n, 3, S, S] */
+  float *images;           /* [n_local, 3, S, S] */
   int *labels[CARI_N_TASKS];
   float *probs[CARI_N_TASKS];
   int n_tasks;
@@ -46,6 +53,37 @@ struct _CariTrainer
 CariTrainer *
 cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **error)
 {
+  return cari_trainer_new_shared (cfg, source, NULL, error);
+}
+
+/* This rank's share of every batch; refused when a rank would get none of a modality the batch
+ * has. */
+static gboolean
+share_batch (CariTrainer *t, const CariRunConfig *cfg, CariComm *comm, GError **error)
+{
+  const int size = cari_comm_size (comm), rank = cari_comm_rank (comm);
+  if ((cfg->caricatures > 0 && cfg->caricatures < size) || (cfg->photos > 0 && cfg->photos < size))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("A batch of %d caricatures and %d photos cannot be shared by %d ranks: each "
+                     "needs at least one image of each modality (batch.caricatures and "
+                     "batch.photos)"),
+                   cfg->caricatures, cfg->photos, size);
+      return FALSE;
+    }
+  t->comm = size > 1 ? comm : NULL;
+  cari_comm_share (cfg->caricatures, rank, size, &t->c0, &t->c1);
+  cari_comm_share (cfg->photos, rank, size, &t->p0, &t->p1);
+  t->nc_local = t->c1 - t->c0;
+  t->np_local = t->p1 - t->p0;
+  t->n_local = t->nc_local + t->np_local;
+  return TRUE;
+}
+
+CariTrainer *
+cari_trainer_new_shared (const CariRunConfig *cfg, CariDataSource *source, CariComm *comm,
+                         GError **error)
+{
   g_autoptr (CariTrainer) t = g_new0 (CariTrainer, 1);
   CariNetConfig ncfg;
   size_t n_theta, n_psi;
@@ -62,10 +100,16 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
                    source->image_size, source->image_size, cfg->net.input_size);
       return NULL;
     }
+  if (!share_batch (t, cfg, comm, error))
+    return NULL;
   cari_run_config_net (cfg, source->n_identities, &ncfg);
+  /* A rank holds the activations of its share alone. */
+  ncfg.max_caricatures = t->nc_local;
+  ncfg.max_photos = t->np_local;
   t->net = cari_net_new (&ncfg, cfg->seed, error);
   if (t->net == NULL)
     return NULL;
+  cari_net_set_comm (t->net, t->comm, cfg->sync_batchnorm);
 
   CariOptimizerConfig ocfg = cfg->optim;
   cari_net_params (t->net, &n_theta);
@@ -97,8 +141,18 @@ cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **err
   const size_t img = (size_t) 3 * cfg->net.input_size * cfg->net.input_size;
   t->indices = g_new (int, n);
   t->next = g_new (int, n);
-  t->identities = g_new (int, n);
-  t->images = g_new (float, img * n);
+  t->identities = g_new (int, t->n_local);
+  t->images = g_new (float, img * t->n_local);
+  if (t->comm != NULL)
+    {
+      t->local = g_new (int, t->n_local);
+      t->row_ids = g_new (int, t->n_local);
+      for (int i = 0; i < t->n_local; i++)
+        t->row_ids[i] = i < t->nc_local ? t->c0 + i
+                                        : cfg->caricatures + t->p0 + (i - t->nc_local);
+    }
+  else
+    t->local = t->indices;
   for (int task = 0; task < CARI_N_TASKS; task++)
     if (cfg->tasks & CARI_TASK_BIT (task))
       {
@@ -127,6 +181,9 @@ cari_trainer_free (CariTrainer *t)
   g_free (t->next);
   g_free (t->identities);
   g_free (t->images);
+  if (t->local != t->indices)
+    g_free (t->local);
+  g_free (t->row_ids);
   g_clear_pointer (&t->bad_images, g_hash_table_unref);
   for (int task = 0; task < CARI_N_TASKS; task++)
     {
@@ -156,6 +213,21 @@ cari_trainer_get_config (const CariTrainer *t)
   return t->cfg;
 }
 
+CariComm *
+cari_trainer_get_comm (CariTrainer *t)
+{
+  return t->comm;
+}
+
+void
+cari_trainer_stop_group (CariTrainer *t, const GError *error)
+{
+  if (t->comm == NULL)
+    return;
+  g_autoptr (GError) copy = g_error_copy (error);
+  cari_comm_agree (t->comm, &copy);
+}
+
 /* ---------------------------------------------------------------------------- the step */
 
 static gboolean
@@ -178,28 +250,32 @@ stand_in (const CariTrainer *t, GError **failures, int n, int i)
       int j = (i + k) % n;
       if (failures[j] != NULL)
         continue;
-      if (t->source->modality[t->indices[j]] == t->source->modality[t->indices[i]])
+      if (t->source->modality[t->local[j]] == t->source->modality[t->local[i]])
         return j;
       any = any < 0 ? j : any;
     }
   return any;
 }
 
-/* The step's batch into t->images, its unreadable images replaced (cari_trainer_step); the count
- * replaced in *skipped. */
+/* This rank's rows of the step's batch into t->images, its unreadable images replaced by
+ * others of its rows (cari_trainer_step); the count replaced in *skipped. failed[row] (may be
+ * NULL) receives 1 + the image of each row of the global batch that failed. */
 static gboolean
-load_batch (CariTrainer *t, int n, int *skipped, GError **error)
+load_batch (CariTrainer *t, int *skipped, int *failed, GError **error)
 {
+  const int n = t->n_local;
   const size_t img = (size_t) 3 * t->cfg->net.input_size * t->cfg->net.input_size;
   g_autofree GError **failures = g_new0 (GError *, n);
-  gboolean ok = cari_data_source_load_each (t->source, t->indices, n, t->images, failures, error);
+  gboolean ok = cari_data_source_load_each (t->source, t->local, n, t->images, failures, error);
   int last = -1;
   for (int i = 0; ok && i < n; i++)
     if (failures[i] != NULL)
       {
         (*skipped)++;
         last = i;
-        g_hash_table_add (t->bad_images, GINT_TO_POINTER (t->indices[i] + 1));
+        g_hash_table_add (t->bad_images, GINT_TO_POINTER (t->local[i] + 1));
+        if (failed != NULL)
+          failed[t->row_ids != NULL ? t->row_ids[i] : i] = t->local[i] + 1;
       }
   guint n_bad = g_hash_table_size (t->bad_images);
   if (ok && last >= 0 && n_bad > (guint) t->cfg->max_bad_images)
@@ -224,7 +300,7 @@ load_batch (CariTrainer *t, int n, int *skipped, GError **error)
         g_message (_("Step %llu: %s; the image is replaced by another of its batch"),
                    (unsigned long long) t->step + 1, failures[i]->message);
         memcpy (t->images + i * img, t->images + j * img, img * sizeof (float));
-        t->indices[i] = t->indices[j];
+        t->local[i] = t->local[j];
       }
   for (int i = 0; i < n; i++)
     g_clear_error (&failures[i]);
@@ -236,7 +312,7 @@ load_batch (CariTrainer *t, int n, int *skipped, GError **error)
 static void
 set_labels (CariTrainer *t, const int *identities)
 {
-  const int nc = t->cfg->caricatures, n = nc + t->cfg->photos;
+  const int nc = t->nc_local, n = t->n_local;
   for (int s = 0; s < t->n_tasks; s++)
     {
       CariTask task = t->order[s];
@@ -261,31 +337,63 @@ static gboolean
 forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
 {
   const CariRunConfig *cfg = t->cfg;
-  const int nc = cfg->caricatures, np = cfg->photos;
   const int K = t->source->n_identities, E = cfg->net.embedding_size;
   const int T = t->n_tasks;
   float dw_module[CARI_N_TASKS] = { 0 }, dw_trunk[CARI_N_TASKS] = { 0 };
-  double center = 0.0;
+  /* Per slot: the loss's sum over this rank's rows, then its rows; the center loss's sum. With a
+   * group these are summed over the ranks, and each rank's gradients scaled by its share of the
+   * rows. */
+  double sums[2 * CARI_N_TASKS + 1] = { 0 };
+  double *counts = sums + T, *center_sum = sums + 2 * T;
+  float share[CARI_N_TASKS];
 
-  cari_net_forward (t->net, t->images, nc, np, TRUE);
+  if (t->comm != NULL)
+    cari_net_set_row_ids (t->net, t->row_ids, t->n_local);
+  cari_net_forward (t->net, t->images, t->nc_local, t->np_local, TRUE);
   cari_net_zero_grad (t->net);
 
   for (int s = 0; s < T; s++)
     {
       CariTask task = t->order[s];
       CariHeadOutput out;
+      int counted = 0;
       cari_net_head_output (t->net, task, &out);
-      losses[s] = (float) cari_softmax_cross_entropy_forward (t->probs[task], out.logits,
-                                                              t->labels[task], out.rows, K, NULL);
+      double ce = cari_softmax_cross_entropy_forward (t->probs[task], out.logits,
+                                                      t->labels[task], out.rows, K, &counted);
+      double center = 0.0;
       if (task == CARI_TASK_VERIF && t->centers != NULL)
-        {
-          center = cari_center_loss_forward (out.embedding, t->labels[task], t->centers,
-                                             out.rows, E);
-          losses[s] += (float) (cfg->center_weight * center);
-        }
-      if (!isfinite (losses[s]))
-        return diverged (error, _("loss"), task, t->step + 1, losses[s]);
+        center = cari_center_loss_forward (out.embedding, t->labels[task], t->centers, out.rows,
+                                           E);
+      losses[s] = (float) ce;
+      if (task == CARI_TASK_VERIF && t->centers != NULL)
+        losses[s] += (float) (cfg->center_weight * center);
+      sums[s] = ce * counted;
+      counts[s] = counted;
+      if (task == CARI_TASK_VERIF)
+        *center_sum = center * counted;
     }
+  for (int s = 0; s < T; s++)
+    share[s] = 1.0f;
+  if (t->comm != NULL)
+    {
+      /* The batch's means over every rank's rows. */
+      cari_comm_allreduce_sum (t->comm, sums, 2 * (size_t) T + 1, CARI_COMM_DOUBLE);
+      for (int s = 0; s < T; s++)
+        {
+          CariHeadOutput out;
+          cari_net_head_output (t->net, t->order[s], &out);
+          int mine = 0;
+          for (int i = 0; i < out.rows; i++)
+            mine += t->labels[t->order[s]][i] >= 0;
+          share[s] = counts[s] > 0 ? (float) (mine / counts[s]) : 0.0f;
+          losses[s] = counts[s] > 0 ? (float) (sums[s] / counts[s]) : 0.0f;
+          if (t->order[s] == CARI_TASK_VERIF && t->centers != NULL && counts[s] > 0)
+            losses[s] += (float) (cfg->center_weight * (*center_sum / counts[s]));
+        }
+    }
+  for (int s = 0; s < T; s++)
+    if (!isfinite (losses[s]))
+      return diverged (error, _("loss"), t->order[s], t->step + 1, losses[s]);
 
   gboolean to_trunk = cari_strategy_apply (t->cfg, t->order, T,
                                            cari_net_task_weights (t->net, NULL), losses, w,
@@ -294,18 +402,19 @@ forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
     if (!isfinite (w[s]))
       return diverged (error, _("weight"), t->order[s], t->step + 1, w[s]);
 
-  /* ∂(Σ w_i·L_i): each branch's output gradients scaled by its weight. */
+  /* ∂(Σ w_i·L_i): each branch's output gradients scaled by its weight (and, in a group, by this
+   * rank's share of the branch's rows: a branch's loss is the mean over the whole batch). */
   for (int s = 0; s < T; s++)
     {
       CariTask task = t->order[s];
       CariHeadOutput out;
       cari_net_head_output (t->net, task, &out);
       cari_softmax_cross_entropy_backward (cari_net_head_dlogits (t->net, task), t->probs[task],
-                                           t->labels[task], out.rows, K, w[s]);
+                                           t->labels[task], out.rows, K, w[s] * share[s]);
       if (task == CARI_TASK_VERIF && t->centers != NULL)
         cari_center_loss_backward (cari_net_head_dembedding (t->net, task), out.embedding,
                                    t->labels[task], t->centers, out.rows, E,
-                                   w[s] * (float) cfg->center_weight);
+                                   w[s] * (float) cfg->center_weight * share[s]);
     }
   if (t->opt_module != NULL)
     memcpy (cari_net_task_dweights (t->net), dw_module, sizeof (float) * T);
@@ -314,47 +423,137 @@ forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
   return TRUE;
 }
 
+/* Gradients summed over the group, in buckets (a bucket is what one call to the group sums). */
+#define GRAD_BUCKET ((size_t) 4 << 20)
+
+static void
+sum_over_group (CariComm *comm, float *g, size_t n)
+{
+  for (size_t done = 0; done < n; done += GRAD_BUCKET)
+    cari_comm_allreduce_sum (comm, g + done, MIN (GRAD_BUCKET, n - done), CARI_COMM_FLOAT);
+}
+
+/* The center table's update from the whole batch: every rank's verif embeddings and labels in
+ * their places. */
+static void
+update_centers (CariTrainer *t)
+{
+  const int K = t->source->n_identities, E = t->cfg->net.embedding_size;
+  CariHeadOutput out;
+  cari_net_head_output (t->net, CARI_TASK_VERIF, &out);
+  if (t->comm == NULL)
+    {
+      cari_center_update (t->centers, out.embedding, t->labels[CARI_TASK_VERIF], out.rows, E, K,
+                          (float) t->cfg->center_rate);
+      return;
+    }
+  const int n = t->cfg->caricatures + t->cfg->photos;
+  g_autofree float *emb = g_new0 (float, (size_t) n * E);
+  g_autofree int *labels = g_new0 (int, n);
+  for (int i = 0; i < out.rows; i++)
+    {
+      memcpy (emb + (size_t) t->row_ids[i] * E, out.embedding + (size_t) i * E,
+              sizeof (float) * E);
+      labels[t->row_ids[i]] = t->labels[CARI_TASK_VERIF][i];
+    }
+  /* Each row comes from one rank and is 0 elsewhere: the sums are exact. */
+  cari_comm_allreduce_sum (t->comm, emb, (size_t) n * E, CARI_COMM_FLOAT);
+  cari_comm_allreduce_sum (t->comm, labels, n, CARI_COMM_INT);
+  cari_center_update (t->centers, emb, labels, n, E, K, (float) t->cfg->center_rate);
+}
+
 gboolean
 cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
 {
   const CariRunConfig *cfg = t->cfg;
   const int nc = cfg->caricatures, np = cfg->photos, n = nc + np;
-  const int K = t->source->n_identities, E = cfg->net.embedding_size;
   const int T = t->n_tasks;
   const gint64 t0 = g_get_monotonic_time ();
   float losses[CARI_N_TASKS] = { 0 }, w[CARI_N_TASKS] = { 0 };
   int skipped = 0;
   size_t n_theta, n_psi;
+  g_autoptr (GError) local = NULL;
+  g_autofree int *failed = t->comm != NULL ? g_new0 (int, n) : NULL;
+  gboolean drawn = FALSE;
 
+  cari_comm_take_seconds (t->comm);
   if (cari_trainer_is_cancelled (t))
+    g_set_error (&local, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
+  else
     {
-      g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
-      return FALSE;
+      /* The batch (drawn a step ahead), the next one handed to the loader to prefetch while this
+       * one trains (this rank's rows of both), and the labels per branch (−1 masks a row
+       * out). */
+      if (!t->have_next)
+        cari_sampler_next (t->sampler, t->next);
+      memcpy (t->indices, t->next, sizeof (int) * n);
+      cari_sampler_next (t->sampler, t->next);
+      t->have_next = TRUE;
+      drawn = TRUE;
+      if (t->comm != NULL)
+        {
+          g_autofree int *ahead = g_new (int, t->n_local);
+          for (int i = 0; i < t->n_local; i++)
+            {
+              t->local[i] = t->indices[t->row_ids[i]];
+              ahead[i] = t->next[t->row_ids[i]];
+            }
+          cari_data_source_prefetch (t->source, ahead, t->n_local);
+        }
+      else
+        cari_data_source_prefetch (t->source, t->next, n);
+      load_batch (t, &skipped, failed, &local);
     }
-
-  /* The batch (drawn a step ahead), the next one handed to the loader to prefetch while this
-   * one trains, and the labels per branch (−1 masks a row out). */
-  if (!t->have_next)
-    cari_sampler_next (t->sampler, t->next);
-  memcpy (t->indices, t->next, sizeof (int) * n);
-  cari_sampler_next (t->sampler, t->next);
-  t->have_next = TRUE;
-  cari_data_source_prefetch (t->source, t->next, n);
-  if (!load_batch (t, n, &skipped, error))
+  /* Every rank goes on, or none: a rank's failure or cancellation stops the group at this
+   * step, with its rank and reason. */
+  if (local != NULL || (t->comm != NULL && !cari_comm_agree (t->comm, &local)))
     {
       /* Draw this batch again on a retry. */
-      memcpy (t->next, t->indices, sizeof (int) * n);
+      if (drawn)
+        memcpy (t->next, t->indices, sizeof (int) * n);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  for (int i = 0; i < n; i++)
-    t->identities[i] = t->source->identity[t->indices[i]];
+  if (t->comm != NULL)
+    {
+      /* Every rank's unreadable images count against data.max_bad_images everywhere. */
+      cari_comm_allreduce_sum (t->comm, failed, n, CARI_COMM_INT);
+      skipped = 0;
+      for (int i = 0; i < n; i++)
+        if (failed[i] > 0)
+          {
+            skipped++;
+            g_hash_table_add (t->bad_images, GINT_TO_POINTER (failed[i]));
+          }
+      /* The same set on every rank, so the same verdict. */
+      guint n_bad = g_hash_table_size (t->bad_images);
+      if (skipped > 0 && n_bad > (guint) cfg->max_bad_images)
+        {
+          g_set_error (error, CARI_ERROR, CARI_ERROR_CORRUPT,
+                       _("Images that cannot be read: %u, more than data.max_bad_images (%d)"),
+                       n_bad, cfg->max_bad_images);
+          return FALSE;
+        }
+    }
+  for (int i = 0; i < t->n_local; i++)
+    t->identities[i] = t->source->identity[t->local[i]];
   set_labels (t, t->identities);
   if (!forward_backward (t, losses, w, error))
     return FALSE;
 
-  /* Clip, then update Θ and Ψ with the scheduled rates. */
+  /* Sum the ranks' shares of the gradients, clip, then update Θ and Ψ with the scheduled
+   * rates. */
   float *theta = cari_net_params (t->net, &n_theta);
   float *dtheta = cari_net_grads (t->net, &n_theta);
+  if (t->comm != NULL)
+    {
+      sum_over_group (t->comm, dtheta, n_theta);
+      if (t->opt_module != NULL)
+        {
+          float *dpsi = cari_net_module_grads (t->net, &n_psi);
+          sum_over_group (t->comm, dpsi, n_psi);
+        }
+    }
   double norm = cari_clip_global_norm (&dtheta, &n_theta, 1, cfg->clip_norm);
   if (!isfinite (norm))
     return diverged (error, _("gradient norm"), t->order[0], t->step + 1, (float) norm);
@@ -370,12 +569,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       cari_optimizer_step (t->opt_module, psi, dpsi, (float) module_lr);
     }
   if (t->centers != NULL)
-    {
-      CariHeadOutput out;
-      cari_net_head_output (t->net, CARI_TASK_VERIF, &out);
-      cari_center_update (t->centers, out.embedding, t->labels[CARI_TASK_VERIF], out.rows, E, K,
-                          (float) cfg->center_rate);
-    }
+    update_centers (t);
   t->step++;
 
   if (st != NULL)
@@ -397,6 +591,7 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
       if (t->opt_module != NULL)
         st->l4 = (float) cari_l4_forward (w, losses, T, cfg->epsilon);
       st->seconds = (double) (g_get_monotonic_time () - t0) * 1e-6;
+      st->comm_seconds = cari_comm_take_seconds (t->comm);
     }
   return TRUE;
 }

@@ -35,10 +35,28 @@ typedef struct
   int      skipped_images; /* batch images that could not be read, each replaced by another
                             * image of the batch (see cari_trainer_step) */
   double   seconds;        /* wall time of the step */
+  double   comm_seconds;   /* of which in the group's calls (data-parallel; 0 in one process) */
 } CariStepStats;
 
 CariTrainer *cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source,
                                GError **error);
+/* A trainer that is rank comm->rank of a data-parallel run (comm borrowed, NULL: one process).
+ * Every rank draws the same global batch (the sampler does not depend on the group) and takes
+ * its share of it — its contiguous part of the caricatures and of the photos (cari_comm_share)
+ * — and loads only that. The task losses, the task weights, batch-norm statistics (with
+ * batch.sync_batchnorm) and the gradients are summed over the group, dropout masks follow each
+ * image's place in the global batch, and the center table is updated from the global batch, so
+ * every rank holds the same state as one process would (to rounding), and its checkpoints
+ * restore into a group of any size. Each rank needs at least one caricature and one photo of
+ * every batch that has them. Every rank calls cari_trainer_step the same number of times; a
+ * rank's failure, or a cancellation, stops every rank at the same step (cari_comm_agree). */
+CariTrainer *cari_trainer_new_shared (const CariRunConfig *cfg, CariDataSource *source,
+                                      CariComm *comm, GError **error);
+/* The group's rank 0 stops the others at their next step with `error` (its own failure outside
+ * the step, e.g. writing the store): call it once, instead of the next cari_trainer_step, while
+ * steps remain. No-op in one process. */
+void         cari_trainer_stop_group (CariTrainer *trainer, const GError *error);
+CariComm    *cari_trainer_get_comm (CariTrainer *trainer);
 void         cari_trainer_free (CariTrainer *trainer);
 
 /* One training step. FALSE with CARI_ERROR_DIVERGED (naming the task and the step) when a loss
