@@ -194,6 +194,45 @@ on_notice (const char *text, gpointer data)
 int
 cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *prog)
 {
+  return cli_execute_run_group (store, run, resuming, NULL, prog);
+}
+
+static void
+on_follower_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer data)
+{
+  *(CariTrainer **) data = trainer;
+  if (interrupted)
+    cari_trainer_cancel (trainer);
+}
+
+static void
+on_follower_step (const CariStepStats *st, guint64 total, gpointer data)
+{
+  if (interrupted)
+    cari_trainer_cancel (*(CariTrainer **) data);
+}
+
+int
+cli_follow_run (CariComm *comm, const char *prog)
+{
+  CariTrainer *trainer = NULL;
+  CariLaunchCallbacks cb = { NULL, on_follower_ready, { on_follower_step, NULL, &trainer, NULL },
+                             &trainer };
+  g_autoptr (GError) error = NULL;
+
+  cli_catch_interrupts ();
+  if (cari_launch_follow (comm, &cb, &error))
+    return CLI_EXIT_OK;
+  /* Rank 0 reports a cancellation; every rank reports a failure, its own included. */
+  if (g_error_matches (error, CARI_ERROR, CARI_ERROR_CANCELLED))
+    return CLI_EXIT_FAILURE;
+  return cli_report (prog, error, CLI_EXIT_FAILURE);
+}
+
+int
+cli_execute_run_group (CariStore *store, gint64 run, gboolean resuming, CariComm *comm,
+                       const char *prog)
+{
   Progress p = { prog, cari_store_get_path (store), resuming, NULL, isatty (STDERR_FILENO), g_get_monotonic_time (), 0, 0, 0.0,
                  -10 };
   CariLaunchCallbacks cb = { on_preparing, on_ready, { on_progress, on_evaluated, &p, on_notice }, &p };
@@ -201,7 +240,8 @@ cli_execute_run (CariStore *store, gint64 run, gboolean resuming, const char *pr
   g_autoptr (GError) error = NULL;
 
   cli_catch_interrupts ();
-  gboolean ok = cari_launch_execute (store, run, &cb, &report, &error);
+  gboolean ok = comm != NULL ? cari_launch_execute_group (store, run, comm, &cb, &report, &error)
+                             : cari_launch_execute (store, run, &cb, &report, &error);
   if (p.tty && p.trainer != NULL)
     fputc ('\n', stderr);
   if (p.trainer != NULL)

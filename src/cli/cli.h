@@ -70,6 +70,11 @@ CariStore        *cli_open_run (const char *prog, const char *db, const char *ru
  * the exit status. */
 int               cli_execute_run (CariStore *store, gint64 run, gboolean resuming,
                                    const char *prog);
+/* The same as rank 0 of a data-parallel run (comm may be NULL: cli_execute_run). */
+int               cli_execute_run_group (CariStore *store, gint64 run, gboolean resuming,
+                                         CariComm *comm, const char *prog);
+/* A rank > 0 of a data-parallel run: follows rank 0 silently (errors only); the exit status. */
+int               cli_follow_run (CariComm *comm, const char *prog);
 void              cli_catch_interrupts (void);
 /* TRUE once Ctrl-C or SIGTERM arrived (after cli_catch_interrupts). */
 gboolean          cli_interrupted (void);

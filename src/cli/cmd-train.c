@@ -1,5 +1,6 @@
 /* cmd-train.c — `carilab-cli train` and `carilab-cli resume`. */
 #include "cli.h"
+#include "cli-mpi.h"
 
 #include <cari.h>
 #include <glib/gi18n.h>
@@ -38,14 +39,41 @@ load_config (const char *prog, const char *file, char **sets, const char *datase
   return g_steal_pointer (&cfg);
 }
 
+/* Under a launcher: this process's rank of the job (NULL in a plain start) with its threads;
+ * FALSE after printing why. */
+static gboolean
+start_ranks (const char *prog, int threads, CariComm **comm)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cli_mpi_start (comm, &error))
+    {
+      cli_report (prog, error, CLI_EXIT_FAILURE);
+      return FALSE;
+    }
+  if (*comm != NULL || threads > 0)
+    cli_mpi_set_threads (*comm, threads);
+  return TRUE;
+}
+
+/* Ends the job's MPI (when started) with the command's exit status. */
+static int
+finish (int status)
+{
+  cli_mpi_finish ();
+  return status;
+}
+
 int
 cmd_train (int argc, char **argv)
 {
   g_autofree char *db = NULL, *config = NULL, *dataset = NULL, *name = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean print_config = FALSE;
+  int threads = 0;
+  CariComm *comm = NULL;
   GOptionEntry entries[] = {
     cli_db_option (&db),
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Threads per process (default: as configured; under mpirun, the node's cores divided between its ranks)"), N_("N") },
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &dataset, N_("Data set to train on (default: syncari)"), N_("NAME") },
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config, N_("Run configuration file (.ini, see docs/config.md)"), N_("FILE") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Override one key, e.g. --set strategy.name=naive (repeatable)"), N_("GROUP.KEY=VALUE") },
@@ -57,9 +85,20 @@ cmd_train (int argc, char **argv)
 
   if (!cli_parse_command (&argc, &argv,
                           _("Train a network and record the run in the run database. Ctrl-C "
-                            "checkpoints and stops; “carilab-cli resume” continues."),
+                            "checkpoints and stops; “carilab-cli resume” continues. Under "
+                            "mpirun or srun, the ranks train it data-parallel: each takes its "
+                            "share of every batch, and rank 0 records the run."),
                           entries))
     return CLI_EXIT_USAGE;
+  if (threads < 0)
+    {
+      g_printerr (_("%s: --threads must be positive (got %d)\n"), argv[0], threads);
+      return CLI_EXIT_USAGE;
+    }
+  if (!print_config && !start_ranks (argv[0], threads, &comm))
+    return finish (CLI_EXIT_FAILURE);
+  if (cari_comm_rank (comm) > 0)
+    return finish (cli_follow_run (comm, argv[0]));
   g_autoptr (CariRunConfig) cfg = load_config (argv[0], config, sets, dataset);
   if (cfg == NULL)
     return CLI_EXIT_USAGE;
@@ -76,16 +115,24 @@ cmd_train (int argc, char **argv)
   g_autoptr (CariStore) store = cli_open_store (db, FALSE, &error);
   gint64 run = store != NULL ? cari_launch_queue_run (store, cfg, &error) : 0;
   if (run <= 0)
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
-  return cli_execute_run (store, run, FALSE, argv[0]);
+    {
+      /* The other ranks wait for the run: tell them why there is none. */
+      g_autoptr (GError) copy = g_error_copy (error);
+      cari_comm_agree (comm, &copy);
+      return finish (cli_report (argv[0], error, CLI_EXIT_FAILURE));
+    }
+  return finish (cli_execute_run_group (store, run, FALSE, comm, argv[0]));
 }
 
 int
 cmd_resume (int argc, char **argv)
 {
   g_autofree char *db = NULL, *run_arg = NULL;
+  int threads = 0;
+  CariComm *comm = NULL;
   GOptionEntry entries[] = {
     cli_db_option (&db),
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("Threads per process (default: as configured; under mpirun, the node's cores divided between its ranks)"), N_("N") },
     { "run", 'r', 0, G_OPTION_ARG_STRING, &run_arg, N_("The run to continue (id or name)"), N_("RUN") },
     { NULL },
   };
@@ -95,11 +142,26 @@ cmd_resume (int argc, char **argv)
   if (!cli_parse_command (&argc, &argv,
                           _("Continue a run from the newest of its checkpoints that loads (saying "
                             "which, and why newer ones were skipped); metrics recorded after that "
-                            "checkpoint are replaced."),
+                            "checkpoint are replaced. Under mpirun or srun, the ranks go on "
+                            "data-parallel, whatever their number when it was checkpointed."),
                           entries))
     return CLI_EXIT_USAGE;
+  if (threads < 0)
+    {
+      g_printerr (_("%s: --threads must be positive (got %d)\n"), argv[0], threads);
+      return CLI_EXIT_USAGE;
+    }
+  if (!start_ranks (argv[0], threads, &comm))
+    return finish (CLI_EXIT_FAILURE);
+  if (cari_comm_rank (comm) > 0)
+    return finish (cli_follow_run (comm, argv[0]));
   g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, FALSE, &run, &status);
   if (store == NULL)
-    return status;
-  return cli_execute_run (store, run, TRUE, argv[0]);
+    {
+      g_autoptr (GError) why = g_error_new (CARI_ERROR, CARI_ERROR_NOT_FOUND,
+                                            _("Rank 0 cannot open the run"));
+      cari_comm_agree (comm, &why);
+      return finish (status);
+    }
+  return finish (cli_execute_run_group (store, run, TRUE, comm, argv[0]));
 }

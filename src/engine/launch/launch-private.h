@@ -11,4 +11,7 @@ const char *cari_launch_dataset_name (const CariRunConfig *cfg);
  * or a row of its own for the toy set. 0 on error. */
 gint64      cari_launch_dataset_row (CariStore *store, const CariRunConfig *cfg, GError **error);
 
+/* Removes a database file and the files SQLite keeps beside it (-wal, -shm, -journal). */
+void        cari_launch_remove_store_files (const char *path);
+
 G_END_DECLS

@@ -82,6 +82,21 @@ typedef struct
 gboolean cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *callbacks,
                               CariRunReport *report, GError **error);
 
+/* Data-parallel: executes `run` as cari_launch_execute does, as rank 0 of `comm`'s group (see
+ * cari_trainer_new_shared), which alone reads and writes the store. Once it has prepared the run
+ * (or failed to) it hands the others, which call cari_launch_follow, the configuration, the data
+ * set (as a database file of its own: they never open the store) and the trainer's state, fresh
+ * or resumed; a failure of any rank, before or during training, ends every rank's call and is
+ * recorded with the rank and the reason. A group of one is cari_launch_execute. */
+gboolean cari_launch_execute_group (CariStore *store, gint64 run, CariComm *comm,
+                                    const CariLaunchCallbacks *callbacks, CariRunReport *report,
+                                    GError **error);
+/* The other ranks' side of cari_launch_execute_group: train the same steps on this rank's share
+ * of every batch, recording nothing. `callbacks` may be NULL; its `ready` gets run NULL and its
+ * `run.progress` each step. TRUE once the run's last step is done. */
+gboolean cari_launch_follow (CariComm *comm, const CariLaunchCallbacks *callbacks,
+                             GError **error);
+
 /* Executes `runs` one after another, skipping those already finished; stops at the first that
  * is cancelled. Returns the number of runs that did not finish (failed, diverged, cancelled),
  * with the first such error in `error`; −1 when the store itself fails. */

@@ -258,6 +258,7 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
   CariRunStatus status = CARI_RUN_FINISHED;
   guint64 last_checkpoint = cari_trainer_get_step (trainer);
   const int n_images = cfg->caricatures + cfg->photos;
+  gboolean step_failed = FALSE;
 
   if (report == NULL)
     report = &local_report;
@@ -303,6 +304,7 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
         }
       if (!cari_trainer_step (trainer, &st, &local))
         {
+          step_failed = TRUE;
           if (g_error_matches (local, CARI_ERROR, CARI_ERROR_CANCELLED))
             {
               g_clear_error (&local);
@@ -334,6 +336,8 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
               st.seconds > 0 ? n_images / st.seconds : 0.0);
       if (st.skipped_images > 0)
         record (&r, st.step, wall, CARI_METRIC_SKIPPED_IMAGES, st.skipped_images);
+      if (cari_trainer_get_comm (trainer) != NULL && st.seconds > 0)
+        record (&r, st.step, wall, CARI_METRIC_COMM_SHARE, st.comm_seconds / st.seconds);
 
       if (cfg->eval_every > 0 && st.step % (guint64) cfg->eval_every == 0)
         {
@@ -376,6 +380,18 @@ cari_run_execute (CariTrainer *trainer, CariStore *store, gint64 run,
         }
       if (cb != NULL && cb->progress != NULL)
         cb->progress (&st, total, cb->user_data);
+    }
+
+  /* The group's other ranks wait for the next step: stop them, with why (a failed step has
+   * stopped them already). */
+  if (!step_failed && cari_trainer_get_step (trainer) < total)
+    {
+      g_autoptr (GError) why = NULL;
+      if (local != NULL)
+        why = g_error_copy (local);
+      else
+        g_set_error (&why, CARI_ERROR, CARI_ERROR_CANCELLED, _("Training was cancelled"));
+      cari_trainer_stop_group (trainer, why);
     }
 
   /* Wind down: a last checkpoint unless the state is bad, then what is pending with the

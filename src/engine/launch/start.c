@@ -7,6 +7,7 @@
 #include "interop/weights.h"
 #include "nn/checkpoint.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 static char *
@@ -92,13 +93,15 @@ typedef struct
   const CariRunConfig *cfg;
   CariDataSource *source;
   CariTrainer *trainer; /* owned; NULL once a restore failed part-way */
+  CariComm *comm;
 } Restoring;
 
 static gboolean
 restore_trainer (const CariCheckpoint *ck, gpointer data, GError **error)
 {
   Restoring *r = data;
-  if (r->trainer == NULL && (r->trainer = cari_trainer_new (r->cfg, r->source, error)) == NULL)
+  if (r->trainer == NULL
+      && (r->trainer = cari_trainer_new_shared (r->cfg, r->source, r->comm, error)) == NULL)
     return FALSE;
   if (cari_trainer_restore (r->trainer, ck, error))
     return TRUE;
@@ -113,10 +116,10 @@ restore_trainer (const CariCheckpoint *ck, gpointer data, GError **error)
  * on from. */
 static CariTrainer *
 prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const CariRunConfig *cfg,
-                 CariDataSource *source, const CariLaunchCallbacks *cb, guint64 *step,
-                 GError **error)
+                 CariDataSource *source, CariComm *comm, const CariLaunchCallbacks *cb,
+                 guint64 *step, GError **error)
 {
-  g_autoptr (CariTrainer) trainer = cari_trainer_new (cfg, source, error);
+  g_autoptr (CariTrainer) trainer = cari_trainer_new_shared (cfg, source, comm, error);
   if (trainer == NULL)
     return NULL;
   if (info->dataset_id <= 0)
@@ -143,7 +146,7 @@ prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const Ca
         return NULL;
       return g_steal_pointer (&trainer);
     }
-  Restoring r = { cfg, source, g_steal_pointer (&trainer) };
+  Restoring r = { cfg, source, g_steal_pointer (&trainer), comm };
   g_autofree char *notice = NULL;
   gint64 from = 0;
   gboolean ok = cari_run_prepare_resume (store, run, restore_trainer, &r, &from, &notice, error);
@@ -158,9 +161,97 @@ prepare_trainer (CariStore *store, gint64 run, const CariRunInfo *info, const Ca
   return g_steal_pointer (&restored);
 }
 
-gboolean
-cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb,
-                     CariRunReport *report, GError **error)
+/* ---------------------------------------------------------------------------- a group */
+
+/* The data set of `cfg` as the bytes of a run database holding it alone (NULL for the toy set,
+ * which every rank generates itself): the other ranks of a group open their own copy, never the
+ * shared database (its WAL does not work across a network file system). */
+static GBytes *
+dataset_bytes (CariStore *store, const CariRunConfig *cfg, GError **error)
+{
+  const char *name = cari_launch_dataset_name (cfg);
+  if (strcmp (name, "toy") == 0)
+    return NULL;
+  g_autoptr (CariDatasetIndex) index = cari_launch_dataset_index (store, name, NULL, NULL, error);
+  if (index == NULL)
+    return NULL;
+  g_autofree char *dir = g_dir_make_tmp ("carilab-rank-XXXXXX", error);
+  if (dir == NULL)
+    return NULL;
+  g_autofree char *path = g_build_filename (dir, "dataset.db", NULL);
+  CariStore *copy = cari_store_open (path, 0, error);
+  gboolean ok = copy != NULL && cari_store_import_dataset (copy, index, error) > 0;
+  cari_store_close (copy);
+  char *data = NULL;
+  gsize len = 0;
+  ok = ok && g_file_get_contents (path, &data, &len, error);
+  cari_launch_remove_store_files (path);
+  g_rmdir (dir);
+  return ok ? g_bytes_new_take (data, len) : NULL;
+}
+
+void
+cari_launch_remove_store_files (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}
+
+/* A follower's data source from rank 0's data set bytes. */
+static CariDataSource *
+source_from_bytes (const CariRunConfig *cfg, GBytes *bytes, GError **error)
+{
+  if (bytes == NULL)
+    return cari_launch_source (NULL, cfg, NULL, NULL, error);
+  g_autofree char *dir = g_dir_make_tmp ("carilab-rank-XXXXXX", error);
+  if (dir == NULL)
+    return NULL;
+  g_autofree char *path = g_build_filename (dir, "dataset.db", NULL);
+  CariDataSource *source = NULL;
+  if (g_file_set_contents (path, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
+                           error))
+    {
+      g_autoptr (CariStore) copy = cari_store_open (path, 0, error);
+      source = copy != NULL ? cari_launch_source (copy, cfg, NULL, NULL, error) : NULL;
+    }
+  cari_launch_remove_store_files (path);
+  g_rmdir (dir);
+  return source;
+}
+
+/* Rank 0 hands the run to the others: whether it could prepare it (its error otherwise), then
+ * the configuration, the data set and the trainer's state; every rank then says whether it is
+ * ready. FALSE with the first failure, on every rank. */
+static gboolean
+hand_over (CariComm *comm, CariStore *store, const char *config_text, const CariRunConfig *cfg,
+           CariTrainer *trainer, GError **error)
+{
+  if (!cari_comm_agree (comm, error))
+    return FALSE;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GBytes) text = g_bytes_new (config_text, strlen (config_text) + 1);
+  g_autoptr (GBytes) dataset = dataset_bytes (store, cfg, &local);
+  g_autoptr (CariCheckpoint) ck = cari_trainer_checkpoint (trainer);
+  g_autoptr (GBytes) state = cari_checkpoint_to_bytes (ck);
+  if (!cari_comm_agree (comm, &local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  cari_comm_broadcast_bytes (comm, &text, 0);
+  cari_comm_broadcast_bytes (comm, &dataset, 0);
+  cari_comm_broadcast_bytes (comm, &state, 0);
+  /* The followers build theirs. */
+  return cari_comm_agree (comm, error);
+}
+
+static gboolean
+execute (CariStore *store, gint64 run, CariComm *comm, const CariLaunchCallbacks *cb,
+         CariRunReport *report, GError **error)
 {
   static const CariLaunchCallbacks none = { 0 };
   CariRunReport local_report;
@@ -172,28 +263,29 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
   if (report == NULL)
     report = &local_report;
   memset (report, 0, sizeof *report);
+  if (cari_comm_size (comm) <= 1)
+    comm = NULL;
 
-  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, error);
-  if (info == NULL)
-    {
-      report->status = CARI_RUN_FAILED;
-      return FALSE;
-    }
-  if (info->status == CARI_RUN_IMPORTED)
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, run, &local);
+  if (info != NULL && info->status == CARI_RUN_IMPORTED)
     {
       /* Weights from a file: there is nothing to train, and trying would mark it failed. */
       report->status = info->status;
-      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+      g_set_error (&local, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
                    _("Run “%s” holds weights imported from a file and has no training to run or "
                      "resume; start a new run from it (init.from = %s)"),
                    info->name, info->name);
-      return FALSE;
     }
   /* A run another live process executes is left alone, status and all: two writers of one run
    * would interleave its metrics and checkpoints. */
-  if (!cari_store_claim_run (store, run, error))
+  else if (info != NULL && !cari_store_claim_run (store, run, &local))
+    report->status = info->status;
+  else if (info == NULL)
+    report->status = CARI_RUN_FAILED;
+  if (local != NULL)
     {
-      report->status = info->status;
+      cari_comm_agree (comm, &local);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (info->config, &local);
@@ -202,9 +294,11 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
                                                               cb->user_data, &local)
                                         : NULL;
   g_autoptr (CariTrainer) trainer = source != NULL
-                                      ? prepare_trainer (store, run, info, cfg, source, cb,
+                                      ? prepare_trainer (store, run, info, cfg, source, comm, cb,
                                                          &step, &local)
                                       : NULL;
+  if (comm != NULL && !hand_over (comm, store, info->config, cfg, trainer, &local))
+    g_clear_pointer (&trainer, cari_trainer_free);
   if (trainer == NULL)
     {
       /* A run that cannot start says why in the store, whoever tried to start it. */
@@ -218,6 +312,69 @@ cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb
   if (cb->ready != NULL)
     cb->ready (info, trainer, step, cb->user_data);
   return cari_run_execute (trainer, store, run, &cb->run, report, error);
+}
+
+gboolean
+cari_launch_execute (CariStore *store, gint64 run, const CariLaunchCallbacks *cb,
+                     CariRunReport *report, GError **error)
+{
+  return execute (store, run, NULL, cb, report, error);
+}
+
+gboolean
+cari_launch_execute_group (CariStore *store, gint64 run, CariComm *comm,
+                           const CariLaunchCallbacks *cb, CariRunReport *report, GError **error)
+{
+  g_return_val_if_fail (cari_comm_rank (comm) == 0, FALSE);
+  return execute (store, run, comm, cb, report, error);
+}
+
+gboolean
+cari_launch_follow (CariComm *comm, const CariLaunchCallbacks *cb, GError **error)
+{
+  static const CariLaunchCallbacks none = { 0 };
+  g_autoptr (GError) local = NULL;
+
+  g_return_val_if_fail (cari_comm_rank (comm) > 0, FALSE);
+  if (cb == NULL)
+    cb = &none;
+  /* Whether rank 0 could prepare the run, then whether it could hand it over. */
+  if (!cari_comm_agree (comm, error) || !cari_comm_agree (comm, error))
+    return FALSE;
+  g_autoptr (GBytes) text = NULL, dataset = NULL, state = NULL;
+  cari_comm_broadcast_bytes (comm, &text, 0);
+  cari_comm_broadcast_bytes (comm, &dataset, 0);
+  cari_comm_broadcast_bytes (comm, &state, 0);
+
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (g_bytes_get_data (text, NULL), &local);
+  g_autoptr (CariDataSource) source = cfg != NULL ? source_from_bytes (cfg, dataset, &local)
+                                                  : NULL;
+  g_autoptr (CariTrainer) trainer = source != NULL ? cari_trainer_new_shared (cfg, source, comm,
+                                                                              &local)
+                                                   : NULL;
+  g_autoptr (CariCheckpoint) ck = trainer != NULL ? cari_checkpoint_from_bytes (state, "rank 0",
+                                                                                &local)
+                                                  : NULL;
+  if (ck != NULL && !cari_trainer_restore (trainer, ck, &local))
+    g_clear_pointer (&trainer, cari_trainer_free);
+  if (!cari_comm_agree (comm, &local))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  if (cb->ready != NULL)
+    cb->ready (NULL, trainer, cari_trainer_get_step (trainer), cb->user_data);
+  /* The same steps as rank 0, which alone records them. */
+  const guint64 total = (guint64) cfg->steps;
+  while (cari_trainer_get_step (trainer) < total)
+    {
+      CariStepStats st;
+      if (!cari_trainer_step (trainer, &st, error))
+        return FALSE;
+      if (cb->run.progress != NULL)
+        cb->run.progress (&st, total, cb->run.user_data);
+    }
+  return TRUE;
 }
 
 int

@@ -190,6 +190,9 @@ void         cari_store_set_stale_after (CariStore *s, double seconds);
 #define CARI_METRIC_MODULE_LR     "module_lr"
 #define CARI_METRIC_IMAGES_PER_S  "images_per_s"
 #define CARI_METRIC_SKIPPED_IMAGES "skipped_images"
+/* Data-parallel runs: the share of a step's time spent in the group's calls (communication and
+ * waiting for the slowest rank). */
+#define CARI_METRIC_COMM_SHARE    "comm_share"
 /* Validation figures: "val/<name>", any non-empty name (e.g. "val/cari_acc"). */
 #define CARI_METRIC_VAL_PREFIX    "val/"
 
