@@ -12,6 +12,7 @@ packages="
   xvfb xauth x11-utils fonts-cantarell
   clang libclang-rt-14-dev
   libjson-glib-dev python3-numpy python3-torch python3-opencv python3-onnx
+  openmpi-bin libopenmpi-dev
 "
 
 missing=""
