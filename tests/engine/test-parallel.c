@@ -1,7 +1,8 @@
 /* test-parallel.c — data-parallel training with the engine's local group (ranks as threads):
  * the group's calls, and N = 1, 2 and 3 ranks at the same global batch computing what one
  * process does — the first 20 steps' losses and task weights to 1e-4 relative, the parameters
- * identical on every rank — and checkpoints moving between a group and one process both ways. */
+ * identical on every rank — checkpoints moving between a group and one process both ways, and
+ * one rank's cancellation or failure stopping every rank at the same step. */
 #include <cari.h>
 #include <math.h>
 #include <string.h>
@@ -292,6 +293,78 @@ test_checkpoints_cross (void)
     }
 }
 
+/* Two ranks step 5 times; then `who` cancels (rank 1) or stops the group with a failure of its
+ * own (rank 0, as the run loop does when the store fails): both ranks' next step fails alike. */
+typedef struct
+{
+  CariComm *comm;
+  const CariRunConfig *cfg;
+  gboolean cancel; /* rank 1 cancels, else rank 0 stops the group */
+  guint64 step;
+  GError *error;
+} StopRank;
+
+static gpointer
+stop_rank (gpointer data)
+{
+  StopRank *r = data;
+  g_autoptr (CariDataSource) src = toy_source ();
+  g_autoptr (CariTrainer) t = cari_trainer_new_shared (r->cfg, src, r->comm, &r->error);
+  g_assert_no_error (r->error);
+  for (int i = 0; i < 5; i++)
+    g_assert_true (cari_trainer_step (t, NULL, &r->error));
+  if (r->cancel && r->comm->rank == 1)
+    cari_trainer_cancel (t);
+  if (!r->cancel && r->comm->rank == 0)
+    {
+      g_autoptr (GError) full = g_error_new (CARI_ERROR, CARI_ERROR_IO, "store full");
+      cari_trainer_stop_group (t, full);
+      g_set_error (&r->error, CARI_ERROR, CARI_ERROR_IO, "store full");
+    }
+  else
+    g_assert_false (cari_trainer_step (t, NULL, &r->error));
+  r->step = cari_trainer_get_step (t);
+  return NULL;
+}
+
+static void
+test_a_rank_stops_the_group (void)
+{
+  g_autoptr (CariRunConfig) cfg = run_config ();
+  cari_blas_set_threads (1);
+  for (int cancel = 0; cancel < 2; cancel++)
+    {
+      CariComm *comms[2];
+      StopRank ranks[2];
+      GThread *threads[2];
+      cari_comm_local_group_new (2, comms);
+      for (int r = 0; r < 2; r++)
+        {
+          ranks[r] = (StopRank) { comms[r], cfg, cancel, 0, NULL };
+          threads[r] = g_thread_new ("rank", stop_rank, &ranks[r]);
+        }
+      for (int r = 0; r < 2; r++)
+        g_thread_join (threads[r]);
+      for (int r = 0; r < 2; r++)
+        {
+          g_assert_cmpuint (ranks[r].step, ==, 5);
+          if (cancel)
+            {
+              g_assert_error (ranks[r].error, CARI_ERROR, CARI_ERROR_CANCELLED);
+              g_assert_cmpstr (ranks[r].error->message, ==, "Rank 1: Training was cancelled");
+            }
+          else
+            {
+              g_assert_error (ranks[r].error, CARI_ERROR, CARI_ERROR_IO);
+              g_assert_cmpstr (ranks[r].error->message, ==,
+                               r == 0 ? "store full" : "Rank 0: store full");
+            }
+          g_clear_error (&ranks[r].error);
+          cari_comm_free (comms[r]);
+        }
+    }
+}
+
 static void
 test_too_small_a_batch (void)
 {
@@ -315,6 +388,7 @@ main (int argc, char **argv)
   g_test_add_func ("/parallel/calls", test_calls);
   g_test_add_func ("/parallel/equivalence-1-2-3-ranks", test_equivalence);
   g_test_add_func ("/parallel/checkpoints-across-group-sizes", test_checkpoints_cross);
+  g_test_add_func ("/parallel/a-rank-stops-the-group", test_a_rank_stops_the_group);
   g_test_add_func ("/parallel/too-small-a-batch", test_too_small_a_batch);
   return g_test_run ();
 }

@@ -506,7 +506,10 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
     }
   /* Every rank goes on, or none: a rank's failure or cancellation stops the group at this
    * step, with its rank and reason. */
-  if (local != NULL || (t->comm != NULL && !cari_comm_agree (t->comm, &local)))
+  gboolean go_on = local == NULL;
+  if (t->comm != NULL)
+    go_on = cari_comm_agree (t->comm, &local);
+  if (!go_on)
     {
       /* Draw this batch again on a retry. */
       if (drawn)
