@@ -192,7 +192,7 @@ test_merge (void)
   /* Refused, the copy kept, its files already moved; put right, merged, the files found where
    * they went. */
   int n_merged = -1;
-  g_assert_false (cari_store_merge (store, copy_path, run_folder, &n_merged, &error));
+  g_assert_false (cari_store_merge (store, copy_path, run_folder, FALSE, &n_merged, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_MISMATCH);
   g_assert_nonnull (strstr (error->message, copy_path));
   g_assert_nonnull (strstr (error->message, "x/a/seed-1"));
@@ -203,7 +203,7 @@ test_merge (void)
                                           " WHERE id = %" G_GINT64_FORMAT,
                                           dataset, a);
   exec_sql (copy_path, fix);
-  g_assert_true (cari_store_merge (store, copy_path, run_folder, &n_merged, &error));
+  g_assert_true (cari_store_merge (store, copy_path, run_folder, FALSE, &n_merged, &error));
   g_assert_no_error (error);
   g_assert_cmpint (n_merged, ==, 1);
 
@@ -288,22 +288,40 @@ test_merge (void)
   g_assert_cmpint (((CariEvalInfo *) b_evals->pdata[0])->id, ==, b_eval);
   g_assert_cmpint (query_int (path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
 
-  /* A copy whose run a live process (this one's parent) still executes: refused, kept. */
+  /* A copy that a live process (this one's parent) wrote: refused and kept while its writer
+   * may still be at it — between two runs (owner) or in one (running, fresh heartbeat) —, even
+   * when the caller knows its writers closed it for the second; merged once its run is over. */
   g_assert_true (cari_store_copy_to (store, copy_path, &error));
-  g_autofree char *held = g_strdup_printf ("UPDATE runs SET status = 'running', heartbeat = "
-                                           "%f, owner = '%s:%d' WHERE id = %" G_GINT64_FORMAT,
-                                           (double) g_get_real_time () / 1e6,
-                                           g_get_host_name (), (int) getppid (), a);
-  exec_sql (copy_path, held);
-  g_assert_false (cari_store_merge (store, copy_path, run_folder, NULL, &error));
+  g_autofree char *owned = g_strdup_printf ("UPDATE runs SET owner = '%s:%d', message = 'again' "
+                                            "WHERE id = %" G_GINT64_FORMAT,
+                                            g_get_host_name (), (int) getppid (), a);
+  exec_sql (copy_path, owned);
+  g_assert_false (cari_store_merge (store, copy_path, run_folder, FALSE, NULL, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
   g_assert_nonnull (strstr (error->message, copy_path));
+  g_clear_error (&error);
+  g_autofree char *running = g_strdup_printf ("UPDATE runs SET status = 'running', heartbeat = "
+                                              "%f WHERE id = %" G_GINT64_FORMAT,
+                                              (double) g_get_real_time () / 1e6, a);
+  exec_sql (copy_path, running);
+  g_assert_false (cari_store_merge (store, copy_path, run_folder, TRUE, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_BUSY);
   g_clear_error (&error);
   g_assert_true (g_file_test (copy_path, G_FILE_TEST_EXISTS));
   g_autoptr (CariRunInfo) still = cari_store_get_run (store, a, &error);
   g_assert_cmpint (still->status, ==, CARI_RUN_FINISHED);
+  g_assert_null (still->message);
+  g_autofree char *over = g_strdup_printf ("UPDATE runs SET status = 'failed' WHERE id = "
+                                           "%" G_GINT64_FORMAT, a);
+  exec_sql (copy_path, over);
+  g_assert_true (cari_store_merge (store, copy_path, run_folder, TRUE, &n_merged, &error));
+  g_assert_no_error (error);
+  g_autoptr (CariRunInfo) last = cari_store_get_run (store, a, &error);
+  g_assert_cmpint (last->status, ==, CARI_RUN_FAILED);
+  g_assert_cmpstr (last->message, ==, "again");
+  g_assert_false (g_file_test (copy_path, G_FILE_TEST_EXISTS));
 
-  g_assert_false (cari_store_merge (store, "/nonexistent/rank1", run_folder, NULL, &error));
+  g_assert_false (cari_store_merge (store, "/nonexistent/rank1", run_folder, TRUE, NULL, &error));
   g_assert_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND);
   g_clear_error (&error);
 

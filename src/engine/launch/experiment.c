@@ -648,7 +648,8 @@ compare_rank_files (gconstpointer a, gconstpointer b)
 
 /* Merges the rank stores of `experiment` that an earlier job left (killed before it merged
  * them, or whose merge failed) into `store`, so that no run finished there is lost or executed
- * again. Nothing to do, and no file read, when there are none. */
+ * again. Nothing to do, and no file read, when there are none. A store a live rank of a job
+ * still executing the experiment may write is refused (BUSY), as its runs would be. */
 static gboolean
 merge_leftovers (CariStore *store, gint64 experiment, GError **error)
 {
@@ -672,7 +673,7 @@ merge_leftovers (CariStore *store, gint64 experiment, GError **error)
     }
   g_ptr_array_sort (found, compare_rank_files);
   for (guint i = 0; i < found->len; i++)
-    if (!cari_store_merge (store, found->pdata[i], cari_run_checkpoint_dir, NULL, error))
+    if (!cari_store_merge (store, found->pdata[i], cari_run_checkpoint_dir, FALSE, NULL, error))
       return FALSE;
   return TRUE;
 }
@@ -833,7 +834,8 @@ merge_ranks (CariStore *store, gint64 experiment, int size, GError **error)
       g_autoptr (GError) local = NULL;
       if (!g_file_test (path, G_FILE_TEST_EXISTS))
         continue;
-      if (!cari_store_merge (store, path, cari_run_checkpoint_dir, NULL, &local))
+      /* Every rank closed its store before the agreement that led here. */
+      if (!cari_store_merge (store, path, cari_run_checkpoint_dir, TRUE, NULL, &local))
         {
           if (ok)
             g_propagate_error (error, g_steal_pointer (&local));

@@ -144,10 +144,11 @@ move_checkpoints (CariStore *copy, const Place *p, GError **error)
   return TRUE;
 }
 
-/* Reads the copy's places, refuses a copy a live process still writes, and moves the
+/* Reads the copy's places, refuses a copy a live process may still write, and moves the
  * checkpoint files. */
 static GArray *
-prepare (const char *path, CariStore *s, CariStoreRunFolder folder, GError **error)
+prepare (const char *path, CariStore *s, CariStoreRunFolder folder, gboolean writers_closed,
+         GError **error)
 {
   g_autoptr (CariStore) copy = cari_store_open (path, CARI_STORE_READ_WRITE, error);
   if (copy == NULL)
@@ -170,7 +171,8 @@ prepare (const char *path, CariStore *s, CariStoreRunFolder folder, GError **err
                                              "WHERE id = ?1",
                                              SQL_INT (p->run)),
                                   STORE_RUN, p->run, cari_store_sql_int64, &active, error)
-          || cari_store_run_held (copy, info, active, error))
+          /* A rank between two runs holds none, but its process is alive. */
+          || cari_store_run_held (copy, info, active || !writers_closed, error))
         return NULL;
       p->name = g_strdup (info->name);
       p->from = with_separator (folder (copy, p->run));
@@ -384,8 +386,8 @@ remove_copy (const char *path, GArray *places)
 }
 
 gboolean
-cari_store_merge (CariStore *s, const char *path, CariStoreRunFolder folder, int *n_merged,
-                  GError **error)
+cari_store_merge (CariStore *s, const char *path, CariStoreRunFolder folder,
+                  gboolean writers_closed, int *n_merged, GError **error)
 {
   g_return_val_if_fail (path != NULL && folder != NULL, FALSE);
   GError *local = NULL;
@@ -398,7 +400,7 @@ cari_store_merge (CariStore *s, const char *path, CariStoreRunFolder folder, int
       g_set_error (error, CARI_ERROR, CARI_ERROR_NOT_FOUND, _("No rank store “%s”"), path);
       return FALSE;
     }
-  g_autoptr (GArray) places = prepare (path, s, folder, &local);
+  g_autoptr (GArray) places = prepare (path, s, folder, writers_closed, &local);
   if (places == NULL)
     goto fail;
   /* ATTACH and DETACH cannot be in a transaction. */

@@ -413,9 +413,12 @@ typedef char *(*CariStoreRunFolder) (CariStore *store, gint64 run);
  * rewritten. The rows are written in one transaction; then the copy and its folders are
  * deleted. On failure the copy is kept (the error names it) and merging it again is safe: a
  * file already moved is found where it went. BUSY when a run of the copy is held by a live
- * process (a rank still executing it). *n_merged (may be NULL) receives the places merged. */
+ * process (a rank still executing it), and unless `writers_closed` (the caller knows that every
+ * process that wrote the copy has closed it) when a run of the copy names a live process other
+ * than this one as its owner: a rank between two runs. *n_merged (may be NULL) receives the
+ * places merged. */
 gboolean cari_store_merge (CariStore *s, const char *path, CariStoreRunFolder folder,
-                           int *n_merged, GError **error);
+                           gboolean writers_closed, int *n_merged, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
