@@ -33,6 +33,7 @@ have_sqlite=0
 command -v sqlite3 >/dev/null && have_sqlite=1
 q () { sqlite3 -batch -noheader "$1" "$2"; }
 
+check "info names the MPI library" 0 "^MPI: [A-Za-z].* (distributed experiments" - -- info
 "$cli" generate --tiny --out "$tmp/tiny" >"$tmp/log" 2>&1
 okv $? "generate a tiny SynCari" || show "$tmp/log"
 for db in one two three; do

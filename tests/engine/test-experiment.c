@@ -398,13 +398,32 @@ typedef struct
   gboolean ok;
   GError *error;
   CariExperimentReport report;
+  int trained;      /* runs this rank trained */
+  int imports;      /* data sets this rank imported */
 } Rank;
+
+static void
+on_rank_started (const CariExperimentRun *place, const CariRunInfo *run, int index, int n,
+                 gboolean training, gpointer data)
+{
+  ((Rank *) data)->trained += training;
+}
+
+static gboolean
+on_rank_preparing (double fraction, const char *what, gpointer data)
+{
+  ((Rank *) data)->imports += g_str_has_prefix (what, "Importing") && fraction == 1.0;
+  return TRUE;
+}
 
 static gpointer
 rank_main (gpointer data)
 {
   Rank *r = data;
-  r->ok = cari_experiment_execute_group (r->store, r->experiment, r->comm, NULL, &r->report,
+  CariExperimentCallbacks cb = { .launch = { .preparing = on_rank_preparing, .user_data = r },
+                                 .run_started = on_rank_started,
+                                 .user_data = r };
+  r->ok = cari_experiment_execute_group (r->store, r->experiment, r->comm, &cb, &r->report,
                                          &r->error);
   return NULL;
 }
@@ -419,7 +438,8 @@ execute_ranks (CariStore *store, gint64 x, int n, Rank *ranks)
   cari_comm_local_group_new (n, comms);
   for (int r = 0; r < n; r++)
     {
-      ranks[r] = (Rank) { comms[r], r == 0 ? store : NULL, r == 0 ? x : -1, FALSE, NULL, { 0 } };
+      ranks[r] = (Rank) { comms[r], r == 0 ? store : NULL, r == 0 ? x : -1, FALSE, NULL, { 0 },
+                          0, 0 };
       threads[r] = g_thread_new ("rank", rank_main, &ranks[r]);
     }
   for (int r = 0; r < n; r++)
@@ -499,6 +519,12 @@ test_ranks (void)
       g_assert_cmpint (ranks[r].report.n_evaluated, ==, 4);
       g_assert_cmpint (ranks[r].report.n_finished, ==, 5);
     }
+  /* Rank 0 the pretraining and places 1 and 3, rank 1 places 2 and 4; only rank 0 imports
+   * the data sets (SynCari's pretraining set, then SynCari before the copy). */
+  g_assert_cmpint (ranks[0].trained, ==, 3);
+  g_assert_cmpint (ranks[1].trained, ==, 2);
+  g_assert_cmpint (ranks[0].imports, ==, 2);
+  g_assert_cmpint (ranks[1].imports, ==, 0);
   g_autofree char *got = tables_text (store, x);
   g_assert_cmpstr (got, ==, want);
   g_assert_cmpint (count_files (dir, ".rank"), ==, 0);
