@@ -87,8 +87,9 @@ else
   $mpi "$cli" experiment run --db "$tmp/three.db" $grid >"$tmp/three.out" 2>"$tmp/three.err" &
   pid=$!
   i=0
-  while [ "$(q "$rank1" "SELECT count(*) $grid_runs AND r.status = 'finished'" 2>/dev/null \
-             || echo 0)" -lt 1 ] && [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null; do
+  # (sqlite3 would create the file it is asked about: not before rank 0 has.)
+  while [ "$( ([ -f "$rank1" ] && q "$rank1" "SELECT count(*) $grid_runs AND r.status = 'finished'") \
+             2>/dev/null || echo 0)" -lt 1 ] && [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null; do
     sleep 0.02; i=$((i + 1))
   done
   # Each rank by its id, as its runs record it ("host:pid").

@@ -745,6 +745,13 @@ write_rank_store (CariStore *store, gint64 experiment, GArray *places, int rank,
         g_array_append_val (positions, position);
     }
   remove_store_files (tmp);
+  /* A store left there was merged (merge_leftovers) or stopped everything: never replaced. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
+                   _("Cannot copy the run database to “%s”: that file exists"), path);
+      return FALSE;
+    }
   /* A stale log beside a new database would be replayed into it. */
   remove_store_files (path);
   if (!cari_store_copy_to (store, tmp, error))
