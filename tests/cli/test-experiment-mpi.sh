@@ -3,7 +3,8 @@
 # run by `mpirun -np 2 carilab-cli experiment run` (one BLAS thread a rank) prints the same tables
 # as the same experiment run in one process, byte for byte, with the runs of both ranks in the
 # main database and no rank store left; then killed with SIGKILL once rank 1 has finished a run
-# in its own store, and resumed: that run is merged, not run again, and the tables are the same.
+# in its own store, and resumed: that run is merged, not run again, and the tables are the same;
+# and stopped (SIGTERM, as Ctrl-C on mpirun): both ranks' runs are checkpointed and merged.
 # Skipped when carilab-cli is built without MPI or mpirun is missing.
 set -u
 cli=$1
@@ -123,6 +124,36 @@ else
   [ "$left" -eq 0 ] && cmp -s "$tmp/one.csv" "$tmp/three.csv"
   okv $? "no rank store left ($left files), and the tables equal one process's byte for byte" \
     || diff "$tmp/one.csv" "$tmp/three.csv" | head -10 | show
+
+  # Stopped while both ranks train a grid run of a longer grid: SIGTERM to each rank, which is
+  # what mpirun sends them on Ctrl-C (a second later, by default): each checkpoints its run and
+  # stops, and rank 0 merges rank 1's store.
+  "$cli" import --db "$tmp/four.db" --kind webcaricature --root "$tmp/tiny" --name tiny \
+    >"$tmp/log" 2>&1
+  rank1="$tmp/four.db.experiment1.rank1"
+  running="SELECT r.owner $grid_runs AND r.status = 'running'"
+  $mpi "$cli" experiment run --db "$tmp/four.db" $grid --steps 2000 >"$tmp/four.out" \
+    2>"$tmp/four.err" &
+  pid=$!
+  i=0
+  ranks=
+  while [ "$(echo $ranks | wc -w)" -lt 2 ] && [ $i -lt 3000 ] && kill -0 $pid 2>/dev/null; do
+    sleep 0.02; i=$((i + 1))
+    ranks=$( (q "$tmp/four.db" "$running"; [ -f "$rank1" ] && q "$rank1" "$running") \
+             2>/dev/null | sed 's/.*://' | sort -u)
+  done
+  kill -TERM $ranks 2>/dev/null
+  wait $pid
+  st=$?
+  pid=
+  cancelled=$(q "$tmp/four.db" "SELECT count(DISTINCT r.owner) $grid_runs AND r.status = 'cancelled'")
+  beside=$(q "$tmp/four.db" "SELECT count(DISTINCT r.id) FROM checkpoints c JOIN runs r
+    ON r.id = c.run_id WHERE r.status = 'cancelled' AND c.path LIKE '$tmp/four.db.runs/%'")
+  left=$(ls "$tmp" | grep -c "four.*\.rank")
+  [ $st -ne 0 ] && grep -q "experiment resume fig6" "$tmp/four.out" && [ "$cancelled" -eq 2 ] \
+    && [ "$beside" -eq 2 ] && [ "$left" -eq 0 ]
+  okv $? "stopped: both ranks' runs cancelled ($cancelled), checkpointed beside the main database ($beside), no rank store left ($left)" \
+    || { show "$tmp/four.out"; show "$tmp/four.err"; }
 fi
 
 echo "1..$n"
