@@ -1,7 +1,11 @@
 /* cmd-experiment.c — `carilab-cli experiment run|resume|list|show`: a named grid of runs sharing
  * one pretraining (launch/experiment.h does the work), executed with progress on stderr and
- * Ctrl-C stopping it cleanly; `show` (cmd-experiment-show.c) prints its tables and claims. */
+ * Ctrl-C stopping it cleanly; `show` (cmd-experiment-show.c) prints its tables and claims.
+ * Started by mpirun or srun, `run` and `resume` spread the grid's runs over the ranks
+ * (docs/distributed-experiments.md): rank 0 alone reads the run database and prints; the other
+ * ranks print only their errors. */
 #include "cli.h"
+#include "cli-mpi.h"
 
 #include "launch/experiment.h"
 
@@ -29,6 +33,7 @@ typedef struct
   int prep_percent;             /* of what it prepares, for plain lines */
   gint64 start_us;              /* the first trained step of this call; 0: none yet */
   guint64 steps_before;         /* steps trained by this call before the current run */
+  int rank, ranks;              /* of the group executing the experiment (0 of 1 alone) */
 } Watch;
 
 /* "[k/n] name" in front of every line. */
@@ -51,6 +56,8 @@ on_run_started (const CariExperimentRun *place, const CariRunInfo *run, int inde
   w->run_name = g_strdup (run->name);
   w->trainer = NULL;
   w->prep_percent = -10;
+  if (w->rank > 0)
+    return;
   print_place (w);
   fprintf (stderr, training ? _(" (%s, seed %llu): training") : _(" (%s, seed %llu): evaluating"),
            place->cell, (unsigned long long) place->seed);
@@ -65,6 +72,16 @@ on_run_done (const CariExperimentRun *place, CariRunStatus status, const GError 
   w->steps_before += w->last_step - w->first_step;
   w->first_step = w->last_step = 0;
   w->trainer = NULL;
+  if (w->rank > 0)
+    {
+      /* The other ranks say only what went wrong with their runs (rank 0 says that the
+       * experiment stopped). */
+      if ((error != NULL || status != CARI_RUN_FINISHED) && status != CARI_RUN_CANCELLED)
+        fprintf (stderr, _("Rank %d: [%d/%d] %s: %s%s%s\n"), w->rank, w->index + 1, w->n,
+                 w->run_name ? w->run_name : "", cari_run_status_to_string (status),
+                 error ? " — " : "", error ? error->message : "");
+      return;
+    }
   if (w->tty && error == NULL && status == CARI_RUN_FINISHED)
     return; /* the next run's line replaces it */
   print_place (w);
@@ -79,7 +96,9 @@ static gboolean
 on_preparing (double fraction, const char *what, gpointer data)
 {
   Watch *w = data;
-  if (w->tty)
+  if (w->rank > 0)
+    ;
+  else if (w->tty)
     {
       print_place (w);
       fprintf (stderr, ": %s %d %%\033[K", what, (int) (fraction * 100.0));
@@ -105,8 +124,9 @@ on_ready (const CariRunInfo *run, CariTrainer *trainer, guint64 step, gpointer d
     cari_trainer_cancel (trainer);
 }
 
-/* Seconds left in the whole experiment: the steps left in this run and in the runs after it, at
- * the rate of this call so far (evaluations and preparations included); < 0 when unknown. */
+/* Seconds left in the whole experiment: the steps left in this run and in the runs after it
+ * (shared between the ranks), at the rate of this call so far (evaluations and preparations
+ * included); < 0 when unknown. */
 static double
 experiment_eta (const Watch *w, guint64 step, guint64 total, gint64 now)
 {
@@ -115,7 +135,7 @@ experiment_eta (const Watch *w, guint64 step, guint64 total, gint64 now)
     return -1.0;
   double per_step = (double) (now - w->start_us) * 1e-6 / (double) done;
   double left = (double) (total - MIN (step, total))
-                + (double) MAX (w->n - w->index - 1, 0) * w->def->steps;
+                + (double) MAX (w->n - w->index - 1, 0) * w->def->steps / MAX (w->ranks, 1);
   return per_step * left;
 }
 
@@ -127,6 +147,8 @@ on_step (const CariStepStats *st, guint64 total, gpointer data)
   if (cli_interrupted () && w->trainer != NULL)
     cari_trainer_cancel (w->trainer);
   w->last_step = st->step;
+  if (w->rank > 0)
+    return;
   /* Plain lines: one per tenth of the run; a terminal: redrawn ten times a second at most. */
   int tenth = total > 0 ? (int) (10 * st->step / total) : 10;
   if (w->tty ? now - w->last_draw_us < G_USEC_PER_SEC / 10 && st->step < total
@@ -149,17 +171,21 @@ static void
 on_notice (const char *text, gpointer data)
 {
   Watch *w = data;
+  if (w->rank > 0)
+    return;
   print_place (w);
   fprintf (stderr, ": %s\n", text);
 }
 
 /* Executes the runs of `experiment` not yet done, then prints its tables and claims; the exit
- * status. */
+ * status. Every rank of `comm` calls it, rank 0 with the store, the others with NULL (and
+ * nothing else that they use). */
 static int
 execute (CariStore *store, gint64 experiment, const char *name, const CariExperimentDef *def,
-         const char *prog)
+         const char *prog, CariComm *comm)
 {
-  Watch w = { .def = def, .tty = isatty (STDERR_FILENO), .prep_percent = -10 };
+  Watch w = { .def = def, .tty = isatty (STDERR_FILENO), .prep_percent = -10,
+              .rank = cari_comm_rank (comm), .ranks = cari_comm_size (comm) };
   CariExperimentCallbacks cb = {
     .launch = { on_preparing, on_ready, { on_step, NULL, &w, on_notice }, &w },
     .run_started = on_run_started,
@@ -170,10 +196,13 @@ execute (CariStore *store, gint64 experiment, const char *name, const CariExperi
   g_autoptr (GError) error = NULL;
 
   cli_catch_interrupts ();
-  gboolean ok = cari_experiment_execute (store, experiment, &cb, &report, &error);
+  gboolean ok = cari_experiment_execute_group (store, experiment, comm, &cb, &report, &error);
+  g_free (w.run_name);
+  /* Rank 0 says how it went for all of them (the error names the rank it came from). */
+  if (w.rank > 0)
+    return ok ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
   if (w.tty)
     fputs ("\r\033[K", stderr);
-  g_free (w.run_name);
   fprintf (stderr, _("This call trained %d runs and evaluated %d; %d of %d runs are finished "
                      "and evaluated, %d failed.\n"),
            report.n_trained, report.n_evaluated, report.n_finished, report.n_runs,
@@ -275,6 +304,92 @@ dry_run (CariStore *store, const char *name, const CariExperimentDef *def, const
   return CLI_EXIT_OK;
 }
 
+/* ------------------------------------------------------------------------------ ranks */
+
+/* The group of ranks when a launcher started this process (NULL in a plain start), with
+ * `threads` BLAS threads each (0: the cores shared between the ranks of one machine); FALSE
+ * after printing why. */
+static gboolean
+start_ranks (const char *prog, int threads, CariComm **comm)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cli_mpi_start (comm, &error))
+    {
+      cli_report (prog, error, CLI_EXIT_FAILURE);
+      return FALSE;
+    }
+  cli_mpi_set_threads (*comm, threads);
+  return TRUE;
+}
+
+/* Ends the group; `status`. */
+static int
+finish_ranks (CariComm *comm, int status)
+{
+  cari_comm_free (comm);
+  cli_mpi_finish ();
+  return status;
+}
+
+/* FALSE after printing why --threads is refused. */
+static gboolean
+check_threads (const char *prog, int threads)
+{
+  if (threads >= 0)
+    return TRUE;
+  g_printerr (_("%s: --threads must be positive (got %d)\n"), prog, threads);
+  return FALSE;
+}
+
+#define THREADS_OPTION(threads)                                                                 \
+  { "threads", 't', 0, G_OPTION_ARG_INT, (threads),                                             \
+    N_("BLAS threads of each process (default: the cores, shared between the ranks a launcher " \
+       "starts on one machine)"),                                                               \
+    N_("N") }
+
+/* ------------------------------------------------------------------------------ run */
+
+/* Rank 0 creates the experiment (or, for a dry run, only shows it) and every rank executes it;
+ * the exit status. */
+static int
+create_and_execute (const char *prog, const char *db, const char *name,
+                    const CariExperimentDef *def, gboolean dry, CariComm *comm)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariStore) store = NULL;
+  g_autofree char *chosen = NULL;
+  gint64 experiment = 0;
+  if (cari_comm_rank (comm) > 0 && dry)
+    return CLI_EXIT_OK;
+  if (cari_comm_rank (comm) == 0)
+    {
+      /* A dry run reads the database when there is one, and never creates it. */
+      g_autofree char *path = db ? g_strdup (db) : cari_store_default_path ();
+      if (!dry || g_file_test (path, G_FILE_TEST_EXISTS))
+        store = cli_open_store (path, dry, &error);
+      if (error == NULL)
+        {
+          chosen = name ? g_strdup (name) : unique_name (store, def->preset);
+          if (dry)
+            return dry_run (store, chosen, def, prog);
+          experiment = cari_experiment_create (store, chosen, def, &error);
+        }
+      if (error != NULL)
+        cli_report (prog, error, CLI_EXIT_FAILURE);
+      else
+        {
+          g_autoptr (CariExperimentInfo) info = cari_store_get_experiment (store, experiment,
+                                                                           NULL);
+          fprintf (stderr, _("Experiment “%s” (%s) created with %d runs in %s\n"), chosen,
+                   def->preset, info ? info->n_runs : 0, cari_store_get_path (store));
+        }
+    }
+  /* The other ranks go on only once rank 0 has its experiment. */
+  if (!cari_comm_agree (comm, &error))
+    return CLI_EXIT_FAILURE;
+  return execute (store, experiment, chosen, def, prog, comm);
+}
+
 static int
 experiment_run (int argc, char **argv)
 {
@@ -282,6 +397,7 @@ experiment_run (int argc, char **argv)
                   *steps = NULL, *pretrain_steps = NULL;
   g_auto (GStrv) sets = NULL;
   gboolean dry = FALSE;
+  int threads = 0;
   GOptionEntry entries[] = {
     cli_db_option (&db),
     { "preset", 'p', 0, G_OPTION_ARG_STRING, &preset, N_("fig6, table2, fig5 or paper"), N_("NAME") },
@@ -292,9 +408,9 @@ experiment_run (int argc, char **argv)
     { "pretrain-steps", 0, 0, G_OPTION_ARG_STRING, &pretrain_steps, N_("Steps of the shared pretraining (--set pretrain_steps=N)"), N_("N") },
     { "set", 's', 0, G_OPTION_ARG_STRING_ARRAY, &sets, N_("Set one key of the definition, e.g. --set dataset=syncari (repeatable)"), N_("KEY=VALUE") },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry, N_("Print the definition, the runs and an estimated time; create nothing"), NULL },
+    THREADS_OPTION (&threads),
     { NULL },
   };
-  g_autoptr (GError) error = NULL;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Create an experiment from a preset and execute it: the shared "
@@ -311,29 +427,12 @@ experiment_run (int argc, char **argv)
   };
   g_autoptr (CariExperimentDef) def = build_def (argv[0], preset, shortcuts,
                                                  G_N_ELEMENTS (shortcuts), sets);
-  if (def == NULL)
+  if (def == NULL || !check_threads (argv[0], threads))
     return CLI_EXIT_USAGE;
-
-  /* A dry run reads the database when there is one, and never creates it. */
-  g_autofree char *path = db ? g_strdup (db) : cari_store_default_path ();
-  g_autoptr (CariStore) store = NULL;
-  if (!dry || g_file_test (path, G_FILE_TEST_EXISTS))
-    {
-      store = cli_open_store (path, dry, &error);
-      if (store == NULL)
-        return cli_report (argv[0], error, CLI_EXIT_FAILURE);
-    }
-  g_autofree char *chosen = name ? g_strdup (name) : unique_name (store, def->preset);
-  if (dry)
-    return dry_run (store, chosen, def, argv[0]);
-
-  gint64 experiment = cari_experiment_create (store, chosen, def, &error);
-  if (experiment <= 0)
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
-  g_autoptr (CariExperimentInfo) info = cari_store_get_experiment (store, experiment, NULL);
-  fprintf (stderr, _("Experiment “%s” (%s) created with %d runs in %s\n"), chosen, def->preset,
-           info ? info->n_runs : 0, cari_store_get_path (store));
-  return execute (store, experiment, chosen, def, argv[0]);
+  CariComm *comm = NULL;
+  if (!start_ranks (argv[0], threads, &comm))
+    return CLI_EXIT_FAILURE;
+  return finish_ranks (comm, create_and_execute (argv[0], db, name, def, dry, comm));
 }
 
 /* ------------------------------------------------------------------------------ resume, list */
@@ -362,19 +461,44 @@ open_experiment (const char *prog, const char *db, char **names, gboolean read_o
   return g_steal_pointer (&store);
 }
 
+/* Rank 0 finds the experiment and every rank executes what is left of it; the exit status. */
+static int
+resume_and_execute (const char *prog, const char *db, const char *name, CariComm *comm)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariStore) store = NULL;
+  g_autoptr (CariExperimentInfo) info = NULL;
+  g_autoptr (CariExperimentDef) def = NULL;
+  gint64 experiment = 0;
+  if (cari_comm_rank (comm) == 0)
+    {
+      store = cli_open_store (db, FALSE, &error);
+      if (store != NULL && cari_store_find_experiment (store, name, &experiment, &error)
+          && (info = cari_store_get_experiment (store, experiment, &error)) != NULL)
+        def = cari_experiment_def_from_text (info->definition, &error);
+      if (error != NULL)
+        cli_report (prog, error, CLI_EXIT_FAILURE);
+      else
+        fprintf (stderr, _("Resuming experiment “%s”: %d of %d runs finished\n"), info->name,
+                 info->n_finished, info->n_runs);
+    }
+  if (!cari_comm_agree (comm, &error))
+    return CLI_EXIT_FAILURE;
+  return execute (store, experiment, info != NULL ? info->name : NULL, def, prog, comm);
+}
+
 static int
 experiment_resume (int argc, char **argv)
 {
   g_autofree char *db = NULL;
   g_auto (GStrv) names = NULL;
+  int threads = 0;
   GOptionEntry entries[] = {
     cli_db_option (&db),
+    THREADS_OPTION (&threads),
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &names, NULL, N_("NAME") },
     { NULL },
   };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (CariExperimentInfo) info = NULL;
-  int status;
 
   if (!cli_parse_command (&argc, &argv,
                           _("Go on with an experiment: the runs not finished are executed (an "
@@ -382,15 +506,17 @@ experiment_resume (int argc, char **argv)
                             "evaluated are evaluated; nothing finished is run again."),
                           entries))
     return CLI_EXIT_USAGE;
-  g_autoptr (CariStore) store = open_experiment (argv[0], db, names, FALSE, &info, &status);
-  if (store == NULL)
-    return status;
-  g_autoptr (CariExperimentDef) def = cari_experiment_def_from_text (info->definition, &error);
-  if (def == NULL)
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
-  fprintf (stderr, _("Resuming experiment “%s”: %d of %d runs finished\n"), info->name,
-           info->n_finished, info->n_runs);
-  return execute (store, info->id, info->name, def, argv[0]);
+  if (names == NULL || names[0] == NULL || names[1] != NULL)
+    {
+      g_printerr (_("%s: give one experiment (name or id)\n"), argv[0]);
+      return CLI_EXIT_USAGE;
+    }
+  if (!check_threads (argv[0], threads))
+    return CLI_EXIT_USAGE;
+  CariComm *comm = NULL;
+  if (!start_ranks (argv[0], threads, &comm))
+    return CLI_EXIT_FAILURE;
+  return finish_ranks (comm, resume_and_execute (argv[0], db, names[0], comm));
 }
 
 static int

@@ -389,6 +389,222 @@ test_held_elsewhere (void)
   test_remove_tree (dir);
 }
 
+/* One rank of a local group, on its own thread. */
+typedef struct
+{
+  CariComm *comm;
+  CariStore *store; /* rank 0's; NULL on the others */
+  gint64 experiment;
+  gboolean ok;
+  GError *error;
+  CariExperimentReport report;
+  int trained;      /* runs this rank trained */
+  int imports;      /* data sets this rank imported */
+} Rank;
+
+static void
+on_rank_started (const CariExperimentRun *place, const CariRunInfo *run, int index, int n,
+                 gboolean training, gpointer data)
+{
+  ((Rank *) data)->trained += training;
+}
+
+static gboolean
+on_rank_preparing (double fraction, const char *what, gpointer data)
+{
+  ((Rank *) data)->imports += g_str_has_prefix (what, "Importing") && fraction == 1.0;
+  return TRUE;
+}
+
+static gpointer
+rank_main (gpointer data)
+{
+  Rank *r = data;
+  CariExperimentCallbacks cb = { .launch = { .preparing = on_rank_preparing, .user_data = r },
+                                 .run_started = on_rank_started,
+                                 .user_data = r };
+  r->ok = cari_experiment_execute_group (r->store, r->experiment, r->comm, &cb, &r->report,
+                                         &r->error);
+  return NULL;
+}
+
+/* Executes experiment `x` of `store` over `n` ranks, threads of this process. */
+static void
+execute_ranks (CariStore *store, gint64 x, int n, Rank *ranks)
+{
+  CariComm *comms[4];
+  GThread *threads[4];
+  g_assert_cmpint (n, <=, 4);
+  cari_comm_local_group_new (n, comms);
+  for (int r = 0; r < n; r++)
+    {
+      ranks[r] = (Rank) { comms[r], r == 0 ? store : NULL, r == 0 ? x : -1, FALSE, NULL, { 0 },
+                          0, 0 };
+      threads[r] = g_thread_new ("rank", rank_main, &ranks[r]);
+    }
+  for (int r = 0; r < n; r++)
+    {
+      g_thread_join (threads[r]);
+      cari_comm_free (comms[r]);
+    }
+}
+
+static CariExperimentDef *
+tiny_fig6 (void)
+{
+  g_autoptr (GError) error = NULL;
+  CariExperimentDef *def = cari_experiment_def_new ("fig6", &error);
+  const char *const keys[][2] = { { "seeds", "2" },          { "steps", "3" },
+                                  { "pretrain_steps", "3" }, { "batch", "4" } };
+  for (size_t i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_assert_true (cari_experiment_def_set (def, keys[i][0], keys[i][1], &error));
+  return def;
+}
+
+/* Files of `dir` whose name has `part`. */
+static int
+count_files (const char *dir, const char *part)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  int n = 0;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    n += strstr (name, part) != NULL;
+  return n;
+}
+
+static void
+raw_exec (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
+/* The tiny fig6 experiment over two ranks (threads, one BLAS thread each): the same tables as
+ * one process, every run finished in the main store with its checkpoints beside it, no rank
+ * store left. Then a rank store a killed job left is merged before anything runs again; and a
+ * run that fails on rank 1 fails the experiment on both ranks, naming rank 1, while the others
+ * finish. */
+static void
+test_ranks (void)
+{
+  g_autoptr (GError) error = NULL;
+  cari_blas_set_threads (1);
+  g_autoptr (CariExperimentDef) def = tiny_fig6 ();
+  g_autofree char *dir = g_dir_make_tmp ("carilab-experiment-XXXXXX", &error);
+  g_autofree char *one_path = g_build_filename (dir, "one.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "ranks.db", NULL);
+
+  g_autoptr (CariStore) one = cari_store_open (one_path, CARI_STORE_READ_WRITE, &error);
+  gint64 x1 = cari_experiment_create (one, "tiny", def, &error);
+  g_assert_true (cari_experiment_execute (one, x1, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_autofree char *want = tables_text (one, x1);
+
+  g_autoptr (CariStore) store = cari_store_open (path, CARI_STORE_READ_WRITE, &error);
+  gint64 x = cari_experiment_create (store, "tiny", def, &error);
+  g_assert_no_error (error);
+  Rank ranks[2];
+  execute_ranks (store, x, 2, ranks);
+  for (int r = 0; r < 2; r++)
+    {
+      g_assert_no_error (ranks[r].error);
+      g_assert_true (ranks[r].ok);
+      g_assert_cmpint (ranks[r].report.n_runs, ==, 5);
+      g_assert_cmpint (ranks[r].report.n_trained, ==, 5);
+      g_assert_cmpint (ranks[r].report.n_evaluated, ==, 4);
+      g_assert_cmpint (ranks[r].report.n_finished, ==, 5);
+    }
+  /* Rank 0 the pretraining and places 1 and 3, rank 1 places 2 and 4; only rank 0 imports
+   * the data sets (SynCari's pretraining set, then SynCari before the copy). */
+  g_assert_cmpint (ranks[0].trained, ==, 3);
+  g_assert_cmpint (ranks[1].trained, ==, 2);
+  g_assert_cmpint (ranks[0].imports, ==, 2);
+  g_assert_cmpint (ranks[1].imports, ==, 0);
+  g_autofree char *got = tables_text (store, x);
+  g_assert_cmpstr (got, ==, want);
+  g_assert_cmpint (count_files (dir, ".rank"), ==, 0);
+  g_autofree char *beside = g_strconcat (cari_store_get_absolute_path (store), ".runs", NULL);
+  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, x, &error);
+  for (guint i = 0; i < places->len; i++)
+    {
+      const CariExperimentRun *place = &g_array_index (places, CariExperimentRun, i);
+      g_autoptr (CariRunInfo) info = cari_store_get_run (store, place->run, &error);
+      g_assert_cmpint (info->status, ==, CARI_RUN_FINISHED);
+      g_assert_cmpint (info->last_step, ==, 3);
+      g_assert_cmpint (place->evaluated_step, ==, i > 0 ? 3 : -1);
+      g_autoptr (GPtrArray) paths = cari_store_list_checkpoint_paths (store, place->run, &error);
+      g_assert_cmpuint (paths->len, >, 0);
+      for (guint k = 0; k < paths->len; k++)
+        {
+          g_assert_true (g_str_has_prefix (paths->pdata[k], beside));
+          g_assert_true (g_file_test (paths->pdata[k], G_FILE_TEST_IS_REGULAR));
+        }
+    }
+
+  /* A killed job's rank store: place 2 finished there, not yet in the main store. Executed in
+   * one process, it is merged first, and nothing is trained or evaluated again. */
+  gint64 run2 = g_array_index (places, CariExperimentRun, 2).run;
+  g_autofree char *leftover = g_strdup_printf ("%s.experiment%" G_GINT64_FORMAT ".rank1", path,
+                                               x);
+  g_assert_true (cari_store_copy_to (store, leftover, &error));
+  g_autofree char *forget = g_strdup_printf (
+    "DELETE FROM metrics WHERE run_id = %1$" G_GINT64_FORMAT "; DELETE FROM checkpoints WHERE "
+    "run_id = %1$" G_GINT64_FORMAT "; DELETE FROM evaluations WHERE run_id = %1$" G_GINT64_FORMAT
+    "; UPDATE runs SET status = 'queued' WHERE id = %1$" G_GINT64_FORMAT "; UPDATE "
+    "experiment_runs SET evaluated_step = NULL WHERE run_id = %1$" G_GINT64_FORMAT,
+    run2);
+  raw_exec (path, forget);
+  CariExperimentReport report;
+  g_assert_true (cari_experiment_execute (store, x, NULL, &report, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (report.n_trained + report.n_evaluated, ==, 0);
+  g_assert_cmpint (report.n_finished, ==, 5);
+  g_autofree char *again = tables_text (store, x);
+  g_assert_cmpstr (again, ==, want);
+  g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
+
+  /* A run that cannot go on (diverged) on rank 1: both ranks fail naming rank 1; rank 1's
+   * other run and rank 0's finish and are in the main store. */
+  g_autoptr (CariExperimentDef) def3 = tiny_fig6 ();
+  g_assert_true (cari_experiment_def_set (def3, "seeds", "3", &error));
+  gint64 y = cari_experiment_create (store, "three", def3, &error);
+  g_autoptr (GArray) yplaces = cari_store_list_experiment_runs (store, y, &error);
+  g_assert_cmpuint (yplaces->len, ==, 7);
+  gint64 stuck = g_array_index (yplaces, CariExperimentRun, 2).run;
+  g_assert_true (cari_store_set_run_status (store, stuck, CARI_RUN_DIVERGED, "loss is NaN",
+                                            &error));
+  execute_ranks (store, y, 2, ranks);
+  for (int r = 0; r < 2; r++)
+    {
+      g_assert_false (ranks[r].ok);
+      g_assert_error (ranks[r].error, CARI_ERROR, CARI_ERROR_DIVERGED);
+      g_assert_true (g_str_has_prefix (ranks[r].error->message, "Rank 1: "));
+      g_assert_nonnull (strstr (ranks[r].error->message, "loss is NaN"));
+      g_assert_cmpint (ranks[r].report.n_failed, ==, 1);
+      g_assert_cmpint (ranks[r].report.n_finished, ==, 6);
+      g_clear_error (&ranks[r].error);
+    }
+  g_clear_pointer (&yplaces, g_array_unref);
+  yplaces = cari_store_list_experiment_runs (store, y, &error);
+  for (guint i = 0; i < yplaces->len; i++)
+    {
+      const CariExperimentRun *place = &g_array_index (yplaces, CariExperimentRun, i);
+      g_autoptr (CariRunInfo) info = cari_store_get_run (store, place->run, &error);
+      g_assert_cmpint (info->status, ==, i == 2 ? CARI_RUN_DIVERGED : CARI_RUN_FINISHED);
+      g_assert_cmpint (place->evaluated_step, ==, i == 0 || i == 2 ? -1 : 3);
+    }
+  g_assert_cmpint (count_files (dir, ".rank"), ==, 0);
+
+  cari_store_close (g_steal_pointer (&one));
+  cari_store_close (g_steal_pointer (&store));
+  test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -401,6 +617,7 @@ main (int argc, char **argv)
   g_test_add_func ("/experiment/execute", test_execute);
   g_test_add_func ("/experiment/single-task", test_single_task);
   g_test_add_func ("/experiment/held-elsewhere", test_held_elsewhere);
+  g_test_add_func ("/experiment/ranks", test_ranks);
   int status = g_test_run ();
   test_remove_tree (cache);
   g_free (cache);

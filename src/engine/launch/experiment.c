@@ -9,6 +9,8 @@
 
 #include "core/compare.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -496,6 +498,478 @@ is_evaluated (CariStore *store, const CariExperimentRun *place, gboolean *evalua
   return TRUE;
 }
 
+/* What executing one place came to. */
+typedef enum
+{
+  PLACE_DONE,   /* finished and evaluated */
+  PLACE_FAILED, /* failed, diverged, or its evaluation failed: counted, *first set; go on */
+  PLACE_STOP,   /* cancelled, held by another process, or the store failed: `error` set */
+} PlaceOutcome;
+
+/* Trains the run of `place` unless it is finished (resuming it from its newest checkpoint),
+ * then evaluates it unless its evaluations are complete at its last checkpoint (the
+ * pretraining, position 0, is not evaluated: it trains on another data set). `index` of `n` is
+ * what the callbacks hear. The report counts what happened; the first failure that does not
+ * stop the experiment goes to *first when that is still empty. */
+static PlaceOutcome
+execute_place (CariStore *store, gint64 experiment, const CariExperimentRun *place, int index,
+               int n, const CariExperimentCallbacks *cb, CariExperimentReport *report,
+               GError **first, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  g_autoptr (CariRunInfo) info = cari_store_get_run (store, place->run, error);
+  if (info == NULL)
+    return PLACE_STOP;
+  CariRunStatus status = info->status;
+  if (status == CARI_RUN_DIVERGED)
+    {
+      /* Diverging again from the same seed is certain: left as it is, and said. */
+      report->n_failed++;
+      if (*first == NULL)
+        g_set_error (first, CARI_ERROR, CARI_ERROR_DIVERGED, _("Run “%s” diverged: %s"),
+                     info->name, info->message != NULL ? info->message : "");
+      return PLACE_FAILED;
+    }
+  if (status != CARI_RUN_FINISHED)
+    {
+      if (cb->run_started != NULL)
+        cb->run_started (place, info, index, n, TRUE, cb->user_data);
+      CariRunReport run_report;
+      cari_launch_execute (store, place->run, &cb->launch, &run_report, &local);
+      status = run_report.status;
+      /* Another live process executes this run, so this experiment too: two executions would
+       * interleave the rest of it. Stop, saying who holds it. */
+      if (g_error_matches (local, CARI_ERROR, CARI_ERROR_BUSY))
+        {
+          if (cb->run_done != NULL)
+            cb->run_done (place, status, local, cb->user_data);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local),
+                                      _("Another process is executing this experiment: "));
+          return PLACE_STOP;
+        }
+      if (status == CARI_RUN_FINISHED)
+        report->n_trained++;
+      if (cb->run_done != NULL)
+        cb->run_done (place, status, local, cb->user_data);
+      if (status == CARI_RUN_CANCELLED)
+        {
+          report->cancelled = TRUE;
+          if (local != NULL)
+            g_propagate_error (error, g_steal_pointer (&local));
+          else
+            g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED, _("Run “%s” was cancelled"),
+                         info->name);
+          return PLACE_STOP;
+        }
+      if (status != CARI_RUN_FINISHED)
+        {
+          report->n_failed++;
+          if (*first == NULL && local != NULL)
+            *first = g_steal_pointer (&local);
+          else if (*first == NULL)
+            g_set_error (first, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                         _("Run “%s” did not finish"), info->name);
+          return PLACE_FAILED;
+        }
+    }
+  if (place->position > 0)
+    {
+      gboolean evaluated = FALSE;
+      if (!is_evaluated (store, place, &evaluated, error))
+        return PLACE_STOP;
+      if (!evaluated)
+        {
+          if (cb->run_started != NULL)
+            cb->run_started (place, info, index, n, FALSE, cb->user_data);
+          if (!evaluate_run (store, experiment, place, cb, &local))
+            {
+              gboolean cancelled = g_error_matches (local, CARI_ERROR, CARI_ERROR_CANCELLED);
+              if (cb->run_done != NULL)
+                cb->run_done (place, cancelled ? CARI_RUN_CANCELLED : CARI_RUN_FAILED, local,
+                              cb->user_data);
+              g_prefix_error (&local, _("Evaluating run “%s”: "), info->name);
+              if (cancelled)
+                {
+                  report->cancelled = TRUE;
+                  g_propagate_error (error, g_steal_pointer (&local));
+                  return PLACE_STOP;
+                }
+              report->n_failed++;
+              if (*first == NULL)
+                *first = g_steal_pointer (&local);
+              return PLACE_FAILED;
+            }
+          report->n_evaluated++;
+          if (cb->run_done != NULL)
+            cb->run_done (place, CARI_RUN_FINISHED, NULL, cb->user_data);
+        }
+    }
+  report->n_finished++;
+  return PLACE_DONE;
+}
+
+/* The shared pretraining (`place`, position 0), executed before any run of the grid, which all
+ * start from it: nothing else runs unless it is PLACE_DONE. One process executes it (rank 0 of
+ * a group); a data-parallel pretraining would call it on every rank. */
+static PlaceOutcome
+execute_pretraining (CariStore *store, gint64 experiment, const CariExperimentRun *place, int n,
+                     const CariExperimentCallbacks *cb, CariExperimentReport *report,
+                     GError **first, GError **error)
+{
+  return execute_place (store, experiment, place, 0, n, cb, report, first, error);
+}
+
+/* ------------------------------------------------------------------------------ ranks */
+
+/* The store rank `rank` of a group writes while it executes `experiment`, beside the main
+ * store (`main_path`, absolute): "<db>.experiment<id>.rank<r>". The experiment's id in the name
+ * lets two experiments of one database run as two jobs at once. */
+static char *
+rank_store_path (const char *main_path, gint64 experiment, int rank)
+{
+  return g_strdup_printf ("%s.experiment%" G_GINT64_FORMAT ".rank%d", main_path, experiment,
+                          rank);
+}
+
+/* The rank that executes the place at `position` (≥ 1) in a group of `size`. */
+static int
+rank_of_position (int position, int size)
+{
+  return (position - 1) % size;
+}
+
+static gint
+compare_rank_files (gconstpointer a, gconstpointer b)
+{
+  const char *x = *(const char *const *) a, *y = *(const char *const *) b;
+  const char *rx = strrchr (x, 'k'), *ry = strrchr (y, 'k'); /* "…rank<r>" */
+  return (int) (g_ascii_strtoll (rx + 1, NULL, 10) - g_ascii_strtoll (ry + 1, NULL, 10));
+}
+
+/* Merges the rank stores of `experiment` that an earlier job left (killed before it merged
+ * them, or whose merge failed) into `store`, so that no run finished there is lost or executed
+ * again. Nothing to do, and no file read, when there are none. A store a live rank of a job
+ * still executing the experiment may write is refused (BUSY), as its runs would be. */
+static gboolean
+merge_leftovers (CariStore *store, gint64 experiment, GError **error)
+{
+  const char *main_path = cari_store_get_absolute_path (store);
+  g_autofree char *dir = g_path_get_dirname (main_path);
+  g_autofree char *base = g_path_get_basename (main_path);
+  g_autofree char *prefix = g_strdup_printf ("%s.experiment%" G_GINT64_FORMAT ".rank", base,
+                                             experiment);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      if (!g_str_has_prefix (name, prefix))
+        continue;
+      const char *digits = name + strlen (prefix);
+      guint64 rank;
+      /* Only the stores themselves: not their -wal, .runs or a .tmp copy cut short. */
+      if (g_ascii_string_to_unsigned (digits, 10, 1, G_MAXINT, &rank, NULL))
+        g_ptr_array_add (found, g_build_filename (dir, name, NULL));
+    }
+  g_ptr_array_sort (found, compare_rank_files);
+  for (guint i = 0; i < found->len; i++)
+    if (!cari_store_merge (store, found->pdata[i], cari_run_checkpoint_dir, FALSE, NULL, error))
+      return FALSE;
+  return TRUE;
+}
+
+/* Imports every data set the grid's runs use, so that each rank's copy holds it under the same
+ * id (two ranks importing one would give it two). */
+static gboolean
+prepare_datasets (CariStore *store, GArray *places, const CariExperimentCallbacks *cb,
+                  GError **error)
+{
+  g_autoptr (GHashTable) done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < places->len; i++)
+    {
+      const CariExperimentRun *place = &g_array_index (places, CariExperimentRun, i);
+      if (place->position == 0)
+        continue;
+      g_autoptr (CariRunInfo) info = cari_store_get_run (store, place->run, error);
+      g_autoptr (CariRunConfig) cfg = info != NULL ? cari_run_config_new (info->config, error)
+                                                   : NULL;
+      if (cfg == NULL)
+        return FALSE;
+      const char *name = cari_launch_dataset_name (cfg);
+      if (g_hash_table_contains (done, name))
+        continue;
+      if (strcmp (name, "toy") == 0)
+        {
+          if (cari_launch_dataset_row (store, cfg, error) <= 0)
+            return FALSE;
+        }
+      else
+        {
+          g_autoptr (CariDatasetIndex) index
+            = cari_launch_dataset_index (store, name, cb->launch.preparing, cb->launch.user_data,
+                                         error);
+          if (index == NULL)
+            return FALSE;
+        }
+      g_hash_table_add (done, g_strdup (name));
+    }
+  return TRUE;
+}
+
+static void
+remove_store_files (const char *path)
+{
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  for (size_t i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+      g_remove (file);
+    }
+}
+
+/* Rank `rank`'s store: a copy of `store` that keeps the places the rank executes, written under
+ * a temporary name and renamed once complete, so that a copy cut short is never taken for a
+ * rank store. */
+static gboolean
+write_rank_store (CariStore *store, gint64 experiment, GArray *places, int rank, int size,
+                  GError **error)
+{
+  g_autofree char *path = rank_store_path (cari_store_get_absolute_path (store), experiment,
+                                           rank);
+  g_autofree char *tmp = g_strconcat (path, ".tmp", NULL);
+  g_autoptr (GArray) positions = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint i = 0; i < places->len; i++)
+    {
+      int position = g_array_index (places, CariExperimentRun, i).position;
+      if (position > 0 && rank_of_position (position, size) == rank)
+        g_array_append_val (positions, position);
+    }
+  remove_store_files (tmp);
+  /* A store left there was merged (merge_leftovers) or stopped everything: never replaced. */
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO,
+                   _("Cannot copy the run database to “%s”: that file exists"), path);
+      return FALSE;
+    }
+  /* A stale log beside a new database would be replayed into it. */
+  remove_store_files (path);
+  if (!cari_store_copy_to (store, tmp, error))
+    return FALSE;
+  g_autoptr (CariStore) copy = cari_store_open (tmp, CARI_STORE_READ_WRITE, error);
+  if (copy == NULL
+      || !cari_store_keep_experiment_places (copy, experiment, (const int *) positions->data,
+                                             (int) positions->len, error))
+    {
+      g_clear_pointer (&copy, cari_store_close);
+      remove_store_files (tmp);
+      return FALSE;
+    }
+  cari_store_close (g_steal_pointer (&copy));
+  if (g_rename (tmp, path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, CARI_ERROR, CARI_ERROR_IO, _("Cannot rename “%s” to “%s”: %s"), tmp,
+                   path, g_strerror (saved));
+      remove_store_files (tmp);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether rank `rank` of `size` has places of the grid (of n_places places in all). */
+static gboolean
+rank_has_places (int rank, int size, int n_places)
+{
+  return n_places - 1 > rank;
+}
+
+/* Rank 0 before the grid: the leftovers of an earlier job merged, the pretraining, the data
+ * sets, then a store for each other rank that has places. */
+static gboolean
+prepare_ranks (CariStore *store, gint64 experiment, int size, const CariExperimentCallbacks *cb,
+               CariExperimentReport *report, int *n_places, GError **error)
+{
+  g_autoptr (GError) first = NULL;
+  if (!merge_leftovers (store, experiment, error))
+    return FALSE;
+  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, experiment, error);
+  if (places == NULL)
+    return FALSE;
+  *n_places = (int) places->len;
+  report->n_runs = (int) places->len;
+  if (places->len > 0)
+    {
+      const CariExperimentRun *pretrain = &g_array_index (places, CariExperimentRun, 0);
+      PlaceOutcome o = execute_pretraining (store, experiment, pretrain, (int) places->len, cb,
+                                            report, &first, error);
+      if (o == PLACE_STOP)
+        return FALSE;
+      if (o == PLACE_FAILED)
+        {
+          g_propagate_error (error, g_steal_pointer (&first));
+          return FALSE;
+        }
+    }
+  if (!prepare_datasets (store, places, cb, error))
+    return FALSE;
+  for (int r = 1; r < size; r++)
+    if (rank_has_places (r, size, *n_places)
+        && !write_rank_store (store, experiment, places, r, size, error))
+      {
+        for (int k = 1; k < r; k++)
+          {
+            g_autofree char *made = rank_store_path (cari_store_get_absolute_path (store),
+                                                     experiment, k);
+            remove_store_files (made);
+          }
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* Rank 0 after the grid: every rank store merged, each in one transaction; the first failure
+ * in `error` (its store kept). */
+static gboolean
+merge_ranks (CariStore *store, gint64 experiment, int size, GError **error)
+{
+  gboolean ok = TRUE;
+  for (int r = 1; r < size; r++)
+    {
+      g_autofree char *path = rank_store_path (cari_store_get_absolute_path (store), experiment,
+                                               r);
+      g_autoptr (GError) local = NULL;
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        continue;
+      /* Every rank closed its store before the agreement that led here. */
+      if (!cari_store_merge (store, path, cari_run_checkpoint_dir, TRUE, NULL, &local))
+        {
+          if (ok)
+            g_propagate_error (error, g_steal_pointer (&local));
+          ok = FALSE;
+        }
+    }
+  return ok;
+}
+
+/* `later`'s message after `*error`'s, or `later` alone. */
+static void
+add_error (GError **error, GError *later)
+{
+  if (later == NULL)
+    return;
+  if (*error == NULL)
+    {
+      *error = later;
+      return;
+    }
+  GError *both = g_error_new ((*error)->domain, (*error)->code, "%s\n%s", (*error)->message,
+                              later->message);
+  g_error_free (*error);
+  g_error_free (later);
+  *error = both;
+}
+
+gboolean
+cari_experiment_execute_group (CariStore *store, gint64 experiment, CariComm *comm,
+                               const CariExperimentCallbacks *callbacks,
+                               CariExperimentReport *report, GError **error)
+{
+  static const CariExperimentCallbacks none = { 0 };
+  const int size = cari_comm_size (comm), rank = cari_comm_rank (comm);
+  if (size <= 1)
+    return cari_experiment_execute (store, experiment, callbacks, report, error);
+  const CariExperimentCallbacks *cb = callbacks != NULL ? callbacks : &none;
+  CariExperimentReport local_report;
+  if (report == NULL)
+    report = &local_report;
+  memset (report, 0, sizeof *report);
+  g_autoptr (GError) local = NULL;
+
+  /* 1. Rank 0 alone: leftovers, the pretraining, the data sets, the ranks' stores. */
+  gint64 head[2] = { experiment, 0 }; /* the experiment, its places */
+  g_autoptr (GBytes) main_path = NULL;
+  if (rank == 0)
+    {
+      int n_places = 0;
+      if (store == NULL)
+        g_set_error (&local, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                     _("Rank 0 of a distributed experiment has no run database"));
+      else
+        {
+          prepare_ranks (store, experiment, size, cb, report, &n_places, &local);
+          const char *path = cari_store_get_absolute_path (store);
+          main_path = g_bytes_new (path, strlen (path) + 1);
+        }
+      head[1] = n_places;
+    }
+  cari_comm_broadcast (comm, head, sizeof head, 0);
+  cari_comm_broadcast_bytes (comm, &main_path, 0);
+  experiment = head[0];
+  const int n_places = (int) head[1];
+  gboolean ok = cari_comm_agree (comm, &local);
+
+  /* 2. Every rank opens its store: rank 0 the main one, the others their copies. */
+  g_autoptr (CariStore) own = NULL;
+  CariStore *mine = rank == 0 ? store : NULL;
+  if (ok && rank > 0 && rank_has_places (rank, size, n_places))
+    {
+      g_autofree char *path = rank_store_path (g_bytes_get_data (main_path, NULL), experiment,
+                                               rank);
+      own = cari_store_open (path, CARI_STORE_READ_WRITE, &local);
+      mine = own;
+    }
+  if (ok)
+    ok = cari_comm_agree (comm, &local);
+
+  /* 3. Each rank its places, in order; a failed run does not stop the others. */
+  if (ok && mine != NULL)
+    {
+      g_autoptr (GError) first = NULL;
+      g_autoptr (GArray) places = cari_store_list_experiment_runs (mine, experiment, &local);
+      for (guint i = 0; places != NULL && i < places->len; i++)
+        {
+          const CariExperimentRun *place = &g_array_index (places, CariExperimentRun, i);
+          if (place->position == 0 || rank_of_position (place->position, size) != rank)
+            continue;
+          if (execute_place (mine, experiment, place, place->position, n_places, cb, report,
+                             &first, &local)
+              == PLACE_STOP)
+            break;
+        }
+      if (local == NULL && first != NULL)
+        local = g_steal_pointer (&first);
+    }
+  /* Closed before rank 0 reads it. */
+  g_clear_pointer (&own, cari_store_close);
+  if (ok)
+    ok = cari_comm_agree (comm, &local);
+
+  /* 4. What each rank did, summed; rank 0 merges the ranks' stores and says how it went. */
+  int counts[5] = { report->n_finished, report->n_trained, report->n_evaluated,
+                    report->n_failed, report->cancelled ? 1 : 0 };
+  cari_comm_allreduce_sum (comm, counts, G_N_ELEMENTS (counts), CARI_COMM_INT);
+  report->n_runs = n_places;
+  report->n_finished = counts[0];
+  report->n_trained = counts[1];
+  report->n_evaluated = counts[2];
+  report->n_failed = counts[3];
+  report->cancelled = counts[4] > 0;
+  GError *merged = NULL;
+  if (rank == 0 && store != NULL)
+    merge_ranks (store, experiment, size, &merged);
+  if (!cari_comm_agree (comm, &merged))
+    add_error (&local, merged);
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------------ one process */
+
 gboolean
 cari_experiment_execute (CariStore *store, gint64 experiment,
                          const CariExperimentCallbacks *callbacks, CariExperimentReport *report,
@@ -508,125 +982,31 @@ cari_experiment_execute (CariStore *store, gint64 experiment,
     report = &local_report;
   memset (report, 0, sizeof *report);
 
+  /* Runs a killed distributed job finished in a rank's store count as finished here too. */
+  if (!merge_leftovers (store, experiment, error))
+    return FALSE;
   g_autoptr (GArray) places = cari_store_list_experiment_runs (store, experiment, error);
   if (places == NULL)
     return FALSE;
   report->n_runs = (int) places->len;
-  GError *first = NULL;
+  g_autoptr (GError) first = NULL;
   for (guint i = 0; i < places->len; i++)
     {
       const CariExperimentRun *place = &g_array_index (places, CariExperimentRun, i);
-      g_autoptr (GError) local = NULL;
-      g_autoptr (CariRunInfo) info = cari_store_get_run (store, place->run, &local);
-      if (info == NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          g_clear_error (&first);
-          return FALSE;
-        }
-      CariRunStatus status = info->status;
-      gboolean evaluated = FALSE;
-      if (status == CARI_RUN_DIVERGED)
-        {
-          /* Diverging again from the same seed is certain: left as it is, and said. */
-          report->n_failed++;
-          if (first == NULL)
-            g_set_error (&first, CARI_ERROR, CARI_ERROR_DIVERGED,
-                         _("Run “%s” diverged: %s"), info->name,
-                         info->message != NULL ? info->message : "");
-          if (i == 0)
-            break;
-          continue;
-        }
-      if (status != CARI_RUN_FINISHED)
-        {
-          if (cb->run_started != NULL)
-            cb->run_started (place, info, (int) i, (int) places->len, TRUE, cb->user_data);
-          CariRunReport run_report;
-          cari_launch_execute (store, place->run, &cb->launch, &run_report, &local);
-          status = run_report.status;
-          /* Another live process executes this run, so this experiment too: two executions
-           * would interleave the rest of it. Stop, saying who holds it. */
-          if (g_error_matches (local, CARI_ERROR, CARI_ERROR_BUSY))
-            {
-              if (cb->run_done != NULL)
-                cb->run_done (place, status, local, cb->user_data);
-              g_clear_error (&first);
-              g_propagate_prefixed_error (error, g_steal_pointer (&local),
-                                          _("Another process is executing this experiment: "));
-              return FALSE;
-            }
-          if (status == CARI_RUN_FINISHED)
-            report->n_trained++;
-          if (cb->run_done != NULL)
-            cb->run_done (place, status, local, cb->user_data);
-          if (status == CARI_RUN_CANCELLED)
-            {
-              report->cancelled = TRUE;
-              g_clear_error (&first);
-              if (local != NULL)
-                g_propagate_error (error, g_steal_pointer (&local));
-              else
-                g_set_error (error, CARI_ERROR, CARI_ERROR_CANCELLED,
-                             _("Run “%s” was cancelled"), info->name);
-              return FALSE;
-            }
-          if (status != CARI_RUN_FINISHED)
-            {
-              report->n_failed++;
-              if (first == NULL && local != NULL)
-                first = g_steal_pointer (&local);
-              else if (first == NULL)
-                g_set_error (&first, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT, _("Run “%s” did not finish"),
-                             info->name);
-              /* Nothing else can start without the shared pretraining. */
-              if (i == 0)
-                break;
-              continue;
-            }
-        }
-      /* The pretraining is not evaluated: it trains on another data set. */
-      if (i > 0)
-        {
-          if (!is_evaluated (store, place, &evaluated, error))
-            {
-              g_clear_error (&first);
-              return FALSE;
-            }
-          if (!evaluated)
-            {
-              if (cb->run_started != NULL)
-                cb->run_started (place, info, (int) i, (int) places->len, FALSE,
-                                 cb->user_data);
-              if (!evaluate_run (store, experiment, place, cb, &local))
-                {
-                  gboolean cancelled = g_error_matches (local, CARI_ERROR, CARI_ERROR_CANCELLED);
-                  if (cb->run_done != NULL)
-                    cb->run_done (place, cancelled ? CARI_RUN_CANCELLED : CARI_RUN_FAILED,
-                                  local, cb->user_data);
-                  g_prefix_error (&local, _("Evaluating run “%s”: "), info->name);
-                  if (cancelled)
-                    {
-                      report->cancelled = TRUE;
-                      g_clear_error (&first);
-                      g_propagate_error (error, g_steal_pointer (&local));
-                      return FALSE;
-                    }
-                  report->n_failed++;
-                  if (first == NULL)
-                    first = g_steal_pointer (&local);
-                  continue;
-                }
-              report->n_evaluated++;
-              if (cb->run_done != NULL)
-                cb->run_done (place, CARI_RUN_FINISHED, NULL, cb->user_data);
-            }
-        }
-      report->n_finished++;
+      PlaceOutcome o = place->position == 0
+                         ? execute_pretraining (store, experiment, place, (int) places->len, cb,
+                                                report, &first, error)
+                         : execute_place (store, experiment, place, (int) i, (int) places->len,
+                                          cb, report, &first, error);
+      if (o == PLACE_STOP)
+        return FALSE;
+      /* Nothing else can start without the shared pretraining. */
+      if (o == PLACE_FAILED && place->position == 0)
+        break;
     }
   if (first != NULL)
     {
-      g_propagate_error (error, first);
+      g_propagate_error (error, g_steal_pointer (&first));
       return FALSE;
     }
   return TRUE;

@@ -10,6 +10,7 @@
  */
 #pragma once
 
+#include "core/comm.h"
 #include "eval/stats.h"
 #include "eval/table.h"
 #include "launch/launch.h"
@@ -124,11 +125,31 @@ typedef struct
  * whole). A failed or interrupted run is resumed from its newest checkpoint; a diverged one is
  * left as it is. When the pretraining does not finish nothing else runs. Stops at a cancelled
  * run (report->cancelled), and at a run another live process holds (CARI_ERROR_BUSY: that
- * process executes the experiment; two would interleave it). TRUE when every run is finished and evaluated; FALSE with the first
- * error otherwise (the report says how far it got). */
+ * process executes the experiment; two would interleave it). Rank stores a distributed job left
+ * (cari_experiment_execute_group) are merged first. TRUE when every run is finished and
+ * evaluated; FALSE with the first error otherwise (the report says how far it got). */
 gboolean   cari_experiment_execute (CariStore *store, gint64 experiment,
                                     const CariExperimentCallbacks *callbacks,
                                     CariExperimentReport *report, GError **error);
+
+/* The same spread over the ranks of `comm` (docs/ARCHITECTURE.md, "Distributed experiments"):
+ * every rank calls it; rank 0 passes the open main store and the experiment, the others NULL
+ * and anything (they receive both from rank 0, and open no main store).
+ *
+ * Rank 0 first merges the rank stores a killed earlier job left, executes the pretraining alone
+ * (if it is not finished), imports every data set the grid uses, and writes for each other rank
+ * that has runs a copy of the main store beside it, "<db>.experiment<id>.rank<r>", keeping the
+ * places that rank executes. Then rank r executes the grid's places p ≥ 1 with (p − 1) mod N =
+ * r, in order, each trained then evaluated as above — rank 0 in the main store, the others in
+ * their copies, with their checkpoints beside them. At the end the reports are summed on every
+ * rank and rank 0 merges each copy into the main store (cari_store_merge), one transaction a
+ * rank, and deletes it; a copy that cannot be merged is kept and merged by the next execution.
+ * A failure or a cancellation on one rank does not stop the others' runs; every rank returns
+ * the same result, the error naming the rank it came from ("Rank 1: …"). With one rank (or
+ * `comm` NULL) it is cari_experiment_execute. */
+gboolean   cari_experiment_execute_group (CariStore *store, gint64 experiment, CariComm *comm,
+                                          const CariExperimentCallbacks *callbacks,
+                                          CariExperimentReport *report, GError **error);
 
 /* --- results --------------------------------------------------------------------------------- */
 

@@ -126,6 +126,11 @@ double   cari_store_now (void);
 /* Names are looked up beside numeric ids, so a name is never empty nor a number:
  * INVALID_ARGUMENT naming it otherwise. */
 gboolean cari_store_check_name (const char *name, gboolean is_run, GError **error);
+/* Whether `info`, whose status as written is running or paused when `active`, is held by another
+ * process that is alive — on this machine, its process still exists; elsewhere, its heartbeat
+ * is fresh: TRUE with BUSY naming the holder. */
+gboolean cari_store_run_held (CariStore *s, const CariRunInfo *info, gboolean active,
+                              GError **error);
 /* Looks up a run or a dataset by its numeric id or its name: NOT_FOUND naming `name_or_id`
  * when there is none. */
 gboolean cari_store_find (CariStore *s, StoreThing thing, const char *name_or_id, gint64 *out,

@@ -300,6 +300,32 @@ owner_alive_here (const char *owner, gboolean *here)
 }
 
 gboolean
+cari_store_run_held (CariStore *s, const CariRunInfo *info, gboolean active, GError **error)
+{
+  if (!active || info->owner == NULL || strcmp (info->owner, cari_store_owner_self ()) == 0)
+    return FALSE;
+  gboolean here;
+  gboolean alive = owner_alive_here (info->owner, &here);
+  double age = cari_store_now () - info->heartbeat;
+  /* On this machine the process tells; elsewhere, a running run's fresh heartbeat (a paused
+   * one does not beat: it is taken for held until it is stale). */
+  if (here ? !alive : !(info->heartbeat > 0.0 && age <= cari_store_stale_after (s)))
+    return FALSE;
+  if (here)
+    g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
+                 _("Run “%s” is held by process %s of this machine, which is still "
+                   "alive: stop it there first (Ctrl-C checkpoints it)"),
+                 info->name, info->owner);
+  else
+    g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
+                 _("Run “%s” is held by %s on another machine (heartbeat %.0f s ago): "
+                   "stop it there first, or wait until its heartbeat is older than "
+                   "%.0f s"),
+                 info->name, info->owner, age, cari_store_stale_after (s));
+  return TRUE;
+}
+
+gboolean
 cari_store_claim_run (CariStore *s, gint64 run, GError **error)
 {
   if (!cari_store_begin (s, TRUE, error))
@@ -325,30 +351,10 @@ cari_store_claim_run (CariStore *s, gint64 run, GError **error)
       cari_store_rollback (s);
       return FALSE;
     }
-  gboolean held = active && info->owner != NULL && strcmp (info->owner, self) != 0;
-  if (held)
+  if (cari_store_run_held (s, info, active, error))
     {
-      gboolean here;
-      gboolean alive = owner_alive_here (info->owner, &here);
-      double age = cari_store_now () - info->heartbeat;
-      /* On this machine the process tells; elsewhere, a running run's fresh heartbeat (a paused
-       * one does not beat: it is taken for held until it is stale). */
-      if (here ? alive : info->heartbeat > 0.0 && age <= cari_store_stale_after (s))
-        {
-          cari_store_rollback (s);
-          if (here)
-            g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
-                         _("Run “%s” is held by process %s of this machine, which is still "
-                           "alive: stop it there first (Ctrl-C checkpoints it)"),
-                         info->name, info->owner);
-          else
-            g_set_error (error, CARI_ERROR, CARI_ERROR_BUSY,
-                         _("Run “%s” is held by %s on another machine (heartbeat %.0f s ago): "
-                           "stop it there first, or wait until its heartbeat is older than "
-                           "%.0f s"),
-                         info->name, info->owner, age, cari_store_stale_after (s));
-          return FALSE;
-        }
+      cari_store_rollback (s);
+      return FALSE;
     }
   double now = cari_store_now ();
   if (!cari_store_sql_change (

@@ -389,6 +389,40 @@ gboolean cari_store_experiment_of_run (CariStore *s, gint64 run, gint64 *experim
 /* Deletes the experiment and its places (not its runs). NOT_FOUND when there is none. */
 gboolean cari_store_delete_experiment (CariStore *s, gint64 experiment, GError **error);
 
+/* --- copies and merges (store-merge.c) -------------------------------------------------------
+ *
+ * A distributed experiment (launch/experiment.h) gives each rank but the first a copy of the
+ * store of its own, which that rank alone writes, and merges the copies back at the end: the
+ * store stays single-writer, and only the merge touches the shared database. */
+
+/* Writes a consistent copy of the whole database to `path` as of now (VACUUM INTO; other
+ * connections may go on writing meanwhile). `path` must not exist. */
+gboolean cari_store_copy_to (CariStore *s, const char *path, GError **error);
+/* Keeps, of every experiment's places, only the `n` positions of `experiment` in `positions`
+ * (the runs stay): what a rank's copy is to execute, and what merging it brings back. */
+gboolean cari_store_keep_experiment_places (CariStore *s, gint64 experiment,
+                                            const int *positions, int n, GError **error);
+
+/* The folder of a run's checkpoint files in a store (launch/run.h's cari_run_checkpoint_dir).
+ * Newly allocated. */
+typedef char *(*CariStoreRunFolder) (CariStore *store, gint64 run);
+
+/* Merges the copy at `path` (cari_store_copy_to, then written by one rank) into `s`: for each
+ * place the copy keeps whose run and place `s` still has, the run's status, data set, times,
+ * heartbeat, message and owner; its metrics, checkpoints and complete evaluations (eval
+ * metrics, pair scores, layouts), each set replacing the run's in `s` — rows both hold are
+ * kept, under their ids; the copy's new rows get new ids —; and the place's evaluated step.
+ * Checkpoint files in the copy's run folders (`folder`) move into `s`'s, their paths
+ * rewritten. The rows are written in one transaction; then the copy and its folders are
+ * deleted. On failure the copy is kept (the error names it) and merging it again is safe: a
+ * file already moved is found where it went. BUSY when a run of the copy is held by a live
+ * process (a rank still executing it), and unless `writers_closed` (the caller knows that every
+ * process that wrote the copy has closed it) when a run of the copy names a live process other
+ * than this one as its owner: a rank between two runs. *n_merged (may be NULL) receives the
+ * places merged. */
+gboolean cari_store_merge (CariStore *s, const char *path, CariStoreRunFolder folder,
+                           gboolean writers_closed, int *n_merged, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariStore, cari_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariRunInfo, cari_run_info_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariEvalInfo, cari_eval_info_free)
