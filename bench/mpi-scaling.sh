@@ -8,12 +8,16 @@
 # losses, task weights and gradients, and waiting for the slower rank).
 #
 # The data are the toy set at the preset's input size (no image decoding), as `carilab-cli bench`
-# uses: what is compared is the training step itself. PRESETS="demo paper" by default.
+# uses: what is compared is the training step itself. PRESETS="demo paper" by default; EXTRA adds
+# --set assignments to both sides (EXTRA="batch.sync_batchnorm=false": each rank's own batch-norm
+# statistics).
 set -eu
 build=${1:?usage: mpi-scaling.sh BUILD [ROUNDS] [STEPS]}
 rounds=${2:-3}
 steps=${3:-12}
 presets=${PRESETS:-"demo paper"}
+extra=""
+for kv in ${EXTRA:-}; do extra="$extra --set $kv"; done
 cli=$build/src/cli/carilab-cli
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -23,13 +27,13 @@ command -v mpirun >/dev/null || { echo "mpi-scaling.sh: mpirun not found" >&2; e
 db=$tmp/runs.db
 one () {
   "$cli" train --db "$db" --dataset toy --set model.preset="$1" --set schedule.steps="$steps" \
-    --threads 2 --name "$2" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
+    $extra --threads 2 --name "$2" >/dev/null 2>"$tmp/err" || { cat "$tmp/err" >&2; exit 1; }
 }
 two () {
   mpirun -np 2 --oversubscribe --bind-to none --allow-run-as-root \
     --mca btl_vader_single_copy_mechanism none -x LC_ALL -x XDG_CACHE_HOME -x XDG_DATA_HOME \
     "$cli" train --db "$db" --dataset toy --set model.preset="$1" \
-    --set schedule.steps="$steps" --name "$2" >/dev/null 2>"$tmp/err" \
+    --set schedule.steps="$steps" $extra --name "$2" >/dev/null 2>"$tmp/err" \
     || { cat "$tmp/err" >&2; exit 1; }
 }
 # The median of a run's KEY over its steps after the second.
@@ -45,7 +49,7 @@ median () { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2
 
 echo "commit $(git -C "$(dirname "$0")" rev-parse --short HEAD), $(nproc) cores," \
   "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $rounds rounds" \
-  "of $steps steps"
+  "of $steps steps${extra:+,$extra}"
 printf '%-6s %14s %14s %8s %13s %11s\n' preset "1×2 img/s" "2×1 img/s" ratio range comm_share
 for preset in $presets; do
   : >"$tmp/r1"; : >"$tmp/r2"; : >"$tmp/ratio"; : >"$tmp/share"

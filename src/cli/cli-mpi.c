@@ -1,6 +1,8 @@
 /* cli-mpi.c — the group of core/comm.h over MPI_COMM_WORLD (when built with Open MPI). */
 #include "cli-mpi.h"
 
+#include "cli.h"
+
 #include <glib/gi18n.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +172,20 @@ cli_mpi_abort (int status)
 }
 
 #endif
+
+gboolean
+cli_mpi_start_ranks (const char *prog, int threads, CariComm **comm)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cli_mpi_start (comm, &error))
+    {
+      cli_report (prog, error, CLI_EXIT_FAILURE);
+      return FALSE;
+    }
+  if (*comm != NULL || threads > 0)
+    cli_mpi_set_threads (*comm, threads);
+  return TRUE;
+}
 
 void
 cli_mpi_set_threads (CariComm *comm, int threads)

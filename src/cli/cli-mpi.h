@@ -14,6 +14,9 @@ gboolean  cli_mpi_launched (void);
  * several ranks of a build without MPI. Ranks other than 0 log nothing but errors from here
  * on. */
 gboolean  cli_mpi_start (CariComm **comm, GError **error);
+/* cli_mpi_start, then cli_mpi_set_threads (when there is a group or `threads` > 0), for a
+ * command's start; FALSE after printing "PROG: why". */
+gboolean  cli_mpi_start_ranks (const char *prog, int threads, CariComm **comm);
 /* BLAS threads for each rank: `threads` when given (> 0), else the cores divided between the
  * ranks this node runs. */
 void      cli_mpi_set_threads (CariComm *comm, int threads);

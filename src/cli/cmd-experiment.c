@@ -306,22 +306,6 @@ dry_run (CariStore *store, const char *name, const CariExperimentDef *def, const
 
 /* ------------------------------------------------------------------------------ ranks */
 
-/* The group of ranks when a launcher started this process (NULL in a plain start), with
- * `threads` BLAS threads each (0: the cores shared between the ranks of one machine); FALSE
- * after printing why. */
-static gboolean
-start_ranks (const char *prog, int threads, CariComm **comm)
-{
-  g_autoptr (GError) error = NULL;
-  if (!cli_mpi_start (comm, &error))
-    {
-      cli_report (prog, error, CLI_EXIT_FAILURE);
-      return FALSE;
-    }
-  cli_mpi_set_threads (*comm, threads);
-  return TRUE;
-}
-
 /* Ends the group; `status`. */
 static int
 finish_ranks (CariComm *comm, int status)
@@ -430,7 +414,7 @@ experiment_run (int argc, char **argv)
   if (def == NULL || !check_threads (argv[0], threads))
     return CLI_EXIT_USAGE;
   CariComm *comm = NULL;
-  if (!start_ranks (argv[0], threads, &comm))
+  if (!cli_mpi_start_ranks (argv[0], threads, &comm))
     return CLI_EXIT_FAILURE;
   return finish_ranks (comm, create_and_execute (argv[0], db, name, def, dry, comm));
 }
@@ -514,7 +498,7 @@ experiment_resume (int argc, char **argv)
   if (!check_threads (argv[0], threads))
     return CLI_EXIT_USAGE;
   CariComm *comm = NULL;
-  if (!start_ranks (argv[0], threads, &comm))
+  if (!cli_mpi_start_ranks (argv[0], threads, &comm))
     return CLI_EXIT_FAILURE;
   return finish_ranks (comm, resume_and_execute (argv[0], db, names[0], comm));
 }

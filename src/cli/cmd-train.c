@@ -39,22 +39,6 @@ load_config (const char *prog, const char *file, char **sets, const char *datase
   return g_steal_pointer (&cfg);
 }
 
-/* Under a launcher: this process's rank of the job (NULL in a plain start) with its threads;
- * FALSE after printing why. */
-static gboolean
-start_ranks (const char *prog, int threads, CariComm **comm)
-{
-  g_autoptr (GError) error = NULL;
-  if (!cli_mpi_start (comm, &error))
-    {
-      cli_report (prog, error, CLI_EXIT_FAILURE);
-      return FALSE;
-    }
-  if (*comm != NULL || threads > 0)
-    cli_mpi_set_threads (*comm, threads);
-  return TRUE;
-}
-
 /* Ends the job's MPI (when started) with the command's exit status. */
 static int
 finish (int status)
@@ -95,7 +79,7 @@ cmd_train (int argc, char **argv)
       g_printerr (_("%s: --threads must be positive (got %d)\n"), argv[0], threads);
       return CLI_EXIT_USAGE;
     }
-  if (!print_config && !start_ranks (argv[0], threads, &comm))
+  if (!print_config && !cli_mpi_start_ranks (argv[0], threads, &comm))
     return finish (CLI_EXIT_FAILURE);
   if (cari_comm_rank (comm) > 0)
     return finish (cli_follow_run (comm, argv[0]));
@@ -151,7 +135,7 @@ cmd_resume (int argc, char **argv)
       g_printerr (_("%s: --threads must be positive (got %d)\n"), argv[0], threads);
       return CLI_EXIT_USAGE;
     }
-  if (!start_ranks (argv[0], threads, &comm))
+  if (!cli_mpi_start_ranks (argv[0], threads, &comm))
     return finish (CLI_EXIT_FAILURE);
   if (cari_comm_rank (comm) > 0)
     return finish (cli_follow_run (comm, argv[0]));

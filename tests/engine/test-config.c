@@ -374,6 +374,32 @@ test_config_schedule_file_is_stored (void)
   g_rmdir (dir);
 }
 
+/* Setting model.preset gives the model the preset's values (the canonical text holds the old
+ * preset's, which must not win), except for model keys set in the same call. */
+static void
+test_config_preset_by_assignment (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) cfg = cari_run_config_new (NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cfg->net.input_size, ==, 96);
+  const char *paper[] = { "model.preset=paper", NULL };
+  g_assert_true (cari_run_config_set_all (cfg, paper, NULL, &error));
+  g_assert_cmpint (cfg->net.input_size, ==, 160);
+  g_assert_cmpfloat (cfg->net.width, ==, 1.0f);
+  g_assert_cmpint (cfg->net.embedding_size, ==, 128);
+  const char *demo_wide[] = { "model.width=0.5", "model.preset=demo", NULL };
+  g_assert_true (cari_run_config_set_all (cfg, demo_wide, NULL, &error));
+  g_assert_cmpint (cfg->net.input_size, ==, 96);
+  g_assert_cmpfloat (cfg->net.width, ==, 0.5f);
+  /* Other keys than the model's stay as they were. */
+  const char *steps[] = { "schedule.steps=77", NULL }, *again[] = { "model.preset=paper", NULL };
+  g_assert_true (cari_run_config_set_all (cfg, steps, NULL, &error));
+  g_assert_true (cari_run_config_set_all (cfg, again, NULL, &error));
+  g_assert_cmpint (cfg->steps, ==, 77);
+  g_assert_cmpint (cfg->net.input_size, ==, 160);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -384,6 +410,7 @@ main (int argc, char **argv)
   g_test_add_func ("/config/failed-index", test_config_failed_index);
   g_test_add_func ("/config/name-tables", test_config_name_tables);
   g_test_add_func ("/config/copy", test_config_copy);
+  g_test_add_func ("/config/preset-by-assignment", test_config_preset_by_assignment);
   g_test_add_func ("/config/r", test_config_r);
   g_test_add_func ("/config/static-weights", test_config_static_weights);
   g_test_add_func ("/config/starts", test_config_starts);

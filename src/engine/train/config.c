@@ -531,6 +531,17 @@ assignment_of (const char *const *assignments, const KeySpec *k)
 }
 
 /* Whether `assignments` set optim.lr_schedule. */
+/* Whether `assignments` set group.key. */
+static gboolean
+assigned (const char *const *assignments, const char *group, const char *key)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s.%s=", group, key);
+  for (int i = 0; assignments[i] != NULL; i++)
+    if (g_str_has_prefix (assignments[i], prefix))
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 schedule_given (const char *const *assignments)
 {
@@ -590,6 +601,13 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
         }
       else
         g_key_file_set_value (kf, group, key, eq + 1);
+      /* A preset named anew gives every model key its value, unless this call sets it too: the
+       * text holds the old preset's values, which would otherwise override it. */
+      if (strcmp (group, "model") == 0 && strcmp (key, "preset") == 0)
+        for (size_t m = 0; m < G_N_ELEMENTS (keys); m++)
+          if (strcmp (keys[m].group, "model") == 0 && strcmp (keys[m].key, "preset") != 0
+              && !assigned (assignments, "model", keys[m].key))
+            g_key_file_remove_key (kf, "model", keys[m].key, NULL);
       /* A schedule file named (or unnamed) anew is read anew, unless its content is given too. */
       if (strcmp (group, "optim") == 0 && strcmp (key, "lr_schedule_file") == 0
           && !schedule_given (assignments))
