@@ -374,7 +374,7 @@ test_config_schedule_file_is_stored (void)
   g_rmdir (dir);
 }
 
-/* Setting model.preset gives the model the preset's values (the canonical text holds the old
+/* Changing model.preset gives the model the preset's values (the canonical text holds the old
  * preset's, which must not win), except for model keys set in the same call. */
 static void
 test_config_preset_by_assignment (void)
@@ -398,6 +398,11 @@ test_config_preset_by_assignment (void)
   g_assert_true (cari_run_config_set_all (cfg, again, NULL, &error));
   g_assert_cmpint (cfg->steps, ==, 77);
   g_assert_cmpint (cfg->net.input_size, ==, 160);
+  /* The same preset named again keeps what was set before (a form assigns every control). */
+  const char *narrow[] = { "model.embedding_size=96", NULL };
+  g_assert_true (cari_run_config_set_all (cfg, narrow, NULL, &error));
+  g_assert_true (cari_run_config_set_all (cfg, again, NULL, &error));
+  g_assert_cmpint (cfg->net.embedding_size, ==, 96);
 }
 
 int

@@ -601,9 +601,11 @@ cari_run_config_set_all (CariRunConfig *cfg, const char *const *assignments, int
         }
       else
         g_key_file_set_value (kf, group, key, eq + 1);
-      /* A preset named anew gives every model key its value, unless this call sets it too: the
-       * text holds the old preset's values, which would otherwise override it. */
-      if (strcmp (group, "model") == 0 && strcmp (key, "preset") == 0)
+      /* A preset changed gives every model key its value, unless this call sets it too: the
+       * text holds the old preset's values, which would otherwise override it. The same preset
+       * named again changes nothing (a form assigns every control it shows). */
+      if (strcmp (group, "model") == 0 && strcmp (key, "preset") == 0
+          && g_strcmp0 (eq + 1, cfg->preset) != 0)
         for (size_t m = 0; m < G_N_ELEMENTS (keys); m++)
           if (strcmp (keys[m].group, "model") == 0 && strcmp (keys[m].key, "preset") != 0
               && !assigned (assignments, "model", keys[m].key))
