@@ -27,15 +27,16 @@ env_first (const char *const *names)
 static const char *const local_size_vars[] = { "OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS",
                                                "SLURM_NTASKS_PER_NODE", NULL };
 
-gboolean
-cli_mpi_launched (void)
+#ifdef CARI_HAVE_MPI
+
+/* Whether a launcher started this process. */
+static gboolean
+launched (void)
 {
   static const char *const rank_vars[] = { "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK",
                                            NULL };
   return env_first (rank_vars) != NULL;
 }
-
-#ifdef CARI_HAVE_MPI
 
 /* Ranks other than 0 keep errors and criticals only. */
 static void
@@ -59,19 +60,11 @@ mpi_type (CariCommType type)
   return type == CARI_COMM_FLOAT ? MPI_FLOAT : type == CARI_COMM_DOUBLE ? MPI_DOUBLE : MPI_INT;
 }
 
-static size_t
-type_size (CariCommType type)
-{
-  return type == CARI_COMM_DOUBLE ? sizeof (double)
-         : type == CARI_COMM_FLOAT ? sizeof (float)
-                                   : sizeof (int);
-}
-
 static void
 mpi_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
 {
   for (size_t done = 0; done < count; done += PART)
-    MPI_Allreduce (MPI_IN_PLACE, (char *) buf + done * type_size (type),
+    MPI_Allreduce (MPI_IN_PLACE, (char *) buf + done * cari_comm_type_size (type),
                    (int) MIN (count - done, (size_t) PART), mpi_type (type), MPI_SUM,
                    MPI_COMM_WORLD);
 }
@@ -105,7 +98,7 @@ gboolean
 cli_mpi_start (CariComm **comm, GError **error)
 {
   *comm = NULL;
-  if (!cli_mpi_launched ())
+  if (!launched ())
     return TRUE;
   if (!started)
     {
@@ -125,20 +118,15 @@ cli_mpi_start (CariComm **comm, GError **error)
   return TRUE;
 }
 
-void
-cli_mpi_finish (void)
+int
+cli_mpi_finish (int status)
 {
   if (started)
     MPI_Finalize ();
   started = FALSE;
+  return status;
 }
 
-void
-cli_mpi_abort (int status)
-{
-  if (started)
-    MPI_Abort (MPI_COMM_WORLD, status);
-}
 
 #else /* without MPI */
 
@@ -160,16 +148,12 @@ cli_mpi_start (CariComm **comm, GError **error)
   return TRUE;
 }
 
-void
-cli_mpi_finish (void)
+int
+cli_mpi_finish (int status)
 {
+  return status;
 }
 
-void
-cli_mpi_abort (int status)
-{
-  exit (status);
-}
 
 #endif
 

@@ -306,15 +306,6 @@ dry_run (CariStore *store, const char *name, const CariExperimentDef *def, const
 
 /* ------------------------------------------------------------------------------ ranks */
 
-/* Ends the group; `status`. */
-static int
-finish_ranks (CariComm *comm, int status)
-{
-  cari_comm_free (comm);
-  cli_mpi_finish ();
-  return status;
-}
-
 /* FALSE after printing why --threads is refused. */
 static gboolean
 check_threads (const char *prog, int threads)
@@ -416,7 +407,7 @@ experiment_run (int argc, char **argv)
   CariComm *comm = NULL;
   if (!cli_mpi_start_ranks (argv[0], threads, &comm))
     return CLI_EXIT_FAILURE;
-  return finish_ranks (comm, create_and_execute (argv[0], db, name, def, dry, comm));
+  return cli_mpi_finish (create_and_execute (argv[0], db, name, def, dry, comm));
 }
 
 /* ------------------------------------------------------------------------------ resume, list */
@@ -500,7 +491,7 @@ experiment_resume (int argc, char **argv)
   CariComm *comm = NULL;
   if (!cli_mpi_start_ranks (argv[0], threads, &comm))
     return CLI_EXIT_FAILURE;
-  return finish_ranks (comm, resume_and_execute (argv[0], db, names[0], comm));
+  return cli_mpi_finish (resume_and_execute (argv[0], db, names[0], comm));
 }
 
 static int

@@ -39,14 +39,6 @@ load_config (const char *prog, const char *file, char **sets, const char *datase
   return g_steal_pointer (&cfg);
 }
 
-/* Ends the job's MPI (when started) with the command's exit status. */
-static int
-finish (int status)
-{
-  cli_mpi_finish ();
-  return status;
-}
-
 int
 cmd_train (int argc, char **argv)
 {
@@ -80,9 +72,9 @@ cmd_train (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   if (!print_config && !cli_mpi_start_ranks (argv[0], threads, &comm))
-    return finish (CLI_EXIT_FAILURE);
+    return cli_mpi_finish (CLI_EXIT_FAILURE);
   if (cari_comm_rank (comm) > 0)
-    return finish (cli_follow_run (comm, argv[0]));
+    return cli_mpi_finish (cli_follow_run (comm, argv[0]));
   g_autoptr (CariRunConfig) cfg = load_config (argv[0], config, sets, dataset);
   if (cfg == NULL)
     return CLI_EXIT_USAGE;
@@ -103,9 +95,9 @@ cmd_train (int argc, char **argv)
       /* The other ranks wait for the run: tell them why there is none. */
       g_autoptr (GError) copy = g_error_copy (error);
       cari_comm_agree (comm, &copy);
-      return finish (cli_report (argv[0], error, CLI_EXIT_FAILURE));
+      return cli_mpi_finish (cli_report (argv[0], error, CLI_EXIT_FAILURE));
     }
-  return finish (cli_execute_run_group (store, run, FALSE, comm, argv[0]));
+  return cli_mpi_finish (cli_execute_run_group (store, run, FALSE, comm, argv[0]));
 }
 
 int
@@ -136,16 +128,16 @@ cmd_resume (int argc, char **argv)
       return CLI_EXIT_USAGE;
     }
   if (!cli_mpi_start_ranks (argv[0], threads, &comm))
-    return finish (CLI_EXIT_FAILURE);
+    return cli_mpi_finish (CLI_EXIT_FAILURE);
   if (cari_comm_rank (comm) > 0)
-    return finish (cli_follow_run (comm, argv[0]));
+    return cli_mpi_finish (cli_follow_run (comm, argv[0]));
   g_autoptr (CariStore) store = cli_open_run (argv[0], db, run_arg, FALSE, &run, &status);
   if (store == NULL)
     {
       g_autoptr (GError) why = g_error_new (CARI_ERROR, CARI_ERROR_NOT_FOUND,
                                             _("Rank 0 cannot open the run"));
       cari_comm_agree (comm, &why);
-      return finish (status);
+      return cli_mpi_finish (status);
     }
-  return finish (cli_execute_run_group (store, run, TRUE, comm, argv[0]));
+  return cli_mpi_finish (cli_execute_run_group (store, run, TRUE, comm, argv[0]));
 }

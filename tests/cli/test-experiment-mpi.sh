@@ -131,7 +131,10 @@ else
   "$cli" import --db "$tmp/four.db" --kind webcaricature --root "$tmp/tiny" --name tiny \
     >"$tmp/log" 2>&1
   rank1="$tmp/four.db.experiment1.rank1"
-  running="SELECT r.owner $grid_runs AND r.status = 'running'"
+  # Running, and past a step (its metrics flushed): stopped before its first step, a run has
+  # nothing to checkpoint.
+  running="SELECT r.owner $grid_runs AND r.status = 'running'
+           AND EXISTS (SELECT 1 FROM metrics m WHERE m.run_id = r.id)"
   $mpi "$cli" experiment run --db "$tmp/four.db" $grid --steps 2000 >"$tmp/four.out" \
     2>"$tmp/four.err" &
   pid=$!

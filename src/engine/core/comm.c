@@ -12,6 +12,14 @@ now (void)
   return (double) g_get_monotonic_time () * 1e-6;
 }
 
+size_t
+cari_comm_type_size (CariCommType type)
+{
+  return type == CARI_COMM_DOUBLE ? sizeof (double)
+         : type == CARI_COMM_FLOAT ? sizeof (float)
+                                   : sizeof (int);
+}
+
 void
 cari_comm_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
 {
@@ -184,53 +192,33 @@ local_barrier (CariComm *comm)
   g_mutex_unlock (&g->mutex);
 }
 
-static size_t
-type_size (CariCommType type)
-{
-  return type == CARI_COMM_DOUBLE ? sizeof (double)
-         : type == CARI_COMM_FLOAT ? sizeof (float)
-                                   : sizeof (int);
-}
 
 static void
 local_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
 {
   LocalGroup *g = ((LocalComm *) comm)->group;
-  g_autofree void *sum = g_malloc (count * type_size (type));
+  g_autofree void *sum = g_malloc (count * cari_comm_type_size (type));
 
   g->slots[comm->rank] = buf;
   local_barrier (comm);
   /* Every rank adds in rank order: the same sum everywhere. */
-  for (size_t i = 0; i < count; i++)
-    switch (type)
-      {
-      case CARI_COMM_FLOAT:
-        {
-          float s = 0.0f;
-          for (int r = 0; r < g->n; r++)
-            s += ((const float *) g->slots[r])[i];
-          ((float *) sum)[i] = s;
-          break;
-        }
-      case CARI_COMM_DOUBLE:
-        {
-          double s = 0.0;
-          for (int r = 0; r < g->n; r++)
-            s += ((const double *) g->slots[r])[i];
-          ((double *) sum)[i] = s;
-          break;
-        }
-      case CARI_COMM_INT:
-        {
-          int s = 0;
-          for (int r = 0; r < g->n; r++)
-            s += ((const int *) g->slots[r])[i];
-          ((int *) sum)[i] = s;
-          break;
-        }
-      }
+#define SUM_SLOTS(T)                                                                              \
+  for (size_t i = 0; i < count; i++)                                                              \
+    {                                                                                             \
+      T acc = 0;                                                                                  \
+      for (int r = 0; r < g->n; r++)                                                              \
+        acc += ((const T *) g->slots[r])[i];                                                      \
+      ((T *) sum)[i] = acc;                                                                       \
+    }
+  if (type == CARI_COMM_FLOAT)
+    SUM_SLOTS (float)
+  else if (type == CARI_COMM_DOUBLE)
+    SUM_SLOTS (double)
+  else
+    SUM_SLOTS (int)
+#undef SUM_SLOTS
   local_barrier (comm); /* everyone has read every slot */
-  memcpy (buf, sum, count * type_size (type));
+  memcpy (buf, sum, count * cari_comm_type_size (type));
 }
 
 static void

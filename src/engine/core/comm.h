@@ -57,6 +57,8 @@ cari_comm_size (const CariComm *comm)
   return comm != NULL ? comm->size : 1;
 }
 
+/* Bytes of one value of `type`. */
+size_t cari_comm_type_size (CariCommType type);
 void cari_comm_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type);
 void cari_comm_broadcast (CariComm *comm, void *buf, size_t bytes, int root);
 void cari_comm_barrier (CariComm *comm);

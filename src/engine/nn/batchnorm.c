@@ -221,24 +221,32 @@ sync_finish_range (gpointer data, size_t c0, size_t c1)
     }
 }
 
+/* The synchronised passes of a group of several ranks: `sums` puts this rank's per-channel sums
+ * in a->stats, which are summed over the group with the count of values, then `finish` (may be
+ * NULL) reads them. */
+static void
+over_group (BnArgs *a, CariRangeFn sums, CariRangeFn finish)
+{
+  const size_t grain = channel_grain (a->N, a->HW), n = 2 * (size_t) a->C + 1;
+  g_autofree double *stats = g_new (double, n);
+  a->stats = stats;
+  cari_parallel_for (a->C, grain, sums, a);
+  stats[n - 1] = (double) a->N * a->HW;
+  cari_comm_allreduce_sum (a->comm, stats, n, CARI_COMM_DOUBLE);
+  if (finish != NULL)
+    cari_parallel_for (a->C, grain, finish, a);
+  a->stats = NULL;
+}
+
 /* Training's forward over channels: with a group of several ranks, in two passes around the sum
  * of every rank's moments. */
 static void
 forward_train (BnArgs *a)
 {
-  const size_t grain = channel_grain (a->N, a->HW);
-  if (cari_comm_size (a->comm) <= 1)
-    {
-      cari_parallel_for (a->C, grain, forward_train_range, a);
-      return;
-    }
-  g_autofree double *stats = g_new (double, 2 * (size_t) a->C + 1);
-  a->stats = stats;
-  cari_parallel_for (a->C, grain, sync_moments_range, a);
-  stats[2 * (size_t) a->C] = (double) a->N * a->HW;
-  cari_comm_allreduce_sum (a->comm, stats, 2 * (size_t) a->C + 1, CARI_COMM_DOUBLE);
-  cari_parallel_for (a->C, grain, sync_finish_range, a);
-  a->stats = NULL;
+  if (cari_comm_size (a->comm) > 1)
+    over_group (a, sync_moments_range, sync_finish_range);
+  else
+    cari_parallel_for (a->C, channel_grain (a->N, a->HW), forward_train_range, a);
 }
 
 void
@@ -415,20 +423,10 @@ sync_dx_range (gpointer data, size_t c0, size_t c1)
 static void
 backward (BnArgs *a)
 {
-  const size_t grain = channel_grain (a->N, a->HW);
-  if (cari_comm_size (a->comm) <= 1)
-    {
-      cari_parallel_for (a->C, grain, backward_range, a);
-      return;
-    }
-  g_autofree double *stats = g_new (double, 2 * (size_t) a->C + 1);
-  a->stats = stats;
-  cari_parallel_for (a->C, grain, sync_grad_sums_range, a);
-  stats[2 * (size_t) a->C] = (double) a->N * a->HW;
-  cari_comm_allreduce_sum (a->comm, stats, 2 * (size_t) a->C + 1, CARI_COMM_DOUBLE);
-  if (a->d != NULL)
-    cari_parallel_for (a->C, grain, sync_dx_range, a);
-  a->stats = NULL;
+  if (cari_comm_size (a->comm) > 1)
+    over_group (a, sync_grad_sums_range, a->d != NULL ? sync_dx_range : NULL);
+  else
+    cari_parallel_for (a->C, channel_grain (a->N, a->HW), backward_range, a);
 }
 
 void

@@ -345,6 +345,7 @@ forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
    * rows. */
   double sums[2 * CARI_N_TASKS + 1] = { 0 };
   double *counts = sums + T, *center_sum = sums + 2 * T;
+  int mine[CARI_N_TASKS];  /* this rank's rows counted by each loss */
   float share[CARI_N_TASKS];
 
   if (t->comm != NULL)
@@ -368,7 +369,7 @@ forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
       if (task == CARI_TASK_VERIF && t->centers != NULL)
         losses[s] += (float) (cfg->center_weight * center);
       sums[s] = ce * counted;
-      counts[s] = counted;
+      counts[s] = mine[s] = counted;
       if (task == CARI_TASK_VERIF)
         *center_sum = center * counted;
     }
@@ -380,12 +381,7 @@ forward_backward (CariTrainer *t, float *losses, float *w, GError **error)
       cari_comm_allreduce_sum (t->comm, sums, 2 * (size_t) T + 1, CARI_COMM_DOUBLE);
       for (int s = 0; s < T; s++)
         {
-          CariHeadOutput out;
-          cari_net_head_output (t->net, t->order[s], &out);
-          int mine = 0;
-          for (int i = 0; i < out.rows; i++)
-            mine += t->labels[t->order[s]][i] >= 0;
-          share[s] = counts[s] > 0 ? (float) (mine / counts[s]) : 0.0f;
+          share[s] = counts[s] > 0 ? (float) (mine[s] / counts[s]) : 0.0f;
           losses[s] = counts[s] > 0 ? (float) (sums[s] / counts[s]) : 0.0f;
           if (t->order[s] == CARI_TASK_VERIF && t->centers != NULL && counts[s] > 0)
             losses[s] += (float) (cfg->center_weight * (*center_sum / counts[s]));
