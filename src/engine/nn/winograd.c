@@ -364,43 +364,52 @@ store_lanes (float *T, float (*v)[KC], int points, size_t rows, size_t row, size
     memcpy (T + ((size_t) p * rows + row) * ld + t0, v[p], sizeof (float) * (size_t) nt);
 }
 
+/* Lanes [0, KC) of d: for tile t0 + k (k < nt) of `channel` of `channels` in src, the side ×
+ * side window of its H × W plane whose corner is the tile's origin shifted by (dy, dx), zero
+ * outside the plane; lanes past nt zero. */
+static G_ALWAYS_INLINE inline void
+gather_windows (const TileArgs *ta, float (*d)[KC], size_t t0, int nt, int channel, int channels,
+                int H, int W, int dy, int dx, int side)
+{
+  const size_t plane = (size_t) H * W;
+  for (int k = 0; k < KC; k++)
+    {
+      if (k >= nt)
+        {
+          for (int p = 0; p < side * side; p++)
+            d[p][k] = 0.0f;
+          continue;
+        }
+      int oy, ox;
+      const float *img = ta->src + tile_place (ta->g, t0 + k, channel, channels, plane, &oy, &ox);
+      const int y0 = oy + dy, x0 = ox + dx;
+      if (y0 >= 0 && x0 >= 0 && y0 + side <= H && x0 + side <= W)
+        for (int r = 0; r < side; r++)
+          for (int q = 0; q < side; q++)
+            d[r * side + q][k] = img[(size_t) (y0 + r) * W + x0 + q];
+      else
+        for (int r = 0; r < side; r++)
+          for (int q = 0; q < side; q++)
+            {
+              int y = y0 + r, x = x0 + q;
+              d[r * side + q][k]
+                = y >= 0 && y < H && x >= 0 && x < W ? img[(size_t) y * W + x] : 0.0f;
+            }
+    }
+}
+
 /* V[ξ][c][t] = (Bᵀ·d·B)[ξ] for the α × α input tiles d of channel c (zero past the edges). */
 static G_ALWAYS_INLINE inline void
 input_transform_channel (const TileArgs *ta, int m, int c)
 {
-  const Geom *g = ta->g;
-  const CariConv2dShape *s = g->s;
-  const int a = m + 2, H = s->in_h, W = s->in_w;
-  const size_t plane = (size_t) H * W;
+  const CariConv2dShape *s = ta->g->s;
+  const int a = m + 2;
   float d[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
 
   for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
-      for (int k = 0; k < KC; k++)
-        {
-          if (k >= nt)
-            {
-              for (int p = 0; p < a * a; p++)
-                d[p][k] = 0.0f;
-              continue;
-            }
-          int oy, ox;
-          const float *img = ta->src + tile_place (g, t0 + k, c, s->in_c, plane, &oy, &ox);
-          const int y0 = oy - s->pad_top, x0 = ox - s->pad_left;
-          if (y0 >= 0 && x0 >= 0 && y0 + a <= H && x0 + a <= W)
-            for (int r = 0; r < a; r++)
-              for (int q = 0; q < a; q++)
-                d[r * a + q][k] = img[(size_t) (y0 + r) * W + x0 + q];
-          else
-            for (int r = 0; r < a; r++)
-              for (int q = 0; q < a; q++)
-                {
-                  int y = y0 + r, x = x0 + q;
-                  d[r * a + q][k]
-                    = y >= 0 && y < H && x >= 0 && x < W ? img[(size_t) y * W + x] : 0.0f;
-                }
-        }
+      gather_windows (ta, d, t0, nt, c, s->in_c, s->in_h, s->in_w, -s->pad_top, -s->pad_left, a);
       transform_2d (BT, m, a, a, d, tmp, v);
       store_lanes (ta->T, v, a * a, s->in_c, c, ta->ld, t0, nt);
     }
@@ -438,31 +447,14 @@ output_transform_channel (const TileArgs *ta, int m, int oc)
 static G_ALWAYS_INLINE inline void
 output_adjoint_channel (const TileArgs *ta, int m, int oc)
 {
-  const Geom *g = ta->g;
-  const CariConv2dShape *s = g->s;
-  const int a = m + 2, OH = s->out_h, OW = s->out_w;
-  const size_t plane = (size_t) OH * OW;
+  const CariConv2dShape *s = ta->g->s;
+  const int a = m + 2;
   float dy[MAX_A * MAX_A][KC], tmp[MAX_A * MAX_A][KC], v[MAX_A * MAX_A][KC];
 
   for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
-      for (int k = 0; k < KC; k++)
-        {
-          if (k >= nt)
-            {
-              for (int p = 0; p < m * m; p++)
-                dy[p][k] = 0.0f;
-              continue;
-            }
-          int oy, ox;
-          const float *img = ta->src + tile_place (g, t0 + k, oc, s->out_c, plane, &oy, &ox);
-          for (int p = 0; p < m; p++)
-            for (int q = 0; q < m; q++)
-              dy[p * m + q][k] = oy + p < OH && ox + q < OW
-                                   ? img[(size_t) (oy + p) * OW + ox + q]
-                                   : 0.0f;
-        }
+      gather_windows (ta, dy, t0, nt, oc, s->out_c, s->out_h, s->out_w, 0, 0, m);
       transform_2d (AT_ADJ, m, m, a, dy, tmp, v);
       store_lanes (ta->T, v, a * a, s->out_c, oc, ta->ld, t0, nt);
     }
