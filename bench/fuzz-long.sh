@@ -14,7 +14,7 @@ minutes=${1:-10}
 build=${2:-_build-fuzz}
 out=${OUT:-/tmp/bench-fuzz-$(date +%Y%m%d-%H%M%S)}
 jobs=${JOBS:-1}
-targets="image protocol checkpoint"
+targets=$(for f in tests/fuzz/fuzz-*.c; do basename "$f" .c | sed 's/^fuzz-//'; done)
 seconds=$(echo "$minutes * 60 / 1" | bc)
 
 if [ ! -d "$build" ]; then
