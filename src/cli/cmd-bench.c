@@ -27,32 +27,58 @@ typedef struct
   int *labels[CARI_N_TASKS];
   int n_cari, n_photo;
   float lr;
+  /* With replicas: this one's rank of their local group, and its rows' places in the batch.
+   * NULL in one network. */
+  CariComm *comm;
+  int *row_ids;
 } BenchState;
 
+/* One training step as the trainer takes it, on one network or on each replica of several (its
+ * share of the batch, losses and gradients summed over the replicas). */
 static void
 bench_step (BenchState *s)
 {
   const CariNetConfig *cfg = cari_net_get_config (s->net);
   const int K = cfg->n_identities;
-  float losses[CARI_N_TASKS] = { 0 };
+  float losses[CARI_N_TASKS] = { 0 }, share[CARI_N_TASKS];
+  float *probs[CARI_N_TASKS] = { NULL };
+  double sums[2 * CARI_N_TASKS] = { 0 }; /* per slot: the loss over these rows, then rows */
   int T = 0;
   size_t n;
 
+  if (s->comm != NULL)
+    cari_net_set_row_ids (s->net, s->row_ids, s->n_cari + s->n_photo);
   cari_net_forward (s->net, s->images, s->n_cari, s->n_photo, TRUE);
   cari_net_zero_grad (s->net);
   const float *w = cari_net_task_weights (s->net, &T);
-  int slot = 0;
+  int slots = 0;
   for (int t = 0; t < CARI_N_TASKS; t++)
     {
       CariHeadOutput out;
       if (!cari_net_head_output (s->net, (CariTask) t, &out) || out.rows == 0)
         continue;
-      g_autofree float *probs = g_new (float, (size_t) out.rows * K);
-      losses[slot] = (float) cari_softmax_cross_entropy_forward (probs, out.logits, s->labels[t],
-                                                                 out.rows, K, NULL);
+      probs[t] = g_new (float, (size_t) out.rows * K);
+      double ce = cari_softmax_cross_entropy_forward (probs[t], out.logits, s->labels[t],
+                                                      out.rows, K, NULL);
+      sums[slots] = ce * out.rows;
+      sums[CARI_N_TASKS + slots] = out.rows;
+      slots++;
+    }
+  if (s->comm != NULL)
+    cari_comm_allreduce_sum (s->comm, sums, 2 * CARI_N_TASKS, CARI_COMM_DOUBLE);
+  int slot = 0;
+  for (int t = 0; t < CARI_N_TASKS; t++)
+    {
+      CariHeadOutput out;
+      if (probs[t] == NULL)
+        continue;
+      cari_net_head_output (s->net, (CariTask) t, &out);
+      losses[slot] = (float) (sums[slot] / sums[CARI_N_TASKS + slot]);
+      share[slot] = (float) (out.rows / sums[CARI_N_TASKS + slot]);
       float weight = w != NULL ? w[slot] : 1.0f;
-      cari_softmax_cross_entropy_backward (cari_net_head_dlogits (s->net, (CariTask) t), probs,
-                                           s->labels[t], out.rows, K, weight);
+      cari_softmax_cross_entropy_backward (cari_net_head_dlogits (s->net, (CariTask) t), probs[t],
+                                           s->labels[t], out.rows, K, weight * share[slot]);
+      g_free (probs[t]);
       slot++;
     }
   float *dw = cari_net_task_dweights (s->net);
@@ -61,12 +87,34 @@ bench_step (BenchState *s)
   cari_net_backward (s->net, NULL);
 
   float *params = cari_net_params (s->net, &n);
-  cari_optimizer_step (s->opt, params, cari_net_grads (s->net, &n), s->lr);
+  float *grads = cari_net_grads (s->net, &n);
+  if (s->comm != NULL)
+    cari_comm_allreduce_sum (s->comm, grads, n, CARI_COMM_FLOAT);
+  cari_optimizer_step (s->opt, params, grads, s->lr);
   if (s->opt_module != NULL)
     {
       float *mp = cari_net_module_params (s->net, &n);
-      cari_optimizer_step (s->opt_module, mp, cari_net_module_grads (s->net, &n), s->lr);
+      float *mg = cari_net_module_grads (s->net, &n);
+      if (s->comm != NULL)
+        cari_comm_allreduce_sum (s->comm, mg, n, CARI_COMM_FLOAT);
+      cari_optimizer_step (s->opt_module, mp, mg, s->lr);
     }
+}
+
+static void
+replica_step (gpointer data, size_t r, size_t end)
+{
+  bench_step ((BenchState *) data + r);
+}
+
+/* A step of every replica at once (one: on this thread, with the pool's threads). */
+static void
+bench_steps (BenchState *s, int n_replicas)
+{
+  if (n_replicas == 1)
+    bench_step (s);
+  else
+    cari_parallel_together (n_replicas, replica_step, s);
 }
 
 static int
@@ -254,11 +302,68 @@ bench_loader (const char *prog, const char *db, const char *dataset, const char 
   return CLI_EXIT_OK;
 }
 
+/* The timed steps of training and their report. */
+static int
+bench_training (BenchState *s, int n_replicas, const CariNetConfig *cfg, const char *preset,
+                int identities, int steps, int warmup, gboolean profile)
+{
+  int n_cari = 0, n_photo = 0;
+  for (int r = 0; r < n_replicas; r++)
+    {
+      n_cari += s[r].n_cari;
+      n_photo += s[r].n_photo;
+    }
+  const int n = n_cari + n_photo;
+  for (int i = 0; i < warmup; i++)
+    bench_steps (s, n_replicas);
+  cari_net_set_profiling (s->net, profile);
+  g_autofree double *times = g_new (double, steps);
+  for (int i = 0; i < steps; i++)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      bench_steps (s, n_replicas);
+      times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
+    }
+  double median = median_sorted (times, steps);
+  double flops = cari_net_train_flops (s->net, n_cari, n_photo, FALSE);
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  g_autofree char *blas = cari_blas_describe ();
+
+  printf (_("preset:            %s (input %d, width %g, %d caricatures + %d photos, %d identities)\n"),
+          preset != NULL ? preset : "paper", cfg->input_size, cfg->width, n_cari, n_photo,
+          identities);
+  printf (_("parameters:        %zu (network %zu + weight module %zu)\n"),
+          cari_net_param_count (s->net, FALSE) + cari_net_param_count (s->net, TRUE),
+          cari_net_param_count (s->net, FALSE), cari_net_param_count (s->net, TRUE));
+  printf (_("FLOPs per step:    %.4e\n"), flops);
+  printf (_("step time:         %.4f s median of %d (min %.4f, max %.4f)\n"), median, steps,
+          times[0], times[steps - 1]);
+  printf (_("images/s:          %.2f\n"), n / median);
+  printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
+  printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
+  printf (_("BLAS:              %s\n"), blas);
+  printf (_("replicas:          %d (--replicas)\n"), n_replicas);
+  printf (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
+  printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
+          cari_conv2d_algo_name (cari_conv2d_get_algo ()));
+
+  if (profile)
+    {
+      if (n_replicas > 1)
+        printf (_("\nThe stages of replica 0 (%d caricatures + %d photos, one thread):\n"),
+                s->n_cari, s->n_photo);
+      print_profile (s->net, steps, median, FALSE);
+    }
+  return CLI_EXIT_OK;
+}
+
 int
 cmd_bench (int argc, char **argv)
 {
   g_autofree char *preset = NULL;
   int n_cari = -1, n_photo = -1, input_size = 0, steps = 10, warmup = 2, threads = 0;
+  int replicas = 0;
   int identities = 200;
   double width = 0.0;
   gboolean profile = FALSE, inference = FALSE;
@@ -275,6 +380,7 @@ cmd_bench (int argc, char **argv)
     { "steps", 'n', 0, G_OPTION_ARG_INT, &steps, N_("Timed training steps (default: 10)"), N_("N") },
     { "warmup", 0, 0, G_OPTION_ARG_INT, &warmup, N_("Untimed steps first (default: 2)"), N_("N") },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, N_("BLAS threads (default: as configured)"), N_("N") },
+    { "replicas", 'r', 0, G_OPTION_ARG_INT, &replicas, N_("Training: replicas of the network, each on its share of the batch and a thread of its own, as batch.replicas (default: auto, as a run would choose)"), N_("N") },
     { "profile", 0, 0, G_OPTION_ARG_NONE, &profile, N_("Print the time spent in each stage of the network"), NULL },
     { "inference", 'i', 0, G_OPTION_ARG_NONE, &inference, N_("Time embedding extraction (the trunk and one branch, no gradients) of the batch's images instead of training steps"), NULL },
     { "branch", 'b', 0, G_OPTION_ARG_STRING, &branch_name, N_("With --inference, the branch: verif, cari or visual (default: visual)"), N_("NAME") },
@@ -314,79 +420,91 @@ cmd_bench (int argc, char **argv)
     return cli_report (argv[0], error, CLI_EXIT_USAGE);
 
   cari_blas_set_threads (threads);
-  g_autoptr (CariNet) net = cari_net_new (&cfg, 1, &error);
-  if (net == NULL)
-    return cli_report (argv[0], error, CLI_EXIT_USAGE);
   if (inference)
-    return bench_inference (argv[0], net, preset != NULL ? preset : "paper", branch, steps,
-                            warmup, profile);
+    {
+      g_autoptr (CariNet) net = cari_net_new (&cfg, 1, &error);
+      if (net == NULL)
+        return cli_report (argv[0], error, CLI_EXIT_USAGE);
+      return bench_inference (argv[0], net, preset != NULL ? preset : "paper", branch, steps,
+                              warmup, profile);
+    }
 
-  BenchState s = { net, NULL, NULL, NULL, { NULL }, cfg.max_caricatures, cfg.max_photos, 1e-3f };
+  /* As a run would train it: replicas of the network, each taking its share of the batch on a
+   * thread of its own (batch.replicas), when --replicas or the rule for "auto" says so. */
+  const int nc = cfg.max_caricatures, np = cfg.max_photos, n = nc + np;
+  const int n_replicas = cari_replicas_choose (replicas, &cfg, nc, np, cari_blas_set_threads (0));
+  const size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;
+  g_autofree BenchState *s = g_new0 (BenchState, n_replicas);
+  g_autofree CariComm **comms = g_new0 (CariComm *, n_replicas);
   CariOptimizerConfig ocfg;
   cari_optimizer_config_init (&ocfg, CARI_OPTIMIZER_RMSPROP);
-  size_t n_theta, n_psi;
-  cari_net_params (net, &n_theta);
-  cari_net_module_params (net, &n_psi);
-  s.opt = cari_optimizer_new (&ocfg, n_theta, &error);
-  if (s.opt != NULL && cfg.weight_module)
-    s.opt_module = cari_optimizer_new (&ocfg, n_psi, &error);
-  if (s.opt == NULL || (cfg.weight_module && s.opt_module == NULL))
-    return cli_report (argv[0], error, CLI_EXIT_FAILURE);
-
-  const int n = s.n_cari + s.n_photo;
-  const size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;
   CariRng rng;
   cari_rng_seed (&rng, 42);
-  s.images = g_new (float, img * n);
+  g_autofree float *images = g_new (float, img * n);
   for (size_t i = 0; i < img * n; i++)
-    s.images[i] = cari_rng_normal (&rng);
-  for (int t = 0; t < CARI_N_TASKS; t++)
+    images[i] = cari_rng_normal (&rng);
+  if (n_replicas > 1)
+    cari_comm_local_group_new (n_replicas, comms);
+  gboolean ok = TRUE;
+  for (int r = 0; r < n_replicas && ok; r++)
     {
-      s.labels[t] = g_new (int, n);
-      for (int i = 0; i < n; i++)
-        s.labels[t][i] = (int) cari_rng_below (&rng, (uint32_t) identities);
+      BenchState *b = &s[r];
+      int c0, c1, p0, p1;
+      cari_comm_share (nc, r, n_replicas, &c0, &c1);
+      cari_comm_share (np, r, n_replicas, &p0, &p1);
+      CariNetConfig share = cfg;
+      share.max_caricatures = c1 - c0;
+      share.max_photos = p1 - p0;
+      b->n_cari = c1 - c0;
+      b->n_photo = p1 - p0;
+      b->lr = 1e-3f;
+      b->net = cari_net_new (&share, 1, &error);
+      ok = b->net != NULL;
+      if (!ok)
+        break;
+      size_t n_theta, n_psi;
+      cari_net_params (b->net, &n_theta);
+      cari_net_module_params (b->net, &n_psi);
+      b->opt = cari_optimizer_new (&ocfg, n_theta, &error);
+      if (b->opt != NULL && cfg.weight_module)
+        b->opt_module = cari_optimizer_new (&ocfg, n_psi, &error);
+      ok = b->opt != NULL && (!cfg.weight_module || b->opt_module != NULL);
+      const int rows = b->n_cari + b->n_photo;
+      b->row_ids = g_new (int, rows);
+      for (int i = 0; i < rows; i++)
+        b->row_ids[i] = i < b->n_cari ? c0 + i : nc + p0 + (i - b->n_cari);
+      b->images = g_new (float, img * rows);
+      for (int i = 0; i < rows; i++)
+        memcpy (b->images + img * i, images + img * b->row_ids[i], img * sizeof (float));
+      for (int t = 0; t < CARI_N_TASKS; t++)
+        {
+          b->labels[t] = g_new (int, rows);
+          for (int i = 0; i < rows; i++)
+            b->labels[t][i] = (int) cari_rng_below (&rng, (uint32_t) identities);
+        }
+      if (n_replicas > 1)
+        {
+          b->comm = comms[r];
+          cari_net_set_comm (b->net, b->comm, TRUE);
+        }
     }
-
-  for (int i = 0; i < warmup; i++)
-    bench_step (&s);
-  cari_net_set_profiling (net, profile);
-  g_autofree double *times = g_new (double, steps);
-  for (int i = 0; i < steps; i++)
+  g_clear_pointer (&images, g_free);
+  int status;
+  if (!ok)
+    status = cli_report (argv[0], error, CLI_EXIT_FAILURE);
+  else
+    status = bench_training (s, n_replicas, &cfg, preset, identities, steps, warmup, profile);
+  for (int r = 0; r < n_replicas; r++)
     {
-      gint64 t0 = g_get_monotonic_time ();
-      bench_step (&s);
-      times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
+      for (int t = 0; t < CARI_N_TASKS; t++)
+        g_free (s[r].labels[t]);
+      g_free (s[r].images);
+      g_free (s[r].row_ids);
+      cari_optimizer_free (s[r].opt);
+      cari_optimizer_free (s[r].opt_module);
+      cari_net_free (s[r].net);
+      if (comms[r] != NULL)
+        cari_comm_free (comms[r]);
     }
-  double median = median_sorted (times, steps);
-  double flops = cari_net_train_flops (net, s.n_cari, s.n_photo, FALSE);
-  struct rusage ru;
-  getrusage (RUSAGE_SELF, &ru);
-  g_autofree char *blas = cari_blas_describe ();
-
-  printf (_("preset:            %s (input %d, width %g, %d caricatures + %d photos, %d identities)\n"),
-          preset != NULL ? preset : "paper", cfg.input_size, cfg.width, s.n_cari, s.n_photo,
-          identities);
-  printf (_("parameters:        %zu (network %zu + weight module %zu)\n"),
-          cari_net_param_count (net, FALSE) + cari_net_param_count (net, TRUE),
-          cari_net_param_count (net, FALSE), cari_net_param_count (net, TRUE));
-  printf (_("FLOPs per step:    %.4e\n"), flops);
-  printf (_("step time:         %.4f s median of %d (min %.4f, max %.4f)\n"), median, steps,
-          times[0], times[steps - 1]);
-  printf (_("images/s:          %.2f\n"), n / median);
-  printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
-  printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
-  printf (_("BLAS:              %s\n"), blas);
-  printf (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
-  printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
-          cari_conv2d_algo_name (cari_conv2d_get_algo ()));
-
-  if (profile)
-    print_profile (net, steps, median, FALSE);
-
-  for (int t = 0; t < CARI_N_TASKS; t++)
-    g_free (s.labels[t]);
-  g_free (s.images);
-  cari_optimizer_free (s.opt);
-  cari_optimizer_free (s.opt_module);
-  return CLI_EXIT_OK;
+  return status;
 }

@@ -405,6 +405,48 @@ test_config_preset_by_assignment (void)
   g_assert_cmpint (cfg->net.embedding_size, ==, 96);
 }
 
+/* batch.replicas: "auto" by default and in the stored text, a count of 1 … 64 otherwise; auto
+ * gives one replica per thread to the demo's network only, and never more than the batch's
+ * caricatures or photos. */
+static void
+test_config_replicas (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariRunConfig) demo = cari_run_config_new ("[model]\npreset=demo\n", &error);
+  g_assert_no_error (error);
+  g_autoptr (CariRunConfig) paper = cari_run_config_new ("[model]\npreset=paper\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (demo->replicas, ==, 0);
+  g_autofree char *text = cari_run_config_to_text (demo);
+  g_assert_nonnull (strstr (text, "\nreplicas=auto\n"));
+  g_assert_cmpint (cari_run_config_replicas (demo, 2), ==, 2);
+  g_assert_cmpint (cari_run_config_replicas (demo, 1), ==, 1);
+  g_assert_cmpint (cari_run_config_replicas (paper, 2), ==, 1);
+
+  g_assert_true (cari_run_config_set (paper, "batch.replicas=3", &error));
+  g_assert_cmpint (cari_run_config_replicas (paper, 1), ==, 3);
+  g_autofree char *three = cari_run_config_to_text (paper);
+  g_assert_nonnull (strstr (three, "\nreplicas=3\n"));
+  g_autoptr (CariRunConfig) stored = cari_run_config_new (three, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->replicas, ==, 3);
+  /* Bounded by the batch: each replica takes at least one caricature and one photo. */
+  g_assert_true (cari_run_config_set (demo, "batch.caricatures=2", &error));
+  g_assert_cmpint (cari_run_config_replicas (demo, 8), ==, 2);
+
+  const char *bad[] = { "batch.replicas=0", "batch.replicas=65", "batch.replicas=1.5",
+                        "batch.replicas=many" };
+  for (size_t i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (cari_run_config_set (paper, bad[i], &error));
+      g_assert_nonnull (strstr (error->message, "batch.replicas"));
+      g_clear_error (&error);
+    }
+  g_assert_cmpint (paper->replicas, ==, 3);
+  g_assert_true (cari_run_config_set (paper, "batch.replicas=auto", &error));
+  g_assert_cmpint (paper->replicas, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -421,5 +463,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/starts", test_config_starts);
   g_test_add_func ("/config/any-text", test_config_any_text);
   g_test_add_func ("/config/schedule-file-is-stored", test_config_schedule_file_is_stored);
+  g_test_add_func ("/config/replicas", test_config_replicas);
   return g_test_run ();
 }

@@ -276,6 +276,74 @@ test_large_image_landmarks (void)
   g_rmdir (dir);
 }
 
+/* Threads loading the same images at once through one loader, as a trainer's replicas do, with
+ * a cache of two images (so entries are evicted while others wait for them) and one image that
+ * cannot be read: every image arrives whole and right, the bad one fails for each. */
+typedef struct
+{
+  CariDataSource *src;
+  const float *want; /* [6 images], by image 0 … 5 */
+  int bad;           /* the unreadable image */
+  int wrong;         /* images that arrived different */
+} SharedJob;
+
+static gpointer
+load_shared (gpointer data)
+{
+  SharedJob *job = data;
+  const size_t img = (size_t) 3 * 75 * 75;
+  const int batch[8] = { 0, 1, 2, 3, 4, 5, 1, 0 };
+  g_autofree float *got = g_new (float, img * 8);
+  for (int round = 0; round < 60; round++)
+    {
+      GError *failures[8] = { NULL };
+      g_autoptr (GError) error = NULL;
+      cari_data_source_prefetch (job->src, batch + round % 3, 4);
+      g_assert_true (cari_data_source_load_each (job->src, batch, 8, got, failures, &error));
+      for (int i = 0; i < 8; i++)
+        {
+          if (batch[i] == job->bad)
+            g_assert_nonnull (failures[i]);
+          else if (failures[i] != NULL
+                   || memcmp (got + img * i, job->want + img * batch[i], img * sizeof (float)))
+            g_atomic_int_inc (&job->wrong);
+          g_clear_error (&failures[i]);
+        }
+    }
+  return NULL;
+}
+
+static void
+test_shared_by_threads (Fixture *f, gconstpointer data)
+{
+  CariLoaderConfig lc;
+  g_autoptr (GError) error = NULL;
+  const size_t img = (size_t) 3 * 75 * 75;
+  g_autofree float *want = g_new0 (float, img * 6);
+  {
+    cari_loader_config_init (&lc, 75);
+    g_autoptr (CariDataSource) ref = cari_loader_new (f->index, "webcari.restricted", 1, &lc, &error);
+    g_assert_no_error (error);
+    const int first[5] = { 0, 1, 2, 3, 5 };
+    for (int i = 0; i < 5; i++)
+      g_assert_true (cari_data_source_load (ref, &first[i], 1, want + img * first[i], &error));
+  }
+  const CariIndexImage *im = &g_array_index (f->index->images, CariIndexImage, 4);
+  g_autofree char *path = g_build_filename (f->root, im->path, NULL);
+  g_assert_true (g_file_set_contents (path, "not an image", -1, NULL));
+  cari_loader_config_init (&lc, 75);
+  lc.cache_bytes = 2 * img * sizeof (float);
+  g_autoptr (CariDataSource) src = cari_loader_new (f->index, "webcari.restricted", 1, &lc, &error);
+  g_assert_no_error (error);
+  SharedJob job = { src, want, 4, 0 };
+  GThread *threads[4];
+  for (int t = 0; t < 4; t++)
+    threads[t] = g_thread_new ("load", load_shared, &job);
+  for (int t = 0; t < 4; t++)
+    g_thread_join (threads[t]);
+  g_assert_cmpint (job.wrong, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,6 +352,8 @@ main (int argc, char **argv)
   g_test_add ("/loader/images-and-prefetch", Fixture, NULL, setup, test_images_and_prefetch,
               teardown);
   g_test_add ("/loader/bad-image", Fixture, NULL, setup, test_bad_image, teardown);
+  g_test_add ("/loader/shared-by-threads", Fixture, NULL, setup, test_shared_by_threads,
+              teardown);
   g_test_add_func ("/loader/large-image-bounded", test_large_image_bounded);
   g_test_add_func ("/loader/large-image-landmarks", test_large_image_landmarks);
   return g_test_run ();

@@ -2,7 +2,8 @@
  * the group's calls, and N = 1, 2 and 3 ranks at the same global batch computing what one
  * process does — the first 20 steps' losses and task weights to 1e-4 relative, the parameters
  * identical on every rank — checkpoints moving between a group and one process both ways, and
- * one rank's cancellation or failure stopping every rank at the same step. */
+ * one rank's cancellation or failure stopping every rank at the same step. Then a trainer's own
+ * replicas in one process (batch.replicas): the same equivalence, restores and cancellation. */
 #include <cari.h>
 #include <math.h>
 #include <string.h>
@@ -365,6 +366,148 @@ test_a_rank_stops_the_group (void)
     }
 }
 
+/* ------------------------------------------------------------------ replicas in one process */
+
+static CariRunConfig *
+replicas_config (int n)
+{
+  g_autoptr (GError) error = NULL;
+  CariRunConfig *cfg = run_config ();
+  g_autofree char *assignment = g_strdup_printf ("batch.replicas=%d", n);
+  g_assert_true (cari_run_config_set (cfg, assignment, &error));
+  g_assert_no_error (error);
+  return cfg;
+}
+
+static void
+train_steps (CariTrainer *t, int steps, CariStepStats *stats)
+{
+  g_autoptr (GError) error = NULL;
+  for (int i = 0; i < steps; i++)
+    {
+      g_assert_true (cari_trainer_step (t, &stats[i], &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* One trainer with 2 and 3 replicas computes what it computes with 1 (to 1e-4), whatever the
+ * host did to its network before the first step; a checkpoint restored into it reaches every
+ * replica. */
+static void
+test_replicas (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariDataSource) src = toy_source ();
+  cari_blas_set_threads (1);
+  g_autoptr (CariRunConfig) cfg1 = replicas_config (1);
+  CariStepStats one[STEPS], many[STEPS], resumed[STEPS / 2];
+
+  /* The host changes the weights before training (as a run started from another tool's weights
+   * does): replica 0's network alone is what it sees. */
+  g_autoptr (CariTrainer) t1 = cari_trainer_new (cfg1, src, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cari_trainer_get_replicas (t1), ==, 1);
+  size_t n_params;
+  float *p = cari_net_params (cari_trainer_get_net (t1), &n_params);
+  for (size_t i = 0; i < n_params; i += 7)
+    p[i] *= 1.5f;
+  train_steps (t1, STEPS, one);
+
+  for (int n = 2; n <= 3; n++)
+    {
+      g_autoptr (CariRunConfig) cfg = replicas_config (n);
+      g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cari_trainer_get_replicas (t), ==, n);
+      /* A host drives no group of its own. */
+      g_assert_null (cari_trainer_get_comm (t));
+      p = cari_net_params (cari_trainer_get_net (t), &n_params);
+      for (size_t i = 0; i < n_params; i += 7)
+        p[i] *= 1.5f;
+      train_steps (t, STEPS, many);
+      double worst = worst_difference (many, one, STEPS);
+      g_test_message ("%d replicas: worst relative difference of the losses and task weights "
+                      "over %d steps: %.2e",
+                      n, STEPS, worst);
+      g_assert_cmpfloat (worst, <, TOL);
+
+      /* Replica 0's state at step 10, restored into a fresh trainer, goes on as the first did,
+       * bit for bit (same replicas): the restore reached the other replicas. */
+      g_autoptr (CariTrainer) a = cari_trainer_new (cfg, src, &error);
+      train_steps (a, STEPS / 2, resumed);
+      g_autoptr (CariCheckpoint) ck = cari_trainer_checkpoint (a);
+      g_autoptr (CariTrainer) b = cari_trainer_new (cfg, src, &error);
+      train_steps (b, 3, resumed); /* a state of its own, replaced by the restore */
+      g_assert_true (cari_trainer_restore (b, ck, &error));
+      g_assert_no_error (error);
+      train_steps (b, STEPS / 2, resumed);
+      train_steps (a, STEPS / 2, many);
+      for (int i = 0; i < STEPS / 2; i++)
+        for (int task = 0; task < CARI_N_TASKS; task++)
+          {
+            g_assert_cmpfloat (resumed[i].loss[task], ==, many[i].loss[task]);
+            g_assert_cmpfloat (resumed[i].weight[task], ==, many[i].weight[task]);
+          }
+    }
+}
+
+/* A cancelled trainer with replicas stops all of them at the same step, with the message of one
+ * process (no rank named), and steps again once the cancellation is lifted by a new trainer. */
+static void
+test_replicas_cancel (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CariDataSource) src = toy_source ();
+  g_autoptr (CariRunConfig) cfg = replicas_config (2);
+  g_autoptr (CariTrainer) t = cari_trainer_new (cfg, src, &error);
+  CariStepStats st[2];
+  train_steps (t, 2, st);
+  cari_trainer_cancel (t);
+  g_assert_false (cari_trainer_step (t, NULL, &error));
+  g_assert_error (error, CARI_ERROR, CARI_ERROR_CANCELLED);
+  g_assert_cmpstr (error->message, ==, "Training was cancelled");
+  g_assert_cmpuint (cari_trainer_get_step (t), ==, 2);
+  /* Every replica stopped at that step: none is left waiting in the next one, and the trainer
+   * is freed without a hang. */
+}
+
+/* cari_parallel_together runs its parts at once: three meet at a barrier (which would never
+ * open were one waiting for another to finish), each as a part, whatever the pool's size. */
+typedef struct
+{
+  CariComm *comms[3];
+  gboolean in_part[3];
+  int sum[3];
+} Meeting;
+
+static void
+meet (gpointer data, size_t i, size_t end)
+{
+  Meeting *m = data;
+  g_assert_cmpuint (end, ==, i + 1);
+  m->in_part[i] = cari_parallel_in_part ();
+  int v = (int) i + 1;
+  cari_comm_allreduce_sum (m->comms[i], &v, 1, CARI_COMM_INT);
+  m->sum[i] = v;
+}
+
+static void
+test_together (void)
+{
+  Meeting m = { 0 };
+  cari_blas_set_threads (1);
+  cari_comm_local_group_new (3, m.comms);
+  cari_parallel_together (3, meet, &m);
+  for (int i = 0; i < 3; i++)
+    {
+      g_assert_true (m.in_part[i]);
+      g_assert_cmpint (m.sum[i], ==, 6);
+      cari_comm_free (m.comms[i]);
+    }
+  /* The caller is no part once it returns. */
+  g_assert_false (cari_parallel_in_part ());
+}
+
 static void
 test_too_small_a_batch (void)
 {
@@ -390,5 +533,8 @@ main (int argc, char **argv)
   g_test_add_func ("/parallel/checkpoints-across-group-sizes", test_checkpoints_cross);
   g_test_add_func ("/parallel/a-rank-stops-the-group", test_a_rank_stops_the_group);
   g_test_add_func ("/parallel/too-small-a-batch", test_too_small_a_batch);
+  g_test_add_func ("/parallel/together", test_together);
+  g_test_add_func ("/parallel/replicas", test_replicas);
+  g_test_add_func ("/parallel/replicas-cancel", test_replicas_cancel);
   return g_test_run ();
 }

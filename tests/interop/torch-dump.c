@@ -84,7 +84,7 @@ main (int argc, char **argv)
 
   g_autofree char *text = g_strdup_printf (
       "[model]\npreset=%s\ndropout_keep=1\n[strategy]\nmodule_init=xavier\n"
-      "[batch]\ncaricatures=%d\nphotos=%d\n[run]\nseed=%d\n",
+      "[batch]\ncaricatures=%d\nphotos=%d\nreplicas=1\n[run]\nseed=%d\n",
       preset, (int) nc, (int) np, (int) seed);
   g_autoptr (CariRunConfig) cfg = cari_run_config_new (text, &error);
   if (cfg == NULL)

@@ -135,8 +135,10 @@ cari_comm_agree (CariComm *comm, GError **error)
   const char *data = g_bytes_get_data (text, &len);
   const char *domain = data;
   const char *message = data + strlen (data) + 1;
-  GError *agreed = g_error_new (g_quark_from_string (domain), code, _("Rank %d: %s"), root,
-                                message);
+  GError *agreed = comm->hide_ranks
+                     ? g_error_new_literal (g_quark_from_string (domain), code, message)
+                     : g_error_new (g_quark_from_string (domain), code, _("Rank %d: %s"), root,
+                                    message);
   if (error != NULL)
     {
       g_clear_error (error);
@@ -163,8 +165,8 @@ typedef struct
   gint refs;
   GMutex mutex;
   GCond cond;
-  guint64 generation;
-  int arrived;
+  gint generation; /* barriers passed (wraps), atomic */
+  gint arrived;    /* ranks at the barrier in progress, atomic */
   const void **slots; /* [n]: what each rank posted for the call in progress */
 } LocalGroup;
 
@@ -174,24 +176,48 @@ typedef struct
   LocalGroup *group;
 } LocalComm;
 
+/* How long a rank spins on the barrier before it sleeps: the ranks of a trainer's replicas meet
+ * hundreds of times a step (batch norm's sums), a few microseconds apart when each has a core,
+ * and a condition variable's wake-up costs tens of microseconds. */
+#define SPIN_MICROSECONDS 200
+
 static void
 local_barrier (CariComm *comm)
 {
   LocalGroup *g = ((LocalComm *) comm)->group;
-  g_mutex_lock (&g->mutex);
-  guint64 gen = g->generation;
-  if (++g->arrived == g->n)
+  guint gen = (guint) g_atomic_int_get (&g->generation);
+  if (g_atomic_int_add (&g->arrived, 1) == g->n - 1)
     {
-      g->arrived = 0;
-      g->generation++;
+      /* The last to arrive: reset the count before the others can leave (and arrive again). */
+      g_atomic_int_set (&g->arrived, 0);
+      g_mutex_lock (&g->mutex);
+      g_atomic_int_inc (&g->generation);
       g_cond_broadcast (&g->cond);
+      g_mutex_unlock (&g->mutex);
+      return;
     }
-  else
-    while (gen == g->generation)
-      g_cond_wait (&g->cond, &g->mutex);
+  gint64 until = 0;
+  for (int i = 1;; i++)
+    {
+      if ((guint) g_atomic_int_get (&g->generation) != gen)
+        return;
+      if (i % 64 == 0)
+        {
+          gint64 now_us = g_get_monotonic_time ();
+          if (until == 0)
+            until = now_us + SPIN_MICROSECONDS;
+          else if (now_us > until)
+            break;
+        }
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause ();
+#endif
+    }
+  g_mutex_lock (&g->mutex);
+  while ((guint) g_atomic_int_get (&g->generation) == gen)
+    g_cond_wait (&g->cond, &g->mutex);
   g_mutex_unlock (&g->mutex);
 }
-
 
 static void
 local_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)

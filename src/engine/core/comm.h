@@ -43,6 +43,9 @@ struct _CariComm
   /* Seconds spent in this group's calls since the last cari_comm_take_seconds (communication,
    * and waiting for the slowest rank). */
   double seconds;
+  /* TRUE for ranks the user does not see (a trainer's replicas in one process): an agreed error
+   * keeps its message, without "Rank N: ". */
+  gboolean hide_ranks;
 };
 
 static inline int
@@ -73,8 +76,8 @@ void cari_comm_broadcast_bytes (CariComm *comm, GBytes **bytes, int root);
 /* Whether every rank may go on. Each rank passes its own `error` (NULL: it may go on); the
  * result is TRUE when none has one. Otherwise every rank receives in *error the error of the
  * lowest rank with the highest code precedence (a failure outranks a cancellation), its message
- * naming that rank when the group has more than one: "Rank 1: …". A rank's own error is
- * replaced. */
+ * naming that rank when the group has more than one ("Rank 1: …", unless comm->hide_ranks). A
+ * rank's own error is replaced. */
 gboolean cari_comm_agree (CariComm *comm, GError **error);
 
 /* Ranks [begin, end) of `total` items that `rank` of `size` takes: contiguous, in order, sizes

@@ -160,3 +160,43 @@ cari_parallel_for (size_t n, size_t grain, CariRangeFn fn, gpointer data)
   g_mutex_clear (&job.mutex);
   g_cond_clear (&job.cond);
 }
+
+typedef struct
+{
+  CariRangeFn fn;
+  gpointer data;
+  size_t i;
+  int nice;
+} Together;
+
+static gpointer
+together_thread (gpointer data)
+{
+  Together *t = data;
+  if (t->nice != 0 && setpriority (PRIO_PROCESS, 0, t->nice) == 0)
+    thread_nice = t->nice;
+  in_part = TRUE;
+  t->fn (t->data, t->i, t->i + 1);
+  return NULL;
+}
+
+void
+cari_parallel_together (int n, CariRangeFn fn, gpointer data)
+{
+  g_return_if_fail (n >= 1 && n <= MAX_PARTS);
+  Together items[MAX_PARTS];
+  GThread *threads[MAX_PARTS];
+  /* Threads of their own, not the pool's workers: the parts wait on each other, and a worker
+   * busy with another loop would leave them waiting. */
+  for (int i = 1; i < n; i++)
+    {
+      items[i] = (Together) { fn, data, (size_t) i, thread_nice };
+      threads[i] = g_thread_new ("carilab-part", together_thread, &items[i]);
+    }
+  gboolean outer = in_part;
+  in_part = TRUE;
+  fn (data, 0, 1);
+  in_part = outer;
+  for (int i = 1; i < n; i++)
+    g_thread_join (threads[i]);
+}

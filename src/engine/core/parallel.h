@@ -23,6 +23,11 @@ void cari_parallel_set_threads (int n_threads);
  * core. */
 void cari_parallel_set_nice (int nice);
 int  cari_parallel_get_threads (void);
+/* Calls fn (data, i, i + 1) for every i in [0, n) at the same time, each on a thread of its own
+ * (i = 0 on the caller's), and returns when all are done. Each runs as a part does: the loops it
+ * starts run whole on its thread, single-threaded. For parts that wait on each other, such as the
+ * ranks of a local group (core/comm.h); n ≤ 64. */
+void cari_parallel_together (int n, CariRangeFn fn, gpointer data);
 /* Whether the calling thread is running a part of a loop (where a loop it starts runs inline). */
 gboolean cari_parallel_in_part (void);
 

@@ -33,7 +33,8 @@ typedef struct
   float *pixels;    /* NULL while being decoded */
   GError *error;    /* set when decoding failed */
   GList *link;      /* in lru */
-  gboolean pinned;  /* being copied out by load() */
+  int pins;         /* load() calls waiting for it or copying it out (several when trainer
+                     * replicas load the same image at once) */
 } Entry;
 
 static void
@@ -86,7 +87,7 @@ evict (Loader *l)
     {
       GList *prev = it->prev;
       Entry *e = it->data;
-      if (!e->pinned && e->pixels != NULL)
+      if (e->pins == 0 && e->pixels != NULL)
         {
           g_queue_delete_link (&l->lru, it);
           l->used -= l->image_floats * sizeof (float);
@@ -102,7 +103,7 @@ start_entry (Loader *l, int image, gboolean pinned)
 {
   Entry *e = g_new0 (Entry, 1);
   e->image = image;
-  e->pinned = pinned;
+  e->pins = pinned ? 1 : 0;
   g_queue_push_head (&l->lru, e);
   e->link = l->lru.head;
   g_hash_table_insert (l->cache, GINT_TO_POINTER (image + 1), e);
@@ -202,7 +203,7 @@ load_images (CariDataSource *src, const int *indices, int n, float *dst, GError 
         {
           if (e->pixels != NULL)
             l->stats.hits++;
-          e->pinned = TRUE;
+          e->pins++;
           while (e->pixels == NULL && e->error == NULL)
             g_cond_wait (&l->cond, &l->mutex);
         }
@@ -210,10 +211,13 @@ load_images (CariDataSource *src, const int *indices, int n, float *dst, GError 
         {
           g_set_error_literal (failures != NULL ? &failures[i] : error, e->error->domain,
                                e->error->code, e->error->message);
-          e->pinned = FALSE;
-          /* Forget the failure, so a later attempt reads the file again. */
-          g_queue_delete_link (&l->lru, e->link);
-          g_hash_table_remove (l->cache, GINT_TO_POINTER (image + 1));
+          /* Forget the failure, so a later attempt reads the file again (the last of those
+           * waiting for it does). */
+          if (--e->pins == 0)
+            {
+              g_queue_delete_link (&l->lru, e->link);
+              g_hash_table_remove (l->cache, GINT_TO_POINTER (image + 1));
+            }
           if (failures != NULL)
             {
               memset (dst + (size_t) i * l->image_floats, 0, l->image_floats * sizeof (float));
@@ -223,7 +227,7 @@ load_images (CariDataSource *src, const int *indices, int n, float *dst, GError 
           return FALSE;
         }
       memcpy (dst + (size_t) i * l->image_floats, e->pixels, l->image_floats * sizeof (float));
-      e->pinned = FALSE;
+      e->pins--;
       /* Most recently used. */
       g_queue_unlink (&l->lru, e->link);
       g_queue_push_head_link (&l->lru, e->link);

@@ -111,7 +111,10 @@ cari_checkpoint_get (const CariCheckpoint *ck, const char *tag, size_t *len)
   Section *s = find (ck, tag);
   if (s == NULL)
     return NULL;
-  return g_bytes_get_data (s->data, len);
+  /* An empty section is there all the same (GBytes gives NULL for no bytes): a network without
+   * the weight module has an empty MPAR, which an in-memory checkpoint keeps as made. */
+  const void *data = g_bytes_get_data (s->data, len);
+  return data != NULL ? data : "";
 }
 
 /* ---------------------------------------------------------------------------- writing */

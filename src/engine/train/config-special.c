@@ -81,6 +81,24 @@ cari_config_parse_special (CariRunConfig *cfg, const KeySpec *k, const char *val
         }
       return cari_config_parse_number (&num, value, &cfg->module_lr, error);
     }
+  if (strcmp (k->key, "replicas") == 0)
+    {
+      /* "auto" (0): chosen from the network and the threads (cari_run_config_replicas). */
+      KeySpec num = *k;
+      double n;
+      num.type = K_INT;
+      num.min = 1;
+      num.max = 64;
+      if (strcmp (value, "auto") == 0)
+        {
+          cfg->replicas = 0;
+          return TRUE;
+        }
+      if (!cari_config_parse_number (&num, value, &n, error))
+        return FALSE;
+      cfg->replicas = (int) n;
+      return TRUE;
+    }
   if (strcmp (k->key, "weights") == 0)
     {
       g_auto (GStrv) parts = g_strsplit_set (value, ";, ", -1);
@@ -177,6 +195,8 @@ cari_config_format_special (const CariRunConfig *cfg, const KeySpec *k)
     return g_strdup (cfg->module_lr < 0.0 ? "auto"
                                           : g_ascii_formatd (buf, sizeof buf, "%.9g",
                                                              cfg->module_lr));
+  if (strcmp (k->key, "replicas") == 0)
+    return cfg->replicas == 0 ? g_strdup ("auto") : g_strdup_printf ("%d", cfg->replicas);
   if (strcmp (k->key, "weights") == 0)
     {
       GString *s = g_string_new (NULL);

@@ -55,6 +55,7 @@ static const KeySpec keys[] = {
   { "batch", "photos", K_INT, O (photos), "16", 0, 4096 },
   { "batch", "balanced", K_BOOL, O (balanced), "false", 0, 0 },
   { "batch", "sync_batchnorm", K_BOOL, O (sync_batchnorm), "true", 0, 0 },
+  { "batch", "replicas", K_SPECIAL, 0, "auto", 0, 0 },
   { "data", "dataset", K_STRING, O (dataset), "syncari", 0, 0 },
   { "data", "protocol", K_STRING, O (protocol), "webcari.restricted", 0, 0 },
   { "data", "fold", K_INT, O (fold), "1", 0, 10 },
@@ -635,6 +636,26 @@ cari_run_config_set (CariRunConfig *cfg, const char *assignment, GError **error)
 {
   const char *one[] = { assignment, NULL };
   return cari_run_config_set_all (cfg, one, NULL, error);
+}
+
+int
+cari_replicas_choose (int requested, const CariNetConfig *net, int caricatures, int photos,
+                      int threads)
+{
+  int n = requested;
+  if (n <= 0)
+    n = net->input_size <= 128 && net->width <= 0.5f ? threads : 1;
+  if (caricatures > 0)
+    n = MIN (n, caricatures);
+  if (photos > 0)
+    n = MIN (n, photos);
+  return CLAMP (n, 1, 64);
+}
+
+int
+cari_run_config_replicas (const CariRunConfig *cfg, int threads)
+{
+  return cari_replicas_choose (cfg->replicas, &cfg->net, cfg->caricatures, cfg->photos, threads);
 }
 
 double

@@ -72,6 +72,8 @@ typedef struct
   int      photos;
   gboolean balanced;
   gboolean sync_batchnorm; /* data-parallel: batch norm over every rank's share of the batch */
+  int      replicas;       /* replicas of the network in one process, 0: "auto" (see
+                            * cari_run_config_replicas) */
   /* [data] */
   char    *dataset;
   char    *protocol;
@@ -116,6 +118,14 @@ void cari_run_config_net (const CariRunConfig *cfg, int n_identities, CariNetCon
 /* The weight module's base learning rate: optim.module_lr, or optim.lr when it is "auto". The
  * schedule scales it like the rate of Θ. */
 double   cari_run_config_module_lr (const CariRunConfig *cfg);
+/* How many replicas a trainer of this configuration runs in one process with `threads` threads:
+ * batch.replicas, or for "auto" one per thread on a network small enough that its layers split
+ * poorly over threads (input of at most 128 pixels and width at most 0.5: the demo's), at most
+ * the batch's caricatures and photos, else 1. */
+int      cari_run_config_replicas (const CariRunConfig *cfg, int threads);
+/* The same rule for a network and a batch outside a run (requested ≤ 0: "auto"); 1 … 64. */
+int      cari_replicas_choose (int requested, const CariNetConfig *net, int caricatures,
+                               int photos, int threads);
 /* Whether the strategy needs the dynamic-weight module. */
 gboolean cari_run_config_uses_module (const CariRunConfig *cfg);
 

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/i18n.h"
+#include "core/parallel.h"
 #include "nn/optimizer.h"
 #include "nn/softmax.h"
 #include "train/losses.h"
@@ -33,6 +34,14 @@ struct _CariTrainer
   int c0, c1, p0, p1, nc_local, np_local, n_local;
   int *local;
   int *row_ids;            /* [n_local]; NULL in one process */
+  /* Replicas in one process (batch.replicas > 1): this trainer is replica 0 and drives the
+   * others, trainers of their own on the same configuration and source, ranks of a local group
+   * (owned) that step together, each on a thread of its own (cari_parallel_together). Their
+   * state follows this one's: copied from it before the first step and after every restore. */
+  CariTrainer **replicas;  /* [n_replicas − 1]; NULL without replicas */
+  CariComm **group;        /* [n_replicas] */
+  int n_replicas;
+  gboolean replicas_stale;
   gboolean have_next;
   float *images;           /* [n_local, 3, S, S] */
   int *labels[CARI_N_TASKS];
@@ -50,10 +59,42 @@ struct _CariTrainer
   gint cancelled;
 };
 
+static CariTrainer *new_rank (const CariRunConfig *cfg, CariDataSource *source, CariComm *comm,
+                              GError **error);
+
 CariTrainer *
 cari_trainer_new (const CariRunConfig *cfg, CariDataSource *source, GError **error)
 {
   return cari_trainer_new_shared (cfg, source, NULL, error);
+}
+
+/* Replica 0 of n and the others, each a rank of a local group whose errors name no rank. */
+static CariTrainer *
+new_replicated (const CariRunConfig *cfg, CariDataSource *source, int n, GError **error)
+{
+  CariComm **group = g_new0 (CariComm *, n);
+  cari_comm_local_group_new (n, group);
+  for (int r = 0; r < n; r++)
+    group[r]->hide_ranks = TRUE;
+  CariTrainer *t = new_rank (cfg, source, group[0], error);
+  if (t == NULL)
+    {
+      for (int r = 0; r < n; r++)
+        cari_comm_free (group[r]);
+      g_free (group);
+      return NULL;
+    }
+  t->group = group;
+  t->n_replicas = n;
+  t->replicas = g_new0 (CariTrainer *, n - 1);
+  t->replicas_stale = TRUE;
+  for (int r = 1; r < n; r++)
+    if ((t->replicas[r - 1] = new_rank (cfg, source, group[r], error)) == NULL)
+      {
+        cari_trainer_free (t);
+        return NULL;
+      }
+  return t;
 }
 
 /* This rank's share of every batch; refused when a rank would get none of a modality the batch
@@ -84,6 +125,16 @@ CariTrainer *
 cari_trainer_new_shared (const CariRunConfig *cfg, CariDataSource *source, CariComm *comm,
                          GError **error)
 {
+  /* Replicas only in one process: a rank of a group is one network. */
+  int replicas = comm == NULL ? cari_run_config_replicas (cfg, cari_parallel_get_threads ()) : 1;
+  if (replicas > 1)
+    return new_replicated (cfg, source, replicas, error);
+  return new_rank (cfg, source, comm, error);
+}
+
+static CariTrainer *
+new_rank (const CariRunConfig *cfg, CariDataSource *source, CariComm *comm, GError **error)
+{
   g_autoptr (CariTrainer) t = g_new0 (CariTrainer, 1);
   CariNetConfig ncfg;
   size_t n_theta, n_psi;
@@ -109,7 +160,9 @@ cari_trainer_new_shared (const CariRunConfig *cfg, CariDataSource *source, CariC
   t->net = cari_net_new (&ncfg, cfg->seed, error);
   if (t->net == NULL)
     return NULL;
-  cari_net_set_comm (t->net, t->comm, cfg->sync_batchnorm);
+  /* Replicas always share batch norm's statistics: what a run computes must not depend on the
+   * threads it is given. */
+  cari_net_set_comm (t->net, t->comm, cfg->sync_batchnorm || (comm != NULL && comm->hide_ranks));
 
   CariOptimizerConfig ocfg = cfg->optim;
   cari_net_params (t->net, &n_theta);
@@ -170,6 +223,9 @@ cari_trainer_free (CariTrainer *t)
 {
   if (t == NULL)
     return;
+  for (int r = 0; t->replicas != NULL && r < t->n_replicas - 1; r++)
+    cari_trainer_free (t->replicas[r]);
+  g_free (t->replicas);
   cari_net_free (t->net);
   cari_optimizer_free (t->opt);
   cari_optimizer_free (t->opt_module);
@@ -192,6 +248,9 @@ cari_trainer_free (CariTrainer *t)
     }
   g_mutex_clear (&t->mutex);
   g_cond_clear (&t->cond);
+  for (int r = 0; t->group != NULL && r < t->n_replicas; r++)
+    cari_comm_free (t->group[r]);
+  g_free (t->group);
   g_free (t);
 }
 
@@ -216,13 +275,21 @@ cari_trainer_get_config (const CariTrainer *t)
 CariComm *
 cari_trainer_get_comm (CariTrainer *t)
 {
-  return t->comm;
+  /* Replicas are this trainer's business, not a group its host drives. */
+  return t->replicas == NULL ? t->comm : NULL;
+}
+
+int
+cari_trainer_get_replicas (const CariTrainer *t)
+{
+  return MAX (t->n_replicas, 1);
 }
 
 void
 cari_trainer_stop_group (CariTrainer *t, const GError *error)
 {
-  if (t->comm == NULL)
+  /* Replicas wait for no step between two of this trainer's. */
+  if (t->comm == NULL || t->replicas != NULL)
     return;
   g_autoptr (GError) copy = g_error_copy (error);
   cari_comm_agree (t->comm, &copy);
@@ -458,8 +525,8 @@ update_centers (CariTrainer *t)
   cari_center_update (t->centers, emb, labels, n, E, K, (float) t->cfg->center_rate);
 }
 
-gboolean
-cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
+static gboolean
+step_rank (CariTrainer *t, CariStepStats *st, GError **error)
 {
   const CariRunConfig *cfg = t->cfg;
   const int nc = cfg->caricatures, np = cfg->photos, n = nc + np;
@@ -595,10 +662,69 @@ cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
   return TRUE;
 }
 
+/* ---------------------------------------------------------------------------- replicas */
+
+/* The replicas take replica 0's state, whole: before the first step (the host may have changed
+ * its weights, e.g. loaded another tool's) and after a restore or an initialisation. */
+static gboolean
+sync_replicas (CariTrainer *t, GError **error)
+{
+  g_autoptr (CariCheckpoint) ck = cari_trainer_checkpoint (t);
+  for (int r = 0; r < t->n_replicas - 1; r++)
+    if (!cari_trainer_restore (t->replicas[r], ck, error))
+      return FALSE;
+  t->replicas_stale = FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  CariTrainer *t;
+  CariStepStats *st;
+  gboolean *ok;
+  GError **errors;
+} ReplicaStep;
+
+static void
+replica_step (gpointer data, size_t r, size_t end)
+{
+  ReplicaStep *job = data;
+  CariTrainer *t = r == 0 ? job->t : job->t->replicas[r - 1];
+  job->ok[r] = step_rank (t, r == 0 ? job->st : NULL, &job->errors[r]);
+}
+
+gboolean
+cari_trainer_step (CariTrainer *t, CariStepStats *st, GError **error)
+{
+  if (t->replicas == NULL)
+    return step_rank (t, st, error);
+  if (t->replicas_stale && !sync_replicas (t, error))
+    return FALSE;
+  const int n = t->n_replicas;
+  g_autofree gboolean *ok = g_new0 (gboolean, n);
+  g_autofree GError **errors = g_new0 (GError *, n);
+  ReplicaStep job = { t, st, ok, errors };
+  cari_parallel_together (n, replica_step, &job);
+  /* The replicas agree on every failure (cari_comm_agree): replica 0's error is the step's. */
+  if (!ok[0])
+    g_propagate_error (error, g_steal_pointer (&errors[0]));
+  for (int r = 0; r < n; r++)
+    g_clear_error (&errors[r]);
+  if (st != NULL)
+    st->comm_seconds = 0.0;
+  return ok[0];
+}
+
 gboolean
 cari_trainer_gradients (CariTrainer *t, const float *images, const int *identities,
                         CariStepStats *st, GError **error)
 {
+  if (t->replicas != NULL)
+    {
+      g_set_error (error, CARI_ERROR, CARI_ERROR_INVALID_ARGUMENT,
+                   _("The gradients of a given batch need batch.replicas = 1"));
+      return FALSE;
+    }
   const CariRunConfig *cfg = t->cfg;
   const int n = cfg->caricatures + cfg->photos, S = cfg->net.input_size;
   const int K = t->source->n_identities;
@@ -750,6 +876,7 @@ cari_trainer_restore (CariTrainer *t, const CariCheckpoint *ck, GError **error)
   for (size_t k = 0; bad != NULL && k < n_bad / sizeof (int); k++)
     g_hash_table_add (t->bad_images, GINT_TO_POINTER (bad[k] + 1));
   t->step = step;
+  t->replicas_stale = t->replicas != NULL;
   return TRUE;
 }
 
@@ -819,6 +946,7 @@ cari_trainer_init_from (CariTrainer *t, const CariCheckpoint *ck, gboolean branc
       return FALSE;
     }
   g_debug ("initialised %d tensors from %s", copied, path ? path : "a checkpoint");
+  t->replicas_stale = t->replicas != NULL;
   if (branches_from_visual && !from_checkpoint)
     return cari_net_init_branches_from_visual (t->net, error);
   return TRUE;

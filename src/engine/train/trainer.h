@@ -57,6 +57,11 @@ CariTrainer *cari_trainer_new_shared (const CariRunConfig *cfg, CariDataSource *
  * steps remain. No-op in one process. */
 void         cari_trainer_stop_group (CariTrainer *trainer, const GError *error);
 CariComm    *cari_trainer_get_comm (CariTrainer *trainer);
+/* How many replicas of the network the trainer steps at once in this process
+ * (cari_run_config_replicas; 1 in a group of ranks). With more than one, each takes its share of
+ * every batch on a thread of its own, single-threaded, as the ranks of a group do; the host sees
+ * one trainer, one network (replica 0's, which validation and checkpoints use) and one step. */
+int          cari_trainer_get_replicas (const CariTrainer *trainer);
 void         cari_trainer_free (CariTrainer *trainer);
 
 /* One training step. FALSE with CARI_ERROR_DIVERGED (naming the task and the step) when a loss
