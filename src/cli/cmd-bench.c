@@ -316,6 +316,7 @@ bench_training (BenchState *s, int n_replicas, const CariNetConfig *cfg, const c
   const int n = n_cari + n_photo;
   for (int i = 0; i < warmup; i++)
     bench_steps (s, n_replicas);
+  cari_comm_take_seconds (s->comm);
   cari_net_set_profiling (s->net, profile);
   g_autofree double *times = g_new (double, steps);
   for (int i = 0; i < steps; i++)
@@ -324,6 +325,9 @@ bench_training (BenchState *s, int n_replicas, const CariNetConfig *cfg, const c
       bench_steps (s, n_replicas);
       times[i] = (double) (g_get_monotonic_time () - t0) * 1e-6;
     }
+  double comm = cari_comm_take_seconds (s->comm), all = 0.0;
+  for (int i = 0; i < steps; i++)
+    all += times[i];
   double median = median_sorted (times, steps);
   double flops = cari_net_train_flops (s->net, n_cari, n_photo, FALSE);
   struct rusage ru;
@@ -343,7 +347,11 @@ bench_training (BenchState *s, int n_replicas, const CariNetConfig *cfg, const c
   printf (_("GFLOP/s:           %.2f\n"), flops / median * 1e-9);
   printf (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
   printf (_("BLAS:              %s\n"), blas);
-  printf (_("replicas:          %d (--replicas)\n"), n_replicas);
+  if (n_replicas > 1)
+    printf (_("replicas:          %d (--replicas), %.1f %% of the time in their sums and waits\n"),
+            n_replicas, 100.0 * comm / MAX (all, 1e-12));
+  else
+    printf (_("replicas:          1 (--replicas)\n"));
   printf (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
   printf (_("convolutions:      %s (CARI_CONV_ALGO)\n"),
           cari_conv2d_algo_name (cari_conv2d_get_algo ()));

@@ -223,28 +223,31 @@ static void
 local_allreduce_sum (CariComm *comm, void *buf, size_t count, CariCommType type)
 {
   LocalGroup *g = ((LocalComm *) comm)->group;
-  g_autofree void *sum = g_malloc (count * cari_comm_type_size (type));
+  const size_t begin = count * (size_t) comm->rank / (size_t) g->n;
+  const size_t end = count * (size_t) (comm->rank + 1) / (size_t) g->n;
 
   g->slots[comm->rank] = buf;
   local_barrier (comm);
-  /* Every rank adds in rank order: the same sum everywhere. */
-#define SUM_SLOTS(T)                                                                              \
-  for (size_t i = 0; i < count; i++)                                                              \
+  /* Each rank sums its slice of the buffers, adding in rank order, and writes the sum into
+   * every rank's buffer: the same sums everywhere, the work shared, no copy. The slices do not
+   * overlap, so no rank reads what another writes. */
+#define SUM_SLICE(T)                                                                              \
+  for (size_t i = begin; i < end; i++)                                                            \
     {                                                                                             \
       T acc = 0;                                                                                  \
       for (int r = 0; r < g->n; r++)                                                              \
         acc += ((const T *) g->slots[r])[i];                                                      \
-      ((T *) sum)[i] = acc;                                                                       \
+      for (int r = 0; r < g->n; r++)                                                              \
+        ((T *) g->slots[r])[i] = acc;                                                             \
     }
   if (type == CARI_COMM_FLOAT)
-    SUM_SLOTS (float)
+    SUM_SLICE (float)
   else if (type == CARI_COMM_DOUBLE)
-    SUM_SLOTS (double)
+    SUM_SLICE (double)
   else
-    SUM_SLOTS (int)
-#undef SUM_SLOTS
-  local_barrier (comm); /* everyone has read every slot */
-  memcpy (buf, sum, count * cari_comm_type_size (type));
+    SUM_SLICE (int)
+#undef SUM_SLICE
+  local_barrier (comm); /* every slice is in every buffer */
 }
 
 static void
