@@ -8,7 +8,9 @@
 # window of 50 steps the mean of every loss of both runs and their relative difference, the
 # largest such difference, and whether the two runs are bitwise the same. OUTDIR (default: the
 # current folder) receives loss-curves.png, both runs' losses drawn by `carilab-cli plot`.
-# Extra `carilab-cli train` options go in TRAIN_ARGS (e.g. TRAIN_ARGS="--set model.width=0.5").
+# Extra `carilab-cli train` options go in TRAIN_ARGS (e.g. TRAIN_ARGS="--set model.width=0.5"),
+# and those of one side only in TRAIN_ARGS_A or TRAIN_ARGS_B (e.g. one build against itself with
+# TRAIN_ARGS_B="--set batch.replicas=1").
 set -eu
 if [ $# -lt 2 ]; then
   echo "usage: $0 BUILD_A BUILD_B [STEPS] [OUTDIR]" >&2
@@ -21,12 +23,12 @@ export XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data" LC_ALL=C OPENBLAS_N
 db="$tmp/runs.db"
 
 for side in A B; do
-  if [ "$side" = A ]; then build=$a; else build=$b; fi
+  if [ "$side" = A ]; then build=$a own=${TRAIN_ARGS_A:-}; else build=$b own=${TRAIN_ARGS_B:-}; fi
   cli="$build/src/cli/carilab-cli"
   start=$(date +%s)
   # shellcheck disable=SC2086
   "$cli" train --db "$db" --name "$side" --set schedule.steps="$steps" --set run.seed=1 \
-    ${TRAIN_ARGS:-} >"$tmp/$side.log" 2>&1 \
+    ${TRAIN_ARGS:-} $own >"$tmp/$side.log" 2>&1 \
     || { echo "training with $cli failed:" >&2; tail -5 "$tmp/$side.log" >&2; exit 1; }
   echo "$side: $cli ($(git -C "$build/.." rev-parse --short HEAD 2>/dev/null || echo ?)), $(( $(date +%s) - start )) s"
 done
