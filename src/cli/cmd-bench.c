@@ -230,7 +230,12 @@ bench_inference (const char *prog, CariNet *net, const char *preset, CariTask br
   g_print (_("preset:            %s (input %d, width %g, %d caricatures + %d photos, %d identities)\n"),
           preset, cfg->input_size, cfg->width, cfg->max_caricatures, cfg->max_photos,
           cfg->n_identities);
-  if (inf != NULL)
+  const int parts = cari_net_infer_parts (net, branch);
+  if (inf != NULL && parts > 1)
+    g_print (_("mode:              inference (%s branch, folded engines, image-parallel: %d "
+               "parts of up to %d images, one thread each)\n"),
+             cari_task_to_string (branch), parts, cari_infer_get_max_n (inf));
+  else if (inf != NULL)
     g_print (_("mode:              inference (%s branch, folded engine, passes of %d images)\n"),
             cari_task_to_string (branch), cari_infer_get_max_n (inf));
   else
@@ -248,8 +253,9 @@ bench_inference (const char *prog, CariNet *net, const char *preset, CariTask br
     g_print (_("GFLOP/s:           %.2f\n"), cari_infer_flops (inf) * n / median * 1e-9);
   g_print (_("peak RSS:          %.1f MiB\n"), ru.ru_maxrss / 1024.0);
   if (inf != NULL)
-    g_print (_("memory:            %.1f MiB the engine's own, besides the network's %.1f MiB\n"),
-            cari_infer_memory_bytes (inf) / 1048576.0, cari_net_memory_bytes (net) / 1048576.0);
+    g_print (_("memory:            %.1f MiB the first engine's own, besides the network's %.1f "
+               "MiB\n"),
+             cari_infer_memory_bytes (inf) / 1048576.0, cari_net_memory_bytes (net) / 1048576.0);
   g_print (_("BLAS:              %s\n"), blas);
   g_print (_("engine ISA:        %s (CARI_ISA)\n"), cari_cpu_isa_name (cari_cpu_isa ()));
   g_print (_("convolutions:      %s (CARI_CONV_ALGO)\n"),

@@ -154,9 +154,12 @@ test_folded_matches_unfolded (gconstpointer data)
   compare_branches (net, images, n, "in passes");
   compare_branches (net, images + img * 3, 1, "one image");
 
-  /* The engine holds far less than the training network. */
+  /* The engine holds far less than the training network. The demo's network goes
+   * image-parallel, one engine per thread, each passing its share of the capacity. */
   CariInfer *inf = cari_net_get_infer (net, CARI_TASK_VISUAL);
-  g_assert_cmpint (cari_infer_get_max_n (inf), ==, cap);
+  const int parts = cari_net_infer_parts (net, CARI_TASK_VISUAL);
+  g_assert_cmpint (parts, ==, cari_net_config_splits_poorly (&cfg) ? cari_blas_set_threads (0) : 1);
+  g_assert_cmpint (cari_infer_get_max_n (inf), ==, (cap + parts - 1) / parts);
   g_assert_cmpuint (cari_infer_memory_bytes (inf), <, cari_net_memory_bytes (net));
   g_assert_cmpfloat (cari_infer_flops (inf), >, 0.0);
 }
@@ -277,6 +280,42 @@ test_engine_direct (void)
     g_assert_cmpfloat (st[i].forward_s, >, 0.0);
 }
 
+/* Image-parallel inference (the demo's network over 2 threads: 2 engines, one thread each)
+ * gives what one engine gives over the same images, and its parts keep their own buffers (two
+ * sharing the training network's would overwrite each other: order-1 errors). */
+static void
+test_image_parallel (void)
+{
+  CariNetConfig cfg;
+  g_autoptr (GError) error = NULL;
+  config_for (&cfg, &cases[1]);
+  g_assert_true (cari_net_config_splits_poorly (&cfg));
+  cfg.max_caricatures = 4;
+  cfg.max_photos = 4;
+  g_autoptr (CariNet) net = cari_net_new (&cfg, 21, &error);
+  g_assert_no_error (error);
+  randomise_statistics (net, 22);
+  const size_t img = (size_t) 3 * cfg.input_size * cfg.input_size;
+  const int n = 13, E = cfg.embedding_size;
+  g_autofree float *images = g_new (float, img * n);
+  g_autofree float *one = g_new (float, (size_t) n * E);
+  g_autofree float *two = g_new (float, (size_t) n * E);
+  fill_uniform (images, img * n, -1.5f, 1.5f, 23);
+
+  const int threads = cari_blas_set_threads (0);
+  cari_blas_set_threads (1);
+  g_assert_true (cari_net_infer (net, CARI_TASK_VERIF, images, n, one, NULL, &error));
+  g_assert_cmpint (cari_net_infer_parts (net, CARI_TASK_VERIF), ==, 1);
+  cari_blas_set_threads (2);
+  g_assert_true (cari_net_infer (net, CARI_TASK_VERIF, images, n, two, NULL, &error));
+  g_assert_cmpint (cari_net_infer_parts (net, CARI_TASK_VERIF), ==, 2);
+  g_assert_cmpint (cari_infer_get_max_n (cari_net_get_infer (net, CARI_TASK_VERIF)), ==, 4);
+  double d = max_difference (two, one, (size_t) n * E);
+  g_test_message ("2 parts against 1: %.3g", d);
+  g_assert_cmpfloat (d, <=, TOLERANCE);
+  cari_blas_set_threads (threads);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -289,5 +328,6 @@ main (int argc, char **argv)
       g_test_add_data_func (b, &cases[i], test_refresh_after_training);
     }
   g_test_add_func ("/infer/engine-direct", test_engine_direct);
+  g_test_add_func ("/infer/image-parallel", test_image_parallel);
   return g_test_run ();
 }

@@ -199,8 +199,23 @@ carve (float **cursor, size_t n)
   return p;
 }
 
+static CariInfer *infer_new (CariNet *net, CariTask task, int max_n, gboolean borrow,
+                             GError **error);
+
 CariInfer *
 cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error)
+{
+  return infer_new (net, task, max_n, TRUE, error);
+}
+
+CariInfer *
+cari_infer_new_private (CariNet *net, CariTask task, int max_n, GError **error)
+{
+  return infer_new (net, task, max_n, FALSE, error);
+}
+
+static CariInfer *
+infer_new (CariNet *net, CariTask task, int max_n, gboolean borrow, GError **error)
 {
   g_autoptr (CariInfer) inf = NULL;
   size_t params = 0, stats = 0, workspace = 0, io = 0, tmp = 0;
@@ -264,14 +279,14 @@ cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error)
    * cari_net_infer overwrites them (net.h): the engine's, which live within one run, can use
    * the same memory, already there, rather than add their own. */
   inf->acts_floats = 2 * (inf->io_floats + inf->tmp_floats) + head_floats;
-  if (inf->acts_floats * sizeof (float) <= net->build.acts.size)
+  if (borrow && inf->acts_floats * sizeof (float) <= net->build.acts.size)
     inf->acts = (float *) (void *) net->build.acts.base;
   else
     {
       inf->acts = cari_alloc_floats (inf->acts_floats);
       inf->owns_acts = TRUE;
     }
-  if (workspace <= net->workspace_floats)
+  if (borrow && workspace <= net->workspace_floats)
     {
       /* The network's own: never in use while an inference runs. */
       inf->workspace = net->workspace;

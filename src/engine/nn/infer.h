@@ -41,6 +41,10 @@ typedef struct _CariInfer CariInfer;
  * calls run in passes of max_n. `net` must outlive the engine. Fails when the network has no
  * such branch or memory runs out. */
 CariInfer *cari_infer_new (CariNet *net, CariTask task, int max_n, GError **error);
+/* The same with activations and workspace of its own (cari_infer_new's use the training
+ * network's, idle while it infers): for an engine that runs at the same time as another of the
+ * same network (image-parallel inference, cari_net_infer). */
+CariInfer *cari_infer_new_private (CariNet *net, CariTask task, int max_n, GError **error);
 void       cari_infer_free (CariInfer *inf);
 
 /* Fold the network's current parameters and running statistics again. */
@@ -73,6 +77,9 @@ const CariStageTime *cari_infer_stage_times (CariInfer *inf, size_t *n);
 /* The engine cari_net_infer keeps for `task` (owned by the network): NULL until it first ran,
  * and while CARI_INFER=unfolded. Defined in net-pass.c. */
 CariInfer *cari_net_get_infer (CariNet *net, CariTask task);
+/* How many engines the branch's last cari_net_infer ran image-parallel (1 … 8; 0 before any):
+ * the first is cari_net_get_infer's. */
+int        cari_net_infer_parts (CariNet *net, CariTask task);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CariInfer, cari_infer_free)
 

@@ -38,6 +38,12 @@ config_defaults (CariNetConfig *cfg)
 }
 
 gboolean
+cari_net_config_splits_poorly (const CariNetConfig *cfg)
+{
+  return cfg->input_size <= 128 && cfg->width <= 0.5f;
+}
+
+gboolean
 cari_net_config_init_preset (CariNetConfig *cfg, const char *preset, GError **error)
 {
   config_defaults (cfg);

@@ -2,9 +2,11 @@
  * module, with per-stage timings when profiling) and inference. */
 #include "nn/net-private.h"
 
+#include "core/comm.h"
 #include "core/error.h"
 #include "core/gemm.h"
 #include "core/i18n.h"
+#include "core/parallel.h"
 #include "nn/batchnorm.h"
 #include "nn/dense.h"
 #include "nn/dropout.h"
@@ -401,6 +403,32 @@ infer_unfolded_run (CariNet *net, CariHead *h, const float *images, int n, float
     }
 }
 
+typedef struct
+{
+  CariNet *net;
+  CariTask task;
+  int parts;
+  const float *images;
+  int n;
+  float *embeddings, *probs;
+} InferParts;
+
+/* Part p of an image-parallel inference: its contiguous share of the images. */
+static void
+infer_part (gpointer data, size_t p, size_t end)
+{
+  const InferParts *job = data;
+  const CariNetConfig *cfg = &job->net->cfg;
+  const size_t img = (size_t) 3 * cfg->input_size * cfg->input_size;
+  int i0, i1;
+  cari_comm_share (job->n, (int) p, job->parts, &i0, &i1);
+  if (i1 > i0)
+    cari_infer_run (job->net->infer[job->task][p], job->images + img * i0, i1 - i0,
+                    job->embeddings != NULL ? job->embeddings + (size_t) i0 * cfg->embedding_size
+                                            : NULL,
+                    job->probs != NULL ? job->probs + (size_t) i0 * cfg->n_identities : NULL);
+}
+
 gboolean
 cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *embeddings,
                 float *probs, GError **error)
@@ -419,27 +447,55 @@ cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *
       return TRUE;
     }
 
-  /* Passes of the whole batch capacity, whatever the branch: a function of the configuration
+  /* A network whose layers split poorly over threads (the demo's) goes image-parallel: the
+   * batch in one part per thread, each through a folded engine of its own on a thread of its
+   * own, single-threaded — as its training goes by replicas. Each engine passes its share of the
+   * whole batch capacity, whatever the branch: a function of the configuration and the threads
    * alone, so that two networks of one configuration split the same images alike. */
-  CariInfer *inf = net->infer[task];
-  if (inf == NULL)
+  const int capacity = cfg->max_caricatures + cfg->max_photos;
+  int parts = 1;
+  if (cari_net_config_splits_poorly (cfg) && !cari_parallel_in_part ())
+    parts = MIN (MIN (cari_parallel_get_threads (), CARI_NET_INFER_PARTS), capacity);
+  for (int p = 0; p < parts; p++)
     {
-      inf = cari_infer_new (net, task, cfg->max_caricatures + cfg->max_photos, error);
+      int c0, c1;
+      cari_comm_share (capacity, p, parts, &c0, &c1);
+      CariInfer *inf = net->infer[task][p];
+      if (inf != NULL && cari_infer_get_max_n (inf) != c1 - c0)
+        g_clear_pointer (&net->infer[task][p], cari_infer_free);
+      inf = net->infer[task][p];
       if (inf == NULL)
-        return FALSE;
-      net->infer[task] = inf;
+        {
+          /* The first part borrows the training network's idle buffers; the others, running
+           * at the same time, have their own. */
+          inf = p == 0 ? cari_infer_new (net, task, c1 - c0, error)
+                       : cari_infer_new_private (net, task, c1 - c0, error);
+          if (inf == NULL)
+            return FALSE;
+          net->infer[task][p] = inf;
+        }
+      else if (net->infer_generation[task][p] != net->generation
+               || !cari_infer_statistics_current (inf))
+        cari_infer_refresh (inf);
+      net->infer_generation[task][p] = net->generation;
+      cari_infer_set_profiling (inf, net->profiling && p == 0);
     }
-  else if (net->infer_generation[task] != net->generation || !cari_infer_statistics_current (inf))
-    cari_infer_refresh (inf);
-  net->infer_generation[task] = net->generation;
 
-  cari_infer_set_profiling (inf, net->profiling);
-  cari_infer_run (inf, images, n, embeddings, probs);
+  /* Fewer images than parts leave the last parts idle. */
+  const int active = MIN (parts, n);
+  if (active <= 1)
+    cari_infer_run (net->infer[task][0], images, n, embeddings, probs);
+  else
+    {
+      InferParts job = { net, task, active, images, n, embeddings, probs };
+      cari_parallel_together (active, infer_part, &job);
+    }
   if (net->profiling)
     {
-      /* Into the network's stage times, which cari_net_stage_times reports. */
+      /* Into the network's stage times, which cari_net_stage_times reports (the first part's,
+       * with image-parallel passes). */
       size_t n_stages;
-      const CariStageTime *st = cari_infer_stage_times (inf, &n_stages);
+      const CariStageTime *st = cari_infer_stage_times (net->infer[task][0], &n_stages);
       for (int i = 0; i < net->n_trunk; i++)
         net->trunk[i].forward_s += st[i].forward_s;
       net->heads[task].forward_s += st[n_stages - 1].forward_s;
@@ -447,8 +503,18 @@ cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *
   return TRUE;
 }
 
+int
+cari_net_infer_parts (CariNet *net, CariTask task)
+{
+  int parts = 0;
+  while ((unsigned) task < CARI_N_TASKS && parts < CARI_NET_INFER_PARTS
+         && net->infer[task][parts] != NULL)
+    parts++;
+  return parts;
+}
+
 CariInfer *
 cari_net_get_infer (CariNet *net, CariTask task)
 {
-  return (unsigned) task < CARI_N_TASKS ? net->infer[task] : NULL;
+  return (unsigned) task < CARI_N_TASKS ? net->infer[task][0] : NULL;
 }

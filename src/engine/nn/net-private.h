@@ -9,6 +9,9 @@
 
 G_BEGIN_DECLS
 
+/* The most parts an image-parallel inference splits a batch into (cari_net_infer). */
+#define CARI_NET_INFER_PARTS 8
+
 #define MAX_REPEATS 20
 
 typedef struct
@@ -76,8 +79,8 @@ struct _CariNet
    * when the branches are copied; a training forward moves the statistics, which the engine
    * compares itself. */
   guint64 generation;
-  CariInfer *infer[CARI_N_TASKS];
-  guint64 infer_generation[CARI_N_TASKS];
+  CariInfer *infer[CARI_N_TASKS][CARI_NET_INFER_PARTS];
+  guint64 infer_generation[CARI_N_TASKS][CARI_NET_INFER_PARTS];
 };
 
 G_END_DECLS

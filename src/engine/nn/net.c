@@ -343,7 +343,8 @@ cari_net_free (CariNet *net)
   if (net == NULL)
     return;
   for (int t = 0; t < CARI_N_TASKS; t++)
-    cari_infer_free (net->infer[t]);
+    for (int p = 0; p < CARI_NET_INFER_PARTS; p++)
+      cari_infer_free (net->infer[t][p]);
   build_clear (&net->build);
   cari_free_floats (net->workspace);
   g_array_unref (net->stage_times);

@@ -63,6 +63,10 @@ gboolean cari_net_config_validate (const CariNetConfig *cfg, GError **error);
 int      cari_net_min_input_size (void);
 /* A canonical "key=value;…" text of the fields that fix the parameter layout (for checkpoints). */
 char    *cari_net_config_architecture (const CariNetConfig *cfg);
+/* Whether the network's layers are too small to split well over threads (input of at most 128
+ * pixels and width at most 0.5: the demo's): such a network trains as replicas
+ * (batch.replicas' auto) and extracts embeddings image-parallel (cari_net_infer). */
+gboolean cari_net_config_splits_poorly (const CariNetConfig *cfg);
 /* Set the fields an architecture text gives (the others are left), then validate; the error
  * names the field at fault. */
 gboolean cari_net_config_apply_architecture (CariNetConfig *cfg, const char *architecture,

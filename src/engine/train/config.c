@@ -644,7 +644,7 @@ cari_replicas_choose (int requested, const CariNetConfig *net, int caricatures, 
 {
   int n = requested;
   if (n <= 0)
-    n = net->input_size <= 128 && net->width <= 0.5f ? threads : 1;
+    n = cari_net_config_splits_poorly (net) ? threads : 1;
   if (caricatures > 0)
     n = MIN (n, caricatures);
   if (photos > 0)
