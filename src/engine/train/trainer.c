@@ -324,6 +324,8 @@ stand_in (const CariTrainer *t, GError **failures, int n, int i)
   return any;
 }
 
+static GMutex log_mutex;
+
 /* This rank's rows of the step's batch into t->images, its unreadable images replaced by
  * others of its rows (cari_trainer_step); the count replaced in *skipped. failed[row] (may be
  * NULL) receives 1 + the image of each row of the global batch that failed. */
@@ -364,8 +366,12 @@ load_batch (CariTrainer *t, int *skipped, int *failed, GError **error)
     if (ok && failures[i] != NULL)
       {
         int j = stand_in (t, failures, n, i);
+        /* Replicas load at the same time, and GLib 2.74's log writer formats the time with
+         * localtime(), whose buffer is shared: one message at a time. */
+        g_mutex_lock (&log_mutex);
         g_message (_("Step %llu: %s; the image is replaced by another of its batch"),
                    (unsigned long long) t->step + 1, failures[i]->message);
+        g_mutex_unlock (&log_mutex);
         memcpy (t->images + i * img, t->images + j * img, img * sizeof (float));
         t->local[i] = t->local[j];
       }
