@@ -313,6 +313,11 @@ test_image_parallel (void)
   double d = max_difference (two, one, (size_t) n * E);
   g_test_message ("2 parts against 1: %.3g", d);
   g_assert_cmpfloat (d, <=, TOLERANCE);
+  /* Back to one thread: one engine again, the second one gone. */
+  cari_blas_set_threads (1);
+  g_assert_true (cari_net_infer (net, CARI_TASK_VERIF, images, n, two, NULL, &error));
+  g_assert_cmpint (cari_net_infer_parts (net, CARI_TASK_VERIF), ==, 1);
+  g_assert_cmpint (cari_infer_get_max_n (cari_net_get_infer (net, CARI_TASK_VERIF)), ==, 8);
   cari_blas_set_threads (threads);
 }
 

@@ -481,6 +481,10 @@ cari_net_infer (CariNet *net, CariTask task, const float *images, int n, float *
       cari_infer_set_profiling (inf, net->profiling && p == 0);
     }
 
+  /* Engines of an earlier split into more parts (more threads then) go. */
+  for (int p = parts; p < CARI_NET_INFER_PARTS; p++)
+    g_clear_pointer (&net->infer[task][p], cari_infer_free);
+
   /* Fewer images than parts leave the last parts idle. */
   const int active = MIN (parts, n);
   if (active <= 1)
