@@ -24,8 +24,15 @@ check () {
   fi
 }
 
-# ok STATUS NAME: a TAP line for a check made by hand.
+# ok STATUS NAME: a TAP line for a check made by hand. Fails when the check did, so that
+# `ok $? NAME || show FILE` shows what a failed check saw.
 ok () {
   n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
+  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; return 0; fi
+  echo "not ok $n - $2"
+  fail=1
+  return 1
 }
+
+# show FILE…: files as TAP comments, to say what a failed check saw.
+show () { sed 's/^/# /' "$@"; }

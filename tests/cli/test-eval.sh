@@ -9,14 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 db="$tmp/runs.db"
-n=0
-fail=0
-
-ok () {
-  n=$((n + 1))
-  if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
-}
-show () { sed 's/^/# /' "$@"; }
+. "$(dirname "$0")/tap.sh"
 
 "$cli" generate --tiny --out "$tmp/tiny" >"$tmp/log" 2>&1
 ok $? "generate a tiny SynCari" || show "$tmp/log"

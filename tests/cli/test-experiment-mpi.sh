@@ -13,9 +13,6 @@ pid=
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 . "$(dirname "$0")/tap.sh"
-show () { sed 's/^/# /' "$@"; }
-# tap.sh's ok, returning the status it was given, so that "|| show …" shows what failed.
-okv () { ok "$@"; return "$1"; }
 
 if "$cli" info 2>/dev/null | grep -q "^MPI: not built in"; then
   echo "1..0 # SKIP carilab-cli is built without MPI (meson setup -Dmpi=enabled with Open MPI)"
@@ -36,33 +33,33 @@ q () { sqlite3 -batch -noheader "$1" "$2"; }
 
 check "info names the MPI library" 0 "^MPI: [A-Za-z].* (distributed experiments" - -- info
 "$cli" generate --tiny --out "$tmp/tiny" >"$tmp/log" 2>&1
-okv $? "generate a tiny SynCari" || show "$tmp/log"
+ok $? "generate a tiny SynCari" || show "$tmp/log"
 for db in one two three; do
   "$cli" import --db "$tmp/$db.db" --kind webcaricature --root "$tmp/tiny" --name tiny \
     >"$tmp/log" 2>&1
-  okv $? "import it into $db.db" || show "$tmp/log"
+  ok $? "import it into $db.db" || show "$tmp/log"
 done
 
 # One process, then two ranks.
 "$cli" experiment run --db "$tmp/one.db" $grid >"$tmp/one.out" 2>"$tmp/one.err"
-okv $? "one process: the experiment finishes" || show "$tmp/one.err"
+ok $? "one process: the experiment finishes" || show "$tmp/one.err"
 $mpi "$cli" experiment run --db "$tmp/two.db" $grid >"$tmp/two.out" 2>"$tmp/two.err"
 st=$?
 grep -q "^This call trained 5 runs and evaluated 4; 5 of 5 runs are finished" "$tmp/two.err" \
   && grep -q "^\[1/5\] fig6/pretrain (pretrain, seed " "$tmp/two.err"
-okv $(( st + $? )) "two ranks: the experiment finishes; rank 0 reports for both" \
+ok $(( st + $? )) "two ranks: the experiment finishes; rank 0 reports for both" \
   || { show "$tmp/two.out"; show "$tmp/two.err"; }
 ! grep -q "^\[3/5\]" "$tmp/two.err" && ! grep -q "^Rank 1" "$tmp/two.err"
-okv $? "rank 0 prints its own runs only, and rank 1 prints nothing when all goes well" \
+ok $? "rank 0 prints its own runs only, and rank 1 prints nothing when all goes well" \
   || show "$tmp/two.err"
 cmp -s "$tmp/one.out" "$tmp/two.out"
-okv $? "it printed the tables and claims one process prints" \
+ok $? "it printed the tables and claims one process prints" \
   || diff "$tmp/one.out" "$tmp/two.out" | head -10 | show
 for format in text csv; do
   "$cli" experiment show --db "$tmp/one.db" --format $format fig6 >"$tmp/one.$format" 2>&1
   "$cli" experiment show --db "$tmp/two.db" --format $format fig6 >"$tmp/two.$format" 2>&1
   [ -s "$tmp/two.$format" ] && cmp -s "$tmp/one.$format" "$tmp/two.$format"
-  okv $? "show --format $format: the same tables byte for byte" \
+  ok $? "show --format $format: the same tables byte for byte" \
     || diff "$tmp/one.$format" "$tmp/two.$format" | head -10 | show
 done
 left=$(ls "$tmp" | grep -c "\.rank")
@@ -98,7 +95,7 @@ else
             q "$rank1" "SELECT owner FROM runs WHERE owner IS NOT NULL") 2>/dev/null \
            | sed 's/.*://' | sort -u)
   kill -9 $ranks 2>/dev/null
-  okv $? "SIGKILL to both ranks ($(echo $ranks)) once rank 1 finished a run" \
+  ok $? "SIGKILL to both ranks ($(echo $ranks)) once rank 1 finished a run" \
     || show "$tmp/three.err"
   wait $pid 2>/dev/null
   pid=
@@ -122,7 +119,7 @@ else
   left=$(ls "$tmp" | grep -c "\.rank")
   "$cli" experiment show --db "$tmp/three.db" --format csv fig6 >"$tmp/three.csv" 2>&1
   [ "$left" -eq 0 ] && cmp -s "$tmp/one.csv" "$tmp/three.csv"
-  okv $? "no rank store left ($left files), and the tables equal one process's byte for byte" \
+  ok $? "no rank store left ($left files), and the tables equal one process's byte for byte" \
     || diff "$tmp/one.csv" "$tmp/three.csv" | head -10 | show
 
   # Stopped while both ranks train a grid run of a longer grid: SIGTERM to each rank, which is
@@ -155,7 +152,7 @@ else
   left=$(ls "$tmp" | grep -c "four.*\.rank")
   [ $st -ne 0 ] && grep -q "experiment resume fig6" "$tmp/four.out" && [ "$cancelled" -eq 2 ] \
     && [ "$beside" -eq 2 ] && [ "$left" -eq 0 ]
-  okv $? "stopped: both ranks' runs cancelled ($cancelled), checkpointed beside the main database ($beside), no rank store left ($left)" \
+  ok $? "stopped: both ranks' runs cancelled ($cancelled), checkpointed beside the main database ($beside), no rank store left ($left)" \
     || { show "$tmp/four.out"; show "$tmp/four.err"; }
 fi
 

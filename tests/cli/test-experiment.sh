@@ -11,7 +11,6 @@ pid=
 trap '[ -n "$pid" ] && kill -9 $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 . "$(dirname "$0")/tap.sh"
-show () { sed 's/^/# /' "$@"; }
 a=$tmp/a.db
 b=$tmp/b.db
 grid="--preset fig6 --seeds 2 --secondary-seeds 1 --steps 24 --pretrain-steps 6

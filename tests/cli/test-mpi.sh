@@ -12,7 +12,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export LC_ALL=C XDG_CACHE_HOME="$tmp/cache" XDG_DATA_HOME="$tmp/data"
 . "$(dirname "$0")/tap.sh"
-show () { sed 's/^/# /' "$@"; }
 q () { sqlite3 -batch -noheader "$1" "$2"; }
 
 # Two ranks on loopback, one thread each. As root (CI), Open MPI wants to be told; in
