@@ -784,6 +784,19 @@ rank_has_places (int rank, int size, int n_places)
   return n_places - 1 > rank;
 }
 
+/* The experiment's places, once the runs a killed distributed job finished in a rank's store
+ * are merged (they count as finished here too); their count into report->n_runs. */
+static GArray *
+list_places (CariStore *store, gint64 experiment, CariExperimentReport *report, GError **error)
+{
+  if (!merge_leftovers (store, experiment, error))
+    return NULL;
+  GArray *places = cari_store_list_experiment_runs (store, experiment, error);
+  if (places != NULL)
+    report->n_runs = (int) places->len;
+  return places;
+}
+
 /* Rank 0 before the grid: the leftovers of an earlier job merged, the pretraining, the data
  * sets, then a store for each other rank that has places. */
 static gboolean
@@ -791,13 +804,10 @@ prepare_ranks (CariStore *store, gint64 experiment, int size, const CariExperime
                CariExperimentReport *report, int *n_places, GError **error)
 {
   g_autoptr (GError) first = NULL;
-  if (!merge_leftovers (store, experiment, error))
-    return FALSE;
-  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, experiment, error);
+  g_autoptr (GArray) places = list_places (store, experiment, report, error);
   if (places == NULL)
     return FALSE;
   *n_places = (int) places->len;
-  report->n_runs = (int) places->len;
   if (places->len > 0)
     {
       const CariExperimentRun *pretrain = &g_array_index (places, CariExperimentRun, 0);
@@ -982,13 +992,9 @@ cari_experiment_execute (CariStore *store, gint64 experiment,
     report = &local_report;
   memset (report, 0, sizeof *report);
 
-  /* Runs a killed distributed job finished in a rank's store count as finished here too. */
-  if (!merge_leftovers (store, experiment, error))
-    return FALSE;
-  g_autoptr (GArray) places = cari_store_list_experiment_runs (store, experiment, error);
+  g_autoptr (GArray) places = list_places (store, experiment, report, error);
   if (places == NULL)
     return FALSE;
-  report->n_runs = (int) places->len;
   g_autoptr (GError) first = NULL;
   for (guint i = 0; i < places->len; i++)
     {
