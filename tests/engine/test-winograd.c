@@ -12,8 +12,9 @@
  * coefficients grow with the tile: F(2×2) has 0, ±1 and ½ (a few ε more), F(4×4) up to 8 in Aᵀ
  * and 5 in Bᵀ with ⅙ and 1/24 in G, which amplify the rounding about tenfold. Asserted: 5e-6 for
  * im2col and F(2×2) (3.5 × √n·ε; the worst measured are 6.4e-7 and 8.9e-7), 5e-5 for F(4×4)
- * (tenfold; measured 5.8e-6), printed with --verbose. A wrong coefficient, sign or misplaced tile
- * gives errors of order 1 (bench/README.md has the figures).
+ * (tenfold; measured 5.8e-6), printed with --verbose. F(6×6, 3×3), extraction's forward only,
+ * has up to 32 in Aᵀ, 21/4 in Bᵀ and 1/90 in G: 1e-4 (measured 1.2e-5). A wrong coefficient,
+ * sign or misplaced tile gives errors of order 1 (bench/README.md has the figures).
  */
 #include <cari.h>
 #include <math.h>
@@ -47,6 +48,7 @@ static const Shape shapes[] = {
 static const double bound[] = {
   [CARI_WINOGRAD_TILE_SMALL] = 5e-6,
   [CARI_WINOGRAD_TILE_LARGE] = 5e-5,
+  [CARI_WINOGRAD_TILE_FORWARD] = 1e-4,
 };
 
 typedef struct
@@ -314,6 +316,83 @@ test_against_im2col (void)
   cari_conv2d_set_algo (CARI_CONV_ALGO_WINOGRAD);
 }
 
+/* Extraction's forward: F(6×6, 3×3) on every shape (called directly, whatever the products
+ * rule would pick), one image per gemm and several, against the double reference; and the
+ * tile that cari_conv2d_extract_tile picks under each algorithm. */
+static void
+test_extract_forward (void)
+{
+  const int N = 3;
+  double worst = 0.0;
+  for (size_t i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      Case k;
+      const CariConv2dShape *s = &k.s;
+      case_init (&k, &shapes[i], N, 300 + 10 * (guint32) i);
+      g_autofree float *out = g_new (float, k.n_out);
+      for (int group = 1; group <= N; group += N - 1)
+        {
+          size_t ws_floats = cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_FORWARD, group);
+          g_autofree float *ws = g_new (float, ws_floats);
+          for (size_t j = 0; j < ws_floats; j++)
+            ws[j] = NAN;
+          cari_winograd_forward (out, k.inp, k.weight, k.bias, N, s, CARI_WINOGRAD_TILE_FORWARD,
+                                 ws, ws_floats);
+          double e = normwise_error (out, k.ref_out, k.n_out, 0.0f);
+          g_test_message ("%dx%dx%d -> %dx%dx%d, tile 6, group %d: out %.2e", s->in_c, s->in_h,
+                          s->in_w, s->out_c, s->out_h, s->out_w, group, e);
+          worst = MAX (worst, e);
+          if (e > bound[CARI_WINOGRAD_TILE_FORWARD])
+            g_error ("%dx%dx%d -> %dx%dx%d, tile 6, group %d: error %.2e past %.0e", s->in_c,
+                     s->in_h, s->in_w, s->out_c, s->out_h, s->out_w, group, e,
+                     bound[CARI_WINOGRAD_TILE_FORWARD]);
+        }
+
+      /* What extraction runs, through the public entry point: the same bound. */
+      cari_conv2d_set_algo (CARI_CONV_ALGO_AUTO);
+      size_t ws_floats = cari_conv2d_workspace_floats (s, N);
+      g_autofree float *ws = g_new (float, ws_floats);
+      cari_conv2d_forward_extract (out, k.inp, k.weight, k.bias, N, s, ws, ws_floats);
+      g_assert_cmpfloat (normwise_error (out, k.ref_out, k.n_out, 0.0f), <=,
+                         bound[CARI_WINOGRAD_TILE_FORWARD]);
+      case_clear (&k);
+    }
+  g_test_message ("worst, tile 6: out %.2e", worst);
+
+  /* The choice: auto takes F(6×6) where its tiles need fewer products than F(4×4)'s (a 17 × 17
+   * output: 9 · 64 against 25 · 36), F(4×4) where not (8 × 8: 4 · 64 against 4 · 36), im2col
+   * below the channel threshold as training does; the other algorithms keep their forward's
+   * tile, and the backward-only one im2col. */
+  CariConv2dShape big, small, narrow;
+  g_assert_true (cari_conv2d_shape_init (&big, 32, 17, 17, 32, 3, 3, 1, 1, CARI_PADDING_SAME,
+                                         NULL));
+  g_assert_true (cari_conv2d_shape_init (&small, 32, 8, 8, 32, 3, 3, 1, 1, CARI_PADDING_SAME,
+                                         NULL));
+  g_assert_true (cari_conv2d_shape_init (&narrow, 8, 17, 17, 16, 3, 3, 1, 1, CARI_PADDING_SAME,
+                                         NULL));
+  cari_conv2d_set_algo (CARI_CONV_ALGO_AUTO);
+  g_assert_cmpint (cari_conv2d_extract_tile (&big), ==, CARI_WINOGRAD_TILE_FORWARD);
+  g_assert_cmpint (cari_conv2d_extract_tile (&small), ==, CARI_WINOGRAD_TILE_LARGE);
+  g_assert_cmpint (cari_conv2d_extract_tile (&narrow), ==, 0);
+  const struct
+  {
+    CariConvAlgo algo;
+    int tile;
+  } sw[] = {
+    { CARI_CONV_ALGO_DIRECT, 0 },
+    { CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE },
+    { CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL },
+    { CARI_CONV_ALGO_WINOGRAD_BACKWARD, 0 },
+  };
+  for (size_t i = 0; i < G_N_ELEMENTS (sw); i++)
+    {
+      cari_conv2d_set_algo (sw[i].algo);
+      g_assert_cmpint (cari_conv2d_extract_tile (&big), ==, sw[i].tile);
+      g_assert_cmpint (cari_conv2d_extract_tile (&small), ==, sw[i].tile);
+    }
+  cari_conv2d_set_algo (CARI_CONV_ALGO_WINOGRAD);
+}
+
 static void
 test_workspace (void)
 {
@@ -342,5 +421,6 @@ main (int argc, char **argv)
   g_test_add_func ("/winograd/workspace", test_workspace);
   g_test_add_func ("/winograd/against-double-reference", test_against_reference);
   g_test_add_func ("/winograd/against-im2col", test_against_im2col);
+  g_test_add_func ("/winograd/extract-forward", test_extract_forward);
   return g_test_run ();
 }

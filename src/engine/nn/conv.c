@@ -22,12 +22,15 @@ static const struct
   CariConvAlgo algo;
   int tile;         /* 0: im2col */
   gboolean forward; /* Winograd in the forward too, not only in the backward */
+  int extract_tile; /* the forward of extraction (cari_conv2d_forward_extract); 0: im2col */
 } algos[] = {
-  { "direct", CARI_CONV_ALGO_DIRECT, 0, FALSE },
-  { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, TRUE },
-  { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, TRUE },
-  { "winograd-backward", CARI_CONV_ALGO_WINOGRAD_BACKWARD, CARI_WINOGRAD_TILE_LARGE, FALSE },
-  { "auto", CARI_CONV_ALGO_AUTO, CARI_WINOGRAD_TILE_LARGE, TRUE },
+  { "direct", CARI_CONV_ALGO_DIRECT, 0, FALSE, 0 },
+  { "winograd", CARI_CONV_ALGO_WINOGRAD, CARI_WINOGRAD_TILE_LARGE, TRUE,
+    CARI_WINOGRAD_TILE_LARGE },
+  { "winograd2", CARI_CONV_ALGO_WINOGRAD2, CARI_WINOGRAD_TILE_SMALL, TRUE,
+    CARI_WINOGRAD_TILE_SMALL },
+  { "winograd-backward", CARI_CONV_ALGO_WINOGRAD_BACKWARD, CARI_WINOGRAD_TILE_LARGE, FALSE, 0 },
+  { "auto", CARI_CONV_ALGO_AUTO, CARI_WINOGRAD_TILE_LARGE, TRUE, CARI_WINOGRAD_TILE_FORWARD },
 };
 
 #define DEFAULT_ALGO CARI_CONV_ALGO_AUTO
@@ -94,6 +97,31 @@ cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward)
   if (algo == CARI_CONV_ALGO_AUTO && s->in_c + s->out_c < CARI_CONV_AUTO_WINOGRAD_CHANNELS)
     return 0;
   return algos[algo].tile;
+}
+
+/* Products of one channel pair over an image's tiles of side m. */
+static size_t
+products (const CariConv2dShape *s, int m)
+{
+  size_t th = (size_t) (s->out_h + m - 1) / m, tw = (size_t) (s->out_w + m - 1) / m;
+  return th * tw * (size_t) (m + 2) * (m + 2);
+}
+
+int
+cari_conv2d_extract_tile (const CariConv2dShape *s)
+{
+  CariConvAlgo algo = cari_conv2d_get_algo ();
+  if (!cari_winograd_eligible (s))
+    return 0;
+  if (algo == CARI_CONV_ALGO_AUTO && s->in_c + s->out_c < CARI_CONV_AUTO_WINOGRAD_CHANNELS)
+    return 0;
+  int tile = algos[algo].extract_tile;
+  /* F(6×6) only where its tiles take fewer products than F(4×4)'s: a small output wastes
+   * more of the larger tiles (8×8 takes 4 · 64 against 4 · 36). */
+  if (tile == CARI_WINOGRAD_TILE_FORWARD
+      && products (s, CARI_WINOGRAD_TILE_FORWARD) >= products (s, CARI_WINOGRAD_TILE_LARGE))
+    tile = CARI_WINOGRAD_TILE_LARGE;
+  return tile;
 }
 
 /* ------------------------------------------------------------------ shapes */
@@ -192,6 +220,7 @@ cari_conv2d_workspace_floats (const CariConv2dShape *s, int group)
     {
       floats = MAX (floats, cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_SMALL, group));
       floats = MAX (floats, cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_LARGE, group));
+      floats = MAX (floats, cari_winograd_workspace_floats (s, CARI_WINOGRAD_TILE_FORWARD, group));
     }
   return floats;
 }
@@ -550,15 +579,14 @@ backward_images (gpointer data, size_t p0, size_t p1)
     }
 }
 
-void
-cari_conv2d_forward (float *out, const float *inp, const float *weight, const float *bias, int N,
-                     const CariConv2dShape *s, float *workspace, size_t workspace_floats)
+static void
+forward_by (int tile, float *out, const float *inp, const float *weight, const float *bias, int N,
+            const CariConv2dShape *s, float *workspace, size_t workspace_floats)
 {
   const int K = (int) col_rows (s);
   const int P = (int) out_plane (s);
   const size_t in_img = (size_t) s->in_c * s->in_h * s->in_w;
   const size_t out_img = (size_t) s->out_c * P;
-  const int tile = cari_conv2d_winograd_tile (s, TRUE);
 
   if (tile > 0)
     {
@@ -613,6 +641,23 @@ cari_conv2d_forward (float *out, const float *inp, const float *weight, const fl
               d[p] += bias[oc];
           }
     }
+}
+
+void
+cari_conv2d_forward (float *out, const float *inp, const float *weight, const float *bias, int N,
+                     const CariConv2dShape *s, float *workspace, size_t workspace_floats)
+{
+  forward_by (cari_conv2d_winograd_tile (s, TRUE), out, inp, weight, bias, N, s, workspace,
+              workspace_floats);
+}
+
+void
+cari_conv2d_forward_extract (float *out, const float *inp, const float *weight,
+                             const float *bias, int N, const CariConv2dShape *s,
+                             float *workspace, size_t workspace_floats)
+{
+  forward_by (cari_conv2d_extract_tile (s), out, inp, weight, bias, N, s, workspace,
+              workspace_floats);
 }
 
 void

@@ -39,7 +39,8 @@ typedef enum
   CARI_CONV_ALGO_WINOGRAD2,         /* F(2×2, 3×3), forward and backward */
   CARI_CONV_ALGO_WINOGRAD_BACKWARD, /* F(4×4, 3×3) in the backward (∂input, ∂weight) only */
   CARI_CONV_ALGO_AUTO,              /* the default: winograd where input + output channels reach
-                                     * CARI_CONV_AUTO_WINOGRAD_CHANNELS, im2col below that */
+                                     * CARI_CONV_AUTO_WINOGRAD_CHANNELS, im2col below that;
+                                     * extraction's forward by F(6×6, 3×3) there where it pays */
 } CariConvAlgo;
 
 /* Below this many input + output channels a 3×3 layer's Winograd transforms cost more than the
@@ -57,6 +58,10 @@ const char  *cari_conv2d_algo_name (CariConvAlgo algo);
 /* The Winograd tile side the current algorithm uses for `s` in the forward or the backward,
  * or 0 where that pass runs im2col. */
 int          cari_conv2d_winograd_tile (const CariConv2dShape *s, gboolean forward);
+/* The same for extraction's forward (cari_conv2d_forward_extract): auto takes F(6×6, 3×3)
+ * there, whose rounding is too coarse for training's gradients but not for embeddings; the
+ * other algorithms run their own forward. */
+int          cari_conv2d_extract_tile (const CariConv2dShape *s);
 
 /* Derive output size and padding; fails naming the parameter when the layer cannot exist. */
 gboolean cari_conv2d_shape_init (CariConv2dShape *shape, int in_c, int in_h, int in_w, int out_c,
@@ -82,6 +87,11 @@ size_t cari_conv2d_workspace_floats (const CariConv2dShape *s, int group);
 void cari_conv2d_forward (float *out, const float *inp, const float *weight, const float *bias,
                           int N, const CariConv2dShape *s, float *workspace,
                           size_t workspace_floats);
+
+/* cari_conv2d_forward as extraction runs it (cari_conv2d_extract_tile). */
+void cari_conv2d_forward_extract (float *out, const float *inp, const float *weight,
+                                  const float *bias, int N, const CariConv2dShape *s,
+                                  float *workspace, size_t workspace_floats);
 
 /* Accumulates: dinp += ∂L/∂inp (skipped when dinp is NULL), dweight += ∂L/∂weight,
  * dbias += ∂L/∂bias (skipped when NULL). */

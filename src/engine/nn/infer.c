@@ -97,7 +97,7 @@ conv_workspace (const CariConv2dShape *s, int max_n)
       /* As the training network sizes it (block.c), so Winograd groups its tiles alike. */
       size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
                          MIN (cari_conv2d_workspace_floats (s, max_n), cap));
-      for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_LARGE; tile += 2)
+      for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_FORWARD; tile += 2)
         want = MAX (want, MIN (cari_winograd_workspace_floats (s, tile, max_n),
                                cari_winograd_workspace_floats (s, tile, 0) + cap));
       return want;
@@ -603,7 +603,8 @@ maxpool_range (gpointer data, size_t p0, size_t p1)
 static void
 conv (const CariInfer *inf, const Conv *c, float *out, const float *in, int n)
 {
-  cari_conv2d_forward (out, in, c->weight, NULL, n, &c->shape, inf->workspace, c->workspace);
+  cari_conv2d_forward_extract (out, in, c->weight, NULL, n, &c->shape, inf->workspace,
+                               c->workspace);
 }
 
 static void

@@ -1,4 +1,5 @@
-/* winograd.c — F(2×2, 3×3) and F(4×4, 3×3) convolution: transforms, one gemm per point.
+/* winograd.c — F(2×2, 3×3), F(4×4, 3×3) and (forward only) F(6×6, 3×3) convolution:
+ * transforms, one gemm per point.
  *
  * The transformed tiles are laid out point-major, [α²][channels][tiles], so that each point's
  * gemm reads and writes plain row-major matrices, and the tiles of `group` images sit side by
@@ -12,7 +13,7 @@
 
 #include <string.h>
 
-#define MAX_A (CARI_WINOGRAD_TILE_LARGE + 2)
+#define MAX_A (CARI_WINOGRAD_TILE_FORWARD + 2)
 
 typedef struct
 {
@@ -24,7 +25,8 @@ typedef struct
 static void
 geom_init (Geom *g, const CariConv2dShape *s, int tile)
 {
-  g_assert (tile == CARI_WINOGRAD_TILE_SMALL || tile == CARI_WINOGRAD_TILE_LARGE);
+  g_assert (tile == CARI_WINOGRAD_TILE_SMALL || tile == CARI_WINOGRAD_TILE_LARGE
+            || tile == CARI_WINOGRAD_TILE_FORWARD);
   g->m = tile;
   g->a = tile + 2;
   g->th = (s->out_h + tile - 1) / tile;
@@ -77,6 +79,14 @@ pick_group (const Geom *g, int N, size_t workspace_floats)
  *                 0 4 0 -5 0 1],
  *           Aᵀ = [1 1 1 1 1 0; 0 1 -1 2 -2 0; 0 1 1 4 4 0; 0 1 -1 8 -8 1],
  *           G = [¼ 0 0; -⅙ -⅙ -⅙; -⅙ ⅙ -⅙; 1/24 1/12 ⅙; 1/24 -1/12 ⅙; 0 0 1].
+ * F(6, 3), at the points 0, ±1, ±2, ±½ and ∞ (the forward only: no adjoints):
+ *           Bᵀ = [1 0 -21/4 0 21/4 0 -1 0; 0 1 1 -17/4 -17/4 1 1 0; 0 -1 1 17/4 -17/4 -1 1 0;
+ *                 0 ½ ¼ -5/2 -5/4 2 1 0; 0 -½ ¼ 5/2 -5/4 -2 1 0; 0 2 4 -5/2 -5 ½ 1 0;
+ *                 0 -2 4 5/2 -5 -½ 1 0; 0 -1 0 21/4 0 -21/4 0 1],
+ *           Aᵀ = [1 1 1 1 1 1 1 0; 0 1 -1 2 -2 ½ -½ 0; 0 1 1 4 4 ¼ ¼ 0; 0 1 -1 8 -8 ⅛ -⅛ 0;
+ *                 0 1 1 16 16 1/16 1/16 0; 0 1 -1 32 -32 1/32 -1/32 1],
+ *           G = [1 0 0; -2/9 -2/9 -2/9; -2/9 2/9 -2/9; 1/90 1/45 2/45; 1/90 -1/45 2/45;
+ *                32/45 16/45 8/45; 32/45 -16/45 8/45; 0 0 1].
  * Written out rather than looped over the tables: the zeros and ones then cost nothing. Each is
  * called with a constant m, so the switch folds away. */
 
@@ -90,6 +100,21 @@ bt_apply (int m, const float *d, float *v)
       v[1] = d[1] + d[2];
       v[2] = d[2] - d[1];
       v[3] = d[1] - d[3];
+      return;
+    }
+  if (m == 6)
+    {
+      float t1 = d[2] + d[6] - 4.25f * d[4], t2 = d[1] + d[5] - 4.25f * d[3];
+      float u1 = d[6] + 0.25f * d[2] - 1.25f * d[4], u2 = 0.5f * d[1] - 2.5f * d[3] + 2.0f * d[5];
+      float w1 = d[6] + 4.0f * d[2] - 5.0f * d[4], w2 = 2.0f * d[1] - 2.5f * d[3] + 0.5f * d[5];
+      v[0] = d[0] - d[6] + 5.25f * (d[4] - d[2]);
+      v[1] = t1 + t2;
+      v[2] = t1 - t2;
+      v[3] = u1 + u2;
+      v[4] = u1 - u2;
+      v[5] = w1 + w2;
+      v[6] = w1 - w2;
+      v[7] = d[7] - d[1] + 5.25f * (d[3] - d[5]);
       return;
     }
   float p = d[4] - 4.0f * d[2], q = d[3] - 4.0f * d[1];
@@ -131,6 +156,18 @@ at_apply (int m, const float *v, float *y)
     {
       y[0] = v[0] + v[1] + v[2];
       y[1] = v[1] - v[2] - v[3];
+      return;
+    }
+  if (m == 6)
+    {
+      float s12 = v[1] + v[2], d12 = v[1] - v[2], s34 = v[3] + v[4], d34 = v[3] - v[4];
+      float s56 = v[5] + v[6], d56 = v[5] - v[6];
+      y[0] = v[0] + s12 + s34 + s56;
+      y[1] = d12 + 2.0f * d34 + 0.5f * d56;
+      y[2] = s12 + 4.0f * s34 + 0.25f * s56;
+      y[3] = d12 + 8.0f * d34 + 0.125f * d56;
+      y[4] = s12 + 16.0f * s34 + 0.0625f * s56;
+      y[5] = d12 + 32.0f * d34 + 0.03125f * d56 + v[7];
       return;
     }
   float s12 = v[1] + v[2], d12 = v[1] - v[2], s34 = v[3] + v[4], d34 = v[3] - v[4];
@@ -175,10 +212,21 @@ static const double G4[6][3] = {
   { 0.0, 0.0, 1.0 },
 };
 
+static const double G6[8][3] = {
+  { 1.0, 0.0, 0.0 },
+  { -2.0 / 9, -2.0 / 9, -2.0 / 9 },
+  { -2.0 / 9, 2.0 / 9, -2.0 / 9 },
+  { 1.0 / 90, 1.0 / 45, 2.0 / 45 },
+  { 1.0 / 90, -1.0 / 45, 2.0 / 45 },
+  { 32.0 / 45, 16.0 / 45, 8.0 / 45 },
+  { 32.0 / 45, -16.0 / 45, 8.0 / 45 },
+  { 0.0, 0.0, 1.0 },
+};
+
 static const double *
 g_rows (int m)
 {
-  return m == 2 ? &G2[0][0] : &G4[0][0];
+  return m == 2 ? &G2[0][0] : m == 4 ? &G4[0][0] : &G6[0][0];
 }
 
 /* ------------------------------------------------------------------ filter transforms */
@@ -192,28 +240,50 @@ typedef struct
   const float *dU;
 } FilterArgs;
 
-/* U[ξ][oc][c] = (G·w[oc][c]·Gᵀ)[ξ] */
-static void
-filter_transform_range (gpointer data, size_t o0, size_t o1)
+/* U[ξ][oc][c] = (G·w[oc][c]·Gᵀ)[ξ], CB input channels at a time so that every step runs
+ * across them (the writes of a point are then contiguous runs, not one float per point). */
+#define CB 16
+
+static G_ALWAYS_INLINE inline void
+filter_transform_body (const FilterArgs *f, size_t o0, size_t o1)
 {
-  const FilterArgs *f = data;
   const int a = f->g->a, C = f->g->s->in_c, OC = f->g->s->out_c;
   const double *G = g_rows (f->g->m);
   const size_t point = (size_t) OC * C;
 
   for (size_t oc = o0; oc < o1; oc++)
-    for (int c = 0; c < C; c++)
+    for (int c0 = 0; c0 < C; c0 += CB)
       {
-        const float *w = f->weight + (oc * C + c) * 9;
-        double t[MAX_A][3];
+        const int n = MIN (CB, C - c0);
+        const float *w = f->weight + (oc * C + c0) * 9;
+        double wk[9][CB], t[MAX_A][3][CB];
+        for (int k = 0; k < 9; k++)
+          for (int c = 0; c < n; c++)
+            wk[k][c] = w[c * 9 + k];
         for (int i = 0; i < a; i++)
           for (int kx = 0; kx < 3; kx++)
-            t[i][kx] = G[i * 3] * w[kx] + G[i * 3 + 1] * w[3 + kx] + G[i * 3 + 2] * w[6 + kx];
+            for (int c = 0; c < n; c++)
+              t[i][kx][c] = G[i * 3] * wk[kx][c] + G[i * 3 + 1] * wk[3 + kx][c]
+                            + G[i * 3 + 2] * wk[6 + kx][c];
         for (int i = 0; i < a; i++)
           for (int j = 0; j < a; j++)
-            f->U[(size_t) (i * a + j) * point + oc * C + c]
-              = (float) (t[i][0] * G[j * 3] + t[i][1] * G[j * 3 + 1] + t[i][2] * G[j * 3 + 2]);
+            {
+              float *u = f->U + (size_t) (i * a + j) * point + oc * C + c0;
+              for (int c = 0; c < n; c++)
+                u[c] = (float) (t[i][0][c] * G[j * 3] + t[i][1][c] * G[j * 3 + 1]
+                                + t[i][2][c] * G[j * 3 + 2]);
+            }
       }
+}
+
+typedef void (*FilterFn) (const FilterArgs *f, size_t o0, size_t o1);
+CARI_ISA_VARIANTS (FilterFn, filter_transform, filter_transform_body,
+                   (const FilterArgs *f, size_t o0, size_t o1), (f, o0, o1));
+
+static void
+filter_transform_range (gpointer data, size_t o0, size_t o1)
+{
+  filter_transform_isa[cari_cpu_isa ()](data, o0, o1);
 }
 
 /* dw[oc][c] += Gᵀ·dU[·][oc][c]·G, the adjoint of the above. */
@@ -324,7 +394,9 @@ transform_2d (Transform kind, int m, int n_in, int n_out, float (*in)[KC], float
 typedef struct
 {
   const Geom *g;
-  size_t ld;         /* tiles in a row of the transformed matrices: group · tiles */
+  size_t ld;         /* tiles in a row of the transformed matrices: group · tiles, or a
+                      * chunk's where each chunk has matrices of its own */
+  size_t col0;       /* the tile in column 0 of those matrices */
   size_t tb, te;     /* the tiles of the row that are processed */
   const float *src;  /* the group's images read (input or output gradient) */
   float *dst;        /* the group's images written or added to */
@@ -333,27 +405,57 @@ typedef struct
   const float *bias; /* forward only; may be NULL */
 } TileArgs;
 
-/* Where tile `t` of a row lies: its image's plane of `channel` (of `channels`), and the top
- * left corner of its output tile. */
-static G_ALWAYS_INLINE inline size_t
-tile_place (const Geom *g, size_t t, int channel, int channels, size_t plane_floats, int *oy,
-            int *ox)
+/* Where the tiles of a row lie, walked in order: tile `t` is tile (ty, tx) of image `img`, so
+ * that the lanes of a run take one division, not two each. */
+typedef struct
 {
-  size_t img = t / (size_t) g->tiles, in_img = t % (size_t) g->tiles;
-  *oy = (int) (in_img / (size_t) g->tw) * g->m;
-  *ox = (int) (in_img % (size_t) g->tw) * g->m;
-  return (img * (size_t) channels + (size_t) channel) * plane_floats;
+  size_t img;
+  int ty, tx;
+} TileCursor;
+
+static G_ALWAYS_INLINE inline TileCursor
+cursor_at (const Geom *g, size_t t)
+{
+  size_t in_img = t % (size_t) g->tiles;
+  return (TileCursor) { .img = t / (size_t) g->tiles, .ty = (int) (in_img / (size_t) g->tw),
+                        .tx = (int) (in_img % (size_t) g->tw) };
+}
+
+static G_ALWAYS_INLINE inline void
+cursor_next (const Geom *g, TileCursor *c)
+{
+  if (++c->tx < g->tw)
+    return;
+  c->tx = 0;
+  if (++c->ty < g->th)
+    return;
+  c->ty = 0;
+  c->img++;
+}
+
+/* The tile's image plane of `channel` (of `channels`), and its output tile's top left corner. */
+static G_ALWAYS_INLINE inline size_t
+cursor_place (const Geom *g, const TileCursor *c, int channel, int channels, size_t plane_floats,
+              int *oy, int *ox)
+{
+  *oy = c->ty * g->m;
+  *ox = c->tx * g->m;
+  return (c->img * (size_t) channels + (size_t) channel) * plane_floats;
 }
 
 static G_ALWAYS_INLINE inline void
 load_lanes (float (*v)[KC], const float *T, int points, size_t rows, size_t row, size_t ld,
             size_t t0, int nt)
 {
+  /* A whole run of KC lanes is copied by a constant size, which the compiler inlines. */
   for (int p = 0; p < points; p++)
-    {
-      memcpy (v[p], T + ((size_t) p * rows + row) * ld + t0, sizeof (float) * (size_t) nt);
-      memset (v[p] + nt, 0, sizeof (float) * (size_t) (KC - nt));
-    }
+    if (nt == KC)
+      memcpy (v[p], T + ((size_t) p * rows + row) * ld + t0, sizeof (float) * KC);
+    else
+      {
+        memcpy (v[p], T + ((size_t) p * rows + row) * ld + t0, sizeof (float) * (size_t) nt);
+        memset (v[p] + nt, 0, sizeof (float) * (size_t) (KC - nt));
+      }
 }
 
 static G_ALWAYS_INLINE inline void
@@ -361,7 +463,10 @@ store_lanes (float *T, float (*v)[KC], int points, size_t rows, size_t row, size
              int nt)
 {
   for (int p = 0; p < points; p++)
-    memcpy (T + ((size_t) p * rows + row) * ld + t0, v[p], sizeof (float) * (size_t) nt);
+    if (nt == KC)
+      memcpy (T + ((size_t) p * rows + row) * ld + t0, v[p], sizeof (float) * KC);
+    else
+      memcpy (T + ((size_t) p * rows + row) * ld + t0, v[p], sizeof (float) * (size_t) nt);
 }
 
 /* Lanes [0, KC) of d: for tile t0 + k (k < nt) of `channel` of `channels` in src, the side ×
@@ -372,7 +477,8 @@ gather_windows (const TileArgs *ta, float (*d)[KC], size_t t0, int nt, int chann
                 int H, int W, int dy, int dx, int side)
 {
   const size_t plane = (size_t) H * W;
-  for (int k = 0; k < KC; k++)
+  TileCursor cur = cursor_at (ta->g, t0);
+  for (int k = 0; k < KC; k++, cursor_next (ta->g, &cur))
     {
       if (k >= nt)
         {
@@ -381,7 +487,7 @@ gather_windows (const TileArgs *ta, float (*d)[KC], size_t t0, int nt, int chann
           continue;
         }
       int oy, ox;
-      const float *img = ta->src + tile_place (ta->g, t0 + k, channel, channels, plane, &oy, &ox);
+      const float *img = ta->src + cursor_place (ta->g, &cur, channel, channels, plane, &oy, &ox);
       const int y0 = oy + dy, x0 = ox + dx;
       if (y0 >= 0 && x0 >= 0 && y0 + side <= H && x0 + side <= W)
         for (int r = 0; r < side; r++)
@@ -411,7 +517,7 @@ input_transform_channel (const TileArgs *ta, int m, int c)
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       gather_windows (ta, d, t0, nt, c, s->in_c, s->in_h, s->in_w, -s->pad_top, -s->pad_left, a);
       transform_2d (BT, m, a, a, d, tmp, v);
-      store_lanes (ta->T, v, a * a, s->in_c, c, ta->ld, t0, nt);
+      store_lanes (ta->T, v, a * a, s->in_c, c, ta->ld, t0 - ta->col0, nt);
     }
 }
 
@@ -429,16 +535,24 @@ output_transform_channel (const TileArgs *ta, int m, int oc)
   for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
-      load_lanes (v, ta->cT, a * a, s->out_c, oc, ta->ld, t0, nt);
+      load_lanes (v, ta->cT, a * a, s->out_c, oc, ta->ld, t0 - ta->col0, nt);
       transform_2d (AT, m, a, m, v, tmp, y);
-      for (int k = 0; k < nt; k++)
+      TileCursor cur = cursor_at (g, t0);
+      for (int k = 0; k < nt; k++, cursor_next (g, &cur))
         {
           int oy, ox;
-          float *img = ta->dst + tile_place (g, t0 + k, oc, s->out_c, plane, &oy, &ox);
+          float *img = ta->dst + cursor_place (g, &cur, oc, s->out_c, plane, &oy, &ox);
+          float *o = img + (size_t) oy * OW + ox;
           const int rows = MIN (m, OH - oy), cols = MIN (m, OW - ox);
-          for (int p = 0; p < rows; p++)
-            for (int q = 0; q < cols; q++)
-              img[(size_t) (oy + p) * OW + ox + q] = y[p * m + q][k] + b;
+          if (rows == m && cols == m)
+            /* A whole tile: constant bounds, unrolled. */
+            for (int p = 0; p < m; p++)
+              for (int q = 0; q < m; q++)
+                o[(size_t) p * OW + q] = y[p * m + q][k] + b;
+          else
+            for (int p = 0; p < rows; p++)
+              for (int q = 0; q < cols; q++)
+                o[(size_t) p * OW + q] = y[p * m + q][k] + b;
         }
     }
 }
@@ -456,7 +570,7 @@ output_adjoint_channel (const TileArgs *ta, int m, int oc)
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
       gather_windows (ta, dy, t0, nt, oc, s->out_c, s->out_h, s->out_w, 0, 0, m);
       transform_2d (AT_ADJ, m, m, a, dy, tmp, v);
-      store_lanes (ta->T, v, a * a, s->out_c, oc, ta->ld, t0, nt);
+      store_lanes (ta->T, v, a * a, s->out_c, oc, ta->ld, t0 - ta->col0, nt);
     }
 }
 
@@ -475,12 +589,13 @@ input_adjoint_channel (const TileArgs *ta, int m, int c)
   for (size_t t0 = ta->tb; t0 < ta->te; t0 += KC)
     {
       const int nt = (int) MIN ((size_t) KC, ta->te - t0);
-      load_lanes (v, ta->cT, a * a, s->in_c, c, ta->ld, t0, nt);
+      load_lanes (v, ta->cT, a * a, s->in_c, c, ta->ld, t0 - ta->col0, nt);
       transform_2d (BT_ADJ, m, a, a, v, tmp, d);
-      for (int k = 0; k < nt; k++)
+      TileCursor cur = cursor_at (g, t0);
+      for (int k = 0; k < nt; k++, cursor_next (g, &cur))
         {
           int oy, ox;
-          float *img = ta->dst + tile_place (g, t0 + k, c, s->in_c, plane, &oy, &ox);
+          float *img = ta->dst + cursor_place (g, &cur, c, s->in_c, plane, &oy, &ox);
           const int y0 = oy - s->pad_top, x0 = ox - s->pad_left;
           const int r0 = MAX (0, -y0), r1 = MIN (a, H - y0);
           const int q0 = MAX (0, -x0), q1 = MIN (a, W - x0);
@@ -512,19 +627,21 @@ TILE_CHANNELS (output_adjoint_2, output_adjoint_channel, 2)
 TILE_CHANNELS (output_adjoint_4, output_adjoint_channel, 4)
 TILE_CHANNELS (input_adjoint_2, input_adjoint_channel, 2)
 TILE_CHANNELS (input_adjoint_4, input_adjoint_channel, 4)
+TILE_CHANNELS (input_transform_6, input_transform_channel, 6)
+TILE_CHANNELS (output_transform_6, output_transform_channel, 6)
 
-/* [transform][m == 4][isa] */
-static const TileFn *const tile_fns[4][2] = {
-  [BT] = { input_transform_2_isa, input_transform_4_isa },
-  [BT_ADJ] = { input_adjoint_2_isa, input_adjoint_4_isa },
-  [AT] = { output_transform_2_isa, output_transform_4_isa },
-  [AT_ADJ] = { output_adjoint_2_isa, output_adjoint_4_isa },
+/* [transform][m / 2 - 1][isa]; F(6×6, 3×3) has no backward. */
+static const TileFn *const tile_fns[4][3] = {
+  [BT] = { input_transform_2_isa, input_transform_4_isa, input_transform_6_isa },
+  [BT_ADJ] = { input_adjoint_2_isa, input_adjoint_4_isa, NULL },
+  [AT] = { output_transform_2_isa, output_transform_4_isa, output_transform_6_isa },
+  [AT_ADJ] = { output_adjoint_2_isa, output_adjoint_4_isa, NULL },
 };
 
 static void
 tile_channels (Transform kind, const TileArgs *ta, int c0, int c1)
 {
-  tile_fns[kind][ta->g->m == 4][cari_cpu_isa ()](ta, c0, c1);
+  tile_fns[kind][ta->g->m / 2 - 1][cari_cpu_isa ()](ta, c0, c1);
 }
 
 /* ------------------------------------------------------------------ passes
@@ -560,19 +677,21 @@ forward_chunks (gpointer data, size_t k0, size_t k1)
 {
   const PassArgs *pa = data;
   const Geom *g = pa->g;
-  const size_t C = g->s->in_c, OC = g->s->out_c, ld = pa->ld;
+  const size_t C = g->s->in_c, OC = g->s->out_c, points = (size_t) g->a * g->a;
 
   for (size_t k = k0; k < k1; k++)
     {
-      const size_t tb = k * pa->chunk, te = MIN (ld, tb + pa->chunk);
-      TileArgs t = { .g = g, .ld = ld, .tb = tb, .te = te, .src = pa->inp, .T = pa->V };
+      /* The chunk's own matrices, [α²][C][len] then [α²][OC][len], where the group's would
+       * have its columns: contiguous, so the transforms' runs land on few pages. */
+      const size_t tb = k * pa->chunk, te = MIN (pa->ld, tb + pa->chunk), len = te - tb;
+      float *V = pa->V + tb * points * (C + OC), *M = V + points * C * len;
+      TileArgs t = { .g = g, .ld = len, .col0 = tb, .tb = tb, .te = te, .src = pa->inp, .T = V };
       tile_channels (BT, &t, 0, (int) C);
-      /* M_ξ[OC × chunk] = U_ξ[OC × C] · V_ξ[C × chunk] */
-      for (int p = 0; p < g->a * g->a; p++)
-        cari_sgemm (FALSE, FALSE, (int) OC, (int) (te - tb), (int) C, 1.0f, pa->U + p * OC * C,
-                    (int) C, pa->V + p * C * ld + tb, (int) ld, 0.0f, pa->M + p * OC * ld + tb,
-                    (int) ld);
-      TileArgs o = { .g = g, .ld = ld, .tb = tb, .te = te, .dst = pa->out, .cT = pa->M,
+      /* M_ξ[OC × len] = U_ξ[OC × C] · V_ξ[C × len] */
+      for (size_t p = 0; p < points; p++)
+        cari_sgemm (FALSE, FALSE, (int) OC, (int) len, (int) C, 1.0f, pa->U + p * OC * C,
+                    (int) C, V + p * C * len, (int) len, 0.0f, M + p * OC * len, (int) len);
+      TileArgs o = { .g = g, .ld = len, .col0 = tb, .tb = tb, .te = te, .dst = pa->out, .cT = M,
                      .bias = pa->bias };
       tile_channels (AT, &o, 0, (int) OC);
     }
@@ -710,6 +829,7 @@ cari_winograd_backward (float *dinp, float *dweight, const float *dout, const fl
                         const float *weight, int N, const CariConv2dShape *s, int tile,
                         float *workspace, size_t workspace_floats)
 {
+  g_return_if_fail (tile != CARI_WINOGRAD_TILE_FORWARD);
   /* No images, no gradient: the filter adjoint below would fold a ∂U never written. */
   if (N <= 0)
     return;

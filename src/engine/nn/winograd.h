@@ -27,6 +27,9 @@ G_BEGIN_DECLS
 /* Output tile sides that are implemented. */
 #define CARI_WINOGRAD_TILE_SMALL 2
 #define CARI_WINOGRAD_TILE_LARGE 4
+/* F(6×6, 3×3): 64 points, 5.06× fewer multiplications than direct, forward only (extraction),
+ * its transforms' larger coefficients costing more rounding again. */
+#define CARI_WINOGRAD_TILE_FORWARD 6
 
 gboolean cari_winograd_eligible (const CariConv2dShape *s);
 
@@ -41,8 +44,8 @@ void cari_winograd_forward (float *out, const float *inp, const float *weight, c
                             int N, const CariConv2dShape *s, int tile, float *workspace,
                             size_t workspace_floats);
 
-/* Accumulates: dinp += ∂L/∂inp (skipped when dinp is NULL), dweight += ∂L/∂weight. The bias'
- * gradient is the plain sum conv.c takes. */
+/* Tiles 2 and 4 only. Accumulates: dinp += ∂L/∂inp (skipped when dinp is NULL), dweight +=
+ * ∂L/∂weight. The bias' gradient is the plain sum conv.c takes. */
 void cari_winograd_backward (float *dinp, float *dweight, const float *dout, const float *inp,
                              const float *weight, int N, const CariConv2dShape *s, int tile,
                              float *workspace, size_t workspace_floats);
