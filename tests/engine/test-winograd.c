@@ -411,6 +411,12 @@ test_workspace (void)
       g_assert_cmpuint (cari_conv2d_workspace_floats (&s, 3), >=,
                         cari_winograd_workspace_floats (&s, tile, 3));
     }
+  /* F(6×6) has no backward: the transformed filter once, no room for its gradient. */
+  const size_t a2 = 64, tiles = 2 * 2;
+  g_assert_cmpuint (cari_winograd_workspace_floats (&s, CARI_WINOGRAD_TILE_FORWARD, 1), ==,
+                    a2 * 8 * 16 + a2 * (8 + 16) * tiles);
+  g_assert_cmpuint (cari_conv2d_workspace_floats (&s, 3), >=,
+                    cari_winograd_workspace_floats (&s, CARI_WINOGRAD_TILE_FORWARD, 3));
 }
 
 int

@@ -48,6 +48,13 @@ filter_floats (const Geom *g)
   return (size_t) g->a * g->a * g->s->out_c * g->s->in_c;
 }
 
+/* The transformed filter and its gradient; F(6×6) has no backward, so only the filter. */
+static size_t
+filters_floats (const Geom *g)
+{
+  return (g->m == CARI_WINOGRAD_TILE_FORWARD ? 1 : 2) * filter_floats (g);
+}
+
 static size_t
 image_floats (const Geom *g)
 {
@@ -60,14 +67,14 @@ cari_winograd_workspace_floats (const CariConv2dShape *s, int tile, int group)
   Geom g;
   geom_init (&g, s, tile);
   /* U (the transformed filter) and its gradient, then the tiles of the group. */
-  return 2 * filter_floats (&g) + image_floats (&g) * (size_t) MAX (group, 0);
+  return filters_floats (&g) + image_floats (&g) * (size_t) MAX (group, 0);
 }
 
 static int
 pick_group (const Geom *g, int N, size_t workspace_floats)
 {
-  g_assert (workspace_floats >= 2 * filter_floats (g) + image_floats (g));
-  size_t n = (workspace_floats - 2 * filter_floats (g)) / image_floats (g);
+  g_assert (workspace_floats >= filters_floats (g) + image_floats (g));
+  size_t n = (workspace_floats - filters_floats (g)) / image_floats (g);
   return (int) MIN (n, (size_t) N);
 }
 
@@ -800,7 +807,7 @@ cari_winograd_forward (float *out, const float *inp, const float *weight, const 
   const size_t out_img = (size_t) s->out_c * s->out_h * s->out_w;
   const size_t C = s->in_c;
   float *U = workspace;
-  float *tiles = workspace + 2 * filter_floats (&g);
+  float *tiles = workspace + filters_floats (&g);
 
   FilterArgs f = { .g = &g, .weight = weight, .U = U };
   cari_parallel_for ((size_t) s->out_c, filter_grain (&g), filter_transform_range, &f);
@@ -840,7 +847,7 @@ cari_winograd_backward (float *dinp, float *dweight, const float *dout, const fl
   const size_t out_img = (size_t) s->out_c * s->out_h * s->out_w;
   const size_t C = s->in_c, OC = s->out_c;
   float *U = workspace, *dU = workspace + filter_floats (&g);
-  float *tiles = workspace + 2 * filter_floats (&g);
+  float *tiles = workspace + filters_floats (&g);
 
   if (dinp != NULL)
     {
