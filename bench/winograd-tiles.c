@@ -6,9 +6,9 @@
  *
  *   winograd-tiles [ROUNDS [THREADS]]      defaults 11 and 2
  *
- * Each way gets the workspace the folded engine would give it (one image's, or the group's up
- * to CARI_CONV_GROUP_FLOATS past the transformed filters), allocated once and touched first, so
- * that page faults do not count. */
+ * Every way gets the workspace the folded engine gives the layer (nn/infer.c: the largest of
+ * one image's and, for each tile, the group's up to CARI_CONV_GROUP_FLOATS past the transformed
+ * filters), allocated once and touched first, so that page faults do not count. */
 #include <cari.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,11 +43,17 @@ compare_doubles (const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
+/* As nn/infer.c's conv_workspace sizes a Winograd-eligible layer. */
 static size_t
-workspace_for (const CariConv2dShape *s, int tile)
+engine_workspace (const CariConv2dShape *s)
 {
-  return MIN (cari_winograd_workspace_floats (s, tile, N_IMAGES),
-              cari_winograd_workspace_floats (s, tile, 0) + CARI_CONV_GROUP_FLOATS);
+  const size_t cap = CARI_CONV_GROUP_FLOATS;
+  size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
+                     MIN (cari_conv2d_workspace_floats (s, N_IMAGES), cap));
+  for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_FORWARD; tile += 2)
+    want = MAX (want, MIN (cari_winograd_workspace_floats (s, tile, N_IMAGES),
+                           cari_winograd_workspace_floats (s, tile, 0) + cap));
+  return want;
 }
 
 int
@@ -90,8 +96,7 @@ main (int argc, char **argv)
         w[i] = (float) g_rand_double_range (rand, -0.1, 0.1);
 
       const int tiles[WAYS] = { CARI_WINOGRAD_TILE_LARGE, CARI_WINOGRAD_TILE_FORWARD, 0 };
-      size_t ws_floats = MAX (workspace_for (&s, tiles[0]), workspace_for (&s, tiles[1]));
-      ws_floats = MAX (ws_floats, cari_conv2d_workspace_floats (&s, 1));
+      const size_t ws_floats = engine_workspace (&s);
       g_autofree float *ws = g_new0 (float, ws_floats);
       g_autofree double *ms = g_new (double, (size_t) WAYS * rounds);
 
@@ -100,8 +105,7 @@ main (int argc, char **argv)
           {
             const gint64 t0 = g_get_monotonic_time ();
             if (tiles[k] > 0)
-              cari_winograd_forward (out, in, w, bias, N_IMAGES, &s, tiles[k], ws,
-                                     workspace_for (&s, tiles[k]));
+              cari_winograd_forward (out, in, w, bias, N_IMAGES, &s, tiles[k], ws, ws_floats);
             else
               cari_conv2d_forward_extract (out, in, w, bias, N_IMAGES, &s, ws, ws_floats);
             ms[k * rounds + r] = (double) (g_get_monotonic_time () - t0) / 1000.0;

@@ -94,7 +94,8 @@ conv_workspace (const CariConv2dShape *s, int max_n)
   const size_t cap = CARI_CONV_GROUP_FLOATS;
   if (cari_winograd_eligible (s))
     {
-      /* As the training network sizes it (block.c), so Winograd groups its tiles alike. */
+      /* As the training network sizes it (block.c), so Winograd groups its tiles alike, and
+       * for F(6×6) too, which only extraction runs. */
       size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
                          MIN (cari_conv2d_workspace_floats (s, max_n), cap));
       for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_FORWARD; tile += 2)

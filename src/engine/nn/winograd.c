@@ -66,7 +66,7 @@ cari_winograd_workspace_floats (const CariConv2dShape *s, int tile, int group)
 {
   Geom g;
   geom_init (&g, s, tile);
-  /* U (the transformed filter) and its gradient, then the tiles of the group. */
+  /* U (the transformed filter) and its gradient (F(6×6): U alone), then the group's tiles. */
   return filters_floats (&g) + image_floats (&g) * (size_t) MAX (group, 0);
 }
 

@@ -35,8 +35,8 @@ gboolean cari_winograd_eligible (const CariConv2dShape *s);
 
 /* Floats of workspace for `group` images per gemm with output tiles of side `tile`: the
  * transformed filter and its gradient (all there is for group 0; F(6×6), forward only, has the
- * filter alone), and for each image the transformed input and output tiles. The kernels choose the largest group that fits what they
- * are given; one image is the minimum. */
+ * filter alone), and for each image the transformed input and output tiles. The kernels choose
+ * the largest group that fits what they are given; one image is the minimum. */
 size_t cari_winograd_workspace_floats (const CariConv2dShape *s, int tile, int group);
 
 /* out = conv(inp, weight) + bias (bias may be NULL). */
