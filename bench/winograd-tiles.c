@@ -6,14 +6,16 @@
  *
  *   winograd-tiles [ROUNDS [THREADS]]      defaults 11 and 2
  *
- * Every way gets the workspace the folded engine gives the layer (nn/infer.c: the largest of
- * one image's and, for each tile, the group's up to CARI_CONV_GROUP_FLOATS past the transformed
- * filters), allocated once and touched first, so that page faults do not count. */
+ * Every way gets the workspace the folded engine gives the layer
+ * (cari_infer_conv_workspace_floats), allocated once and touched first, so that page faults do
+ * not count. */
 #include <cari.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/compare.h"
 #include "core/parallel.h"
+#include "nn/infer.h"
 #include "nn/winograd.h"
 
 typedef struct
@@ -35,26 +37,6 @@ static const Layer layers[] = {
 
 #define N_IMAGES 60
 #define WAYS 3
-
-static int
-compare_doubles (const void *a, const void *b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-  return (x > y) - (x < y);
-}
-
-/* As nn/infer.c's conv_workspace sizes a Winograd-eligible layer. */
-static size_t
-engine_workspace (const CariConv2dShape *s)
-{
-  const size_t cap = CARI_CONV_GROUP_FLOATS;
-  size_t want = MAX (cari_conv2d_workspace_floats (s, 1),
-                     MIN (cari_conv2d_workspace_floats (s, N_IMAGES), cap));
-  for (int tile = CARI_WINOGRAD_TILE_SMALL; tile <= CARI_WINOGRAD_TILE_FORWARD; tile += 2)
-    want = MAX (want, MIN (cari_winograd_workspace_floats (s, tile, N_IMAGES),
-                           cari_winograd_workspace_floats (s, tile, 0) + cap));
-  return want;
-}
 
 int
 main (int argc, char **argv)
@@ -96,7 +78,7 @@ main (int argc, char **argv)
         w[i] = (float) g_rand_double_range (rand, -0.1, 0.1);
 
       const int tiles[WAYS] = { CARI_WINOGRAD_TILE_LARGE, CARI_WINOGRAD_TILE_FORWARD, 0 };
-      const size_t ws_floats = engine_workspace (&s);
+      const size_t ws_floats = cari_infer_conv_workspace_floats (&s, N_IMAGES);
       g_autofree float *ws = g_new0 (float, ws_floats);
       g_autofree double *ms = g_new (double, (size_t) WAYS * rounds);
 
@@ -113,7 +95,7 @@ main (int argc, char **argv)
       double med[WAYS], best[WAYS];
       for (int k = 0; k < WAYS; k++)
         {
-          qsort (ms + k * rounds, (size_t) rounds, sizeof (double), compare_doubles);
+          qsort (ms + k * rounds, (size_t) rounds, sizeof (double), cari_compare_double);
           med[k] = rounds % 2 ? ms[k * rounds + rounds / 2]
                               : (ms[k * rounds + rounds / 2 - 1] + ms[k * rounds + rounds / 2]) / 2;
           best[k] = ms[k * rounds];

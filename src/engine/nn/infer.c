@@ -88,8 +88,8 @@ struct _CariInfer
 
 /* ---------------------------------------------------------------------------- planning */
 
-static size_t
-conv_workspace (const CariConv2dShape *s, int max_n)
+size_t
+cari_infer_conv_workspace_floats (const CariConv2dShape *s, int max_n)
 {
   const size_t cap = CARI_CONV_GROUP_FLOATS;
   if (cari_winograd_eligible (s))
@@ -132,7 +132,7 @@ plan_conv (CariInfer *inf, Conv *c, const CariConvUnit *u, float scale, size_t *
   c->src = u;
   c->shape = u->shape;
   c->scale = scale;
-  c->workspace = conv_workspace (&u->shape, inf->max_n);
+  c->workspace = cari_infer_conv_workspace_floats (&u->shape, inf->max_n);
   *workspace = MAX (*workspace, c->workspace);
   *params += aligned_floats (conv_weight_floats (&u->shape)) + aligned_floats (u->shape.out_c);
   if (u->kind == CARI_UNIT_BN_RELU)

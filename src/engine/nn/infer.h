@@ -28,6 +28,7 @@
 #pragma once
 
 #include "core/task.h"
+#include "nn/conv.h"
 #include "nn/net.h"
 
 #include <glib.h>
@@ -46,6 +47,10 @@ CariInfer *cari_infer_new (CariNet *net, CariTask task, int max_n, GError **erro
  * same network (image-parallel inference, cari_net_infer). */
 CariInfer *cari_infer_new_private (CariNet *net, CariTask task, int max_n, GError **error);
 void       cari_infer_free (CariInfer *inf);
+
+/* The workspace the engine gives a convolution of shape `s` in passes of max_n images (the
+ * largest of what each algorithm that may run it wants; bench/winograd-tiles times with it). */
+size_t     cari_infer_conv_workspace_floats (const CariConv2dShape *s, int max_n);
 
 /* Fold the network's current parameters and running statistics again. */
 void       cari_infer_refresh (CariInfer *inf);
